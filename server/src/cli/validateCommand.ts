@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { SegmentLanguage } from '../segment/languageService';
+import type { Problem } from '../segment/problem';
+import { expandSegmentArguments } from '../segmentFiles';
+import { CliUsageError, type CliIo } from './io';
+
+const SEVERITY_NUMBERS = { error: 1, warning: 2, information: 3, hint: 4 } as const;
+
+export interface FileValidation {
+  file: string;
+  document: TextDocument;
+  problems: Problem[];
+}
+
+/** Validates segment files with the same code the language server uses. */
+export function validateFiles(language: SegmentLanguage, files: readonly string[], options: { allowComments?: boolean } = {}): FileValidation[] {
+  return files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const document = TextDocument.create(`file://${file}`, 'json', 0, '');
+      return { file, document, problems: [{ offset: 0, length: 0, severity: 'error', code: 'unreadable-file', message: `Cannot read the file: ${(error as Error).message}` }] };
+    }
+    const document = TextDocument.create(`file://${file}`, 'json', 0, text);
+    return { file, document, problems: language.validate(language.parse(text), options) };
+  });
+}
+
+/** `path:line:col: severity: message [code]`, 1-based, as compilers print it. */
+export function formatProblem(file: string, document: TextDocument, problem: Problem): string {
+  const { line, character } = document.positionAt(problem.offset);
+  return `${file}:${line + 1}:${character + 1}: ${problem.severity}: ${problem.message} [${problem.code}]`;
+}
+
+export function registerValidateCommand(program: Command, io: CliIo): void {
+  program
+    .command('validate')
+    .description('validate segment files (folders: every *.segment.json and every .json under a segments/ folder)')
+    .argument('<paths...>', 'segment files or folders')
+    .option('--json', 'print the result as JSON')
+    .option('--allow-comments', 'accept comments and trailing commas')
+    .action((paths: string[], options: { json?: boolean; allowComments?: boolean }) => {
+      const { files, missing } = expandSegmentArguments(paths);
+      if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
+      const results = validateFiles(new SegmentLanguage(), files, { allowComments: options.allowComments });
+      const shown = (file: string) => relative(process.cwd(), file) || file;
+      if (options.json) {
+        io.out(JSON.stringify(results.map(({ file, document, problems }) => ({
+          file: shown(file),
+          diagnostics: problems.map((p) => ({
+            range: { start: document.positionAt(p.offset), end: document.positionAt(p.offset + p.length) },
+            severity: SEVERITY_NUMBERS[p.severity],
+            message: p.message,
+            code: p.code,
+          })),
+        })), null, 2));
+      } else {
+        for (const { file, document, problems } of results) {
+          for (const problem of problems) io.out(formatProblem(shown(file), document, problem));
+        }
+        const errors = results.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'error').length, 0);
+        const warnings = results.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'warning').length, 0);
+        io.err(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+      }
+      io.exitCode(results.some((r) => r.problems.some((p) => p.severity === 'error')) ? 1 : 0);
+    });
+}

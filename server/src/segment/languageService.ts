@@ -1,0 +1,38 @@
+import { parseSegment, type ParsedSegment } from './parse';
+import type { Problem } from './problem';
+import { ruleProblems } from './rules';
+import { SegmentSchema } from './schema';
+import { schemaProblems } from './schemaProblems';
+
+export interface ValidationOptions {
+  /** Accept comments and trailing commas (the API itself does not). */
+  allowComments?: boolean;
+}
+
+/**
+ * The segment language facade: parsing and every check that needs no data workspace. The
+ * CLI and the language server both validate through here, so they report the same problems.
+ */
+export class SegmentLanguage {
+  readonly schema = new SegmentSchema();
+
+  parse(text: string): ParsedSegment {
+    return parseSegment(text);
+  }
+
+  /** Syntax, schema and rule problems, in document order. */
+  validate(parsed: ParsedSegment, options: ValidationOptions = {}): Problem[] {
+    const problems: Problem[] = parsed.syntaxProblems.filter((p) => !(options.allowComments && (p.code === 'json-comment' || p.code === 'json-trailing-comma')));
+    if (!parsed.root) {
+      problems.push({
+        offset: 0, length: 0, severity: 'error', code: 'empty-file',
+        message: 'The file is empty. A segment definition looks like {"condition_groups": [{"conditions": [...]}]}.',
+      });
+      return problems;
+    }
+    const fromSchema = schemaProblems(parsed, this.schema);
+    problems.push(...fromSchema);
+    problems.push(...ruleProblems(parsed, this.schema, new Set(fromSchema.map((p) => p.offset))));
+    return problems.sort((a, b) => a.offset - b.offset || a.length - b.length);
+  }
+}

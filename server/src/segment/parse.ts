@@ -1,0 +1,148 @@
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, createScanner, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
+import type { Problem } from './problem';
+
+/** Which of the shapes people keep segment definitions in a file holds. */
+export type SegmentFileShape =
+  /** `{"condition_groups": [...]}` */
+  | 'definition'
+  /** `{"data": {"type": "segment", "attributes": {...}}}`, POST /api/segments */
+  | 'create-body'
+  /** `{"data": {"type": "segment", "id": ..., "attributes": {...}}}`, PATCH /api/segments/{id} */
+  | 'update-body'
+  /** `{"type": "segment", "id", "attributes": {...}}`, as headless-klaviyo saves segments/segment-<ID>.json */
+  | 'resource'
+  /** A single condition object, not a definition (a common paste from the docs). */
+  | 'condition'
+  | 'unknown';
+
+/** A parsed segment file: an immutable value computed once per document version. */
+export interface ParsedSegment {
+  readonly text: string;
+  /** The JSON tree; undefined only when the text holds no JSON value at all. */
+  readonly root: Node | undefined;
+  /** The JSON value of `root` (best effort when the text has syntax errors). */
+  readonly value: unknown;
+  readonly shape: SegmentFileShape;
+  /** The node of the `{"condition_groups": ...}` object, wherever the shape keeps it. */
+  readonly definition: Node | undefined;
+  /** JSON path of `definition` from the root. */
+  readonly definitionPath: (string | number)[];
+  /** Syntax problems, comments and trailing commas included (severity decided later). */
+  readonly syntaxProblems: readonly Problem[];
+}
+
+const CONDITION_TYPE_PREFIX = 'profile-';
+
+/** Parses a segment file. Never throws: syntax errors are data. */
+export function parseSegment(text: string): ParsedSegment {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: true });
+  const value = root ? getNodeValue(root) : undefined;
+  const { shape, definitionPath } = detectShape(value);
+  const definition = root && shape !== 'condition' && shape !== 'unknown' ? findNodeAtLocation(root, definitionPath) : undefined;
+  return {
+    text,
+    root,
+    value,
+    shape,
+    definition: definition?.type === 'object' ? definition : undefined,
+    definitionPath,
+    syntaxProblems: [...syntaxProblems(text, errors)],
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function detectShape(value: unknown): { shape: SegmentFileShape; definitionPath: (string | number)[] } {
+  if (!isObject(value)) return { shape: 'unknown', definitionPath: [] };
+  if (isObject(value.data)) {
+    return { shape: 'id' in value.data ? 'update-body' : 'create-body', definitionPath: ['data', 'attributes', 'definition'] };
+  }
+  if ('attributes' in value && !('condition_groups' in value)) return { shape: 'resource', definitionPath: ['attributes', 'definition'] };
+  if ('condition_groups' in value) return { shape: 'definition', definitionPath: [] };
+  if (typeof value.type === 'string' && value.type.startsWith(CONDITION_TYPE_PREFIX)) return { shape: 'condition', definitionPath: [] };
+  return { shape: 'unknown', definitionPath: [] };
+}
+
+/**
+ * jsonc-parser is tolerant: it reports comments and trailing commas as errors only when asked,
+ * and its messages are terse. We parse permissively (so the tree is complete) and find comments
+ * and trailing commas with the scanner, reporting each with its own code so a setting can allow
+ * them.
+ */
+function* syntaxProblems(text: string, errors: ParseError[]): Generator<Problem> {
+  for (const error of errors) {
+    yield {
+      offset: error.offset,
+      length: Math.max(error.length, 1),
+      severity: 'error',
+      code: 'json-syntax',
+      message: syntaxMessage(error),
+    };
+  }
+  const scanner = createScanner(text, false);
+  let pendingComma: { offset: number } | undefined;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    switch (kind) {
+      case SyntaxKind.LineCommentTrivia:
+      case SyntaxKind.BlockCommentTrivia:
+        yield {
+          offset: scanner.getTokenOffset(),
+          length: scanner.getTokenLength(),
+          severity: 'error',
+          code: 'json-comment',
+          message: 'Comments are not allowed: the Segments API accepts strict JSON only.',
+          fixes: [{ title: 'Remove the comment', edits: [{ offset: scanner.getTokenOffset(), length: scanner.getTokenLength(), newText: '' }] }],
+        };
+        continue;
+      case SyntaxKind.Trivia:
+      case SyntaxKind.LineBreakTrivia:
+        continue;
+      case SyntaxKind.CommaToken:
+        pendingComma = { offset: scanner.getTokenOffset() };
+        continue;
+      case SyntaxKind.CloseBraceToken:
+      case SyntaxKind.CloseBracketToken:
+        if (pendingComma) {
+          yield {
+            offset: pendingComma.offset,
+            length: 1,
+            severity: 'error',
+            code: 'json-trailing-comma',
+            message: 'Trailing comma: the Segments API accepts strict JSON only.',
+            fixes: [{ title: 'Remove the trailing comma', edits: [{ offset: pendingComma.offset, length: 1, newText: '' }], isPreferred: true }],
+          };
+        }
+        pendingComma = undefined;
+        continue;
+      default:
+        pendingComma = undefined;
+    }
+  }
+}
+
+const SYNTAX_MESSAGES: Record<string, string> = {
+  InvalidSymbol: 'Unexpected character.',
+  InvalidNumberFormat: 'This is not a valid JSON number.',
+  PropertyNameExpected: 'Expected a property name in double quotes.',
+  ValueExpected: 'Expected a value.',
+  ColonExpected: 'Expected a colon (:) after the property name.',
+  CommaExpected: 'Expected a comma (,) between entries.',
+  CloseBraceExpected: 'Expected a closing brace (}).',
+  CloseBracketExpected: 'Expected a closing bracket (]).',
+  EndOfFileExpected: 'Expected the end of the file: a JSON file holds a single value.',
+  InvalidCommentToken: 'This comment is not closed.',
+  UnexpectedEndOfComment: 'This comment is not closed.',
+  UnexpectedEndOfString: 'This string is not closed: add the closing double quote.',
+  UnexpectedEndOfNumber: 'This number is incomplete.',
+  InvalidUnicode: 'Invalid unicode escape sequence.',
+  InvalidEscapeCharacter: 'Invalid escape character in a string.',
+  InvalidCharacter: 'Invalid character in a string (control characters must be escaped).',
+};
+
+function syntaxMessage(error: ParseError): string {
+  const name = printParseErrorCode(error.error);
+  return SYNTAX_MESSAGES[name] ?? `JSON syntax error (${name}).`;
+}

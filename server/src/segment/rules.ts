@@ -1,0 +1,235 @@
+import { findNodeAtLocation, type Node } from 'jsonc-parser';
+import countries from 'i18n-iso-countries';
+import type { ParsedSegment } from './parse';
+import type { Problem } from './problem';
+import type { SegmentSchema } from './schema';
+import { applicableSchemas, childSchemas, declaredProperties, type ApplicableSchemas } from './schemaNavigator';
+import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
+import { article, nearest, objectAnchor, quote } from './text';
+import { customPropertyPath, parsePropertyPath, WELL_KNOWN_PROPERTIES } from '../engine/propertyPath';
+
+/** Limits the Segments API enforces that the schema does not show (documented by Klaviyo). */
+export const LIMITS = {
+  conditionsPerSegment: 100,
+  filtersPerMetricCondition: 10,
+  funnelSteps: 5,
+  filtersPerFunnelStep: 10,
+  filtersPerCustomObjectCondition: 5,
+};
+
+/**
+ * Checks that need no data workspace and that JSON Schema cannot express: unknown keys,
+ * documented API limits, impossible ranges, empty groups, shapes of IDs and codes.
+ * `reported` holds the offsets that already carry a problem, so a key is never reported twice.
+ */
+export function ruleProblems(parsed: ParsedSegment, schema: SegmentSchema, reported: ReadonlySet<number>): Problem[] {
+  const problems: Problem[] = [];
+  if (!parsed.root) return problems;
+  const start = parsed.shape === 'condition' ? schema.definition('Condition') : schema.root;
+  if (start) unknownKeys(parsed.root, parsed.value, applicableSchemas(schema, start, parsed.value), schema, reported, problems);
+  structureRules(parsed, problems);
+  for (const group of conditionGroups(parsed)) {
+    for (const condition of group.conditions) conditionRules(condition, problems);
+  }
+  return problems;
+}
+
+function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, schema: SegmentSchema, reported: ReadonlySet<number>, problems: Problem[]): void {
+  if (node.type === 'object') {
+    const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    const declared = applicable.unresolved ? undefined : declaredProperties(applicable);
+    const owner = applicable.schemas.find((s) => s.title)?.title;
+    for (const property of node.children ?? []) {
+      const [keyNode, valueNode] = property.children ?? [];
+      if (!keyNode) continue;
+      const key = String(keyNode.value);
+      if (declared && declared.size > 0 && !declared.has(key) && !reported.has(keyNode.offset)) {
+        const suggestion = nearest(key, [...declared.keys()].filter((k) => !(k in record)));
+        problems.push({
+          offset: keyNode.offset,
+          length: keyNode.length,
+          severity: 'warning',
+          code: 'unknown-property',
+          message: `${quote(key)} is not a key of ${owner ? article(owner) : 'this object'} at API revision 2026-07-15; Klaviyo ignores it or rejects the request.${suggestion ? ` Did you mean ${quote(suggestion)}?` : ''}`,
+          unnecessary: true,
+          fixes: suggestion ? [{ title: `Rename to ${quote(suggestion)}`, edits: [{ offset: keyNode.offset, length: keyNode.length, newText: quote(suggestion) }], isPreferred: true }] : undefined,
+        });
+      }
+      if (valueNode && declared?.has(key)) unknownKeys(valueNode, record[key], childSchemas(schema, applicable, key, record[key]), schema, reported, problems);
+    }
+  } else if (node.type === 'array') {
+    const items = Array.isArray(value) ? value : [];
+    (node.children ?? []).forEach((item, index) => unknownKeys(item, items[index], childSchemas(schema, applicable, index, items[index]), schema, reported, problems));
+  }
+}
+
+function structureRules(parsed: ParsedSegment, problems: Problem[]): void {
+  const root = parsed.root as Node;
+  const groupsNode = propertyValueNode(parsed.definition, 'condition_groups');
+  if (groupsNode?.type === 'array' && (groupsNode.children ?? []).length === 0) {
+    problems.push({
+      offset: groupsNode.offset, length: groupsNode.length, severity: 'warning', code: 'empty-condition-groups',
+      message: 'No condition groups: this definition would match every profile in the account. Add at least one group.',
+    });
+  }
+  let total = 0;
+  for (const group of conditionGroups(parsed)) {
+    if (group.conditionsNode && (group.conditionsNode.children ?? []).length === 0) {
+      problems.push({
+        offset: group.conditionsNode.offset, length: group.conditionsNode.length, severity: 'warning', code: 'empty-conditions',
+        message: `Condition group ${group.groupIndex + 1} has no conditions, so it matches no one, and since groups are ANDed the whole segment matches no one.`,
+      });
+    }
+    total += group.conditions.length;
+  }
+  if (total > LIMITS.conditionsPerSegment && groupsNode) {
+    problems.push({
+      ...objectAnchor(groupsNode), severity: 'error', code: 'too-many-conditions',
+      message: `This definition has ${total} conditions; Klaviyo allows at most ${LIMITS.conditionsPerSegment} per segment.`,
+    });
+  }
+  if (parsed.shape === 'update-body') {
+    const attributes = findNodeAtLocation(root, ['data', 'attributes']);
+    const isActive = propertyValueNode(attributes, 'is_active');
+    if (isActive?.value === false && (attributes?.children ?? []).length > 1) {
+      problems.push({
+        offset: isActive.offset, length: isActive.length, severity: 'error', code: 'deactivate-with-other-attributes',
+        message: 'A PATCH that deactivates a segment ("is_active": false) must carry no other attribute; send the other changes in a separate request.',
+      });
+    }
+  }
+}
+
+function conditionRules(condition: ConditionLocation, problems: Problem[]): void {
+  const { node, value } = condition;
+  const at = (key: string): Node | undefined => propertyValueNode(node, key);
+  switch (value.type) {
+    case 'profile-group-membership': {
+      const ids = at('group_ids');
+      if (ids?.type === 'array' && (ids.children ?? []).length !== 1) {
+        problems.push({
+          offset: ids.offset, length: ids.length, severity: 'error', code: 'group-ids-count',
+          message: `"group_ids" must hold exactly one list ID (it holds ${(ids.children ?? []).length}). To test several lists, add one condition per list: conditions in a group are ORed.`,
+        });
+      }
+      break;
+    }
+    case 'profile-metric':
+      countLimit(at('metric_filters'), LIMITS.filtersPerMetricCondition, 'too-many-metric-filters', 'filters in a metric condition', problems);
+      break;
+    case 'profile-metric-funnel': {
+      const steps = at('steps');
+      countLimit(steps, LIMITS.funnelSteps, 'too-many-funnel-steps', 'steps in a funnel', problems);
+      for (const step of steps?.children ?? []) countLimit(propertyValueNode(step, 'metric_filters'), LIMITS.filtersPerFunnelStep, 'too-many-funnel-filters', 'filters per funnel step', problems);
+      const positive = (steps?.children ?? []).filter((s) => propertyValueNode(s, 'metric_exists')?.value === true).length;
+      if (steps?.type === 'array' && positive === 0 && (steps.children ?? []).length > 0) {
+        problems.push({ offset: steps.offset, length: steps.length, severity: 'warning', code: 'funnel-without-positive-step', message: 'Every step of this funnel has "metric_exists": false; a funnel needs at least one step that happened.' });
+      }
+      break;
+    }
+    case 'profile-has-custom-object':
+      countLimit(at('filters'), LIMITS.filtersPerCustomObjectCondition, 'too-many-custom-object-filters', 'filters in a custom-object condition', problems);
+      break;
+    case 'profile-postal-code-distance': {
+      const code = at('country_code');
+      if (typeof code?.value === 'string' && !countries.isValid(code.value)) {
+        problems.push({ offset: code.offset, length: code.length, severity: 'warning', code: 'unknown-country-code', message: `${quote(code.value)} is not an ISO 3166 country code; Klaviyo expects an alpha-3 code such as "USA" or "CAN".` });
+      } else if (typeof code?.value === 'string' && code.value.length === 2) {
+        const alpha3 = countries.alpha2ToAlpha3(code.value.toUpperCase());
+        problems.push({
+          offset: code.offset, length: code.length, severity: 'warning', code: 'country-code-alpha2',
+          message: `Klaviyo documents "country_code" as an ISO alpha-3 code; write ${quote(alpha3)} rather than ${quote(code.value)}.`,
+          fixes: alpha3 ? [{ title: `Change to ${quote(alpha3)}`, edits: [{ offset: code.offset, length: code.length, newText: quote(alpha3) }], isPreferred: true }] : undefined,
+        });
+      }
+      const filterValue = propertyValueNode(at('filter'), 'value');
+      if (typeof filterValue?.value === 'number' && filterValue.value <= 0) {
+        problems.push({ offset: filterValue.offset, length: filterValue.length, severity: 'warning', code: 'non-positive-distance', message: 'A distance must be positive.' });
+      }
+      break;
+    }
+    case 'profile-property': {
+      const property = at('property');
+      if (typeof property?.value === 'string') propertyNameRule(property, property.value, problems);
+      phoneCodesRule(at('filter'), problems);
+      break;
+    }
+  }
+  for (const filterNode of filterNodes(node)) filterRules(filterNode, problems);
+}
+
+function countLimit(arrayNode: Node | undefined, limit: number, code: string, what: string, problems: Problem[]): void {
+  const count = arrayNode?.type === 'array' ? (arrayNode.children ?? []).length : 0;
+  if (arrayNode && count > limit) {
+    problems.push({ offset: arrayNode.offset, length: arrayNode.length, severity: 'error', code, message: `${count} ${what}; Klaviyo allows at most ${limit}.` });
+  }
+}
+
+function propertyNameRule(node: Node, name: string, problems: Problem[]): void {
+  const parsed = parsePropertyPath(name);
+  if (parsed.kind === 'invalid') {
+    problems.push({ offset: node.offset, length: node.length, severity: 'error', code: 'invalid-property-name', message: parsed.reason });
+  } else if (parsed.kind === 'unknown') {
+    const suggestion = nearest(name, WELL_KNOWN_PROPERTIES);
+    const asCustom = customPropertyPath(name);
+    problems.push({
+      offset: node.offset, length: node.length, severity: 'warning', code: 'unknown-profile-property',
+      message: `${quote(name)} is not one of Klaviyo's built-in profile properties.${suggestion ? ` Did you mean ${quote(suggestion)}?` : ''} A custom property is written ${quote(asCustom)}.`,
+      fixes: [
+        ...(suggestion ? [{ title: `Change to ${quote(suggestion)}`, edits: [{ offset: node.offset, length: node.length, newText: quote(suggestion) }], isPreferred: true }] : []),
+        { title: `Change to ${quote(asCustom)}`, edits: [{ offset: node.offset, length: node.length, newText: quote(asCustom) }] },
+      ],
+    });
+  }
+}
+
+function phoneCodesRule(filterNode: Node | undefined, problems: Problem[]): void {
+  const operator = propertyValueNode(filterNode, 'operator')?.value;
+  if (operator !== 'phone-country-code-in' && operator !== 'phone-country-code-not-in') return;
+  for (const item of propertyValueNode(filterNode, 'value')?.children ?? []) {
+    if (typeof item.value === 'string' && !(item.value.length === 2 && countries.isValid(item.value))) {
+      problems.push({ offset: item.offset, length: item.length, severity: 'warning', code: 'unknown-country-code', message: `${quote(item.value)} is not an ISO 3166 alpha-2 country code such as "US" or "GB".` });
+    }
+  }
+}
+
+/** Every object under `node` that looks like a filter (`type` + `operator`). */
+function* filterNodes(node: Node): Generator<Node> {
+  if (node.type === 'object') {
+    const type = propertyValueNode(node, 'type')?.value;
+    if (typeof type === 'string' && !type.startsWith('profile-') && propertyValueNode(node, 'operator')) yield node;
+  }
+  for (const child of node.children ?? []) yield* filterNodes(child);
+}
+
+function filterRules(filterNode: Node, problems: Problem[]): void {
+  const get = (key: string) => propertyValueNode(filterNode, key);
+  const operator = get('operator')?.value;
+  const quantity = get('quantity');
+  if (typeof quantity?.value === 'number' && quantity.value <= 0 && operator !== undefined) {
+    problems.push({ offset: quantity.offset, length: quantity.length, severity: 'warning', code: 'non-positive-quantity', message: `A ${quote(operator)} window of ${quantity.value} units is empty; use a positive quantity.` });
+  }
+  const start = get('start');
+  const end = get('end');
+  if (get('type')?.value === 'date' && operator === 'between' && typeof start?.value === 'number' && typeof end?.value === 'number' && start.value > end.value) {
+    problems.push({
+      offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed',
+      message: `"between ${start.value} and ${end.value} ago": "start" must be the nearer distance (the smaller number), so this window is empty.`,
+      fixes: [{ title: 'Swap start and end', edits: [{ offset: start.offset, length: start.length, newText: String(end.value) }, { offset: end.offset, length: end.length, newText: String(start.value) }], isPreferred: true }],
+    });
+  }
+  if (operator === 'between-static' && typeof start?.value === 'string' && typeof end?.value === 'string' && Date.parse(start.value) > Date.parse(end.value)) {
+    problems.push({
+      offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed',
+      message: `The range ends (${end.value}) before it starts (${start.value}), so it matches nothing.`,
+      fixes: [{ title: 'Swap start and end', edits: [{ offset: start.offset, length: start.length, newText: quote(end.value) }, { offset: end.offset, length: end.length, newText: quote(start.value) }], isPreferred: true }],
+    });
+  }
+  if (operator === 'between' && get('type')?.value === 'numeric' && typeof start?.value === 'number' && typeof end?.value === 'number' && start.value > end.value) {
+    problems.push({ offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed', message: `The range ${start.value}–${end.value} is empty: "start" is greater than "end".` });
+  }
+  const month = get('value');
+  if (operator === 'calendar-month' && typeof month?.value === 'number' && (month.value < 1 || month.value > 12)) {
+    problems.push({ offset: month.offset, length: month.length, severity: 'error', code: 'invalid-month', message: `Month ${month.value} does not exist: use 1 (January) to 12 (December).` });
+  }
+}

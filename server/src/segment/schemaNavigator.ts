@@ -1,0 +1,135 @@
+import type { JsonSchema, SegmentSchema } from './schema';
+
+/**
+ * The schemas that apply to one JSON value: the schema itself plus everything reached through
+ * `$ref`, `allOf` and the `if`/`then`/`else` branches the value selects. This mirrors what the
+ * validator does, so hover, completion and the unknown-key check see the alternative the user
+ * meant.
+ */
+export interface ApplicableSchemas {
+  readonly schemas: readonly JsonSchema[];
+  /**
+   * True when the value sits in a discriminated union and no alternative matched (an unknown
+   * condition `type`, an unknown operator): its keys cannot be checked.
+   */
+  readonly unresolved: boolean;
+}
+
+export function applicableSchemas(schema: SegmentSchema, start: JsonSchema, value: unknown): ApplicableSchemas {
+  const schemas: JsonSchema[] = [];
+  let unresolved = false;
+  const visit = (s: JsonSchema): void => {
+    if (schemas.includes(s)) return;
+    schemas.push(s);
+    const target = schema.resolveRef(s);
+    if (target) visit(target);
+    if (s.if) {
+      const branch = matchesCondition(s.if, value) ? s.then : s.else;
+      if (branch) visit(branch);
+    }
+    if (s.allOf) {
+      let isUnion = false;
+      let matched = false;
+      for (const part of s.allOf) {
+        if (part.if && part.then?.$ref) {
+          isUnion = true;
+          if (matchesCondition(part.if, value)) matched = true;
+        }
+        visit(part);
+      }
+      if (isUnion && !matched && typeof value === 'object' && value !== null) unresolved = true;
+    }
+  };
+  visit(start);
+  return { schemas, unresolved };
+}
+
+/** The schemas of property `key` (or of the array items when `key` is a number). */
+export function childSchemas(schema: SegmentSchema, parent: ApplicableSchemas, key: string | number, childValue: unknown): ApplicableSchemas {
+  const starts: JsonSchema[] = [];
+  for (const s of parent.schemas) {
+    const child = typeof key === 'number' ? s.items : s.properties?.[key];
+    if (child) starts.push(child);
+  }
+  const schemas: JsonSchema[] = [];
+  let unresolved = false;
+  for (const start of starts) {
+    const applicable = applicableSchemas(schema, start, childValue);
+    for (const s of applicable.schemas) if (!schemas.includes(s)) schemas.push(s);
+    unresolved ||= applicable.unresolved;
+  }
+  return { schemas, unresolved };
+}
+
+/** Walks from the root to `path` in `value`, returning the schemas that apply there. */
+export function schemasAtPath(schema: SegmentSchema, rootValue: unknown, path: readonly (string | number)[]): ApplicableSchemas {
+  let current = applicableSchemas(schema, schema.root, rootValue);
+  let value = rootValue;
+  for (const key of path) {
+    value = childValue(value, key);
+    current = childSchemas(schema, current, key, value);
+  }
+  return current;
+}
+
+function childValue(value: unknown, key: string | number): unknown {
+  if (typeof key === 'number') return Array.isArray(value) ? value[key] : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** Every property the applicable schemas declare, with the first schema that declares it. */
+export function declaredProperties(applicable: ApplicableSchemas): Map<string, JsonSchema> {
+  const properties = new Map<string, JsonSchema>();
+  for (const s of applicable.schemas) {
+    for (const [key, property] of Object.entries(s.properties ?? {})) {
+      if (!properties.has(key) || (!properties.get(key)?.description && property.description)) properties.set(key, property);
+    }
+  }
+  return properties;
+}
+
+/**
+ * Evaluates an `if` schema. Our schema's `if` clauses use only `type`, `const`, `enum`,
+ * `properties`, `required`, `not`, `anyOf` and `contains`; a unit test holds the schema to that.
+ */
+export function matchesCondition(condition: JsonSchema, value: unknown): boolean {
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (condition.type !== undefined) {
+    const types = Array.isArray(condition.type) ? condition.type : [condition.type];
+    if (!types.some((t) => jsonTypeMatches(t, value))) return false;
+  }
+  if ('const' in condition && !deepEqual(condition.const, value)) return false;
+  if (condition.enum && !condition.enum.some((e) => deepEqual(e, value))) return false;
+  if (isObject) {
+    const record = value as Record<string, unknown>;
+    for (const key of condition.required ?? []) if (!(key in record)) return false;
+    for (const [key, sub] of Object.entries(condition.properties ?? {})) {
+      if (key in record && !matchesCondition(sub, record[key])) return false;
+    }
+  }
+  if (condition.not && matchesCondition(condition.not, value)) return false;
+  if (condition.anyOf && !condition.anyOf.some((s) => matchesCondition(s, value))) return false;
+  if (condition.contains && (!Array.isArray(value) || !value.some((item) => matchesCondition(condition.contains as JsonSchema, item)))) return false;
+  return true;
+}
+
+export const IF_KEYWORDS = new Set(['type', 'const', 'enum', 'properties', 'required', 'not', 'anyOf', 'contains']);
+
+export function jsonTypeMatches(type: string, value: unknown): boolean {
+  switch (type) {
+    case 'null': return value === null;
+    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array': return Array.isArray(value);
+    case 'string': return typeof value === 'string';
+    case 'boolean': return typeof value === 'boolean';
+    case 'number': return typeof value === 'number';
+    case 'integer': return typeof value === 'number' && Number.isInteger(value);
+    default: return false;
+  }
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
+  ConfigurationRequest, type ProtocolConnection, type PublishDiagnosticsParams, type InitializeResult,
+} from 'vscode-languageserver-protocol/node';
+
+export const REPO = join(__dirname, '..', '..', '..');
+export const SERVER = join(REPO, 'dist', 'server.js');
+
+export interface TestClientOptions {
+  /** `segmentLens` settings answered to workspace/configuration requests. */
+  settings?: Record<string, unknown>;
+  /** How the server is started: the bundled server or the CLI's `lsp --stdio`. */
+  command?: string[];
+  rootUri?: string;
+}
+
+/**
+ * A minimal LSP client talking to the built server over stdio, the way an editor does.
+ * Diagnostics are collected as they arrive; `diagnostics(uri, version)` waits for them.
+ */
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcess;
+  private readonly published: PublishDiagnosticsParams[] = [];
+  private readonly waiters: (() => void)[] = [];
+  private readonly versions = new Map<string, number>();
+  stderr = '';
+  initializeResult: InitializeResult | undefined;
+
+  constructor(private readonly options: TestClientOptions = {}) {
+    const [command, ...args] = options.command ?? [process.execPath, SERVER, '--stdio'];
+    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.published.push(params);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'segmentLens' ? (this.options.settings ?? {}) : null)));
+    this.connection.listen();
+  }
+
+  async initialize(): Promise<InitializeResult> {
+    this.initializeResult = await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: this.options.rootUri ?? null,
+      capabilities: {
+        workspace: { configuration: true, codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } },
+        },
+        window: { workDoneProgress: true },
+      },
+      workspaceFolders: null,
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+    return this.initializeResult;
+  }
+
+  uriOf(path: string): string {
+    return pathToFileURL(path).toString();
+  }
+
+  async open(uri: string, text: string, languageId = 'json'): Promise<void> {
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Replaces the whole text (a full-document change). Returns the new version. */
+  async change(uri: string, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** Every diagnostics notification received so far for `uri`. */
+  publishedFor(uri: string): PublishDiagnosticsParams[] {
+    return this.published.filter((p) => p.uri === uri);
+  }
+
+  /** Waits for diagnostics of `uri` (at `version`, when given). */
+  async diagnostics(uri: string, version?: number, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.published.filter((p) => p.uri === uri && (version === undefined || p.version === version)).pop();
+      if (found) return found;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no diagnostics for ${uri}${version ? ` v${version}` : ''} within ${timeoutMs} ms; stderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      // The server may already be gone; the process is killed below either way.
+    }
+    await new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null) return resolve();
+      const timer = setTimeout(() => {
+        this.process.kill('SIGKILL');
+        resolve();
+      }, 2000);
+      this.process.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.connection.dispose();
+  }
+}
+
+/** Splits a text with a `|` cursor marker into the text and the cursor offset. */
+export function cursor(textWithCursor: string): { text: string; offset: number } {
+  const offset = textWithCursor.indexOf('|');
+  if (offset < 0) throw new Error('no | cursor marker');
+  return { text: textWithCursor.slice(0, offset) + textWithCursor.slice(offset + 1), offset };
+}
+
+/** Line/character of an offset. */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
