@@ -57,7 +57,7 @@ const UNIT = enumOf('unit', 'The unit of `quantity` (or of `start`/`end`). Days 
 const DATE_TIME = (what) => ({
   type: 'string',
   format: 'date-time',
-  description: `${what} An ISO 8601 date-time with a UTC offset, e.g. \`2026-07-15T00:00:00+00:00\`. At exactly 00:00:00 UTC the whole day is meant, as in Klaviyo's date picker.`,
+  description: `${what} An ISO 8601 date-time with a UTC offset, for example \`2026-07-15T00:00:00+00:00\`. At exactly 00:00:00 UTC the whole day is meant, as in Klaviyo's date picker.`,
   examples: ['2026-07-15T00:00:00+00:00'],
 });
 
@@ -83,7 +83,7 @@ const STRING_OPS = {
   'not-contains': 'The value is set and does not contain the text.',
   'starts-with': 'The value starts with the text (case-sensitive).',
   'not-starts-with': 'The value is set and does not start with the text.',
-  'ends-with': 'The value ends with the text (case-sensitive), e.g. `@hotmail.com`.',
+  'ends-with': 'The value ends with the text (case-sensitive), for example `@hotmail.com`.',
   'not-ends-with': 'The value is set and does not end with the text.',
   regex: 'The value matches the regular expression (Klaviyo does not document the dialect).',
   nregex: 'The value is set and does not match the regular expression.',
@@ -106,7 +106,7 @@ const stringInFilter = filter('StringInFilter', 'text list filter', 'Tests wheth
 const phoneFilter = filter('PhoneCountryFilter', 'phone country filter', "Tests the country of a profile's E.164 phone number.", 'string', {
   'phone-country-code-in': "The phone number's country is one of `value`.",
   'phone-country-code-not-in': "The phone number is set and its country is none of `value`.",
-}, { value: { type: 'array', items: { type: 'string' }, description: 'ISO 3166 alpha-2 country codes, e.g. `["US", "GB"]`.' } }, ['value']);
+}, { value: { type: 'array', items: { type: 'string' }, description: 'ISO 3166 alpha-2 country codes, for example `["US", "GB"]`.' } }, ['value']);
 const numericFilter = filter('NumericFilter', 'numeric filter', 'Compares a number.', 'numeric', NUMERIC_OPS,
   { value: { type: 'number', description: 'The number to compare with.' } }, ['value']);
 const integerFilter = filter('IntegerFilter', 'whole-number filter', 'Compares a whole number (the count of matching custom-object records).', 'numeric', NUMERIC_OPS,
@@ -383,7 +383,7 @@ const FIELD_DESCRIPTIONS = {
 function consentFilterItems(name, title, fields, methods) {
   const alternatives = { ...fields };
   if (methods) {
-    alternatives.method = keyedUnion(`${name}Method`, `${title} method filter`, 'Filter on how consent was given or withdrawn.', 'method', 'method', methods, METHOD_DESCRIPTIONS);
+    alternatives.method = keyedUnion(`${name}Method`, title.replace(/ filter$/, ' method filter'), 'Filter on how consent was given or withdrawn.', 'method', 'method', methods, METHOD_DESCRIPTIONS);
   }
   return keyedUnion(name, title, `One filter on the consent record; several filters must all hold.`, 'field', 'field', alternatives, FIELD_DESCRIPTIONS);
 }
@@ -433,35 +433,35 @@ const untypedFilters = { description: "Klaviyo's schema leaves these filters unc
 const suppressionFilters = (description) => filtersArray(suppressionItem, description);
 
 const emailCan = keyedUnion('EmailCanReceiveStatus', 'email consent status (can receive)', 'The email consent status of a profile that can receive email marketing.', 'subscription', 'subscription', {
-  any: consentStatus('EmailCanAny', 'email: can receive, any status', 'any', untypedFilters),
-  subscribed: consentStatus('EmailCanSubscribed', 'email: can receive, subscribed', 'subscribed', nullable(filtersArray(emailSubscribedItem, 'Filters on the subscription; all must hold.'), 'Optional filters on the subscription; all must hold.')),
-  never_subscribed: consentStatus('EmailCanNeverSubscribed', 'email: can receive, never subscribed', 'never_subscribed', untypedFilters),
+  any: consentStatus('EmailCanAny', 'email consent status (can receive, any)', 'any', untypedFilters),
+  subscribed: consentStatus('EmailCanSubscribed', 'email consent status (can receive, subscribed)', 'subscribed', nullable(filtersArray(emailSubscribedItem, 'Filters on the subscription; all must hold.'), 'Optional filters on the subscription; all must hold.')),
+  never_subscribed: consentStatus('EmailCanNeverSubscribed', 'email consent status (can receive, never subscribed)', 'never_subscribed', untypedFilters),
 }, SUBSCRIPTION_DESCRIPTIONS);
 const emailCannot = keyedUnion('EmailCannotReceiveStatus', 'email consent status (cannot receive)', 'The email consent status of a profile that cannot receive email marketing.', 'subscription', 'subscription', {
-  any: consentStatus('EmailCannotAny', 'email: cannot receive, any status', 'any', nullable(suppressionFilters('Suppression date filters; all must hold.'), 'Optional suppression date filters; all must hold.')),
-  unsubscribed: consentStatus('EmailCannotUnsubscribed', 'email: cannot receive, unsubscribed', 'unsubscribed', nullable({
+  any: consentStatus('EmailCannotAny', 'email consent status (cannot receive, any)', 'any', nullable(suppressionFilters('Suppression date filters; all must hold.'), 'Optional suppression date filters; all must hold.')),
+  unsubscribed: consentStatus('EmailCannotUnsubscribed', 'email consent status (cannot receive, unsubscribed)', 'unsubscribed', nullable({
     description: 'Either filters on the unsubscription (status date, method) or suppression date filters, not both kinds in one list.',
     type: 'array',
     if: { contains: { type: 'object', properties: { field: { enum: SUPPRESSION_FIELDS } }, required: ['field'] } },
     then: { items: suppressionItem },
     else: { items: emailUnsubscribedItem },
   }, 'Optional filters; all must hold.')),
-  never_subscribed: consentStatus('EmailCannotNeverSubscribed', 'email: cannot receive, never subscribed', 'never_subscribed', suppressionFilters('Suppression date filters (required by Klaviyo\'s schema; all must hold).'), true),
-  subscribed: consentStatus('EmailCannotSubscribed', 'email: cannot receive, subscribed', 'subscribed', suppressionFilters('Suppression date filters (required by Klaviyo\'s schema; all must hold).'), true),
+  never_subscribed: consentStatus('EmailCannotNeverSubscribed', 'email consent status (cannot receive, never subscribed)', 'never_subscribed', suppressionFilters('Suppression date filters (required by Klaviyo\'s schema; all must hold).'), true),
+  subscribed: consentStatus('EmailCannotSubscribed', 'email consent status (cannot receive, subscribed)', 'subscribed', suppressionFilters('Suppression date filters (required by Klaviyo\'s schema; all must hold).'), true),
 }, SUBSCRIPTION_DESCRIPTIONS);
 const smsCan = keyedUnion('SmsCanReceiveStatus', 'SMS consent status (can receive)', 'For SMS, a profile that can receive marketing is always subscribed.', 'subscription', 'subscription', {
-  subscribed: consentStatus('SmsCanSubscribed', 'SMS: can receive, subscribed', 'subscribed', nullable(filtersArray(smsSubscribedItem, 'Filters on the subscription; all must hold.'), 'Optional filters on the subscription; all must hold.')),
+  subscribed: consentStatus('SmsCanSubscribed', 'SMS consent status (can receive, subscribed)', 'subscribed', nullable(filtersArray(smsSubscribedItem, 'Filters on the subscription; all must hold.'), 'Optional filters on the subscription; all must hold.')),
 }, SUBSCRIPTION_DESCRIPTIONS);
 const smsCannot = keyedUnion('SmsCannotReceiveStatus', 'SMS consent status (cannot receive)', 'The SMS consent status of a profile that cannot receive SMS marketing.', 'subscription', 'subscription', {
-  any: consentStatus('SmsCannotAny', 'SMS: cannot receive, any status', 'any', null),
-  unsubscribed: consentStatus('SmsCannotUnsubscribed', 'SMS: cannot receive, unsubscribed', 'unsubscribed', nullable(filtersArray(smsUnsubscribedItem, 'Filters on the unsubscription; all must hold.'), 'Optional filters; all must hold.')),
-  never_subscribed: consentStatus('SmsCannotNeverSubscribed', 'SMS: cannot receive, never subscribed', 'never_subscribed', null),
+  any: consentStatus('SmsCannotAny', 'SMS consent status (cannot receive, any)', 'any', null),
+  unsubscribed: consentStatus('SmsCannotUnsubscribed', 'SMS consent status (cannot receive, unsubscribed)', 'unsubscribed', nullable(filtersArray(smsUnsubscribedItem, 'Filters on the unsubscription; all must hold.'), 'Optional filters; all must hold.')),
+  never_subscribed: consentStatus('SmsCannotNeverSubscribed', 'SMS consent status (cannot receive, never subscribed)', 'never_subscribed', null),
 }, SUBSCRIPTION_DESCRIPTIONS);
 const pushCan = keyedUnion('PushCanReceiveStatus', 'push consent status (can receive)', 'The push consent status of a profile that can receive push marketing.', 'subscription', 'subscription', {
-  any: consentStatus('PushCanAny', 'push: can receive, any status', 'any', nullable(filtersArray(statusDateItem, 'Status date filters; all must hold.'), 'Optional status date filters.')),
+  any: consentStatus('PushCanAny', 'push consent status (can receive, any)', 'any', nullable(filtersArray(statusDateItem, 'Status date filters; all must hold.'), 'Optional status date filters.')),
 }, SUBSCRIPTION_DESCRIPTIONS);
 const pushCannot = keyedUnion('PushCannotReceiveStatus', 'push consent status (cannot receive)', 'The push consent status of a profile that cannot receive push marketing.', 'subscription', 'subscription', {
-  any: consentStatus('PushCannotAny', 'push: cannot receive, any status', 'any', null),
+  any: consentStatus('PushCannotAny', 'push consent status (cannot receive, any)', 'any', null),
 }, SUBSCRIPTION_DESCRIPTIONS);
 
 const CHANNEL_NAMES = { email: 'email', sms: 'SMS', push: 'push' };
@@ -520,7 +520,7 @@ const metricFilterItem = def('MetricPropertyFilterItem', {
   type: 'object',
   required: ['property'],
   properties: {
-    property: { type: 'string', description: 'A top-level key of the event\'s properties, e.g. `$value`, `Categories`, `Bot Click`.' },
+    property: { type: 'string', description: 'A top-level key of the event\'s properties, for example `$value`, `Categories`, `Bot Click`.' },
     filter: nullable(eventPropertyFilter, 'How to test the event property; without a filter the property only has to be set.'),
   },
 });
@@ -573,8 +573,8 @@ const metricCondition = def('MetricCondition', {
   required: ['type', 'metric_id', 'measurement', 'measurement_filter', 'timeframe_filter'],
   properties: {
     type: conditionType('profile-metric'),
-    metric_id: { type: 'string', description: 'The metric (event type) ID, e.g. the ID of "Placed Order".' },
-    measurement: enumOf('measurement', 'What to measure over the matching events.', { count: 'How many events.', sum: 'The sum of the events\' values (`$value`), e.g. revenue.' }),
+    metric_id: { type: 'string', description: 'The metric (event type) ID, for example the ID of "Placed Order".' },
+    measurement: enumOf('measurement', 'What to measure over the matching events.', { count: 'How many events.', sum: 'The sum of the events\' values (`$value`), for example revenue.' }),
     measurement_filter: { ...numericFilter, description: 'How the count or sum must compare. "At least once" is `greater-than-or-equal 1`; "zero times" is `equals 0`, which includes people who never did it.' },
     timeframe_filter: metricTimeframe,
     metric_filters: metricFilters,
@@ -622,8 +622,8 @@ const postalCondition = def('PostalCodeDistanceCondition', {
   required: ['type', 'country_code', 'postal_code', 'unit', 'filter'],
   properties: {
     type: conditionType('profile-postal-code-distance'),
-    country_code: { type: 'string', description: 'The postal code\'s country as an ISO 3166 alpha-3 code, e.g. `USA`, `CAN`.' },
-    postal_code: { type: 'string', description: 'The postal code to measure from, e.g. `02141`.' },
+    country_code: { type: 'string', description: 'The postal code\'s country as an ISO 3166 alpha-3 code, for example `USA`, `CAN`.' },
+    postal_code: { type: 'string', description: 'The postal code to measure from, for example `02141`.' },
     unit: enumOf('distance unit', 'The unit of the distance.', { miles: 'Miles.', kilometers: 'Kilometers.' }),
     filter: distanceFilter,
   },
@@ -824,7 +824,7 @@ const createObject = def('SegmentCreateResource', {
   properties: {
     type: segmentType,
     attributes: {
-      type: 'object', description: 'The new segment.', required: ['name', 'definition'],
+      title: 'segment attributes', type: 'object', description: 'The new segment.', required: ['name', 'definition'],
       properties: {
         name: { type: 'string', description: 'The segment\'s name.' },
         definition,
@@ -839,7 +839,7 @@ const updateObject = def('SegmentUpdateResource', {
     type: segmentType,
     id: { type: 'string', description: 'The ID of the segment to update.' },
     attributes: {
-      type: 'object', description: 'The attributes to change.',
+      title: 'segment attributes', type: 'object', description: 'The attributes to change.',
       properties: {
         definition: nullable(definition, 'The new definition.'),
         name: { type: ['string', 'null'], description: 'The new name.' },
@@ -873,12 +873,13 @@ const resource = def('SegmentResource', {
     type: segmentType,
     id: { type: 'string', description: 'The segment ID.' },
     attributes: {
-      type: 'object', description: 'The segment\'s attributes.',
+      title: 'segment attributes', type: 'object', description: 'The segment\'s attributes.',
+      required: ['is_active', 'is_processing', 'is_starred'],
       properties: {
         name: { type: ['string', 'null'], description: 'The segment\'s name.' },
         definition: nullable(definition, 'The definition.'),
-        created: { type: ['string', 'null'], description: 'When the segment was created.' },
-        updated: { type: ['string', 'null'], description: 'When the segment was last updated.' },
+        created: nullable({ type: 'string', format: 'date-time' }, 'When the segment was created.'),
+        updated: nullable({ type: 'string', format: 'date-time' }, 'When the segment was last updated.'),
         is_active: { type: 'boolean', description: 'Whether the segment is active; inactive segments do not update.' },
         is_processing: { type: 'boolean', description: 'Whether Klaviyo is still computing the segment.' },
         is_starred: { type: 'boolean', description: 'Whether the segment is starred.' },

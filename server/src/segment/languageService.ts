@@ -32,7 +32,9 @@ export class SegmentLanguage {
     }
     const fromSchema = schemaProblems(parsed, this.schema);
     problems.push(...fromSchema);
-    problems.push(...ruleProblems(parsed, this.schema, new Set(fromSchema.map((p) => p.offset))));
+    const breaks = parsed.syntaxProblems.filter((p) => p.code === 'json-syntax').map((p) => p.offset);
+    const fromRules = ruleProblems(parsed, this.schema, new Set(fromSchema.map((p) => p.offset)));
+    problems.push(...fromRules.filter((p) => !breaks.some((b) => b >= p.offset && b <= p.offset + p.length)));
     return problems.sort((a, b) => a.offset - b.offset || a.length - b.length);
   }
 }

@@ -73,9 +73,14 @@ function detectShape(value: unknown): { shape: SegmentFileShape; definitionPath:
  * them.
  */
 function* syntaxProblems(text: string, errors: ParseError[]): Generator<Problem> {
+  // The parser may report several errors at one place (every unclosed bracket at the end): one is enough.
+  const seen = new Set<number>();
   for (const error of errors) {
+    const offset = Math.min(error.offset, Math.max(0, text.length - 1));
+    if (seen.has(offset)) continue;
+    seen.add(offset);
     yield {
-      offset: error.offset,
+      offset,
       length: Math.max(error.length, 1),
       severity: 'error',
       code: 'json-syntax',
@@ -124,7 +129,7 @@ function* syntaxProblems(text: string, errors: ParseError[]): Generator<Problem>
 }
 
 const SYNTAX_MESSAGES: Record<string, string> = {
-  InvalidSymbol: 'Unexpected character.',
+  InvalidSymbol: 'Unexpected character: JSON writes property names and texts in double quotes, and a file holds a single value.',
   InvalidNumberFormat: 'This is not a valid JSON number.',
   PropertyNameExpected: 'Expected a property name in double quotes.',
   ValueExpected: 'Expected a value.',
@@ -145,4 +150,18 @@ const SYNTAX_MESSAGES: Record<string, string> = {
 function syntaxMessage(error: ParseError): string {
   const name = printParseErrorCode(error.error);
   return SYNTAX_MESSAGES[name] ?? `JSON syntax error (${name}).`;
+}
+
+/** The definition object (`{"condition_groups": [...]}`) of a parsed file, when it has one. */
+export function definitionValue(parsed: ParsedSegment): Record<string, unknown> | undefined {
+  let value: unknown = parsed.value;
+  for (const key of parsed.definitionPath) value = typeof value === 'object' && value !== null ? (value as Record<string | number, unknown>)[key] : undefined;
+  return parsed.definition && typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The segment's name, where the file's shape carries one. */
+export function segmentName(parsed: ParsedSegment): string | undefined {
+  const value = parsed.value as { data?: { attributes?: { name?: unknown } }; attributes?: { name?: unknown } } | undefined;
+  const name = parsed.shape === 'resource' ? value?.attributes?.name : parsed.shape === 'create-body' || parsed.shape === 'update-body' ? value?.data?.attributes?.name : undefined;
+  return typeof name === 'string' ? name : undefined;
 }

@@ -1,11 +1,11 @@
 import { findNodeAtLocation, type Node } from 'jsonc-parser';
-import countries from 'i18n-iso-countries';
 import type { ParsedSegment } from './parse';
 import type { Problem } from './problem';
 import type { SegmentSchema } from './schema';
 import { applicableSchemas, childSchemas, declaredProperties, type ApplicableSchemas } from './schemaNavigator';
 import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
 import { article, nearest, objectAnchor, quote } from './text';
+import { alpha2ToAlpha3, isCountryCode } from '../engine/countries';
 import { customPropertyPath, parsePropertyPath, WELL_KNOWN_PROPERTIES } from '../engine/propertyPath';
 
 /** Limits the Segments API enforces that the schema does not show (documented by Klaviyo). */
@@ -38,7 +38,8 @@ function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, 
   if (node.type === 'object') {
     const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     const declared = applicable.unresolved ? undefined : declaredProperties(applicable);
-    const owner = applicable.schemas.find((s) => s.title)?.title;
+    // The most specific titled schema names the owner: "list non-membership condition", not "condition".
+    const owner = [...applicable.schemas].reverse().find((s) => s.title)?.title;
     for (const property of node.children ?? []) {
       const [keyNode, valueNode] = property.children ?? [];
       if (!keyNode) continue;
@@ -121,8 +122,8 @@ function conditionRules(condition: ConditionLocation, problems: Problem[]): void
       const steps = at('steps');
       countLimit(steps, LIMITS.funnelSteps, 'too-many-funnel-steps', 'steps in a funnel', problems);
       for (const step of steps?.children ?? []) countLimit(propertyValueNode(step, 'metric_filters'), LIMITS.filtersPerFunnelStep, 'too-many-funnel-filters', 'filters per funnel step', problems);
-      const positive = (steps?.children ?? []).filter((s) => propertyValueNode(s, 'metric_exists')?.value === true).length;
-      if (steps?.type === 'array' && positive === 0 && (steps.children ?? []).length > 0) {
+      const allNegative = (steps?.children ?? []).every((s) => propertyValueNode(s, 'metric_exists')?.value === false);
+      if (steps?.type === 'array' && allNegative && (steps.children ?? []).length > 0) {
         problems.push({ offset: steps.offset, length: steps.length, severity: 'warning', code: 'funnel-without-positive-step', message: 'Every step of this funnel has "metric_exists": false; a funnel needs at least one step that happened.' });
       }
       break;
@@ -132,10 +133,10 @@ function conditionRules(condition: ConditionLocation, problems: Problem[]): void
       break;
     case 'profile-postal-code-distance': {
       const code = at('country_code');
-      if (typeof code?.value === 'string' && !countries.isValid(code.value)) {
+      if (typeof code?.value === 'string' && !isCountryCode(code.value)) {
         problems.push({ offset: code.offset, length: code.length, severity: 'warning', code: 'unknown-country-code', message: `${quote(code.value)} is not an ISO 3166 country code; Klaviyo expects an alpha-3 code such as "USA" or "CAN".` });
       } else if (typeof code?.value === 'string' && code.value.length === 2) {
-        const alpha3 = countries.alpha2ToAlpha3(code.value.toUpperCase());
+        const alpha3 = alpha2ToAlpha3(code.value);
         problems.push({
           offset: code.offset, length: code.length, severity: 'warning', code: 'country-code-alpha2',
           message: `Klaviyo documents "country_code" as an ISO alpha-3 code; write ${quote(alpha3)} rather than ${quote(code.value)}.`,
@@ -187,7 +188,7 @@ function phoneCodesRule(filterNode: Node | undefined, problems: Problem[]): void
   const operator = propertyValueNode(filterNode, 'operator')?.value;
   if (operator !== 'phone-country-code-in' && operator !== 'phone-country-code-not-in') return;
   for (const item of propertyValueNode(filterNode, 'value')?.children ?? []) {
-    if (typeof item.value === 'string' && !(item.value.length === 2 && countries.isValid(item.value))) {
+    if (typeof item.value === 'string' && !(item.value.length === 2 && isCountryCode(item.value))) {
       problems.push({ offset: item.offset, length: item.length, severity: 'warning', code: 'unknown-country-code', message: `${quote(item.value)} is not an ISO 3166 alpha-2 country code such as "US" or "GB".` });
     }
   }
@@ -207,7 +208,7 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
   const operator = get('operator')?.value;
   const quantity = get('quantity');
   if (typeof quantity?.value === 'number' && quantity.value <= 0 && operator !== undefined) {
-    problems.push({ offset: quantity.offset, length: quantity.length, severity: 'warning', code: 'non-positive-quantity', message: `A ${quote(operator)} window of ${quantity.value} units is empty; use a positive quantity.` });
+    problems.push({ offset: quantity.offset, length: quantity.length, severity: 'warning', code: 'non-positive-quantity', message: `${capitalizeFirst(article(quote(operator)))} window of ${quantity.value} units is empty; use a positive quantity.` });
   }
   const start = get('start');
   const end = get('end');
@@ -226,10 +227,18 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
     });
   }
   if (operator === 'between' && get('type')?.value === 'numeric' && typeof start?.value === 'number' && typeof end?.value === 'number' && start.value > end.value) {
-    problems.push({ offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed', message: `The range ${start.value}–${end.value} is empty: "start" is greater than "end".` });
+    problems.push({
+      offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed',
+      message: `The range ${start.value}–${end.value} is empty: "start" is greater than "end".`,
+      fixes: [{ title: 'Swap start and end', edits: [{ offset: start.offset, length: start.length, newText: String(end.value) }, { offset: end.offset, length: end.length, newText: String(start.value) }], isPreferred: true }],
+    });
   }
   const month = get('value');
   if (operator === 'calendar-month' && typeof month?.value === 'number' && (month.value < 1 || month.value > 12)) {
     problems.push({ offset: month.offset, length: month.length, severity: 'error', code: 'invalid-month', message: `Month ${month.value} does not exist: use 1 (January) to 12 (December).` });
   }
+}
+
+function capitalizeFirst(text: string): string {
+  return text[0].toUpperCase() + text.slice(1);
 }

@@ -14,18 +14,57 @@ import { article, describeJsonValue, firstSentence, listOf, nearest, objectAncho
 export function schemaProblems(parsed: ParsedSegment, schema: SegmentSchema): Problem[] {
   const { root, value } = parsed;
   if (!root) return [];
+  const listResponse = segmentListProblem(parsed);
+  if (listResponse) return [listResponse];
   const errors = parsed.shape === 'condition' ? [...schema.errors(value), ...schema.conditionErrors(value)] : schema.errors(value);
-  const seen = new Set<string>();
+  // Where the text is broken, the tree is a guess: say nothing about the nodes around the break.
+  const breaks = parsed.syntaxProblems.filter((p) => p.code === 'json-syntax').map((p) => p.offset);
   const problems: Problem[] = [];
-  for (const error of errors) {
-    if (error.keyword === 'if') continue;
-    const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (const error of mostSpecificErrors(errors)) {
+    const node = findNodeAtLocation(root, pathOf(error.instancePath));
+    if (!node || breaks.some((b) => b >= node.offset && b <= node.offset + node.length)) continue;
     const problem = problemFor(error, root, schema, parsed);
     if (problem) problems.push(problem);
   }
   return problems;
+}
+
+/**
+ * Drops ajv's bookkeeping (`if` failures) and duplicates: one problem per value. When a value has
+ * both a type and an enum error (an enum of texts given a number), the enum error, which lists
+ * what is allowed, wins; of several enum errors on one value (a union and its alternative both
+ * restrict it), the one that allows the most wins.
+ */
+function mostSpecificErrors(errors: ErrorObject[]): ErrorObject[] {
+  const kept: ErrorObject[] = [];
+  const valueErrors = new Map<string, ErrorObject>();
+  const seen = new Set<string>();
+  const allowedCount = (e: ErrorObject) => (e.keyword === 'enum' ? ((e.params as { allowedValues?: unknown[] }).allowedValues?.length ?? 0) : e.keyword === 'const' ? 1 : 0);
+  for (const error of errors) {
+    if (error.keyword === 'if') continue;
+    if (error.keyword === 'type' || error.keyword === 'enum' || error.keyword === 'const') {
+      const current = valueErrors.get(error.instancePath);
+      const better = !current || (current.keyword === 'type' && error.keyword !== 'type') || (error.keyword !== 'type' && allowedCount(error) > allowedCount(current));
+      if (better) valueErrors.set(error.instancePath, error);
+      continue;
+    }
+    const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(error);
+  }
+  return [...kept, ...valueErrors.values()];
+}
+
+/** A GET /api/segments response (a list of segments) pasted into one file. */
+function segmentListProblem(parsed: ParsedSegment): Problem | undefined {
+  const value = parsed.value as { data?: unknown } | undefined;
+  if (!Array.isArray(value?.data) || !parsed.root) return undefined;
+  const key = findNodeAtLocation(parsed.root, ['data'])?.parent?.children?.[0];
+  return {
+    offset: key?.offset ?? parsed.root.offset, length: key?.length ?? 1, severity: 'error', code: 'segment-list',
+    message: `This is a list of ${value.data.length} segment(s), as GET /api/segments returns it. Keep one segment per file: its resource object, {"data": {...}}, or its bare definition.`,
+  };
 }
 
 function pathOf(instancePath: string): (string | number)[] {
@@ -72,7 +111,7 @@ function problemFor(error: ErrorObject, root: Node, schema: SegmentSchema, parse
         };
       }
       const property = propertySchema(schema, parentSchema, missing);
-      const hint = property?.enum ? ` (${listOf(property.enum)})` : property?.description ? `: ${firstSentence(property.description)}` : '.';
+      const hint = property?.enum ? ` (${listOf(property.enum)}).` : property?.description ? `: ${firstSentence(property.description)}` : '.';
       return {
         ...objectAnchor(node),
         severity: 'error',
@@ -105,7 +144,7 @@ const TYPE_NAMES: Record<string, string> = {
 
 function typeProblem(error: ErrorObject, node: Node, path: (string | number)[]): Problem {
   const expected = String((error.params as { type: string | string[] }).type).split(',');
-  const value = node.value ?? (node.type === 'array' ? [] : node.type === 'object' ? {} : undefined);
+  const value = node.type === 'null' ? null : node.type === 'array' ? [] : node.type === 'object' ? {} : node.value;
   const wanted = expected.map((t) => TYPE_NAMES[t] ?? t).join(' or ');
   const fixes: Fix[] = [];
   if (typeof value === 'string' && (expected.includes('number') || expected.includes('integer')) && value.trim() !== '' && Number.isFinite(Number(value))) {
@@ -153,7 +192,7 @@ function enumProblem(error: ErrorObject, node: Node, path: (string | number)[], 
     const why = contextSchema?.description && contextSchema.description !== parentSchema?.description ? ` ${firstSentence(contextSchema.description)}` : '';
     message = `${capitalize(nameOf(path))} must be ${quote(allowed[0])}${where}, not ${describeJsonValue(value)}.${why}`;
   } else if (isDiscriminator && typeof value === 'string') {
-    message = `Unknown ${label} ${quote(value)}${where}.${suggestion ? ` Did you mean ${quote(suggestion)}?` : ''} Valid ${label}s: ${listOf(allowed)}.`;
+    message = `Unknown ${label} ${quote(value)}${where}.${suggestion ? ` Did you mean ${quote(suggestion)}?` : ''} Valid ${pluralOf(label)}: ${listOf(allowed)}.`;
   } else {
     message = `${describeJsonValue(value)[0].toUpperCase()}${describeJsonValue(value).slice(1)} is not a valid ${label}${where}.${suggestion ? ` Did you mean ${quote(suggestion)}?` : ''} Valid values: ${listOf(allowed)}.`;
   }
@@ -174,6 +213,10 @@ function formatProblem(node: Node, path: (string | number)[]): Problem {
       : `${capitalize(nameOf(path))} must be an ISO 8601 date-time with a UTC offset, such as "2026-07-15T00:00:00+00:00"; ${describeJsonValue(value)} is not.`,
     fixes: completed ? [{ title: `Change to ${quote(completed.fixed)}`, edits: [{ offset: node.offset, length: node.length, newText: quote(completed.fixed) }], isPreferred: true }] : undefined,
   };
+}
+
+function pluralOf(noun: string): string {
+  return /(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`;
 }
 
 function capitalize(text: string): string {

@@ -43,13 +43,15 @@ export function listOf(values: readonly unknown[], conjunction = 'or'): string {
 /** "a", "an" for a noun phrase. */
 export function article(phrase: string): string {
   // Acronyms are read letter by letter: "an SMS consent".
-  return /^([aeiou]|SMS\b|RCS\b)/i.test(phrase) && !/^(us|eu)/i.test(phrase) ? `an ${phrase}` : `a ${phrase}`;
+  const word = phrase.replace(/^["'`]/, '');
+  return /^([aeiou]|SMS\b|RCS\b)/i.test(word) && !/^(us|eu)/i.test(word) ? `an ${phrase}` : `a ${phrase}`;
 }
 
 /** The first sentence of a description, for short messages. */
 export function firstSentence(text: string | undefined): string | undefined {
   if (!text) return undefined;
-  const match = /^(.+?[.!?])(\s|$)/.exec(text);
+  // A sentence ends at a full stop followed by a space and a capital (or the end), not at "e.g.".
+  const match = /^(.+?[.!?])(?=\s+[A-Z`"(]|$)/s.exec(text);
   return (match ? match[1] : text).replace(/`/g, '"');
 }
 
