@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { startServer } from '../server';
 import { CliUsageError, processIo, type CliIo } from './io';
+import { registerEvaluateCommand } from './evaluateCommand';
 import { registerValidateCommand } from './validateCommand';
 
 /** Builds the `segment-lens` command line. */
@@ -12,6 +13,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError();
   registerValidateCommand(program, io);
+  registerEvaluateCommand(program, io);
   program
     .command('lsp')
     .description('run the language server (for any LSP editor)')

@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { describeCondition, describeDefinition, type NameLookup } from '../engine/describe';
+import { Evaluator, type DefinitionResult } from '../engine/evaluator';
+import type { Workspace } from '../engine/workspace';
+import { profileValueKey } from '../engine/workspace';
+import { SegmentLanguage } from '../segment/languageService';
+import { definitionValue, segmentName } from '../segment/parse';
+import { expandSegmentArguments } from '../segmentFiles';
+import { findWorkspaceRoot, loadWorkspace, MARKER_FILE, type LoadedWorkspace } from '../workspace/loadWorkspace';
+import { CliUsageError, type CliIo } from './io';
+import { formatProblem } from './validateCommand';
+import { progressReporter } from './progress';
+
+interface EvaluateOptions {
+  workspace?: string;
+  json?: boolean;
+  ids?: boolean;
+  limit?: string;
+  now?: string;
+}
+
+/** Names for IDs from a loaded workspace. */
+export function workspaceNames(workspace: Workspace): NameLookup {
+  return {
+    metricName: (id) => workspace.metric(id)?.info.name,
+    listName: (id) => workspace.list(id)?.info.name,
+  };
+}
+
+const number = (n: number) => n.toLocaleString('en-US');
+const percent = (part: number, whole: number) => (whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(1)}%`);
+
+/** Loads each workspace once, however many segment files use it. */
+export class WorkspaceCache {
+  private readonly loaded = new Map<string, Promise<LoadedWorkspace>>();
+  constructor(private readonly io: CliIo, private readonly now: number | undefined) {}
+
+  get(root: string): Promise<LoadedWorkspace> {
+    let pending = this.loaded.get(root);
+    if (!pending) {
+      const progress = progressReporter(this.io, `Loading ${root}`);
+      pending = loadWorkspace(root, { now: this.now, onProgress: progress.update }).then((loaded) => {
+        progress.done();
+        for (const warning of loaded.warnings) this.io.err(`${relative(process.cwd(), warning.file) || warning.file}${warning.line ? `:${warning.line}` : ''}: warning: ${warning.message} [${warning.code}]`);
+        return loaded;
+      });
+      this.loaded.set(root, pending);
+    }
+    return pending;
+  }
+}
+
+export function registerEvaluateCommand(program: Command, io: CliIo): void {
+  program
+    .command('evaluate')
+    .description('count the profiles a segment matches in a local workspace (folders: every segment file inside)')
+    .argument('<paths...>', 'segment files or folders')
+    .option('--workspace <dir>', `folder holding ${MARKER_FILE} (default: the nearest one above each segment file)`)
+    .option('--json', 'print the result as JSON')
+    .option('--ids', 'with --json, include the IDs of every matched profile')
+    .option('--limit <n>', 'how many matched profiles to list', '10')
+    .option('--now <iso>', 'evaluate as of this instant instead of the workspace\'s "now"')
+    .action(async (paths: string[], options: EvaluateOptions) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 0) throw new CliUsageError(`--limit must be a whole number, not ${JSON.stringify(options.limit)}`);
+      const now = options.now === undefined ? undefined : Date.parse(options.now);
+      if (now !== undefined && !Number.isFinite(now)) throw new CliUsageError(`--now must be an ISO 8601 instant, not ${JSON.stringify(options.now)}`);
+      const { files, missing } = expandSegmentArguments(paths);
+      if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
+      if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
+      const language = new SegmentLanguage();
+      const workspaces = new WorkspaceCache(io, now);
+      const evaluators = new Map<Workspace, Evaluator>();
+      const results: unknown[] = [];
+      let anyErrors = false;
+      for (const file of files) {
+        const shown = relative(process.cwd(), file) || file;
+        const text = readFileSync(file, 'utf8');
+        const parsed = language.parse(text);
+        const problems = language.validate(parsed);
+        const errors = problems.filter((p) => p.severity === 'error');
+        const root = options.workspace ? resolve(options.workspace) : findWorkspaceRoot(dirname(resolve(file)));
+        if (!root) throw new CliUsageError(`no ${MARKER_FILE} found above ${shown}; pass --workspace DIR`);
+        if (errors.length) {
+          anyErrors = true;
+          if (options.json) {
+            results.push({ file: shown, errors: errors.map((p) => ({ message: p.message, code: p.code })) });
+          } else {
+            const document = TextDocument.create(`file://${file}`, 'json', 0, text);
+            io.out(`${shown}: not evaluated, the definition has errors:`);
+            for (const problem of errors) io.out(`  ${formatProblem(shown, document, problem)}`);
+          }
+          continue;
+        }
+        const definition = definitionValue(parsed);
+        if (!definition) throw new CliUsageError(`${shown} holds no segment definition`);
+        const loaded = await workspaces.get(root);
+        let evaluator = evaluators.get(loaded.workspace);
+        if (!evaluator) evaluators.set(loaded.workspace, (evaluator = new Evaluator(loaded.workspace)));
+        const result = evaluator.evaluateDefinition(definition);
+        const names = workspaceNames(loaded.workspace);
+        if (options.json) {
+          results.push(jsonResult(shown, segmentName(parsed), definition, result, loaded, names, options.ids ?? false, limit));
+        } else {
+          printResult(io, shown, segmentName(parsed), definition, result, loaded, names, files.length === 1 ? limit : 0);
+        }
+      }
+      if (options.json) io.out(JSON.stringify(files.length === 1 ? results[0] : results, null, 2));
+      io.exitCode(anyErrors ? 1 : 0);
+    });
+}
+
+function conditionsOf(definition: Record<string, unknown>, group: number): unknown[] {
+  const groups = definition.condition_groups as { conditions?: unknown[] }[];
+  return groups[group]?.conditions ?? [];
+}
+
+function jsonResult(file: string, name: string | undefined, definition: Record<string, unknown>, result: DefinitionResult, loaded: LoadedWorkspace, names: NameLookup, ids: boolean, limit: number) {
+  const ws = loaded.workspace;
+  const matchedIndexes = result.set ? result.set.toArray(ids ? Infinity : limit) : [];
+  return {
+    file,
+    name: name ?? null,
+    description: describeDefinition(definition, names),
+    workspace: { name: ws.name, root: loaded.config.root, now: new Date(ws.now).toISOString(), profiles: ws.profileCount, events: ws.eventCount },
+    total: result.total,
+    matched: result.matched,
+    not_evaluable: result.notEvaluable,
+    groups: result.groups.map((group, g) => ({
+      matched: group.matched,
+      after_and: group.afterAnd,
+      conditions: group.conditions.map((condition, c) => ({
+        matched: condition.matched,
+        description: describeCondition(conditionsOf(definition, g)[c], names),
+        ...(condition.notEvaluable ? { not_evaluable: condition.notEvaluable } : {}),
+      })),
+    })),
+    ...(ids ? { profile_ids: matchedIndexes.map((p) => ws.profileIds[p]) } : {}),
+    profiles: matchedIndexes.slice(0, limit).map((p) => profileSummary(ws, p)),
+    elapsed_ms: Math.round(result.elapsedMs),
+  };
+}
+
+/** The fields the CLI and the preview show for a profile. */
+export function profileSummary(ws: Workspace, p: number): { id: string; email: string | null; name: string | null; location: string | null } {
+  const get = (key: string) => {
+    const v = ws.profileValue(p, key);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const name = [get(profileValueKey.attribute('first_name')), get(profileValueKey.attribute('last_name'))].filter(Boolean).join(' ');
+  const location = [get(profileValueKey.location('city')), get(profileValueKey.location('region')), get(profileValueKey.location('country'))].filter(Boolean).join(', ');
+  return { id: ws.profileIds[p], email: get(profileValueKey.attribute('email')) ?? null, name: name || null, location: location || null };
+}
+
+function printResult(io: CliIo, file: string, name: string | undefined, definition: Record<string, unknown>, result: DefinitionResult, loaded: LoadedWorkspace, names: NameLookup, limit: number): void {
+  const ws = loaded.workspace;
+  io.out(`${file}${name ? ` — ${name}` : ''}`);
+  io.out(`  ${describeDefinition(definition, names)}`);
+  const count = result.matched === null ? 'not evaluable locally' : `${number(result.matched)} of ${number(result.total)} profiles (${percent(result.matched, result.total)})`;
+  io.out(`  Matches ${count} in ${ws.name}, as of ${new Date(ws.now).toISOString()} (UTC)`);
+  result.groups.forEach((group, g) => {
+    const groupCount = group.matched === null ? 'not evaluable' : number(group.matched);
+    const after = group.afterAnd === null ? '' : result.groups.length > 1 ? ` · after AND: ${number(group.afterAnd)}` : '';
+    io.out(`  group ${g + 1}: ${groupCount}${after}`);
+    group.conditions.forEach((condition, c) => {
+      const text = describeCondition(conditionsOf(definition, g)[c], names);
+      io.out(`    ${condition.matched === null ? `not evaluable locally (${condition.notEvaluable})` : number(condition.matched).padStart(7)}  ${text}`);
+    });
+  });
+  if (limit > 0 && result.set && result.matched) {
+    io.out(`  First ${Math.min(limit, result.matched)} matched profile(s):`);
+    for (const p of result.set.toArray(limit)) {
+      const s = profileSummary(ws, p);
+      io.out(`    ${s.id}  ${s.email ?? '(no email)'}  ${s.name ?? ''}${s.location ? `  ${s.location}` : ''}`.trimEnd());
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Bitset } from '../bitset';
+import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { compileDateFilter, parseInstant } from '../time';
+import { compileValueFilter } from '../valueFilter';
+import { profileValueKey } from '../workspace';
+
+type Channel = 'email' | 'sms' | 'push';
+const CHANNEL_RECORD = { email: 'email', sms: 'sms', push: 'mobile_push' } as const;
+const CAN_RECEIVE_FIELD = { email: 'can_receive_email_marketing', sms: 'can_receive_sms_marketing', push: 'can_receive_push_marketing' } as const;
+const CONSENT_OF_SUBSCRIPTION: Record<string, string> = { subscribed: 'SUBSCRIBED', unsubscribed: 'UNSUBSCRIBED', never_subscribed: 'NEVER_SUBSCRIBED' };
+const SUPPRESSION_REASON: Record<string, string> = { bounce_date: 'HARD_BOUNCE', manual_suppression_date: 'USER_SUPPRESSED', invalid_email_date: 'INVALID_EMAIL' };
+
+/** Reads one field of a profile's marketing subscription record on a channel. */
+type FieldReader = (profile: number) => unknown;
+
+/** A test on one profile from one consent filter item. */
+type ProfileTest = (profile: number) => boolean;
+
+/**
+ * profile-marketing-consent (semantics §4), on `subscriptions.{email|sms|mobile_push}.marketing`:
+ * whether the profile can receive marketing on the channel must equal `can_receive_marketing`;
+ * a subscription other than `any` must equal the record's `consent`; every filter must hold.
+ * A profile without an email address cannot receive email (documented); a missing channel record
+ * cannot receive and counts as NEVER_SUBSCRIBED (SL).
+ */
+export function evaluateConsent(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
+  const consent = isRecord(condition.consent) ? condition.consent : undefined;
+  const channel = consent?.channel as Channel | undefined;
+  if (!consent || (channel !== 'email' && channel !== 'sms' && channel !== 'push') || typeof consent.can_receive_marketing !== 'boolean') {
+    return notEvaluable('the consent condition is not complete');
+  }
+  const status = isRecord(consent.consent_status) ? consent.consent_status : {};
+  const subscription = status.subscription;
+  if (subscription !== 'any' && typeof subscription === 'string' && !(subscription in CONSENT_OF_SUBSCRIPTION)) return notEvaluable(`unknown subscription ${subscription}`);
+  const field = (name: string): FieldReader => {
+    const column = ctx.workspace.column(profileValueKey.subscription(CHANNEL_RECORD[channel], name));
+    return column ? (p) => column.get(p) : () => undefined;
+  };
+  const canReceiveField = field(CAN_RECEIVE_FIELD[channel]);
+  const consentField = field('consent');
+  const email = ctx.workspace.column(profileValueKey.attribute('email'));
+  const canReceive = (p: number): boolean => {
+    if (channel === 'email') {
+      const address = email?.get(p);
+      if (typeof address !== 'string' || address === '') return false;
+    }
+    return canReceiveField(p) === true;
+  };
+  const consentOf = (p: number): unknown => consentField(p) ?? 'NEVER_SUBSCRIBED';
+
+  const tests: ProfileTest[] = [];
+  const filters = Array.isArray(status.filters) ? status.filters : [];
+  for (const item of filters) {
+    const test = compileConsentFilter(ctx, item, field);
+    if ('notEvaluable' in test) return notEvaluable(test.notEvaluable);
+    tests.push(test.test);
+  }
+  const wantCan = consent.can_receive_marketing;
+  const wantConsent = subscription === 'any' ? undefined : CONSENT_OF_SUBSCRIPTION[String(subscription)];
+  const n = ctx.workspace.profileCount;
+  const set = new Bitset(n);
+  for (let p = 0; p < n; p++) {
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    if (canReceive(p) !== wantCan) continue;
+    if (wantConsent !== undefined && consentOf(p) !== wantConsent) continue;
+    if (tests.every((test) => test(p))) set.add(p);
+  }
+  return matched(set);
+}
+
+function compileConsentFilter(ctx: EvaluationContext, item: unknown, field: (name: string) => FieldReader): { test: ProfileTest } | { notEvaluable: string } {
+  if (!isRecord(item)) return { notEvaluable: 'a consent filter is not an object' };
+  const filter = item.filter;
+  switch (item.field) {
+    case 'is_double_opt_in':
+      return valueTest(ctx, field('double_optin'), filter);
+    case 'status_date':
+      return valueTest(ctx, field('consent_timestamp'), filter);
+    case 'custom_source':
+      return valueTest(ctx, field('custom_method_detail'), filter);
+    case 'method': {
+      const method = typeof item.method === 'string' ? item.method.toLowerCase() : undefined;
+      if (!method) return { notEvaluable: 'a method filter has no "method"' };
+      const readMethod = field('method');
+      const readDetail = field('method_detail');
+      const detailFilter = isRecord(filter) && Array.isArray(filter.value) ? new Set(filter.value.map((v) => String(v).toLowerCase())) : undefined;
+      // Method names compare case-insensitively ("PREFERENCE_PAGE" = "preference_page"); an
+      // optional `in` list is tested against method_detail (SL). For "integration", a method
+      // equal to the integration's name (e.g. SHOPIFY) also counts (SL).
+      return {
+        test: (p) => {
+          const actual = readMethod(p);
+          if (typeof actual !== 'string') return false;
+          const lower = actual.toLowerCase();
+          const detail = readDetail(p);
+          const detailText = typeof detail === 'string' ? detail.toLowerCase() : undefined;
+          if (method === 'integration' && detailFilter?.has(lower)) return true;
+          if (lower !== method) return false;
+          return !detailFilter || (detailText !== undefined && detailFilter.has(detailText));
+        },
+      };
+    }
+    case 'bounce_date':
+    case 'manual_suppression_date':
+    case 'invalid_email_date': {
+      const reason = SUPPRESSION_REASON[item.field];
+      const readSuppression = field('suppression');
+      const isSet = isRecord(filter) && filter.type === 'existence';
+      const window = isSet ? undefined : compileDateFilter(filter, ctx.ref);
+      if (window && 'notEvaluable' in window) return window;
+      return {
+        test: (p) => {
+          const entries = readSuppression(p);
+          if (!Array.isArray(entries)) return false;
+          return entries.some((entry) => {
+            if (!isRecord(entry) || entry.reason !== reason) return false;
+            if (!window) return true;
+            const t = parseInstant(entry.timestamp);
+            return t !== undefined && window.test(t);
+          });
+        },
+      };
+    }
+    case 'is_rcs_capable':
+      return { notEvaluable: 'RCS capability is not in the profile data Klaviyo exports' };
+  }
+  return { notEvaluable: `unknown consent filter field ${JSON.stringify(item.field)}` };
+}
+
+function valueTest(ctx: EvaluationContext, read: FieldReader, filter: unknown): { test: ProfileTest } | { notEvaluable: string } {
+  const compiled = compileValueFilter(filter, ctx.ref);
+  if ('notEvaluable' in compiled) return compiled;
+  return {
+    test: (p) => {
+      const value = read(p);
+      return value === undefined || value === null ? compiled.matchesMissing : compiled.test(value);
+    },
+  };
+}

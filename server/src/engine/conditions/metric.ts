@@ -1,0 +1,74 @@
+import { Bitset } from '../bitset';
+import type { Column } from '../column';
+import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { compileDateFilter } from '../time';
+import { compileValueFilter, numericComparison } from '../valueFilter';
+import type { MetricEvents } from '../workspace';
+
+/** A test on one event row of a metric, from `metric_filters` (all must hold). */
+export type EventRowTest = (row: number) => boolean;
+
+/**
+ * Compiles `metric_filters` against a metric's event columns. Each filter reads a top-level
+ * event property; a filter without `filter` means "is set" (SL).
+ */
+export function compileMetricFilters(ctx: EvaluationContext, events: MetricEvents, filters: unknown): EventRowTest | { notEvaluable: string } {
+  if (filters === undefined || filters === null) return () => true;
+  if (!Array.isArray(filters)) return { notEvaluable: '"metric_filters" is not a list' };
+  const tests: EventRowTest[] = [];
+  for (const item of filters) {
+    if (!isRecord(item) || typeof item.property !== 'string') return { notEvaluable: 'a metric filter has no "property"' };
+    const compiled = item.filter === undefined || item.filter === null ? { test: () => true, matchesMissing: false } : compileValueFilter(item.filter, ctx.ref);
+    if ('notEvaluable' in compiled) return compiled;
+    const column: Column | undefined = events.properties.get(item.property);
+    tests.push(column ? column.rowTest(compiled.test, compiled.matchesMissing) : () => compiled.matchesMissing);
+  }
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0];
+  return (row) => tests.every((test) => test(row));
+}
+
+/** An event's `$value` as a number for `sum` (missing or non-numeric: 0). */
+export function eventValue(events: MetricEvents): (row: number) => number {
+  const column = events.properties.get('$value');
+  if (!column) return () => 0;
+  return (row) => {
+    const value = column.get(row);
+    return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+  };
+}
+
+/**
+ * profile-metric (semantics §4): count or sum the profile's events of the metric inside the
+ * timeframe that pass every metric filter, and compare. A profile without such events measures
+ * 0 and is still compared ("zero times").
+ */
+export function evaluateMetric(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
+  const metricId = condition.metric_id;
+  if (typeof metricId !== 'string') return notEvaluable('the condition has no "metric_id"');
+  const metric = ctx.workspace.metric(metricId);
+  if (!metric) return notEvaluable(`metric ${metricId} is not in the workspace`);
+  const window = compileDateFilter(condition.timeframe_filter, ctx.ref);
+  if ('notEvaluable' in window) return notEvaluable(window.notEvaluable);
+  const rowTest = compileMetricFilters(ctx, metric.events, condition.metric_filters);
+  if (typeof rowTest !== 'function') return notEvaluable(rowTest.notEvaluable);
+  const measure = isRecord(condition.measurement_filter) ? condition.measurement_filter : {};
+  const compare = typeof measure.value === 'number' ? numericComparison(measure.operator, measure.value) : undefined;
+  if (!compare) return notEvaluable('the measurement filter is not complete');
+  const sum = condition.measurement === 'sum';
+  if (!sum && condition.measurement !== 'count') return notEvaluable('"measurement" must be count or sum');
+  const value = sum ? eventValue(metric.events) : () => 1;
+  const { offsets, times } = metric.events;
+  const n = ctx.workspace.profileCount;
+  const set = new Bitset(n);
+  const test = window.test;
+  for (let p = 0; p < n; p++) {
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    let total = 0;
+    for (let row = offsets[p]; row < offsets[p + 1]; row++) {
+      if (test(times[row]) && rowTest(row)) total += value(row);
+    }
+    if (compare(total)) set.add(p);
+  }
+  return matched(set);
+}

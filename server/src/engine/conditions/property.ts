@@ -1,0 +1,37 @@
+import { Bitset } from '../bitset';
+import { matched, notEvaluable, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { parsePropertyPath } from '../propertyPath';
+import { compileValueFilter } from '../valueFilter';
+import { profileValueKey } from '../workspace';
+
+/** The flattened profile-value key of a `profile-property` condition's `property`. */
+export function propertyKey(property: unknown): { key: string } | { notEvaluable: string } {
+  if (typeof property !== 'string') return { notEvaluable: 'the condition has no "property"' };
+  const path = parsePropertyPath(property);
+  switch (path.kind) {
+    case 'attribute': return { key: profileValueKey.attribute(path.name) };
+    case 'location': return { key: profileValueKey.location(path.field) };
+    case 'custom': return { key: profileValueKey.custom(path.name) };
+    case 'invalid': return { notEvaluable: path.reason };
+    case 'unknown': return { notEvaluable: `"${property}" is not a built-in profile property (a custom property is written properties['${property}'])` };
+  }
+}
+
+/** profile-property: the filter on the profile's value (semantics §3). */
+export function evaluateProperty(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
+  const key = propertyKey(condition.property);
+  if ('notEvaluable' in key) return notEvaluable(key.notEvaluable);
+  const filter = compileValueFilter(condition.filter, ctx.ref);
+  if ('notEvaluable' in filter) return notEvaluable(filter.notEvaluable);
+  return matched(selectProfiles(ctx, key.key, filter.test, filter.matchesMissing));
+}
+
+/** Profiles whose value at `key` passes `test` (missing values: `missing`). */
+export function selectProfiles(ctx: EvaluationContext, key: string, test: (value: unknown) => boolean, missing: boolean): Bitset {
+  const n = ctx.workspace.profileCount;
+  const column = ctx.workspace.column(key);
+  if (!column) return missing ? Bitset.full(n) : new Bitset(n);
+  const set = new Bitset(n);
+  column.select(n, test, missing, set);
+  return set;
+}

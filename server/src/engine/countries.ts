@@ -1,0 +1,56 @@
+import countries from 'i18n-iso-countries/index';
+import de from 'i18n-iso-countries/langs/de.json';
+import en from 'i18n-iso-countries/langs/en.json';
+import es from 'i18n-iso-countries/langs/es.json';
+import fr from 'i18n-iso-countries/langs/fr.json';
+import it from 'i18n-iso-countries/langs/it.json';
+import nl from 'i18n-iso-countries/langs/nl.json';
+import pt from 'i18n-iso-countries/langs/pt.json';
+
+// Country names in the languages a store's customers most often type them in; English first.
+const LOCALES = [en, de, fr, es, it, nl, pt];
+for (const locale of LOCALES) countries.registerLocale(locale);
+
+/** The 27 member states of the European Union (the UK is not one). */
+export const EU_MEMBER_STATES: ReadonlySet<string> = new Set([
+  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+]);
+
+const cache = new Map<string, string | undefined>();
+
+/**
+ * The ISO 3166 alpha-2 code of a free-form country value: a name ("United States", "Deutschland"),
+ * an alpha-2 ("US") or alpha-3 ("USA") code, any case. Undefined when it names no country.
+ */
+export function countryAlpha2(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (cache.has(text)) return cache.get(text);
+  let code: string | undefined;
+  const upper = text.toUpperCase();
+  if (/^[A-Z]{2}$/.test(upper)) code = countries.isValid(upper) ? upper : upper === 'UK' ? 'GB' : undefined;
+  else if (/^[A-Z]{3}$/.test(upper) && countries.isValid(upper)) code = countries.alpha3ToAlpha2(upper);
+  if (!code) {
+    for (const locale of LOCALES) {
+      code = countries.getAlpha2Code(text, locale.locale);
+      if (code) break;
+    }
+  }
+  if (cache.size > 100_000) cache.clear();
+  cache.set(text, code);
+  return code;
+}
+
+/** Whether `code` is an ISO 3166 alpha-2 or alpha-3 code. */
+export function isCountryCode(code: string): boolean {
+  return /^[A-Za-z]{2,3}$/.test(code) && countries.isValid(code.toUpperCase());
+}
+
+export function alpha2ToAlpha3(code: string): string | undefined {
+  return countries.alpha2ToAlpha3(code.toUpperCase());
+}
+
+export function countryName(alpha2: string): string | undefined {
+  return countries.getName(alpha2, 'en');
+}

@@ -1,0 +1,140 @@
+import { Bitset } from './bitset';
+import { canonicalJson } from './canonical';
+import { evaluateConsent } from './conditions/consent';
+import { evaluateFunnel } from './conditions/funnel';
+import { evaluateMembership } from './conditions/membership';
+import { evaluateMetric } from './conditions/metric';
+import { evaluatePostal } from './conditions/postal';
+import { evaluatePredictive } from './conditions/predictive';
+import { evaluateProperty } from './conditions/property';
+import { evaluateRegion } from './conditions/region';
+import { EvaluationCancelled, isRecord, notEvaluable, type Cancellation, type Condition, type ConditionOutcome, type EvaluationContext } from './outcome';
+import type { Workspace } from './workspace';
+
+export interface ConditionResult {
+  /** Matching profiles, or null when the condition is not evaluable locally. */
+  readonly matched: number | null;
+  readonly notEvaluable?: string;
+  readonly set?: Bitset;
+}
+
+export interface GroupResult {
+  /** Profiles matching any condition of the group (null: some condition is not evaluable). */
+  readonly matched: number | null;
+  /** Profiles matching this group and every group before it. */
+  readonly afterAnd: number | null;
+  readonly conditions: readonly ConditionResult[];
+  readonly set?: Bitset;
+}
+
+export interface DefinitionResult {
+  readonly total: number;
+  readonly matched: number | null;
+  readonly groups: readonly GroupResult[];
+  /** Why the definition is not evaluable locally (empty when it is). */
+  readonly notEvaluable: readonly string[];
+  readonly set?: Bitset;
+  /** Milliseconds spent, and how many conditions came from the cache. */
+  readonly elapsedMs: number;
+  readonly cachedConditions: number;
+}
+
+export interface EvaluateOptions {
+  cancellation?: Cancellation;
+}
+
+type ConditionEvaluator = (ctx: EvaluationContext, condition: Condition) => ConditionOutcome;
+
+const EVALUATORS: Record<string, ConditionEvaluator> = {
+  'profile-property': evaluateProperty,
+  'profile-metric': evaluateMetric,
+  'profile-metric-funnel': evaluateFunnel,
+  'profile-group-membership': evaluateMembership,
+  'profile-marketing-consent': evaluateConsent,
+  'profile-postal-code-distance': evaluatePostal,
+  'profile-region': evaluateRegion,
+  'profile-predictive-analytics': evaluatePredictive,
+  'profile-has-custom-object': () => notEvaluable('the workspace format has no custom-object records'),
+  'profile-permissions': () => notEvaluable('WhatsApp reachability is not in the profile data Klaviyo exports'),
+};
+
+/**
+ * Evaluates segment definitions against one workspace. Each condition's result is cached by its
+ * canonical JSON, so after an edit to one condition only that condition is evaluated again.
+ */
+export class Evaluator {
+  private readonly cache = new Map<string, ConditionOutcome>();
+  private static readonly CACHE_LIMIT = 512;
+
+  constructor(readonly workspace: Workspace) {}
+
+  /** Evaluates one condition (cached). Throws EvaluationCancelled when cancelled. */
+  evaluateCondition(condition: unknown, options: EvaluateOptions = {}): { outcome: ConditionOutcome; cached: boolean } {
+    const key = canonicalJson(condition);
+    const hit = this.cache.get(key);
+    if (hit) {
+      // Refresh the entry's position: the cache evicts the least recently used.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return { outcome: hit, cached: true };
+    }
+    const outcome = this.compute(condition, options);
+    this.cache.set(key, outcome);
+    if (this.cache.size > Evaluator.CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+    return { outcome, cached: false };
+  }
+
+  /** Evaluates a definition `{"condition_groups": [...]}`: groups ANDed, conditions ORed. */
+  evaluateDefinition(definition: unknown, options: EvaluateOptions = {}): DefinitionResult {
+    const started = Date.now();
+    const n = this.workspace.profileCount;
+    const groupsJson = isRecord(definition) && Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
+    const reasons: string[] = [];
+    const groups: GroupResult[] = [];
+    let running: Bitset | undefined = Bitset.full(n);
+    let cachedConditions = 0;
+    for (const groupJson of groupsJson) {
+      const conditionsJson = isRecord(groupJson) && Array.isArray(groupJson.conditions) ? groupJson.conditions : [];
+      let groupSet: Bitset | undefined = new Bitset(n);
+      const conditions: ConditionResult[] = [];
+      for (const conditionJson of conditionsJson) {
+        const { outcome, cached } = this.evaluateCondition(conditionJson, options);
+        if (cached) cachedConditions++;
+        if (outcome.kind === 'matched') {
+          conditions.push({ matched: outcome.count, set: outcome.set });
+          if (groupSet) groupSet = groupSet.or(outcome.set);
+        } else {
+          conditions.push({ matched: null, notEvaluable: outcome.reason });
+          reasons.push(outcome.reason);
+          groupSet = undefined;
+        }
+      }
+      running = running && groupSet ? running.and(groupSet) : undefined;
+      groups.push({ matched: groupSet ? groupSet.count() : null, afterAnd: running ? running.count() : null, conditions, set: groupSet });
+    }
+    return {
+      total: n,
+      matched: running ? running.count() : null,
+      groups,
+      notEvaluable: [...new Set(reasons)],
+      set: running,
+      elapsedMs: Date.now() - started,
+      cachedConditions,
+    };
+  }
+
+  private compute(condition: unknown, options: EvaluateOptions): ConditionOutcome {
+    if (!isRecord(condition)) return notEvaluable('the condition is not an object');
+    const evaluate = typeof condition.type === 'string' ? EVALUATORS[condition.type] : undefined;
+    if (!evaluate) return notEvaluable(`unknown condition type ${JSON.stringify(condition.type)}`);
+    const cancellation = options.cancellation;
+    const ctx: EvaluationContext = {
+      workspace: this.workspace,
+      ref: this.workspace.ref,
+      checkpoint: () => {
+        if (cancellation?.isCancelled()) throw new EvaluationCancelled();
+      },
+    };
+    return evaluate(ctx, condition);
+  }
+}

@@ -1,0 +1,57 @@
+import { lookup } from 'zipcodes';
+import { countryAlpha2 } from './countries';
+
+export interface LatLon {
+  lat: number;
+  lon: number;
+}
+
+/** Countries whose postal codes the packaged geodata (the `zipcodes` package) can place. */
+export const POSTAL_COUNTRIES: ReadonlySet<string> = new Set(['US', 'CA']);
+
+/**
+ * The centroid of a postal code: US ZIP codes (5 digits, ZIP+4 accepted) and Canadian forward
+ * sortation areas (the first 3 characters of a postal code). Undefined when unknown.
+ */
+export function postalCentroid(countryAlpha2Code: string, postalCode: string): LatLon | undefined {
+  const code = postalCode.trim().toUpperCase();
+  let info;
+  if (countryAlpha2Code === 'US') {
+    const zip = /^(\d{5})(-\d{4})?$/.exec(code)?.[1];
+    info = zip ? lookup(zip) : undefined;
+  } else if (countryAlpha2Code === 'CA') {
+    const fsa = /^([A-Z]\d[A-Z])\s*(\d[A-Z]\d)?$/.exec(code)?.[1];
+    info = fsa ? lookup(fsa) : undefined;
+  }
+  return info ? { lat: info.latitude, lon: info.longitude } : undefined;
+}
+
+const EARTH_RADIUS_KM = 6371.0088;
+export const KM_PER_MILE = 1.609344;
+
+/** Great-circle distance in kilometres (haversine). */
+export function distanceKm(a: LatLon, b: LatLon): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+function coordinate(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * A profile's position (semantics §4): its `location.latitude`/`longitude` when both are set,
+ * else the centroid of its `location.zip` in its `location.country`.
+ */
+export function profilePosition(location: { latitude?: unknown; longitude?: unknown; zip?: unknown; country?: unknown }): LatLon | undefined {
+  const lat = coordinate(location.latitude);
+  const lon = coordinate(location.longitude);
+  if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) return { lat, lon };
+  const country = countryAlpha2(location.country);
+  if (!country || typeof location.zip !== 'string') return undefined;
+  return postalCentroid(country, location.zip);
+}

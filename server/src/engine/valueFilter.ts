@@ -1,0 +1,187 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { RE2JS } from 're2js';
+import { compileDateFilter, parseInstant, type ReferenceTime } from './time';
+
+/**
+ * A filter on one stored value (a profile property, an event property, a consent field), compiled
+ * once per evaluation. `test` is only called for a value that is present (not undefined, not
+ * null); `matchesMissing` says whether a missing value matches, which is true for `not-set` only
+ * (semantics §3: missing values never match, not even negated operators).
+ */
+export type CompiledValueFilter =
+  | { test: (value: unknown) => boolean; matchesMissing: boolean }
+  | { notEvaluable: string };
+
+interface FilterJson {
+  type?: unknown;
+  operator?: unknown;
+  value?: unknown;
+  start?: unknown;
+  end?: unknown;
+}
+
+const NEVER: CompiledValueFilter = { test: () => false, matchesMissing: false };
+
+function stringValue(value: unknown): string {
+  // A null filter value compares as the empty text (SL).
+  return typeof value === 'string' ? value : '';
+}
+
+/** ISO alpha-2 region of an E.164 phone number, via libphonenumber's full metadata; memoised. */
+const phoneRegions = new Map<string, string | undefined>();
+export function phoneRegion(phone: string): string | undefined {
+  if (phoneRegions.has(phone)) return phoneRegions.get(phone);
+  const region = parsePhoneNumberFromString(phone)?.country;
+  if (phoneRegions.size > 2_000_000) phoneRegions.clear();
+  phoneRegions.set(phone, region);
+  return region;
+}
+
+export function compileValueFilter(filter: unknown, ref: ReferenceTime): CompiledValueFilter {
+  if (typeof filter !== 'object' || filter === null) return { notEvaluable: 'the filter is missing' };
+  const f = filter as FilterJson;
+  const operator = f.operator;
+  switch (f.type) {
+    case 'existence':
+      if (operator === 'is-set') return { test: () => true, matchesMissing: false };
+      if (operator === 'not-set') return { test: () => false, matchesMissing: true };
+      break;
+    case 'boolean':
+      if (operator === 'equals' && typeof f.value === 'boolean') {
+        const expected = f.value;
+        return { test: (v) => v === expected, matchesMissing: false };
+      }
+      break;
+    case 'numeric': {
+      const n = f.value;
+      const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+      if (operator === 'between' && typeof f.start === 'number' && typeof f.end === 'number') {
+        const lo = f.start;
+        const hi = f.end;
+        return { test: (v) => isNumber(v) && v >= lo && v <= hi, matchesMissing: false };
+      }
+      if (typeof n !== 'number') break;
+      const compare = numericComparison(operator, n);
+      if (compare) return { test: (v) => isNumber(v) && compare(v), matchesMissing: false };
+      break;
+    }
+    case 'string':
+      return compileStringFilter(operator, f.value);
+    case 'list':
+      return compileListFilter(operator, f.value);
+    case 'date': {
+      const window = compileDateFilter(filter, ref);
+      if ('notEvaluable' in window) return window;
+      return {
+        test: (v) => {
+          const t = parseInstant(v);
+          return t !== undefined && window.test(t);
+        },
+        matchesMissing: false,
+      };
+    }
+  }
+  return { notEvaluable: `the filter ${JSON.stringify(filter)} is not a filter the evaluator knows` };
+}
+
+/** A numeric comparison `value <op> n`. */
+export function numericComparison(operator: unknown, n: number): ((v: number) => boolean) | undefined {
+  switch (operator) {
+    case 'equals': return (v) => v === n;
+    case 'not-equals': return (v) => v !== n;
+    case 'greater-than': return (v) => v > n;
+    case 'greater-than-or-equal': return (v) => v >= n;
+    case 'less-than': return (v) => v < n;
+    case 'less-than-or-equal': return (v) => v <= n;
+    default: return undefined;
+  }
+}
+
+function compileStringFilter(operator: unknown, filterValue: unknown): CompiledValueFilter {
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  if (operator === 'in' || operator === 'not-in') {
+    if (!Array.isArray(filterValue)) return { notEvaluable: `"${String(operator)}" needs a list of texts` };
+    const set = new Set(filterValue.filter(isString));
+    const wanted = operator === 'in';
+    return { test: (v) => isString(v) && set.has(v) === wanted, matchesMissing: false };
+  }
+  if (operator === 'phone-country-code-in' || operator === 'phone-country-code-not-in') {
+    if (!Array.isArray(filterValue)) return { notEvaluable: `"${operator}" needs a list of country codes` };
+    const set = new Set(filterValue.filter(isString).map((c) => c.toUpperCase()));
+    const wanted = operator === 'phone-country-code-in';
+    return {
+      test: (v) => {
+        if (!isString(v)) return false;
+        const region = phoneRegion(v);
+        // A number whose country cannot be determined matches neither operator (like a missing value).
+        return region !== undefined && set.has(region) === wanted;
+      },
+      matchesMissing: false,
+    };
+  }
+  const text = stringValue(filterValue);
+  switch (operator) {
+    case 'equals': return { test: (v) => isString(v) && v === text, matchesMissing: false };
+    case 'not-equals': return { test: (v) => isString(v) && v !== text, matchesMissing: false };
+    case 'contains': return { test: (v) => isString(v) && v.includes(text), matchesMissing: false };
+    case 'not-contains': return { test: (v) => isString(v) && !v.includes(text), matchesMissing: false };
+    case 'starts-with': return { test: (v) => isString(v) && v.startsWith(text), matchesMissing: false };
+    case 'not-starts-with': return { test: (v) => isString(v) && !v.startsWith(text), matchesMissing: false };
+    case 'ends-with': return { test: (v) => isString(v) && v.endsWith(text), matchesMissing: false };
+    case 'not-ends-with': return { test: (v) => isString(v) && !v.endsWith(text), matchesMissing: false };
+    case 'regex':
+    case 'nregex': {
+      const pattern = compileRegex(text);
+      if (typeof pattern === 'string') return { notEvaluable: pattern };
+      const wanted = operator === 'regex';
+      return { test: (v) => isString(v) && pattern.matcher(v).find() === wanted, matchesMissing: false };
+    }
+  }
+  return { notEvaluable: `unknown text operator ${JSON.stringify(operator)}` };
+}
+
+/**
+ * User patterns run over every profile, so they go through RE2 (linear time, no catastrophic
+ * backtracking). Klaviyo does not document its dialect (SL); RE2 lacks look-around and
+ * back-references, and a pattern using them is "not evaluable locally".
+ */
+export function compileRegex(pattern: string): RE2JS | string {
+  try {
+    return RE2JS.compile(pattern);
+  } catch (error) {
+    return `the regular expression ${JSON.stringify(pattern)} cannot be evaluated locally (${(error as Error).message})`;
+  }
+}
+
+function compileListFilter(operator: unknown, filterValue: unknown): CompiledValueFilter {
+  const isList = Array.isArray;
+  switch (operator) {
+    case 'contains':
+      return { test: (v) => isList(v) && v.some((e) => e === filterValue || (filterValue === null && e === '')), matchesMissing: false };
+    case 'not-contains':
+      return { test: (v) => isList(v) && !v.some((e) => e === filterValue || (filterValue === null && e === '')), matchesMissing: false };
+    case 'contains-any':
+    case 'contains-all':
+    case 'not-contains-any':
+    case 'not-contains-all': {
+      if (!Array.isArray(filterValue)) return NEVER;
+      const wanted = filterValue;
+      const any = (v: unknown[]) => wanted.some((w) => v.includes(w));
+      const all = (v: unknown[]) => wanted.every((w) => v.includes(w));
+      const test = operator === 'contains-any' ? any : operator === 'contains-all' ? all : operator === 'not-contains-any' ? (v: unknown[]) => !any(v) : (v: unknown[]) => !all(v);
+      return { test: (v) => isList(v) && test(v), matchesMissing: false };
+    }
+    case 'contains-substring':
+    case 'not-contains-substring': {
+      const text = stringValue(filterValue);
+      const some = (v: unknown[]) => v.some((e) => typeof e === 'string' && e.includes(text));
+      const wanted = operator === 'contains-substring';
+      return { test: (v) => isList(v) && some(v) === wanted, matchesMissing: false };
+    }
+  }
+  if (typeof operator === 'string' && operator.startsWith('length-') && typeof filterValue === 'number') {
+    const compare = numericComparison(operator.slice('length-'.length), filterValue);
+    if (compare) return { test: (v) => isList(v) && compare(v.length), matchesMissing: false };
+  }
+  return { notEvaluable: `unknown list operator ${JSON.stringify(operator)}` };
+}

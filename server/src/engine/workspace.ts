@@ -1,0 +1,422 @@
+import { Bitset } from './bitset';
+import { Column } from './column';
+import { parseInstant, referenceTime, type ReferenceTime } from './time';
+
+/** A metric (event type) of the workspace. */
+export interface MetricInfo {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly integration: { name?: string; category?: string } | undefined;
+  readonly created: string | undefined;
+  /** Where the metric's record is: file and 1-based line (for go to definition). */
+  readonly source?: RecordSource;
+  /** True when metrics.json lists it (false: only events mention it). */
+  readonly declared: boolean;
+}
+
+/** A list of the workspace. */
+export interface ListInfo {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly optInProcess: string | undefined;
+  readonly created: string | undefined;
+  readonly source?: RecordSource;
+  readonly declared: boolean;
+}
+
+export interface RecordSource {
+  readonly file: string;
+  /** 1-based line of the record's start. */
+  readonly line: number;
+}
+
+/** The events of one metric, sorted by profile then time: profile p's events are rows [offsets[p], offsets[p+1]). */
+export interface MetricEvents {
+  readonly offsets: Int32Array;
+  /** Event instants, epoch milliseconds. */
+  readonly times: Float64Array;
+  /** `event_properties` by top-level key (`$event_id` and `$extra` are not kept: not segmentable). */
+  readonly properties: ReadonlyMap<string, Column>;
+  readonly count: number;
+  readonly firstTime: number | undefined;
+  readonly lastTime: number | undefined;
+}
+
+export interface ListMembership {
+  readonly members: Bitset;
+  /** `joined_group_at` per profile, epoch ms; NaN when not a member or unknown. */
+  readonly joinedAt: Float64Array;
+}
+
+/** What loading found wrong with the data, for diagnostics and the CLI. */
+export interface WorkspaceIssues {
+  /** Events whose profile is not in the workspace (dropped). */
+  eventsOfUnknownProfiles: number;
+  /** Events without a metric or profile relationship, or without a usable time (dropped). */
+  eventsIncomplete: number;
+  /** Events of metrics that metrics.json does not list (kept, under the metric ID). */
+  eventsOfUndeclaredMetrics: number;
+  /** List member lines whose profile is not in profiles.jsonl (kept as profiles). */
+  membersNotInProfiles: number;
+  /** Member files of lists that lists.json does not list. */
+  undeclaredLists: number;
+  /** Records that appeared twice (the later one wins for profiles). */
+  duplicateProfiles: number;
+}
+
+/**
+ * A loaded workspace: profiles as columns, events grouped by metric and profile, list membership
+ * as bitsets. Immutable once built; evaluation results are cached against it.
+ */
+export class Workspace {
+  readonly ref: ReferenceTime;
+  private readonly metricIndex: Map<string, number>;
+  private readonly listIndex: Map<string, number>;
+
+  constructor(
+    readonly name: string,
+    readonly now: number,
+    readonly profileIds: readonly string[],
+    /** Profile values by flattened key, see `profileValueKey`. */
+    readonly profileColumns: ReadonlyMap<string, Column>,
+    readonly metrics: readonly MetricInfo[],
+    readonly events: readonly MetricEvents[],
+    readonly lists: readonly ListInfo[],
+    readonly memberships: readonly ListMembership[],
+    readonly issues: Readonly<WorkspaceIssues>,
+    /** Profile index by profile ID. */
+    readonly profileIndexById: ReadonlyMap<string, number>,
+  ) {
+    this.ref = referenceTime(now);
+    this.metricIndex = new Map(metrics.map((m, i) => [m.id, i]));
+    this.listIndex = new Map(lists.map((l, i) => [l.id, i]));
+  }
+
+  get profileCount(): number {
+    return this.profileIds.length;
+  }
+
+  get eventCount(): number {
+    return this.events.reduce((n, e) => n + e.count, 0);
+  }
+
+  metric(id: string): { info: MetricInfo; events: MetricEvents } | undefined {
+    const index = this.metricIndex.get(id);
+    return index === undefined ? undefined : { info: this.metrics[index], events: this.events[index] };
+  }
+
+  list(id: string): { info: ListInfo; membership: ListMembership } | undefined {
+    const index = this.listIndex.get(id);
+    return index === undefined ? undefined : { info: this.lists[index], membership: this.memberships[index] };
+  }
+
+  column(key: string): Column | undefined {
+    return this.profileColumns.get(key);
+  }
+
+  /** A profile's value by flattened key. */
+  profileValue(profile: number, key: string): unknown {
+    return this.profileColumns.get(key)?.get(profile);
+  }
+}
+
+/**
+ * Flattened keys of profile values: `attributes.email`, `location.city`, `properties.<name>`,
+ * `subscriptions.email.marketing.<field>`, `predictive_analytics.<field>`.
+ */
+export const profileValueKey = {
+  attribute: (name: string) => `attributes.${name}`,
+  location: (field: string) => `location.${field}`,
+  custom: (name: string) => `properties.${name}`,
+  subscription: (channel: 'email' | 'sms' | 'mobile_push' | 'whatsapp', field: string, kind = 'marketing') => `subscriptions.${channel}.${kind}.${field}`,
+  predictive: (field: string) => `predictive_analytics.${field}`,
+};
+
+type Json = Record<string, unknown>;
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Event properties that are not kept: unique IDs and nested detail cannot be segmented on. */
+const SKIPPED_EVENT_PROPERTIES = new Set(['$event_id', '$extra']);
+
+class GrowableInt32 {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+class GrowableFloat64 {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+interface PendingEvents {
+  profiles: GrowableInt32;
+  times: GrowableFloat64;
+  properties: Map<string, Column>;
+}
+
+/**
+ * Builds a `Workspace` from records in Klaviyo's API shapes. Pure: the loader in
+ * `server/src/workspace/` reads files and feeds it; tests feed it objects. Add metrics, lists and
+ * profiles first, then list members, then events (events of profiles not seen yet are dropped).
+ */
+export class WorkspaceBuilder {
+  private readonly profileIds: string[] = [];
+  private readonly profileIndex = new Map<string, number>();
+  private readonly columns = new Map<string, Column>();
+  private readonly metrics: MetricInfo[] = [];
+  private readonly metricIndex = new Map<string, number>();
+  private readonly pending: PendingEvents[] = [];
+  private readonly lists: ListInfo[] = [];
+  private readonly listIndex = new Map<string, number>();
+  private readonly members: { profiles: number[]; joinedAt: number[] }[] = [];
+  readonly issues: WorkspaceIssues = {
+    eventsOfUnknownProfiles: 0, eventsIncomplete: 0, eventsOfUndeclaredMetrics: 0, membersNotInProfiles: 0, undeclaredLists: 0, duplicateProfiles: 0,
+  };
+
+  constructor(private readonly name: string, private readonly now: number) {}
+
+  addMetric(resource: unknown, source?: RecordSource): boolean {
+    if (!isRecord(resource) || typeof resource.id !== 'string') return false;
+    const attributes = isRecord(resource.attributes) ? resource.attributes : {};
+    const integration = isRecord(attributes.integration) ? attributes.integration : undefined;
+    const info: MetricInfo = {
+      id: resource.id,
+      name: typeof attributes.name === 'string' ? attributes.name : undefined,
+      integration: integration ? { name: stringOrUndefined(integration.name), category: stringOrUndefined(integration.category) } : undefined,
+      created: stringOrUndefined(attributes.created),
+      source,
+      declared: true,
+    };
+    const existing = this.metricIndex.get(resource.id);
+    if (existing !== undefined) this.metrics[existing] = info;
+    else this.newMetric(info);
+    return true;
+  }
+
+  addList(resource: unknown, source?: RecordSource): boolean {
+    if (!isRecord(resource) || typeof resource.id !== 'string') return false;
+    const attributes = isRecord(resource.attributes) ? resource.attributes : {};
+    const info: ListInfo = {
+      id: resource.id,
+      name: stringOrUndefined(attributes.name),
+      optInProcess: stringOrUndefined(attributes.opt_in_process),
+      created: stringOrUndefined(attributes.created),
+      source,
+      declared: true,
+    };
+    const existing = this.listIndex.get(resource.id);
+    if (existing !== undefined) this.lists[existing] = info;
+    else this.newList(info);
+    return true;
+  }
+
+  /** Adds (or replaces) a profile resource. Returns false when it is not a profile. */
+  addProfile(resource: unknown): boolean {
+    if (!isRecord(resource) || typeof resource.id !== 'string' || resource.id === '') return false;
+    let index = this.profileIndex.get(resource.id);
+    if (index !== undefined) this.issues.duplicateProfiles++;
+    else index = this.newProfile(resource.id);
+    this.storeProfileAttributes(index, isRecord(resource.attributes) ? resource.attributes : {});
+    return true;
+  }
+
+  /** Adds a line of `list-members/<listId>.jsonl`. */
+  addListMember(listId: string, resource: unknown): boolean {
+    if (!isRecord(resource) || typeof resource.id !== 'string' || resource.id === '') return false;
+    let list = this.listIndex.get(listId);
+    if (list === undefined) {
+      this.issues.undeclaredLists++;
+      list = this.newList({ id: listId, name: undefined, optInProcess: undefined, created: undefined, declared: false });
+    }
+    const attributes = isRecord(resource.attributes) ? resource.attributes : {};
+    let profile = this.profileIndex.get(resource.id);
+    if (profile === undefined) {
+      this.issues.membersNotInProfiles++;
+      profile = this.newProfile(resource.id);
+      const { joined_group_at: _joined, ...rest } = attributes;
+      this.storeProfileAttributes(profile, rest);
+    }
+    const joined = parseInstant(attributes.joined_group_at);
+    this.members[list].profiles.push(profile);
+    this.members[list].joinedAt.push(joined ?? NaN);
+    return true;
+  }
+
+  addEvent(resource: unknown): boolean {
+    if (!isRecord(resource)) return false;
+    const attributes = isRecord(resource.attributes) ? resource.attributes : {};
+    const relationships = isRecord(resource.relationships) ? resource.relationships : {};
+    const metricId = relationshipId(relationships.metric);
+    const profileId = relationshipId(relationships.profile);
+    const time = typeof attributes.timestamp === 'number' ? attributes.timestamp * 1000 : parseInstant(attributes.datetime);
+    if (metricId === undefined || profileId === undefined || time === undefined || !Number.isFinite(time)) {
+      this.issues.eventsIncomplete++;
+      return true;
+    }
+    const profile = this.profileIndex.get(profileId);
+    if (profile === undefined) {
+      this.issues.eventsOfUnknownProfiles++;
+      return true;
+    }
+    let metric = this.metricIndex.get(metricId);
+    if (metric === undefined) {
+      metric = this.newMetric({ id: metricId, name: undefined, integration: undefined, created: undefined, declared: false });
+    }
+    if (!this.metrics[metric].declared) this.issues.eventsOfUndeclaredMetrics++;
+    const pending = this.pending[metric];
+    const row = pending.profiles.length;
+    pending.profiles.push(profile);
+    pending.times.push(time);
+    const properties = isRecord(attributes.event_properties) ? attributes.event_properties : {};
+    for (const [key, value] of Object.entries(properties)) {
+      if (SKIPPED_EVENT_PROPERTIES.has(key) || value === null || value === undefined) continue;
+      let column = pending.properties.get(key);
+      if (!column) pending.properties.set(key, (column = new Column()));
+      column.set(row, value);
+    }
+    return true;
+  }
+
+  get profileCount(): number {
+    return this.profileIds.length;
+  }
+
+  build(): Workspace {
+    const n = this.profileIds.length;
+    const events = this.pending.map((pending) => finishEvents(pending, n));
+    const memberships = this.members.map(({ profiles, joinedAt }) => {
+      const members = new Bitset(n);
+      const joined = new Float64Array(n).fill(NaN);
+      profiles.forEach((p, i) => {
+        members.add(p);
+        joined[p] = joinedAt[i];
+      });
+      return { members, joinedAt: joined };
+    });
+    for (const column of this.columns.values()) column.trim();
+    return new Workspace(this.name, this.now, this.profileIds, this.columns, this.metrics, events, this.lists, memberships, { ...this.issues }, this.profileIndex);
+  }
+
+  private newProfile(id: string): number {
+    const index = this.profileIds.length;
+    this.profileIds.push(id);
+    this.profileIndex.set(id, index);
+    return index;
+  }
+
+  private newMetric(info: MetricInfo): number {
+    const index = this.metrics.length;
+    this.metrics.push(info);
+    this.metricIndex.set(info.id, index);
+    this.pending.push({ profiles: new GrowableInt32(), times: new GrowableFloat64(), properties: new Map() });
+    return index;
+  }
+
+  private newList(info: ListInfo): number {
+    const index = this.lists.length;
+    this.lists.push(info);
+    this.listIndex.set(info.id, index);
+    this.members.push({ profiles: [], joinedAt: [] });
+    return index;
+  }
+
+  private set(key: string, row: number, value: unknown): void {
+    if (value === undefined || value === null) return;
+    let column = this.columns.get(key);
+    if (!column) this.columns.set(key, (column = new Column()));
+    column.set(row, value);
+  }
+
+  private storeProfileAttributes(row: number, attributes: Json): void {
+    for (const [key, value] of Object.entries(attributes)) {
+      switch (key) {
+        case 'location':
+          if (isRecord(value)) for (const [field, v] of Object.entries(value)) this.set(profileValueKey.location(field), row, v);
+          break;
+        case 'properties':
+          if (isRecord(value)) for (const [name, v] of Object.entries(value)) this.set(profileValueKey.custom(name), row, v);
+          break;
+        case 'subscriptions':
+          if (isRecord(value)) {
+            for (const [channel, kinds] of Object.entries(value)) {
+              if (!isRecord(kinds)) continue;
+              for (const [kind, record] of Object.entries(kinds)) {
+                if (!isRecord(record)) continue;
+                for (const [field, v] of Object.entries(record)) this.set(`subscriptions.${channel}.${kind}.${field}`, row, v);
+              }
+            }
+          }
+          break;
+        case 'predictive_analytics':
+          if (isRecord(value)) for (const [field, v] of Object.entries(value)) this.set(profileValueKey.predictive(field), row, v);
+          break;
+        default:
+          this.set(profileValueKey.attribute(key), row, value);
+      }
+    }
+  }
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function relationshipId(relationship: unknown): string | undefined {
+  if (!isRecord(relationship) || !isRecord(relationship.data)) return undefined;
+  const id = relationship.data.id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/**
+ * Sorts a metric's events by profile (counting sort) then by time (insertion sort within a
+ * profile's few events) and builds the per-profile offsets.
+ */
+function finishEvents(pending: PendingEvents, profileCount: number): MetricEvents {
+  const count = pending.profiles.length;
+  const profiles = pending.profiles.data;
+  const times = pending.times.data;
+  const offsets = new Int32Array(profileCount + 1);
+  for (let i = 0; i < count; i++) offsets[profiles[i] + 1]++;
+  for (let p = 0; p < profileCount; p++) offsets[p + 1] += offsets[p];
+  const cursor = offsets.slice(0, profileCount);
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[cursor[profiles[i]]++] = i;
+  for (let p = 0; p < profileCount; p++) {
+    for (let i = offsets[p] + 1; i < offsets[p + 1]; i++) {
+      const moving = order[i];
+      let j = i - 1;
+      while (j >= offsets[p] && times[order[j]] > times[moving]) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = moving;
+    }
+  }
+  const sortedTimes = new Float64Array(count);
+  let firstTime: number | undefined;
+  let lastTime: number | undefined;
+  for (let i = 0; i < count; i++) {
+    const t = times[order[i]];
+    sortedTimes[i] = t;
+    if (firstTime === undefined || t < firstTime) firstTime = t;
+    if (lastTime === undefined || t > lastTime) lastTime = t;
+  }
+  for (const column of pending.properties.values()) column.permute(order);
+  return { offsets, times: sortedTimes, properties: pending.properties, count, firstTime, lastTime };
+}

@@ -1,0 +1,133 @@
+import { writeFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { stringify } from 'csv-stringify/sync';
+import { summarizeWorkspace } from '../engine/catalog';
+import { describeCondition } from '../engine/describe';
+import { Evaluator } from '../engine/evaluator';
+import { explainCondition } from '../engine/explain';
+import { EvaluationCancelled, isRecord } from '../engine/outcome';
+import type { Workspace } from '../engine/workspace';
+import { loadWorkspace } from '../workspace/loadWorkspace';
+import type { HostToWorker, WorkerReply, WorkerRequest, WorkerToHost } from './messages';
+import { ProfileTable } from './profileTable';
+
+/**
+ * The evaluation worker: owns one loaded workspace and its evaluator, off the language server's
+ * main thread, so completion and hover stay fast while a segment is evaluated.
+ */
+const port = parentPort;
+if (!port) throw new Error('evaluationWorker must run in a worker thread');
+
+let state: { workspace: Workspace; evaluator: Evaluator; table: ProfileTable } | undefined;
+
+const post = (message: WorkerToHost) => port.postMessage(message);
+
+port.on('message', (message: HostToWorker) => {
+  if (message.type === 'load') {
+    void load(message.root, message.now);
+    return;
+  }
+  const cancel = new Int32Array(message.cancel);
+  if (Atomics.load(cancel, 0) !== 0) {
+    post({ type: 'failed', id: message.id, message: 'cancelled', cancelled: true });
+    return;
+  }
+  try {
+    if (!state) throw new Error('the workspace is not loaded');
+    const result = handle(message.request, { isCancelled: () => Atomics.load(cancel, 0) !== 0 });
+    post({ type: 'reply', id: message.id, result });
+  } catch (error) {
+    post({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error), cancelled: error instanceof EvaluationCancelled });
+  }
+});
+
+async function load(root: string, now: number | undefined): Promise<void> {
+  try {
+    let lastPost = 0;
+    const loaded = await loadWorkspace(root, {
+      now,
+      onProgress: (progress) => {
+        const time = Date.now();
+        if (time - lastPost > 100) {
+          lastPost = time;
+          post({ type: 'progress', progress });
+        }
+      },
+    });
+    const evaluator = new Evaluator(loaded.workspace);
+    const summary = summarizeWorkspace(loaded.workspace);
+    state = { workspace: loaded.workspace, evaluator, table: new ProfileTable(loaded.workspace, summary) };
+    post({ type: 'loaded', summary, warnings: loaded.warnings, files: loaded.files, loadMs: loaded.loadMs, root });
+  } catch (error) {
+    post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function conditionsOf(definition: unknown): unknown[][] {
+  const groups = isRecord(definition) && Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
+  return groups.map((g) => (isRecord(g) && Array.isArray(g.conditions) ? g.conditions : []));
+}
+
+function handle(request: WorkerRequest, cancellation: { isCancelled(): boolean }): WorkerReply {
+  const { workspace, evaluator, table } = state as NonNullable<typeof state>;
+  switch (request.method) {
+    case 'evaluate': {
+      const result = evaluator.evaluateDefinition(request.definition, { cancellation });
+      return {
+        total: result.total,
+        matched: result.matched,
+        notEvaluable: [...result.notEvaluable],
+        groups: result.groups.map((g) => ({ matched: g.matched, afterAnd: g.afterAnd, conditions: g.conditions.map((c) => ({ matched: c.matched, notEvaluable: c.notEvaluable })) })),
+        elapsedMs: result.elapsedMs,
+        cachedConditions: result.cachedConditions,
+      };
+    }
+    case 'rows': {
+      const result = evaluator.evaluateDefinition(request.definition, { cancellation });
+      if (!result.set) return { total: 0, rows: [], propertyColumns: table.propertyColumns };
+      return table.page(result.set, request);
+    }
+    case 'explain': {
+      const p = workspace.profileIndexById.get(request.profileId);
+      if (p === undefined) return { profile: null, matched: false, conditions: [] };
+      const result = evaluator.evaluateDefinition(request.definition, { cancellation });
+      const names = table.names;
+      const conditions = conditionsOf(request.definition).flatMap((group, g) => group.map((condition, c) => {
+        const outcome = result.groups[g]?.conditions[c];
+        const evidence = explainCondition(workspace, condition, p, names);
+        return {
+          group: g,
+          condition: c,
+          description: describeCondition(condition, names),
+          matched: outcome?.set ? outcome.set.has(p) : null,
+          evidence: evidence.text,
+          events: evidence.events,
+        };
+      }));
+      return { profile: table.row(p), matched: result.set?.has(p) ?? false, conditions };
+    }
+    case 'compare': {
+      const a = evaluator.evaluateDefinition(request.a, { cancellation });
+      const b = evaluator.evaluateDefinition(request.b, { cancellation });
+      const total = workspace.profileCount;
+      if (!a.set || !b.set) return { total, a: a.matched, b: b.matched, both: null, onlyA: null, onlyB: null, neither: null, message: 'One of the segments is not evaluable locally.' };
+      const both = a.set.and(b.set).count();
+      const union = a.set.or(b.set).count();
+      return { total, a: a.set.count(), b: b.set.count(), both, onlyA: a.set.count() - both, onlyB: b.set.count() - both, neither: total - union };
+    }
+    case 'export': {
+      const result = evaluator.evaluateDefinition(request.definition, { cancellation });
+      const indexes = result.set ? result.set.toArray() : [];
+      let text: string;
+      if (request.format === 'ids') text = indexes.map((p) => workspace.profileIds[p]).join('\n') + '\n';
+      else if (request.format === 'emails') text = indexes.map((p) => table.row(p).email).filter((e): e is string => Boolean(e)).join('\n') + '\n';
+      else {
+        const rows = indexes.map((p) => table.row(p));
+        const header = ['id', 'email', 'name', 'location', 'phone', 'last_event', ...table.propertyColumns];
+        text = stringify([header, ...rows.map((r) => [r.id, r.email ?? '', r.name ?? '', r.location ?? '', r.phone ?? '', r.lastEvent ?? '', ...table.propertyColumns.map((c) => r.properties[c] ?? '')])]);
+      }
+      writeFileSync(request.path, text);
+      return { written: indexes.length };
+    }
+  }
+}
