@@ -1,10 +1,11 @@
 // Bundles the extension client, the language server and the CLI with esbuild.
 // Type checking is done separately by `tsc -b` (see package.json "build").
 import * as esbuild from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
-mkdirSync('dist', { recursive: true });
+mkdirSync('dist/media', { recursive: true });
+copyFileSync('client/media/preview.css', 'dist/media/preview.css');
 
 const common = {
   bundle: true,
@@ -23,4 +24,6 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/evaluation/evaluationWorker.ts'], outfile: 'dist/evaluationWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  // The preview webview's script runs in the webview (a browser), not in Node.
+  esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/preview.ts'], outfile: 'dist/media/preview.js' }),
 ]);

@@ -110,7 +110,7 @@ export interface CompareResult {
 
 export interface ExportParams {
   uri: string;
-  /** Absolute path chosen by the user in a save dialog. */
+  /** Absolute path chosen by the user in a save dialog; empty: return the text instead. */
   path: string;
   format: 'csv' | 'ids' | 'emails';
 }
@@ -118,10 +118,10 @@ export interface ExportParams {
 export const Methods = {
   counts: 'segmentLens/counts',
   profiles: 'segmentLens/profiles',
+  workspaceStatusOf: 'segmentLens/workspaceStatusOf',
   explain: 'segmentLens/explain',
   compare: 'segmentLens/compare',
   exportProfiles: 'segmentLens/exportProfiles',
-  copyText: 'segmentLens/profileText',
   reloadWorkspace: 'segmentLens/reloadWorkspace',
   /** server → client notification */
   workspaceStatus: 'segmentLens/workspaceStatus',

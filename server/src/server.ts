@@ -1,45 +1,145 @@
-import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
+import { readFileSync } from 'node:fs';
+import {
+  CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeWatchedFilesNotification, InlayHintRefreshRequest, ProposedFeatures, TextDocuments,
+  TextDocumentSyncKind, type Connection, type InitializeResult, type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
+import { CountsService, workspaceInfo } from './evaluation/countsService';
+import type { ExplainReply, RowsReply } from './evaluation/messages';
+import type { WorkspaceHost } from './evaluation/workspaceHost';
+import { WorkspaceRegistry } from './evaluation/workspaceRegistry';
 import { quickFixes } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
 import { toDiagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
+import { inlayHints } from './features/inlayHints';
 import { ParsedDocuments } from './parsedDocuments';
+import {
+  Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type ProfilesParams, type ProfilesResult,
+  type WorkspaceStatus,
+} from './protocol';
 import { guard } from './requestGuard';
 import { SegmentLanguage } from './segment/languageService';
+import { definitionValue, type ParsedSegment } from './segment/parse';
 import { DEFAULT_SETTINGS, readSettings, type SegmentLensSettings } from './settings';
+
+export interface ServerOptions {
+  /** Evaluate every workspace as of this instant (tests). */
+  now?: number;
+}
 
 /**
  * Starts the Segment Lens language server on `connection` (by default the transport named on
  * the command line: --stdio, --node-ipc or --socket). This file only wires requests to features.
  */
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all), options: ServerOptions = {}): Connection {
   const documents = new TextDocuments(TextDocument);
   const language = new SegmentLanguage();
   const parsed = new ParsedDocuments(language);
+  const hasErrors = new Map<string, { version: number; errors: boolean }>();
   let settings: SegmentLensSettings = DEFAULT_SETTINGS;
   let canPullConfiguration = false;
+  let canRefreshCodeLens = false;
+  let canRefreshInlayHints = false;
+  let canWatchFiles = false;
+  let canReportProgress = false;
+  let workspaceFolders: string[] = [];
+
+  const progress = new Map<string, Promise<WorkDoneProgressServerReporter | undefined> | undefined>();
+  const onHostState = (host: WorkspaceHost): void => {
+    void connection.sendNotification(Methods.workspaceStatus, statusOf(host));
+    reportLoadProgress(host);
+    if (host.state.kind !== 'loading') counts.rerun(host.root, documentState);
+  };
+  const registry = new WorkspaceRegistry({
+    explicitRoot: () => settings.workspace,
+    workspaceFolders: () => workspaceFolders,
+    onHostState,
+    now: options.now,
+  });
+  const counts = new CountsService(registry, (uri) => {
+    void connection.sendNotification(Methods.countsChanged, { uri });
+    if (canRefreshCodeLens && settings.codeLens.enabled) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (canRefreshInlayHints && settings.inlayHints.enabled) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+  });
+
+  /** Work-done progress in the editor while a workspace loads. */
+  function reportLoadProgress(host: WorkspaceHost): void {
+    if (!canReportProgress) return;
+    const state = host.state;
+    let reporter = progress.get(host.root);
+    if (state.kind === 'loading') {
+      if (!reporter) {
+        // A client that refuses progress tokens just gets no progress; nothing else depends on it.
+        reporter = connection.window.createWorkDoneProgress().then((r) => {
+          r.begin('Segment Lens: loading workspace', 0, host.root, false);
+          return r;
+        }, () => undefined);
+        progress.set(host.root, reporter);
+      }
+      const p = state.progress;
+      if (p) void reporter.then((r) => r?.report(p.totalBytes ? Math.round((100 * p.bytes) / p.totalBytes) : 0, `${p.phase}: ${p.records.toLocaleString('en-US')} records`));
+    } else if (reporter) {
+      progress.delete(host.root);
+      void reporter.then((r) => r?.done());
+    }
+  }
+
+  function statusOf(host: WorkspaceHost | undefined): WorkspaceStatus {
+    if (!host) return { state: 'none', message: 'No klaviyo-workspace.json found for the open segment files.' };
+    const state = host.state;
+    switch (state.kind) {
+      case 'ready': return { state: 'ready', workspace: workspaceInfo(host), message: state.warnings.length ? `${state.warnings.length} data warning(s): ${state.warnings.slice(0, 3).map((w) => w.message).join(' ')}` : undefined };
+      case 'failed': return { state: 'error', message: state.message };
+      case 'loading': {
+        const p = state.progress;
+        return { state: 'loading', message: host.root, progress: p ? { phase: p.phase, records: p.records, percent: p.totalBytes ? Math.round((100 * p.bytes) / p.totalBytes) : 0 } : undefined };
+      }
+    }
+  }
+
+  function documentState(uri: string): { version: number; parsed: ParsedSegment; hasErrors: boolean } | undefined {
+    const document = documents.get(uri);
+    if (!document) return undefined;
+    const errors = hasErrors.get(uri);
+    return { version: document.version, parsed: parsed.get(document), hasErrors: errors?.version === document.version ? errors.errors : false };
+  }
 
   const validate = (uri: string): void => {
     const document = documents.get(uri);
     if (!document) return;
     const version = document.version;
-    const problems = language.validate(parsed.get(document), { allowComments: settings.allowComments });
+    const parsedDocument = parsed.get(document);
+    const problems = language.validate(parsedDocument, { allowComments: settings.allowComments });
     // A newer edit may have arrived while we worked: publish only the newest version's result.
     if (documents.get(uri)?.version !== version) return;
     void connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(document, problems) });
+    const errors = problems.some((p) => p.severity === 'error');
+    hasErrors.set(uri, { version, errors });
+    counts.update(uri, version, parsedDocument, errors);
   };
   const scheduler = new DiagnosticsScheduler(settings.debounceMs, validate);
 
   connection.onInitialize((params): InitializeResult => {
-    canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
+    const capabilities = params.capabilities;
+    canPullConfiguration = Boolean(capabilities.workspace?.configuration);
+    canRefreshCodeLens = Boolean(capabilities.workspace?.codeLens?.refreshSupport);
+    canRefreshInlayHints = Boolean(capabilities.workspace?.inlayHint?.refreshSupport);
+    canWatchFiles = Boolean(capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
+    canReportProgress = Boolean(capabilities.window?.workDoneProgress);
+    workspaceFolders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+    if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [URI.parse(params.rootUri).fsPath];
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
       },
-      serverInfo: { name: 'segment-lens' },
+      serverInfo: { name: 'segment-lens', version: '0.1.0' },
     };
   });
 
@@ -50,32 +150,129 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     for (const document of documents.all()) scheduler.schedule(document.uri, 0);
   };
-  connection.onInitialized(() => void refreshSettings());
+  connection.onInitialized(() => {
+    refreshSettings().catch((error: Error) => connection.console.error(`settings: ${error.message}`));
+    if (canWatchFiles) {
+      connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/klaviyo-workspace.json' }, { globPattern: '**/data/**/*.{json,jsonl,gz}' }],
+      }).catch((error: Error) => connection.console.warn(`file watching unavailable: ${error.message}`));
+    }
+  });
   connection.onDidChangeConfiguration((change) => {
     if (!canPullConfiguration) settings = readSettings((change.settings as { segmentLens?: unknown } | undefined)?.segmentLens);
-    void refreshSettings();
+    refreshSettings().catch((error: Error) => connection.console.error(`settings: ${error.message}`));
   });
+  connection.onDidChangeWatchedFiles((change) => registry.filesChanged(change.changes.map((c) => URI.parse(c.uri).fsPath)));
 
   documents.onDidOpen((event) => scheduler.schedule(event.document.uri, 0));
   documents.onDidChangeContent((event) => scheduler.schedule(event.document.uri, settings.debounceMs));
   documents.onDidClose((event) => {
     scheduler.cancel(event.document.uri);
     parsed.forget(event.document.uri);
+    counts.forget(event.document.uri);
+    hasErrors.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
-  connection.onHover((params, token) => guard(connection.console, 'hover', token, null, () => {
-    const document = documents.get(params.textDocument.uri);
+  const withDocument = <T>(uri: string, fallback: T, run: (document: TextDocument, segment: ParsedSegment) => T): T => {
+    const document = documents.get(uri);
+    return document ? run(document, parsed.get(document)) : fallback;
+  };
+
+  connection.onHover((params, token) => guard(connection.console, 'hover', token, null, () =>
+    withDocument(params.textDocument.uri, null, (document, segment) => hover(document, segment, document.offsetAt(params.position), { schema: language.schema }))));
+
+  connection.onCodeAction((params, token) => guard(connection.console, 'codeAction', token, [], () =>
+    withDocument(params.textDocument.uri, [], (document) => quickFixes(document, params.context.diagnostics))));
+
+  connection.onCodeLens((params, token) => guard(connection.console, 'codeLens', token, [], () =>
+    !settings.codeLens.enabled ? [] : withDocument(params.textDocument.uri, [], (document, segment) => codeLenses(document, segment, counts.get(document.uri, document.version)))));
+
+  connection.languages.inlayHint.on((params, token) => guard(connection.console, 'inlayHint', token, [], () =>
+    !settings.inlayHints.enabled ? [] : withDocument(params.textDocument.uri, [], (document, segment) => inlayHints(document, segment, counts.get(document.uri, document.version), params.range))));
+
+  // Custom requests (docs/protocol.md).
+  connection.onRequest(Methods.counts, (params: { uri: string }, token) => guard<CountsReport | null>(connection.console, 'counts', token, null, async () => {
+    const document = documents.get(params.uri);
     if (!document) return null;
-    return hover(document, parsed.get(document), document.offsetAt(params.position), { schema: language.schema });
+    scheduler.schedule(document.uri, 0);
+    return counts.wait(document.uri, document.version);
   }));
 
-  connection.onCodeAction((params, token) => guard(connection.console, 'codeAction', token, [], () => {
-    const document = documents.get(params.textDocument.uri);
-    return document ? quickFixes(document, params.context.diagnostics) : [];
+  /** The definition of an open document, or of a file on disk (for comparing with a closed file). */
+  function definitionOf(uri: string): Record<string, unknown> | undefined {
+    const document = documents.get(uri);
+    if (document) return definitionValue(parsed.get(document));
+    try {
+      return definitionValue(language.parse(readFileSync(URI.parse(uri).fsPath, 'utf8')));
+    } catch {
+      return undefined;
+    }
+  }
+
+  function readyHost(uri: string): WorkspaceHost | undefined {
+    const root = registry.rootFor(uri);
+    const host = root ? registry.host(root) : undefined;
+    return host?.state.kind === 'ready' ? host : undefined;
+  }
+
+  connection.onRequest(Methods.profiles, (params: ProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'profiles', token, null, async () => {
+    const document = documents.get(params.uri);
+    const report = document ? await counts.wait(document.uri, document.version) : undefined;
+    const host = readyHost(params.uri);
+    const definition = definitionOf(params.uri);
+    if (!host || !definition || report?.state !== 'ok') {
+      return { version: document?.version ?? 0, total: 0, rows: [], propertyColumns: [], state: report?.state ?? 'no-workspace', message: report?.message };
+    }
+    const reply = await host.request<RowsReply>({ method: 'rows', definition, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
+    return { version: report.version, state: 'ok', ...reply };
   }));
 
-  connection.onShutdown(() => scheduler.dispose());
+  connection.onRequest(Methods.explain, (params: ExplainParams, token) => guard<ExplainResult | null>(connection.console, 'explain', token, null, async () => {
+    const host = readyHost(params.uri);
+    const definition = definitionOf(params.uri);
+    if (!host || !definition) return null;
+    return host.request<ExplainReply>({ method: 'explain', definition, profileId: params.profileId }, token);
+  }));
+
+  connection.onRequest(Methods.compare, (params: CompareParams, token) => guard<CompareResult | null>(connection.console, 'compare', token, null, async () => {
+    const rootA = registry.rootFor(params.uriA);
+    const rootB = registry.rootFor(params.uriB);
+    if (!rootA || rootA !== rootB) return { total: 0, a: null, b: null, both: null, onlyA: null, onlyB: null, neither: null, message: 'Both segments must use the same data workspace.' };
+    const host = registry.host(rootA);
+    await host.ready();
+    const a = definitionOf(params.uriA);
+    const b = definitionOf(params.uriB);
+    if (!a || !b) return { total: 0, a: null, b: null, both: null, onlyA: null, onlyB: null, neither: null, message: 'Both files must hold a segment definition.' };
+    return host.request<CompareResult>({ method: 'compare', a, b }, token);
+  }));
+
+  connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) => guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, async () => {
+    const host = readyHost(params.uri);
+    const definition = definitionOf(params.uri);
+    if (!host || !definition) return { written: 0 };
+    return host.request<{ written: number; text?: string }>({ method: 'export', definition, path: params.path, format: params.format }, token);
+  }));
+
+  connection.onRequest(Methods.reloadWorkspace, (params: { uri?: string }) => {
+    const root = params.uri ? registry.rootFor(params.uri) : undefined;
+    registry.reload(root);
+    return null;
+  });
+
+  connection.onRequest(Methods.workspaceStatusOf, (params: { uri: string }) => {
+    const root = registry.rootFor(params.uri);
+    return statusOf(root ? registry.host(root) : undefined);
+  });
+
+  // Last line of defence: a failure in a notification handler or a worker reply must never take the server down.
+  process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+  process.on('uncaughtException', (error) => connection.console.error(`uncaught exception: ${error.stack ?? error.message}`));
+
+  connection.onShutdown(async () => {
+    scheduler.dispose();
+    await registry.dispose();
+  });
   documents.listen(connection);
   connection.listen();
   return connection;

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
-  ConfigurationRequest, type ProtocolConnection, type PublishDiagnosticsParams, type InitializeResult,
+  ConfigurationRequest, type ProtocolConnection, type PublishDiagnosticsParams, type InitializeResult, type ProgressToken,
 } from 'vscode-languageserver-protocol/node';
 
 export const REPO = join(__dirname, '..', '..', '..');
@@ -29,6 +29,10 @@ export class TestClient {
   private readonly waiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
   stderr = '';
+  readonly progressTokens: ProgressToken[] = [];
+  readonly progress: { token: ProgressToken; value: unknown }[] = [];
+  readonly refreshes = { codeLens: 0, inlayHint: 0 };
+  readonly registrations: string[] = [];
   initializeResult: InitializeResult | undefined;
 
   constructor(private readonly options: TestClientOptions = {}) {
@@ -41,6 +45,26 @@ export class TestClient {
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'segmentLens' ? (this.options.settings ?? {}) : null)));
+    // What an editor answers to the server's own requests.
+    this.connection.onRequest('window/workDoneProgress/create', (params: { token: ProgressToken }) => {
+      this.progressTokens.push(params.token);
+      return null;
+    });
+    this.connection.onNotification('$/progress', (params: { token: ProgressToken; value: unknown }) => {
+      this.progress.push(params);
+    });
+    this.connection.onRequest('workspace/codeLens/refresh', () => {
+      this.refreshes.codeLens++;
+      return null;
+    });
+    this.connection.onRequest('workspace/inlayHint/refresh', () => {
+      this.refreshes.inlayHint++;
+      return null;
+    });
+    this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
+      this.registrations.push(...params.registrations.map((r) => r.method));
+      return null;
+    });
     this.connection.listen();
   }
 
@@ -49,7 +73,7 @@ export class TestClient {
       processId: process.pid,
       rootUri: this.options.rootUri ?? null,
       capabilities: {
-        workspace: { configuration: true, codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } },
+        workspace: { configuration: true, codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },

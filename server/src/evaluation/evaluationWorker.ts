@@ -119,13 +119,15 @@ function handle(request: WorkerRequest, cancellation: { isCancelled(): boolean }
       const result = evaluator.evaluateDefinition(request.definition, { cancellation });
       const indexes = result.set ? result.set.toArray() : [];
       let text: string;
-      if (request.format === 'ids') text = indexes.map((p) => workspace.profileIds[p]).join('\n') + '\n';
-      else if (request.format === 'emails') text = indexes.map((p) => table.row(p).email).filter((e): e is string => Boolean(e)).join('\n') + '\n';
+      if (request.format === 'ids') text = indexes.map((p) => `${workspace.profileIds[p]}\n`).join('');
+      else if (request.format === 'emails') text = indexes.map((p) => table.row(p).email).filter((e): e is string => Boolean(e)).map((e) => `${e}\n`).join('');
       else {
         const rows = indexes.map((p) => table.row(p));
         const header = ['id', 'email', 'name', 'location', 'phone', 'last_event', ...table.propertyColumns];
         text = stringify([header, ...rows.map((r) => [r.id, r.email ?? '', r.name ?? '', r.location ?? '', r.phone ?? '', r.lastEvent ?? '', ...table.propertyColumns.map((c) => r.properties[c] ?? '')])]);
       }
+      // Without a path the text comes back (copy to the clipboard); with one it is written there.
+      if (!request.path) return { written: indexes.length, text };
       writeFileSync(request.path, text);
       return { written: indexes.length };
     }

@@ -35,7 +35,7 @@ export interface ExplainReply {
   conditions: ConditionEvidence[];
 }
 
-export type WorkerReply = EvaluateReply | RowsReply | ExplainReply | CompareResult | { written: number };
+export type WorkerReply = EvaluateReply | RowsReply | ExplainReply | CompareResult | { written: number; text?: string };
 
 export type WorkerToHost =
   | { type: 'progress'; progress: LoadProgress }

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Methods, type CountsReport, type ExplainResult, type ProfilesResult } from '../../server/src/protocol';
+import { previewHtml } from './previewHtml';
+import type { FromWebview, ToWebview } from './webview/messages';
+
+/**
+ * The "Evaluate Segment" preview: one webview beside the editor per segment file. It only relays
+ * messages between the webview and the language server, which computes everything.
+ */
+export class PreviewPanel {
+  private static readonly panels = new Map<string, PreviewPanel>();
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(context: vscode.ExtensionContext, client: LanguageClient, uri: vscode.Uri): PreviewPanel {
+    const key = uri.toString();
+    const existing = PreviewPanel.panels.get(key);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      void existing.refresh();
+      return existing;
+    }
+    const panel = new PreviewPanel(context, client, uri);
+    PreviewPanel.panels.set(key, panel);
+    return panel;
+  }
+
+  /** The server says the counts of `uri` changed: open previews follow edits live. */
+  static countsChanged(uri: string): void {
+    void PreviewPanel.panels.get(uri)?.refresh();
+  }
+
+  static disposeAll(): void {
+    for (const panel of PreviewPanel.panels.values()) panel.panel.dispose();
+  }
+
+  private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly uri: vscode.Uri) {
+    const media = vscode.Uri.joinPath(context.extensionUri, 'dist', 'media');
+    this.panel = vscode.window.createWebviewPanel('segmentLens.preview', `Segment: ${this.fileName()}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: [media],
+      retainContextWhenHidden: false,
+    });
+    const webview = this.panel.webview;
+    webview.html = previewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css')).toString(),
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private fileName(): string {
+    return this.uri.path.split('/').pop() ?? this.uri.toString();
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  async refresh(): Promise<void> {
+    const report = await this.client.sendRequest<CountsReport | null>(Methods.counts, { uri: this.uri.toString() });
+    this.post({ type: 'counts', report, fileName: vscode.workspace.asRelativePath(this.uri) });
+  }
+
+  private async receive(message: FromWebview): Promise<void> {
+    const uri = this.uri.toString();
+    switch (message.type) {
+      case 'ready':
+      case 'refresh':
+        await this.refresh();
+        break;
+      case 'rows': {
+        const result = await this.client.sendRequest<ProfilesResult | null>(Methods.profiles, { uri, offset: message.offset, limit: message.limit, sort: message.sort, filter: message.filter });
+        this.post({ type: 'rows', requestId: message.requestId, result });
+        break;
+      }
+      case 'explain': {
+        const result = await this.client.sendRequest<ExplainResult | null>(Methods.explain, { uri, profileId: message.profileId });
+        this.post({ type: 'explain', profileId: message.profileId, result });
+        break;
+      }
+      case 'export': {
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.joinPath(this.uri, '..', `${this.fileName().replace(/\.json$/, '')}-profiles.csv`),
+          filters: { CSV: ['csv'] },
+          saveLabel: 'Export matched profiles',
+        });
+        if (!target) return;
+        const { written } = await this.client.sendRequest<{ written: number }>(Methods.exportProfiles, { uri, path: target.fsPath, format: 'csv' });
+        this.post({ type: 'notice', text: `Exported ${written.toLocaleString('en-US')} profiles to ${vscode.workspace.asRelativePath(target)}.` });
+        break;
+      }
+      case 'copy': {
+        const { text, written } = await this.client.sendRequest<{ written: number; text?: string }>(Methods.exportProfiles, { uri, path: '', format: message.format });
+        await vscode.env.clipboard.writeText(text ?? '');
+        this.post({ type: 'notice', text: `Copied ${written.toLocaleString('en-US')} ${message.format === 'ids' ? 'profile IDs' : 'emails'}.` });
+        break;
+      }
+    }
+  }
+
+  private dispose(): void {
+    PreviewPanel.panels.delete(this.uri.toString());
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,36 @@
+import type { CodeLens } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CountsReport } from '../protocol';
+import type { ParsedSegment } from '../segment/parse';
+import { conditionGroups } from '../segment/structure';
+import { countText, headline } from './countsText';
+
+export const EVALUATE_COMMAND = 'segmentLens.evaluate';
+
+/**
+ * Code lenses: the segment's count above the definition (click: open the preview) and each
+ * group's count with the running AND above the group. Reads the counts computed for this
+ * document version; while they are being computed it says so instead of showing a stale number.
+ */
+export function codeLenses(document: TextDocument, parsed: ParsedSegment, report: CountsReport | undefined): CodeLens[] {
+  const anchor = parsed.definition ?? (parsed.shape === 'condition' ? parsed.root : undefined);
+  if (!anchor) return [];
+  const at = (offset: number) => {
+    const position = document.positionAt(offset);
+    return { start: position, end: position };
+  };
+  const lenses: CodeLens[] = [
+    { range: at(anchor.offset), command: { title: headline(report), command: EVALUATE_COMMAND, arguments: [document.uri] } },
+    { range: at(anchor.offset), command: { title: 'Evaluate', command: EVALUATE_COMMAND, arguments: [document.uri] } },
+  ];
+  if (report?.state !== 'ok') return lenses;
+  const groups = conditionGroups(parsed);
+  if (groups.length < 2) return lenses;
+  groups.forEach((group, g) => {
+    const result = report.groups[g];
+    if (!result) return;
+    const after = g > 0 ? ` · after AND: ${countText(result.afterAnd)}` : '';
+    lenses.push({ range: at(group.node.offset), command: { title: `group ${g + 1}: ${countText(result.matched)}${after}`, command: EVALUATE_COMMAND, arguments: [document.uri] } });
+  });
+  return lenses;
+}
