@@ -12,6 +12,13 @@ import type { WorkspaceHost } from './evaluation/workspaceHost';
 import { WorkspaceRegistry } from './evaluation/workspaceRegistry';
 import { quickFixes } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
+import { completion } from './features/completion';
+import { definition, references } from './features/navigation';
+import { shapeConversions } from './features/refactorings';
+import { documentSymbols, foldingRanges, formatDocument, selectionRanges } from './features/structureFeatures';
+import { summaryNames } from './evaluation/countsService';
+import { SegmentFileIndex } from './segmentIndex';
+import type { WorkspaceSummary } from './engine/catalog';
 import { toDiagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
@@ -51,7 +58,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const onHostState = (host: WorkspaceHost): void => {
     void connection.sendNotification(Methods.workspaceStatus, statusOf(host));
     reportLoadProgress(host);
-    if (host.state.kind !== 'loading') counts.rerun(host.root, documentState);
+    // The workspace finished loading (or reloaded): ID checks and counts change for its documents.
+    if (host.state.kind !== 'loading') {
+      for (const document of documents.all()) if (registry.rootFor(document.uri) === host.root) scheduler.schedule(document.uri, 0);
+    }
   };
   const registry = new WorkspaceRegistry({
     explicitRoot: () => settings.workspace,
@@ -60,6 +70,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     now: options.now,
   });
   const counts = new CountsService(registry, (uri) => {
+    // Counts only add the "matches no one" hint: republish when there are counts to base it on.
+    const document = documents.get(uri);
+    if (document && counts.get(uri, document.version)?.state === 'ok') publishDiagnostics(uri);
     void connection.sendNotification(Methods.countsChanged, { uri });
     if (canRefreshCodeLens && settings.codeLens.enabled) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     if (canRefreshInlayHints && settings.inlayHints.enabled) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
@@ -100,25 +113,49 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  function documentState(uri: string): { version: number; parsed: ParsedSegment; hasErrors: boolean } | undefined {
-    const document = documents.get(uri);
-    if (!document) return undefined;
-    const errors = hasErrors.get(uri);
-    return { version: document.version, parsed: parsed.get(document), hasErrors: errors?.version === document.version ? errors.errors : false };
+
+  const segmentIndex = new SegmentFileIndex(language);
+
+  /** The loaded workspace summary for a document, starting its load if needed. */
+  function workspaceOf(uri: string): { root: string; summary: WorkspaceSummary | undefined } | undefined {
+    const root = registry.rootFor(uri);
+    if (!root) return undefined;
+    const state = registry.host(root).state;
+    return { root, summary: state.kind === 'ready' ? state.summary : undefined };
   }
 
-  const validate = (uri: string): void => {
+  function openSegments(): Map<string, ParsedSegment> {
+    return new Map(documents.all().map((d) => [d.uri, parsed.get(d)]));
+  }
+
+  /** Validates a document and publishes its diagnostics; returns whether it has errors. */
+  const publishDiagnostics = (uri: string): boolean | undefined => {
     const document = documents.get(uri);
-    if (!document) return;
+    if (!document) return undefined;
     const version = document.version;
     const parsedDocument = parsed.get(document);
-    const problems = language.validate(parsedDocument, { allowComments: settings.allowComments });
+    const ws = workspaceOf(uri);
+    const report = counts.get(uri, version);
+    const problems = language.validate(parsedDocument, {
+      allowComments: settings.allowComments,
+      workspace: ws?.summary ? { summary: ws.summary, segmentIds: segmentIndex.segmentIds([ws.root, ...workspaceFolders], openSegments()) } : undefined,
+      matched: report?.state === 'ok' ? report.matched : undefined,
+      fileName: URI.parse(uri).path.split('/').pop(),
+      consentHint: settings.consentHint,
+    });
     // A newer edit may have arrived while we worked: publish only the newest version's result.
-    if (documents.get(uri)?.version !== version) return;
+    if (documents.get(uri)?.version !== version) return undefined;
     void connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(document, problems) });
     const errors = problems.some((p) => p.severity === 'error');
     hasErrors.set(uri, { version, errors });
-    counts.update(uri, version, parsedDocument, errors);
+    return errors;
+  };
+
+  const validate = (uri: string): void => {
+    const errors = publishDiagnostics(uri);
+    const document = documents.get(uri);
+    if (errors === undefined || !document) return;
+    counts.update(uri, document.version, parsed.get(document), errors);
   };
   const scheduler = new DiagnosticsScheduler(settings.debounceMs, validate);
 
@@ -135,7 +172,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        completionProvider: { triggerCharacters: ['"', ':', '['], resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
       },
@@ -179,11 +224,51 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return document ? run(document, parsed.get(document)) : fallback;
   };
 
+  const summaryOf = (uri: string) => workspaceOf(uri)?.summary;
+
   connection.onHover((params, token) => guard(connection.console, 'hover', token, null, () =>
-    withDocument(params.textDocument.uri, null, (document, segment) => hover(document, segment, document.offsetAt(params.position), { schema: language.schema }))));
+    withDocument(params.textDocument.uri, null, (document, segment) => {
+      const workspace = summaryOf(document.uri);
+      return hover(document, segment, document.offsetAt(params.position), { schema: language.schema, workspace, names: summaryNames(workspace), counts: counts.get(document.uri, document.version) });
+    })));
+
+  connection.onCompletion((params, token) => guard(connection.console, 'completion', token, null, () =>
+    withDocument(params.textDocument.uri, null, (document, segment) => completion(document, segment, document.offsetAt(params.position), { schema: language.schema, workspace: summaryOf(document.uri) }))));
+
+  connection.onDefinition((params, token) => guard(connection.console, 'definition', token, [], () =>
+    withDocument(params.textDocument.uri, [], (document, segment) => definition(segment, document.offsetAt(params.position), summaryOf(document.uri)))));
+
+  connection.onReferences((params, token) => guard(connection.console, 'references', token, [], () =>
+    withDocument(params.textDocument.uri, [], (document, segment) => {
+      const ws = workspaceOf(document.uri);
+      const folders = [...new Set([...(ws ? [ws.root] : []), ...workspaceFolders])];
+      return references(document, segment, document.offsetAt(params.position), segmentIndex.segments(folders, openSegments()), params.context.includeDeclaration, ws?.summary);
+    })));
+
+  connection.onDocumentSymbol((params, token) => guard(connection.console, 'documentSymbol', token, [], () =>
+    withDocument(params.textDocument.uri, [], (document, segment) => documentSymbols(document, segment, summaryNames(summaryOf(document.uri))))));
+
+  connection.onFoldingRanges((params, token) => guard(connection.console, 'foldingRange', token, [], () =>
+    withDocument(params.textDocument.uri, [], (document, segment) => foldingRanges(document, segment))));
+
+  connection.onSelectionRanges((params, token) => guard(connection.console, 'selectionRange', token, [], () =>
+    withDocument(params.textDocument.uri, [], (document, segment) => selectionRanges(document, segment, params.positions.map((p) => document.offsetAt(p))))));
+
+  connection.onDocumentFormatting((params, token) => guard(connection.console, 'formatting', token, [], () =>
+    withDocument(params.textDocument.uri, [], (document) => formatDocument(document, params.options))));
+
+  connection.onDocumentRangeFormatting((params, token) => guard(connection.console, 'rangeFormatting', token, [], () =>
+    withDocument(params.textDocument.uri, [], (document) => formatDocument(document, params.options, params.range))));
 
   connection.onCodeAction((params, token) => guard(connection.console, 'codeAction', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document) => quickFixes(document, params.context.diagnostics))));
+    withDocument(params.textDocument.uri, [], (document, segment) => {
+      const only = params.context.only;
+      const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+      return [
+        ...(wants(CodeActionKind.QuickFix) ? quickFixes(document, params.context.diagnostics) : []),
+        ...(wants(CodeActionKind.RefactorRewrite) ? shapeConversions(document, segment) : []),
+      ];
+    })));
 
   connection.onCodeLens((params, token) => guard(connection.console, 'codeLens', token, [], () =>
     !settings.codeLens.enabled ? [] : withDocument(params.textDocument.uri, [], (document, segment) => codeLenses(document, segment, counts.get(document.uri, document.version)))));

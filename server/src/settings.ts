@@ -8,6 +8,8 @@ export interface SegmentLensSettings {
   inlayHints: { enabled: boolean };
   /** Milliseconds to wait after the last edit before validating and counting. */
   debounceMs: number;
+  /** When to suggest a marketing-consent condition. */
+  consentHint: 'marketing-names' | 'always' | 'off';
 }
 
 export const DEFAULT_SETTINGS: SegmentLensSettings = {
@@ -16,6 +18,7 @@ export const DEFAULT_SETTINGS: SegmentLensSettings = {
   codeLens: { enabled: true },
   inlayHints: { enabled: true },
   debounceMs: 200,
+  consentHint: 'marketing-names',
 };
 
 /** Merges what the client sent over the defaults, ignoring values of the wrong type. */
@@ -28,5 +31,6 @@ export function readSettings(raw: unknown): SegmentLensSettings {
     codeLens: { enabled: typeof section('codeLens').enabled === 'boolean' ? section('codeLens').enabled as boolean : true },
     inlayHints: { enabled: typeof section('inlayHints').enabled === 'boolean' ? section('inlayHints').enabled as boolean : true },
     debounceMs: typeof value.debounceMs === 'number' && value.debounceMs >= 0 ? value.debounceMs : DEFAULT_SETTINGS.debounceMs,
+    consentHint: value.consentHint === 'always' || value.consentHint === 'off' ? value.consentHint : 'marketing-names',
   };
 }

@@ -83,7 +83,7 @@ describe('language server over stdio: diagnostics', function () {
     assert.equal(last.diagnostics.length, 1);
     assert.equal(last.diagnostics[0].code, 'invalid-value');
     assert.match(String(last.diagnostics[0].message), /"europe" is not a valid region/);
-    const versions = client.publishedFor(uri).map((p) => p.version);
+    const versions = [...new Set(client.publishedFor(uri).map((p) => p.version))];
     assert.deepEqual(versions, [1, version], 'intermediate versions were never validated');
     await client.close(uri);
   });

@@ -43,7 +43,8 @@ export function registerValidateCommand(program: Command, io: CliIo): void {
     .argument('<paths...>', 'segment files or folders')
     .option('--json', 'print the result as JSON')
     .option('--allow-comments', 'accept comments and trailing commas')
-    .action((paths: string[], options: { json?: boolean; allowComments?: boolean }) => {
+    .option('--verbose', 'also print information-level hints')
+    .action((paths: string[], options: { json?: boolean; allowComments?: boolean; verbose?: boolean }) => {
       const { files, missing } = expandSegmentArguments(paths);
       if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
       const results = validateFiles(new SegmentLanguage(), files, { allowComments: options.allowComments });
@@ -59,8 +60,9 @@ export function registerValidateCommand(program: Command, io: CliIo): void {
           })),
         })), null, 2));
       } else {
+        // Like a compiler: errors and warnings; information and hints only with --verbose.
         for (const { file, document, problems } of results) {
-          for (const problem of problems) io.out(formatProblem(shown(file), document, problem));
+          for (const problem of problems) if (options.verbose || problem.severity === 'error' || problem.severity === 'warning') io.out(formatProblem(shown(file), document, problem));
         }
         const errors = results.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'error').length, 0);
         const warnings = results.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'warning').length, 0);

@@ -141,15 +141,6 @@ export class CountsService {
     });
   }
 
-  /** The workspace of `root` changed state: recompute the documents that use it. */
-  rerun(root: string, documents: (uri: string) => { version: number; parsed: ParsedSegment; hasErrors: boolean } | undefined): void {
-    for (const [uri, entry] of this.entries) {
-      if (entry.root !== root) continue;
-      const document = documents(uri);
-      if (document) this.update(uri, document.version, document.parsed, document.hasErrors);
-    }
-  }
-
   forget(uri: string): void {
     this.entries.get(uri)?.cancel?.();
     this.entries.delete(uri);

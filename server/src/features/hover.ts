@@ -1,28 +1,92 @@
 import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ParsedSegment } from '../segment/parse';
+import type { WorkspaceSummary } from '../engine/catalog';
+import { describeCondition, describeDefinition, describeGroup, type NameLookup } from '../engine/describe';
+import type { CountsReport } from '../protocol';
+import { definitionValue, type ParsedSegment } from '../segment/parse';
 import type { JsonSchema, SegmentSchema } from '../segment/schema';
 import { childSchemas, declaredProperties, schemasAtPath } from '../segment/schemaNavigator';
+import { conditionGroups } from '../segment/structure';
+import { countText } from './countsText';
+import { ruleNotes } from './semanticsNotes';
 
 export interface HoverServices {
   schema: SegmentSchema;
+  workspace?: WorkspaceSummary;
+  names?: NameLookup;
+  /** The counts of this document version, when computed. */
+  counts?: CountsReport;
 }
 
-/** Hover: the schema documentation of a key, or of an enum value. */
+/**
+ * Hover: for IDs, the metric or list they name; on a condition's `type`, a plain-English reading
+ * of the condition with its count and the evaluation rules that apply; on `condition_groups`,
+ * the whole definition; on any other key, its schema documentation.
+ */
 export function hover(document: TextDocument, parsed: ParsedSegment, offset: number, services: HoverServices): Hover | null {
   if (!parsed.root) return null;
   const node = findNodeAtOffset(parsed.root, offset, true);
   if (!node || (node.type !== 'string' && node.type !== 'number' && node.type !== 'boolean')) return null;
   const property = node.parent?.type === 'property' ? node.parent : undefined;
   const range = { start: document.positionAt(node.offset), end: document.positionAt(node.offset + node.length) };
-  if (property && property.children?.[0] === node) {
-    const markdown = keyDocumentation(parsed, property, services.schema);
-    return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range } : null;
-  }
-  const markdown = valueDocumentation(parsed, node, services.schema);
+  const markdown = idDocumentation(node, services) ?? readingDocumentation(parsed, node, services)
+    ?? (property && property.children?.[0] === node ? keyDocumentation(parsed, property, services.schema) : valueDocumentation(parsed, node, services.schema));
   return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range } : null;
 }
+
+const number = (n: number) => n.toLocaleString('en-US');
+
+/** A metric or list ID: what it names in the workspace. */
+function idDocumentation(node: Node, services: HoverServices): string | undefined {
+  if (node.type !== 'string' || !services.workspace) return undefined;
+  const key = node.parent?.type === 'property' ? node.parent.children?.[0]?.value : node.parent?.type === 'array' ? node.parent.parent?.children?.[0]?.value : undefined;
+  const id = String(node.value);
+  if (key === 'metric_id') {
+    const m = services.workspace.metrics.find((metric) => metric.id === id);
+    if (!m) return `**Unknown metric** \`${id}\`: not in workspace ${services.workspace.name}.`;
+    return [
+      `**${m.name ?? id}** · metric \`${id}\``,
+      '',
+      `${m.integration ? `${m.integration}${m.category ? ` (${m.category})` : ''}` : 'Integration unknown'}`,
+      '',
+      `${number(m.eventCount)} events from ${number(m.profileCount)} profiles${m.firstEvent ? `, first ${m.firstEvent.slice(0, 10)}, last ${m.lastEvent?.slice(0, 10)}` : ''}.`,
+      m.valueCount ? `${number(m.valueCount)} events carry a $value (sum is meaningful).` : 'No event carries a $value (a sum would be 0).',
+    ].join('\n');
+  }
+  if (key === 'group_ids') {
+    const l = services.workspace.lists.find((list) => list.id === id);
+    if (!l) return `**Unknown list** \`${id}\`: not in workspace ${services.workspace.name}.`;
+    return `**${l.name ?? id}** · list \`${id}\`\n\n${number(l.memberCount)} members${l.optInProcess ? ` · ${l.optInProcess.replace(/_/g, ' ')}` : ''}.`;
+  }
+  return undefined;
+}
+
+/** On a condition's `type` (key or value) or on `condition_groups`: the plain-English reading. */
+function readingDocumentation(parsed: ParsedSegment, node: Node, services: HoverServices): string | undefined {
+  const property = node.parent?.type === 'property' ? node.parent : undefined;
+  const key = property?.children?.[0]?.value;
+  const names = services.names ?? {};
+  if (key === 'condition_groups' && property?.children?.[0] === node) {
+    const definition = definitionValue(parsed);
+    const counts = services.counts?.state === 'ok' && services.counts.matched !== null ? `\n\nMatches ${number(services.counts.matched)} of ${number(services.counts.total)} profiles in ${services.counts.workspace?.name ?? 'the workspace'}.` : '';
+    return `**Segment:** ${describeDefinition(definition, names)}${counts}\n\nGroups are ANDed; the conditions inside a group are ORed.`;
+  }
+  if (key !== 'type') return undefined;
+  for (const group of conditionGroups(parsed)) {
+    for (const condition of group.conditions) {
+      if (property?.parent !== condition.node) continue;
+      const result = services.counts?.state === 'ok' ? services.counts.groups[group.groupIndex]?.conditions[condition.conditionIndex] : undefined;
+      const count = result ? `\n\n${result.matched === null ? `Not evaluable locally: ${result.notEvaluable}` : `${countText(result.matched)} profiles match this condition.`}` : '';
+      const inGroup = group.conditions.length > 1 ? `\n\nGroup ${group.groupIndex + 1} (ORed): ${describeGroup({ conditions: group.conditions.map((c) => c.value) }, names)}` : '';
+      const notes = ruleNotes(condition.value);
+      const schemaDoc = property?.children?.[1] === node ? valueDocumentation(parsed, node, services.schema) : keyDocumentation(parsed, property, services.schema);
+      return `**Reads:** ${describeCondition(condition.value, names)}${count}${inGroup}${notes.length ? `\n\n${notes.map((n) => `- ${n}`).join('\n')}` : ''}${schemaDoc ? `\n\n---\n\n${schemaDoc}` : ''}`;
+    }
+  }
+  return undefined;
+}
+
 
 function keyDocumentation(parsed: ParsedSegment, property: Node, schema: SegmentSchema): string | undefined {
   const objectNode = property.parent as Node;

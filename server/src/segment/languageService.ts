@@ -1,12 +1,21 @@
-import { parseSegment, type ParsedSegment } from './parse';
+import { parseSegment, segmentName, type ParsedSegment } from './parse';
 import type { Problem } from './problem';
 import { ruleProblems } from './rules';
 import { SegmentSchema } from './schema';
 import { schemaProblems } from './schemaProblems';
+import { audienceProblems, workspaceProblems, type WorkspaceContext } from './workspaceRules';
 
 export interface ValidationOptions {
   /** Accept comments and trailing commas (the API itself does not). */
   allowComments?: boolean;
+  /** The data workspace, when the file has one: enables the ID, type and date checks. */
+  workspace?: WorkspaceContext;
+  /** The segment's match count in the workspace, when known (for "matches no one"). */
+  matched?: number | null;
+  /** The file's name, for segments that carry no name of their own. */
+  fileName?: string;
+  /** When to suggest a marketing-consent condition (setting segmentLens.consentHint). */
+  consentHint?: 'marketing-names' | 'always' | 'off';
 }
 
 /**
@@ -35,6 +44,15 @@ export class SegmentLanguage {
     const breaks = parsed.syntaxProblems.filter((p) => p.code === 'json-syntax').map((p) => p.offset);
     const fromRules = ruleProblems(parsed, this.schema, new Set(fromSchema.map((p) => p.offset)));
     problems.push(...fromRules.filter((p) => !breaks.some((b) => b >= p.offset && b <= p.offset + p.length)));
+    if (!problems.some((p) => p.severity === 'error')) {
+      if (options.workspace) problems.push(...workspaceProblems(parsed, options.workspace));
+      problems.push(...audienceProblems(parsed, {
+        matched: options.matched,
+        workspaceName: options.workspace?.summary.name,
+        name: segmentName(parsed) ?? options.fileName?.replace(/\.(segment\.)?json$/, '').replace(/[-_]+/g, ' '),
+        consentHint: options.consentHint ?? 'marketing-names',
+      }));
+    }
     return problems.sort((a, b) => a.offset - b.offset || a.length - b.length);
   }
 }
