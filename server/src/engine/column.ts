@@ -64,6 +64,18 @@ export class Column {
     (this.codes as Int32Array)[row] = code;
   }
 
+  /** Removes a row's value (a profile record replaced by a later one). */
+  clear(row: number): void {
+    if (row >= this.rows) return;
+    if (this.raw) {
+      if (this.raw[row] !== undefined) this.present--;
+      this.raw[row] = undefined;
+    } else if (this.codes && row < this.codes.length && this.codes[row] !== MISSING) {
+      this.present--;
+      this.codes[row] = MISSING;
+    }
+  }
+
   get(row: number): unknown {
     if (this.raw) return this.raw[row];
     const code = row < (this.codes as Int32Array).length ? (this.codes as Int32Array)[row] : MISSING;

@@ -20,26 +20,25 @@ export function referenceTime(nowMs: number): ReferenceTime {
   return { now: nowMs, d0: now.startOf('day').toMillis(), year: now.year, month: now.month, day: now.day };
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const ISO_LOCAL = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * The instant a stored value denotes (semantics §2): an ISO date-time is that instant (UTC when
  * it has no offset); a date-only value is 00:00 UTC of that day; a number is epoch seconds (SL);
- * anything else is missing (undefined).
+ * anything else — including impossible dates such as 2023-02-29 — is missing (undefined).
  */
 export function parseInstant(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value * 1000 : undefined;
   if (typeof value !== 'string') return undefined;
-  let ms: number;
-  if (ISO_WITH_ZONE.test(value)) ms = Date.parse(value);
-  else if (DATE_ONLY.test(value)) ms = Date.parse(`${value}T00:00:00Z`);
-  else if (ISO_LOCAL.test(value)) ms = Date.parse(`${value.replace(' ', 'T')}Z`);
-  else {
-    const parsed = DateTime.fromISO(value, { zone: 'utc' });
-    ms = parsed.isValid ? parsed.toMillis() : NaN;
-  }
+  const m = ISO_DATE_TIME.exec(value);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // The platform would roll 2023-02-29 over into March: check the calendar first.
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 59))) return undefined;
+  const time = m[4] === undefined ? 'T00:00:00' : `T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}`;
+  const zone = m[8] === undefined ? 'Z' : m[8].length === 5 ? `${m[8].slice(0, 3)}:${m[8].slice(3)}` : m[8];
+  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}${time}${zone}`);
   return Number.isFinite(ms) ? ms : undefined;
 }
 
@@ -90,15 +89,15 @@ export function monthDay(t: number): { month: number; day: number } {
 }
 
 /**
- * The instant `t` moved to `year` (same month, day and time of day), or undefined for 29 February
- * in a year that is not a leap year (semantics §2: such anniversaries match only in leap years).
- * This runs once per stored value, so it uses the platform's UTC calendar rather than Luxon objects;
- * `leapYears` comes from Luxon.
+ * `t`'s month and day placed in `year`, at 00:00 UTC (an anniversary is a day, not an instant:
+ * today's birthday is "in the last n days" all day long), or undefined for 29 February in a year
+ * that is not a leap year (semantics §2). This runs once per stored value, so it uses the
+ * platform's UTC calendar rather than Luxon objects; `leapYears` comes from Luxon.
  */
 function inYear(t: number, year: number, leapYears: ReadonlySet<number>): number | undefined {
   const date = new Date(t);
   if (date.getUTCMonth() === 1 && date.getUTCDate() === 29 && !leapYears.has(year)) return undefined;
-  return Date.UTC(year, date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
+  return Date.UTC(year, date.getUTCMonth(), date.getUTCDate());
 }
 
 function leapYearsAround(year: number): Set<number> {

@@ -230,8 +230,13 @@ export class WorkspaceBuilder {
   addProfile(resource: unknown): boolean {
     if (!isRecord(resource) || typeof resource.id !== 'string' || resource.id === '') return false;
     let index = this.profileIndex.get(resource.id);
-    if (index !== undefined) this.issues.duplicateProfiles++;
-    else index = this.newProfile(resource.id);
+    if (index !== undefined) {
+      // The later record wins whole: forget everything the earlier one said.
+      this.issues.duplicateProfiles++;
+      for (const column of this.columns.values()) column.clear(index);
+    } else {
+      index = this.newProfile(resource.id);
+    }
     this.storeProfileAttributes(index, isRecord(resource.attributes) ? resource.attributes : {});
     return true;
   }

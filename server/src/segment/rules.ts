@@ -207,8 +207,9 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
   const get = (key: string) => propertyValueNode(filterNode, key);
   const operator = get('operator')?.value;
   const quantity = get('quantity');
-  if (typeof quantity?.value === 'number' && quantity.value <= 0 && operator !== undefined) {
-    problems.push({ offset: quantity.offset, length: quantity.length, severity: 'warning', code: 'non-positive-quantity', message: `${capitalizeFirst(article(quote(operator)))} window of ${quantity.value} units is empty; use a positive quantity.` });
+  // 0 is meaningful ("in the last 0 days" = today); a negative count of units is not.
+  if (typeof quantity?.value === 'number' && quantity.value < 0 && operator !== undefined) {
+    problems.push({ offset: quantity.offset, length: quantity.length, severity: 'warning', code: 'negative-quantity', message: `${capitalizeFirst(article(quote(operator)))} window of ${quantity.value} units makes no sense; use a positive quantity.` });
   }
   const start = get('start');
   const end = get('end');

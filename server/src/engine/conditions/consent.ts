@@ -38,15 +38,17 @@ export function evaluateConsent(ctx: EvaluationContext, condition: Condition): C
   };
   const canReceiveField = field(CAN_RECEIVE_FIELD[channel]);
   const consentField = field('consent');
+  const consentOf = (p: number): unknown => consentField(p) ?? 'NEVER_SUBSCRIBED';
   const email = ctx.workspace.column(profileValueKey.attribute('email'));
   const canReceive = (p: number): boolean => {
     if (channel === 'email') {
       const address = email?.get(p);
       if (typeof address !== 'string' || address === '') return false;
     }
+    // SMS never-subscribed profiles cannot receive SMS marketing (documented), whatever the flag says.
+    if (channel === 'sms' && consentOf(p) === 'NEVER_SUBSCRIBED') return false;
     return canReceiveField(p) === true;
   };
-  const consentOf = (p: number): unknown => consentField(p) ?? 'NEVER_SUBSCRIBED';
 
   const tests: ProfileTest[] = [];
   const filters = Array.isArray(status.filters) ? status.filters : [];
@@ -84,6 +86,9 @@ function compileConsentFilter(ctx: EvaluationContext, item: unknown, field: (nam
       const readMethod = field('method');
       const readDetail = field('method_detail');
       const detailFilter = isRecord(filter) && Array.isArray(filter.value) ? new Set(filter.value.map((v) => String(v).toLowerCase())) : undefined;
+      // preference_page may carry an `equals` filter on the subscribe page URL (method_detail);
+      // like the method, it compares case-insensitively (SL).
+      const detailEquals = isRecord(filter) && filter.operator === 'equals' ? String(filter.value ?? '').toLowerCase() : undefined;
       // Method names compare case-insensitively ("PREFERENCE_PAGE" = "preference_page"); an
       // optional `in` list is tested against method_detail (SL). For "integration", a method
       // equal to the integration's name (e.g. SHOPIFY) also counts (SL).
@@ -96,6 +101,7 @@ function compileConsentFilter(ctx: EvaluationContext, item: unknown, field: (nam
           const detailText = typeof detail === 'string' ? detail.toLowerCase() : undefined;
           if (method === 'integration' && detailFilter?.has(lower)) return true;
           if (lower !== method) return false;
+          if (detailEquals !== undefined) return detailText === detailEquals;
           return !detailFilter || (detailText !== undefined && detailFilter.has(detailText));
         },
       };

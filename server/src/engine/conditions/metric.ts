@@ -28,6 +28,11 @@ export function compileMetricFilters(ctx: EvaluationContext, events: MetricEvent
   return (row) => tests.every((test) => test(row));
 }
 
+/** A sum of `$value`s as compared: rounded to 6 decimal places (SL). */
+export function roundSum(total: number): number {
+  return Math.round(total * 1e6) / 1e6;
+}
+
 /** An event's `$value` as a number for `sum` (missing or non-numeric: 0). */
 export function eventValue(events: MetricEvents): (row: number) => number {
   const column = events.properties.get('$value');
@@ -68,7 +73,9 @@ export function evaluateMetric(ctx: EvaluationContext, condition: Condition): Co
     for (let row = offsets[p]; row < offsets[p + 1]; row++) {
       if (test(times[row]) && rowTest(row)) total += value(row);
     }
-    if (compare(total)) set.add(p);
+    // Sums of money in binary floating point drift (1.1 + 2.2 = 3.3000000000000003): compare
+    // them rounded to 6 decimal places (SL).
+    if (compare(sum ? roundSum(total) : total)) set.add(p);
   }
   return matched(set);
 }

@@ -21,22 +21,22 @@ export function evaluatePredictive(ctx: EvaluationContext, condition: Condition)
   if (dimension === 'expected_date_of_next_purchase') return byFilter(ctx, profileValueKey.predictive('expected_date_of_next_order'), filter);
   if (dimension === 'predicted_gender') {
     const key = profileValueKey.predictive('predicted_gender');
-    if (!ctx.workspace.column(key)) return notEvaluable('no profile in the workspace carries predictive_analytics.predicted_gender (Klaviyo\'s profile API does not return it)');
+    if (!carries(ctx, key)) return notEvaluable('no profile in the workspace carries predictive_analytics.predicted_gender (Klaviyo\'s profile API does not return it)');
     return byFilter(ctx, key, filter);
   }
   if (dimension === 'channel_affinity') {
     const channel = condition.predicted_channel;
     if (typeof channel !== 'string' || !filter) return notEvaluable('the channel affinity condition is not complete');
     if (condition.measurement === 'priority') {
+      // ranked_channel_affinity is in Klaviyo's profile API: a workspace without it simply has no matches.
       const key = profileValueKey.predictive('ranked_channel_affinity');
-      if (!ctx.workspace.column(key)) return notEvaluable('no profile in the workspace carries predictive_analytics.ranked_channel_affinity');
       const position = filter.value;
       if (filter.operator !== 'equals' || typeof position !== 'number') return notEvaluable('the priority filter is not complete');
       return matched(selectProfiles(ctx, key, (ranked) => Array.isArray(ranked) && ranked[position - 1] === channel, false));
     }
     if (condition.measurement === 'rank') {
       const key = profileValueKey.predictive('channel_affinity_rank');
-      if (!ctx.workspace.column(key)) return notEvaluable('no profile in the workspace carries predictive_analytics.channel_affinity_rank (Klaviyo\'s profile API does not return it)');
+      if (!carries(ctx, key)) return notEvaluable('no profile in the workspace carries predictive_analytics.channel_affinity_rank (Klaviyo\'s profile API does not return it)');
       const compiled = compileValueFilter(filter, ctx.ref);
       if ('notEvaluable' in compiled) return notEvaluable(compiled.notEvaluable);
       return matched(selectProfiles(ctx, key, (ranks) => {
@@ -46,6 +46,11 @@ export function evaluatePredictive(ctx: EvaluationContext, condition: Condition)
     }
   }
   return notEvaluable(`unknown predictive dimension ${JSON.stringify(dimension)}`);
+}
+
+/** Whether any profile has a value at `key`. */
+function carries(ctx: EvaluationContext, key: string): boolean {
+  return (ctx.workspace.column(key)?.presentCount ?? 0) > 0;
 }
 
 function byFilter(ctx: EvaluationContext, key: string, filter: Record<string, unknown> | undefined): ConditionOutcome {
