@@ -441,7 +441,7 @@ const cases: InvalidCase[] = [
   { name: 'malformed properties[Favorite]', text: w(property('{"type":"existence","operator":"is-set"}', '⟦"properties[Favorite]"⟧')), expect: [err('invalid-property-name', /properties\['Name'\]/)] },
   { name: "location['planet']", text: w(property('{"type":"existence","operator":"is-set"}', `⟦"location['planet']"⟧`)), expect: [err('invalid-property-name', /not a location field/)] },
   { name: "empty properties['']", text: w(property('{"type":"existence","operator":"is-set"}', `⟦"properties['']"⟧`)), expect: [err('invalid-property-name', /empty/)] },
-  { name: 'quantity 0', text: w(metric('"timeframe_filter":{"type":"date","operator":"in-the-last","unit":"day","quantity":⟦0⟧}')), expect: [warn('non-positive-quantity', /positive/)] },
+  { name: 'quantity -3', text: w(metric('"timeframe_filter":{"type":"date","operator":"at-least","unit":"day","quantity":⟦-3⟧}')), expect: [warn('negative-quantity', /positive/)] },
   { name: 'distance -5', text: w(postal('"USA"', '{"type":"numeric","operator":"less-than","value":⟦-5⟧}')), expect: [warn('non-positive-distance', /positive/)] },
   { name: 'funnel whose steps all did not happen', text: w(funnel(`"timeframe_filter":${LAST30},"steps":⟦[{"metric_exists":false,"metric_id":"A"},{"metric_exists":false,"metric_id":"B"}]⟧`)), expect: [warn('funnel-without-positive-step', /at least one step/)] },
 
