@@ -15,6 +15,7 @@ import { formatProblem } from './validateCommand';
 import { progressReporter } from './progress';
 
 interface EvaluateOptions {
+  cache?: boolean;
   workspace?: string;
   json?: boolean;
   ids?: boolean;
@@ -36,13 +37,13 @@ const percent = (part: number, whole: number) => (whole === 0 ? '0%' : `${((100 
 /** Loads each workspace once, however many segment files use it. */
 export class WorkspaceCache {
   private readonly loaded = new Map<string, Promise<LoadedWorkspace>>();
-  constructor(private readonly io: CliIo, private readonly now: number | undefined) {}
+  constructor(private readonly io: CliIo, private readonly now: number | undefined, private readonly cache = true) {}
 
   get(root: string): Promise<LoadedWorkspace> {
     let pending = this.loaded.get(root);
     if (!pending) {
       const progress = progressReporter(this.io, `Loading ${root}`);
-      pending = loadWorkspace(root, { now: this.now, onProgress: progress.update }).then((loaded) => {
+      pending = loadWorkspace(root, { now: this.now, onProgress: progress.update, cache: this.cache }).then((loaded) => {
         progress.done();
         for (const warning of loaded.warnings) this.io.err(`${relative(process.cwd(), warning.file) || warning.file}${warning.line ? `:${warning.line}` : ''}: warning: ${warning.message} [${warning.code}]`);
         return loaded;
@@ -63,6 +64,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
     .option('--ids', 'with --json, include the IDs of every matched profile')
     .option('--limit <n>', 'how many matched profiles to list', '10')
     .option('--now <iso>', 'evaluate as of this instant instead of the workspace\'s "now"')
+    .option('--no-cache', 'read the JSONL files even when the engine\'s on-disk cache is current')
     .action(async (paths: string[], options: EvaluateOptions) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 0) throw new CliUsageError(`--limit must be a whole number, not ${JSON.stringify(options.limit)}`);
@@ -72,7 +74,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
       if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
       if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
       const language = new SegmentLanguage();
-      const workspaces = new WorkspaceCache(io, now);
+      const workspaces = new WorkspaceCache(io, now, options.cache !== false);
       const evaluators = new Map<Workspace, Evaluator>();
       const results: unknown[] = [];
       let anyErrors = false;
@@ -90,7 +92,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
             results.push({ file: shown, errors: errors.map((p) => ({ message: p.message, code: p.code })) });
           } else {
             const document = TextDocument.create(`file://${file}`, 'json', 0, text);
-            io.out(`${shown}: not evaluated, the definition has errors:`);
+            io.out(`${shown}: INVALID, not evaluated (${errors.length} error${errors.length === 1 ? '' : 's'}):`);
             for (const problem of errors) io.out(`  ${formatProblem(shown, document, problem)}`);
           }
           continue;
@@ -102,10 +104,13 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
         if (!evaluator) evaluators.set(loaded.workspace, (evaluator = new Evaluator(loaded.workspace)));
         const result = evaluator.evaluateDefinition(definition);
         const names = workspaceNames(loaded.workspace);
+        const warnings = problems.filter((p) => p.severity === 'warning').length;
         if (options.json) {
-          results.push(jsonResult(shown, segmentName(parsed), definition, result, loaded, names, options.ids ?? false, limit));
+          results.push({ ...jsonResult(shown, segmentName(parsed), definition, result, loaded, names, options.ids ?? false, limit), warnings });
+        } else if (files.length > 1) {
+          printSummaryLine(io, shown, segmentName(parsed), result, warnings);
         } else {
-          printResult(io, shown, segmentName(parsed), definition, result, loaded, names, files.length === 1 ? limit : 0);
+          printResult(io, shown, segmentName(parsed), definition, result, loaded, names, limit);
         }
       }
       if (options.json) io.out(JSON.stringify(files.length === 1 ? results[0] : results, null, 2));
@@ -153,6 +158,13 @@ export function profileSummary(ws: Workspace, p: number): { id: string; email: s
   const name = [get(profileValueKey.attribute('first_name')), get(profileValueKey.attribute('last_name'))].filter(Boolean).join(' ');
   const location = [get(profileValueKey.location('city')), get(profileValueKey.location('region')), get(profileValueKey.location('country'))].filter(Boolean).join(', ');
   return { id: ws.profileIds[p], email: get(profileValueKey.attribute('email')) ?? null, name: name || null, location: location || null };
+}
+
+/** One line per segment when evaluating a folder: validation result and match count. */
+function printSummaryLine(io: CliIo, file: string, name: string | undefined, result: DefinitionResult, warnings: number): void {
+  const valid = warnings ? `valid, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'valid';
+  const count = result.matched === null ? `not evaluable locally (${result.notEvaluable[0]})` : `matches ${number(result.matched).padStart(6)} of ${number(result.total)} (${percent(result.matched, result.total)})`;
+  io.out(`${file}${name ? ` (${name})` : ''}: ${valid}; ${count}`);
 }
 
 function printResult(io: CliIo, file: string, name: string | undefined, definition: Record<string, unknown>, result: DefinitionResult, loaded: LoadedWorkspace, names: NameLookup, limit: number): void {

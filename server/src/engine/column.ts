@@ -2,6 +2,15 @@ import type { Bitset } from './bitset';
 
 const MISSING = -1;
 
+/** A column as stored in the workspace cache: codes and dictionary, or the raw values. */
+export interface SerializedColumn {
+  rows: number;
+  present: number;
+  codes?: Int32Array;
+  dict?: unknown[];
+  raw?: unknown[];
+}
+
 export interface ColumnSummary {
   /** Rows with a value. */
   present: number;
@@ -169,6 +178,29 @@ export class Column {
       this.codes = next;
     }
     this.rows = order.length;
+  }
+
+  /** The column's content, for the on-disk workspace cache. */
+  serialize(): SerializedColumn {
+    if (this.raw) return { rows: this.rows, present: this.present, raw: this.raw };
+    return { rows: this.rows, present: this.present, codes: (this.codes as Int32Array).subarray(0, this.rows), dict: this.dict };
+  }
+
+  static deserialize(data: SerializedColumn): Column {
+    const column = new Column();
+    column.rows = data.rows;
+    column.present = data.present;
+    if (data.raw) {
+      column.raw = data.raw;
+      column.codes = undefined;
+    } else {
+      column.codes = data.codes ?? new Int32Array(0);
+      for (const value of data.dict ?? []) {
+        column.index.set(typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value, column.dict.length);
+        column.dict.push(value);
+      }
+    }
+    return column;
   }
 
   /** Releases spare capacity after loading. */

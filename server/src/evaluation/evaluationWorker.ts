@@ -46,6 +46,7 @@ async function load(root: string, now: number | undefined): Promise<void> {
     let lastPost = 0;
     const loaded = await loadWorkspace(root, {
       now,
+      cache: process.env.SEGMENT_LENS_NO_CACHE !== '1',
       onProgress: (progress) => {
         const time = Date.now();
         if (time - lastPost > 100) {

@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { Workspace } from '../engine/workspace';
 import { WorkspaceBuilder } from '../engine/workspace';
+import { cacheKey, readWorkspaceCache, writeWorkspaceCache } from './workspaceCache';
 
 export const MARKER_FILE = 'klaviyo-workspace.json';
 
@@ -42,6 +43,8 @@ export interface LoadedWorkspace {
   /** Files the workspace was read from (for file watching and cache invalidation). */
   files: string[];
   loadMs: number;
+  /** True when it came from the engine's on-disk cache instead of the JSONL files. */
+  fromCache: boolean;
 }
 
 export interface LoadOptions {
@@ -50,6 +53,20 @@ export interface LoadOptions {
   isCancelled?: () => boolean;
   /** Overrides `now` (tests, CLI --now). */
   now?: number;
+  /** Use the engine's on-disk cache (read it when current, write it after a load). */
+  cache?: boolean;
+}
+
+/** The data files a workspace consists of, as they are on disk now. */
+export function workspaceFiles(config: WorkspaceConfig): string[] {
+  const files = [config.markerPath];
+  for (const path of [config.paths.metrics, config.paths.lists]) if (existsSync(path)) files.push(path);
+  const profiles = resolveJsonl(config.paths.profiles);
+  if (profiles) files.push(profiles);
+  files.push(...listMemberFiles(config.paths.listMembers).map((f) => f.path));
+  const events = resolveJsonl(config.paths.events);
+  if (events) files.push(events);
+  return files;
 }
 
 /** The nearest folder at or above `start` holding klaviyo-workspace.json. */
@@ -109,7 +126,13 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const started = Date.now();
   const warnings: LoadWarning[] = [];
   const config = readWorkspaceConfig(root, warnings);
-  const builder = new WorkspaceBuilder(config.name, options.now ?? config.now ?? Date.now());
+  const now = options.now ?? config.now ?? Date.now();
+  const key = options.cache ? cacheKey(config.root, workspaceFiles(config)) : undefined;
+  if (key) {
+    const cached = readWorkspaceCache(key, now);
+    if (cached) return { config, workspace: cached.workspace, warnings: cached.warnings, files: cached.files, loadMs: Date.now() - started, fromCache: true };
+  }
+  const builder = new WorkspaceBuilder(config.name, now);
   const files: string[] = [config.markerPath];
   const progress = options.onProgress ?? (() => undefined);
 
@@ -156,7 +179,15 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   if (issues.undeclaredLists) dangling.push(`${issues.undeclaredLists} list member file(s) of lists missing from lists.json`);
   if (issues.duplicateProfiles) dangling.push(`${issues.duplicateProfiles} duplicate profile record(s) (the last one wins)`);
   if (dangling.length) warnings.push({ file: config.root, code: 'dangling-references', message: `References that point nowhere: ${dangling.join('; ')}.` });
-  return { config, workspace, warnings, files, loadMs: Date.now() - started };
+  const loadMs = Date.now() - started;
+  if (key) {
+    try {
+      writeWorkspaceCache(key, workspace, files, warnings);
+    } catch {
+      // No cache (read-only or full disk): the next load reads the JSONL again, nothing else changes.
+    }
+  }
+  return { config, workspace, warnings, files, loadMs, fromCache: false };
 }
 
 function notA(kind: string, file: string, line: number, warnings: LoadWarning[]): boolean {

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Bitset } from '../engine/bitset';
+import { Column, type SerializedColumn } from '../engine/column';
+import { Workspace, type ListInfo, type MetricEvents, type MetricInfo, type WorkspaceIssues } from '../engine/workspace';
+import type { LoadWarning } from './loadWorkspace';
+
+/**
+ * The engine's on-disk cache of a loaded workspace: columns and typed arrays written as binary
+ * blobs, so a later load skips parsing JSONL. It lives outside the user's folders (the
+ * extension writes nothing there) and is keyed by every data file's path, size and modification
+ * time: any change to the data makes a new key, and the stale entry is never read.
+ */
+const MAGIC = 0x43574c53; // "SLWC"
+const FORMAT_VERSION = 1;
+
+export function cacheDirectory(): string {
+  return process.env.SEGMENT_LENS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'segment-lens', 'workspaces');
+}
+
+/** The cache key of a workspace: its root and each data file's identity. */
+export function cacheKey(root: string, files: readonly string[]): string | undefined {
+  const hash = createHash('sha256').update(`v${FORMAT_VERSION}\0${root}`);
+  for (const file of [...files].sort()) {
+    try {
+      const stats = statSync(file);
+      hash.update(`\0${file}\0${stats.size}\0${stats.mtimeMs}`);
+    } catch {
+      return undefined;
+    }
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+type BlobKind = 'json' | 'i32' | 'f64' | 'u32';
+interface BlobRef { kind: BlobKind; offset: number; length: number }
+interface ColumnRef { rows: number; present: number; codes?: BlobRef; dict?: BlobRef; raw?: BlobRef }
+
+interface Header {
+  version: number;
+  name: string;
+  files: string[];
+  warnings: LoadWarning[];
+  issues: WorkspaceIssues;
+  profileIds: BlobRef;
+  profileColumns: { key: string; column: ColumnRef }[];
+  metrics: MetricInfo[];
+  events: { offsets: BlobRef; times: BlobRef; count: number; firstTime?: number; lastTime?: number; properties: { name: string; column: ColumnRef }[] }[];
+  lists: ListInfo[];
+  memberships: { members: BlobRef; joinedAt: BlobRef }[];
+}
+
+/** Writes blobs to a file, 8-byte aligned, remembering where each one is. */
+class BlobWriter {
+  private position = 0;
+  constructor(private readonly fd: number) {}
+
+  write(kind: BlobKind, data: Uint8Array): BlobRef {
+    const ref = { kind, offset: this.position, length: data.byteLength };
+    writeSync(this.fd, data);
+    const padding = (8 - (data.byteLength % 8)) % 8;
+    if (padding) writeSync(this.fd, new Uint8Array(padding));
+    this.position += data.byteLength + padding;
+    return ref;
+  }
+
+  json(value: unknown): BlobRef {
+    return this.write('json', Buffer.from(JSON.stringify(value), 'utf8'));
+  }
+
+  typed(kind: 'i32' | 'f64' | 'u32', array: Int32Array | Float64Array | Uint32Array): BlobRef {
+    return this.write(kind, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  }
+
+  column(column: Column): ColumnRef {
+    const data = column.serialize();
+    if (data.raw) return { rows: data.rows, present: data.present, raw: this.json(data.raw.map((v) => (v === undefined ? null : v))) };
+    return { rows: data.rows, present: data.present, codes: this.typed('i32', data.codes ?? new Int32Array(0)), dict: this.json(data.dict ?? []) };
+  }
+}
+
+/** Saves a loaded workspace under `key`. Failures only cost the next load its speed. */
+export function writeWorkspaceCache(key: string, workspace: Workspace, files: readonly string[], warnings: readonly LoadWarning[]): void {
+  const dir = cacheDirectory();
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, `${key}.bin`);
+  const temp = join(dir, `${key}.${process.pid}.${Date.now()}.tmp`);
+  const blobsPath = `${temp}.blobs`;
+  const fd = openSync(blobsPath, 'w');
+  let header: Header;
+  try {
+    const blobs = new BlobWriter(fd);
+    header = {
+      version: FORMAT_VERSION,
+      name: workspace.name,
+      files: [...files],
+      warnings: [...warnings],
+      issues: { ...workspace.issues },
+      profileIds: blobs.json(workspace.profileIds),
+      profileColumns: [...workspace.profileColumns].map(([key, column]) => ({ key, column: blobs.column(column) })),
+      metrics: [...workspace.metrics],
+      events: workspace.events.map((e) => ({
+        offsets: blobs.typed('i32', e.offsets),
+        times: blobs.typed('f64', e.times),
+        count: e.count,
+        firstTime: e.firstTime,
+        lastTime: e.lastTime,
+        properties: [...e.properties].map(([name, column]) => ({ name, column: blobs.column(column) })),
+      })),
+      lists: [...workspace.lists],
+      memberships: workspace.memberships.map((m) => ({ members: blobs.typed('u32', m.members.words), joinedAt: blobs.typed('f64', m.joinedAt) })),
+    };
+  } finally {
+    closeSync(fd);
+  }
+  // Final file: magic, version, header length, header, then the blobs (copied in chunks).
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const out = openSync(temp, 'w');
+  try {
+    const prefix = Buffer.alloc(16);
+    prefix.writeUInt32LE(MAGIC, 0);
+    prefix.writeUInt32LE(FORMAT_VERSION, 4);
+    prefix.writeUInt32LE(headerBytes.length, 8);
+    writeSync(out, prefix);
+    writeSync(out, headerBytes);
+    const padding = (8 - ((16 + headerBytes.length) % 8)) % 8;
+    if (padding) writeSync(out, new Uint8Array(padding));
+    const source = openSync(blobsPath, 'r');
+    try {
+      const chunk = Buffer.alloc(8 << 20);
+      for (let read = readSync(source, chunk); read > 0; read = readSync(source, chunk)) writeSync(out, chunk, 0, read);
+    } finally {
+      closeSync(source);
+    }
+  } finally {
+    closeSync(out);
+    rmSync(blobsPath, { force: true });
+  }
+  renameSync(temp, target);
+}
+
+/** Reads a cached workspace, or undefined when there is none (or it is unreadable). */
+export function readWorkspaceCache(key: string, now: number): { workspace: Workspace; files: string[]; warnings: LoadWarning[] } | undefined {
+  const path = join(cacheDirectory(), `${key}.bin`);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const prefix = Buffer.alloc(16);
+    readSync(fd, prefix, 0, 16, 0);
+    if (prefix.readUInt32LE(0) !== MAGIC || prefix.readUInt32LE(4) !== FORMAT_VERSION) return undefined;
+    const headerLength = prefix.readUInt32LE(8);
+    const headerBytes = Buffer.alloc(headerLength);
+    readSync(fd, headerBytes, 0, headerLength, 16);
+    const header = JSON.parse(headerBytes.toString('utf8')) as Header;
+    const base = 16 + headerLength + ((8 - ((16 + headerLength) % 8)) % 8);
+    const bytes = (ref: BlobRef): Buffer => {
+      const buffer = Buffer.allocUnsafeSlow(ref.length);
+      let done = 0;
+      while (done < ref.length) {
+        const read = readSync(fd, buffer, done, ref.length - done, base + ref.offset + done);
+        if (read <= 0) throw new Error('truncated cache file');
+        done += read;
+      }
+      return buffer;
+    };
+    const json = (ref: BlobRef): unknown => JSON.parse(bytes(ref).toString('utf8'));
+    const typed = <T extends Int32Array | Float64Array | Uint32Array>(ref: BlobRef, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T => {
+      const buffer = bytes(ref);
+      return make(buffer.buffer as ArrayBuffer, buffer.byteOffset, ref.length / (ref.kind === 'f64' ? 8 : 4));
+    };
+    const i32 = (ref: BlobRef) => typed(ref, (b, o, l) => new Int32Array(b, o, l));
+    const f64 = (ref: BlobRef) => typed(ref, (b, o, l) => new Float64Array(b, o, l));
+    const u32 = (ref: BlobRef) => typed(ref, (b, o, l) => new Uint32Array(b, o, l));
+    const column = (ref: ColumnRef): Column => {
+      const data: SerializedColumn = { rows: ref.rows, present: ref.present };
+      if (ref.raw) data.raw = (json(ref.raw) as unknown[]).map((v) => (v === null ? undefined : v));
+      else {
+        data.codes = ref.codes ? i32(ref.codes) : new Int32Array(0);
+        data.dict = ref.dict ? (json(ref.dict) as unknown[]) : [];
+      }
+      return Column.deserialize(data);
+    };
+    const profileIds = json(header.profileIds) as string[];
+    const events: MetricEvents[] = header.events.map((e) => ({
+      offsets: i32(e.offsets),
+      times: f64(e.times),
+      count: e.count,
+      firstTime: e.firstTime ?? undefined,
+      lastTime: e.lastTime ?? undefined,
+      properties: new Map(e.properties.map((p) => [p.name, column(p.column)])),
+    }));
+    const memberships = header.memberships.map((m) => ({ members: new Bitset(profileIds.length, u32(m.members)), joinedAt: f64(m.joinedAt) }));
+    const workspace = new Workspace(
+      header.name, now, profileIds, new Map(header.profileColumns.map((c) => [c.key, column(c.column)])),
+      header.metrics, events, header.lists, memberships, header.issues, new Map(profileIds.map((id, i) => [id, i])),
+    );
+    return { workspace, files: header.files, warnings: header.warnings };
+  } catch {
+    // A damaged or half-written cache file is ignored: the data is loaded from the JSONL again.
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}

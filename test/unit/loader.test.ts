@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Evaluator } from '../../server/src/engine/evaluator';
+import { findWorkspaceRoot, loadWorkspace } from '../../server/src/workspace/loadWorkspace';
+
+const TINY = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspaces', 'tiny');
+const BUYERS = JSON.parse(readFileSync(join(TINY, 'segments', 'buyers.json'), 'utf8')) as unknown;
+
+describe('workspace loader', () => {
+  let dir: string;
+  let cacheDir: string;
+  const savedCacheDir = process.env.SEGMENT_LENS_CACHE_DIR;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'segment-lens-loader-'));
+    cpSync(TINY, dir, { recursive: true });
+    cacheDir = mkdtempSync(join(tmpdir(), 'segment-lens-cache-'));
+    process.env.SEGMENT_LENS_CACHE_DIR = cacheDir;
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+    if (savedCacheDir === undefined) delete process.env.SEGMENT_LENS_CACHE_DIR;
+    else process.env.SEGMENT_LENS_CACHE_DIR = savedCacheDir;
+  });
+
+  it('finds the nearest klaviyo-workspace.json walking up', () => {
+    assert.equal(findWorkspaceRoot(join(dir, 'segments', 'buyers.json')), dir);
+    assert.equal(findWorkspaceRoot(join(dir, 'segments')), dir);
+  });
+
+  it('skips a broken line with a warning naming file and line, and loads the rest', async () => {
+    const { workspace, warnings } = await loadWorkspace(dir);
+    assert.equal(workspace.profileCount, 4);
+    const broken = warnings.find((w) => w.code === 'broken-line');
+    assert.ok(broken, JSON.stringify(warnings));
+    assert.equal(broken.file, join(dir, 'data', 'profiles.jsonl'));
+    assert.equal(broken.line, 3);
+    assert.match(broken.message, /Line 3 is not valid JSON/);
+  });
+
+  it('counts and reports references that point nowhere', async () => {
+    const { workspace, warnings } = await loadWorkspace(dir);
+    assert.equal(workspace.issues.eventsOfUnknownProfiles, 1);
+    assert.match(warnings.find((w) => w.code === 'dangling-references')?.message ?? '', /1 event\(s\) of profiles not in the workspace/);
+  });
+
+  it('reads .jsonl.gz files', async () => {
+    const events = join(dir, 'data', 'events.jsonl');
+    writeFileSync(`${events}.gz`, gzipSync(readFileSync(events)));
+    unlinkSync(events);
+    const { workspace } = await loadWorkspace(dir);
+    assert.equal(workspace.eventCount, 4);
+  });
+
+  it('keeps what was read when a file breaks off mid-stream', async () => {
+    const events = join(dir, 'data', 'events.jsonl');
+    const whole = gzipSync(readFileSync(events));
+    writeFileSync(`${events}.gz`, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    unlinkSync(events);
+    const { workspace, warnings } = await loadWorkspace(dir);
+    assert.ok(warnings.some((w) => w.code === 'unreadable-file' && /Reading stopped/.test(w.message)), JSON.stringify(warnings));
+    assert.ok(workspace.eventCount < 4);
+    assert.equal(workspace.profileCount, 4);
+  });
+
+  it('treats missing data files as empty collections, with warnings', async () => {
+    unlinkSync(join(dir, 'data', 'events.jsonl'));
+    unlinkSync(join(dir, 'data', 'metrics.json'));
+    const { workspace, warnings } = await loadWorkspace(dir);
+    assert.equal(workspace.eventCount, 0);
+    assert.deepEqual(warnings.filter((w) => w.code === 'missing-file').map((w) => w.file).sort(), [join(dir, 'data', 'events.jsonl'), join(dir, 'data', 'metrics.json')].sort());
+  });
+
+  it('reports a marker with a bad "now" and uses the wall clock', async () => {
+    writeFileSync(join(dir, 'klaviyo-workspace.json'), '{"name": "x", "now": "soon"}');
+    const before = Date.now();
+    const { workspace, warnings } = await loadWorkspace(dir);
+    assert.ok(warnings.some((w) => w.code === 'bad-marker'));
+    assert.ok(workspace.now >= before);
+  });
+
+  it('loads from its on-disk cache with identical results, and ignores the cache once a file changes', async () => {
+    const first = await loadWorkspace(dir, { cache: true });
+    assert.equal(first.fromCache, false);
+    const second = await loadWorkspace(dir, { cache: true });
+    assert.equal(second.fromCache, true);
+    assert.deepEqual(second.warnings, first.warnings);
+    const a = new Evaluator(first.workspace).evaluateDefinition(BUYERS);
+    const b = new Evaluator(second.workspace).evaluateDefinition(BUYERS);
+    assert.equal(b.matched, a.matched);
+    assert.deepEqual(b.set?.toArray(), a.set?.toArray());
+    assert.deepEqual(second.workspace.profileIds, first.workspace.profileIds);
+    assert.deepEqual(b.groups.map((g) => g.conditions.map((c) => c.matched)), a.groups.map((g) => g.conditions.map((c) => c.matched)));
+
+    appendFileSync(join(dir, 'data', 'events.jsonl'), '{"type":"event","id":"E9","attributes":{"datetime":"2026-10-31T10:00:00+00:00"},"relationships":{"metric":{"data":{"type":"metric","id":"PLCORD"}},"profile":{"data":{"type":"profile","id":"P4"}}}}\n');
+    const third = await loadWorkspace(dir, { cache: true });
+    assert.equal(third.fromCache, false);
+    assert.equal(third.workspace.eventCount, 5);
+  });
+
+  it('ignores a damaged cache file', async () => {
+    await loadWorkspace(dir, { cache: true });
+    const { readdirSync } = await import('node:fs');
+    const [file] = readdirSync(cacheDir);
+    writeFileSync(join(cacheDir, file), 'garbage');
+    const again = await loadWorkspace(dir, { cache: true });
+    assert.equal(again.fromCache, false);
+    assert.equal(again.workspace.profileCount, 4);
+  });
+});
