@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { ExplainResult, ProfileRow, ProfilesResult } from '../../../server/src/protocol';
 import type { FromWebview, ToWebview } from './messages';
-import { formatNumber, funnel, nextSort, PAGE_SIZE, pagesFor, ROW_HEIGHT, shortDate, summary, visibleRange, type SortColumn } from './viewModel';
+import { formatNumber, funnel, nextSort, PAGE_SIZE, pagesFor, rowsOffset, scrollGeometry, shortDate, summary, visibleRange, type SortColumn } from './viewModel';
 
 /**
  * The preview panel's script. Profile and event data is untrusted: every value reaches the page
@@ -30,6 +30,9 @@ let filter = '';
 let selected: string | undefined;
 const pages = new Map<number, ProfileRow[]>();
 const inFlight = new Map<number, number>();
+/** Pages kept in memory at most (about 10,000 rows); the farthest from view are dropped first. */
+const MAX_PAGES = 50;
+let headerColumns = '';
 
 const COLUMNS: { key: SortColumn | 'phone'; label: string }[] = [
   { key: 'email', label: 'Email' },
@@ -91,12 +94,24 @@ function receiveRows(id: number, result: ProfilesResult | null): void {
   total = result.total;
   propertyColumns = result.propertyColumns;
   pages.set(offset, result.rows);
+  evictPages(offset);
   $('count').textContent = `${formatNumber(total)} profile${total === 1 ? '' : 's'}${filter ? ' match the filter' : ''}`;
-  renderHeader();
+  for (const id of ['export-csv', 'copy-ids', 'copy-emails']) ($(id) as HTMLButtonElement).disabled = total === 0;
+  // Rebuilding the header would take keyboard focus away from a sort button: only when it changes.
+  const columns = `${sort.column}:${sort.descending}:${propertyColumns.join('\u0000')}`;
+  if (columns !== headerColumns) renderHeader();
   renderRows();
 }
 
+function evictPages(keep: number): void {
+  if (pages.size <= MAX_PAGES) return;
+  const farthest = [...pages.keys()].sort((a, b) => Math.abs(b - keep) - Math.abs(a - keep));
+  for (const offset of farthest.slice(0, pages.size - MAX_PAGES)) pages.delete(offset);
+}
+
 function renderHeader(): void {
+  headerColumns = `${sort.column}:${sort.descending}:${propertyColumns.join('\u0000')}`;
+  const focused = (document.activeElement as HTMLElement | null)?.dataset.column;
   const header = $('header');
   header.replaceChildren();
   for (const column of COLUMNS) {
@@ -104,25 +119,37 @@ function renderHeader(): void {
     const cell = el('button', { class: 'cell sortable', type: 'button', 'data-column': column.key }, column.label + arrow);
     cell.addEventListener('click', () => {
       sort = nextSort(sort, column.key as SortColumn);
+      $('viewport').scrollTop = 0;
+      renderHeader();
       resetRows();
     });
     header.append(cell);
+    if (focused === column.key) cell.focus();
   }
-  for (const name of propertyColumns) header.append(el('div', { class: 'cell' }, name));
+  for (const name of propertyColumns) header.append(el('div', { class: 'cell', title: name }, name));
+}
+
+function select(row: ProfileRow): void {
+  selected = row.id;
+  document.body.classList.add('has-selection');
+  post({ type: 'explain', profileId: row.id });
+  renderRows();
 }
 
 function renderRows(): void {
   const viewport = $('viewport');
   const spacer = $('spacer');
-  spacer.style.height = `${total * ROW_HEIGHT}px`;
-  const range = visibleRange(viewport.scrollTop, viewport.clientHeight || 600, total);
+  const height = viewport.clientHeight || 600;
+  spacer.style.height = `${scrollGeometry(total, height).height}px`;
+  const range = visibleRange(viewport.scrollTop, height, total);
   const rows = $('rows');
-  rows.style.transform = `translateY(${range.first * ROW_HEIGHT}px)`;
+  rows.style.transform = `translateY(${rowsOffset(viewport.scrollTop, height, total, range.first)}px)`;
+  const focusedId = (document.activeElement as HTMLElement | null)?.closest?.('.row')?.getAttribute('data-id');
   const fragment = document.createDocumentFragment();
   for (let i = range.first; i < range.last; i++) {
     const page = pages.get(Math.floor(i / PAGE_SIZE) * PAGE_SIZE);
     const row = page?.[i % PAGE_SIZE];
-    const line = el('div', { class: `row${row && row.id === selected ? ' selected' : ''}`, role: 'row', 'data-index': String(i) });
+    const line = el('div', { class: `row${row && row.id === selected ? ' selected' : ''}`, role: 'row', 'data-index': String(i), tabindex: '0' });
     if (!row) {
       line.append(el('div', { class: 'cell muted' }, 'loading…'));
     } else {
@@ -134,18 +161,24 @@ function renderRows(): void {
         el('div', { class: 'cell' }, shortDate(row.lastEvent)),
         ...propertyColumns.map((name) => el('div', { class: 'cell' }, row.properties[name] ?? '')),
       );
-      line.addEventListener('click', () => {
-        selected = row.id;
-        post({ type: 'explain', profileId: row.id });
-        renderRows();
+      line.setAttribute('aria-selected', String(row.id === selected));
+      line.addEventListener('click', () => select(row));
+      line.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          select(row);
+        }
       });
     }
     fragment.append(line);
   }
   rows.replaceChildren(fragment);
+  if (focusedId) (rows.querySelector(`.row[data-id="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus({ preventScroll: true });
 }
 
 function renderExplain(profileId: string, result: ExplainResult | null): void {
+  // A late reply for an earlier click must not replace the selected profile's evidence.
+  if (profileId !== selected) return;
   const why = $('why');
   why.replaceChildren();
   if (!result || !result.profile) {
@@ -162,7 +195,7 @@ function renderExplain(profileId: string, result: ExplainResult | null): void {
       why.append(el('h3', {}, `Group ${group + 1}${group > 0 ? ' (AND)' : ''}: one condition must hold`));
     }
     const mark = c.matched === null ? '?' : c.matched ? '✓' : '✗';
-    const item = el('div', { class: `evidence ${c.matched ? 'held' : 'failed'}` }, el('span', { class: 'mark' }, mark), el('span', {}, c.description), el('div', { class: 'muted' }, c.evidence));
+    const item = el('div', { class: `evidence ${c.matched === null ? 'unknown' : c.matched ? 'held' : 'failed'}` }, el('span', { class: 'mark' }, mark), el('span', {}, c.description), el('div', { class: 'muted' }, c.evidence));
     if (c.events && c.events.length) item.append(el('div', { class: 'events' }, `events that counted: ${c.events.map(shortDate).join(', ')}`));
     why.append(item);
   }

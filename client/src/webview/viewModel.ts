@@ -12,7 +12,10 @@ export function formatNumber(n: number): string {
 export function formatPercent(part: number, whole: number): string {
   if (whole === 0) return '0%';
   const p = (100 * part) / whole;
-  return p > 0 && p < 0.1 ? '<0.1%' : `${p.toFixed(1)}%`;
+  // Never round a few profiles up to "everyone" or down to "no one".
+  if (p > 0 && p < 0.1) return '<0.1%';
+  if (p < 100 && p > 99.9) return '>99.9%';
+  return `${p.toFixed(1)}%`;
 }
 
 export interface FunnelStep {
@@ -50,16 +53,38 @@ export function summary(report: CountsReport | null): SummaryView {
   if (!report) return { headline: 'Counting…', subline: '', state: 'loading' };
   const ws = report.workspace;
   const where = ws ? `${ws.name} · now ${ws.now} (all dates in UTC) · computed ${report.computedAt} in ${report.elapsedMs} ms` : '';
-  if (report.state !== 'ok') return { headline: report.state === 'errors' ? 'The definition has errors' : (report.message ?? 'No counts'), subline: report.message ?? '', state: report.state };
+  if (report.state !== 'ok') return { headline: report.state === 'errors' ? 'The definition has errors' : (report.message ?? 'No counts'), subline: report.state === 'errors' ? (report.message ?? '') : '', state: report.state };
   if (report.matched === null) return { headline: 'Not evaluable locally', subline: report.notEvaluable.join(' · '), state: report.state };
   return { headline: `${formatNumber(report.matched)} of ${formatNumber(report.total)} profiles (${formatPercent(report.matched, report.total)})`, subline: where, state: 'ok' };
 }
 
+/**
+ * Browsers cap an element's height (Chromium: 33,554,428 px), so past about a million rows the
+ * scrollable height is compressed: one pixel of scrolling then moves more than one pixel of rows.
+ */
+export const MAX_SCROLL_HEIGHT = 30_000_000;
+
+/** The scrollable height for `total` rows, and how many row pixels one scrolled pixel is worth. */
+export function scrollGeometry(total: number, viewportHeight: number): { height: number; scale: number } {
+  const natural = total * ROW_HEIGHT;
+  if (natural <= MAX_SCROLL_HEIGHT) return { height: natural, scale: 1 };
+  // Map the scroll range [0, MAX − viewport] onto the row range [0, natural − viewport].
+  return { height: MAX_SCROLL_HEIGHT, scale: (natural - viewportHeight) / Math.max(1, MAX_SCROLL_HEIGHT - viewportHeight) };
+}
+
 /** The rows to render for a scroll position (with a margin above and below). */
 export function visibleRange(scrollTop: number, viewportHeight: number, total: number, margin = 10): { first: number; last: number } {
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - margin);
-  const last = Math.min(total, Math.ceil((scrollTop + viewportHeight) / ROW_HEIGHT) + margin);
+  const { scale } = scrollGeometry(total, viewportHeight);
+  const top = scrollTop * scale;
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - margin);
+  const last = Math.min(total, Math.ceil((top + viewportHeight) / ROW_HEIGHT) + margin);
   return { first, last: Math.max(first, last) };
+}
+
+/** Where (in scroll pixels) to draw row `first` so that rows line up with the scroll position. */
+export function rowsOffset(scrollTop: number, viewportHeight: number, total: number, first: number): number {
+  const { scale } = scrollGeometry(total, viewportHeight);
+  return scale === 1 ? first * ROW_HEIGHT : scrollTop - (scrollTop * scale - first * ROW_HEIGHT);
 }
 
 /** The page offsets that hold rows [first, last). */

@@ -2,6 +2,7 @@ import { mix32, type Rng } from './prng';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE62_CODES: readonly number[] = Array.from(BASE62, (ch) => ch.charCodeAt(0));
 
 /** The largest profile count for which profile IDs are guaranteed unique (30 bits of index). */
 export const MAX_PROFILES = 0x3fffffff;
@@ -68,13 +69,16 @@ export class EventIdSequence {
       r = l ^ f;
       l = nl;
     }
+    // 40 bits as 7 base-62 digits (62^7 > 2^40), most significant first, built in one allocation.
     let v = l * 0x100000 + r;
-    let s = '';
-    for (let i = 0; i < 7; i++) {
-      s = BASE62[v % 62]! + s;
-      v = Math.floor(v / 62);
-    }
-    return s;
+    const d6 = v % 62; v = (v - d6) / 62;
+    const d5 = v % 62; v = (v - d5) / 62;
+    const d4 = v % 62; v = (v - d4) / 62;
+    const d3 = v % 62; v = (v - d3) / 62;
+    const d2 = v % 62; v = (v - d2) / 62;
+    const d1 = v % 62; v = (v - d1) / 62;
+    const k = BASE62_CODES;
+    return String.fromCharCode(k[v]!, k[d1]!, k[d2]!, k[d3]!, k[d4]!, k[d5]!, k[d6]!);
   }
 }
 

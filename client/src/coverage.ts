@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CoverageMethods, type CoverageParams, type CoverageResult, type Finding } from '../../server/src/coverage/types';
+
+/**
+ * "Segment Lens: Review Segment Coverage": a webview with the coverage report of one data
+ * workspace. The language server computes the report (in the workspace's evaluation worker);
+ * this panel relays it, and writes a file only when the user clicks "Create segment file" (the
+ * proposal the server made, never text from the webview) or "Save … as".
+ */
+
+/** Messages from the extension to the coverage webview. */
+export type CoverageToWebview =
+  | { type: 'loading'; message: string }
+  | { type: 'report'; result: CoverageResult; created: string[] }
+  | { type: 'notice'; text: string; error?: boolean };
+
+/** Messages from the coverage webview to the extension. */
+export type CoverageFromWebview =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  /** Write the proposal of this missing stage into the segments folder, then open it. */
+  | { type: 'create'; stage: string }
+  /** Open a segment file of the report (by its path as the report shows it). */
+  | { type: 'open'; file: string }
+  | { type: 'save'; format: 'md' | 'csv' };
+
+export interface CoverageHtmlOptions {
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+}
+
+/**
+ * The panel's HTML shell: no data, the script fills it from messages with text nodes only. The
+ * Content-Security-Policy is the preview panel's: our stylesheet and our nonce'd script from the
+ * extension's media folder, nothing else, nothing remote.
+ */
+export function coverageHtml(options: CoverageHtmlOptions): string {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${options.cspSource}`,
+    `script-src 'nonce-${options.nonce}'`,
+    "img-src 'none'",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${options.styleUri}">
+<title>Segment coverage</title>
+</head>
+<body data-state="loading">
+<header>
+  <h1 id="headline">Reviewing segment coverage…</h1>
+  <div id="subline" class="muted"></div>
+  <div class="toolbar">
+    <button id="refresh" type="button">Refresh</button>
+    <button id="save-md" type="button">Save report (Markdown)…</button>
+    <button id="save-csv" type="button">Save tracker (CSV)…</button>
+    <span id="notice" role="status"></span>
+  </div>
+  <div id="summary" aria-label="Summary"></div>
+</header>
+<main id="content"></main>
+<script nonce="${options.nonce}" src="${options.scriptUri}"></script>
+</body>
+</html>`;
+}
+
+/** The folder new segment files go to: where the report's segment files are, else `segments/`. */
+export function segmentsFolderOf(files: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const file of files) {
+    const parts = file.split(/[\\/]/).slice(0, -1);
+    if (!parts.includes('segments')) continue;
+    const folder = parts.join('/');
+    counts.set(folder, (counts.get(folder) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? 'segments';
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The data workspace to review: the argument, the active editor's file, or a klaviyo-workspace.json in the folders. */
+async function targetOf(arg: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  if (arg) return arg;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file' && /\.json$/i.test(active.path)) return active;
+  const markers = await vscode.workspace.findFiles('**/klaviyo-workspace.json', '**/node_modules/**', 20);
+  if (markers.length <= 1) return markers[0] ? vscode.Uri.joinPath(markers[0], '..') : undefined;
+  const choice = await vscode.window.showQuickPick(markers.map((m) => ({ label: vscode.workspace.asRelativePath(vscode.Uri.joinPath(m, '..')), uri: vscode.Uri.joinPath(m, '..') })), { title: 'Review the segment coverage of which workspace?' });
+  return choice?.uri;
+}
+
+export class CoveragePanel {
+  private static current: CoveragePanel | undefined;
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private result: CoverageResult | undefined;
+  private readonly created: string[] = [];
+  private generation = 0;
+
+  /** Opens (or refreshes) the coverage panel for the workspace of `arg` (a file or folder URI). */
+  static async show(context: vscode.ExtensionContext, client: LanguageClient, arg?: vscode.Uri): Promise<void> {
+    const target = await targetOf(arg);
+    if (!target) {
+      void vscode.window.showInformationMessage('Segment Lens: open a folder with a klaviyo-workspace.json to review its segment coverage.');
+      return;
+    }
+    if (CoveragePanel.current) {
+      CoveragePanel.current.target = target;
+      CoveragePanel.current.panel.reveal(vscode.ViewColumn.Active);
+      await CoveragePanel.current.refresh();
+      return;
+    }
+    CoveragePanel.current = new CoveragePanel(context, client, target);
+  }
+
+  static disposeAll(): void {
+    CoveragePanel.current?.panel.dispose();
+  }
+
+  private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private target: vscode.Uri) {
+    const media = vscode.Uri.joinPath(context.extensionUri, 'dist', 'media');
+    this.panel = vscode.window.createWebviewPanel('segmentLens.coverage', 'Segment coverage', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media],
+      retainContextWhenHidden: false,
+    });
+    const webview = this.panel.webview;
+    webview.html = coverageHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'coverage.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'coverage.css')).toString(),
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((message: CoverageFromWebview) => {
+        this.receive(message).catch((error: Error) => this.post({ type: 'notice', text: error.message, error: true }));
+      }),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private post(message: CoverageToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  async refresh(): Promise<void> {
+    const generation = ++this.generation;
+    this.post({ type: 'loading', message: `Reviewing ${vscode.workspace.asRelativePath(this.target)}…` });
+    const params: CoverageParams = { uri: this.target.toString() };
+    const result = await this.client.sendRequest<CoverageResult>(CoverageMethods.coverage, params);
+    // A newer refresh started while this one ran: its answer wins.
+    if (generation !== this.generation) return;
+    this.result = result;
+    if (result.state === 'ok') this.panel.title = `Segment coverage: ${result.report.workspace.name}`;
+    this.post({ type: 'report', result, created: [...this.created] });
+  }
+
+  private root(): vscode.Uri | undefined {
+    const root = this.result?.state === 'ok' ? this.result.report.workspace.root : undefined;
+    return root ? vscode.Uri.file(root) : undefined;
+  }
+
+  private async receive(message: CoverageFromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+      case 'refresh':
+        await this.refresh();
+        return;
+      case 'create':
+        await this.create(message.stage);
+        return;
+      case 'open': {
+        const report = this.result?.state === 'ok' ? this.result.report : undefined;
+        const root = this.root();
+        // Only files the report lists: the webview never names an arbitrary path.
+        if (!report || !root || !report.segments.some((s) => s.file === message.file)) return;
+        await vscode.window.showTextDocument(vscode.Uri.joinPath(root, ...message.file.split(/[\\/]/)), { preview: true, viewColumn: vscode.ViewColumn.One });
+        return;
+      }
+      case 'save': {
+        if (this.result?.state !== 'ok') return;
+        const root = this.root();
+        const name = message.format === 'md' ? 'coverage.md' : 'coverage.csv';
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: root ? vscode.Uri.joinPath(root, name) : undefined,
+          filters: message.format === 'md' ? { Markdown: ['md'] } : { CSV: ['csv'] },
+          saveLabel: message.format === 'md' ? 'Save coverage report' : 'Save coverage tracker',
+        });
+        if (!target) return;
+        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(message.format === 'md' ? this.result.markdown : this.result.csv));
+        this.post({ type: 'notice', text: `Saved ${vscode.workspace.asRelativePath(target)}.` });
+        return;
+      }
+    }
+  }
+
+  /** Writes the server's proposal for a missing stage (the user clicked "Create segment file"). */
+  private async create(stage: string): Promise<void> {
+    const report = this.result?.state === 'ok' ? this.result.report : undefined;
+    const root = this.root();
+    const finding: Finding | undefined = report?.findings.find((f) => f.kind === 'missing' && f.stage === stage && f.proposal !== undefined);
+    if (!report || !root || !finding?.proposal) {
+      this.post({ type: 'notice', text: `Nothing to create for ${stage}: refresh the report.`, error: true });
+      return;
+    }
+    const folder = vscode.Uri.joinPath(root, ...segmentsFolderOf(report.segments.map((s) => s.file)).split('/'));
+    await vscode.workspace.fs.createDirectory(folder);
+    let uri = vscode.Uri.joinPath(folder, finding.proposal.fileName);
+    for (let i = 2; await exists(uri); i++) uri = vscode.Uri.joinPath(folder, finding.proposal.fileName.replace(/\.json$/, `-${i}.json`));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(finding.proposal.text));
+    const shown = vscode.workspace.asRelativePath(uri);
+    this.created.push(stage);
+    this.post({ type: 'notice', text: `Created ${shown} (${finding.title}, ${finding.proposal.matched.toLocaleString('en-US')} profiles).` });
+    await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+    await this.refresh();
+  }
+
+  private dispose(): void {
+    if (CoveragePanel.current === this) CoveragePanel.current = undefined;
+    for (const d of this.disposables) d.dispose();
+  }
+}
