@@ -5,6 +5,9 @@
 // Run `node schemas/build-schema.mjs` after editing; test/schema.sync.test.ts fails when the
 // committed JSON and this builder disagree.
 //
+// `x-unionHint: true` marks a property a union lists only so that completion can offer it before
+// the alternative is chosen; once an alternative is chosen, that alternative decides.
+//
 // Design: wherever Klaviyo's spec has a `oneOf`, this schema discriminates explicitly with
 // `if`/`then` on the keys that tell the alternatives apart (a condition's `type`, a filter's
 // `type` and `operator`, a consent's `channel` and `can_receive_marketing`, ...). A validator
@@ -280,6 +283,9 @@ const suppressionDateFilter = filterUnion('SuppressionDateFilter', 'suppression 
  * `extra` adds properties that all alternatives share (for completion and hover).
  */
 function keyedUnion(name, title, description, key, keyTitle, alternatives, keyDescriptions, extra = {}) {
+  // Consent statuses: offer "filters" before the status is known when some status takes filters.
+  const takesFilters = Object.values(alternatives).some((alt) => alt.$ref && defs[alt.$ref.split('/').pop()]?.properties?.filters);
+  if (key === 'subscription' && takesFilters) extra = { filters: { type: ['array', 'null'], description: 'Optional filters on the consent record; which filters exist depends on the status.', 'x-unionHint': true }, ...extra };
   const values = Object.keys(alternatives);
   return def(name, {
     title,
@@ -486,6 +492,7 @@ const consentSchema = def('Consent', {
   properties: {
     channel: enumOf('channel', 'The marketing channel.', { email: 'Email marketing.', sms: 'SMS marketing.', push: 'Mobile push marketing.' }),
     can_receive_marketing: { type: 'boolean', description: '`true`: profiles that can receive marketing on the channel; `false`: those that cannot.' },
+    consent_status: { type: 'object', description: 'The consent status to test; which statuses exist depends on `channel` and `can_receive_marketing`.', 'x-unionHint': true },
   },
   allOf: [
     ['email', true, emailCan, 'EmailCanReceive'], ['email', false, emailCannot, 'EmailCannotReceive'],
@@ -707,7 +714,7 @@ const dimensionAlternatives = {
 for (const dimension of Object.keys(NUMERIC_DIMENSIONS)) dimensionAlternatives[dimension] = predictiveNumeric;
 const predictive = keyedUnion('PredictiveAnalyticsCondition', 'profile-predictive-analytics condition', 'A predictive analytics value.', 'dimension', 'dimension', dimensionAlternatives,
   { expected_date_of_next_purchase: 'Expected date of the next purchase.', predicted_gender: 'Predicted gender.', channel_affinity: 'Channel affinity.', ...NUMERIC_DIMENSIONS },
-  { type: predictiveType });
+  { type: predictiveType, filter: { type: 'object', description: 'How to test the predicted value; its shape depends on "dimension".', 'x-unionHint': true } });
 
 const customObjectFilterItem = def('CustomObjectFilterItem', {
   title: 'custom object property filter', description: 'A filter on one property of the custom-object records.', type: 'object',

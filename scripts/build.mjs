@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 const production = process.argv.includes('--production');
 mkdirSync('dist/media', { recursive: true });
 copyFileSync('client/media/preview.css', 'dist/media/preview.css');
+copyFileSync('client/media/coverage.css', 'dist/media/coverage.css');
 
 const common = {
   bundle: true,
@@ -26,4 +27,5 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
   // The preview webview's script runs in the webview (a browser), not in Node.
   esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/preview.ts'], outfile: 'dist/media/preview.js' }),
+  esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/coverage.ts'], outfile: 'dist/media/coverage.js' }),
 ]);

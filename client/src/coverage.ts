@@ -153,7 +153,11 @@ export class CoveragePanel {
     });
     this.disposables.push(
       webview.onDidReceiveMessage((message: CoverageFromWebview) => {
-        this.receive(message).catch((error: Error) => this.post({ type: 'notice', text: error.message, error: true }));
+        this.receive(message).catch((error: Error) => {
+          // Re-render the last report (re-enables a "Create" button whose write failed), then say why.
+          if (this.result) this.post({ type: 'report', result: this.result, created: [...this.created] });
+          this.post({ type: 'notice', text: error.message, error: true });
+        });
       }),
       this.panel.onDidDispose(() => this.dispose()),
     );

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Methods, type WorkspaceStatus } from '../../server/src/protocol';
 import { compareSegments } from './compare';
+import { CoveragePanel } from './coverage';
+import { registerKlaviyoCommands } from './klaviyoCommands';
 import { PreviewPanel } from './previewPanel';
 import { WorkspaceStatusBar } from './statusBar';
 
@@ -67,6 +69,7 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  registerKlaviyoCommands(context);
   context.subscriptions.push(
     vscode.commands.registerCommand('segmentLens.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('segmentLens.evaluate', async (arg?: unknown) => {
@@ -79,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.workspace.openTextDocument(uri);
       PreviewPanel.show(context, client, uri);
     }),
+    vscode.commands.registerCommand('segmentLens.reviewCoverage', (arg?: unknown) => (client ? CoveragePanel.show(context, client, arg instanceof vscode.Uri ? arg : undefined) : undefined)),
     vscode.commands.registerCommand('segmentLens.compare', (arg?: unknown) => (client ? compareSegments(client, fileGlobs(), targetUri(arg)) : undefined)),
     vscode.commands.registerCommand('segmentLens.reloadWorkspace', async () => {
       await client?.sendRequest(Methods.reloadWorkspace, { uri: vscode.window.activeTextEditor?.document.uri.toString() });
@@ -108,6 +112,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   PreviewPanel.disposeAll();
+  CoveragePanel.disposeAll();
   statusBar?.dispose();
   await client?.stop();
 }

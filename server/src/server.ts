@@ -18,6 +18,9 @@ import { shapeConversions } from './features/refactorings';
 import { documentSymbols, foldingRanges, formatDocument, selectionRanges } from './features/structureFeatures';
 import { summaryNames } from './evaluation/countsService';
 import { SegmentFileIndex } from './segmentIndex';
+import { relative, sep } from 'node:path';
+import { CoverageMethods, type CoverageParams, type CoverageReply, type CoverageResult } from './coverage/types';
+import { findSegmentFiles } from './segmentFiles';
 import type { WorkspaceSummary } from './engine/catalog';
 import { toDiagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -209,9 +212,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   connection.onDidChangeWatchedFiles((change) => registry.filesChanged(change.changes.map((c) => URI.parse(c.uri).fsPath)));
 
-  documents.onDidOpen((event) => scheduler.schedule(event.document.uri, 0));
-  documents.onDidChangeContent((event) => scheduler.schedule(event.document.uri, settings.debounceMs));
+  // Opening a document validates it at once; the content event that follows the open (same
+  // version) must not push that back by the typing delay.
+  const openedVersions = new Map<string, number>();
+  documents.onDidOpen((event) => {
+    openedVersions.set(event.document.uri, event.document.version);
+    scheduler.schedule(event.document.uri, 0);
+  });
+  documents.onDidChangeContent((event) => {
+    if (openedVersions.get(event.document.uri) === event.document.version) return;
+    openedVersions.delete(event.document.uri);
+    scheduler.schedule(event.document.uri, settings.debounceMs);
+  });
   documents.onDidClose((event) => {
+    openedVersions.delete(event.document.uri);
     scheduler.cancel(event.document.uri);
     parsed.forget(event.document.uri);
     counts.forget(event.document.uri);
@@ -280,7 +294,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest(Methods.counts, (params: { uri: string }, token) => guard<CountsReport | null>(connection.console, 'counts', token, null, async () => {
     const document = documents.get(params.uri);
     if (!document) return null;
-    scheduler.schedule(document.uri, 0);
+    // Only a version without counts yet needs work now; asking must never recompute (the preview
+    // asks whenever counts change, and recomputing would notify it again).
+    if (!counts.get(document.uri, document.version)) scheduler.schedule(document.uri, 0);
     return counts.wait(document.uri, document.version);
   }));
 
@@ -338,6 +354,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!host || !definition) return { written: 0 };
     return host.request<{ written: number; text?: string }>({ method: 'export', definition, path: params.path, format: params.format }, token);
   }));
+
+  const coverageFailed: CoverageResult = { state: 'failed', message: 'The coverage review was cancelled or failed; see the Segment Lens output.' };
+  connection.onRequest<CoverageResult, void>(CoverageMethods.coverage, (params: CoverageParams, token): Promise<CoverageResult> => guard<CoverageResult>(connection.console, 'coverage', token,
+    coverageFailed, async (): Promise<CoverageResult> => {
+      const root = registry.rootFor(params.uri);
+      if (!root) return { state: 'no-workspace', message: 'No klaviyo-workspace.json found for this folder.' };
+      const host = registry.host(root);
+      await host.ready();
+      if (host.state.kind !== 'ready') return { state: 'failed', message: host.state.kind === 'failed' ? host.state.message : 'The workspace is not loaded.' };
+      const open = new Map(documents.all().map((d) => [URI.parse(d.uri).fsPath, d]));
+      const segments = findSegmentFiles(root).map((path) => {
+        const document = open.get(path);
+        const segment = document ? parsed.get(document) : language.parse(readFileSync(path, 'utf8'));
+        const errors = language.validate(segment, { allowComments: settings.allowComments }).filter((p) => p.severity === 'error').map((p) => p.message);
+        return { file: relative(root, path).split(sep).join('/'), text: segment.text, errors };
+      });
+      const reply = await host.request<CoverageReply>({ method: 'coverage', segments, options: { root } }, token);
+      return { state: 'ok', ...reply };
+    }));
 
   connection.onRequest(Methods.reloadWorkspace, (params: { uri?: string }) => {
     const root = params.uri ? registry.rootFor(params.uri) : undefined;

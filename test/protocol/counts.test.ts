@@ -51,7 +51,7 @@ describe('language server over stdio: counts, code lenses, inlay hints, preview 
     assert.deepEqual(lenses[2].range.start, { line: 2, character: 4 });
 
     const hints = (await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } })) as InlayHint[];
-    assert.deepEqual(hints.map((h) => [h.position.line, h.label]), [[10, ' 2 profiles'], [15, ' 1 profiles'], [16, ' 1 profiles']]);
+    assert.deepEqual(hints.map((h) => [h.position.line, h.label]), [[10, ' 2 profiles'], [15, ' 1 profile'], [16, ' 1 profile']]);
   });
 
   it('serves pages of matched profiles, sorted and filtered, and explains a match', async () => {

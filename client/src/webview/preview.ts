@@ -33,6 +33,7 @@ const inFlight = new Map<number, number>();
 /** Pages kept in memory at most (about 10,000 rows); the farthest from view are dropped first. */
 const MAX_PAGES = 50;
 let headerColumns = '';
+let countsKey = '';
 
 const COLUMNS: { key: SortColumn | 'phone'; label: string }[] = [
   { key: 'email', label: 'Email' },
@@ -204,10 +205,16 @@ function renderExplain(profileId: string, result: ExplainResult | null): void {
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const message = event.data;
   switch (message.type) {
-    case 'counts':
+    case 'counts': {
       renderSummary(message);
-      resetRows();
+      // The same counts again (a refresh with nothing changed) keep the rows already shown.
+      const key = message.report ? `${message.report.version}:${message.report.state}:${message.report.matched}:${message.report.computedAt}` : '';
+      if (key !== countsKey || !key) {
+        countsKey = key;
+        resetRows();
+      }
       break;
+    }
     case 'rows':
       receiveRows(message.requestId, message.result);
       break;

@@ -1,7 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { startServer } from '../server';
 import { CliUsageError, processIo, type CliIo } from './io';
+import { registerCoverageCommand } from './coverageCommand';
 import { registerEvaluateCommand } from './evaluateCommand';
+import { registerGenerateCommand } from './generateCommand';
+import { registerPullCommand } from './pullCommand';
+import { registerPullSegmentsCommand } from './pullSegmentsCommand';
+import { registerPushCommand } from './pushCommand';
 import { registerValidateCommand } from './validateCommand';
 
 /** Builds the `segment-lens` command line. */
@@ -14,6 +19,11 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError();
   registerValidateCommand(program, io);
   registerEvaluateCommand(program, io);
+  registerCoverageCommand(program, io);
+  registerGenerateCommand(program, io);
+  registerPullCommand(program, io);
+  registerPullSegmentsCommand(program, io);
+  registerPushCommand(program, io);
   program
     .command('lsp')
     .description('run the language server (for any LSP editor)')

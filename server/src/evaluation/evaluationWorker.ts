@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { stringify } from 'csv-stringify/sync';
+import { coverageReply } from '../coverage';
 import { summarizeWorkspace } from '../engine/catalog';
 import { describeCondition } from '../engine/describe';
 import { Evaluator } from '../engine/evaluator';
@@ -116,6 +117,8 @@ function handle(request: WorkerRequest, cancellation: { isCancelled(): boolean }
       const union = a.set.or(b.set).count();
       return { total, a: a.set.count(), b: b.set.count(), both, onlyA: a.set.count() - both, onlyB: b.set.count() - both, neither: total - union };
     }
+    case 'coverage':
+      return coverageReply(workspace, request.segments, request.options, evaluator, cancellation);
     case 'export': {
       const result = evaluator.evaluateDefinition(request.definition, { cancellation });
       const indexes = result.set ? result.set.toArray() : [];

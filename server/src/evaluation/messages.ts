@@ -1,6 +1,7 @@
 import type { WorkspaceSummary } from '../engine/catalog';
 import type { LoadProgress, LoadWarning } from '../workspace/loadWorkspace';
 import type { CompareResult, ConditionEvidence, ProfileRow } from '../protocol';
+import type { CoverageOptions, CoverageReply, CoverageSegmentSource } from '../coverage/types';
 
 /** Messages between the language server (host) and the evaluation worker that owns a workspace. */
 export type HostToWorker =
@@ -12,7 +13,8 @@ export type WorkerRequest =
   | { method: 'rows'; definition: unknown; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }
   | { method: 'explain'; definition: unknown; profileId: string }
   | { method: 'compare'; a: unknown; b: unknown }
-  | { method: 'export'; definition: unknown; path: string; format: 'csv' | 'ids' | 'emails' };
+  | { method: 'export'; definition: unknown; path: string; format: 'csv' | 'ids' | 'emails' }
+  | { method: 'coverage'; segments: CoverageSegmentSource[]; options?: CoverageOptions };
 
 export interface EvaluateReply {
   total: number;
@@ -35,7 +37,7 @@ export interface ExplainReply {
   conditions: ConditionEvidence[];
 }
 
-export type WorkerReply = EvaluateReply | RowsReply | ExplainReply | CompareResult | { written: number; text?: string };
+export type WorkerReply = EvaluateReply | RowsReply | ExplainReply | CompareResult | { written: number; text?: string } | CoverageReply;
 
 export type WorkerToHost =
   | { type: 'progress'; progress: LoadProgress }

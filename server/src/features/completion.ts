@@ -1,4 +1,4 @@
-import { findNodeAtLocation, findNodeAtOffset, getLocation, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, findNodeAtOffset, getLocation, getNodePath, type Node } from 'jsonc-parser';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PropertySummary, WorkspaceSummary } from '../engine/catalog';
@@ -30,6 +30,13 @@ interface Context {
   separator: string;
   /** JSON path of the value (or of the object, for keys). */
   path: (string | number)[];
+  /** Text to add before the insertion (a comma after a value that has none). */
+  lead: string;
+}
+
+function withLead(item: CompletionItem, lead: string): CompletionItem {
+  if (!lead || !item.textEdit || !('range' in item.textEdit)) return item;
+  return { ...item, textEdit: { ...item.textEdit, newText: `${lead}${item.textEdit.newText}` } };
 }
 
 /**
@@ -47,34 +54,51 @@ export function completion(document: TextDocument, parsed: ParsedSegment, offset
   const replace = scalar ? { start: document.positionAt(scalar.offset), end: document.positionAt(scalar.offset + scalar.length) } : { start: document.positionAt(offset), end: document.positionAt(offset) };
   const after = text.slice(scalar ? scalar.offset + scalar.length : offset);
   const needsComma = /^\s*["{[\w-]/.test(after) && !/^\s*[,}\]]/.test(after);
+  // What precedes the insertion: a finished value without a comma after it needs one before us.
+  const before = text.slice(0, scalar ? scalar.offset : offset).replace(/\s+$/, '');
+  const afterValue = before.length > 0 && !/[,:{[]$/.test(before);
+  const lead = afterValue ? ',' : '';
+
+  // The cursor sits after a finished value in an object ("in_region": true |): a new key goes here.
+  const container = root && !scalar ? findNodeAtOffset(root, offset, false) : undefined;
+  if (afterValue && container?.type === 'object' && !location.isAtPropertyKey) {
+    const objectPath = getNodePath(container);
+    const ctx: Context = { document, parsed, services, range: replace, separator: needsComma ? ',' : '', path: objectPath, lead };
+    return { isIncomplete: false, items: keyItems(ctx, container) };
+  }
 
   if (location.isAtPropertyKey) {
     const objectPath = location.path.slice(0, -1);
-    const ctx: Context = { document, parsed, services, range: replace, separator: needsComma ? ',' : '', path: objectPath };
+    const ctx: Context = { document, parsed, services, range: replace, separator: needsComma ? ',' : '', path: objectPath, lead };
     return { isIncomplete: false, items: keyItems(ctx, root ? findNodeAtLocation(root, objectPath) : undefined) };
   }
   const path = location.path;
-  const ctx: Context = { document, parsed, services, range: replace, separator: needsComma ? ',' : '', path };
-  return { isIncomplete: false, items: valueItems(ctx) };
+  // Only a new array item can need a comma before it; a value after ":" never does.
+  const inArray = typeof path[path.length - 1] === 'number';
+  const ctx: Context = { document, parsed, services, range: replace, separator: needsComma ? ',' : '', path, lead: inArray ? lead : '' };
+  return { isIncomplete: false, items: valueItems(ctx).map((item) => withLead(item, ctx.lead)) };
 }
 
 function keyItems(ctx: Context, objectNode: Node | undefined): CompletionItem[] {
   const existing = new Set((objectNode?.children ?? []).map((p) => p.children?.[0]?.value).filter((k): k is string => typeof k === 'string'));
   const current = findNodeAtOffset(ctx.parsed.root as Node, ctx.document.offsetAt(ctx.range.start), true);
   if (current?.parent?.type === 'property' && current.parent.children?.[0] === current && typeof current.value === 'string') existing.delete(current.value);
+  // Before the key that picks the alternative is written, the union's own keys (that key first) are what fits.
   const applicable = schemasAtPath(ctx.services.schema, ctx.parsed.value, ctx.path);
-  if (applicable.unresolved) return [];
   const required = new Set(applicable.schemas.flatMap((s) => s.required ?? []));
   const items: CompletionItem[] = [];
-  for (const [key, schema] of declaredProperties(applicable)) {
+  for (const [key, declared] of declaredProperties(applicable, { hints: true })) {
     if (existing.has(key)) continue;
+    // A union restricts some keys in the branch its discriminator selects (the operators of a
+    // "date" filter): prefer the schema that lists the values.
+    const schema = applicable.schemas.map((s) => s.properties?.[key]).find((p) => p && (p.enum || 'const' in p)) ?? declared;
     const value = valueSnippet(ctx.services.schema, key, schema, { next: 1 });
     items.push({
       label: key,
       kind: CompletionItemKind.Property,
       detail: required.has(key) ? 'required' : 'optional',
-      documentation: describeSchema(ctx.services.schema, schema),
-      textEdit: { range: ctx.range, newText: `${json(key)}: ${value}${ctx.separator}` },
+      documentation: describeSchema(ctx.services.schema, declared),
+      textEdit: { range: ctx.range, newText: `${ctx.lead}${json(key)}: ${value}${ctx.separator}` },
       insertTextFormat: InsertTextFormat.Snippet,
       filterText: json(key),
       sortText: `${required.has(key) ? '0' : '1'}${key}`,
@@ -345,7 +369,8 @@ function dateItems(ctx: Context, applicable: ApplicableSchemas): CompletionItem[
     [day(new Date(Date.UTC(now.getUTCFullYear(), 0, 1))), 'start of this year'],
     [day(new Date(Date.UTC(now.getUTCFullYear() - 1, 0, 1))), 'start of last year'],
   ];
-  return options.map(([value, label], i) => ({
+  const seen = new Set<string>();
+  return options.filter(([value]) => !seen.has(value) && seen.add(value)).map(([value, label], i) => ({
     label: json(value),
     kind: CompletionItemKind.Value,
     detail: label,

@@ -19,7 +19,7 @@ export function inlayHints(document: TextDocument, parsed: ParsedSegment, report
       if (!result) continue;
       hints.push({
         position: document.positionAt(end),
-        label: result.matched === null ? ' not evaluable locally' : ` ${countText(result.matched)} profiles`,
+        label: result.matched === null ? ' not evaluable locally' : ` ${countText(result.matched)} ${result.matched === 1 ? 'profile' : 'profiles'}`,
         kind: InlayHintKind.Parameter,
         paddingLeft: true,
         tooltip: result.notEvaluable ? `Not evaluable locally: ${result.notEvaluable}` : result.description,

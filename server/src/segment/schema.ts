@@ -24,6 +24,8 @@ export interface JsonSchema {
   else?: JsonSchema;
   format?: string;
   examples?: unknown[];
+  /** A union lists this property only for completion before its alternative is chosen. */
+  'x-unionHint'?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -42,7 +44,7 @@ export class SegmentSchema {
 
   constructor() {
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strictSchema: true, strictTypes: false, strictRequired: false, strictTuples: false });
-    ajv.addVocabulary(['enumDescriptions']);
+    ajv.addVocabulary(['enumDescriptions', 'x-unionHint']);
     addFormats(ajv, ['date-time']);
     this.validate = ajv.compile(this.root);
     const condition = ajv.getSchema(`${this.root.$id}#/$defs/Condition`);

@@ -77,11 +77,17 @@ function childValue(value: unknown, key: string | number): unknown {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-/** Every property the applicable schemas declare, with the first schema that declares it. */
-export function declaredProperties(applicable: ApplicableSchemas): Map<string, JsonSchema> {
+/**
+ * Every property the applicable schemas declare, with the first schema that declares it. Union
+ * hints (`x-unionHint`) count only while the union's alternative is not chosen yet, or when asked
+ * for (completion offers them).
+ */
+export function declaredProperties(applicable: ApplicableSchemas, options: { hints?: boolean } = {}): Map<string, JsonSchema> {
   const properties = new Map<string, JsonSchema>();
+  const hints = options.hints ?? applicable.unresolved;
   for (const s of applicable.schemas) {
     for (const [key, property] of Object.entries(s.properties ?? {})) {
+      if (property['x-unionHint'] && !hints) continue;
       if (!properties.has(key) || (!properties.get(key)?.description && property.description)) properties.set(key, property);
     }
   }

@@ -190,7 +190,7 @@ function duplicateAndContradiction(parsed: ParsedSegment, problems: Problem[]): 
       const first = seen.get(key);
       if (first !== undefined) {
         const fix: Fix = { title: 'Remove the duplicate condition', edits: [removalEdit(parsed.text, condition.node)] };
-        problems.push({ offset: condition.node.offset, length: 1, severity: 'warning', code: 'duplicate-condition', message: `This condition repeats condition ${first + 1} of group ${group.groupIndex + 1}; it changes nothing.`, unnecessary: true, fixes: [fix] });
+        problems.push({ offset: condition.node.offset, length: condition.node.length, severity: 'warning', code: 'duplicate-condition', message: `This condition repeats condition ${first + 1} of group ${group.groupIndex + 1}; it changes nothing.`, unnecessary: true, fixes: [fix] });
       } else {
         seen.set(key, condition.conditionIndex);
       }
@@ -201,7 +201,11 @@ function duplicateAndContradiction(parsed: ParsedSegment, problems: Problem[]): 
     const key = canonicalJson(group.conditions.map((c) => canonicalJson(c.value)).sort());
     const first = seenGroups.get(key);
     if (first !== undefined && group.conditions.length) {
-      problems.push({ offset: group.node.offset, length: 1, severity: 'warning', code: 'duplicate-group', message: `Condition group ${group.groupIndex + 1} repeats group ${first + 1}; ANDing it again changes nothing.`, unnecessary: true });
+      problems.push({
+        offset: group.node.offset, length: group.node.length, severity: 'warning', code: 'duplicate-group',
+        message: `Condition group ${group.groupIndex + 1} repeats group ${first + 1}; ANDing it again changes nothing.`, unnecessary: true,
+        fixes: [{ title: 'Remove the duplicate group', edits: [removalEdit(parsed.text, group.node)] }],
+      });
     } else {
       seenGroups.set(key, group.groupIndex);
     }

@@ -1,0 +1,442 @@
+/**
+ * Segment Lens in a real editor: the packaged extension (dist/segment-lens.vsix) installed into
+ * code-server, driven in headless Chromium through the harness (see harness.ts). Covers what a
+ * user sees: Problems panel diagnostics, code lenses and inlay hints that follow edits, the status
+ * bar item, schema hovers, and the "Evaluate Segment" preview webview (headline, rows, "why it
+ * matched", and that hostile profile data renders as text).
+ *
+ * Needs `bash scripts/setup-e2e.sh` and `npm run package` first (see `npm run test:e2e`).
+ * The tiny fixture workspace is copied to a temporary folder, so the repo is never modified.
+ * Screenshots land in test-output/e2e/. The tests run in order on one code-server and one
+ * browser page, as one user session (e.g. the hover test reads buyers.json opened before it).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import {
+  clickCodeLens,
+  closeEditorTab,
+  closeWidgets,
+  findInEditor,
+  findRepoRoot,
+  goToPosition,
+  hoverOverText,
+  openFileFromExplorer,
+  openWorkbench,
+  readCodeLenses,
+  readInlayHints,
+  readNotifications,
+  readStatusBarItem,
+  readStatusBarText,
+  readWebviewText,
+  runCommand,
+  saveFailureArtifacts,
+  screenshot,
+  startCodeServer,
+  typeInEditor,
+  waitFor,
+  waitForProblems,
+  webviewFrame,
+  type CodeLensRow,
+  type CodeServer,
+  type ProblemRow,
+  type Workbench,
+} from './harness';
+
+const EXTENSION_ID = 'segment-lens.segment-lens';
+const REPO = findRepoRoot();
+const VSIX = path.join(REPO, 'dist', 'segment-lens.vsix');
+const TINY = path.join(REPO, 'test', 'fixtures', 'workspaces', 'tiny');
+const SAMPLE = path.join(REPO, 'sample-workspace');
+
+/** A segment file with a legacy key (line 5) and a misspelt condition type (line 10). */
+const BROKEN_SEGMENT = `{
+  "condition_groups": [
+    {
+      "conditions": [
+        { "type": "profile-region", "in_region": true, "region_id": "european_union" }
+      ]
+    },
+    {
+      "conditions": [
+        { "type": "profile-propery", "property": "first_name", "filter": { "type": "string", "operator": "equals", "value": "Ada" } }
+      ]
+    }
+  ]
+}
+`;
+
+/** Matches only P3 of the tiny workspace, whose first name is an HTML payload. */
+const OPENERS_SEGMENT = `{
+  "condition_groups": [
+    {
+      "conditions": [
+        {
+          "type": "profile-metric",
+          "metric_id": "OPNEML",
+          "measurement": "count",
+          "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 },
+          "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": 30 }
+        }
+      ]
+    }
+  ]
+}
+`;
+
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+
+function lensTitles(rows: CodeLensRow[]): string[] {
+  return rows.flatMap((row) => row.items);
+}
+
+describe('Segment Lens in code-server (packaged .vsix)', function () {
+  this.timeout(600_000);
+
+  let tempRoot = '';
+  let workspace = '';
+  let codeServer: CodeServer | undefined;
+  let workbench: Workbench | undefined;
+  /** Browser dialogs (alert() from an injected payload would open one). */
+  const dialogs: string[] = [];
+  const page = () => {
+    assert.ok(workbench, 'the workbench did not open');
+    return workbench.page;
+  };
+
+  before(async function () {
+    this.timeout(300_000);
+    assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run \`npm run package\` first`);
+    tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'segment-lens-editor-'));
+    // A private copy of the .vsix: a concurrent `npm run package` cannot change it under us.
+    const vsix = path.join(tempRoot, 'segment-lens.vsix');
+    fs.copyFileSync(VSIX, vsix);
+    workspace = path.join(tempRoot, 'tiny');
+    fs.cpSync(TINY, workspace, { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'segments', 'broken.json'), BROKEN_SEGMENT);
+    fs.writeFileSync(path.join(workspace, 'segments', 'openers.json'), OPENERS_SEGMENT);
+    codeServer = await startCodeServer({ vsix, folder: workspace });
+    workbench = await openWorkbench(codeServer, workspace);
+    workbench.page.on('dialog', (dialog) => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss().catch(() => undefined);
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    const written = await saveFailureArtifacts(`editor-${this.currentTest.title}`, { codeServer, workbench });
+    console.log(`    failure artifacts: ${written.join(', ')}`);
+    if (workbench) console.log(`    notifications: ${JSON.stringify(await readNotifications(workbench.page).catch(() => []))}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await codeServer?.stop();
+    if (tempRoot) fs.rmSync(tempRoot, { recursive: true, force: true });
+  });
+
+  it('lists the diagnostics of a broken segment file in the Problems panel', async () => {
+    await openFileFromExplorer(page(), 'segments/broken.json');
+    const brokenFile = path.join(workspace, 'segments', 'broken.json');
+    const ours = (rows: ProblemRow[]) => rows.filter((row) => row.file === brokenFile);
+    const rows = await waitForProblems(page(), (problems) => {
+      const codes = ours(problems).map((row) => row.code);
+      return codes.includes('legacy-region-id') && codes.includes('unknown-condition-type');
+    });
+    // The list of valid condition types follows the schema; only its start is pinned here.
+    const found = ours(rows).map(({ message, source, code, severity, line, column }) => ({
+      message: message.replace(/(Valid condition types: ).*$/s, '$1…'),
+      source, code, severity, line, column,
+    }));
+    assert.match(ours(rows)[1]?.message ?? '', /Valid condition types: .*"profile-property"/);
+    assert.deepEqual(found, [
+      {
+        message: '"region_id" is the spelling of API revision 2024-06-15; revision 2026-07-15 names this key "region".',
+        source: 'segment-lens',
+        code: 'legacy-region-id',
+        severity: 'error',
+        line: 5,
+        column: 56,
+      },
+      {
+        message: 'Unknown condition type "profile-propery". Did you mean "profile-property"? Valid condition types: …',
+        source: 'segment-lens',
+        code: 'unknown-condition-type',
+        severity: 'error',
+        line: 10,
+        column: 19,
+      },
+    ]);
+    await screenshot(page(), 'problems');
+    // The definition has errors: the lens says so instead of counting.
+    const lenses = await waitFor(async () => {
+      const titles = lensTitles(await readCodeLenses(page()));
+      return titles.includes('Definition has errors: not evaluated') ? titles : undefined;
+    }, { what: 'the "Definition has errors" code lens on broken.json' });
+    assert.ok(lenses.includes('Evaluate'), JSON.stringify(lenses));
+  });
+
+
+  it('shows counts as code lenses and inlay hints, and follows edits', async () => {
+    await openFileFromExplorer(page(), 'segments/buyers.json');
+    const lenses = await expectLenses('Matches 2 of 4 profiles (50.0%)', ['group 1: 2', 'group 2: 2 · after AND: 2']);
+    assert.equal(lenses[1], 'Evaluate');
+    await expectHints([
+      { line: 11, text: '2 profiles' },
+      { line: 16, text: '1 profile' },
+      { line: 17, text: '1 profile' },
+    ]);
+    await screenshot(page(), 'code-lens');
+
+    // Type: "quantity": 30 → 3 (the last 3 days hold only Ada's order).
+    const at = await findInEditor(page(), '"quantity": 30');
+    assert.ok(at, '"quantity": 30 is on screen');
+    await goToPosition(page(), { line: at.line, column: at.column + '"quantity": 30'.length });
+    await page().keyboard.press('Backspace');
+    await page().keyboard.press('Backspace');
+    await typeInEditor(page(), '3');
+    await waitFor(async () => (await findInEditor(page(), '"quantity": 3 }')) !== undefined, { what: 'the typed "quantity": 3' });
+    await expectLenses('Matches 1 of 4 profiles (25.0%)', ['group 1: 1', 'group 2: 2 · after AND: 1']);
+    await expectHints([
+      { line: 11, text: '1 profile' },
+      { line: 16, text: '1 profile' },
+      { line: 17, text: '1 profile' },
+    ]);
+    await screenshot(page(), 'code-lens-after-edit');
+
+    // Undo back to the saved text (one Ctrl+Z per poll until it is there): the counts follow back.
+    await waitFor(async () => {
+      if (await findInEditor(page(), '"quantity": 30 }')) return true;
+      await page().keyboard.press('Control+Z');
+      return false;
+    }, { what: 'undo to restore "quantity": 30' });
+    await waitFor(async () => (await page().locator('.editor-group-container.active .tab.active.dirty').count()) === 0, {
+      what: 'buyers.json to be back to its saved state (not dirty)',
+    });
+    await expectLenses('Matches 2 of 4 profiles (50.0%)', ['group 1: 2', 'group 2: 2 · after AND: 2']);
+  });
+
+  it('shows the data workspace in the status bar', async () => {
+    // buyers.json is the active editor. The item is created as `segmentLens.workspace`; VS Code
+    // renders it with the id `segment-lens.segment-lens.segmentLens.workspace`.
+    const text = await waitFor(async () => {
+      const value = await readStatusBarText(page(), 'segmentLens.workspace');
+      return value === 'Tiny shop: 4 profiles' ? value : undefined;
+    }, { timeoutMs: 60_000, what: 'the status bar item "Tiny shop: 4 profiles"' });
+    assert.equal(text, 'Tiny shop: 4 profiles');
+    const label = await readStatusBarItem(page(), `${EXTENSION_ID}.segmentLens.workspace`);
+    assert.match(label ?? '', /Tiny shop: 4 profiles/);
+    assert.match(label ?? '', /4 profiles, 4 events, 2 metrics, 1 lists/, 'the tooltip details the workspace');
+  });
+
+  it('documents a key from the schema on hover', async () => {
+    const text = await hoverOverText(page(), '"measurement"');
+    assert.match(text, /measurement/);
+    assert.match(text, /What to measure over the matching events/);
+    assert.match(text, /"count"\s*:\s*How many events/);
+    assert.match(text, /"sum"\s*:\s*The sum of the events' values/);
+    await screenshot(page(), 'hover');
+    await closeWidgets(page());
+  });
+
+  it('opens the preview from the Command Palette with the headline and the funnel', async () => {
+    await runCommand(page(), 'Segment Lens: Evaluate Segment', { id: 'segmentLens.evaluate' });
+    await page().locator('.tabs-container .tab', { hasText: 'Segment: buyers.json' }).first().waitFor({ state: 'visible' });
+    const text = await readWebviewText(page(), { extensionId: EXTENSION_ID, index: await previewIndex('buyers.json'), contains: /AND group 2/, timeoutMs: 60_000 });
+    assert.match(text, /segments\/buyers\.json/);
+    assert.match(text, /2 of 4 profiles \(50\.0%\)/);
+    assert.match(text, /Tiny shop · now 2026-11-01T12:00:00\.000Z/);
+    assert.match(text, /All profiles\s+4/);
+    assert.match(text, /AND group 1\s+2/);
+    assert.match(text, /AND group 2\s+2/);
+    await screenshot(page(), 'preview');
+  });
+
+  it('settles once the preview is shown (no refresh loop while nothing changes)', async () => {
+    const frame = await previewFrame('buyers.json');
+    await webviewMessageCounts(frame); // Starts counting the messages the webview receives.
+    // The one check that needs a quiet time window: a settled preview receives no further
+    // "counts" message while nothing is edited. Fails fast as soon as a loop shows.
+    const started = Date.now();
+    const looping = await waitFor(async () => {
+      const counts = await webviewMessageCounts(frame);
+      return (counts.counts ?? 0) >= 3 ? counts : undefined;
+    }, { timeoutMs: 3_000, what: 'repeated "counts" messages' }).catch(() => undefined);
+    if (looping) {
+      assert.fail(
+        `The preview keeps refreshing without any edit: its webview received ${looping.counts} "counts" messages ` +
+          `(and ${looping.rows ?? 0} "rows" replies) within ${Date.now() - started} ms. Each "counts" message resets the table.`,
+      );
+    }
+  });
+
+  it('lists the matched profiles and explains a row ("why it matched")', async () => {
+    const frame = await previewFrame('buyers.json');
+    try {
+      await waitForRows(frame, 2);
+      const emails = await frame.locator('.row[data-id] .cell:first-child').allInnerTexts();
+      assert.deepEqual(emails, ['ada@hotmail.com', 'bob@Gmail.com']);
+      assert.match(await frame.locator('#count').innerText(), /^2 profiles$/);
+      const ada = frame.locator('.row[data-id="P1"]');
+      const cells = await ada.locator('.cell').allInnerTexts();
+      assert.deepEqual(cells.slice(0, 4), ['ada@hotmail.com', 'Ada Lovelace', 'Boston, MA, United States', '2026-10-30 09:40']);
+      await ada.click();
+      const why = await waitFor(async () => {
+        const value = await frame.locator('#why').innerText({ timeout: 2_000 });
+        return /Matches the segment because/.test(value) ? value : undefined;
+      }, { what: '"why it matched" for Ada' });
+      assert.match(why, /Ada Lovelace/);
+      assert.match(why, /✓\s*Placed Order at least once in the last 30 days/);
+      assert.match(why, /✓\s*is in the US/);
+      assert.match(why, /✗\s*is in the EU/);
+      await screenshot(page(), 'preview-why');
+    } catch (error) {
+      await screenshot(page(), 'preview-why.failure-panel-open');
+      throw error;
+    } finally {
+      // Closing the panel also stops any refresh loop, so the next tests start clean.
+      await closeEditorTab(page(), 'Segment: buyers.json').catch(() => undefined);
+    }
+  });
+
+  it('renders hostile profile data as text in the preview (opened from the code lens)', async () => {
+    await openFileFromExplorer(page(), 'segments/openers.json');
+    // Generous: while an earlier preview looped (see the "settles" test), the extension host
+    // built a backlog that delays a newly opened file's lens for about as long as the loop ran.
+    await waitFor(async () => lensTitles(await readCodeLenses(page())).includes('Matches 1 of 4 profiles (25.0%)'), {
+      timeoutMs: 180_000,
+      what: 'the lens "Matches 1 of 4 profiles (25.0%)" on openers.json',
+    });
+    await clickCodeLens(page(), 'Matches 1 of 4 profiles (25.0%)');
+    await page().locator('.tabs-container .tab', { hasText: 'Segment: openers.json' }).first().waitFor({ state: 'visible' });
+    const frame = await previewFrame('openers.json');
+    try {
+      await waitForRows(frame, 1);
+      const cells = await frame.locator('.row[data-id="P3"] .cell').allInnerTexts();
+      assert.equal(cells[0], 'cy@gmail.com');
+      assert.equal(cells[1], HOSTILE_NAME, 'the first name is shown literally');
+      await frame.locator('.row[data-id="P3"]').click();
+      await waitFor(async () => (await frame.locator('#why h2').innerText({ timeout: 2_000 })) === HOSTILE_NAME, {
+        what: 'the hostile name as the heading of "why it matched"',
+      });
+      assert.equal(await frame.locator('img').count(), 0, 'no <img> element in the webview document');
+      assert.equal(await page().locator('iframe.webview').first().contentFrame().locator('img').count(), 0, 'no <img> in the webview host page');
+      assert.deepEqual(dialogs, [], 'no dialog (alert) was opened');
+      await screenshot(page(), 'preview-hostile');
+    } catch (error) {
+      await screenshot(page(), 'preview-hostile.failure-panel-open');
+      throw error;
+    } finally {
+      await closeEditorTab(page(), 'Segment: openers.json').catch(() => undefined);
+    }
+  });
+
+  it('shows no error notification', async () => {
+    const notifications = await readNotifications(page());
+    assert.deepEqual(notifications.filter((message) => /segment lens|error|failed/i.test(message)), []);
+  });
+
+  it('evaluates the generated sample workspace (screenshot)', async function () {
+    if (!fs.existsSync(path.join(SAMPLE, 'klaviyo-workspace.json')) || !fs.existsSync(path.join(SAMPLE, 'segments'))) this.skip();
+    const segments = fs.readdirSync(path.join(SAMPLE, 'segments')).filter((name) => name.endsWith('.json')).sort();
+    if (segments.length === 0) this.skip();
+    const sample = path.join(tempRoot, 'sample-workspace');
+    fs.cpSync(SAMPLE, sample, { recursive: true });
+    assert.ok(codeServer);
+    const second = await openWorkbench(codeServer, sample);
+    try {
+      const file = segments.includes('vip-customers.json') ? 'vip-customers.json' : segments[0]!;
+      await openFileFromExplorer(second.page, `segments/${file}`);
+      const titles = await waitFor(async () => {
+        const found = lensTitles(await readCodeLenses(second.page));
+        return found.some((title) => /^Matches [\d,]+ of [\d,]+ profiles/.test(title)) ? found : undefined;
+      }, { timeoutMs: 180_000, what: `the count lens on sample-workspace/segments/${file}` });
+      const status = await waitFor(async () => {
+        const value = await readStatusBarText(second.page, 'segmentLens.workspace');
+        return value && /: [\d,]+ profiles$/.test(value) ? value : undefined;
+      }, { timeoutMs: 60_000, what: 'the status bar item of the sample workspace' });
+      console.log(`    sample-workspace/segments/${file}: ${titles[0]} (${status})`);
+      await screenshot(second.page, 'sample-workspace');
+    } catch (error) {
+      const written = await saveFailureArtifacts('editor-sample-workspace', { workbench: second });
+      console.log(`    failure artifacts: ${written.join(', ')}`);
+      throw error;
+    } finally {
+      await second.close();
+    }
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Helpers (they use the suite's page)
+
+  async function expectLenses(headline: string, groups: string[]): Promise<string[]> {
+    return waitFor(async () => {
+      const titles = lensTitles(await readCodeLenses(page()));
+      return titles[0] === headline && titles.slice(2).join('|') === groups.join('|') ? titles : undefined;
+    }, { timeoutMs: 60_000, what: `the code lenses "${headline}", ${groups.join(', ')}` }).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nrendered lenses: ${JSON.stringify(await readCodeLenses(page()))}`);
+    });
+  }
+
+  async function expectHints(hints: Array<{ line: number; text: string }>): Promise<void> {
+    await waitFor(async () => {
+      const found = (await readInlayHints(page())).map((hint) => ({ line: hint.line, text: hint.text.trim() }));
+      return JSON.stringify(found) === JSON.stringify(hints);
+    }, { timeoutMs: 60_000, what: `the inlay hints ${JSON.stringify(hints)}` }).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nrendered hints: ${JSON.stringify(await readInlayHints(page()))}`);
+    });
+  }
+
+  /** The index (among the extension's webviews) of the preview of `fileName` (its "#file" line). */
+  async function previewIndex(fileName: string): Promise<number> {
+    const found = await waitFor(async () => {
+      const count = await page().locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).count();
+      for (let index = 0; index < count; index++) {
+        const file = await webviewFrame(page(), { extensionId: EXTENSION_ID, index }).locator('#file').textContent({ timeout: 1_000 }).catch(() => null);
+        if (file?.trim().endsWith(`/${fileName}`)) return { index };
+      }
+      return undefined;
+    }, { timeoutMs: 60_000, what: `the preview webview of ${fileName}` });
+    return found.index;
+  }
+
+  async function previewFrame(fileName: string): Promise<FrameLocator> {
+    return webviewFrame(page(), { extensionId: EXTENSION_ID, index: await previewIndex(fileName) });
+  }
+
+  /** Waits for `count` profile rows in a preview; on time-out says what the webview received. */
+  async function waitForRows(frame: FrameLocator, count: number): Promise<void> {
+    await webviewMessageCounts(frame).catch(() => undefined);
+    // The tiny workspace's rows take milliseconds; 30 s is ample and keeps a looping preview short.
+    await waitFor(async () => (await frame.locator('.row[data-id]').count()) >= count, {
+      timeoutMs: 30_000,
+      what: `${count} profile row(s) in the preview table`,
+    }).catch(async (error: Error) => {
+      const received = await webviewMessageCounts(frame).catch(() => ({}));
+      const shown = await frame.locator('#count').innerText({ timeout: 2_000 }).catch(() => '?');
+      throw new Error(`${error.message}\nthe table shows ${JSON.stringify(shown)}; messages the webview received while waiting: ${JSON.stringify(received)}`);
+    });
+  }
+});
+
+/**
+ * Counts the messages the webview document receives from the extension, by type: the first call
+ * installs the counter in the document, later calls read it.
+ */
+async function webviewMessageCounts(frame: FrameLocator): Promise<Record<string, number>> {
+  return frame.locator('body').evaluate(() => {
+    const w = window as unknown as { __segmentLensE2e?: Record<string, number> };
+    if (!w.__segmentLensE2e) {
+      const counts: Record<string, number> = {};
+      w.__segmentLensE2e = counts;
+      window.addEventListener('message', (event: MessageEvent<{ type?: unknown }>) => {
+        const type = String(event.data?.type);
+        counts[type] = (counts[type] ?? 0) + 1;
+      });
+    }
+    return { ...w.__segmentLensE2e };
+  }, undefined, { timeout: 5_000 });
+}
