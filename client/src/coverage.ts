@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { createMediaWebview } from './mediaWebview';
+import { webviewShell } from './webviewHtml';
 import { CoverageMethods, type CoverageParams, type CoverageResult, type Finding } from '../../server/src/coverage/types';
 
 /**
@@ -33,34 +34,9 @@ export interface CoverageHtmlOptions {
   styleUri: string;
 }
 
-/**
- * The panel's HTML shell: no data, the script fills it from messages with text nodes only. The
- * Content-Security-Policy is the preview panel's: our stylesheet and our nonce'd script from the
- * extension's media folder, nothing else, nothing remote.
- */
+/** The panel's HTML (see webviewShell: no data, strict Content-Security-Policy). */
 export function coverageHtml(options: CoverageHtmlOptions): string {
-  const csp = [
-    "default-src 'none'",
-    `style-src ${options.cspSource}`,
-    `script-src 'nonce-${options.nonce}'`,
-    "img-src 'none'",
-    "font-src 'none'",
-    "connect-src 'none'",
-    "frame-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${options.styleUri}">
-<title>Segment coverage</title>
-</head>
-<body data-state="loading">
-<header>
+  return webviewShell({ ...options, title: 'Segment coverage', body: `<header>
   <h1 id="headline">Reviewing segment coverage…</h1>
   <div id="subline" class="muted"></div>
   <div class="toolbar">
@@ -71,10 +47,7 @@ export function coverageHtml(options: CoverageHtmlOptions): string {
   </div>
   <div id="summary" aria-label="Summary"></div>
 </header>
-<main id="content"></main>
-<script nonce="${options.nonce}" src="${options.scriptUri}"></script>
-</body>
-</html>`;
+<main id="content"></main>` });
 }
 
 /** The folder new segment files go to: where the report's segment files are, else `segments/`. */
@@ -138,19 +111,15 @@ export class CoveragePanel {
   }
 
   private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private target: vscode.Uri) {
-    const media = vscode.Uri.joinPath(context.extensionUri, 'dist', 'media');
-    this.panel = vscode.window.createWebviewPanel('segmentLens.coverage', 'Segment coverage', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
-      retainContextWhenHidden: false,
+    this.panel = createMediaWebview(context, {
+      viewType: 'segmentLens.coverage',
+      title: 'Segment coverage',
+      column: vscode.ViewColumn.Active,
+      script: 'coverage.js',
+      style: 'coverage.css',
+      html: coverageHtml,
     });
     const webview = this.panel.webview;
-    webview.html = coverageHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'coverage.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'coverage.css')).toString(),
-    });
     this.disposables.push(
       webview.onDidReceiveMessage((message: CoverageFromWebview) => {
         this.receive(message).catch((error: Error) => {

@@ -1,8 +1,6 @@
-/**
- * The preview panel's HTML shell. It holds no data: the script fills it from messages, using
- * text nodes only. The Content-Security-Policy allows nothing but our stylesheet and our nonce'd
- * script, from the extension's media folder; no remote content can load.
- */
+import { webviewShell } from './webviewHtml';
+
+/** The preview panel's HTML (see webviewShell for its Content-Security-Policy). */
 export interface PreviewHtmlOptions {
   cspSource: string;
   nonce: string;
@@ -11,28 +9,7 @@ export interface PreviewHtmlOptions {
 }
 
 export function previewHtml(options: PreviewHtmlOptions): string {
-  const csp = [
-    "default-src 'none'",
-    `style-src ${options.cspSource}`,
-    `script-src 'nonce-${options.nonce}'`,
-    "img-src 'none'",
-    "font-src 'none'",
-    "connect-src 'none'",
-    "frame-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${options.styleUri}">
-<title>Segment preview</title>
-</head>
-<body data-state="loading">
-<header>
+  return webviewShell({ ...options, title: 'Segment preview', body: `<header>
   <div id="file" class="muted"></div>
   <h1 id="headline">Counting…</h1>
   <div id="subline" class="muted"></div>
@@ -55,8 +32,5 @@ export function previewHtml(options: PreviewHtmlOptions): string {
     </div>
   </section>
   <aside id="why" aria-label="Why it matched"><p class="muted">Select a profile to see why it matched.</p></aside>
-</main>
-<script nonce="${options.nonce}" src="${options.scriptUri}"></script>
-</body>
-</html>`;
+</main>` });
 }

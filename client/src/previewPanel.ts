@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type CountsReport, type ExplainResult, type ProfilesResult } from '../../server/src/protocol';
+import { createMediaWebview } from './mediaWebview';
 import { previewHtml } from './previewHtml';
 import type { FromWebview, ToWebview } from './webview/messages';
 
@@ -37,19 +37,15 @@ export class PreviewPanel {
   }
 
   private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly uri: vscode.Uri) {
-    const media = vscode.Uri.joinPath(context.extensionUri, 'dist', 'media');
-    this.panel = vscode.window.createWebviewPanel('segmentLens.preview', `Segment: ${this.fileName()}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [media],
-      retainContextWhenHidden: false,
+    this.panel = createMediaWebview(context, {
+      viewType: 'segmentLens.preview',
+      title: `Segment: ${this.fileName()}`,
+      column: { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      script: 'preview.js',
+      style: 'preview.css',
+      html: previewHtml,
     });
     const webview = this.panel.webview;
-    webview.html = previewHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css')).toString(),
-    });
     this.disposables.push(
       webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message)),
       this.panel.onDidDispose(() => this.dispose()),

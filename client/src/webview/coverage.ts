@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
-import type { CoverageReport, Finding, FindingKind } from '../../../server/src/coverage/types';
+import { $, el } from './dom';
+import { KIND_TITLES, type CoverageReport, type Finding, type FindingKind } from '../../../server/src/coverage/types';
 import type { CoverageFromWebview, CoverageToWebview } from '../coverage';
 
 /**
@@ -13,24 +14,10 @@ declare function acquireVsCodeApi(): { postMessage(message: CoverageFromWebview)
 const vscode = acquireVsCodeApi();
 const post = (message: CoverageFromWebview) => vscode.postMessage(message);
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  for (const child of children) element.append(child);
-  return element;
-}
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const count = (n: number) => n.toLocaleString('en-US');
 const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
 
-const KIND_TITLES: Record<FindingKind, string> = {
-  missing: 'Missing segments',
-  stale: 'Stale segments',
-  duplicated: 'Duplicated segments',
-  'too-broad': 'Too broad',
-  'list-vs-segment': 'Lists vs segments',
-};
 
 /** Stages whose file was created from this panel (their button stays disabled until they vanish). */
 let created = new Set<string>();

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { $, el } from './dom';
 import type { ExplainResult, ProfileRow, ProfilesResult } from '../../../server/src/protocol';
 import type { FromWebview, ToWebview } from './messages';
 import { formatNumber, funnel, nextSort, PAGE_SIZE, pagesFor, rowsOffset, scrollGeometry, shortDate, summary, visibleRange, type SortColumn } from './viewModel';
@@ -12,14 +13,7 @@ declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; 
 
 const vscode = acquireVsCodeApi();
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  for (const child of children) element.append(child);
-  return element;
-}
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 let propertyColumns: string[] = [];
 let total = 0;

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { formatCount, formatMoney, formatShare } from './stats';
-import type { CoverageReport, Finding, FindingKind } from './types';
+import { KIND_TITLES, type CoverageReport, type Finding, type FindingKind } from './types';
 
 /** The `--json` shape: inventory (file, name, matched, share) and findings. */
 export interface CoverageJson {
@@ -37,13 +37,6 @@ function table(header: string[], rows: unknown[][]): string[] {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 
-const KIND_TITLES: Record<FindingKind, string> = {
-  missing: 'Missing segments',
-  stale: 'Stale segments',
-  duplicated: 'Duplicated segments',
-  'too-broad': 'Too broad',
-  'list-vs-segment': 'Lists vs segments',
-};
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

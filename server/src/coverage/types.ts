@@ -218,3 +218,12 @@ export type CoverageResult =
 export const CoverageMethods = {
   coverage: 'segmentLens/coverage',
 } as const;
+
+/** Headings of the finding kinds, in report order (Markdown report and webview). */
+export const KIND_TITLES: Readonly<Record<FindingKind, string>> = {
+  missing: 'Missing segments',
+  stale: 'Stale segments',
+  duplicated: 'Duplicated segments',
+  'too-broad': 'Too broad',
+  'list-vs-segment': 'Lists vs segments',
+};
