@@ -289,8 +289,9 @@ export class WorkspaceBuilder {
     pending.profiles.push(profile);
     pending.times.push(time);
     const properties = isRecord(attributes.event_properties) ? attributes.event_properties : {};
-    for (const [key, value] of Object.entries(properties)) {
-      if (SKIPPED_EVENT_PROPERTIES.has(key) || value === null || value === undefined) continue;
+    for (const key in properties) {
+      const value = properties[key];
+      if (value === null || value === undefined || SKIPPED_EVENT_PROPERTIES.has(key)) continue;
       let column = pending.properties.get(key);
       if (!column) pending.properties.set(key, (column = new Column()));
       column.set(row, value);
@@ -341,38 +342,59 @@ export class WorkspaceBuilder {
     return index;
   }
 
-  private set(key: string, row: number, value: unknown): void {
-    if (value === undefined || value === null) return;
+  /** The column of a flattened key, created on first use. */
+  private columnFor(key: string): Column {
     let column = this.columns.get(key);
     if (!column) this.columns.set(key, (column = new Column()));
+    return column;
+  }
+
+  // Loading calls this for every attribute of every profile: the columns of each group of keys
+  // are looked up by the attribute's own name, without building the flattened key each time.
+  private readonly attributeColumns = new Map<string, Column>();
+  private readonly locationColumns = new Map<string, Column>();
+  private readonly customColumns = new Map<string, Column>();
+  private readonly predictiveColumns = new Map<string, Column>();
+  private readonly subscriptionColumns = new Map<string, Map<string, Column>>();
+
+  private store(group: Map<string, Column>, name: string, key: () => string, row: number, value: unknown): void {
+    if (value === undefined || value === null) return;
+    let column = group.get(name);
+    if (!column) group.set(name, (column = this.columnFor(key())));
     column.set(row, value);
   }
 
   private storeProfileAttributes(row: number, attributes: Json): void {
-    for (const [key, value] of Object.entries(attributes)) {
+    for (const key in attributes) {
+      const value = attributes[key];
       switch (key) {
         case 'location':
-          if (isRecord(value)) for (const [field, v] of Object.entries(value)) this.set(profileValueKey.location(field), row, v);
+          if (isRecord(value)) for (const field in value) this.store(this.locationColumns, field, () => profileValueKey.location(field), row, value[field]);
           break;
         case 'properties':
-          if (isRecord(value)) for (const [name, v] of Object.entries(value)) this.set(profileValueKey.custom(name), row, v);
+          if (isRecord(value)) for (const name in value) this.store(this.customColumns, name, () => profileValueKey.custom(name), row, value[name]);
           break;
         case 'subscriptions':
           if (isRecord(value)) {
-            for (const [channel, kinds] of Object.entries(value)) {
+            for (const channel in value) {
+              const kinds = value[channel];
               if (!isRecord(kinds)) continue;
-              for (const [kind, record] of Object.entries(kinds)) {
+              for (const kind in kinds) {
+                const record = kinds[kind];
                 if (!isRecord(record)) continue;
-                for (const [field, v] of Object.entries(record)) this.set(`subscriptions.${channel}.${kind}.${field}`, row, v);
+                const prefix = `${channel}.${kind}`;
+                let group = this.subscriptionColumns.get(prefix);
+                if (!group) this.subscriptionColumns.set(prefix, (group = new Map()));
+                for (const field in record) this.store(group, field, () => `subscriptions.${prefix}.${field}`, row, record[field]);
               }
             }
           }
           break;
         case 'predictive_analytics':
-          if (isRecord(value)) for (const [field, v] of Object.entries(value)) this.set(profileValueKey.predictive(field), row, v);
+          if (isRecord(value)) for (const field in value) this.store(this.predictiveColumns, field, () => profileValueKey.predictive(field), row, value[field]);
           break;
         default:
-          this.set(profileValueKey.attribute(key), row, value);
+          this.store(this.attributeColumns, key, () => profileValueKey.attribute(key), row, value);
       }
     }
   }

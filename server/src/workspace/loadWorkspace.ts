@@ -1,6 +1,5 @@
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { Workspace } from '../engine/workspace';
@@ -265,9 +264,11 @@ function lineIndex(text: string): (offset: number) => number {
 }
 
 /**
- * Streams a JSONL file (or .jsonl.gz) line by line: never holds the whole file in memory. A
- * line that is not JSON is skipped with a warning; a file that vanishes or fails mid-read stops
- * with a warning, keeping what was read.
+ * Streams a JSONL file (or .jsonl.gz) line by line: never holds the whole file in memory. Lines
+ * are cut from the stream's byte chunks directly (faster than readline, which the profiler showed
+ * spending more time splitting than JSON.parse spends parsing small lines). A line that is not
+ * JSON is skipped with a warning; a file that vanishes or fails mid-read stops with a warning,
+ * keeping what was read.
  */
 async function readJsonl(path: string, warnings: LoadWarning[], options: LoadOptions, onRecord: (value: unknown, line: number) => unknown, onProgress: (records: number, bytes: number, totalBytes: number) => void): Promise<void> {
   let totalBytes = 0;
@@ -277,43 +278,57 @@ async function readJsonl(path: string, warnings: LoadWarning[], options: LoadOpt
     warnings.push({ file: path, code: 'unreadable-file', message: `Cannot read the file: ${(error as Error).message}` });
     return;
   }
-  const raw = createReadStream(path);
-  const stream = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = path.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  // pipe() does not forward errors: a file that vanishes mid-read must end the gunzip stream too.
+  if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
   let line = 0;
   let records = 0;
   let brokenReported = 0;
-  const failure = new Promise<Error>((resolveFailure) => {
-    raw.on('error', resolveFailure);
-    stream.on('error', resolveFailure);
-  });
-  const consume = async (): Promise<void> => {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        // Report the first broken lines individually; then summarise, so a corrupt file cannot flood the editor.
-        if (brokenReported++ < 20) warnings.push({ file: path, line, code: 'broken-line', message: `Line ${line} is not valid JSON (${(error as Error).message}); skipped.` });
-        continue;
-      }
-      onRecord(value, line);
-      records++;
-      if ((records & 0x3fff) === 0) {
-        onProgress(records, raw.bytesRead, totalBytes);
-        if (options.isCancelled?.()) {
-          raw.destroy();
-          return;
-        }
-      }
+  let cancelled = false;
+  const handle = (text: string): void => {
+    line++;
+    if (text.length === 0 || (text.length < 3 && text.trim() === '')) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      if (text.trim() === '') return;
+      // Report the first broken lines individually; then summarise, so a corrupt file cannot flood the editor.
+      if (brokenReported++ < 20) warnings.push({ file: path, line, code: 'broken-line', message: `Line ${line} is not valid JSON (${(error as Error).message}); skipped.` });
+      return;
+    }
+    onRecord(value, line);
+    records++;
+    if ((records & 0x3fff) === 0) {
+      onProgress(records, raw.bytesRead, totalBytes);
+      if (options.isCancelled?.()) cancelled = true;
     }
   };
-  const outcome = await Promise.race([consume().then(() => undefined), failure]);
-  if (outcome instanceof Error) {
-    warnings.push({ file: path, line: line || undefined, code: 'unreadable-file', message: `Reading stopped after line ${line}: ${outcome.message}. The records before it were loaded.` });
-    lines.close();
+  let rest: Buffer | undefined;
+  const lineOf = (buffer: Buffer, start: number, end: number): string => {
+    // Tolerate Windows line ends.
+    const stop = end > start && buffer[end - 1] === 13 ? end - 1 : end;
+    return buffer.toString('utf8', start, stop);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let start = 0;
+      for (let newline = buffer.indexOf(10, start); newline !== -1; newline = buffer.indexOf(10, start)) {
+        handle(lineOf(buffer, start, newline));
+        start = newline + 1;
+        if (cancelled) break;
+      }
+      rest = start < buffer.length ? buffer.subarray(start) : undefined;
+      if (cancelled) {
+        raw.destroy();
+        break;
+      }
+    }
+    if (rest && !cancelled) handle(lineOf(rest, 0, rest.length));
+  } catch (error) {
+    warnings.push({ file: path, line: line || undefined, code: 'unreadable-file', message: `Reading stopped after line ${line}: ${(error as Error).message}. The records before it were loaded.` });
     raw.destroy();
   }
   if (brokenReported > 20) warnings.push({ file: path, code: 'broken-line', message: `${brokenReported - 20} more broken line(s) skipped.` });
