@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createMediaWebview } from './mediaWebview';
-import { webviewShell } from './webviewHtml';
+import { coverageHtml } from './coverageHtml';
 import { CoverageMethods, type CoverageParams, type CoverageResult, type Finding } from '../../server/src/coverage/types';
 
 /**
@@ -26,29 +26,6 @@ export type CoverageFromWebview =
   /** Open a segment file of the report (by its path as the report shows it). */
   | { type: 'open'; file: string }
   | { type: 'save'; format: 'md' | 'csv' };
-
-export interface CoverageHtmlOptions {
-  cspSource: string;
-  nonce: string;
-  scriptUri: string;
-  styleUri: string;
-}
-
-/** The panel's HTML (see webviewShell: no data, strict Content-Security-Policy). */
-export function coverageHtml(options: CoverageHtmlOptions): string {
-  return webviewShell({ ...options, title: 'Segment coverage', body: `<header>
-  <h1 id="headline">Reviewing segment coverage…</h1>
-  <div id="subline" class="muted"></div>
-  <div class="toolbar">
-    <button id="refresh" type="button">Refresh</button>
-    <button id="save-md" type="button">Save report (Markdown)…</button>
-    <button id="save-csv" type="button">Save tracker (CSV)…</button>
-    <span id="notice" role="status"></span>
-  </div>
-  <div id="summary" aria-label="Summary"></div>
-</header>
-<main id="content"></main>` });
-}
 
 /** The folder new segment files go to: where the report's segment files are, else `segments/`. */
 export function segmentsFolderOf(files: readonly string[]): string {
