@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeWatchedFilesNotification, InlayHintRefreshRequest, ProposedFeatures, TextDocuments,
   TextDocumentSyncKind, type Connection, type InitializeResult, type WorkDoneProgressServerReporter,
@@ -6,8 +5,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';
-import { CountsService, workspaceInfo } from './evaluation/countsService';
-import type { ExplainReply, RowsReply } from './evaluation/messages';
+import { CountsService } from './evaluation/countsService';
 import type { WorkspaceHost } from './evaluation/workspaceHost';
 import { WorkspaceRegistry } from './evaluation/workspaceRegistry';
 import { quickFixes } from './features/codeActions';
@@ -18,9 +16,8 @@ import { shapeConversions } from './features/refactorings';
 import { documentSymbols, foldingRanges, formatDocument, selectionRanges } from './features/structureFeatures';
 import { summaryNames } from './evaluation/countsService';
 import { SegmentFileIndex } from './segmentIndex';
-import { relative, sep } from 'node:path';
-import { CoverageMethods, type CoverageParams, type CoverageReply, type CoverageResult } from './coverage/types';
-import { findSegmentFiles } from './segmentFiles';
+import { WorkspaceRequests, workspaceStatus } from './workspaceRequests';
+import { CoverageMethods, type CoverageParams, type CoverageResult } from './coverage/types';
 import type { WorkspaceSummary } from './engine/catalog';
 import { toDiagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -28,11 +25,10 @@ import { inlayHints } from './features/inlayHints';
 import { ParsedDocuments } from './parsedDocuments';
 import {
   Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type ProfilesParams, type ProfilesResult,
-  type WorkspaceStatus,
 } from './protocol';
 import { guard } from './requestGuard';
 import { SegmentLanguage } from './segment/languageService';
-import { definitionValue, type ParsedSegment } from './segment/parse';
+import type { ParsedSegment } from './segment/parse';
 import { DEFAULT_SETTINGS, readSettings, type SegmentLensSettings } from './settings';
 
 export interface ServerOptions {
@@ -59,7 +55,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   const progress = new Map<string, Promise<WorkDoneProgressServerReporter | undefined> | undefined>();
   const onHostState = (host: WorkspaceHost): void => {
-    void connection.sendNotification(Methods.workspaceStatus, statusOf(host));
+    void connection.sendNotification(Methods.workspaceStatus, workspaceStatus(host));
     reportLoadProgress(host);
     // The workspace finished loading (or reloaded): ID checks and counts change for its documents.
     if (host.state.kind !== 'loading') {
@@ -102,20 +98,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       void reporter.then((r) => r?.done());
     }
   }
-
-  function statusOf(host: WorkspaceHost | undefined): WorkspaceStatus {
-    if (!host) return { state: 'none', message: 'No klaviyo-workspace.json found for the open segment files.' };
-    const state = host.state;
-    switch (state.kind) {
-      case 'ready': return { state: 'ready', workspace: workspaceInfo(host), message: state.warnings.length ? `${state.warnings.length} data warning(s): ${state.warnings.slice(0, 3).map((w) => w.message).join(' ')}` : undefined };
-      case 'failed': return { state: 'error', message: state.message };
-      case 'loading': {
-        const p = state.progress;
-        return { state: 'loading', message: host.root, progress: p ? { phase: p.phase, records: p.records, percent: p.totalBytes ? Math.round((100 * p.bytes) / p.totalBytes) : 0 } : undefined };
-      }
-    }
-  }
-
 
   const segmentIndex = new SegmentFileIndex(language);
 
@@ -300,90 +282,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return counts.wait(document.uri, document.version);
   }));
 
-  /** The definition of an open document, or of a file on disk (for comparing with a closed file). */
-  function definitionOf(uri: string): Record<string, unknown> | undefined {
-    const document = documents.get(uri);
-    if (document) return definitionValue(parsed.get(document));
-    try {
-      return definitionValue(language.parse(readFileSync(URI.parse(uri).fsPath, 'utf8')));
-    } catch {
-      return undefined;
-    }
-  }
-
-  function readyHost(uri: string): WorkspaceHost | undefined {
-    const root = registry.rootFor(uri);
-    const host = root ? registry.host(root) : undefined;
-    return host?.state.kind === 'ready' ? host : undefined;
-  }
-
-  connection.onRequest(Methods.profiles, (params: ProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'profiles', token, null, async () => {
-    const document = documents.get(params.uri);
-    const report = document ? await counts.wait(document.uri, document.version) : undefined;
-    const host = readyHost(params.uri);
-    const definition = definitionOf(params.uri);
-    if (!host || !definition || report?.state !== 'ok') {
-      return { version: document?.version ?? 0, total: 0, rows: [], propertyColumns: [], state: report?.state ?? 'no-workspace', message: report?.message };
-    }
-    const reply = await host.request<RowsReply>({ method: 'rows', definition, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
-    return { version: report.version, state: 'ok', ...reply };
-  }));
-
-  connection.onRequest(Methods.explain, (params: ExplainParams, token) => guard<ExplainResult | null>(connection.console, 'explain', token, null, async () => {
-    const host = readyHost(params.uri);
-    const definition = definitionOf(params.uri);
-    if (!host || !definition) return null;
-    return host.request<ExplainReply>({ method: 'explain', definition, profileId: params.profileId }, token);
-  }));
-
-  connection.onRequest(Methods.compare, (params: CompareParams, token) => guard<CompareResult | null>(connection.console, 'compare', token, null, async () => {
-    const rootA = registry.rootFor(params.uriA);
-    const rootB = registry.rootFor(params.uriB);
-    if (!rootA || rootA !== rootB) return { total: 0, a: null, b: null, both: null, onlyA: null, onlyB: null, neither: null, message: 'Both segments must use the same data workspace.' };
-    const host = registry.host(rootA);
-    await host.ready();
-    const a = definitionOf(params.uriA);
-    const b = definitionOf(params.uriB);
-    if (!a || !b) return { total: 0, a: null, b: null, both: null, onlyA: null, onlyB: null, neither: null, message: 'Both files must hold a segment definition.' };
-    return host.request<CompareResult>({ method: 'compare', a, b }, token);
-  }));
-
-  connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) => guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, async () => {
-    const host = readyHost(params.uri);
-    const definition = definitionOf(params.uri);
-    if (!host || !definition) return { written: 0 };
-    return host.request<{ written: number; text?: string }>({ method: 'export', definition, path: params.path, format: params.format }, token);
-  }));
-
+  const requests = new WorkspaceRequests({ documents, parsed, language, registry, counts, allowComments: () => settings.allowComments });
+  connection.onRequest(Methods.profiles, (params: ProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'profiles', token, null, () => requests.profiles(params, token)));
+  connection.onRequest(Methods.explain, (params: ExplainParams, token) => guard<ExplainResult | null>(connection.console, 'explain', token, null, () => requests.explain(params, token)));
+  connection.onRequest(Methods.compare, (params: CompareParams, token) => guard<CompareResult | null>(connection.console, 'compare', token, null, () => requests.compare(params, token)));
+  connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) => guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, () => requests.exportProfiles(params, token)));
   const coverageFailed: CoverageResult = { state: 'failed', message: 'The coverage review was cancelled or failed; see the Segment Lens output.' };
-  connection.onRequest<CoverageResult, void>(CoverageMethods.coverage, (params: CoverageParams, token): Promise<CoverageResult> => guard<CoverageResult>(connection.console, 'coverage', token,
-    coverageFailed, async (): Promise<CoverageResult> => {
-      const root = registry.rootFor(params.uri);
-      if (!root) return { state: 'no-workspace', message: 'No klaviyo-workspace.json found for this folder.' };
-      const host = registry.host(root);
-      await host.ready();
-      if (host.state.kind !== 'ready') return { state: 'failed', message: host.state.kind === 'failed' ? host.state.message : 'The workspace is not loaded.' };
-      const open = new Map(documents.all().map((d) => [URI.parse(d.uri).fsPath, d]));
-      const segments = findSegmentFiles(root).map((path) => {
-        const document = open.get(path);
-        const segment = document ? parsed.get(document) : language.parse(readFileSync(path, 'utf8'));
-        const errors = language.validate(segment, { allowComments: settings.allowComments }).filter((p) => p.severity === 'error').map((p) => p.message);
-        return { file: relative(root, path).split(sep).join('/'), text: segment.text, errors };
-      });
-      const reply = await host.request<CoverageReply>({ method: 'coverage', segments, options: { root } }, token);
-      return { state: 'ok', ...reply };
-    }));
-
-  connection.onRequest(Methods.reloadWorkspace, (params: { uri?: string }) => {
-    const root = params.uri ? registry.rootFor(params.uri) : undefined;
-    registry.reload(root);
-    return null;
-  });
-
-  connection.onRequest(Methods.workspaceStatusOf, (params: { uri: string }) => {
-    const root = registry.rootFor(params.uri);
-    return statusOf(root ? registry.host(root) : undefined);
-  });
+  connection.onRequest<CoverageResult, void>(CoverageMethods.coverage, (params: CoverageParams, token): Promise<CoverageResult> => guard<CoverageResult>(connection.console, 'coverage', token, coverageFailed, () => requests.coverage(params, token)));
+  connection.onRequest(Methods.reloadWorkspace, (params: { uri?: string }) => requests.reload(params));
+  connection.onRequest(Methods.workspaceStatusOf, (params: { uri: string }) => requests.status(params));
 
   // Last line of defence: a failure in a notification handler or a worker reply must never take the server down.
   process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));

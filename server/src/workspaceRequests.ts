@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import type { CancellationToken } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import type { CoverageParams, CoverageReply, CoverageResult } from './coverage/types';
+import type { CountsService } from './evaluation/countsService';
+import { workspaceInfo } from './evaluation/countsService';
+import type { ExplainReply, RowsReply } from './evaluation/messages';
+import type { WorkspaceHost } from './evaluation/workspaceHost';
+import type { WorkspaceRegistry } from './evaluation/workspaceRegistry';
+import type { ParsedDocuments } from './parsedDocuments';
+import type { CompareParams, CompareResult, ExplainParams, ExplainResult, ExportParams, ProfilesParams, ProfilesResult, WorkspaceStatus } from './protocol';
+import type { SegmentLanguage } from './segment/languageService';
+import { definitionValue } from './segment/parse';
+import { findSegmentFiles } from './segmentFiles';
+
+export interface WorkspaceRequestServices {
+  documents: { get(uri: string): TextDocument | undefined; all(): TextDocument[] };
+  parsed: ParsedDocuments;
+  language: SegmentLanguage;
+  registry: WorkspaceRegistry;
+  counts: CountsService;
+  allowComments: () => boolean;
+}
+
+const NOT_COMPARED = { total: 0, a: null, b: null, both: null, onlyA: null, onlyB: null, neither: null };
+
+/**
+ * The custom requests that work on a data workspace (docs/protocol.md): each finds the
+ * document's workspace and asks its evaluation worker.
+ */
+export class WorkspaceRequests {
+  constructor(private readonly services: WorkspaceRequestServices) {}
+
+  /** The definition of an open document, or of a file on disk (comparing with a closed file). */
+  private definitionOf(uri: string): Record<string, unknown> | undefined {
+    const document = this.services.documents.get(uri);
+    if (document) return definitionValue(this.services.parsed.get(document));
+    try {
+      return definitionValue(this.services.language.parse(readFileSync(URI.parse(uri).fsPath, 'utf8')));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private readyHost(uri: string): WorkspaceHost | undefined {
+    const root = this.services.registry.rootFor(uri);
+    const host = root ? this.services.registry.host(root) : undefined;
+    return host?.state.kind === 'ready' ? host : undefined;
+  }
+
+  async profiles(params: ProfilesParams, token: CancellationToken): Promise<ProfilesResult> {
+    const document = this.services.documents.get(params.uri);
+    const report = document ? await this.services.counts.wait(document.uri, document.version) : undefined;
+    const host = this.readyHost(params.uri);
+    const definition = this.definitionOf(params.uri);
+    if (!host || !definition || report?.state !== 'ok') {
+      return { version: document?.version ?? 0, total: 0, rows: [], propertyColumns: [], state: report?.state ?? 'no-workspace', message: report?.message };
+    }
+    const reply = await host.request<RowsReply>({ method: 'rows', definition, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
+    return { version: report.version, state: 'ok', ...reply };
+  }
+
+  async explain(params: ExplainParams, token: CancellationToken): Promise<ExplainResult | null> {
+    const host = this.readyHost(params.uri);
+    const definition = this.definitionOf(params.uri);
+    if (!host || !definition) return null;
+    return host.request<ExplainReply>({ method: 'explain', definition, profileId: params.profileId }, token);
+  }
+
+  async compare(params: CompareParams, token: CancellationToken): Promise<CompareResult> {
+    const rootA = this.services.registry.rootFor(params.uriA);
+    const rootB = this.services.registry.rootFor(params.uriB);
+    if (!rootA || rootA !== rootB) return { ...NOT_COMPARED, message: 'Both segments must use the same data workspace.' };
+    const host = this.services.registry.host(rootA);
+    await host.ready();
+    const a = this.definitionOf(params.uriA);
+    const b = this.definitionOf(params.uriB);
+    if (!a || !b) return { ...NOT_COMPARED, message: 'Both files must hold a segment definition.' };
+    return host.request<CompareResult>({ method: 'compare', a, b }, token);
+  }
+
+  async exportProfiles(params: ExportParams, token: CancellationToken): Promise<{ written: number; text?: string }> {
+    const host = this.readyHost(params.uri);
+    const definition = this.definitionOf(params.uri);
+    if (!host || !definition) return { written: 0 };
+    return host.request<{ written: number; text?: string }>({ method: 'export', definition, path: params.path, format: params.format }, token);
+  }
+
+  async coverage(params: CoverageParams, token: CancellationToken): Promise<CoverageResult> {
+    const root = this.services.registry.rootFor(params.uri);
+    if (!root) return { state: 'no-workspace', message: 'No klaviyo-workspace.json found for this folder.' };
+    const host = this.services.registry.host(root);
+    await host.ready();
+    if (host.state.kind !== 'ready') return { state: 'failed', message: host.state.kind === 'failed' ? host.state.message : 'The workspace is not loaded.' };
+    const { language, parsed } = this.services;
+    const open = new Map(this.services.documents.all().map((d) => [URI.parse(d.uri).fsPath, d]));
+    const segments = findSegmentFiles(root).map((path) => {
+      const document = open.get(path);
+      const segment = document ? parsed.get(document) : language.parse(readFileSync(path, 'utf8'));
+      const errors = language.validate(segment, { allowComments: this.services.allowComments() }).filter((p) => p.severity === 'error').map((p) => p.message);
+      return { file: relative(root, path).split(sep).join('/'), text: segment.text, errors };
+    });
+    const reply = await host.request<CoverageReply>({ method: 'coverage', segments, options: { root } }, token);
+    return { state: 'ok', ...reply };
+  }
+
+  reload(params: { uri?: string }): null {
+    const root = params.uri ? this.services.registry.rootFor(params.uri) : undefined;
+    this.services.registry.reload(root);
+    return null;
+  }
+
+  status(params: { uri: string }): WorkspaceStatus {
+    const root = this.services.registry.rootFor(params.uri);
+    return workspaceStatus(root ? this.services.registry.host(root) : undefined);
+  }
+}
+
+/** What the status bar shows for a workspace host (or none). */
+export function workspaceStatus(host: WorkspaceHost | undefined): WorkspaceStatus {
+  if (!host) return { state: 'none', message: 'No klaviyo-workspace.json found for the open segment files.' };
+  const state = host.state;
+  switch (state.kind) {
+    case 'ready': return { state: 'ready', workspace: workspaceInfo(host), message: state.warnings.length ? `${state.warnings.length} data warning(s): ${state.warnings.slice(0, 3).map((w) => w.message).join(' ')}` : undefined };
+    case 'failed': return { state: 'error', message: state.message };
+    case 'loading': {
+      const p = state.progress;
+      return { state: 'loading', message: host.root, progress: p ? { phase: p.phase, records: p.records, percent: p.totalBytes ? Math.round((100 * p.bytes) / p.totalBytes) : 0 } : undefined };
+    }
+  }
+}
