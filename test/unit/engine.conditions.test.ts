@@ -915,3 +915,15 @@ describe('known engine defects (these fail until the engine is fixed)', () => {
     assert.deepEqual(engineIds(build(f), condition), ['A'], `engine on ${JSON.stringify(condition)}`);
   });
 });
+
+describe('postal-code centroids without coordinates', () => {
+  it('a Canadian area the geodata has no coordinates for places no one (not at 0,0)', () => {
+    const builder = new WorkspaceBuilder('t', Date.parse('2026-11-01T12:00:00Z'));
+    builder.addProfile({ type: 'profile', id: 'P1', attributes: { location: { zip: 'V0N 1A0', country: 'Canada' } } });
+    const evaluator = new Evaluator(builder.build());
+    for (const operator of ['greater-than', 'less-than']) {
+      const { outcome } = evaluator.evaluateCondition({ type: 'profile-postal-code-distance', country_code: 'USA', postal_code: '02141', unit: 'miles', filter: { type: 'numeric', operator, value: 10 } });
+      assert.equal(outcome.kind === 'matched' ? outcome.count : -1, 0, operator);
+    }
+  });
+});

@@ -23,7 +23,9 @@ export function postalCentroid(countryAlpha2Code: string, postalCode: string): L
     const fsa = /^([A-Z]\d[A-Z])\s*(\d[A-Z]\d)?$/.exec(code)?.[1];
     info = fsa ? lookup(fsa) : undefined;
   }
-  return info ? { lat: info.latitude, lon: info.longitude } : undefined;
+  // A few areas in the package have no coordinates (null): they place no one.
+  if (!info || typeof info.latitude !== 'number' || typeof info.longitude !== 'number' || !Number.isFinite(info.latitude) || !Number.isFinite(info.longitude)) return undefined;
+  return { lat: info.latitude, lon: info.longitude };
 }
 
 const EARTH_RADIUS_KM = 6371.0088;

@@ -20,30 +20,117 @@ export function referenceTime(nowMs: number): ReferenceTime {
   return { now: nowMs, d0: now.startOf('day').toMillis(), year: now.year, month: now.month, day: now.day };
 }
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** Reads `count` ASCII digits at `at`, or -1. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}
 
 /**
  * The instant a stored value denotes (semantics §2): an ISO date-time is that instant (UTC when
  * it has no offset); a date-only value is 00:00 UTC of that day; a number is epoch seconds (SL);
  * anything else — including impossible dates such as 2023-02-29 — is missing (undefined).
+ *
+ * Evaluations call this for every stored date (a million profiles' `created`), so it reads the
+ * characters directly instead of using a regular expression and Date.parse.
  */
 export function parseInstant(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value * 1000 : undefined;
-  if (typeof value !== 'string') return undefined;
-  const m = ISO_DATE_TIME.exec(value);
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (typeof value !== 'string' || value.length < 10) return undefined;
+  const text = value;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
   // The platform would roll 2023-02-29 over into March: check the calendar first.
-  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
-  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 59))) return undefined;
-  const time = m[4] === undefined ? 'T00:00:00' : `T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}`;
-  const zone = m[8] === undefined ? 'Z' : m[8].length === 5 ? `${m[8].slice(0, 3)}:${m[8].slice(3)}` : m[8];
-  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}${time}${zone}`);
-  return Number.isFinite(ms) ? ms : undefined;
+  if (day > 28 && day > daysInMonth(year, month)) return undefined;
+  const midnight = utcMidnight(year, month, day);
+  if (text.length === 10) return midnight;
+  const separator = text.charCodeAt(10);
+  if (separator !== 84 /* T */ && separator !== 32) return undefined;
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || text.charCodeAt(13) !== 58) return undefined;
+  let at = 16;
+  let second = 0;
+  let millisecond = 0;
+  if (text.charCodeAt(at) === 58 /* : */) {
+    second = digitsAt(text, at + 1, 2);
+    if (second < 0 || second > 59) return undefined;
+    at += 3;
+    if (text.charCodeAt(at) === 46 /* . */) {
+      at++;
+      const start = at;
+      while (at < text.length && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+      if (at === start) return undefined;
+      millisecond = Math.floor(Number(`0.${text.slice(start, at)}`) * 1000);
+    }
+  }
+  let offsetMinutes = 0;
+  if (at < text.length) {
+    const sign = text.charCodeAt(at);
+    if (sign === 90 /* Z */) {
+      if (at + 1 !== text.length) return undefined;
+    } else if (sign === 43 || sign === 45) {
+      const hours = digitsAt(text, at + 1, 2);
+      const colon = text.charCodeAt(at + 3) === 58 ? 1 : 0;
+      const minutes = digitsAt(text, at + 3 + colon, 2);
+      if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || at + 5 + colon !== text.length) return undefined;
+      offsetMinutes = (sign === 43 ? 1 : -1) * (hours * 60 + minutes);
+    } else {
+      return undefined;
+    }
+  }
+  return midnight + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millisecond;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1];
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+/** 00:00 UTC of a day, memoised: stored dates repeat the same few thousand days. */
+const midnights = new Map<number, number>();
+function utcMidnight(year: number, month: number, day: number): number {
+  const key = year * 10_000 + month * 100 + day;
+  let ms = midnights.get(key);
+  if (ms === undefined) {
+    const date = new Date(Date.UTC(2000, month - 1, day));
+    date.setUTCFullYear(year); // Date.UTC reads years 0–99 as 1900–1999
+    ms = date.getTime();
+    if (midnights.size > 200_000) midnights.clear();
+    midnights.set(key, ms);
+  }
+  return ms;
 }
 
 /** A date filter compiled to a test on instants, or the reason it cannot be evaluated. */
-export type InstantTest = { test: (t: number) => boolean; describe: string } | { notEvaluable: string };
+export type InstantTest = { test: (t: number) => boolean; describe: string; range?: InstantRange } | { notEvaluable: string };
+
+/**
+ * A window that is one interval of time (every relative and static filter; not the calendar
+ * ones): callers scanning sorted instants can binary-search its ends instead of testing each.
+ */
+export interface InstantRange {
+  lo: number;
+  loInclusive: boolean;
+  hi: number;
+  hiInclusive: boolean;
+}
+
+function window(lo: number, loInclusive: boolean, hi: number, hiInclusive: boolean, describe: string): InstantTest {
+  const test = loInclusive
+    ? hiInclusive ? (t: number) => t >= lo && t <= hi : (t: number) => t >= lo && t < hi
+    : hiInclusive ? (t: number) => t > lo && t <= hi : (t: number) => t > lo && t < hi;
+  return { test, describe, range: { lo, loInclusive, hi, hiInclusive } };
+}
 
 interface DateFilterJson {
   type?: unknown;
@@ -111,36 +198,36 @@ export function compileDateFilter(filter: unknown, ref: ReferenceTime): InstantT
   const quantity = typeof f.quantity === 'number' ? f.quantity : undefined;
   switch (f.operator) {
     case 'alltime':
-      return { test: () => true, describe: 'over all time' };
+      return window(-Infinity, true, Infinity, true, 'over all time');
     case 'in-the-last': {
       if (quantity === undefined || !unitMs(f.unit)) break;
       const lo = back(ref, quantity, f.unit);
-      return { test: (t) => t >= lo && t <= ref.now, describe: `in the last ${quantity} ${f.unit}(s)` };
+      return window(lo, true, ref.now, true, `in the last ${quantity} ${f.unit}(s)`);
     }
     case 'at-least': {
       if (quantity === undefined || !unitMs(f.unit)) break;
       const hi = back(ref, quantity, f.unit);
-      return { test: (t) => t < hi, describe: `at least ${quantity} ${f.unit}(s) ago` };
+      return window(-Infinity, true, hi, false, `at least ${quantity} ${f.unit}(s) ago`);
     }
     case 'in-the-next': {
       if (quantity === undefined || !unitMs(f.unit)) break;
       if (f.unit === 'hour') {
         const hi = ref.now + quantity * HOUR_MS;
-        return { test: (t) => t >= ref.now && t <= hi, describe: `in the next ${quantity} hour(s)` };
+        return window(ref.now, true, hi, true, `in the next ${quantity} hour(s)`);
       }
       const hi = forward(ref, f.unit === 'week' ? quantity * 7 + 1 : quantity + 1, 'day');
-      return { test: (t) => t >= ref.now && t < hi, describe: `in the next ${quantity} ${f.unit}(s)` };
+      return window(ref.now, true, hi, false, `in the next ${quantity} ${f.unit}(s)`);
     }
     case 'between': {
       if (typeof f.start !== 'number' || typeof f.end !== 'number' || !unitMs(f.unit)) break;
       const lo = back(ref, f.end, f.unit);
       const hi = back(ref, f.start - 1, f.unit);
-      return { test: (t) => t >= lo && t < hi, describe: `between ${f.start} and ${f.end} ${f.unit}(s) ago` };
+      return window(lo, true, hi, false, `between ${f.start} and ${f.end} ${f.unit}(s) ago`);
     }
     case 'before': {
       const x = staticDate(f.date);
       if (x === undefined) break;
-      return { test: (t) => t < x, describe: `before ${f.date}` };
+      return window(-Infinity, true, x, false, `before ${f.date}`);
     }
     case 'after': {
       const x = staticDate(f.date);
@@ -148,9 +235,9 @@ export function compileDateFilter(filter: unknown, ref: ReferenceTime): InstantT
       // At midnight the UI's day rule applies: the chosen day itself is excluded.
       if (isMidnightUtc(x)) {
         const lo = x + DAY_MS;
-        return { test: (t) => t >= lo, describe: `after ${f.date}` };
+        return window(lo, true, Infinity, true, `after ${f.date}`);
       }
-      return { test: (t) => t > x, describe: `after ${f.date}` };
+      return window(x, false, Infinity, true, `after ${f.date}`);
     }
     case 'between-static': {
       const x = staticDate(f.start);
@@ -158,9 +245,9 @@ export function compileDateFilter(filter: unknown, ref: ReferenceTime): InstantT
       if (x === undefined || y === undefined) break;
       if (isMidnightUtc(y)) {
         const hi = y + DAY_MS;
-        return { test: (t) => t >= x && t < hi, describe: `between ${f.start} and ${f.end}` };
+        return window(x, true, hi, false, `between ${f.start} and ${f.end}`);
       }
-      return { test: (t) => t >= x && t <= y, describe: `between ${f.start} and ${f.end}` };
+      return window(x, true, y, true, `between ${f.start} and ${f.end}`);
     }
     case 'calendar-month': {
       if (typeof f.value !== 'number') break;

@@ -43,8 +43,11 @@ export function evaluateFunnel(ctx: EvaluationContext, condition: Condition): Co
   if (!steps.some((s) => s.exists)) return notEvaluable('the funnel has no step with "metric_exists": true');
   const n = ctx.workspace.profileCount;
   const set = new Bitset(n);
+  const positive = steps.filter((step) => step.exists);
   for (let p = 0; p < n; p++) {
     if ((p & 0x3fff) === 0) ctx.checkpoint();
+    // Most profiles lack an event of some positive step: skip them before collecting anything.
+    if (positive.some((step) => step.events.offsets[p + 1] === step.events.offsets[p])) continue;
     const candidates = steps.map((step) => qualifyingTimes(step, p, window.test));
     if (steps.some((step, i) => step.exists && candidates[i].length === 0)) continue;
     if (funnelHolds(steps, candidates, maxSpan)) set.add(p);

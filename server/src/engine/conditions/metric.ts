@@ -8,12 +8,27 @@ import type { MetricEvents } from '../workspace';
 /** A test on one event row of a metric, from `metric_filters` (all must hold). */
 export type EventRowTest = (row: number) => boolean;
 
+/** The row test of a condition without metric filters (recognised to skip testing rows). */
+export const ALL_ROWS: EventRowTest = () => true;
+
+/** The first row in [from, to) whose time is ≥ t (or > t when `strict`): times are sorted per profile. */
+export function lowerBound(times: Float64Array, from: number, to: number, t: number, strict: boolean): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (strict ? times[mid] <= t : times[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Compiles `metric_filters` against a metric's event columns. Each filter reads a top-level
  * event property; a filter without `filter` means "is set" (SL).
  */
 export function compileMetricFilters(ctx: EvaluationContext, events: MetricEvents, filters: unknown): EventRowTest | { notEvaluable: string } {
-  if (filters === undefined || filters === null) return () => true;
+  if (filters === undefined || filters === null) return ALL_ROWS;
   if (!Array.isArray(filters)) return { notEvaluable: '"metric_filters" is not a list' };
   const tests: EventRowTest[] = [];
   for (const item of filters) {
@@ -23,7 +38,7 @@ export function compileMetricFilters(ctx: EvaluationContext, events: MetricEvent
     const column: Column | undefined = events.properties.get(item.property);
     tests.push(column ? column.rowTest(compiled.test, compiled.matchesMissing) : () => compiled.matchesMissing);
   }
-  if (tests.length === 0) return () => true;
+  if (tests.length === 0) return ALL_ROWS;
   if (tests.length === 1) return tests[0];
   return (row) => tests.every((test) => test(row));
 }
@@ -67,11 +82,21 @@ export function evaluateMetric(ctx: EvaluationContext, condition: Condition): Co
   const n = ctx.workspace.profileCount;
   const set = new Bitset(n);
   const test = window.test;
+  const range = window.range;
+  const unfiltered = rowTest === ALL_ROWS;
   for (let p = 0; p < n; p++) {
     if ((p & 0xffff) === 0) ctx.checkpoint();
+    let first = offsets[p];
+    let end = offsets[p + 1];
     let total = 0;
-    for (let row = offsets[p]; row < offsets[p + 1]; row++) {
-      if (test(times[row]) && rowTest(row)) total += value(row);
+    if (range && first < end) {
+      // A window that is one interval: find its ends by binary search over the sorted times.
+      first = lowerBound(times, first, end, range.lo, !range.loInclusive);
+      end = lowerBound(times, first, end, range.hi, range.hiInclusive);
+      if (unfiltered && !sum) total = end - first;
+      else for (let row = first; row < end; row++) if (unfiltered || rowTest(row)) total += value(row);
+    } else {
+      for (let row = first; row < end; row++) if (test(times[row]) && rowTest(row)) total += value(row);
     }
     // Sums of money in binary floating point drift (1.1 + 2.2 = 3.3000000000000003): compare
     // them rounded to 6 decimal places (SL).

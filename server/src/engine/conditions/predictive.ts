@@ -1,7 +1,7 @@
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
-import { selectProfiles } from './property';
+import { selectByDate, selectProfiles } from './property';
 
 export const NUMERIC_DIMENSIONS = new Set([
   'average_days_between_orders', 'average_order_value', 'churn_probability', 'historic_clv', 'historic_number_of_orders', 'predicted_clv', 'predicted_number_of_orders', 'total_clv',
@@ -18,7 +18,7 @@ export function evaluatePredictive(ctx: EvaluationContext, condition: Condition)
   const dimension = condition.dimension;
   const filter = isRecord(condition.filter) ? condition.filter : undefined;
   if (typeof dimension === 'string' && NUMERIC_DIMENSIONS.has(dimension)) return byFilter(ctx, profileValueKey.predictive(dimension), filter);
-  if (dimension === 'expected_date_of_next_purchase') return byFilter(ctx, profileValueKey.predictive('expected_date_of_next_order'), filter);
+  if (dimension === 'expected_date_of_next_purchase') return selectByDate(ctx, profileValueKey.predictive('expected_date_of_next_order'), filter);
   if (dimension === 'predicted_gender') {
     const key = profileValueKey.predictive('predicted_gender');
     if (!carries(ctx, key)) return notEvaluable('no profile in the workspace carries predictive_analytics.predicted_gender (Klaviyo\'s profile API does not return it)');

@@ -1,5 +1,6 @@
 import { Bitset } from '../bitset';
-import { matched, notEvaluable, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { isRecord, matched, notEvaluable, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { compileDateFilter, parseInstant } from '../time';
 import { parsePropertyPath } from '../propertyPath';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
@@ -21,9 +22,27 @@ export function propertyKey(property: unknown): { key: string } | { notEvaluable
 export function evaluateProperty(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
   const key = propertyKey(condition.property);
   if ('notEvaluable' in key) return notEvaluable(key.notEvaluable);
+  if (isRecord(condition.filter) && condition.filter.type === 'date') return selectByDate(ctx, key.key, condition.filter);
   const filter = compileValueFilter(condition.filter, ctx.ref);
   if ('notEvaluable' in filter) return notEvaluable(filter.notEvaluable);
   return matched(selectProfiles(ctx, key.key, filter.test, filter.matchesMissing));
+}
+
+/** A date filter on a profile value: over the column's parsed instants (a value that is no date never matches). */
+export function selectByDate(ctx: EvaluationContext, key: string, filter: unknown): ConditionOutcome {
+  const window = compileDateFilter(filter, ctx.ref);
+  if ('notEvaluable' in window) return notEvaluable(window.notEvaluable);
+  const n = ctx.workspace.profileCount;
+  const set = new Bitset(n);
+  const column = ctx.workspace.column(key);
+  if (!column) return matched(set);
+  const instants = column.instants(n, parseInstant);
+  const test = window.test;
+  for (let p = 0; p < n; p++) {
+    const t = instants[p];
+    if (t === t && test(t)) set.add(p); // t === t: not NaN
+  }
+  return matched(set);
 }
 
 /** Profiles whose value at `key` passes `test` (missing values: `missing`). */

@@ -1,0 +1,441 @@
+/**
+ * `npm run bench [-- --size S|M|L] [-- --json] [-- --smoke]`: Segment Lens performance, side by
+ * side with DuckDB. See docs/performance.md for what is measured and how to read the output.
+ *
+ * Options:
+ *   --size S|M|L       workspace size (default M): S = 10k profiles / 100k events, M = 100k / 1M, L = 1M / 10M
+ *   --json             print one JSON object on stdout (progress goes to stderr)
+ *   --smoke            size S, one run of everything, small latency samples (for `npm test`)
+ *   --runs N           runs per evaluation / query measure (default 5, smoke 1)
+ *   --load-runs N      runs of each load (default 3; 2 for L; smoke 1)
+ *   --seed N           generator seed (default: the generator's default)
+ *   --no-lsp           skip the language-server latency measures
+ *   --no-duckdb        skip DuckDB (no count comparison!)
+ * Exit code: 1 when any segment's count differs between the engine and DuckDB (or a measure fails).
+ */
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { join } from 'node:path';
+import { Evaluator } from '../server/src/engine/evaluator';
+import type { Workspace } from '../server/src/engine/workspace';
+import { DEFAULT_SEED } from '../server/src/generate';
+import { SegmentLanguage } from '../server/src/segment/languageService';
+import { loadWorkspace, type LoadOptions } from '../server/src/workspace/loadWorkspace';
+import { DuckBench } from './duckdbRunner';
+import { runLspBench, type LspBenchResult } from './lspBench';
+import { buildSuite, type BenchSegment } from './segments';
+import { fmtInt, fmtMs, fmtRatio, median, round, table } from './stats';
+import { runValidationBench } from './validationBench';
+import { cacheDir, ensureWorkspace, idsByName, workspaceNow, type SizeName } from './workspaceCache';
+
+interface Options {
+  size: SizeName;
+  json: boolean;
+  smoke: boolean;
+  runs: number;
+  loadRuns: number;
+  seed: number;
+  lsp: boolean;
+  duckdb: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { size: 'M', json: false, smoke: false, runs: NaN, loadRuns: NaN, seed: DEFAULT_SEED, lsp: true, duckdb: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--size': {
+        const s = value().toUpperCase();
+        if (s !== 'S' && s !== 'M' && s !== 'L') throw new Error(`--size must be S, M or L, got ${s}`);
+        o.size = s;
+        break;
+      }
+      case '--': break; // `npm run bench -- --size L -- --json` passes the second `--` through
+      case '--json': o.json = true; break;
+      case '--smoke': o.smoke = true; break;
+      case '--runs': o.runs = Number(value()); break;
+      case '--load-runs': o.loadRuns = Number(value()); break;
+      case '--seed': o.seed = Number(value()); break;
+      case '--no-lsp': o.lsp = false; break;
+      case '--no-duckdb': o.duckdb = false; break;
+      case '--help': case '-h':
+        process.stdout.write('usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb]\n');
+        process.exit(0);
+        break;
+      default: throw new Error(`unknown option ${a}`);
+    }
+  }
+  if (o.smoke) o.size = 'S';
+  if (!Number.isFinite(o.runs)) o.runs = o.smoke ? 1 : 5;
+  if (!Number.isFinite(o.loadRuns)) o.loadRuns = o.smoke ? 1 : o.size === 'L' ? 2 : 3;
+  for (const [k, v] of [['--runs', o.runs], ['--load-runs', o.loadRuns]] as const) if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer`);
+  return o;
+}
+
+/** A `gc()` function: the global one under --expose-gc, else enabled at run time. */
+function findGc(): (() => void) | undefined {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (typeof g === 'function') return g;
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether loadWorkspace supports `{cache: true}` (an on-disk cache another change adds). */
+function loaderHasCache(): boolean {
+  return /\bcache\b/.test(loadWorkspace.toString());
+}
+
+interface SegmentResult {
+  segment: BenchSegment;
+  matched: number | null;
+  evalMs: number;
+  editMs: number;
+  engineIds?: Set<string>;
+  duckMatched?: number;
+  duckMs?: number;
+  mismatch?: { onlyEngine: string[]; onlyDuck: string[] };
+}
+
+const mb = (bytes: number) => bytes / (1024 * 1024);
+
+async function main(): Promise<number> {
+  const o = parseArgs(process.argv.slice(2));
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+  const gc = findGc();
+  // The engine's on-disk workspace cache goes under bench/.cache/ too (the language server started
+  // below inherits this), unless the caller chose a place.
+  process.env.SEGMENT_LENS_CACHE_DIR ??= join(cacheDir(), 'engine-cache');
+  const benchStarted = Date.now();
+  log(`Segment Lens benchmark: size ${o.size}${o.smoke ? ' (smoke)' : ''}, ${o.runs} run(s) per measure, ${o.loadRuns} load run(s)${gc ? '' : ' (no gc available)'}`);
+
+  // 1. Validation of a ~1 MB segment file.
+  const validation = runValidationBench(o.smoke ? 1 : 15);
+  log(`validation: ${(validation.bytes / 1e6).toFixed(2)} MB, ${validation.conditions} conditions: median ${fmtMs(validation.medianMs)} (${validation.times.length} runs)`);
+
+  // 2. The workspace (generated once, cached in bench/.cache/<size>/).
+  const cached = await ensureWorkspace(o.size, o.seed, log);
+  const root = cached.root;
+  const nowMs = workspaceNow(root);
+  const metricIds = idsByName(join(root, 'data', 'metrics.json'));
+  const listIds = idsByName(join(root, 'data', 'lists.json'));
+  const lookup = (kind: string, map: Map<string, string>) => (name: string) => {
+    const id = map.get(name);
+    if (!id) throw new Error(`the workspace has no ${kind} named "${name}"`);
+    return id;
+  };
+  const suite = buildSuite({ metric: lookup('metric', metricIds), list: lookup('list', listIds) }, nowMs);
+
+  // Every definition of the suite (and its edit) must be valid: otherwise the numbers mean nothing.
+  const language = new SegmentLanguage();
+  for (const segment of suite) {
+    for (const [label, definition] of [['', segment.definition], [' (edited)', segment.edit(0)]] as const) {
+      const errors = language.validate(language.parse(JSON.stringify(definition, null, 2))).filter((p) => p.severity === 'error');
+      if (errors.length) throw new Error(`segment ${segment.name}${label} is not valid: ${errors.map((e) => e.message).join('; ')}`);
+    }
+  }
+
+  // 3. Loading, ours and DuckDB's, alternating run by run (so that a burst of load from other
+  // processes slows both rather than one). Resident memory is read after our first load, before
+  // DuckDB exists in the process (its memory is native and would count in RSS).
+  // Workspaces are only ever referenced from `held` (and dropped by clearing it): a local
+  // variable of this async function could stay alive in its suspended frame and keep a second
+  // multi-GB workspace from being collected.
+  const held: { workspace?: Workspace } = {};
+  const loadTimes: number[] = [];
+  const loadCpu: number[] = [];
+  const duckTimes: number[] = [];
+  const duckCpu: number[] = [];
+  let rssMb = NaN;
+  let heapMb = NaN;
+  let duck: DuckBench | undefined;
+  let duckProfiles: number | undefined;
+  let profileCount = 0;
+  for (let run = 0; run < o.loadRuns; run++) {
+    held.workspace = undefined;
+    gc?.();
+    const timed = await timedLoad(root, {}, held);
+    loadTimes.push(timed.ms);
+    loadCpu.push(timed.cpuMs);
+    profileCount = timed.profileCount;
+    if (run === 0) {
+      gc?.();
+      const usage = process.memoryUsage();
+      rssMb = mb(usage.rss);
+      heapMb = mb(usage.heapUsed);
+      if (timed.warnings.length) log(`  load warnings: ${timed.warnings.join(' | ')}`);
+    }
+    log(`load ${run + 1}/${o.loadRuns}: ${fmtMs(timed.ms)} (CPU ${fmtMs(timed.cpuMs)})${run === 0 ? `, RSS ${rssMb.toFixed(0)} MB (heap ${heapMb.toFixed(0)} MB)` : ''}`);
+    if (o.duckdb) {
+      if (!duck) {
+        duck = await DuckBench.create();
+        await duck.createReferenceTables();
+      }
+      await duck.dropWorkspace();
+      const duckCpuStart = process.cpuUsage();
+      const duckLoaded = await duck.loadWorkspace(root);
+      duckCpu.push(cpuMs(process.cpuUsage(duckCpuStart)));
+      duckTimes.push(duckLoaded.loadMs);
+      duckProfiles = duckLoaded.profiles;
+      const steps = Object.entries(duckLoaded.steps).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ');
+      log(`duckdb load ${run + 1}/${o.loadRuns}: ${fmtMs(duckLoaded.loadMs)} (CPU ${fmtMs(duckCpu[run])}; ${steps}; ${fmtInt(duckLoaded.profiles)} profiles, ${fmtInt(duckLoaded.events)} events)`);
+    }
+  }
+  const loadMs = median(loadTimes);
+  const duckLoadMs = duck ? median(duckTimes) : null;
+  const duckLoadCpuMs = duck ? median(duckCpu) : null;
+  if (duck && duckProfiles !== profileCount) log(`  warning: DuckDB has ${duckProfiles} profiles, the engine ${profileCount}`);
+  let cachedLoadMs: number | null = null;
+  let evaluatedOn: 'jsonl' | 'cache' = 'jsonl';
+  if (loaderHasCache()) {
+    // Two workspaces at once may not fit the default heap with L: then evaluate on the cached one.
+    const heap = getHeapStatistics();
+    const keepJsonl = heap.used_heap_size * 2.5 < heap.heap_size_limit;
+    const jsonl = keepJsonl ? held.workspace : undefined;
+    if (!keepJsonl) {
+      held.workspace = undefined;
+      evaluatedOn = 'cache';
+      log('  (the JSONL-loaded workspace is released before the cached loads: the heap would not hold two; segments are evaluated on the cache-loaded one)');
+    }
+    const withCache = { cache: true } as LoadOptions;
+    const scratch: { workspace?: Workspace } = {};
+    gc?.();
+    await timedLoad(root, withCache, scratch); // writes (or refreshes) the cache
+    const times: number[] = [];
+    let fromCache: boolean | undefined;
+    for (let run = 0; run < o.loadRuns; run++) {
+      scratch.workspace = undefined;
+      gc?.();
+      const timed = await timedLoad(root, withCache, scratch);
+      times.push(timed.ms);
+      fromCache = timed.fromCache;
+      if (timed.profileCount !== profileCount) log(`  warning: the cached workspace has ${timed.profileCount} profiles, not ${profileCount}`);
+    }
+    held.workspace = keepJsonl ? jsonl : scratch.workspace;
+    scratch.workspace = undefined;
+    cachedLoadMs = median(times);
+    log(`cached load: ${fmtMs(cachedLoadMs)}${fromCache === false ? ' (warning: the loader says it did not use its cache)' : ''}`);
+  }
+  const workspace = held.workspace;
+  if (!workspace) throw new Error('no workspace loaded');
+  const ws = workspace;
+  held.workspace = undefined;
+
+  // 4. Evaluation, cold (a new Evaluator each run), alternating with the DuckDB query run by
+  // run; then re-evaluation after editing one condition (same Evaluator).
+  const results: SegmentResult[] = [];
+  try {
+    for (const segment of suite) {
+      const times: number[] = [];
+      const queryTimes: number[] = [];
+      let matched: number | null = null;
+      let duckMatched: number | undefined;
+      let engineIds: Set<string> | undefined;
+      for (let run = 0; run < o.runs; run++) {
+        const evaluator = new Evaluator(ws);
+        const started = performance.now();
+        const result = evaluator.evaluateDefinition(segment.definition);
+        times.push(performance.now() - started);
+        if (result.notEvaluable.length) throw new Error(`segment ${segment.name} is not evaluable: ${result.notEvaluable.join('; ')}`);
+        matched = result.matched;
+        if (run === 0 && result.set) engineIds = new Set(Array.from(result.set.indexes(), (i) => ws.profileIds[i]));
+        if (duck) {
+          const queryStarted = performance.now();
+          duckMatched = await duck.count(segment.sql);
+          queryTimes.push(performance.now() - queryStarted);
+        }
+      }
+      const editTimes: number[] = [];
+      for (let run = 0; run < o.runs; run++) {
+        const evaluator = new Evaluator(ws);
+        evaluator.evaluateDefinition(segment.definition);
+        const started = performance.now();
+        const result = evaluator.evaluateDefinition(segment.edit(0));
+        editTimes.push(performance.now() - started);
+        if (result.cachedConditions !== countConditions(segment.definition) - 1) {
+          throw new Error(`segment ${segment.name}: the edit should leave all but one condition cached, but ${result.cachedConditions} were cached`);
+        }
+      }
+      const r: SegmentResult = { segment, matched, evalMs: median(times), editMs: median(editTimes), engineIds };
+      if (duck) {
+        r.duckMatched = duckMatched;
+        r.duckMs = median(queryTimes);
+        if (duckMatched !== matched) {
+          const duckIds = new Set(await duck.ids(segment.sql));
+          const ours = engineIds ?? new Set<string>();
+          r.mismatch = {
+            onlyEngine: [...ours].filter((id) => !duckIds.has(id)).slice(0, 10),
+            onlyDuck: [...duckIds].filter((id) => !ours.has(id)).slice(0, 10),
+          };
+          log(`MISMATCH ${segment.name}: engine ${matched}, DuckDB ${duckMatched}; only in the engine: ${r.mismatch.onlyEngine.join(', ') || '–'}; only in DuckDB: ${r.mismatch.onlyDuck.join(', ') || '–'}`);
+        }
+      }
+      results.push(r);
+      const vsDuck = r.duckMs !== undefined ? `; DuckDB ${fmtInt(r.duckMatched)} in ${fmtMs(r.duckMs)} (ours/DuckDB ${fmtRatio(r.evalMs / r.duckMs)})` : '';
+      log(`eval ${segment.name}: ${fmtInt(matched)} matched, ${fmtMs(r.evalMs)} cold, ${fmtMs(r.editMs)} after an edit${vsDuck}`);
+    }
+  } finally {
+    duck?.close();
+  }
+
+  // 5. Completion and hover latency through the language server (DuckDB is closed by now).
+  let lsp: LspBenchResult | undefined;
+  if (o.lsp) {
+    const heavy = results
+      .filter((r) => r.segment.name !== 'eu-residents')
+      .reduce((a, b) => (b.editMs > a.editMs ? b : a));
+    log(`language server: completion/hover latency (heavy segment for the busy phase: ${heavy.segment.name})`);
+    lsp = await runLspBench({
+      workspaceRoot: root,
+      textFor: (k) => JSON.stringify(k === 0 ? heavy.segment.definition : heavy.segment.edit(k), null, 2) + '\n',
+      samples: o.smoke ? 40 : 300,
+      duringSamples: o.smoke ? 40 : 300,
+      minEvaluations: o.smoke ? 2 : 5,
+      duringBudgetMs: o.smoke ? 4000 : o.size === 'L' ? 120_000 : 30_000,
+      log,
+    });
+    log(`  completion p50 ${fmtMs(lsp.completion.p50)} p99 ${fmtMs(lsp.completion.p99)}; hover p50 ${fmtMs(lsp.hover.p50)} p99 ${fmtMs(lsp.hover.p99)}`);
+    log(`  while evaluating (${lsp.evaluations} evaluations, mean ${fmtMs(lsp.meanEvaluationMs)}): completion p99 ${fmtMs(lsp.completionDuringEval.p99)} (${lsp.completionDuringEval.samples} samples), hover p99 ${fmtMs(lsp.hoverDuringEval.p99)} (${lsp.hoverDuringEval.samples} samples)`);
+    if (lsp.emptyCompletions) log(`  warning: ${lsp.emptyCompletions} completion request(s) returned no items`);
+  }
+
+  // 7. Report.
+  const mismatches = results.filter((r) => r.mismatch);
+  const ratios = results.filter((r) => r.duckMs !== undefined).map((r) => r.evalMs / (r.duckMs as number));
+  const report = {
+    workspace: {
+      profiles: ws.profileCount,
+      events: ws.eventCount,
+      load_ms: round(loadMs, 0),
+      cached_load_ms: round(cachedLoadMs, 0),
+      rss_mb: round(rssMb, 0),
+      // Extras beyond the documented shape:
+      size: o.size,
+      heap_mb: round(heapMb, 0),
+      duckdb_load_ms: round(duckLoadMs, 0),
+      load_ratio: duckLoadMs ? round(loadMs / duckLoadMs, 2) : null,
+      load_cpu_ms: round(median(loadCpu), 0),
+      evaluated_on: evaluatedOn,
+      duckdb_load_cpu_ms: round(duckLoadCpuMs, 0),
+    },
+    validation_ms: round(validation.medianMs, 1),
+    segments: results.map((r) => ({
+      name: r.segment.name,
+      matched: r.matched,
+      duckdb_matched: r.duckMatched ?? null,
+      eval_ms: round(r.evalMs, 2),
+      duckdb_ms: round(r.duckMs, 2),
+      ratio: r.duckMs ? round(r.evalMs / r.duckMs, 2) : null,
+      edit_ms: round(r.editMs, 2),
+    })),
+    completion_p50_ms: round(lsp?.completion.p50, 2),
+    completion_p99_ms: round(lsp?.completion.p99, 2),
+    hover_p50_ms: round(lsp?.hover.p50, 2),
+    hover_p99_ms: round(lsp?.hover.p99, 2),
+    completion_p99_during_eval_ms: round(lsp?.completionDuringEval.p99, 2),
+    hover_p99_during_eval_ms: round(lsp?.hoverDuringEval.p99, 2),
+    // Extras:
+    median_ratio: round(median(ratios), 2),
+    mismatches: mismatches.map((r) => ({ name: r.segment.name, matched: r.matched, duckdb_matched: r.duckMatched, only_engine: r.mismatch?.onlyEngine, only_duckdb: r.mismatch?.onlyDuck })),
+    elapsed_s: round((Date.now() - benchStarted) / 1000, 0),
+  };
+
+  if (o.json) {
+    process.stdout.write(JSON.stringify(report) + '\n');
+  } else {
+    const out: string[] = [];
+    out.push('');
+    out.push(`Segment Lens benchmark, size ${o.size}: ${fmtInt(ws.profileCount)} profiles, ${fmtInt(ws.eventCount)} events (${root})`);
+    out.push('');
+    out.push(table(
+      ['measure', 'Segment Lens', 'DuckDB', 'ours/DuckDB'],
+      [
+        ['validation of a 1 MB, 2,000-condition file (median)', fmtMs(validation.medianMs), '', ''],
+        ['load from JSONL (median)', fmtMs(loadMs), fmtMs(duckLoadMs), duckLoadMs ? fmtRatio(loadMs / duckLoadMs) : '–'],
+        ['  CPU time of that load (all threads)', fmtMs(median(loadCpu)), fmtMs(duckLoadCpuMs), duckLoadCpuMs ? fmtRatio(median(loadCpu) / duckLoadCpuMs) : '–'],
+        ['load from the on-disk cache (median)', cachedLoadMs === null ? 'n/a' : fmtMs(cachedLoadMs), '', ''],
+        ['RSS after load (after GC)', `${rssMb.toFixed(0)} MB`, '', ''],
+      ],
+    ));
+    out.push('');
+    out.push(table(
+      ['segment', 'matched', 'DuckDB', 'eval (cold)', 'DuckDB', 'ratio', 'edit re-eval'],
+      results.map((r) => [
+        r.segment.name,
+        fmtInt(r.matched),
+        r.duckMatched === undefined ? '–' : r.mismatch ? `${fmtInt(r.duckMatched)} ≠` : fmtInt(r.duckMatched),
+        fmtMs(r.evalMs),
+        fmtMs(r.duckMs),
+        r.duckMs ? fmtRatio(r.evalMs / r.duckMs) : '–',
+        fmtMs(r.editMs),
+      ]),
+    ));
+    out.push(`median ratio (ours/DuckDB): ${fmtRatio(median(ratios))}`);
+    if (lsp) {
+      out.push('');
+      out.push(table(
+        ['language server', 'p50', 'p99', 'samples'],
+        [
+          ['completion', fmtMs(lsp.completion.p50), fmtMs(lsp.completion.p99), String(lsp.completion.samples)],
+          ['hover', fmtMs(lsp.hover.p50), fmtMs(lsp.hover.p99), String(lsp.hover.samples)],
+          ['completion while evaluating', fmtMs(lsp.completionDuringEval.p50), fmtMs(lsp.completionDuringEval.p99), String(lsp.completionDuringEval.samples)],
+          ['hover while evaluating', fmtMs(lsp.hoverDuringEval.p50), fmtMs(lsp.hoverDuringEval.p99), String(lsp.hoverDuringEval.samples)],
+        ],
+      ));
+      out.push(`(server ready after ${fmtMs(lsp.readyMs)}; ${lsp.evaluations} evaluations while measuring, mean ${fmtMs(lsp.meanEvaluationMs)})`);
+    }
+    for (const r of mismatches) {
+      out.push('');
+      out.push(`COUNT MISMATCH in ${r.segment.name}: Segment Lens ${r.matched}, DuckDB ${r.duckMatched}`);
+      out.push(`  only in Segment Lens: ${r.mismatch?.onlyEngine.join(', ') || '–'}`);
+      out.push(`  only in DuckDB:       ${r.mismatch?.onlyDuck.join(', ') || '–'}`);
+    }
+    out.push('');
+    out.push(`finished in ${report.elapsed_s} s`);
+    process.stdout.write(out.join('\n') + '\n');
+  }
+  if (mismatches.length) {
+    log(`${mismatches.length} segment(s) count differently in Segment Lens and DuckDB: ${mismatches.map((r) => `${r.segment.name} (${r.matched} vs ${r.duckMatched})`).join(', ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
+/** Loads once, timed; the workspace goes into `holder` (never into a variable of the caller). */
+async function timedLoad(root: string, options: LoadOptions, holder: { workspace?: Workspace }) {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const loaded = await loadWorkspace(root, options);
+  const ms = performance.now() - started;
+  holder.workspace = loaded.workspace;
+  return {
+    ms,
+    cpuMs: cpuMs(process.cpuUsage(cpu)),
+    profileCount: loaded.workspace.profileCount,
+    warnings: loaded.warnings.map((w) => w.message),
+    fromCache: (loaded as { fromCache?: boolean }).fromCache,
+  };
+}
+
+function countConditions(definition: Record<string, unknown>): number {
+  const groups = Array.isArray(definition.condition_groups) ? (definition.condition_groups as { conditions?: unknown[] }[]) : [];
+  return groups.reduce((n, g) => n + (Array.isArray(g.conditions) ? g.conditions.length : 0), 0);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`benchmark failed: ${error.stack ?? error.message}\n`);
+    process.exit(2);
+  },
+);
