@@ -171,8 +171,25 @@ function staticDate(value: unknown): number | undefined {
 
 /** Month (1-12) and day of an instant, in UTC. */
 export function monthDay(t: number): { month: number; day: number } {
-  const date = new Date(t);
-  return { month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+  const packed = packedMonthDay(t);
+  return { month: Math.floor(packed / 100), day: packed % 100 };
+}
+
+/**
+ * month * 100 + day of an instant (UTC), memoised per calendar day: calendar and anniversary
+ * filters ask this for every stored date, and dates repeat the same few thousand days.
+ */
+const monthDays = new Map<number, number>();
+function packedMonthDay(t: number): number {
+  const dayNumber = Math.floor(t / DAY_MS);
+  let packed = monthDays.get(dayNumber);
+  if (packed === undefined) {
+    const date = new Date(t);
+    packed = (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
+    if (monthDays.size > 200_000) monthDays.clear();
+    monthDays.set(dayNumber, packed);
+  }
+  return packed;
 }
 
 /**
@@ -182,9 +199,11 @@ export function monthDay(t: number): { month: number; day: number } {
  * platform's UTC calendar rather than Luxon objects; `leapYears` comes from Luxon.
  */
 function inYear(t: number, year: number, leapYears: ReadonlySet<number>): number | undefined {
-  const date = new Date(t);
-  if (date.getUTCMonth() === 1 && date.getUTCDate() === 29 && !leapYears.has(year)) return undefined;
-  return Date.UTC(year, date.getUTCMonth(), date.getUTCDate());
+  const packed = packedMonthDay(t);
+  const month = Math.floor(packed / 100);
+  const day = packed % 100;
+  if (month === 2 && day === 29 && !leapYears.has(year)) return undefined;
+  return utcMidnight(year, month, day);
 }
 
 function leapYearsAround(year: number): Set<number> {
@@ -252,18 +271,15 @@ export function compileDateFilter(filter: unknown, ref: ReferenceTime): InstantT
     case 'calendar-month': {
       if (typeof f.value !== 'number') break;
       const month = f.value;
-      return { test: (t) => monthDay(t).month === month, describe: `in month ${month}` };
+      return { test: (t) => Math.floor(packedMonthDay(t) / 100) === month, describe: `in month ${month}` };
     }
     case 'anniversary':
       return {
-        test: (t) => {
-          const md = monthDay(t);
-          return md.month === ref.month && md.day === ref.day;
-        },
+        test: (t) => packedMonthDay(t) === ref.month * 100 + ref.day,
         describe: 'on its anniversary today',
       };
     case 'anniversary-month':
-      return { test: (t) => monthDay(t).month === ref.month, describe: 'with its anniversary this month' };
+      return { test: (t) => Math.floor(packedMonthDay(t) / 100) === ref.month, describe: 'with its anniversary this month' };
     case 'anniversary-last': {
       if (quantity === undefined || !unitMs(f.unit)) break;
       const lo = back(ref, quantity, f.unit);

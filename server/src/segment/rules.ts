@@ -56,11 +56,14 @@ function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, 
           fixes: suggestion ? [{ title: `Rename to ${quote(suggestion)}`, edits: [{ offset: keyNode.offset, length: keyNode.length, newText: quote(suggestion) }], isPreferred: true }] : undefined,
         });
       }
-      if (valueNode && declared?.has(key)) unknownKeys(valueNode, record[key], childSchemas(schema, applicable, key, record[key]), schema, reported, problems);
+      // Only objects and arrays can hold keys to check: scalars need no schema resolution.
+      if (valueNode && (valueNode.type === 'object' || valueNode.type === 'array') && declared?.has(key)) unknownKeys(valueNode, record[key], childSchemas(schema, applicable, key, record[key]), schema, reported, problems);
     }
   } else if (node.type === 'array') {
     const items = Array.isArray(value) ? value : [];
-    (node.children ?? []).forEach((item, index) => unknownKeys(item, items[index], childSchemas(schema, applicable, index, items[index]), schema, reported, problems));
+    (node.children ?? []).forEach((item, index) => {
+      if (item.type === 'object' || item.type === 'array') unknownKeys(item, items[index], childSchemas(schema, applicable, index, items[index]), schema, reported, problems);
+    });
   }
 }
 

@@ -16,6 +16,59 @@ export interface ApplicableSchemas {
 }
 
 export function applicableSchemas(schema: SegmentSchema, start: JsonSchema, value: unknown): ApplicableSchemas {
+  // The result depends on the value only through what `if` clauses look at (discriminators), so
+  // the thousands of similar conditions of a large file share a few resolutions.
+  let bySignature = resolutions.get(start);
+  if (!bySignature) resolutions.set(start, (bySignature = new Map()));
+  const key = signature(value, discriminatorKeys(schema));
+  const known = bySignature.get(key);
+  if (known) return known;
+  const resolved = resolve(schema, start, value);
+  if (bySignature.size < 10_000) bySignature.set(key, resolved);
+  return resolved;
+}
+
+const resolutions = new WeakMap<JsonSchema, Map<string, ApplicableSchemas>>();
+const declaredMemo = new WeakMap<ApplicableSchemas, Map<boolean, Map<string, JsonSchema>>>();
+const discriminators = new WeakMap<SegmentSchema, Set<string>>();
+
+/** Every property name an `if` clause of the schema looks at. */
+function discriminatorKeys(schema: SegmentSchema): Set<string> {
+  let keys = discriminators.get(schema);
+  if (keys) return keys;
+  keys = new Set<string>();
+  const collect = (node: unknown, inIf: boolean): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const s = node as JsonSchema & Record<string, unknown>;
+    if (inIf) {
+      for (const k of Object.keys(s.properties ?? {})) keys?.add(k);
+      for (const k of s.required ?? []) keys?.add(k);
+    }
+    for (const [k, child] of Object.entries(s)) collect(child, inIf || k === 'if');
+  };
+  collect(schema.root, false);
+  discriminators.set(schema, keys);
+  return keys;
+}
+
+/**
+ * What `if` clauses can see of a value: its JSON type, which keys it has, and the scalar values
+ * of discriminator keys (for arrays, the same of each item, for `contains`).
+ */
+function signature(value: unknown, keys: ReadonlySet<string>, depth = 0): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return depth > 0 ? 'array' : `[${value.map((item) => signature(item, keys, depth + 1)).join(',')}]`;
+  if (typeof value !== 'object') return `${typeof value}:${String(value)}`;
+  let text = '{';
+  for (const key in value as Record<string, unknown>) {
+    const v = (value as Record<string, unknown>)[key];
+    text += `${JSON.stringify(key)}:`;
+    text += keys.has(key) && (v === null || typeof v !== 'object') ? `${typeof v}=${String(v)};` : `${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v};`;
+  }
+  return `${text}}`;
+}
+
+function resolve(schema: SegmentSchema, start: JsonSchema, value: unknown): ApplicableSchemas {
   const schemas: JsonSchema[] = [];
   let unresolved = false;
   const visit = (s: JsonSchema): void => {
@@ -46,6 +99,12 @@ export function applicableSchemas(schema: SegmentSchema, start: JsonSchema, valu
 
 /** The schemas of property `key` (or of the array items when `key` is a number). */
 export function childSchemas(schema: SegmentSchema, parent: ApplicableSchemas, key: string | number, childValue: unknown): ApplicableSchemas {
+  // Shared like applicableSchemas: same parent, same key, same discriminators → same schemas.
+  let byKey = childMemo.get(parent);
+  if (!byKey) childMemo.set(parent, (byKey = new Map()));
+  const memoKey = `${typeof key === 'number' ? '#' : key}\u0000${signature(childValue, discriminatorKeys(schema))}`;
+  const known = byKey.get(memoKey);
+  if (known) return known;
   const starts: JsonSchema[] = [];
   for (const s of parent.schemas) {
     const child = typeof key === 'number' ? s.items : s.properties?.[key];
@@ -58,8 +117,12 @@ export function childSchemas(schema: SegmentSchema, parent: ApplicableSchemas, k
     for (const s of applicable.schemas) if (!schemas.includes(s)) schemas.push(s);
     unresolved ||= applicable.unresolved;
   }
-  return { schemas, unresolved };
+  const result = { schemas, unresolved };
+  if (byKey.size < 10_000) byKey.set(memoKey, result);
+  return result;
 }
+
+const childMemo = new WeakMap<ApplicableSchemas, Map<string, ApplicableSchemas>>();
 
 /** Walks from the root to `path` in `value`, returning the schemas that apply there. */
 export function schemasAtPath(schema: SegmentSchema, rootValue: unknown, path: readonly (string | number)[]): ApplicableSchemas {
@@ -83,8 +146,13 @@ function childValue(value: unknown, key: string | number): unknown {
  * for (completion offers them).
  */
 export function declaredProperties(applicable: ApplicableSchemas, options: { hints?: boolean } = {}): Map<string, JsonSchema> {
-  const properties = new Map<string, JsonSchema>();
   const hints = options.hints ?? applicable.unresolved;
+  let memo = declaredMemo.get(applicable);
+  if (!memo) declaredMemo.set(applicable, (memo = new Map()));
+  const known = memo.get(hints);
+  if (known) return known;
+  const properties = new Map<string, JsonSchema>();
+  memo.set(hints, properties);
   for (const s of applicable.schemas) {
     for (const [key, property] of Object.entries(s.properties ?? {})) {
       if (property['x-unionHint'] && !hints) continue;

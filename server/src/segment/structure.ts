@@ -26,8 +26,16 @@ export function propertyValueNode(objectNode: Node | undefined, key: string): No
   return propertyNode(objectNode, key)?.children?.[1];
 }
 
-/** The condition groups of a parsed segment file (empty when it has no definition). */
+const groupsMemo = new WeakMap<ParsedSegment, GroupLocation[]>();
+
+/** The condition groups of a parsed segment file (empty when it has no definition); computed once per parse. */
 export function conditionGroups(parsed: ParsedSegment): GroupLocation[] {
+  let groups = groupsMemo.get(parsed);
+  if (!groups) groupsMemo.set(parsed, (groups = computeConditionGroups(parsed)));
+  return groups;
+}
+
+function computeConditionGroups(parsed: ParsedSegment): GroupLocation[] {
   if (parsed.shape === 'condition' && parsed.root) {
     const value = nodeObject(parsed.root);
     return value ? [{ groupIndex: 0, node: parsed.root, path: [], conditionsNode: undefined, conditions: [{ groupIndex: 0, conditionIndex: 0, node: parsed.root, path: [], value }] }] : [];
