@@ -1,15 +1,27 @@
 import type { Bitset } from './bitset';
 
-const MISSING = -1;
+/** Dictionary codes after loading: code + 1 in the smallest unsigned array that fits; 0 = missing. */
+type PackedCodes = Uint8Array | Uint16Array | Uint32Array;
 
-/** A column as stored in the workspace cache: codes and dictionary, or the raw values. */
-export interface SerializedColumn {
-  rows: number;
-  present: number;
-  codes?: Int32Array;
-  dict?: unknown[];
-  raw?: unknown[];
-}
+/**
+ * How a column keeps its values. While loading: dictionary codes (`building`) or plain values
+ * (`raw`). Once finished: dictionary codes packed small (`dict`), all texts in one string with
+ * offsets (`strings`), all numbers in a Float64Array (`numbers`), or plain values when the types
+ * are mixed (`raw`).
+ */
+type Storage =
+  | { kind: 'building'; codes: Int32Array }
+  | { kind: 'raw'; values: unknown[] }
+  | { kind: 'dict'; codes: PackedCodes }
+  | { kind: 'strings'; text: string; offsets: Int32Array; present: Uint8Array }
+  | { kind: 'numbers'; values: Float64Array };
+
+/** A column as stored in the workspace cache. */
+export type SerializedColumn =
+  | { kind: 'dict'; rows: number; present: number; codes: PackedCodes; dict: unknown[] }
+  | { kind: 'strings'; rows: number; present: number; text: string; offsets: Int32Array; flags: Uint8Array }
+  | { kind: 'numbers'; rows: number; present: number; values: Float64Array }
+  | { kind: 'raw'; rows: number; present: number; values: unknown[] };
 
 export interface ColumnSummary {
   /** Rows with a value. */
@@ -22,19 +34,23 @@ export interface ColumnSummary {
   distinct: number | undefined;
 }
 
+const MISSING = -1;
+
+const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value);
+
 /**
  * One attribute of many rows (a profile property, an event property), stored compactly:
- * dictionary-encoded while the values repeat (cities, categories, booleans), switching to a plain
- * array when nearly every value is distinct (emails, timestamps). `null` is stored as missing:
- * the semantics treat null like an absent value.
+ * dictionary-encoded while values repeat (cities, categories, booleans), and otherwise, once
+ * loading is finished, as one string with offsets (emails, timestamps) or a Float64Array
+ * (amounts). `null` is stored as missing: the semantics treat null like an absent value.
  */
 export class Column {
-  private codes: Int32Array | undefined = new Int32Array(16).fill(MISSING);
+  private storage: Storage = { kind: 'building', codes: new Int32Array(16).fill(MISSING) };
   private readonly dict: unknown[] = [];
   private readonly index = new Map<unknown, number>();
-  private raw: unknown[] | undefined;
   private rows = 0;
   private present = 0;
+  private instantsCache: Float64Array | undefined;
 
   /** Number of rows with a value. */
   get presentCount(): number {
@@ -47,33 +63,176 @@ export class Column {
 
   /** Distinct values while dictionary-encoded, else undefined. */
   get distinctValues(): readonly unknown[] | undefined {
-    return this.raw ? undefined : this.dict;
+    return this.storage.kind === 'building' || this.storage.kind === 'dict' ? this.dict : undefined;
   }
 
+  /** Sets a row's value while loading. */
   set(row: number, value: unknown): void {
     if (row >= this.rows) this.rows = row + 1;
     if (value === undefined || value === null) return;
     this.present++;
-    if (this.raw) {
-      this.raw[row] = value;
+    const storage = this.mutable();
+    if (storage.kind === 'raw') {
+      storage.values[row] = value;
       return;
     }
-    const key = typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value;
+    const key = dictKey(value);
     let code = this.index.get(key);
     if (code === undefined) {
       code = this.dict.length;
       this.dict.push(value);
       this.index.set(key, code);
+      // Nearly every value distinct (emails, timestamps): a dictionary only costs.
       if (this.dict.length > 1024 && this.dict.length * 4 > this.present) {
         this.toRaw()[row] = value;
         return;
       }
     }
-    this.ensureCapacity(row + 1);
-    (this.codes as Int32Array)[row] = code;
+    this.ensureCapacity(storage, row + 1)[row] = code;
   }
 
-  private instantsCache: Float64Array | undefined;
+  /** Removes a row's value while loading (a profile record replaced by a later one). */
+  clear(row: number): void {
+    if (row >= this.rows) return;
+    const storage = this.mutable();
+    if (storage.kind === 'raw') {
+      if (storage.values[row] !== undefined) this.present--;
+      storage.values[row] = undefined;
+    } else if (row < storage.codes.length && storage.codes[row] !== MISSING) {
+      this.present--;
+      storage.codes[row] = MISSING;
+    }
+  }
+
+  /** Reorders rows while loading: row i of the result is row `order[i]` of this column. */
+  permute(order: Int32Array): void {
+    const storage = this.mutable();
+    if (storage.kind === 'raw') {
+      const values = storage.values;
+      this.storage = { kind: 'raw', values: Array.from(order, (from) => values[from]) };
+    } else {
+      const codes = storage.codes;
+      const next = new Int32Array(order.length);
+      for (let i = 0; i < order.length; i++) next[i] = order[i] < codes.length ? codes[order[i]] : MISSING;
+      this.storage = { kind: 'building', codes: next };
+    }
+    this.rows = order.length;
+  }
+
+  /**
+   * Ends loading: packs dictionary codes into the smallest array that fits, and plain values into
+   * one string with offsets (all texts) or a Float64Array (all numbers).
+   */
+  finish(): void {
+    const storage = this.storage;
+    if (storage.kind === 'building') {
+      const packed = this.dict.length < 0xff ? new Uint8Array(this.rows) : this.dict.length < 0xffff ? new Uint16Array(this.rows) : new Uint32Array(this.rows);
+      for (let row = 0; row < Math.min(this.rows, storage.codes.length); row++) packed[row] = storage.codes[row] + 1;
+      this.storage = { kind: 'dict', codes: packed };
+      this.index.clear();
+      return;
+    }
+    if (storage.kind !== 'raw') return;
+    const values = storage.values;
+    let strings = true;
+    let numbers = true;
+    for (let row = 0; row < this.rows && (strings || numbers); row++) {
+      const value = values[row];
+      if (value === undefined) continue;
+      if (typeof value !== 'string') strings = false;
+      if (typeof value !== 'number') numbers = false;
+    }
+    if (numbers) {
+      const out = new Float64Array(this.rows).fill(NaN);
+      for (let row = 0; row < this.rows; row++) if (values[row] !== undefined) out[row] = values[row] as number;
+      this.storage = { kind: 'numbers', values: out };
+    } else if (strings) {
+      const offsets = new Int32Array(this.rows + 1);
+      const present = new Uint8Array(this.rows);
+      const parts: string[] = [];
+      let length = 0;
+      for (let row = 0; row < this.rows; row++) {
+        offsets[row] = length;
+        const value = values[row];
+        if (value === undefined) continue;
+        present[row] = 1;
+        parts.push(value as string);
+        length += (value as string).length;
+      }
+      offsets[this.rows] = length;
+      this.storage = { kind: 'strings', text: parts.join(''), offsets, present };
+    }
+  }
+
+  get(row: number): unknown {
+    const storage = this.storage;
+    switch (storage.kind) {
+      case 'building': {
+        const code = row < storage.codes.length ? storage.codes[row] : MISSING;
+        return code === MISSING ? undefined : this.dict[code];
+      }
+      case 'dict': {
+        const code = row < storage.codes.length ? storage.codes[row] : 0;
+        return code === 0 ? undefined : this.dict[code - 1];
+      }
+      case 'strings':
+        return row < this.rows && storage.present[row] ? storage.text.slice(storage.offsets[row], storage.offsets[row + 1]) : undefined;
+      case 'numbers': {
+        const value = row < this.rows ? storage.values[row] : NaN;
+        return value === value ? value : undefined; // NaN marks a missing value
+      }
+      case 'raw':
+        return storage.values[row];
+    }
+  }
+
+  /**
+   * Adds to `out` every row in [0, rows) whose value passes `test`, and the rows without a value
+   * when `missing` is true. With a dictionary, `test` runs once per distinct value.
+   */
+  select(rows: number, test: (value: unknown) => boolean, missing: boolean, out: Bitset): void {
+    const pass = this.rowTest(test, missing);
+    for (let row = 0; row < rows; row++) if (pass(row)) out.add(row);
+  }
+
+  /** A per-row test that evaluates `test` once per distinct value where it can. */
+  rowTest(test: (value: unknown) => boolean, missing: boolean): (row: number) => boolean {
+    const storage = this.storage;
+    switch (storage.kind) {
+      case 'dict': {
+        // pass[0] is the missing value; pass[c] the value of code c - 1.
+        const pass = [missing, ...this.dict.map((value) => test(value))];
+        const codes = storage.codes;
+        return (row) => (row < codes.length ? pass[codes[row]] : missing);
+      }
+      case 'building': {
+        const pass = this.dict.map((value) => test(value));
+        const codes = storage.codes;
+        return (row) => {
+          const code = row < codes.length ? codes[row] : MISSING;
+          return code === MISSING ? missing : pass[code];
+        };
+      }
+      case 'strings': {
+        const { text, offsets, present } = storage;
+        return (row) => (row < present.length && present[row] ? test(text.slice(offsets[row], offsets[row + 1])) : missing);
+      }
+      case 'numbers': {
+        const values = storage.values;
+        return (row) => {
+          const value = values[row];
+          return value === value ? test(value) : missing;
+        };
+      }
+      case 'raw': {
+        const values = storage.values;
+        return (row) => {
+          const value = values[row];
+          return value === undefined ? missing : test(value);
+        };
+      }
+    }
+  }
 
   /**
    * Each row's value read as an instant by `parse` (NaN when missing or not a date), computed once
@@ -82,72 +241,17 @@ export class Column {
   instants(rows: number, parse: (value: unknown) => number | undefined): Float64Array {
     if (this.instantsCache && this.instantsCache.length === rows) return this.instantsCache;
     const out = new Float64Array(rows).fill(NaN);
-    if (this.raw) {
+    const storage = this.storage;
+    if (storage.kind === 'dict') {
+      const parsed = [NaN, ...this.dict.map((value) => parse(value) ?? NaN)];
+      for (let row = 0; row < Math.min(rows, storage.codes.length); row++) out[row] = parsed[storage.codes[row]];
+    } else {
       for (let row = 0; row < rows; row++) {
-        const value = this.raw[row];
+        const value = this.get(row);
         if (value !== undefined) out[row] = parse(value) ?? NaN;
       }
-    } else {
-      const parsed = this.dict.map((value) => parse(value) ?? NaN);
-      const codes = this.codes as Int32Array;
-      for (let row = 0; row < Math.min(rows, codes.length); row++) if (codes[row] !== MISSING) out[row] = parsed[codes[row]];
     }
     return (this.instantsCache = out);
-  }
-
-  /** Removes a row's value (a profile record replaced by a later one). */
-  clear(row: number): void {
-    if (row >= this.rows) return;
-    if (this.raw) {
-      if (this.raw[row] !== undefined) this.present--;
-      this.raw[row] = undefined;
-    } else if (this.codes && row < this.codes.length && this.codes[row] !== MISSING) {
-      this.present--;
-      this.codes[row] = MISSING;
-    }
-  }
-
-  get(row: number): unknown {
-    if (this.raw) return this.raw[row];
-    const code = row < (this.codes as Int32Array).length ? (this.codes as Int32Array)[row] : MISSING;
-    return code === MISSING ? undefined : this.dict[code];
-  }
-
-  /**
-   * Adds to `out` every row in [0, rows) whose value passes `test`, and the rows without a value
-   * when `missing` is true. In dictionary mode `test` runs once per distinct value.
-   */
-  select(rows: number, test: (value: unknown) => boolean, missing: boolean, out: Bitset): void {
-    if (this.raw) {
-      for (let row = 0; row < rows; row++) {
-        const value = this.raw[row];
-        if (value === undefined ? missing : test(value)) out.add(row);
-      }
-      return;
-    }
-    const pass = this.dict.map((value) => test(value));
-    const codes = this.codes as Int32Array;
-    for (let row = 0; row < rows; row++) {
-      const code = row < codes.length ? codes[row] : MISSING;
-      if (code === MISSING ? missing : pass[code]) out.add(row);
-    }
-  }
-
-  /** A per-row test that evaluates `test` once per distinct value where it can. */
-  rowTest(test: (value: unknown) => boolean, missing: boolean): (row: number) => boolean {
-    if (this.raw) {
-      const raw = this.raw;
-      return (row) => {
-        const value = raw[row];
-        return value === undefined ? missing : test(value);
-      };
-    }
-    const pass = this.dict.map((value) => test(value));
-    const codes = this.codes as Int32Array;
-    return (row) => {
-      const code = row < codes.length ? codes[row] : MISSING;
-      return code === MISSING ? missing : pass[code];
-    };
   }
 
   /**
@@ -161,95 +265,98 @@ export class Column {
     const note = (value: unknown, times: number) => {
       const type = Array.isArray(value) ? 'list' : typeof value === 'string' ? (isDate(value) ? 'date' : 'string') : typeof value;
       types[type] = (types[type] ?? 0) + times;
-      const key = typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value;
+      const key = dictKey(value);
       const entry = counts.get(key);
       if (entry) entry.count += times;
       else if (counts.size < 50_000) counts.set(key, { value, count: times });
     };
     let present = 0;
-    if (this.raw) {
-      for (let row = 0; row < rows; row++) {
-        const value = this.raw[row];
-        if (value === undefined) continue;
-        present++;
-        note(value, 1);
-      }
-    } else {
-      const codes = this.codes as Int32Array;
+    const storage = this.storage;
+    if (storage.kind === 'dict' || storage.kind === 'building') {
       const perCode = new Uint32Array(this.dict.length);
-      for (let row = 0; row < Math.min(rows, codes.length); row++) if (codes[row] !== MISSING) perCode[codes[row]]++;
+      for (let row = 0; row < Math.min(rows, storage.codes.length); row++) {
+        const code = storage.kind === 'dict' ? storage.codes[row] - 1 : storage.codes[row];
+        if (code >= 0) perCode[code]++;
+      }
       this.dict.forEach((value, code) => {
         if (perCode[code] === 0) return;
         present += perCode[code];
         note(value, perCode[code]);
       });
+    } else {
+      for (let row = 0; row < rows; row++) {
+        const value = this.get(row);
+        if (value === undefined) continue;
+        present++;
+        note(value, 1);
+      }
     }
     const topValues = [...counts.values()].sort((a, b) => b.count - a.count).slice(0, top);
-    return { present, types, topValues, distinct: this.raw ? undefined : counts.size };
+    return { present, types, topValues, distinct: storage.kind === 'dict' || storage.kind === 'building' ? counts.size : undefined };
   }
 
-  /** Reorders rows: row i of the result is row `order[i]` of this column. */
-  permute(order: Int32Array): void {
-    if (this.raw) {
-      const raw = this.raw;
-      this.raw = Array.from(order, (from) => raw[from]);
-    } else {
-      const codes = this.codes as Int32Array;
-      const next = new Int32Array(order.length);
-      for (let i = 0; i < order.length; i++) next[i] = order[i] < codes.length ? codes[order[i]] : MISSING;
-      this.codes = next;
-    }
-    this.rows = order.length;
-  }
-
-  /** The column's content, for the on-disk workspace cache. */
+  /** The finished column's content, for the on-disk workspace cache. */
   serialize(): SerializedColumn {
-    if (this.raw) return { rows: this.rows, present: this.present, raw: this.raw };
-    return { rows: this.rows, present: this.present, codes: (this.codes as Int32Array).subarray(0, this.rows), dict: this.dict };
+    this.finish();
+    const storage = this.storage;
+    const base = { rows: this.rows, present: this.present };
+    switch (storage.kind) {
+      case 'dict': return { ...base, kind: 'dict', codes: storage.codes, dict: this.dict };
+      case 'strings': return { ...base, kind: 'strings', text: storage.text, offsets: storage.offsets, flags: storage.present };
+      case 'numbers': return { ...base, kind: 'numbers', values: storage.values };
+      default: return { ...base, kind: 'raw', values: storage.kind === 'raw' ? storage.values : [] };
+    }
   }
 
   static deserialize(data: SerializedColumn): Column {
     const column = new Column();
     column.rows = data.rows;
     column.present = data.present;
-    if (data.raw) {
-      column.raw = data.raw;
-      column.codes = undefined;
-    } else {
-      column.codes = data.codes ?? new Int32Array(0);
-      for (const value of data.dict ?? []) {
-        column.index.set(typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value, column.dict.length);
-        column.dict.push(value);
-      }
+    switch (data.kind) {
+      case 'dict':
+        column.dict.push(...data.dict);
+        column.storage = { kind: 'dict', codes: data.codes };
+        break;
+      case 'strings':
+        column.storage = { kind: 'strings', text: data.text, offsets: data.offsets, present: data.flags };
+        break;
+      case 'numbers':
+        column.storage = { kind: 'numbers', values: data.values };
+        break;
+      case 'raw':
+        column.storage = { kind: 'raw', values: data.values };
+        break;
     }
     return column;
   }
 
-  /** Releases spare capacity after loading. */
-  trim(): void {
-    if (this.codes && this.codes.length > this.rows) this.codes = this.codes.slice(0, this.rows);
+  /** The loading-time storage; a finished column cannot change. */
+  private mutable(): Extract<Storage, { kind: 'building' | 'raw' }> {
+    const storage = this.storage;
+    if (storage.kind !== 'building' && storage.kind !== 'raw') throw new Error('a finished column cannot change');
+    return storage;
   }
 
-  private ensureCapacity(size: number): void {
-    const codes = this.codes as Int32Array;
-    if (size <= codes.length) return;
-    let capacity = codes.length * 2;
+  private ensureCapacity(storage: { kind: 'building'; codes: Int32Array }, size: number): Int32Array {
+    if (size <= storage.codes.length) return storage.codes;
+    let capacity = storage.codes.length * 2;
     while (capacity < size) capacity *= 2;
     const next = new Int32Array(capacity).fill(MISSING);
-    next.set(codes);
-    this.codes = next;
+    next.set(storage.codes);
+    storage.codes = next;
+    return next;
   }
 
   private toRaw(): unknown[] {
-    const codes = this.codes as Int32Array;
-    const raw: unknown[] = new Array(this.rows);
-    for (let row = 0; row < Math.min(this.rows, codes.length); row++) {
-      if (codes[row] !== MISSING) raw[row] = this.dict[codes[row]];
+    const storage = this.mutable();
+    if (storage.kind === 'raw') return storage.values;
+    const values: unknown[] = new Array(this.rows);
+    for (let row = 0; row < Math.min(this.rows, storage.codes.length); row++) {
+      if (storage.codes[row] !== MISSING) values[row] = this.dict[storage.codes[row]];
     }
-    this.raw = raw;
-    this.codes = undefined;
+    this.storage = { kind: 'raw', values };
     this.index.clear();
     this.dict.length = 0;
-    return raw;
+    return values;
   }
 }

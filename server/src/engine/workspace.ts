@@ -315,7 +315,7 @@ export class WorkspaceBuilder {
       });
       return { members, joinedAt: joined };
     });
-    for (const column of this.columns.values()) column.trim();
+    for (const column of this.columns.values()) column.finish();
     return new Workspace(this.name, this.now, this.profileIds, this.columns, this.metrics, events, this.lists, memberships, { ...this.issues }, this.profileIndex);
   }
 
@@ -444,6 +444,9 @@ function finishEvents(pending: PendingEvents, profileCount: number): MetricEvent
     if (firstTime === undefined || t < firstTime) firstTime = t;
     if (lastTime === undefined || t > lastTime) lastTime = t;
   }
-  for (const column of pending.properties.values()) column.permute(order);
+  for (const column of pending.properties.values()) {
+    column.permute(order);
+    column.finish();
+  }
   return { offsets, times: sortedTimes, properties: pending.properties, count, firstTime, lastTime };
 }

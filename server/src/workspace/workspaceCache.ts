@@ -14,7 +14,7 @@ import type { LoadWarning } from './loadWorkspace';
  * time: any change to the data makes a new key, and the stale entry is never read.
  */
 const MAGIC = 0x43574c53; // "SLWC"
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 export function cacheDirectory(): string {
   return process.env.SEGMENT_LENS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'segment-lens', 'workspaces');
@@ -34,9 +34,13 @@ export function cacheKey(root: string, files: readonly string[]): string | undef
   return hash.digest('hex').slice(0, 32);
 }
 
-type BlobKind = 'json' | 'i32' | 'f64' | 'u32';
+type BlobKind = 'json' | 'utf8' | 'i32' | 'f64' | 'u32' | 'u16' | 'u8';
 interface BlobRef { kind: BlobKind; offset: number; length: number }
-interface ColumnRef { rows: number; present: number; codes?: BlobRef; dict?: BlobRef; raw?: BlobRef }
+type ColumnRef =
+  | { kind: 'dict'; rows: number; present: number; codes: BlobRef; dict: BlobRef }
+  | { kind: 'strings'; rows: number; present: number; text: BlobRef; offsets: BlobRef; flags: BlobRef }
+  | { kind: 'numbers'; rows: number; present: number; values: BlobRef }
+  | { kind: 'raw'; rows: number; present: number; values: BlobRef };
 
 interface Header {
   version: number;
@@ -70,14 +74,20 @@ class BlobWriter {
     return this.write('json', Buffer.from(JSON.stringify(value), 'utf8'));
   }
 
-  typed(kind: 'i32' | 'f64' | 'u32', array: Int32Array | Float64Array | Uint32Array): BlobRef {
+  typed(kind: 'i32' | 'f64' | 'u32' | 'u16' | 'u8', array: Int32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array): BlobRef {
     return this.write(kind, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
   }
 
   column(column: Column): ColumnRef {
     const data = column.serialize();
-    if (data.raw) return { rows: data.rows, present: data.present, raw: this.json(data.raw.map((v) => (v === undefined ? null : v))) };
-    return { rows: data.rows, present: data.present, codes: this.typed('i32', data.codes ?? new Int32Array(0)), dict: this.json(data.dict ?? []) };
+    const base = { rows: data.rows, present: data.present };
+    switch (data.kind) {
+      case 'dict': return { ...base, kind: 'dict', codes: this.typed(data.codes instanceof Uint8Array ? 'u8' : data.codes instanceof Uint16Array ? 'u16' : 'u32', data.codes), dict: this.json(data.dict) };
+      // One UTF-8 blob for all texts: decoding it is one call, not a JSON parse of a million strings.
+      case 'strings': return { ...base, kind: 'strings', text: this.write('utf8', Buffer.from(data.text, 'utf8')), offsets: this.typed('i32', data.offsets), flags: this.typed('u8', data.flags) };
+      case 'numbers': return { ...base, kind: 'numbers', values: this.typed('f64', data.values) };
+      case 'raw': return { ...base, kind: 'raw', values: this.json(data.values.map((v) => (v === undefined ? null : v))) };
+    }
   }
 }
 
@@ -170,19 +180,22 @@ export function readWorkspaceCache(key: string, now: number): { workspace: Works
       return buffer;
     };
     const json = (ref: BlobRef): unknown => JSON.parse(bytes(ref).toString('utf8'));
-    const typed = <T extends Int32Array | Float64Array | Uint32Array>(ref: BlobRef, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T => {
+    const SIZES: Record<BlobKind, number> = { json: 1, utf8: 1, i32: 4, f64: 8, u32: 4, u16: 2, u8: 1 };
+    const typed = <T extends Int32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array>(ref: BlobRef, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T => {
       const buffer = bytes(ref);
-      return make(buffer.buffer as ArrayBuffer, buffer.byteOffset, ref.length / (ref.kind === 'f64' ? 8 : 4));
+      return make(buffer.buffer as ArrayBuffer, buffer.byteOffset, ref.length / SIZES[ref.kind]);
     };
     const i32 = (ref: BlobRef) => typed(ref, (b, o, l) => new Int32Array(b, o, l));
     const f64 = (ref: BlobRef) => typed(ref, (b, o, l) => new Float64Array(b, o, l));
     const u32 = (ref: BlobRef) => typed(ref, (b, o, l) => new Uint32Array(b, o, l));
+    const codes = (ref: BlobRef) => (ref.kind === 'u8' ? typed(ref, (b, o, l) => new Uint8Array(b, o, l)) : ref.kind === 'u16' ? typed(ref, (b, o, l) => new Uint16Array(b, o, l)) : u32(ref));
     const column = (ref: ColumnRef): Column => {
-      const data: SerializedColumn = { rows: ref.rows, present: ref.present };
-      if (ref.raw) data.raw = (json(ref.raw) as unknown[]).map((v) => (v === null ? undefined : v));
-      else {
-        data.codes = ref.codes ? i32(ref.codes) : new Int32Array(0);
-        data.dict = ref.dict ? (json(ref.dict) as unknown[]) : [];
+      let data: SerializedColumn;
+      switch (ref.kind) {
+        case 'dict': data = { ...ref, codes: codes(ref.codes), dict: json(ref.dict) as unknown[] }; break;
+        case 'strings': data = { ...ref, text: bytes(ref.text).toString('utf8'), offsets: i32(ref.offsets), flags: typed(ref.flags, (b, o, l) => new Uint8Array(b, o, l)) }; break;
+        case 'numbers': data = { ...ref, values: f64(ref.values) }; break;
+        case 'raw': data = { ...ref, values: (json(ref.values) as unknown[]).map((v) => (v === null ? undefined : v)) }; break;
       }
       return Column.deserialize(data);
     };
