@@ -84,4 +84,66 @@ describe('Column storage', () => {
     assert.equal(c.instants(3, parse), first);
     assert.equal(calls, callsAfterFirst);
   });
+
+  it('round-trips a dictionary of 300,000 values (large enough to overflow a spread call)', () => {
+    const column = new Column();
+    for (let row = 0; row < 1_500_000; row++) column.set(row, `v${Math.floor(row / 5)}`);
+    column.finish();
+    assert.equal(column.serialize().kind, 'dict');
+    const back = roundTrip(column);
+    assert.equal(back.get(1_499_999), "v299999");
+    assert.equal(back.distinctValues?.length, 300_000);
+  });
+
+  it('appends a column read on another thread after its own rows, merging dictionaries', () => {
+    const mine = new Column();
+    ['a', 'b', undefined, 'a'].forEach((v, row) => mine.set(row, v));
+    const theirs = new Column();
+    ['c', undefined, 'a'].forEach((v, row) => theirs.set(row, v));
+    mine.append(Column.fromTransfer(theirs.toTransfer().transfer), 5);
+    mine.finish();
+    assert.deepEqual(Array.from({ length: 8 }, (_, row) => mine.get(row)), ['a', 'b', undefined, 'a', undefined, 'c', undefined, 'a']);
+    assert.equal(mine.presentCount, 5);
+    assert.deepEqual(mine.distinctValues, ['a', 'b', 'c']);
+
+    // Plain values on either side: row by row.
+    const numbers = new Column();
+    for (let row = 0; row < 3000; row++) numbers.set(row, row * 1.5);
+    const more = new Column();
+    more.set(1, 'x');
+    numbers.append(Column.fromTransfer(more.toTransfer().transfer), 3000);
+    numbers.finish();
+    assert.equal(numbers.get(2999), 2999 * 1.5);
+    assert.equal(numbers.get(3000), undefined);
+    assert.equal(numbers.get(3001), 'x');
+    assert.equal(numbers.presentCount, 3001);
+  });
+
+  it('posts distinct texts and numbers packed, and appends them row by row', () => {
+    const texts = new Column();
+    for (let row = 0; row < 2000; row++) if (row % 3) texts.set(row, `order-${row}`);
+    const sent = texts.toTransfer();
+    assert.equal(typeof sent.transfer.text, 'string');
+    assert.equal(sent.buffers.length, 2);
+    const amounts = new Column();
+    for (let row = 0; row < 2000; row++) amounts.set(row, row + 0.25);
+    assert.ok(amounts.toTransfer().transfer.numbers instanceof Float64Array);
+
+    const target = new Column();
+    target.set(0, 'order-x');
+    target.append(Column.fromTransfer(sent.transfer), 1);
+    target.finish();
+    assert.equal(target.get(0), 'order-x');
+    assert.equal(target.get(1), undefined);
+    assert.equal(target.get(2), 'order-1');
+    assert.equal(target.get(2000), 'order-1999');
+    assert.equal(target.presentCount, 1 + 1333);
+
+    const sums = new Column();
+    sums.append(Column.fromTransfer(amounts.toTransfer().transfer), 10);
+    sums.finish();
+    assert.equal(sums.get(9), undefined);
+    assert.equal(sums.get(10), 0.25);
+    assert.equal(sums.get(2009), 1999.25);
+  });
 });

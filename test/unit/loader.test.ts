@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Evaluator } from '../../server/src/engine/evaluator';
+import type { Workspace } from '../../server/src/engine/workspace';
 import { findWorkspaceRoot, loadWorkspace } from '../../server/src/workspace/loadWorkspace';
 
 const TINY = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspaces', 'tiny');
@@ -109,5 +110,55 @@ describe('workspace loader', () => {
     const again = await loadWorkspace(dir, { cache: true });
     assert.equal(again.fromCache, false);
     assert.equal(again.workspace.profileCount, 4);
+  });
+});
+
+describe('workspace loader: events parsed on helper threads', function () {
+  this.timeout(60000);
+  const SAMPLE = join(__dirname, '..', '..', '..', 'sample-workspace');
+
+  /** Every event of every metric as plain values, in the workspace's order. */
+  function eventsOf(workspace: Workspace): unknown[] {
+    return workspace.events.map((events, metric) => ({
+      metric: workspace.metrics[metric].id,
+      offsets: Array.from(events.offsets),
+      times: Array.from(events.times),
+      properties: [...events.properties].sort(([a], [b]) => a.localeCompare(b)).map(([key, column]) => [key, Array.from({ length: events.count }, (_, row) => column.get(row))]),
+    }));
+  }
+
+  it('loads the same events, in the same order, with one or two helper threads as without', async () => {
+    const alone = await loadWorkspace(SAMPLE, { eventThreads: 0 });
+    assert.ok(alone.workspace.eventCount > 10000);
+    for (const threads of [1, 2]) {
+      const helped = await loadWorkspace(SAMPLE, { eventThreads: threads });
+      assert.equal(helped.workspace.eventCount, alone.workspace.eventCount);
+      assert.deepEqual(helped.workspace.issues, alone.workspace.issues);
+      assert.deepEqual(helped.warnings, alone.warnings);
+      assert.deepEqual(helped.workspace.metrics.map((m) => [m.id, m.declared]), alone.workspace.metrics.map((m) => [m.id, m.declared]));
+      assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
+    }
+  });
+
+  it('reports broken and foreign lines read on a helper thread with their own line numbers, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segment-lens-threads-'));
+    try {
+      cpSync(TINY, dir, { recursive: true });
+      const events = join(dir, 'data', 'events.jsonl');
+      const good = readFileSync(events, 'utf8').split('\n').filter((line) => line.trim() !== '');
+      // Thousands of lines so the file is cut into several blocks; bad lines at known places.
+      const lines: string[] = [];
+      for (let i = 0; i < 30000; i++) lines.push(i === 7 || i === 29990 ? '{"broken": ' : i === 15000 ? '[1, 2]' : good[i % good.length]);
+      writeFileSync(events, lines.join('\n') + '\n');
+      const alone = await loadWorkspace(dir, { eventThreads: 0 });
+      const helped = await loadWorkspace(dir, { eventThreads: 1 });
+      assert.deepEqual(helped.warnings, alone.warnings);
+      const skipped = helped.warnings.filter((w) => w.file === events).map((w) => [w.code, w.line]);
+      assert.deepEqual(skipped, [['broken-line', 8], ['not-a-resource', 15001], ['broken-line', 29991]]);
+      assert.equal(helped.workspace.eventCount, alone.workspace.eventCount);
+      assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -23,6 +23,23 @@ export type SerializedColumn =
   | { kind: 'numbers'; rows: number; present: number; values: Float64Array }
   | { kind: 'raw'; rows: number; present: number; values: unknown[] };
 
+/** A loading column as plain data (see `Column.toTransfer`). */
+export interface ColumnTransfer {
+  rows: number;
+  present: number;
+  /** Dictionary codes (-1: missing) and the dictionary. */
+  codes?: Int32Array;
+  dict?: unknown[];
+  /** All numbers (NaN: missing). */
+  numbers?: Float64Array;
+  /** All texts: one string, row i is text[offsets[i], offsets[i + 1]) where flags[i] is 1. */
+  text?: string;
+  offsets?: Int32Array;
+  flags?: Uint8Array;
+  /** Mixed plain values or lists, as a JSON array (null: missing). */
+  json?: string;
+}
+
 export interface ColumnSummary {
   /** Rows with a value. */
   present: number;
@@ -91,6 +108,86 @@ export class Column {
     this.ensureCapacity(storage, row + 1)[row] = code;
   }
 
+  /**
+   * A column being loaded, as plain data another thread can post (typed arrays transfer), for
+   * loading one file on several threads; `fromTransfer` rebuilds it, `append` merges it.
+   */
+  toTransfer(): { transfer: ColumnTransfer; buffers: ArrayBuffer[] } {
+    const storage = this.mutable();
+    const base = { rows: this.rows, present: this.present };
+    if (storage.kind === 'building') {
+      const codes = storage.codes.slice(0, this.rows);
+      return { transfer: { ...base, codes, dict: this.dict }, buffers: [codes.buffer] };
+    }
+    // Plain values packed as on finish(): posting a million numbers or texts one by one is slow.
+    const packed = packValues(storage.values, this.rows);
+    if (packed?.kind === 'numbers') return { transfer: { ...base, numbers: packed.values }, buffers: [packed.values.buffer as ArrayBuffer] };
+    if (packed?.kind === 'strings') return { transfer: { ...base, text: packed.text, offsets: packed.offsets, flags: packed.present }, buffers: [packed.offsets.buffer as ArrayBuffer, packed.present.buffer as ArrayBuffer] };
+    // Lists and mixed values: one JSON text posts and parses faster than a cloned array of arrays
+    // (missing rows become null, which a column never holds).
+    const values = storage.values.slice(0, this.rows);
+    return { transfer: { ...base, json: JSON.stringify(values) }, buffers: [] };
+  }
+
+  static fromTransfer(transfer: ColumnTransfer): Column {
+    const column = new Column();
+    column.rows = transfer.rows;
+    column.present = transfer.present;
+    if (transfer.numbers) {
+      column.storage = { kind: 'numbers', values: transfer.numbers };
+    } else if (transfer.text !== undefined && transfer.offsets && transfer.flags) {
+      column.storage = { kind: 'strings', text: transfer.text, offsets: transfer.offsets, present: transfer.flags };
+    } else if (transfer.json !== undefined) {
+      const values = JSON.parse(transfer.json) as unknown[];
+      for (let row = 0; row < values.length; row++) if (values[row] === null) values[row] = undefined;
+      column.storage = { kind: 'raw', values };
+    } else {
+      column.storage = { kind: 'building', codes: transfer.codes ?? new Int32Array(0) };
+      for (const value of transfer.dict ?? []) {
+        column.index.set(dictKey(value), column.dict.length);
+        column.dict.push(value);
+      }
+    }
+    return column;
+  }
+
+  /** Appends another loading column's rows after row `offset - 1` of this one (rows in between stay missing). */
+  append(other: Column, offset: number): void {
+    const source = other.storage;
+    const target = this.mutable();
+    if (source.kind === 'building' && target.kind === 'building') {
+      // Map the other dictionary onto this one once, then copy codes.
+      const remap = new Int32Array(other.dict.length);
+      for (let code = 0; code < other.dict.length; code++) {
+        const value = other.dict[code];
+        const key = dictKey(value);
+        let mine = this.index.get(key);
+        if (mine === undefined) {
+          mine = this.dict.length;
+          this.dict.push(value);
+          this.index.set(key, mine);
+        }
+        remap[code] = mine;
+      }
+      const rows = Math.min(other.rows, source.codes.length);
+      const codes = this.ensureCapacity(target, offset + rows);
+      for (let row = 0; row < rows; row++) {
+        const code = source.codes[row];
+        if (code !== MISSING) codes[offset + row] = remap[code];
+      }
+      this.present += other.present;
+      if (offset + other.rows > this.rows) this.rows = offset + other.rows;
+      // Too many distinct values together: plain values, as set() would have decided.
+      if (this.dict.length > 1024 && this.dict.length * 4 > this.present) this.toRaw();
+      return;
+    }
+    for (let row = 0; row < other.rows; row++) {
+      const value = other.get(row);
+      if (value !== undefined) this.set(offset + row, value);
+    }
+    if (offset + other.rows > this.rows) this.rows = offset + other.rows;
+  }
+
   /** Removes a row's value while loading (a profile record replaced by a later one). */
   clear(row: number): void {
     if (row >= this.rows) return;
@@ -133,35 +230,8 @@ export class Column {
       return;
     }
     if (storage.kind !== 'raw') return;
-    const values = storage.values;
-    let strings = true;
-    let numbers = true;
-    for (let row = 0; row < this.rows && (strings || numbers); row++) {
-      const value = values[row];
-      if (value === undefined) continue;
-      if (typeof value !== 'string') strings = false;
-      if (typeof value !== 'number') numbers = false;
-    }
-    if (numbers) {
-      const out = new Float64Array(this.rows).fill(NaN);
-      for (let row = 0; row < this.rows; row++) if (values[row] !== undefined) out[row] = values[row] as number;
-      this.storage = { kind: 'numbers', values: out };
-    } else if (strings) {
-      const offsets = new Int32Array(this.rows + 1);
-      const present = new Uint8Array(this.rows);
-      const parts: string[] = [];
-      let length = 0;
-      for (let row = 0; row < this.rows; row++) {
-        offsets[row] = length;
-        const value = values[row];
-        if (value === undefined) continue;
-        present[row] = 1;
-        parts.push(value as string);
-        length += (value as string).length;
-      }
-      offsets[this.rows] = length;
-      this.storage = { kind: 'strings', text: parts.join(''), offsets, present };
-    }
+    const packed = packValues(storage.values, this.rows);
+    if (packed) this.storage = packed;
   }
 
   get(row: number): unknown {
@@ -314,7 +384,8 @@ export class Column {
     column.present = data.present;
     switch (data.kind) {
       case 'dict':
-        column.dict.push(...data.dict);
+        // Not push(...dict): a dictionary of a million values would overflow the stack.
+        for (const value of data.dict) column.dict.push(value);
         column.storage = { kind: 'dict', codes: data.codes };
         break;
       case 'strings':
@@ -359,4 +430,36 @@ export class Column {
     this.dict.length = 0;
     return values;
   }
+}
+
+/** Plain values packed: all numbers in a Float64Array, all texts in one string; undefined when mixed. */
+function packValues(values: unknown[], rows: number): Extract<Storage, { kind: 'numbers' | 'strings' }> | undefined {
+  let strings = true;
+  let numbers = true;
+  for (let row = 0; row < rows && (strings || numbers); row++) {
+    const value = values[row];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') strings = false;
+    if (typeof value !== 'number') numbers = false;
+  }
+  if (numbers) {
+    const out = new Float64Array(rows).fill(NaN);
+    for (let row = 0; row < rows; row++) if (values[row] !== undefined) out[row] = values[row] as number;
+    return { kind: 'numbers', values: out };
+  }
+  if (!strings) return undefined;
+  const offsets = new Int32Array(rows + 1);
+  const present = new Uint8Array(rows);
+  const parts: string[] = [];
+  let length = 0;
+  for (let row = 0; row < rows; row++) {
+    offsets[row] = length;
+    const value = values[row];
+    if (value === undefined) continue;
+    present[row] = 1;
+    parts.push(value as string);
+    length += (value as string).length;
+  }
+  offsets[rows] = length;
+  return { kind: 'strings', text: parts.join(''), offsets, present };
 }

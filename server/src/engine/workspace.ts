@@ -1,5 +1,5 @@
 import { Bitset } from './bitset';
-import { Column } from './column';
+import { Column, type ColumnTransfer } from './column';
 import { parseInstant, referenceTime, type ReferenceTime } from './time';
 
 /** A metric (event type) of the workspace. */
@@ -142,12 +142,20 @@ class GrowableInt32 {
   data = new Int32Array(1024);
   length = 0;
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = v;
+  }
+  pushAll(values: Int32Array): void {
+    if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
+  private grow(size: number): void {
+    let capacity = this.data.length * 2;
+    while (capacity < size) capacity *= 2;
+    const next = new Int32Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
 }
 
@@ -155,19 +163,46 @@ class GrowableFloat64 {
   data = new Float64Array(1024);
   length = 0;
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = v;
+  }
+  pushAll(values: Float64Array): void {
+    if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
+  private grow(size: number): void {
+    let capacity = this.data.length * 2;
+    while (capacity < size) capacity *= 2;
+    const next = new Float64Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
 }
 
 interface PendingEvents {
   profiles: GrowableInt32;
   times: GrowableFloat64;
+  /** Line of each event in the events file: ties in time keep the file's order. */
+  lines: GrowableInt32;
   properties: Map<string, Column>;
+}
+
+/**
+ * The events one thread read from part of the events file (`WorkspaceBuilder.exportEvents`), as
+ * plain data with typed arrays, merged into the main builder by `importEvents`.
+ */
+export interface EventsTransfer {
+  metrics: { id: string; profiles: Int32Array; times: Float64Array; lines: Int32Array; properties: [string, ColumnTransfer][] }[];
+  eventsOfUnknownProfiles: number;
+  eventsIncomplete: number;
+  eventsOfUndeclaredMetrics: number;
+}
+
+/** What a thread that reads events needs to know of the builder: profile IDs in order, metrics. */
+export interface EventsContext {
+  profileIds: string[];
+  metrics: { id: string; declared: boolean }[];
 }
 
 /**
@@ -263,7 +298,11 @@ export class WorkspaceBuilder {
     return true;
   }
 
-  addEvent(resource: unknown): boolean {
+  /**
+   * Adds an event resource; `line` (its line in the events file) orders events of one profile
+   * with the same time.
+   */
+  addEvent(resource: unknown, line = 0): boolean {
     if (!isRecord(resource)) return false;
     const attributes = isRecord(resource.attributes) ? resource.attributes : {};
     const relationships = isRecord(resource.relationships) ? resource.relationships : {};
@@ -288,6 +327,7 @@ export class WorkspaceBuilder {
     const row = pending.profiles.length;
     pending.profiles.push(profile);
     pending.times.push(time);
+    pending.lines.push(line);
     const properties = isRecord(attributes.event_properties) ? attributes.event_properties : {};
     for (const key in properties) {
       const value = properties[key];
@@ -297,6 +337,72 @@ export class WorkspaceBuilder {
       column.set(row, value);
     }
     return true;
+  }
+
+  /** The profiles and metrics another builder needs to read events for this one. */
+  eventsContext(): EventsContext {
+    return { profileIds: this.profileIds, metrics: this.metrics.map(({ id, declared }) => ({ id, declared })) };
+  }
+
+  /** A builder that only reads events, for another thread (see `exportEvents`). */
+  static forEvents(context: EventsContext): WorkspaceBuilder {
+    const builder = new WorkspaceBuilder('', 0);
+    for (const id of context.profileIds) builder.newProfile(id);
+    for (const { id, declared } of context.metrics) builder.newMetric({ id, name: undefined, integration: undefined, created: undefined, declared });
+    return builder;
+  }
+
+  /** The events added so far, as plain data for `importEvents` (a builder made by `forEvents`). */
+  exportEvents(): { transfer: EventsTransfer; buffers: ArrayBuffer[] } {
+    const buffers: ArrayBuffer[] = [];
+    const metrics = this.pending.flatMap((pending, metric) => {
+      if (pending.profiles.length === 0) return [];
+      const profiles = pending.profiles.data.slice(0, pending.profiles.length);
+      const times = pending.times.data.slice(0, pending.times.length);
+      const lines = pending.lines.data.slice(0, pending.lines.length);
+      buffers.push(profiles.buffer, times.buffer, lines.buffer);
+      const properties = [...pending.properties].map(([key, column]): [string, ColumnTransfer] => {
+        const { transfer, buffers: own } = column.toTransfer();
+        buffers.push(...own);
+        return [key, transfer];
+      });
+      return [{ id: this.metrics[metric].id, profiles, times, lines, properties }];
+    });
+    const { eventsOfUnknownProfiles, eventsIncomplete, eventsOfUndeclaredMetrics } = this.issues;
+    return { transfer: { metrics, eventsOfUnknownProfiles, eventsIncomplete, eventsOfUndeclaredMetrics }, buffers };
+  }
+
+  /** Forgets every event added so far (to read the events file again). */
+  resetEvents(): void {
+    for (const pending of this.pending) {
+      pending.profiles = new GrowableInt32();
+      pending.times = new GrowableFloat64();
+      pending.lines = new GrowableInt32();
+      pending.properties.clear();
+    }
+    this.issues.eventsOfUnknownProfiles = 0;
+    this.issues.eventsIncomplete = 0;
+    this.issues.eventsOfUndeclaredMetrics = 0;
+  }
+
+  /** Adds the events another builder read (`exportEvents`); profile indexes must be the same. */
+  importEvents(transfer: EventsTransfer): void {
+    this.issues.eventsOfUnknownProfiles += transfer.eventsOfUnknownProfiles;
+    this.issues.eventsIncomplete += transfer.eventsIncomplete;
+    this.issues.eventsOfUndeclaredMetrics += transfer.eventsOfUndeclaredMetrics;
+    for (const part of transfer.metrics) {
+      const metric = this.metricIndex.get(part.id) ?? this.newMetric({ id: part.id, name: undefined, integration: undefined, created: undefined, declared: false });
+      const pending = this.pending[metric];
+      const offset = pending.profiles.length;
+      pending.profiles.pushAll(part.profiles);
+      pending.times.pushAll(part.times);
+      pending.lines.pushAll(part.lines);
+      for (const [key, columnTransfer] of part.properties) {
+        let column = pending.properties.get(key);
+        if (!column) pending.properties.set(key, (column = new Column()));
+        column.append(Column.fromTransfer(columnTransfer), offset);
+      }
+    }
   }
 
   get profileCount(): number {
@@ -330,7 +436,7 @@ export class WorkspaceBuilder {
     const index = this.metrics.length;
     this.metrics.push(info);
     this.metricIndex.set(info.id, index);
-    this.pending.push({ profiles: new GrowableInt32(), times: new GrowableFloat64(), properties: new Map() });
+    this.pending.push({ profiles: new GrowableInt32(), times: new GrowableFloat64(), lines: new GrowableInt32(), properties: new Map() });
     return index;
   }
 
@@ -418,6 +524,7 @@ function finishEvents(pending: PendingEvents, profileCount: number): MetricEvent
   const count = pending.profiles.length;
   const profiles = pending.profiles.data;
   const times = pending.times.data;
+  const lines = pending.lines.data;
   const offsets = new Int32Array(profileCount + 1);
   for (let i = 0; i < count; i++) offsets[profiles[i] + 1]++;
   for (let p = 0; p < profileCount; p++) offsets[p + 1] += offsets[p];
@@ -427,8 +534,9 @@ function finishEvents(pending: PendingEvents, profileCount: number): MetricEvent
   for (let p = 0; p < profileCount; p++) {
     for (let i = offsets[p] + 1; i < offsets[p + 1]; i++) {
       const moving = order[i];
+      const time = times[moving];
       let j = i - 1;
-      while (j >= offsets[p] && times[order[j]] > times[moving]) {
+      while (j >= offsets[p] && (times[order[j]] > time || (times[order[j]] === time && lines[order[j]] > lines[moving]))) {
         order[j + 1] = order[j];
         j--;
       }
