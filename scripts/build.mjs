@@ -24,8 +24,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/evaluation/evaluationWorker.ts'], outfile: 'dist/evaluationWorker.js' }),
-  // Parses blocks of a big events.jsonl beside the loading thread (server/src/workspace/eventThreads.ts).
-  esbuild.build({ ...common, entryPoints: ['server/src/workspace/eventsWorker.ts'], outfile: 'dist/eventsWorker.js' }),
+  // Parses blocks of a big profiles.jsonl or events.jsonl beside the loading thread (server/src/workspace/loadThreads.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/workspace/loadWorker.ts'], outfile: 'dist/loadWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
   // The preview webview's script runs in the webview (a browser), not in Node.
   esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/preview.ts'], outfile: 'dist/media/preview.js' }),

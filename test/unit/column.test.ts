@@ -146,4 +146,18 @@ describe('Column storage', () => {
     assert.equal(sums.get(10), 0.25);
     assert.equal(sums.get(2009), 1999.25);
   });
+
+  it('reads a column from the cache when it is first used', () => {
+    let loads = 0;
+    const lazy = Column.deserialize({ kind: 'lazy', rows: 3, present: 2, load: () => (loads++, { kind: 'raw', rows: 3, present: 2, values: [['Blue Train', 'Kind of Blue'], undefined, [1, 'b']] }) });
+    assert.equal(lazy.presentCount, 2);
+    assert.equal(lazy.length, 3);
+    assert.equal(loads, 0);
+    assert.deepEqual(lazy.get(0), ['Blue Train', 'Kind of Blue']);
+    assert.equal(loads, 1);
+    assert.equal(lazy.get(1), undefined);
+    assert.deepEqual(select(lazy, 3, (v) => Array.isArray(v) && v.includes('b')), [2]);
+    assert.equal(lazy.serialize().kind, 'raw');
+    assert.equal(loads, 1);
+  });
 });

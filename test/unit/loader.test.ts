@@ -113,7 +113,7 @@ describe('workspace loader', () => {
   });
 });
 
-describe('workspace loader: events parsed on helper threads', function () {
+describe('workspace loader: profiles and events parsed on load threads', function () {
   this.timeout(60000);
   const SAMPLE = join(__dirname, '..', '..', '..', 'sample-workspace');
 
@@ -127,16 +127,59 @@ describe('workspace loader: events parsed on helper threads', function () {
     }));
   }
 
-  it('loads the same events, in the same order, with one or two helper threads as without', async () => {
-    const alone = await loadWorkspace(SAMPLE, { eventThreads: 0 });
+  /** Every profile value as plain data, in the workspace's order. */
+  function profilesOf(workspace: Workspace): unknown {
+    return {
+      ids: workspace.profileIds,
+      columns: [...workspace.profileColumns].sort(([a], [b]) => a.localeCompare(b)).map(([key, column]) => [key, column.presentCount, Array.from({ length: workspace.profileCount }, (_, row) => column.get(row))]),
+      members: workspace.memberships.map((m) => m.members.toArray()),
+    };
+  }
+
+  it('loads the same profiles and events, in the same order, with one or two load threads as without', async () => {
+    const alone = await loadWorkspace(SAMPLE, { loadThreads: 0 });
     assert.ok(alone.workspace.eventCount > 10000);
     for (const threads of [1, 2]) {
-      const helped = await loadWorkspace(SAMPLE, { eventThreads: threads });
+      const helped = await loadWorkspace(SAMPLE, { loadThreads: threads });
+      assert.ok(helped.threadBlocks.profiles > 0 && helped.threadBlocks.events > 0, JSON.stringify(helped.threadBlocks));
       assert.equal(helped.workspace.eventCount, alone.workspace.eventCount);
       assert.deepEqual(helped.workspace.issues, alone.workspace.issues);
       assert.deepEqual(helped.warnings, alone.warnings);
       assert.deepEqual(helped.workspace.metrics.map((m) => [m.id, m.declared]), alone.workspace.metrics.map((m) => [m.id, m.declared]));
       assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
+      assert.deepEqual(profilesOf(helped.workspace), profilesOf(alone.workspace));
+    }
+  });
+
+  it('keeps the file order of profiles and lets a later record of a profile win across blocks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segment-lens-threads-'));
+    try {
+      cpSync(TINY, dir, { recursive: true });
+      const path = join(dir, 'data', 'profiles.jsonl');
+      const lines: string[] = [];
+      const profile = (id: string, attributes: object) => JSON.stringify({ type: 'profile', id, attributes });
+      // ~16 MB: many blocks. P1 comes back far later with other values (a later block); P7 repeats within a block.
+      for (let i = 0; i < 60000; i++) {
+        if (i === 5) lines.push('not json at all');
+        else if (i === 40000) lines.push(profile('P1', { email: 'ada@new.example', properties: { Tier: 'gold' } }));
+        else if (i === 41) lines.push(profile('P7', { email: 'seven@again.example' }));
+        else lines.push(profile(i === 0 ? 'P1' : `P${i + 1}`, { email: `p${i}@example.com`, first_name: 'x'.repeat(200), location: { city: i % 3 ? 'Boston' : 'Paris' }, properties: { n: i % 7 === 0 ? `${i}` : i } }));
+      }
+      writeFileSync(path, lines.join('\n') + '\n');
+      const alone = await loadWorkspace(dir, { loadThreads: 0 });
+      assert.equal(alone.workspace.issues.duplicateProfiles, 2);
+      assert.equal(alone.workspace.profileValue(0, 'attributes.email'), 'ada@new.example');
+      assert.equal(alone.workspace.profileValue(0, 'properties.n'), undefined);
+      assert.equal(alone.workspace.profileValue(0, 'properties.Tier'), 'gold');
+      for (const threads of [1, 2]) {
+        const helped = await loadWorkspace(dir, { loadThreads: threads });
+        assert.ok(helped.threadBlocks.profiles > 0, JSON.stringify(helped.threadBlocks));
+        assert.deepEqual(helped.workspace.issues, alone.workspace.issues);
+        assert.deepEqual(helped.warnings, alone.warnings);
+        assert.deepEqual(profilesOf(helped.workspace), profilesOf(alone.workspace));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -150,8 +193,9 @@ describe('workspace loader: events parsed on helper threads', function () {
       const lines: string[] = [];
       for (let i = 0; i < 30000; i++) lines.push(i === 7 || i === 29990 ? '{"broken": ' : i === 15000 ? '[1, 2]' : good[i % good.length]);
       writeFileSync(events, lines.join('\n') + '\n');
-      const alone = await loadWorkspace(dir, { eventThreads: 0 });
-      const helped = await loadWorkspace(dir, { eventThreads: 1 });
+      const alone = await loadWorkspace(dir, { loadThreads: 0 });
+      const helped = await loadWorkspace(dir, { loadThreads: 1 });
+      assert.ok(helped.threadBlocks.events > 0, JSON.stringify(helped.threadBlocks));
       assert.deepEqual(helped.warnings, alone.warnings);
       const skipped = helped.warnings.filter((w) => w.file === events).map((w) => [w.code, w.line]);
       assert.deepEqual(skipped, [['broken-line', 8], ['not-a-resource', 15001], ['broken-line', 29991]]);

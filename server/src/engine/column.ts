@@ -21,7 +21,9 @@ export type SerializedColumn =
   | { kind: 'dict'; rows: number; present: number; codes: PackedCodes; dict: unknown[] }
   | { kind: 'strings'; rows: number; present: number; text: string; offsets: Int32Array; flags: Uint8Array }
   | { kind: 'numbers'; rows: number; present: number; values: Float64Array }
-  | { kind: 'raw'; rows: number; present: number; values: unknown[] };
+  | { kind: 'raw'; rows: number; present: number; values: unknown[] }
+  /** Read on first use (see `Column.storage`). */
+  | { kind: 'lazy'; rows: number; present: number; load: () => Exclude<SerializedColumn, { kind: 'lazy' }> };
 
 /** A loading column as plain data (see `Column.toTransfer`). */
 export interface ColumnTransfer {
@@ -62,7 +64,21 @@ const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u000
  * (amounts). `null` is stored as missing: the semantics treat null like an absent value.
  */
 export class Column {
-  private storage: Storage = { kind: 'building', codes: new Int32Array(16).fill(MISSING) };
+  private stored: Storage | { kind: 'lazy'; load: () => Storage } = { kind: 'building', codes: new Int32Array(16).fill(MISSING) };
+
+  /**
+   * How the values are kept. A column read from the workspace cache may leave its texts and plain
+   * values (lists, mixed types) undecoded until first used: decoding millions of texts and lists
+   * when loading the cache, for conditions that may never read them, took most of its time.
+   */
+  private get storage(): Storage {
+    const stored = this.stored;
+    return stored.kind === 'lazy' ? (this.stored = stored.load()) : stored;
+  }
+
+  private set storage(storage: Storage) {
+    this.stored = storage;
+  }
   private readonly dict: unknown[] = [];
   private readonly index = new Map<unknown, number>();
   private rows = 0;
@@ -93,17 +109,12 @@ export class Column {
       storage.values[row] = value;
       return;
     }
-    const key = dictKey(value);
-    let code = this.index.get(key);
-    if (code === undefined) {
-      code = this.dict.length;
-      this.dict.push(value);
-      this.index.set(key, code);
-      // Nearly every value distinct (emails, timestamps): a dictionary only costs.
-      if (this.dict.length > 1024 && this.dict.length * 4 > this.present) {
-        this.toRaw()[row] = value;
-        return;
-      }
+    const distinct = this.dict.length;
+    const code = this.intern(value);
+    // Nearly every value distinct (emails, timestamps): a dictionary only costs.
+    if (this.dict.length > distinct && this.dict.length > 1024 && this.dict.length * 4 > this.present) {
+      this.toRaw()[row] = value;
+      return;
     }
     this.ensureCapacity(storage, row + 1)[row] = code;
   }
@@ -158,17 +169,7 @@ export class Column {
     if (source.kind === 'building' && target.kind === 'building') {
       // Map the other dictionary onto this one once, then copy codes.
       const remap = new Int32Array(other.dict.length);
-      for (let code = 0; code < other.dict.length; code++) {
-        const value = other.dict[code];
-        const key = dictKey(value);
-        let mine = this.index.get(key);
-        if (mine === undefined) {
-          mine = this.dict.length;
-          this.dict.push(value);
-          this.index.set(key, mine);
-        }
-        remap[code] = mine;
-      }
+      for (let code = 0; code < other.dict.length; code++) remap[code] = this.intern(other.dict[code]);
       const rows = Math.min(other.rows, source.codes.length);
       const codes = this.ensureCapacity(target, offset + rows);
       for (let row = 0; row < rows; row++) {
@@ -186,6 +187,14 @@ export class Column {
       if (value !== undefined) this.set(offset + row, value);
     }
     if (offset + other.rows > this.rows) this.rows = offset + other.rows;
+  }
+
+  /** Sets row `rows[i]` to row i of another column, for each of its rows with a value. */
+  appendRows(other: Column, rows: Int32Array): void {
+    for (let row = 0; row < other.rows; row++) {
+      const value = other.get(row);
+      if (value !== undefined) this.set(rows[row], value);
+    }
   }
 
   /** Removes a row's value while loading (a profile record replaced by a later one). */
@@ -366,7 +375,7 @@ export class Column {
   }
 
   /** The finished column's content, for the on-disk workspace cache. */
-  serialize(): SerializedColumn {
+  serialize(): Exclude<SerializedColumn, { kind: 'lazy' }> {
     this.finish();
     const storage = this.storage;
     const base = { rows: this.rows, present: this.present };
@@ -397,8 +406,25 @@ export class Column {
       case 'raw':
         column.storage = { kind: 'raw', values: data.values };
         break;
+      case 'lazy': {
+        const load = data.load;
+        column.stored = { kind: 'lazy', load: () => Column.deserialize(load()).storage };
+        break;
+      }
     }
     return column;
+  }
+
+  /** The dictionary code of a value, added to the dictionary when new. */
+  private intern(value: unknown): number {
+    const key = dictKey(value);
+    let code = this.index.get(key);
+    if (code === undefined) {
+      code = this.dict.length;
+      this.dict.push(value);
+      this.index.set(key, code);
+    }
+    return code;
   }
 
   /** The loading-time storage; a finished column cannot change. */

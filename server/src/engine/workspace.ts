@@ -84,8 +84,8 @@ export class Workspace {
     readonly lists: readonly ListInfo[],
     readonly memberships: readonly ListMembership[],
     readonly issues: Readonly<WorkspaceIssues>,
-    /** Profile index by profile ID. */
-    readonly profileIndexById: ReadonlyMap<string, number>,
+    /** Profile index by profile ID (built on first use when not given). */
+    private profileIndex?: ReadonlyMap<string, number>,
   ) {
     this.ref = referenceTime(now);
     this.metricIndex = new Map(metrics.map((m, i) => [m.id, i]));
@@ -94,6 +94,16 @@ export class Workspace {
 
   get profileCount(): number {
     return this.profileIds.length;
+  }
+
+  /** Profile index by profile ID. */
+  get profileIndexById(): ReadonlyMap<string, number> {
+    if (!this.profileIndex) {
+      const index = new Map<string, number>();
+      for (let i = 0; i < this.profileIds.length; i++) index.set(this.profileIds[i], i);
+      this.profileIndex = index;
+    }
+    return this.profileIndex;
   }
 
   get eventCount(): number {
@@ -138,14 +148,18 @@ const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /** Event properties that are not kept: unique IDs and nested detail cannot be segmented on. */
 const SKIPPED_EVENT_PROPERTIES = new Set(['$event_id', '$extra']);
 
-class GrowableInt32 {
-  data = new Int32Array(1024);
+/** A typed array that grows by doubling (events are pushed one by one while loading). */
+class Growable<T extends Int32Array | Float64Array> {
+  data: T;
   length = 0;
+  constructor(private readonly make: (size: number) => T) {
+    this.data = make(1024);
+  }
   push(v: number): void {
     if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = v;
   }
-  pushAll(values: Int32Array): void {
+  pushAll(values: T): void {
     if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
     this.data.set(values, this.length);
     this.length += values.length;
@@ -153,38 +167,20 @@ class GrowableInt32 {
   private grow(size: number): void {
     let capacity = this.data.length * 2;
     while (capacity < size) capacity *= 2;
-    const next = new Int32Array(capacity);
+    const next = this.make(capacity);
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
 }
 
-class GrowableFloat64 {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) this.grow(this.length + 1);
-    this.data[this.length++] = v;
-  }
-  pushAll(values: Float64Array): void {
-    if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
-    this.data.set(values, this.length);
-    this.length += values.length;
-  }
-  private grow(size: number): void {
-    let capacity = this.data.length * 2;
-    while (capacity < size) capacity *= 2;
-    const next = new Float64Array(capacity);
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-}
+const growableInt32 = () => new Growable((size) => new Int32Array(size));
+const growableFloat64 = () => new Growable((size) => new Float64Array(size));
 
 interface PendingEvents {
-  profiles: GrowableInt32;
-  times: GrowableFloat64;
+  profiles: Growable<Int32Array>;
+  times: Growable<Float64Array>;
   /** Line of each event in the events file: ties in time keep the file's order. */
-  lines: GrowableInt32;
+  lines: Growable<Int32Array>;
   properties: Map<string, Column>;
 }
 
@@ -197,6 +193,16 @@ export interface EventsTransfer {
   eventsOfUnknownProfiles: number;
   eventsIncomplete: number;
   eventsOfUndeclaredMetrics: number;
+}
+
+/**
+ * The profiles one thread read from a block of profiles.jsonl (`WorkspaceBuilder.exportProfiles`),
+ * merged into the main builder in the file's order by `importProfiles`.
+ */
+export interface ProfilesTransfer {
+  ids: string[];
+  columns: [string, ColumnTransfer][];
+  duplicateProfiles: number;
 }
 
 /** What a thread that reads events needs to know of the builder: profile IDs in order, metrics. */
@@ -372,17 +378,46 @@ export class WorkspaceBuilder {
     return { transfer: { metrics, eventsOfUnknownProfiles, eventsIncomplete, eventsOfUndeclaredMetrics }, buffers };
   }
 
-  /** Forgets every event added so far (to read the events file again). */
-  resetEvents(): void {
-    for (const pending of this.pending) {
-      pending.profiles = new GrowableInt32();
-      pending.times = new GrowableFloat64();
-      pending.lines = new GrowableInt32();
-      pending.properties.clear();
+  /** The profiles added so far, for another builder's `importProfiles` (a builder of profiles only). */
+  profilesPart(): { ids: readonly string[]; columns: Iterable<[string, Column]>; duplicateProfiles: number } {
+    return { ids: this.profileIds, columns: this.columns, duplicateProfiles: this.issues.duplicateProfiles };
+  }
+
+  /** `profilesPart` as plain data another thread can post. */
+  exportProfiles(): { transfer: ProfilesTransfer; buffers: ArrayBuffer[] } {
+    const buffers: ArrayBuffer[] = [];
+    const columns = [...this.columns].map(([key, column]): [string, ColumnTransfer] => {
+      const { transfer, buffers: own } = column.toTransfer();
+      buffers.push(...own);
+      return [key, transfer];
+    });
+    return { transfer: { ids: this.profileIds, columns, duplicateProfiles: this.issues.duplicateProfiles }, buffers };
+  }
+
+  /**
+   * Adds the profiles another builder read from the next part of the file: as if its records had
+   * been added here one by one (a profile seen before is replaced whole, keeping its place).
+   */
+  importProfiles(ids: readonly string[], columns: Iterable<[string, Column]>, duplicateProfiles: number): void {
+    this.issues.duplicateProfiles += duplicateProfiles;
+    const first = this.profileIds.length;
+    const rows = new Int32Array(ids.length);
+    let appended = true;
+    for (let i = 0; i < ids.length; i++) {
+      const existing = this.profileIndex.get(ids[i]);
+      if (existing === undefined) {
+        rows[i] = this.newProfile(ids[i]);
+        continue;
+      }
+      this.issues.duplicateProfiles++;
+      for (const column of this.columns.values()) column.clear(existing);
+      rows[i] = existing;
+      appended = false;
     }
-    this.issues.eventsOfUnknownProfiles = 0;
-    this.issues.eventsIncomplete = 0;
-    this.issues.eventsOfUndeclaredMetrics = 0;
+    for (const [key, column] of columns) {
+      if (appended) this.columnFor(key).append(column, first);
+      else this.columnFor(key).appendRows(column, rows);
+    }
   }
 
   /** Adds the events another builder read (`exportEvents`); profile indexes must be the same. */
@@ -436,7 +471,7 @@ export class WorkspaceBuilder {
     const index = this.metrics.length;
     this.metrics.push(info);
     this.metricIndex.set(info.id, index);
-    this.pending.push({ profiles: new GrowableInt32(), times: new GrowableFloat64(), lines: new GrowableInt32(), properties: new Map() });
+    this.pending.push({ profiles: growableInt32(), times: growableFloat64(), lines: growableInt32(), properties: new Map() });
     return index;
   }
 

@@ -84,10 +84,12 @@ export interface JsonlReadOptions {
   isCancelled?: () => boolean;
   onProgress?: (bytes: number, totalBytes: number) => void;
   /**
-   * Offered each block of whole lines before it is parsed here; returns true when it took the
-   * block (another thread parses it), false to parse it on this thread.
+   * Offered each block of whole lines (numbered from 0) before it is parsed here; returns true
+   * when it took the block (another thread parses it), false to parse it on this thread.
    */
-  offer?: (block: Buffer, firstLine: number) => boolean;
+  offer?: (block: Buffer, firstLine: number, index: number) => boolean;
+  /** Called after a block was parsed on this thread. */
+  parsedHere?: (index: number) => void;
 }
 
 /**
@@ -107,9 +109,15 @@ export async function readJsonl(path: string, onRecord: (value: unknown, line: n
   // pipe() does not forward errors: a file that vanishes mid-read must end the gunzip stream too.
   if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
   let nextLine = 1;
+  let blocks = 0;
   const handle = (block: Buffer): void => {
-    if (options.offer?.(block, nextLine)) nextLine += countLines(block);
-    else nextLine += parseLines(block, nextLine, onRecord, skipped);
+    const index = blocks++;
+    if (options.offer?.(block, nextLine, index)) {
+      nextLine += countLines(block);
+    } else {
+      nextLine += parseLines(block, nextLine, onRecord, skipped);
+      options.parsedHere?.(index);
+    }
   };
   let rest: Buffer | undefined;
   try {

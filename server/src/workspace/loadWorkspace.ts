@@ -3,8 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { Workspace } from '../engine/workspace';
 import { WorkspaceBuilder } from '../engine/workspace';
-import type { EventsTransfer } from '../engine/workspace';
-import { EventThreads, type EventsThreadResult } from './eventThreads';
+import { Column } from '../engine/column';
+import { LoadThreads, type FromLoadThread, type SkippedReport } from './loadThreads';
 import { notAResource, readJsonl, SkippedLines } from './jsonl';
 import { cacheKey, readWorkspaceCache, writeWorkspaceCache } from './workspaceCache';
 
@@ -46,6 +46,8 @@ export interface LoadedWorkspace {
   loadMs: number;
   /** True when it came from the engine's on-disk cache instead of the JSONL files. */
   fromCache: boolean;
+  /** Blocks of profiles.jsonl and events.jsonl that load threads parsed (see `LoadOptions.loadThreads`). */
+  threadBlocks: { profiles: number; events: number };
 }
 
 export interface LoadOptions {
@@ -57,10 +59,11 @@ export interface LoadOptions {
   /** Use the engine's on-disk cache (read it when current, write it after a load). */
   cache?: boolean;
   /**
-   * Helper threads that parse events.jsonl alongside (0: none). Default: one per core but one, up
-   * to 3, when the file is big (`SEGMENT_LENS_LOAD_THREADS` overrides the count).
+   * Load threads that parse big profiles.jsonl and events.jsonl files alongside this one (0:
+   * none). Default: one per core but one, up to 3, for files over 32 MB of JSONL
+   * (`SEGMENT_LENS_LOAD_THREADS` overrides the count); a number given here applies to any size.
    */
-  eventThreads?: number;
+  loadThreads?: number;
 }
 
 /** The data files a workspace consists of, as they are on disk now. */
@@ -129,6 +132,18 @@ export function readWorkspaceConfig(root: string, warnings: LoadWarning[] = []):
 
 /** Loads a workspace folder. Never throws for bad data: problems are returned as warnings. */
 export async function loadWorkspace(root: string, options: LoadOptions = {}): Promise<LoadedWorkspace> {
+  try {
+    return await loadOnce(root, options);
+  } catch (error) {
+    // A load thread failed (out of memory, killed): what it read is lost, so read all on this thread.
+    if (error instanceof LoadThreadFailed) return loadOnce(root, { ...options, loadThreads: 0 });
+    throw error;
+  }
+}
+
+class LoadThreadFailed extends Error {}
+
+async function loadOnce(root: string, options: LoadOptions): Promise<LoadedWorkspace> {
   const started = Date.now();
   const warnings: LoadWarning[] = [];
   const config = readWorkspaceConfig(root, warnings);
@@ -136,9 +151,10 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const key = options.cache ? cacheKey(config.root, workspaceFiles(config)) : undefined;
   if (key) {
     const cached = readWorkspaceCache(key, now);
-    if (cached) return { config, workspace: cached.workspace, warnings: cached.warnings, files: cached.files, loadMs: Date.now() - started, fromCache: true };
+    if (cached) return { config, workspace: cached.workspace, warnings: cached.warnings, files: cached.files, loadMs: Date.now() - started, fromCache: true, threadBlocks: { profiles: 0, events: 0 } };
   }
   const builder = new WorkspaceBuilder(config.name, now);
+  const threadBlocks = { profiles: 0, events: 0 };
   const files: string[] = [config.markerPath];
   const progress = options.onProgress ?? (() => undefined);
 
@@ -156,7 +172,7 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const profiles = resolveJsonl(config.paths.profiles);
   if (profiles) {
     files.push(profiles);
-    await readRecords(profiles, 'profile', 'profiles', warnings, options, (value) => builder.addProfile(value));
+    threadBlocks.profiles = await readProfiles(profiles, builder, warnings, options);
   } else {
     warnings.push({ file: config.paths.profiles, code: 'missing-file', message: 'No profiles file: the workspace has no profiles.' });
   }
@@ -169,7 +185,7 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const events = resolveJsonl(config.paths.events);
   if (events) {
     files.push(events);
-    await readEvents(events, builder, warnings, options);
+    threadBlocks.events = await readEvents(events, builder, warnings, options);
   } else {
     warnings.push({ file: config.paths.events, code: 'missing-file', message: 'No events file: every metric condition will count 0 events.' });
   }
@@ -193,14 +209,26 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
       // No cache (read-only or full disk): the next load reads the JSONL again, nothing else changes.
     }
   }
-  return { config, workspace, warnings, files, loadMs, fromCache: false };
+  return { config, workspace, warnings, files, loadMs, fromCache: false, threadBlocks };
+}
+
+/** How a file is read with load threads (see `LoadThreads`). */
+interface ThreadedRead {
+  pool: LoadThreads;
+  /** Called before a block is parsed on this thread (no thread took it). */
+  parsingHere?: (block: number) => void;
+  /** Called after a block was parsed on this thread. */
+  parsedHere?: (block: number) => void;
+  /** Called once every thread is done, before the skipped lines are reported. */
+  finished: (parts: Extract<FromLoadThread, { type: 'done' }>[], skipped: SkippedLines) => void;
 }
 
 /**
  * Reads one JSONL file into the builder (`add` returns false for a line that is not a resource of
- * the kind), with progress; problems become warnings. `threads` parse some blocks elsewhere.
+ * the kind), with progress; problems become warnings. `threads` parse some blocks elsewhere;
+ * returns how many.
  */
-async function readRecords(path: string, kind: string, phase: LoadProgress['phase'], warnings: LoadWarning[], options: LoadOptions, add: (value: unknown, line: number) => boolean, threads?: { pool: EventThreads; merge: (events: EventsTransfer) => void }): Promise<boolean> {
+async function readRecords(path: string, kind: string, phase: LoadProgress['phase'], warnings: LoadWarning[], options: LoadOptions, add: (value: unknown, line: number) => boolean, threads?: ThreadedRead): Promise<number> {
   const skipped = new SkippedLines();
   let records = 0;
   const onRecord = (value: unknown, line: number): void => {
@@ -208,52 +236,121 @@ async function readRecords(path: string, kind: string, phase: LoadProgress['phas
     records++;
   };
   const pool = threads?.pool;
-  const result = await readJsonl(path, onRecord, skipped, {
-    isCancelled: options.isCancelled,
-    onProgress: (bytes, totalBytes) => options.onProgress?.({ phase, records: records + (pool?.records ?? 0), bytes, totalBytes }),
-    offer: pool && ((block, firstLine) => pool.offer(block, firstLine)),
-  });
+  let result: Awaited<ReturnType<typeof readJsonl>>;
+  try {
+    result = await readJsonl(path, onRecord, skipped, {
+      isCancelled: options.isCancelled,
+      onProgress: (bytes, totalBytes) => options.onProgress?.({ phase, records: records + (pool?.records ?? 0), bytes, totalBytes }),
+      offer:
+        threads &&
+        ((block, firstLine, index) => {
+          if (threads.pool.offer(block, firstLine, index)) return true;
+          threads.parsingHere?.(index);
+          return false;
+        }),
+      parsedHere: threads?.parsedHere,
+    });
+  } catch (error) {
+    pool?.stop();
+    throw error;
+  }
   if (threads) {
-    let parts: EventsThreadResult[];
+    let parts: Extract<FromLoadThread, { type: 'done' }>[];
     try {
       parts = await threads.pool.finish();
-    } catch {
-      return false;
+    } catch (error) {
+      throw new LoadThreadFailed((error as Error).message);
     }
-    for (const part of parts) {
-      threads.merge(part.events);
-      skipped.merge(part.skipped);
-    }
+    threads.finished(parts, skipped);
   }
   if (result.unreadable !== undefined) {
     warnings.push({ file: path, code: 'unreadable-file', message: `Cannot read the file: ${result.unreadable}` });
-    return true;
+    return 0;
   }
   const report = skipped.report();
   for (const line of report.lines) warnings.push({ file: path, ...line });
   for (const { code, count } of report.more) warnings.push({ file: path, code, message: code === 'broken-line' ? `${count} more broken line(s) skipped.` : `${count} more line(s) that are not ${kind} resources skipped.` });
   if (result.stopped) warnings.push({ file: path, line: result.stopped.line || undefined, code: 'unreadable-file', message: `Reading stopped after line ${result.stopped.line}: ${result.stopped.message}. The records before it were loaded.` });
-  return true;
+  return pool?.blocksSent ?? 0;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // readRecords reports it.
+  }
 }
 
 /**
- * Reads events.jsonl, parsing blocks of it on helper threads as well when it is big (see
- * `EventThreads`). Should a thread fail, its blocks are lost, so the file is read again on this
- * thread alone.
+ * Reads profiles.jsonl, parsing blocks of it on load threads as well when it is big. Blocks are
+ * merged into the builder in the file's order whichever thread read them, so profiles keep the
+ * order (and a repeated profile the outcome) of a read on one thread. A block this thread parses
+ * while earlier ones are still being read elsewhere goes into a builder of its own until then.
  */
-async function readEvents(path: string, builder: WorkspaceBuilder, warnings: LoadWarning[], options: LoadOptions): Promise<void> {
-  let bytes = 0;
-  try {
-    bytes = statSync(path).size;
-  } catch {
-    // readRecords reports it.
-  }
-  const add = (value: unknown, line: number): boolean => builder.addEvent(value, line);
+async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: LoadWarning[], options: LoadOptions): Promise<number> {
+  const waiting = new Map<number, () => void>();
+  const skippedElsewhere: SkippedReport[] = [];
+  let nextToMerge = 0;
+  const drain = (): void => {
+    for (let merge = waiting.get(nextToMerge); merge; merge = waiting.get(nextToMerge)) {
+      waiting.delete(nextToMerge++);
+      merge();
+    }
+  };
+  const pool = LoadThreads.start(fileSize(path), { kind: 'profiles' }, options.loadThreads, (message) => {
+    if (message.type !== 'profiles') return;
+    const { ids, columns, duplicateProfiles } = message.profiles;
+    waiting.set(message.block, () => builder.importProfiles(ids, columns.map(([key, transfer]): [string, Column] => [key, Column.fromTransfer(transfer)]), duplicateProfiles));
+    skippedElsewhere.push(message.skipped);
+    drain();
+  });
+  let target = builder;
+  const add = (value: unknown): boolean => target.addProfile(value);
+  if (!pool) return readRecords(path, 'profile', 'profiles', warnings, options, add);
+  let parsedHere = 0;
+  return readRecords(path, 'profile', 'profiles', warnings, options, add, {
+    pool,
+    parsingHere: (block) => {
+      target = block === nextToMerge ? builder : new WorkspaceBuilder('', 0);
+    },
+    parsedHere: (block) => {
+      parsedHere++;
+      if (target === builder) {
+        nextToMerge++;
+      } else {
+        const part = target.profilesPart();
+        waiting.set(block, () => builder.importProfiles(part.ids, part.columns, part.duplicateProfiles));
+      }
+      target = builder;
+      drain();
+    },
+    finished: (_parts, skipped) => {
+      for (const report of skippedElsewhere) skipped.merge(report);
+      drain();
+      if (waiting.size > 0 || nextToMerge !== parsedHere + pool.blocksSent) throw new LoadThreadFailed('a block of profiles read on a load thread never came back');
+    },
+  });
+}
+
+/**
+ * Reads events.jsonl, parsing blocks of it on load threads as well when it is big: each thread
+ * keeps its own events and hands them over at the end (events are sorted by profile, time and
+ * line afterwards, so the order they are merged in does not matter).
+ */
+async function readEvents(path: string, builder: WorkspaceBuilder, warnings: LoadWarning[], options: LoadOptions): Promise<number> {
+  const bytes = fileSize(path);
   // Compressed JSONL is about a sixth of its size.
-  const pool = EventThreads.start(path.endsWith('.gz') ? bytes * 6 : bytes, builder.eventsContext(), options.eventThreads);
-  if (await readRecords(path, 'event', 'events', warnings, options, add, pool && { pool, merge: (events) => builder.importEvents(events) })) return;
-  builder.resetEvents();
-  await readRecords(path, 'event', 'events', warnings, options, add);
+  const pool = LoadThreads.start(path.endsWith('.gz') ? bytes * 6 : bytes, { kind: 'events', context: builder.eventsContext() }, options.loadThreads);
+  return readRecords(path, 'event', 'events', warnings, options, (value, line) => builder.addEvent(value, line), pool && {
+    pool,
+    finished: (parts, skipped) => {
+      for (const part of parts) {
+        if (part.events) builder.importEvents(part.events);
+        skipped.merge(part.skipped);
+      }
+    },
+  });
 }
 
 /** `path` if it exists, else `path.gz`, else undefined. */

@@ -193,9 +193,18 @@ export function readWorkspaceCache(key: string, now: number): { workspace: Works
       let data: SerializedColumn;
       switch (ref.kind) {
         case 'dict': data = { ...ref, codes: codes(ref.codes), dict: json(ref.dict) as unknown[] }; break;
-        case 'strings': data = { ...ref, text: bytes(ref.text).toString('utf8'), offsets: i32(ref.offsets), flags: typed(ref.flags, (b, o, l) => new Uint8Array(b, o, l)) }; break;
+        // Texts and plain values are read now, decoded when a condition first reads them (see Column).
+        case 'strings': {
+          const [text, offsets, flags] = [bytes(ref.text), i32(ref.offsets), typed(ref.flags, (b, o, l) => new Uint8Array(b, o, l))];
+          data = { kind: 'lazy', rows: ref.rows, present: ref.present, load: () => ({ ...ref, text: text.toString('utf8'), offsets, flags }) };
+          break;
+        }
         case 'numbers': data = { ...ref, values: f64(ref.values) }; break;
-        case 'raw': data = { ...ref, values: (json(ref.values) as unknown[]).map((v) => (v === null ? undefined : v)) }; break;
+        case 'raw': {
+          const text = bytes(ref.values);
+          data = { kind: 'lazy', rows: ref.rows, present: ref.present, load: () => ({ ...ref, values: (JSON.parse(text.toString('utf8')) as unknown[]).map((v) => (v === null ? undefined : v)) }) };
+          break;
+        }
       }
       return Column.deserialize(data);
     };
@@ -211,7 +220,7 @@ export function readWorkspaceCache(key: string, now: number): { workspace: Works
     const memberships = header.memberships.map((m) => ({ members: new Bitset(profileIds.length, u32(m.members)), joinedAt: f64(m.joinedAt) }));
     const workspace = new Workspace(
       header.name, now, profileIds, new Map(header.profileColumns.map((c) => [c.key, column(c.column)])),
-      header.metrics, events, header.lists, memberships, header.issues, new Map(profileIds.map((id, i) => [id, i])),
+      header.metrics, events, header.lists, memberships, header.issues,
     );
     return { workspace, files: header.files, warnings: header.warnings };
   } catch {
