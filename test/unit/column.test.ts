@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { Bitset } from '../../server/src/engine/bitset';
 import { Column } from '../../server/src/engine/column';
+import { referenceTime } from '../../server/src/engine/time';
+import { compileValueFilter } from '../../server/src/engine/valueFilter';
 
 /** Builds a finished column from values by row (undefined: missing). */
 function columnOf(values: unknown[]): Column {
@@ -159,5 +161,26 @@ describe('Column storage', () => {
     assert.deepEqual(select(lazy, 3, (v) => Array.isArray(v) && v.includes('b')), [2]);
     assert.equal(lazy.serialize().kind, 'raw');
     assert.equal(loads, 1);
+  });
+
+  it('tests texts in place in the joined string exactly as on the sliced texts, rows in any order', () => {
+    const texts = ['', 'ab', 'abab', 'xab', 'abx', 'b', 'a', 'bab', undefined, 'ab', 'aab', 'zzz', 'ba', 'abab@hotmail.com', 'hotmail.com', '@hotmail.com'];
+    // Enough distinct texts that the column keeps them joined rather than in a dictionary.
+    for (let i = 0; i < 2000; i++) texts.push(i % 5 === 0 ? undefined : `${i % 3 ? 'x' : 'ab'}${i}${i % 7 ? '' : '@hotmail.com'}`);
+    const column = columnOf(texts);
+    assert.equal(column.serialize().kind, 'strings');
+    const ref = referenceTime(Date.UTC(2026, 10, 1));
+    const operators = ['equals', 'not-equals', 'contains', 'not-contains', 'starts-with', 'not-starts-with', 'ends-with', 'not-ends-with'];
+    for (const operator of operators) {
+      for (const value of ['', 'ab', 'b', 'a', '@hotmail.com', 'abab', 'q']) {
+        const compiled = compileValueFilter({ type: 'string', operator, value }, ref);
+        assert.ok('test' in compiled);
+        const expected = texts.map((t) => (t === undefined ? false : compiled.test(t)));
+        assert.deepEqual(select(column, texts.length, compiled.test), expected.flatMap((ok, row) => (ok ? [row] : [])), `${operator} ${value}`);
+        // Out of order and repeated (the contains scan remembers where it was).
+        const rowTest = column.rowTest(compiled.test, false);
+        for (const row of [12, 3, 3, 0, 15, 7, 1, 14, 2, 13, 5]) assert.equal(rowTest(row), expected[row], `${operator} ${value} row ${row}`);
+      }
+    }
   });
 });

@@ -42,6 +42,15 @@ export interface ColumnTransfer {
   json?: string;
 }
 
+/**
+ * A test of one value. `inText`, when given, gives the same answer for the text
+ * `text.slice(start, end)` without slicing it out (columns keep texts in one string).
+ */
+export interface ValueTest {
+  (value: unknown): boolean;
+  inText?: (text: string, start: number, end: number) => boolean;
+}
+
 export interface ColumnSummary {
   /** Rows with a value. */
   present: number;
@@ -84,6 +93,7 @@ export class Column {
   private rows = 0;
   private present = 0;
   private instantsCache: Float64Array | undefined;
+  private numbersCache: Float64Array | undefined;
 
   /** Number of rows with a value. */
   get presentCount(): number {
@@ -269,13 +279,13 @@ export class Column {
    * Adds to `out` every row in [0, rows) whose value passes `test`, and the rows without a value
    * when `missing` is true. With a dictionary, `test` runs once per distinct value.
    */
-  select(rows: number, test: (value: unknown) => boolean, missing: boolean, out: Bitset): void {
+  select(rows: number, test: ValueTest, missing: boolean, out: Bitset): void {
     const pass = this.rowTest(test, missing);
     for (let row = 0; row < rows; row++) if (pass(row)) out.add(row);
   }
 
   /** A per-row test that evaluates `test` once per distinct value where it can. */
-  rowTest(test: (value: unknown) => boolean, missing: boolean): (row: number) => boolean {
+  rowTest(test: ValueTest, missing: boolean): (row: number) => boolean {
     const storage = this.storage;
     switch (storage.kind) {
       case 'dict': {
@@ -294,6 +304,8 @@ export class Column {
       }
       case 'strings': {
         const { text, offsets, present } = storage;
+        const inText = test.inText;
+        if (inText) return (row) => (row < present.length && present[row] ? inText(text, offsets[row], offsets[row + 1]) : missing);
         return (row) => (row < present.length && present[row] ? test(text.slice(offsets[row], offsets[row + 1])) : missing);
       }
       case 'numbers': {
@@ -311,6 +323,25 @@ export class Column {
         };
       }
     }
+  }
+
+  /**
+   * Each row's value when it is a finite number, else NaN, as one array (the column's own when it
+   * holds only numbers; otherwise computed once): sums read it without a call per row.
+   */
+  numbers(rows: number): Float64Array {
+    const storage = this.storage;
+    if (storage.kind === 'numbers' && storage.values.length >= rows) return storage.values;
+    if (this.numbersCache && this.numbersCache.length === rows) return this.numbersCache;
+    const out = new Float64Array(rows).fill(NaN);
+    const read = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : NaN);
+    if (storage.kind === 'dict') {
+      const parsed = [NaN, ...this.dict.map(read)];
+      for (let row = 0; row < Math.min(rows, storage.codes.length); row++) out[row] = parsed[storage.codes[row]];
+    } else {
+      for (let row = 0; row < rows; row++) out[row] = read(this.get(row));
+    }
+    return (this.numbersCache = out);
   }
 
   /**

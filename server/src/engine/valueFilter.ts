@@ -120,15 +120,24 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
     };
   }
   const text = stringValue(filterValue);
+  // Each test also runs in place on a column's joined texts (see ValueTest.inText).
+  const textTest = (test: (v: string) => boolean, inText: (all: string, start: number, end: number) => boolean, negate: boolean): CompiledValueFilter => ({
+    test: Object.assign((v: unknown) => isString(v) && test(v) !== negate, { inText: (all: string, start: number, end: number) => inText(all, start, end) !== negate }),
+    matchesMissing: false,
+  });
+  const n = text.length;
+  const equals = textTest((v) => v === text, (all, start, end) => end - start === n && all.startsWith(text, start), false);
+  const startsWith = (negate: boolean) => textTest((v) => v.startsWith(text), (all, start, end) => end - start >= n && all.startsWith(text, start), negate);
+  const endsWith = (negate: boolean) => textTest((v) => v.endsWith(text), (all, start, end) => end - start >= n && all.endsWith(text, end), negate);
   switch (operator) {
-    case 'equals': return { test: (v) => isString(v) && v === text, matchesMissing: false };
-    case 'not-equals': return { test: (v) => isString(v) && v !== text, matchesMissing: false };
-    case 'contains': return { test: (v) => isString(v) && v.includes(text), matchesMissing: false };
-    case 'not-contains': return { test: (v) => isString(v) && !v.includes(text), matchesMissing: false };
-    case 'starts-with': return { test: (v) => isString(v) && v.startsWith(text), matchesMissing: false };
-    case 'not-starts-with': return { test: (v) => isString(v) && !v.startsWith(text), matchesMissing: false };
-    case 'ends-with': return { test: (v) => isString(v) && v.endsWith(text), matchesMissing: false };
-    case 'not-ends-with': return { test: (v) => isString(v) && !v.endsWith(text), matchesMissing: false };
+    case 'equals': return equals;
+    case 'not-equals': return textTest((v) => v === text, (all, start, end) => end - start === n && all.startsWith(text, start), true);
+    case 'contains': return textTest((v) => v.includes(text), containsIn(text), false);
+    case 'not-contains': return textTest((v) => v.includes(text), containsIn(text), true);
+    case 'starts-with': return startsWith(false);
+    case 'not-starts-with': return startsWith(true);
+    case 'ends-with': return endsWith(false);
+    case 'not-ends-with': return endsWith(true);
     case 'regex':
     case 'nregex': {
       const pattern = compileRegex(text);
@@ -138,6 +147,24 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
     }
   }
   return { notEvaluable: `unknown text operator ${JSON.stringify(operator)}` };
+}
+
+/**
+ * "Contains" on ranges of one long string, remembering the next occurrence: rows are mostly asked
+ * in order, so the whole column is scanned about once instead of once per row.
+ */
+function containsIn(needle: string): (all: string, start: number, end: number) => boolean {
+  let scanned: string | undefined;
+  let from = -1; // `next` is the first occurrence at or after `from` in `scanned`
+  let next = -1;
+  return (all, start, end) => {
+    if (all !== scanned || start < from || (next !== -1 && start > next)) {
+      scanned = all;
+      from = start;
+      next = all.indexOf(needle, start);
+    }
+    return next !== -1 && next + needle.length <= end;
+  };
 }
 
 /**

@@ -40,8 +40,15 @@ export function compileMetricFilters(ctx: EvaluationContext, events: MetricEvent
   }
   if (tests.length === 0) return ALL_ROWS;
   if (tests.length === 1) return tests[0];
+  if (tests.length === 2) {
+    const [a, b] = tests;
+    return (row) => a(row) && b(row);
+  }
   return (row) => tests.every((test) => test(row));
 }
+
+/** Event counts below this are compared with the measurement filter before the profile loop. */
+const COUNTS_AHEAD = 256;
 
 /** A sum of `$value`s as compared: rounded to 6 decimal places (SL). */
 export function roundSum(total: number): number {
@@ -52,9 +59,10 @@ export function roundSum(total: number): number {
 export function eventValue(events: MetricEvents): (row: number) => number {
   const column = events.properties.get('$value');
   if (!column) return () => 0;
+  const values = column.numbers(events.count);
   return (row) => {
-    const value = column.get(row);
-    return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+    const value = values[row];
+    return value === value ? value : 0;
   };
 }
 
@@ -84,23 +92,32 @@ export function evaluateMetric(ctx: EvaluationContext, condition: Condition): Co
   const test = window.test;
   const range = window.range;
   const unfiltered = rowTest === ALL_ROWS;
+  // Most profiles have no event of a given metric: they all measure 0.
+  const zeroPasses = compare(0);
+  const countPasses = Uint8Array.from({ length: COUNTS_AHEAD }, (_, count) => (compare(count) ? 1 : 0));
+  const fromStart = range !== undefined && range.lo === -Infinity;
+  const toEnd = range !== undefined && range.hi === Infinity;
   for (let p = 0; p < n; p++) {
     if ((p & 0xffff) === 0) ctx.checkpoint();
     let first = offsets[p];
     let end = offsets[p + 1];
+    if (first === end) {
+      if (zeroPasses) set.add(p);
+      continue;
+    }
     let total = 0;
-    if (range && first < end) {
+    if (range) {
       // A window that is one interval: find its ends by binary search over the sorted times.
-      first = lowerBound(times, first, end, range.lo, !range.loInclusive);
-      end = lowerBound(times, first, end, range.hi, range.hiInclusive);
+      if (!fromStart) first = lowerBound(times, first, end, range.lo, !range.loInclusive);
+      if (!toEnd) end = lowerBound(times, first, end, range.hi, range.hiInclusive);
       if (unfiltered && !sum) total = end - first;
       else for (let row = first; row < end; row++) if (unfiltered || rowTest(row)) total += value(row);
     } else {
       for (let row = first; row < end; row++) if (test(times[row]) && rowTest(row)) total += value(row);
     }
     // Sums of money in binary floating point drift (1.1 + 2.2 = 3.3000000000000003): compare
-    // them rounded to 6 decimal places (SL).
-    if (compare(sum ? roundSum(total) : total)) set.add(p);
+    // them rounded to 6 decimal places (SL). Small counts are compared once, ahead.
+    if (sum ? compare(roundSum(total)) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
   }
   return matched(set);
 }
