@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { summarizeWorkspace } from '../../server/src/engine/catalog';
 import { Evaluator } from '../../server/src/engine/evaluator';
 import type { Workspace } from '../../server/src/engine/workspace';
 import { findWorkspaceRoot, loadWorkspace } from '../../server/src/workspace/loadWorkspace';
@@ -89,6 +90,9 @@ describe('workspace loader', () => {
     const second = await loadWorkspace(dir, { cache: true });
     assert.equal(second.fromCache, true);
     assert.deepEqual(second.warnings, first.warnings);
+    // The language features' summary is stored with it (computing it reads every column).
+    assert.deepEqual(first.summary, summarizeWorkspace(first.workspace));
+    assert.deepEqual(second.summary, first.summary);
     const a = new Evaluator(first.workspace).evaluateDefinition(BUYERS);
     const b = new Evaluator(second.workspace).evaluateDefinition(BUYERS);
     assert.equal(b.matched, a.matched);

@@ -57,7 +57,7 @@ async function load(root: string, now: number | undefined): Promise<void> {
       },
     });
     const evaluator = new Evaluator(loaded.workspace);
-    const summary = summarizeWorkspace(loaded.workspace);
+    const summary = loaded.summary ?? summarizeWorkspace(loaded.workspace);
     state = { workspace: loaded.workspace, evaluator, table: new ProfileTable(loaded.workspace, summary) };
     post({ type: 'loaded', summary, warnings: loaded.warnings, files: loaded.files, loadMs: loaded.loadMs, root });
   } catch (error) {

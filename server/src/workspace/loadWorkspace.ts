@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { Workspace } from '../engine/workspace';
 import { WorkspaceBuilder } from '../engine/workspace';
+import { summarizeWorkspace, type WorkspaceSummary } from '../engine/catalog';
 import { Column } from '../engine/column';
 import { LoadThreads, type FromLoadThread, type SkippedReport } from './loadThreads';
 import { notAResource, readJsonl, SkippedLines } from './jsonl';
@@ -46,6 +47,11 @@ export interface LoadedWorkspace {
   loadMs: number;
   /** True when it came from the engine's on-disk cache instead of the JSONL files. */
   fromCache: boolean;
+  /**
+   * The workspace's summary for the language features, when the load came from the on-disk cache
+   * or wrote it (otherwise `summarizeWorkspace` computes it on demand).
+   */
+  summary?: WorkspaceSummary;
   /** Blocks of profiles.jsonl and events.jsonl that load threads parsed (see `LoadOptions.loadThreads`). */
   threadBlocks: { profiles: number; events: number };
 }
@@ -151,7 +157,7 @@ async function loadOnce(root: string, options: LoadOptions): Promise<LoadedWorks
   const key = options.cache ? cacheKey(config.root, workspaceFiles(config)) : undefined;
   if (key) {
     const cached = readWorkspaceCache(key, now);
-    if (cached) return { config, workspace: cached.workspace, warnings: cached.warnings, files: cached.files, loadMs: Date.now() - started, fromCache: true, threadBlocks: { profiles: 0, events: 0 } };
+    if (cached) return { config, workspace: cached.workspace, warnings: cached.warnings, files: cached.files, loadMs: Date.now() - started, fromCache: true, summary: cached.summary, threadBlocks: { profiles: 0, events: 0 } };
   }
   const builder = new WorkspaceBuilder(config.name, now);
   const threadBlocks = { profiles: 0, events: 0 };
@@ -202,14 +208,16 @@ async function loadOnce(root: string, options: LoadOptions): Promise<LoadedWorks
   if (issues.duplicateProfiles) dangling.push(`${issues.duplicateProfiles} duplicate profile record(s) (the last one wins)`);
   if (dangling.length) warnings.push({ file: config.root, code: 'dangling-references', message: `References that point nowhere: ${dangling.join('; ')}.` });
   const loadMs = Date.now() - started;
+  let summary: WorkspaceSummary | undefined;
   if (key) {
+    summary = summarizeWorkspace(workspace);
     try {
-      writeWorkspaceCache(key, workspace, files, warnings);
+      writeWorkspaceCache(key, workspace, files, warnings, summary);
     } catch {
       // No cache (read-only or full disk): the next load reads the JSONL again, nothing else changes.
     }
   }
-  return { config, workspace, warnings, files, loadMs, fromCache: false, threadBlocks };
+  return { config, workspace, warnings, files, loadMs, fromCache: false, summary, threadBlocks };
 }
 
 /** How a file is read with load threads (see `LoadThreads`). */

@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync,
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Bitset } from '../engine/bitset';
+import type { WorkspaceSummary } from '../engine/catalog';
 import { Column, type SerializedColumn } from '../engine/column';
 import { Workspace, type ListInfo, type MetricEvents, type MetricInfo, type WorkspaceIssues } from '../engine/workspace';
 import type { LoadWarning } from './loadWorkspace';
@@ -14,7 +15,7 @@ import type { LoadWarning } from './loadWorkspace';
  * time: any change to the data makes a new key, and the stale entry is never read.
  */
 const MAGIC = 0x43574c53; // "SLWC"
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 
 export function cacheDirectory(): string {
   return process.env.SEGMENT_LENS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'segment-lens', 'workspaces');
@@ -54,6 +55,8 @@ interface Header {
   events: { offsets: BlobRef; times: BlobRef; count: number; firstTime?: number; lastTime?: number; properties: { name: string; column: ColumnRef }[] }[];
   lists: ListInfo[];
   memberships: { members: BlobRef; joinedAt: BlobRef }[];
+  /** What the language features know of the workspace (computing it reads every column). */
+  summary: WorkspaceSummary;
 }
 
 /** Writes blobs to a file, 8-byte aligned, remembering where each one is. */
@@ -92,7 +95,7 @@ class BlobWriter {
 }
 
 /** Saves a loaded workspace under `key`. Failures only cost the next load its speed. */
-export function writeWorkspaceCache(key: string, workspace: Workspace, files: readonly string[], warnings: readonly LoadWarning[]): void {
+export function writeWorkspaceCache(key: string, workspace: Workspace, files: readonly string[], warnings: readonly LoadWarning[], summary: WorkspaceSummary): void {
   const dir = cacheDirectory();
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `${key}.bin`);
@@ -121,6 +124,7 @@ export function writeWorkspaceCache(key: string, workspace: Workspace, files: re
       })),
       lists: [...workspace.lists],
       memberships: workspace.memberships.map((m) => ({ members: blobs.typed('u32', m.members.words), joinedAt: blobs.typed('f64', m.joinedAt) })),
+      summary,
     };
   } finally {
     closeSync(fd);
@@ -152,7 +156,7 @@ export function writeWorkspaceCache(key: string, workspace: Workspace, files: re
 }
 
 /** Reads a cached workspace, or undefined when there is none (or it is unreadable). */
-export function readWorkspaceCache(key: string, now: number): { workspace: Workspace; files: string[]; warnings: LoadWarning[] } | undefined {
+export function readWorkspaceCache(key: string, now: number): { workspace: Workspace; files: string[]; warnings: LoadWarning[]; summary: WorkspaceSummary } | undefined {
   const path = join(cacheDirectory(), `${key}.bin`);
   let fd: number;
   try {
@@ -222,7 +226,7 @@ export function readWorkspaceCache(key: string, now: number): { workspace: Works
       header.name, now, profileIds, new Map(header.profileColumns.map((c) => [c.key, column(c.column)])),
       header.metrics, events, header.lists, memberships, header.issues,
     );
-    return { workspace, files: header.files, warnings: header.warnings };
+    return { workspace, files: header.files, warnings: header.warnings, summary: { ...header.summary, now: new Date(now).toISOString() } };
   } catch {
     // A damaged or half-written cache file is ignored: the data is loaded from the JSONL again.
     return undefined;
