@@ -37,7 +37,8 @@ const CONDITION_TYPE_PREFIX = 'profile-';
 export function parseSegment(text: string): ParsedSegment {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: true });
-  const value = root ? valueOf(text, root, errors.length === 0) : undefined;
+  const strict = root !== undefined && errors.length === 0 ? strictValue(text) : NOT_STRICT;
+  const value = strict !== NOT_STRICT ? strict : root ? getNodeValue(root) : undefined;
   const { shape, definitionPath } = detectShape(value);
   const definition = root && shape !== 'condition' && shape !== 'unknown' ? findNodeAtLocation(root, definitionPath) : undefined;
   return {
@@ -47,20 +48,21 @@ export function parseSegment(text: string): ParsedSegment {
     shape,
     definition: definition?.type === 'object' ? definition : undefined,
     definitionPath,
-    syntaxProblems: [...syntaxProblems(text, errors)],
+    // Text that JSON.parse accepts has no comment and no trailing comma: no need to look for them.
+    syntaxProblems: [...syntaxProblems(text, errors, strict === NOT_STRICT)],
   };
 }
 
 /** The JSON value: the platform's parser when the text is strict JSON (much faster), else from the tree. */
-function valueOf(text: string, root: Node, clean: boolean): unknown {
-  if (clean) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // Comments or trailing commas: the tolerant tree has the value.
-    }
+const NOT_STRICT = Symbol('not strict JSON');
+
+/** The value of strict JSON text (much faster than reading it from the tree), or NOT_STRICT. */
+function strictValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_STRICT; // comments or trailing commas: the tolerant tree has the value
   }
-  return getNodeValue(root);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -84,7 +86,7 @@ function detectShape(value: unknown): { shape: SegmentFileShape; definitionPath:
  * and trailing commas with the scanner, reporting each with its own code so a setting can allow
  * them.
  */
-function* syntaxProblems(text: string, errors: ParseError[]): Generator<Problem> {
+function* syntaxProblems(text: string, errors: ParseError[], scan: boolean): Generator<Problem> {
   // The parser may report several errors at one place (every unclosed bracket at the end): one is enough.
   const seen = new Set<number>();
   for (const error of errors) {
@@ -101,7 +103,7 @@ function* syntaxProblems(text: string, errors: ParseError[]): Generator<Problem>
   }
   // Comments need a "/" and trailing commas a "," before a closing bracket: without either, the
   // scan below would find nothing (it costs as much as parsing on a large file).
-  if (!text.includes('/') && !/,\s*[\]}]/.test(text)) return;
+  if (!scan || (!text.includes('/') && !/,\s*[\]}]/.test(text))) return;
   const scanner = createScanner(text, false);
   let pendingComma: { offset: number } | undefined;
   for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {

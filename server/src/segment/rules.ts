@@ -38,14 +38,14 @@ function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, 
   if (node.type === 'object') {
     const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     const declared = applicable.unresolved ? undefined : declaredProperties(applicable);
-    // The most specific titled schema names the owner: "list non-membership condition", not "condition".
-    const owner = [...applicable.schemas].reverse().find((s) => s.title)?.title;
     for (const property of node.children ?? []) {
       const [keyNode, valueNode] = property.children ?? [];
       if (!keyNode) continue;
       const key = String(keyNode.value);
       if (declared && declared.size > 0 && !declared.has(key) && !reported.has(keyNode.offset)) {
         const suggestion = nearest(key, [...declared.keys()].filter((k) => !(k in record)));
+        // The most specific titled schema names the owner: "list non-membership condition", not "condition".
+        const owner = [...applicable.schemas].reverse().find((s) => s.title)?.title;
         problems.push({
           offset: keyNode.offset,
           length: keyNode.length,

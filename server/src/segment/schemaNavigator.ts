@@ -62,7 +62,8 @@ function signature(value: unknown, keys: ReadonlySet<string>, depth = 0): string
   let text = '{';
   for (const key in value as Record<string, unknown>) {
     const v = (value as Record<string, unknown>)[key];
-    text += `${JSON.stringify(key)}:`;
+    // Keys are separated by a character JSON keys in practice never hold (a collision would only share a memo entry).
+    text += `${key}\u0001`;
     text += keys.has(key) && (v === null || typeof v !== 'object') ? `${typeof v}=${String(v)};` : `${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v};`;
   }
   return `${text}}`;
