@@ -45,9 +45,10 @@ port.on('message', (message: HostToWorker) => {
 async function load(root: string, now: number | undefined): Promise<void> {
   try {
     let lastPost = 0;
-    const loaded = await loadWorkspace(root, {
+    const cache = process.env.SEGMENT_LENS_NO_CACHE !== '1';
+    let loaded = await loadWorkspace(root, {
       now,
-      cache: process.env.SEGMENT_LENS_NO_CACHE !== '1',
+      cache,
       onProgress: (progress) => {
         const time = Date.now();
         if (time - lastPost > 100) {
@@ -56,6 +57,15 @@ async function load(root: string, now: number | undefined): Promise<void> {
         }
       },
     });
+    if (loaded.cacheWritten) {
+      // The first load wrote the engine's cache: evaluate on the cache's copy instead. It keeps
+      // texts and lists packed until a condition reads them, so the garbage collector has far
+      // fewer objects to trace (evaluations on the 1M-profile benchmark ran 2-3x faster).
+      const { warnings, loadMs } = loaded;
+      loaded = undefined as unknown as typeof loaded; // let the JSONL-loaded copy go first
+      const again = await loadWorkspace(root, { now, cache });
+      loaded = { ...again, warnings, loadMs: loadMs + again.loadMs };
+    }
     const evaluator = new Evaluator(loaded.workspace);
     const summary = loaded.summary ?? summarizeWorkspace(loaded.workspace);
     state = { workspace: loaded.workspace, evaluator, table: new ProfileTable(loaded.workspace, summary) };

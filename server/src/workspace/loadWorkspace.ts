@@ -52,6 +52,8 @@ export interface LoadedWorkspace {
    * or wrote it (otherwise `summarizeWorkspace` computes it on demand).
    */
   summary?: WorkspaceSummary;
+  /** True when this load wrote the engine's on-disk cache (a later load with `cache` reads it). */
+  cacheWritten: boolean;
   /** Blocks of profiles.jsonl and events.jsonl that load threads parsed (see `LoadOptions.loadThreads`). */
   threadBlocks: { profiles: number; events: number };
 }
@@ -157,7 +159,7 @@ async function loadOnce(root: string, options: LoadOptions): Promise<LoadedWorks
   const key = options.cache ? cacheKey(config.root, workspaceFiles(config)) : undefined;
   if (key) {
     const cached = readWorkspaceCache(key, now);
-    if (cached) return { config, workspace: cached.workspace, warnings: cached.warnings, files: cached.files, loadMs: Date.now() - started, fromCache: true, summary: cached.summary, threadBlocks: { profiles: 0, events: 0 } };
+    if (cached) return { config, workspace: cached.workspace, warnings: cached.warnings, files: cached.files, loadMs: Date.now() - started, fromCache: true, summary: cached.summary, cacheWritten: false, threadBlocks: { profiles: 0, events: 0 } };
   }
   const builder = new WorkspaceBuilder(config.name, now);
   const threadBlocks = { profiles: 0, events: 0 };
@@ -209,15 +211,17 @@ async function loadOnce(root: string, options: LoadOptions): Promise<LoadedWorks
   if (dangling.length) warnings.push({ file: config.root, code: 'dangling-references', message: `References that point nowhere: ${dangling.join('; ')}.` });
   const loadMs = Date.now() - started;
   let summary: WorkspaceSummary | undefined;
+  let cacheWritten = false;
   if (key) {
     summary = summarizeWorkspace(workspace);
     try {
       writeWorkspaceCache(key, workspace, files, warnings, summary);
+      cacheWritten = true;
     } catch {
       // No cache (read-only or full disk): the next load reads the JSONL again, nothing else changes.
     }
   }
-  return { config, workspace, warnings, files, loadMs, fromCache: false, summary, threadBlocks };
+  return { config, workspace, warnings, files, loadMs, fromCache: false, summary, cacheWritten, threadBlocks };
 }
 
 /** How a file is read with load threads (see `LoadThreads`). */
