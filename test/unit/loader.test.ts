@@ -104,6 +104,10 @@ describe('workspace loader', () => {
     const third = await loadWorkspace(dir, { cache: true });
     assert.equal(third.fromCache, false);
     assert.equal(third.workspace.eventCount, 5);
+    // The new entry replaced the stale one of the same workspace.
+    const { readdirSync } = await import('node:fs');
+    assert.equal(readdirSync(cacheDir).length, 1, readdirSync(cacheDir).join(', '));
+    assert.equal((await loadWorkspace(dir, { cache: true })).fromCache, true);
   });
 
   it('ignores a damaged cache file', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Bitset } from '../engine/bitset';
@@ -12,7 +12,9 @@ import type { LoadWarning } from './loadWorkspace';
  * The engine's on-disk cache of a loaded workspace: columns and typed arrays written as binary
  * blobs, so a later load skips parsing JSONL. It lives outside the user's folders (the
  * extension writes nothing there) and is keyed by every data file's path, size and modification
- * time: any change to the data makes a new key, and the stale entry is never read.
+ * time: any change to the data makes a new key. A key starts with a hash of the workspace's root,
+ * so writing an entry removes the older entries of the same workspace (a 1M-profile workspace's
+ * entry is about 1 GB).
  */
 const MAGIC = 0x43574c53; // "SLWC"
 const FORMAT_VERSION = 3;
@@ -23,6 +25,7 @@ export function cacheDirectory(): string {
 
 /** The cache key of a workspace: its root and each data file's identity. */
 export function cacheKey(root: string, files: readonly string[]): string | undefined {
+  const rootHash = createHash('sha256').update(root).digest('hex').slice(0, 16);
   const hash = createHash('sha256').update(`v${FORMAT_VERSION}\0${root}`);
   for (const file of [...files].sort()) {
     try {
@@ -32,7 +35,21 @@ export function cacheKey(root: string, files: readonly string[]): string | undef
       return undefined;
     }
   }
-  return hash.digest('hex').slice(0, 32);
+  return `${rootHash}-${hash.digest('hex').slice(0, 32)}`;
+}
+
+/** Removes the other entries of the workspace `key` belongs to, and its writes abandoned an hour ago. */
+function removeOlderEntries(dir: string, key: string): void {
+  const prefix = key.slice(0, key.indexOf('-') + 1);
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || name === `${key}.bin`) continue;
+    const path = join(dir, name);
+    try {
+      if (name.endsWith('.bin') || Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+    } catch {
+      // Another process removed it first.
+    }
+  }
 }
 
 type BlobKind = 'json' | 'utf8' | 'i32' | 'f64' | 'u32' | 'u16' | 'u8';
@@ -153,6 +170,7 @@ export function writeWorkspaceCache(key: string, workspace: Workspace, files: re
     rmSync(blobsPath, { force: true });
   }
   renameSync(temp, target);
+  removeOlderEntries(dir, key);
 }
 
 /** Reads a cached workspace, or undefined when there is none (or it is unreadable). */
