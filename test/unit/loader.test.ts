@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { summarizeWorkspace } from '../../server/src/engine/catalog';
 import { Evaluator } from '../../server/src/engine/evaluator';
 import type { Workspace } from '../../server/src/engine/workspace';
+import { LoadThreads } from '../../server/src/workspace/loadThreads';
 import { findWorkspaceRoot, loadWorkspace } from '../../server/src/workspace/loadWorkspace';
 
 const TINY = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspaces', 'tiny');
@@ -156,6 +157,30 @@ describe('workspace loader: profiles and events parsed on load threads', functio
       assert.deepEqual(helped.workspace.metrics.map((m) => [m.id, m.declared]), alone.workspace.metrics.map((m) => [m.id, m.declared]));
       assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
       assert.deepEqual(profilesOf(helped.workspace), profilesOf(alone.workspace));
+    }
+  });
+
+  it('reads everything again on one thread when a load thread fails', async () => {
+    const alone = await loadWorkspace(SAMPLE, { loadThreads: 0 });
+    const original = LoadThreads.prototype.offer;
+    let sabotaged = false;
+    // The first block handed to a thread comes with a message it cannot read: the thread throws.
+    LoadThreads.prototype.offer = function (this: LoadThreads, bytes: Buffer, firstLine: number, block: number): boolean {
+      if (!sabotaged) {
+        sabotaged = true;
+        (this as unknown as { threads: { worker: { postMessage(message: unknown): void } }[] }).threads[0].worker.postMessage({ type: 'lines', bytes: null, firstLine, block });
+      }
+      return original.call(this, bytes, firstLine, block);
+    };
+    try {
+      const helped = await loadWorkspace(SAMPLE, { loadThreads: 1 });
+      assert.ok(sabotaged);
+      assert.deepEqual(helped.threadBlocks, { profiles: 0, events: 0 });
+      assert.deepEqual(helped.warnings, alone.warnings);
+      assert.deepEqual(profilesOf(helped.workspace), profilesOf(alone.workspace));
+      assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
+    } finally {
+      LoadThreads.prototype.offer = original;
     }
   });
 

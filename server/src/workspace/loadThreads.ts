@@ -49,7 +49,9 @@ export class LoadThreads {
       const counters = new SharedArrayBuffer(8);
       const worker = new Worker(script, { workerData: { ...data, counters } satisfies LoadThreadData });
       const thread: (typeof this.threads)[number] = { worker, counters: new Int32Array(counters), sent: 0 };
-      worker.on('error', (error) => (thread.failed = error));
+      worker.on('error', (error) => (thread.failed ??= error));
+      // A thread that stops early (before `finish`) has lost the blocks it was given.
+      worker.on('exit', (code) => (thread.failed ??= new Error(`a load thread stopped (exit code ${code})`)));
       worker.on('message', onMessage);
       return thread;
     });
