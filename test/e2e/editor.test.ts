@@ -35,6 +35,7 @@ import {
   saveFailureArtifacts,
   screenshot,
   startCodeServer,
+  triggerCompletion,
   typeInEditor,
   waitFor,
   waitForProblems,
@@ -86,6 +87,24 @@ const OPENERS_SEGMENT = `{
 }
 `;
 
+/** A metric condition whose metric is still to be chosen (completion by the metric's name). */
+const COMPLETION_SEGMENT = `{
+  "condition_groups": [
+    {
+      "conditions": [
+        {
+          "type": "profile-metric",
+          "metric_id": "",
+          "measurement": "count",
+          "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 },
+          "timeframe_filter": { "type": "date", "operator": "alltime" }
+        }
+      ]
+    }
+  ]
+}
+`;
+
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 
 function lensTitles(rows: CodeLensRow[]): string[] {
@@ -117,6 +136,7 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     fs.cpSync(TINY, workspace, { recursive: true });
     fs.writeFileSync(path.join(workspace, 'segments', 'broken.json'), BROKEN_SEGMENT);
     fs.writeFileSync(path.join(workspace, 'segments', 'openers.json'), OPENERS_SEGMENT);
+    fs.writeFileSync(path.join(workspace, 'segments', 'choose-metric.json'), COMPLETION_SEGMENT);
     codeServer = await startCodeServer({ vsix, folder: workspace });
     workbench = await openWorkbench(codeServer, workspace);
     workbench.page.on('dialog', (dialog) => {
@@ -240,6 +260,26 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     assert.match(text, /"sum"\s*:\s*The sum of the events' values/);
     await screenshot(page(), 'hover');
     await closeWidgets(page());
+  });
+
+  it('completes a metric by its name and inserts its ID', async () => {
+    await openFileFromExplorer(page(), 'segments/choose-metric.json');
+    const at = await findInEditor(page(), '"metric_id": ""');
+    assert.ok(at, '"metric_id": "" is on screen');
+    await goToPosition(page(), { line: at.line, column: at.column + '"metric_id": "'.length });
+    await typeInEditor(page(), 'Opened');
+    const rows = await triggerCompletion(page());
+    assert.deepEqual(rows.map((row) => row.label), ['Opened Email'], JSON.stringify(rows));
+    assert.equal(rows[0].detail, 'OPNEML · Klaviyo · 1 event');
+    await screenshot(page(), 'completion-metric');
+    await page().keyboard.press('Enter');
+    await waitFor(async () => (await findInEditor(page(), '"metric_id": "OPNEML",')) !== undefined, { what: 'the completed "metric_id": "OPNEML"' });
+    // The counts follow the completed definition (one group: no group lenses).
+    await expectLenses('Matches 1 of 4 profiles (25.0%)', []);
+    // Save (a copy in a temporary folder) and close, so the next tests find buyers.json active.
+    await page().keyboard.press('Control+S');
+    await waitFor(async () => (await page().locator('.editor-group-container.active .tab.active.dirty').count()) === 0, { what: 'choose-metric.json to be saved' });
+    await closeEditorTab(page(), /choose-metric\.json/);
   });
 
   it('opens the preview from the Command Palette with the headline and the funnel', async () => {

@@ -230,6 +230,8 @@ function conditionTemplateItems(ctx: Context, asItem: boolean): CompletionItem[]
 }
 
 const number = (n: number) => n.toLocaleString('en-US');
+/** "1 event", "2 events". */
+const count = (n: number, noun: string) => `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 /** Metrics by name, the most used first; the ID is what gets inserted. */
 function metricItems(ctx: Context): CompletionItem[] {
@@ -237,10 +239,10 @@ function metricItems(ctx: Context): CompletionItem[] {
   return metrics.map((m, i) => ({
     label: m.name ?? m.id,
     kind: CompletionItemKind.Value,
-    detail: `${m.id} · ${m.integration ?? 'unknown integration'} · ${number(m.eventCount)} events`,
+    detail: `${m.id} · ${m.integration ?? 'unknown integration'} · ${count(m.eventCount, 'event')}`,
     documentation: {
       kind: MarkupKind.Markdown,
-      value: `**${m.name ?? m.id}** (\`${m.id}\`)\n\n${number(m.eventCount)} events from ${number(m.profileCount)} profiles${m.firstEvent ? `, ${m.firstEvent.slice(0, 10)} to ${m.lastEvent?.slice(0, 10)}` : ''}${m.valueCount ? `; ${number(m.valueCount)} carry a $value` : ''}.`,
+      value: `**${m.name ?? m.id}** (\`${m.id}\`)\n\n${count(m.eventCount, 'event')} from ${count(m.profileCount, 'profile')}${m.firstEvent ? `, ${m.firstEvent.slice(0, 10)} to ${m.lastEvent?.slice(0, 10)}` : ''}${m.valueCount ? `; ${number(m.valueCount)} carry a $value` : ''}.`,
     },
     textEdit: { range: ctx.range, newText: `${json(m.id)}${ctx.separator}` },
     filterText: `"${m.name ?? ''} ${m.id}"`,
@@ -253,7 +255,7 @@ function listItems(ctx: Context): CompletionItem[] {
   return lists.map((l, i) => ({
     label: l.name ?? l.id,
     kind: CompletionItemKind.Value,
-    detail: `${l.id} · ${number(l.memberCount)} members${l.optInProcess ? ` · ${l.optInProcess.replace(/_/g, ' ')}` : ''}`,
+    detail: `${l.id} · ${count(l.memberCount, 'member')}${l.optInProcess ? ` · ${l.optInProcess.replace(/_/g, ' ')}` : ''}`,
     textEdit: { range: ctx.range, newText: `${json(l.id)}${ctx.separator}` },
     filterText: `"${l.name ?? ''} ${l.id}"`,
     sortText: String(i).padStart(4, '0'),
