@@ -74,6 +74,12 @@ const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u000
  */
 export class Column {
   private stored: Storage | { kind: 'lazy'; load: () => Storage } = { kind: 'building', codes: new Int32Array(16).fill(MISSING) };
+  private readonly dict: unknown[] = [];
+  private readonly index = new Map<unknown, number>();
+  private rows = 0;
+  private present = 0;
+  private instantsCache: Float64Array | undefined;
+  private numbersCache: Float64Array | undefined;
 
   /**
    * How the values are kept. A column read from the workspace cache may leave its texts and plain
@@ -88,12 +94,6 @@ export class Column {
   private set storage(storage: Storage) {
     this.stored = storage;
   }
-  private readonly dict: unknown[] = [];
-  private readonly index = new Map<unknown, number>();
-  private rows = 0;
-  private present = 0;
-  private instantsCache: Float64Array | undefined;
-  private numbersCache: Float64Array | undefined;
 
   /** Number of rows with a value. */
   get presentCount(): number {
