@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import {
   clickCodeLens,
+  codeServerSuiteHooks,
   closeEditorTab,
   closeWidgets,
   findInEditor,
@@ -145,18 +146,7 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    const written = await saveFailureArtifacts(`editor-${this.currentTest.title}`, { codeServer, workbench });
-    console.log(`    failure artifacts: ${written.join(', ')}`);
-    if (workbench) console.log(`    notifications: ${JSON.stringify(await readNotifications(workbench.page).catch(() => []))}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await codeServer?.stop();
-    if (tempRoot) fs.rmSync(tempRoot, { recursive: true, force: true });
-  });
+  codeServerSuiteHooks('editor', () => ({ codeServer, workbench, tempRoot }));
 
   it('lists the diagnostics of a broken segment file in the Problems panel', async () => {
     await openFileFromExplorer(page(), 'segments/broken.json');

@@ -12,17 +12,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   closeWidgets,
+  codeServerSuiteHooks,
   openFileFromExplorer,
   openWorkbench,
   packageVsix,
   readCodeLenses,
   readEditorLines,
   readInlayHints,
-  readNotifications,
   readStatusBarItem,
   readWebviewText,
   runCommand,
-  saveFailureArtifacts,
   screenshot,
   startCodeServer,
   triggerCompletion,
@@ -163,18 +162,7 @@ describe('e2e harness self-test (code-server + Chromium)', function () {
     workbench = await openWorkbench(codeServer, workspace);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    const written = await saveFailureArtifacts(`selftest-${this.currentTest.title}`, { codeServer, workbench });
-    console.log(`    failure artifacts: ${written.join(', ')}`);
-    if (workbench) console.log(`    notifications: ${JSON.stringify(await readNotifications(workbench.page).catch(() => []))}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await codeServer?.stop();
-    if (tempRoot) fs.rmSync(tempRoot, { recursive: true, force: true });
-  });
+  codeServerSuiteHooks('selftest', () => ({ codeServer, workbench, tempRoot }));
 
   it('shows the extension diagnostic in the Problems panel', async () => {
     await openFileFromExplorer(page(), 'a.json');

@@ -1269,6 +1269,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /**
+ * Mocha hooks for a suite that runs one code-server: after a failed test, save its artifacts
+ * (named `<prefix>-<test title>`) and print the notifications; after the suite, close the
+ * browser, stop code-server and remove the suite's temporary folder. `state` is read when the
+ * hooks run, so the suite may start things in its own `before`.
+ */
+export function codeServerSuiteHooks(prefix: string, state: () => { codeServer?: CodeServer; workbench?: Workbench; tempRoot?: string }): void {
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    const { codeServer, workbench } = state();
+    const written = await saveFailureArtifacts(`${prefix}-${this.currentTest.title}`, { codeServer, workbench });
+    console.log(`    failure artifacts: ${written.join(', ')}`);
+    if (workbench) console.log(`    notifications: ${JSON.stringify(await readNotifications(workbench.page).catch(() => []))}`);
+  });
+
+  after(async () => {
+    const { codeServer, workbench, tempRoot } = state();
+    await workbench?.close();
+    await codeServer?.stop();
+    if (tempRoot) fs.rmSync(tempRoot, { recursive: true, force: true });
+  });
+}
+
+/**
  * For an afterEach on failure: saves a screenshot, the code-server log and the browser console
  * under test-output/e2e/ with `name` as prefix, and returns the paths written.
  */

@@ -56,6 +56,16 @@ function endOfInsertion(before: string, item: CompletionItem, after: string): nu
   return start + (after.length - (before.length - (offsetAt(before, edit.range.end) - start)));
 }
 
+/** A server started on a fresh copy of the sample workspace, with the workspace loaded. */
+async function startOnSampleCopy(): Promise<{ client: TestClient; root: string; s: Session }> {
+  const root = copyWorkspace(SAMPLE);
+  const client = new TestClient({ settings: FAST });
+  await client.initialize();
+  const s = new Session(client, root);
+  assert.equal((await s.ready()).state, 'ok');
+  return { client, root, s };
+}
+
 // =============================================================================================
 
 describe('features over the protocol: completion (Mint Vinyl sample workspace)', function () {
@@ -64,13 +74,7 @@ describe('features over the protocol: completion (Mint Vinyl sample workspace)',
   let root: string;
   let s: Session;
 
-  before(async () => {
-    root = copyWorkspace(SAMPLE);
-    client = new TestClient({ settings: FAST });
-    await client.initialize();
-    s = new Session(client, root);
-    assert.equal((await s.ready()).state, 'ok');
-  });
+  before(async () => ({ client, root, s } = await startOnSampleCopy()));
   after(async () => {
     await client?.stop();
     removeDir(root);
@@ -469,13 +473,7 @@ describe('features over the protocol: hover (Mint Vinyl sample workspace)', func
   let root: string;
   let s: Session;
 
-  before(async () => {
-    root = copyWorkspace(SAMPLE);
-    client = new TestClient({ settings: FAST });
-    await client.initialize();
-    s = new Session(client, root);
-    assert.equal((await s.ready()).state, 'ok');
-  });
+  before(async () => ({ client, root, s } = await startOnSampleCopy()));
   after(async () => {
     await client?.stop();
     removeDir(root);
@@ -970,13 +968,7 @@ describe('features over the protocol: workspace diagnostics (Mint Vinyl sample w
   let root: string;
   let s: Session;
 
-  before(async () => {
-    root = copyWorkspace(SAMPLE);
-    client = new TestClient({ settings: FAST });
-    await client.initialize();
-    s = new Session(client, root);
-    assert.equal((await s.ready()).state, 'ok');
-  });
+  before(async () => ({ client, root, s } = await startOnSampleCopy()));
   after(async () => {
     await client?.stop();
     removeDir(root);

@@ -333,15 +333,7 @@ export class Column {
     const storage = this.storage;
     if (storage.kind === 'numbers' && storage.values.length >= rows) return storage.values;
     if (this.numbersCache && this.numbersCache.length === rows) return this.numbersCache;
-    const out = new Float64Array(rows).fill(NaN);
-    const read = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : NaN);
-    if (storage.kind === 'dict') {
-      const parsed = [NaN, ...this.dict.map(read)];
-      for (let row = 0; row < Math.min(rows, storage.codes.length); row++) out[row] = parsed[storage.codes[row]];
-    } else {
-      for (let row = 0; row < rows; row++) out[row] = read(this.get(row));
-    }
-    return (this.numbersCache = out);
+    return (this.numbersCache = this.readRows(rows, (value) => (typeof value === 'number' && Number.isFinite(value) ? value : NaN)));
   }
 
   /**
@@ -350,18 +342,23 @@ export class Column {
    */
   instants(rows: number, parse: (value: unknown) => number | undefined): Float64Array {
     if (this.instantsCache && this.instantsCache.length === rows) return this.instantsCache;
+    return (this.instantsCache = this.readRows(rows, (value) => parse(value) ?? NaN));
+  }
+
+  /** `read` of each row's value (NaN when missing), once per distinct value when dictionary-encoded. */
+  private readRows(rows: number, read: (value: unknown) => number): Float64Array {
     const out = new Float64Array(rows).fill(NaN);
     const storage = this.storage;
     if (storage.kind === 'dict') {
-      const parsed = [NaN, ...this.dict.map((value) => parse(value) ?? NaN)];
+      const parsed = [NaN, ...this.dict.map(read)];
       for (let row = 0; row < Math.min(rows, storage.codes.length); row++) out[row] = parsed[storage.codes[row]];
     } else {
       for (let row = 0; row < rows; row++) {
         const value = this.get(row);
-        if (value !== undefined) out[row] = parse(value) ?? NaN;
+        if (value !== undefined) out[row] = read(value);
       }
     }
-    return (this.instantsCache = out);
+    return out;
   }
 
   /**
