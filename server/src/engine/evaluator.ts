@@ -1,14 +1,8 @@
 import { Bitset } from './bitset';
 import { canonicalJson } from './canonical';
-import { evaluateConsent } from './conditions/consent';
-import { evaluateFunnel } from './conditions/funnel';
-import { evaluateMembership } from './conditions/membership';
-import { evaluateMetric } from './conditions/metric';
-import { evaluatePostal } from './conditions/postal';
-import { evaluatePredictive } from './conditions/predictive';
-import { evaluateProperty } from './conditions/property';
-import { evaluateRegion } from './conditions/region';
-import { EvaluationCancelled, isRecord, notEvaluable, type Cancellation, type Condition, type ConditionOutcome, type EvaluationContext } from './outcome';
+import { conditionKind } from './conditions';
+import { EvaluationCancelled, isRecord, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
+import { quoted } from './phrases';
 import type { Workspace } from './workspace';
 
 export interface ConditionResult {
@@ -42,21 +36,6 @@ export interface DefinitionResult {
 export interface EvaluateOptions {
   cancellation?: Cancellation;
 }
-
-type ConditionEvaluator = (ctx: EvaluationContext, condition: Condition) => ConditionOutcome;
-
-const EVALUATORS: Record<string, ConditionEvaluator> = {
-  'profile-property': evaluateProperty,
-  'profile-metric': evaluateMetric,
-  'profile-metric-funnel': evaluateFunnel,
-  'profile-group-membership': evaluateMembership,
-  'profile-marketing-consent': evaluateConsent,
-  'profile-postal-code-distance': evaluatePostal,
-  'profile-region': evaluateRegion,
-  'profile-predictive-analytics': evaluatePredictive,
-  'profile-has-custom-object': () => notEvaluable('the workspace format has no custom-object records'),
-  'profile-permissions': () => notEvaluable('WhatsApp reachability is not in the profile data Klaviyo exports'),
-};
 
 /**
  * Evaluates segment definitions against one workspace. Each condition's result is cached by its
@@ -125,8 +104,8 @@ export class Evaluator {
 
   private compute(condition: unknown, options: EvaluateOptions): ConditionOutcome {
     if (!isRecord(condition)) return notEvaluable('the condition is not an object');
-    const evaluate = typeof condition.type === 'string' ? EVALUATORS[condition.type] : undefined;
-    if (!evaluate) return notEvaluable(`unknown condition type ${JSON.stringify(condition.type)}`);
+    const kind = conditionKind(condition.type);
+    if (!kind) return notEvaluable(`unknown condition type ${quoted(condition.type)}`);
     const cancellation = options.cancellation;
     const ctx: EvaluationContext = {
       workspace: this.workspace,
@@ -135,6 +114,6 @@ export class Evaluator {
         if (cancellation?.isCancelled()) throw new EvaluationCancelled();
       },
     };
-    return evaluate(ctx, condition);
+    return kind.evaluate(ctx, condition);
   }
 }

@@ -6,7 +6,7 @@ import { WELL_KNOWN_PROPERTIES } from '../engine/propertyPath';
 import type { ParsedSegment } from '../segment/parse';
 import type { JsonSchema, SegmentSchema } from '../segment/schema';
 import { declaredProperties, schemasAtPath, type ApplicableSchemas } from '../segment/schemaNavigator';
-import { CONDITION_TEMPLATES } from './conditionTemplates';
+import { CONDITION_KINDS } from '../engine/conditions';
 
 export interface CompletionServices {
   schema: SegmentSchema;
@@ -200,16 +200,16 @@ function enumValueItems(ctx: Context, applicable: ApplicableSchemas): Completion
 function conditionTypeItems(ctx: Context): CompletionItem[] {
   const condition = conditionValue(ctx, ctx.path.slice(0, -1)) ?? {};
   const onlyType = Object.keys(condition).every((k) => k === 'type');
-  return CONDITION_TEMPLATES.map((template, i) => {
+  return CONDITION_KINDS.map(({ type, template }, i) => {
     const rest = onlyType ? template.body.replace(/^\{\s*"type":\s*"[^"]+",?\s*/, '').replace(/\s*\}$/, '') : '';
     return {
-      label: json(template.type),
+      label: json(type),
       kind: CompletionItemKind.EnumMember,
       detail: template.title,
       documentation: template.description,
-      textEdit: { range: ctx.range, newText: `${json(template.type)}${rest ? `, ${rest}` : ''}${ctx.separator}` },
+      textEdit: { range: ctx.range, newText: `${json(type)}${rest ? `, ${rest}` : ''}${ctx.separator}` },
       insertTextFormat: InsertTextFormat.Snippet,
-      filterText: json(template.type),
+      filterText: json(type),
       sortText: String(i).padStart(4, '0'),
     };
   });
@@ -217,14 +217,14 @@ function conditionTypeItems(ctx: Context): CompletionItem[] {
 
 /** Whole conditions, for an item of a `conditions` array. */
 function conditionTemplateItems(ctx: Context, asItem: boolean): CompletionItem[] {
-  return CONDITION_TEMPLATES.map((template, i) => ({
+  return CONDITION_KINDS.map(({ type, template }, i) => ({
     label: template.title,
     kind: CompletionItemKind.Snippet,
-    detail: template.type,
+    detail: type,
     documentation: template.description,
     textEdit: { range: ctx.range, newText: `${template.body}${asItem ? ctx.separator : ''}` },
     insertTextFormat: InsertTextFormat.Snippet,
-    filterText: `${template.title} ${template.type}`,
+    filterText: `${template.title} ${type}`,
     sortText: String(i).padStart(4, '0'),
   }));
 }

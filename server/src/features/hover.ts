@@ -3,13 +3,13 @@ import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { WorkspaceSummary } from '../engine/catalog';
 import { describeCondition, describeDefinition, describeGroup, type NameLookup } from '../engine/describe';
+import { conditionNotes } from '../engine/notes';
 import type { CountsReport } from '../protocol';
 import { definitionValue, type ParsedSegment } from '../segment/parse';
 import type { JsonSchema, SegmentSchema } from '../segment/schema';
 import { childSchemas, declaredProperties, schemasAtPath } from '../segment/schemaNavigator';
 import { conditionGroups } from '../segment/structure';
 import { countText } from './countsText';
-import { ruleNotes } from './semanticsNotes';
 
 export interface HoverServices {
   schema: SegmentSchema;
@@ -79,7 +79,7 @@ function readingDocumentation(parsed: ParsedSegment, node: Node, services: Hover
       const result = services.counts?.state === 'ok' ? services.counts.groups[group.groupIndex]?.conditions[condition.conditionIndex] : undefined;
       const count = result ? `\n\n${result.matched === null ? `Not evaluable locally: ${result.notEvaluable}` : `${countText(result.matched)} profiles match this condition.`}` : '';
       const inGroup = group.conditions.length > 1 ? `\n\nGroup ${group.groupIndex + 1} (ORed): ${describeGroup({ conditions: group.conditions.map((c) => c.value) }, names)}` : '';
-      const notes = ruleNotes(condition.value);
+      const notes = conditionNotes(condition.value);
       const schemaDoc = property?.children?.[1] === node ? valueDocumentation(parsed, node, services.schema) : keyDocumentation(parsed, property, services.schema);
       return `**Reads:** ${describeCondition(condition.value, names)}${count}${inGroup}${notes.length ? `\n\n${notes.map((n) => `- ${n}`).join('\n')}` : ''}${schemaDoc ? `\n\n---\n\n${schemaDoc}` : ''}`;
     }

@@ -5,16 +5,11 @@ import type { SegmentSchema } from './schema';
 import { applicableSchemas, childSchemas, declaredProperties, type ApplicableSchemas } from './schemaNavigator';
 import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
 import { article, nearest, objectAnchor, quote } from './text';
-import { alpha2ToAlpha3, isCountryCode } from '../engine/countries';
-import { customPropertyPath, parsePropertyPath, WELL_KNOWN_PROPERTIES } from '../engine/propertyPath';
+import { conditionKind } from '../engine/conditions';
 
-/** Limits the Segments API enforces that the schema does not show (documented by Klaviyo). */
+/** Limits the Segments API enforces that the schema does not show (documented by Klaviyo); limits inside one condition belong to its kind (engine/conditions/). */
 export const LIMITS = {
   conditionsPerSegment: 100,
-  filtersPerMetricCondition: 10,
-  funnelSteps: 5,
-  filtersPerFunnelStep: 10,
-  filtersPerCustomObjectCondition: 5,
 };
 
 /**
@@ -104,97 +99,17 @@ function structureRules(parsed: ParsedSegment, problems: Problem[]): void {
   }
 }
 
+/** The condition's kind's own checks, placed on the tokens they name; then the checks of every filter in it. */
 function conditionRules(condition: ConditionLocation, problems: Problem[]): void {
   const { node, value } = condition;
-  const at = (key: string): Node | undefined => propertyValueNode(node, key);
-  switch (value.type) {
-    case 'profile-group-membership': {
-      const ids = at('group_ids');
-      if (ids?.type === 'array' && (ids.children ?? []).length !== 1) {
-        problems.push({
-          offset: ids.offset, length: ids.length, severity: 'error', code: 'group-ids-count',
-          message: `"group_ids" must hold exactly one list ID (it holds ${(ids.children ?? []).length}). To test several lists, add one condition per list: conditions in a group are ORed.`,
-        });
-      }
-      break;
-    }
-    case 'profile-metric':
-      countLimit(at('metric_filters'), LIMITS.filtersPerMetricCondition, 'too-many-metric-filters', 'filters in a metric condition', problems);
-      break;
-    case 'profile-metric-funnel': {
-      const steps = at('steps');
-      countLimit(steps, LIMITS.funnelSteps, 'too-many-funnel-steps', 'steps in a funnel', problems);
-      for (const step of steps?.children ?? []) countLimit(propertyValueNode(step, 'metric_filters'), LIMITS.filtersPerFunnelStep, 'too-many-funnel-filters', 'filters per funnel step', problems);
-      const allNegative = (steps?.children ?? []).every((s) => propertyValueNode(s, 'metric_exists')?.value === false);
-      if (steps?.type === 'array' && allNegative && (steps.children ?? []).length > 0) {
-        problems.push({ offset: steps.offset, length: steps.length, severity: 'warning', code: 'funnel-without-positive-step', message: 'Every step of this funnel has "metric_exists": false; a funnel needs at least one step that happened.' });
-      }
-      break;
-    }
-    case 'profile-has-custom-object':
-      countLimit(at('filters'), LIMITS.filtersPerCustomObjectCondition, 'too-many-custom-object-filters', 'filters in a custom-object condition', problems);
-      break;
-    case 'profile-postal-code-distance': {
-      const code = at('country_code');
-      if (typeof code?.value === 'string' && !isCountryCode(code.value)) {
-        problems.push({ offset: code.offset, length: code.length, severity: 'warning', code: 'unknown-country-code', message: `${quote(code.value)} is not an ISO 3166 country code; Klaviyo expects an alpha-3 code such as "USA" or "CAN".` });
-      } else if (typeof code?.value === 'string' && code.value.length === 2) {
-        const alpha3 = alpha2ToAlpha3(code.value);
-        problems.push({
-          offset: code.offset, length: code.length, severity: 'warning', code: 'country-code-alpha2',
-          message: `Klaviyo documents "country_code" as an ISO alpha-3 code; write ${quote(alpha3)} rather than ${quote(code.value)}.`,
-          fixes: alpha3 ? [{ title: `Change to ${quote(alpha3)}`, edits: [{ offset: code.offset, length: code.length, newText: quote(alpha3) }], isPreferred: true }] : undefined,
-        });
-      }
-      const filterValue = propertyValueNode(at('filter'), 'value');
-      if (typeof filterValue?.value === 'number' && filterValue.value <= 0) {
-        problems.push({ offset: filterValue.offset, length: filterValue.length, severity: 'warning', code: 'non-positive-distance', message: 'A distance must be positive.' });
-      }
-      break;
-    }
-    case 'profile-property': {
-      const property = at('property');
-      if (typeof property?.value === 'string') propertyNameRule(property, property.value, problems);
-      phoneCodesRule(at('filter'), problems);
-      break;
-    }
-  }
-  for (const filterNode of filterNodes(node)) filterRules(filterNode, problems);
-}
-
-function countLimit(arrayNode: Node | undefined, limit: number, code: string, what: string, problems: Problem[]): void {
-  const count = arrayNode?.type === 'array' ? (arrayNode.children ?? []).length : 0;
-  if (arrayNode && count > limit) {
-    problems.push({ offset: arrayNode.offset, length: arrayNode.length, severity: 'error', code, message: `${count} ${what}; Klaviyo allows at most ${limit}.` });
-  }
-}
-
-function propertyNameRule(node: Node, name: string, problems: Problem[]): void {
-  const parsed = parsePropertyPath(name);
-  if (parsed.kind === 'invalid') {
-    problems.push({ offset: node.offset, length: node.length, severity: 'error', code: 'invalid-property-name', message: parsed.reason });
-  } else if (parsed.kind === 'unknown') {
-    const suggestion = nearest(name, WELL_KNOWN_PROPERTIES);
-    const asCustom = customPropertyPath(name);
+  conditionKind(value.type)?.check?.(value, (problem) => {
+    const target = findNodeAtLocation(node, [...problem.at]) ?? node;
     problems.push({
-      offset: node.offset, length: node.length, severity: 'warning', code: 'unknown-profile-property',
-      message: `${quote(name)} is not one of Klaviyo's built-in profile properties.${suggestion ? ` Did you mean ${quote(suggestion)}?` : ''} A custom property is written ${quote(asCustom)}.`,
-      fixes: [
-        ...(suggestion ? [{ title: `Change to ${quote(suggestion)}`, edits: [{ offset: node.offset, length: node.length, newText: quote(suggestion) }], isPreferred: true }] : []),
-        { title: `Change to ${quote(asCustom)}`, edits: [{ offset: node.offset, length: node.length, newText: quote(asCustom) }] },
-      ],
+      offset: target.offset, length: target.length, severity: problem.severity, code: problem.code, message: problem.message,
+      fixes: problem.fixes?.map((fix) => ({ title: fix.title, edits: [{ offset: target.offset, length: target.length, newText: JSON.stringify(fix.value) }], isPreferred: fix.isPreferred })),
     });
-  }
-}
-
-function phoneCodesRule(filterNode: Node | undefined, problems: Problem[]): void {
-  const operator = propertyValueNode(filterNode, 'operator')?.value;
-  if (operator !== 'phone-country-code-in' && operator !== 'phone-country-code-not-in') return;
-  for (const item of propertyValueNode(filterNode, 'value')?.children ?? []) {
-    if (typeof item.value === 'string' && !(item.value.length === 2 && isCountryCode(item.value))) {
-      problems.push({ offset: item.offset, length: item.length, severity: 'warning', code: 'unknown-country-code', message: `${quote(item.value)} is not an ISO 3166 alpha-2 country code such as "US" or "GB".` });
-    }
-  }
+  }, { nearest });
+  for (const filterNode of filterNodes(node)) filterRules(filterNode, problems);
 }
 
 /** Every object under `node` that looks like a filter (`type` + `operator`). */

@@ -1,9 +1,13 @@
 import { Bitset } from '../bitset';
 import type { Column } from '../column';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { describeMeasure, describeMetricFilters, describeTimeframe, metricLabel, shown } from '../phrases';
 import { compileDateFilter } from '../time';
 import { compileValueFilter, numericComparison } from '../valueFilter';
 import type { MetricEvents } from '../workspace';
+import { checkCountLimit } from './checks';
+import type { ConditionKind, Evidence, NameLookup } from './kind';
+import { NUMERIC_OPERATOR_CHOICES } from './snippets';
 
 /** A test on one event row of a metric, from `metric_filters` (all must hold). */
 export type EventRowTest = (row: number) => boolean;
@@ -71,7 +75,7 @@ export function eventValue(events: MetricEvents): (row: number) => number {
  * timeframe that pass every metric filter, and compare. A profile without such events measures
  * 0 and is still compared ("zero times").
  */
-export function evaluateMetric(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
+function evaluateMetric(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
   const metricId = condition.metric_id;
   if (typeof metricId !== 'string') return notEvaluable('the condition has no "metric_id"');
   const metric = ctx.workspace.metric(metricId);
@@ -121,3 +125,52 @@ export function evaluateMetric(ctx: EvaluationContext, condition: Condition): Co
   }
   return matched(set);
 }
+
+/** Klaviyo allows at most this many `metric_filters` in a metric condition (documented). */
+const MAX_METRIC_FILTERS = 10;
+
+/** The events of one profile that a metric condition counted, with their count and sum. */
+function explainMetric(ctx: EvaluationContext, condition: Condition, profile: number, names: NameLookup): Evidence {
+  const metric = typeof condition.metric_id === 'string' ? ctx.workspace.metric(condition.metric_id) : undefined;
+  if (!metric) return { text: `metric ${shown(condition.metric_id)} is not in the workspace` };
+  const window = compileDateFilter(condition.timeframe_filter, ctx.ref);
+  const rowTest = compileMetricFilters(ctx, metric.events, condition.metric_filters);
+  if ('notEvaluable' in window || typeof rowTest !== 'function') return { text: 'not evaluable locally' };
+  const amount = eventValue(metric.events);
+  const times: string[] = [];
+  let count = 0;
+  let sum = 0;
+  for (let row = metric.events.offsets[profile]; row < metric.events.offsets[profile + 1]; row++) {
+    if (!window.test(metric.events.times[row]) || !rowTest(row)) continue;
+    count++;
+    sum += amount(row);
+    if (times.length < 50) times.push(new Date(metric.events.times[row]).toISOString());
+  }
+  const name = names.metricName?.(condition.metric_id as string) ?? shown(condition.metric_id);
+  const total = condition.measurement === 'sum' ? `sum of $value ${Math.round(sum * 100) / 100} over ${count} event(s)` : `${count} event(s)`;
+  const span = isRecord(condition.timeframe_filter) && condition.timeframe_filter.operator === 'alltime' ? 'over all time' : 'in the timeframe';
+  return { text: `${name}: ${total} ${span}`.trim(), events: times };
+}
+
+/** profile-metric: what someone has done (or not), counted or summed over a timeframe. */
+export const profileMetric: ConditionKind = {
+  type: 'profile-metric',
+  template: {
+    title: 'What someone has done (metric)',
+    description: 'A count or sum of events of one metric in a timeframe, e.g. Placed Order at least once in the last 30 days.',
+    body: `{ "type": "profile-metric", "metric_id": "\${1:METRIC_ID}", "measurement": "\${2|count,sum|}", "measurement_filter": { "type": "numeric", "operator": "\${3|${NUMERIC_OPERATOR_CHOICES}|}", "value": \${4:1} }, "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "\${5|day,week,hour|}", "quantity": \${6:30} } }`,
+  },
+  evaluate: evaluateMetric,
+  explain: explainMetric,
+  describe: (c, names) => `${metricLabel(c.metric_id, names)} ${describeMeasure(c.measurement, c.measurement_filter)} ${describeTimeframe(c.timeframe_filter)}${describeMetricFilters(c.metric_filters)}`.replace(/\s+/g, ' ').trim(),
+  notes(condition) {
+    const notes: string[] = [];
+    const m = isRecord(condition.measurement_filter) ? condition.measurement_filter : {};
+    if ((m.operator === 'equals' && m.value === 0) || m.operator === 'less-than' || m.operator === 'less-than-or-equal') notes.push('Profiles with no such event count as 0, so they match ("zero times").');
+    if (condition.measurement === 'sum') notes.push('The sum adds each event\'s "$value"; a missing or non-numeric value counts as 0.');
+    return notes;
+  },
+  check(condition, report) {
+    checkCountLimit(condition.metric_filters, ['metric_filters'], MAX_METRIC_FILTERS, 'too-many-metric-filters', 'filters in a metric condition', report);
+  },
+};

@@ -1,9 +1,13 @@
 import { Bitset } from '../bitset';
+import { isCountryCode } from '../countries';
 import { isRecord, matched, notEvaluable, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { describeFilter, propertyLabel, shown } from '../phrases';
+import { customPropertyPath, parsePropertyPath, WELL_KNOWN_PROPERTIES } from '../propertyPath';
 import { compileDateFilter, parseInstant } from '../time';
-import { parsePropertyPath } from '../propertyPath';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
+import type { ConditionKind, KindProblem } from './kind';
+import { STRING_OPERATOR_CHOICES } from './snippets';
 
 /** The flattened profile-value key of a `profile-property` condition's `property`. */
 export function propertyKey(property: unknown): { key: string } | { notEvaluable: string } {
@@ -16,16 +20,6 @@ export function propertyKey(property: unknown): { key: string } | { notEvaluable
     case 'invalid': return { notEvaluable: path.reason };
     case 'unknown': return { notEvaluable: `"${property}" is not a built-in profile property (a custom property is written properties['${property}'])` };
   }
-}
-
-/** profile-property: the filter on the profile's value (semantics §3). */
-export function evaluateProperty(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
-  const key = propertyKey(condition.property);
-  if ('notEvaluable' in key) return notEvaluable(key.notEvaluable);
-  if (isRecord(condition.filter) && condition.filter.type === 'date') return selectByDate(ctx, key.key, condition.filter);
-  const filter = compileValueFilter(condition.filter, ctx.ref);
-  if ('notEvaluable' in filter) return notEvaluable(filter.notEvaluable);
-  return matched(selectProfiles(ctx, key.key, filter.test, filter.matchesMissing));
 }
 
 /** A date filter on a profile value: over the column's parsed instants (a value that is no date never matches). */
@@ -54,3 +48,71 @@ export function selectProfiles(ctx: EvaluationContext, key: string, test: (value
   column.select(n, test, missing, set);
   return set;
 }
+
+/** `"name" = "value"` for evidence: a profile's value, or "not set". */
+export function evidenceValue(value: unknown): string {
+  return value === undefined ? 'not set' : JSON.stringify(value) ?? 'not set';
+}
+
+/** The property name: invalid paths are errors, names that are neither built in nor custom are likely typos. */
+function checkPropertyName(name: string, report: (problem: KindProblem) => void, nearest: (input: string, candidates: readonly string[]) => string | undefined): void {
+  const parsed = parsePropertyPath(name);
+  if (parsed.kind === 'invalid') {
+    report({ at: ['property'], severity: 'error', code: 'invalid-property-name', message: parsed.reason });
+  } else if (parsed.kind === 'unknown') {
+    const suggestion = nearest(name, WELL_KNOWN_PROPERTIES);
+    const asCustom = customPropertyPath(name);
+    report({
+      at: ['property'], severity: 'warning', code: 'unknown-profile-property',
+      message: `${JSON.stringify(name)} is not one of Klaviyo's built-in profile properties.${suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''} A custom property is written ${JSON.stringify(asCustom)}.`,
+      fixes: [
+        ...(suggestion ? [{ title: `Change to ${JSON.stringify(suggestion)}`, value: suggestion, isPreferred: true }] : []),
+        { title: `Change to ${JSON.stringify(asCustom)}`, value: asCustom },
+      ],
+    });
+  }
+}
+
+/** Phone-country filters take ISO alpha-2 codes. */
+function checkPhoneCodes(filter: unknown, report: (problem: KindProblem) => void): void {
+  if (!isRecord(filter) || (filter.operator !== 'phone-country-code-in' && filter.operator !== 'phone-country-code-not-in') || !Array.isArray(filter.value)) return;
+  filter.value.forEach((item, index) => {
+    if (typeof item === 'string' && !(item.length === 2 && isCountryCode(item))) {
+      report({ at: ['filter', 'value', index], severity: 'warning', code: 'unknown-country-code', message: `${JSON.stringify(item)} is not an ISO 3166 alpha-2 country code such as "US" or "GB".` });
+    }
+  });
+}
+
+/** profile-property: a filter on one of the profile's values (semantics §3). */
+export const profileProperty: ConditionKind = {
+  type: 'profile-property',
+  template: {
+    title: 'A profile property',
+    description: 'Email, location, a custom property, …',
+    body: `{ "type": "profile-property", "property": "\${1:email}", "filter": { "type": "string", "operator": "\${2|${STRING_OPERATOR_CHOICES}|}", "value": "\${3}" } }`,
+  },
+
+  evaluate(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
+    const key = propertyKey(condition.property);
+    if ('notEvaluable' in key) return notEvaluable(key.notEvaluable);
+    if (isRecord(condition.filter) && condition.filter.type === 'date') return selectByDate(ctx, key.key, condition.filter);
+    const filter = compileValueFilter(condition.filter, ctx.ref);
+    if ('notEvaluable' in filter) return notEvaluable(filter.notEvaluable);
+    return matched(selectProfiles(ctx, key.key, filter.test, filter.matchesMissing));
+  },
+
+  explain(ctx, condition, profile) {
+    const key = propertyKey(condition.property);
+    if ('notEvaluable' in key) return { text: key.notEvaluable };
+    return { text: `${shown(condition.property)} = ${evidenceValue(ctx.workspace.profileValue(profile, key.key))}` };
+  },
+
+  describe: (condition) => `${propertyLabel(condition.property)} ${describeFilter(condition.filter)}`,
+
+  notes: () => [],
+
+  check(condition, report, ctx) {
+    if (typeof condition.property === 'string') checkPropertyName(condition.property, report, ctx.nearest);
+    checkPhoneCodes(condition.filter, report);
+  },
+};

@@ -2,13 +2,15 @@ import { Bitset } from '../bitset';
 import { countryAlpha2, EU_MEMBER_STATES } from '../countries';
 import { matched, notEvaluable, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { profileValueKey } from '../workspace';
+import type { ConditionKind } from './kind';
+import { evidenceValue } from './property';
 
 /**
  * profile-region (semantics §4): `location.country` (a name or ISO code) is an EU member state /
  * the United States. A profile without a recognisable country is in neither result, whatever
  * `in_region` says (documented).
  */
-export function evaluateRegion(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
+function evaluateRegion(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
   const region = condition.region;
   const inRegion = condition.in_region;
   if ((region !== 'european_union' && region !== 'united_states') || typeof inRegion !== 'boolean') return notEvaluable('the region condition is not complete');
@@ -21,3 +23,24 @@ export function evaluateRegion(ctx: EvaluationContext, condition: Condition): Co
   }, false, set);
   return matched(set);
 }
+
+/** profile-region: whether someone is (or is not) in the EU or the US. */
+export const profileRegion: ConditionKind = {
+  type: 'profile-region',
+  template: {
+    title: 'In the EU or the US',
+    description: 'By the location\'s country; profiles without a country match neither way.',
+    body: '{ "type": "profile-region", "in_region": ${1|true,false|}, "region": "${2|european_union,united_states|}" }',
+  },
+  evaluate: evaluateRegion,
+  explain(ctx, _condition, profile) {
+    const country = ctx.workspace.profileValue(profile, profileValueKey.location('country'));
+    const code = countryAlpha2(country);
+    return { text: `country ${evidenceValue(country)}${code ? ` (${code})` : ''}` };
+  },
+  describe(c) {
+    const region = c.region === 'united_states' ? 'the US' : 'the EU';
+    return c.in_region === false ? `is not in ${region}` : `is in ${region}`;
+  },
+  notes: () => ['Profiles without a country match neither in_region: true nor false. The EU is the 27 member states (not the UK).'],
+};

@@ -3,6 +3,9 @@ import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome,
 import { compileDateFilter, parseInstant } from '../time';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
+import { CHANNEL_NAMES, describeFilter, describeTimeframe, lookup, shown, spaced } from '../phrases';
+import type { ConditionKind } from './kind';
+import { evidenceValue } from './property';
 
 type Channel = 'email' | 'sms' | 'push';
 const CHANNEL_RECORD = { email: 'email', sms: 'sms', push: 'mobile_push' } as const;
@@ -23,7 +26,7 @@ type ProfileTest = (profile: number) => boolean;
  * A profile without an email address cannot receive email (documented); a missing channel record
  * cannot receive and counts as NEVER_SUBSCRIBED (SL).
  */
-export function evaluateConsent(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
+function evaluateConsent(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
   const consent = isRecord(condition.consent) ? condition.consent : undefined;
   const channel = consent?.channel as Channel | undefined;
   if (!consent || (channel !== 'email' && channel !== 'sms' && channel !== 'push') || typeof consent.can_receive_marketing !== 'boolean') {
@@ -31,7 +34,7 @@ export function evaluateConsent(ctx: EvaluationContext, condition: Condition): C
   }
   const status = isRecord(consent.consent_status) ? consent.consent_status : {};
   const subscription = status.subscription;
-  if (subscription !== 'any' && typeof subscription === 'string' && !(subscription in CONSENT_OF_SUBSCRIPTION)) return notEvaluable(`unknown subscription ${subscription}`);
+  if (subscription !== 'any' && typeof subscription === 'string' && lookup(CONSENT_OF_SUBSCRIPTION, subscription) === undefined) return notEvaluable(`unknown subscription ${shown(subscription)}`);
   const field = (name: string): FieldReader => {
     const column = ctx.workspace.column(profileValueKey.subscription(CHANNEL_RECORD[channel], name));
     return column ? (p) => column.get(p) : () => undefined;
@@ -58,7 +61,7 @@ export function evaluateConsent(ctx: EvaluationContext, condition: Condition): C
     tests.push(test.test);
   }
   const wantCan = consent.can_receive_marketing;
-  const wantConsent = subscription === 'any' ? undefined : CONSENT_OF_SUBSCRIPTION[String(subscription)];
+  const wantConsent = subscription === 'any' ? undefined : lookup(CONSENT_OF_SUBSCRIPTION, subscription);
   const n = ctx.workspace.profileCount;
   const set = new Bitset(n);
   for (let p = 0; p < n; p++) {
@@ -85,10 +88,10 @@ function compileConsentFilter(ctx: EvaluationContext, item: unknown, field: (nam
       if (!method) return { notEvaluable: 'a method filter has no "method"' };
       const readMethod = field('method');
       const readDetail = field('method_detail');
-      const detailFilter = isRecord(filter) && Array.isArray(filter.value) ? new Set(filter.value.map((v) => String(v).toLowerCase())) : undefined;
+      const detailFilter = isRecord(filter) && Array.isArray(filter.value) ? new Set(filter.value.map((v) => shown(v).toLowerCase())) : undefined;
       // preference_page may carry an `equals` filter on the subscribe page URL (method_detail);
       // like the method, it compares case-insensitively (SL).
-      const detailEquals = isRecord(filter) && filter.operator === 'equals' ? String(filter.value ?? '').toLowerCase() : undefined;
+      const detailEquals = isRecord(filter) && filter.operator === 'equals' ? (filter.value === undefined || filter.value === null ? '' : shown(filter.value)).toLowerCase() : undefined;
       // Method names compare case-insensitively ("PREFERENCE_PAGE" = "preference_page"); an
       // optional `in` list is tested against method_detail (SL). For "integration", a method
       // equal to the integration's name (e.g. SHOPIFY) also counts (SL).
@@ -143,3 +146,49 @@ function valueTest(ctx: EvaluationContext, read: FieldReader, filter: unknown): 
     },
   };
 }
+
+function describeConsentFilter(filter: unknown): string {
+  if (!isRecord(filter)) return '?';
+  switch (filter.field) {
+    case 'is_double_opt_in': return isRecord(filter.filter) && filter.filter.value === false ? 'without double opt-in' : 'double opt-in';
+    case 'status_date': return `status changed ${describeTimeframe(filter.filter)}`;
+    case 'custom_source': return `custom source ${describeFilter(filter.filter)}`;
+    case 'method': return `via ${spaced(filter.method)}`;
+    case 'bounce_date': return `bounced ${describeTimeframe(filter.filter)}`.trim();
+    case 'manual_suppression_date': return `suppressed by hand ${describeTimeframe(filter.filter)}`.trim();
+    case 'invalid_email_date': return `invalid address ${describeTimeframe(filter.filter)}`.trim();
+    case 'is_rcs_capable': return 'RCS capable';
+  }
+  return shown(filter.field);
+}
+
+/** profile-marketing-consent: whether someone can (or cannot) receive marketing on a channel. */
+export const profileMarketingConsent: ConditionKind = {
+  type: 'profile-marketing-consent',
+  template: {
+    title: 'Can receive marketing',
+    description: 'Whether someone can receive email, SMS or push marketing.',
+    body: '{ "type": "profile-marketing-consent", "consent": { "channel": "${1|email,sms,push|}", "can_receive_marketing": true, "consent_status": { "subscription": "subscribed" } } }',
+  },
+  evaluate: evaluateConsent,
+  explain(ctx, condition, profile) {
+    const consent = isRecord(condition.consent) ? condition.consent : {};
+    const channel: Channel = consent.channel === 'push' ? 'push' : consent.channel === 'sms' ? 'sms' : 'email';
+    const value = (key: string) => ctx.workspace.profileValue(profile, key);
+    const field = (name: string) => value(profileValueKey.subscription(CHANNEL_RECORD[channel], name));
+    const parts = [`can receive: ${evidenceValue(field(CAN_RECEIVE_FIELD[channel]))}`, `consent: ${evidenceValue(field('consent'))}`];
+    if (channel === 'email') parts.unshift(`email: ${evidenceValue(value(profileValueKey.attribute('email')))}`);
+    for (const extra of ['method', 'method_detail', 'double_optin', 'consent_timestamp']) if (field(extra) !== undefined) parts.push(`${extra}: ${evidenceValue(field(extra))}`);
+    return { text: parts.join(', ') };
+  },
+  describe(c) {
+    const consent = isRecord(c.consent) ? c.consent : {};
+    const status = isRecord(consent.consent_status) ? consent.consent_status : {};
+    const channel = lookup(CHANNEL_NAMES, consent.channel) ?? shown(consent.channel);
+    const can = consent.can_receive_marketing === false ? 'cannot' : 'can';
+    const subscription = status.subscription && status.subscription !== 'any' ? ` and is ${spaced(status.subscription)}` : '';
+    const filters = Array.isArray(status.filters) && status.filters.length ? ` (${status.filters.map(describeConsentFilter).join(', ')})` : '';
+    return `${can} receive ${channel} marketing${subscription}${filters}`;
+  },
+  notes: () => ['A profile without an email address cannot receive email; a missing channel record counts as never subscribed (SL).'],
+};

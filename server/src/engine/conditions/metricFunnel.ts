@@ -1,0 +1,193 @@
+import { Bitset } from '../bitset';
+import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { compileDateFilter, DAY_MS, HOUR_MS } from '../time';
+import type { MetricEvents } from '../workspace';
+import { describeMetricFilters, describeTimeframe, lookup, metricLabel, quoted, shown } from '../phrases';
+import { checkCountLimit } from './checks';
+import type { ConditionKind, Evidence, NameLookup } from './kind';
+import { compileMetricFilters, type EventRowTest } from './metric';
+
+/** `completion_window_seconds` tokens in milliseconds (semantics §4). */
+export const COMPLETION_WINDOWS: Readonly<Record<string, number>> = {
+  HOURS_1: HOUR_MS, DAYS_1: DAY_MS, DAYS_3: 3 * DAY_MS, DAYS_5: 5 * DAY_MS, WEEKS_1: 7 * DAY_MS, DAYS_30: 30 * DAY_MS, DAYS_90: 90 * DAY_MS, DAYS_180: 180 * DAY_MS, YEARS_1: 365 * DAY_MS,
+};
+
+/** Documented API limits of a funnel. */
+const MAX_FUNNEL_STEPS = 5;
+const MAX_FILTERS_PER_STEP = 10;
+
+interface Step {
+  exists: boolean;
+  metricId: string;
+  events: MetricEvents;
+  rowTest: EventRowTest;
+}
+
+/** A funnel compiled against the workspace: its steps, timeframe and completion window. */
+interface CompiledFunnel {
+  steps: Step[];
+  window: { test: (t: number) => boolean };
+  maxSpan: number;
+}
+
+function compileFunnel(ctx: EvaluationContext, condition: Condition): CompiledFunnel | { notEvaluable: string } {
+  const window = compileDateFilter(condition.timeframe_filter, ctx.ref);
+  if ('notEvaluable' in window) return window;
+  const completion = condition.completion_window_seconds;
+  const maxSpan = completion === undefined || completion === null ? Infinity : lookup(COMPLETION_WINDOWS, completion);
+  if (maxSpan === undefined) return { notEvaluable: `unknown completion window ${quoted(completion)}` };
+  if (!Array.isArray(condition.steps) || condition.steps.length === 0) return { notEvaluable: 'the funnel has no steps' };
+  const steps: Step[] = [];
+  for (const raw of condition.steps) {
+    if (!isRecord(raw) || typeof raw.metric_id !== 'string' || typeof raw.metric_exists !== 'boolean') return { notEvaluable: 'a funnel step is not complete' };
+    const metric = ctx.workspace.metric(raw.metric_id);
+    if (!metric) return { notEvaluable: `metric ${raw.metric_id} is not in the workspace` };
+    const rowTest = compileMetricFilters(ctx, metric.events, raw.metric_filters);
+    if (typeof rowTest !== 'function') return { notEvaluable: rowTest.notEvaluable };
+    steps.push({ exists: raw.metric_exists, metricId: raw.metric_id, events: metric.events, rowTest });
+  }
+  if (!steps.some((s) => s.exists)) return { notEvaluable: 'the funnel has no step with "metric_exists": true' };
+  return { steps, window, maxSpan };
+}
+
+/**
+ * profile-metric-funnel (semantics §4): the profile has events e1 … ek for the
+ * `metric_exists: true` steps, in order (t1 ≤ … ≤ tk, distinct events), each passing its step's
+ * filters, all inside the timeframe, with tk − t1 within the completion window. A
+ * `metric_exists: false` step forbids a qualifying event strictly between the neighbouring
+ * positive steps' events; before the first positive step it forbids one from the start of the
+ * timeframe, and after the last one until t1 + window (or the end of the timeframe) (SL).
+ */
+function evaluateFunnel(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
+  const funnel = compileFunnel(ctx, condition);
+  if ('notEvaluable' in funnel) return notEvaluable(funnel.notEvaluable);
+  const { steps, window, maxSpan } = funnel;
+  const n = ctx.workspace.profileCount;
+  const set = new Bitset(n);
+  const positive = steps.filter((step) => step.exists);
+  for (let p = 0; p < n; p++) {
+    if ((p & 0x3fff) === 0) ctx.checkpoint();
+    // Most profiles lack an event of some positive step: skip them before collecting anything.
+    if (positive.some((step) => step.events.offsets[p + 1] === step.events.offsets[p])) continue;
+    const candidates = steps.map((step) => qualifyingTimes(step, p, window.test));
+    if (steps.some((step, i) => step.exists && candidates[i].length === 0)) continue;
+    if (funnelPath(steps, candidates, maxSpan)) set.add(p);
+  }
+  return matched(set);
+}
+
+/** The instants of a profile's events that qualify for a step (in the timeframe, passing its filters), ascending. */
+function qualifyingTimes(step: Step, profile: number, inTimeframe: (t: number) => boolean): { row: number; t: number }[] {
+  const { offsets, times } = step.events;
+  const out: { row: number; t: number }[] = [];
+  for (let row = offsets[profile]; row < offsets[profile + 1]; row++) {
+    if (inTimeframe(times[row]) && step.rowTest(row)) out.push({ row, t: times[row] });
+  }
+  return out;
+}
+
+
+type Candidate = { row: number; t: number };
+
+/**
+ * Depth-first search for an assignment of events to the positive steps that meets every rule:
+ * the chosen event of each positive step (by step index; negative steps stay empty), or
+ * undefined when there is none.
+ */
+export function funnelPath(steps: readonly { exists: boolean; metricId: string }[], candidates: readonly Candidate[][], maxSpan: number): (Candidate | undefined)[] | undefined {
+  const used = new Set<string>();
+  const chosen: (Candidate | undefined)[] = steps.map(() => undefined);
+  const search = (index: number, previous: number | undefined, first: number | undefined, pendingNegatives: number[]): boolean => {
+    if (index === steps.length) {
+      // Trailing negative steps: nothing qualifying after the last positive event, within the window.
+      const end = first === undefined ? Infinity : first + maxSpan;
+      return pendingNegatives.every((s) => !candidates[s].some((e) => (previous === undefined || e.t > previous) && e.t <= end));
+    }
+    const step = steps[index];
+    if (!step.exists) return search(index + 1, previous, first, [...pendingNegatives, index]);
+    for (const event of candidates[index]) {
+      if (previous !== undefined && event.t < previous) continue;
+      const start = first ?? event.t;
+      if (event.t - start > maxSpan) break;
+      const key = `${step.metricId}#${event.row}`;
+      if (used.has(key)) continue;
+      // Negative steps between the previous positive step and this one: nothing strictly between.
+      const clear = pendingNegatives.every((s) => !candidates[s].some((e) => (previous === undefined || e.t > previous) && e.t < event.t));
+      if (!clear) continue;
+      used.add(key);
+      chosen[index] = event;
+      if (search(index + 1, event.t, start, [])) return true;
+      chosen[index] = undefined;
+      used.delete(key);
+    }
+    return false;
+  };
+  return search(0, undefined, undefined, []) ? chosen : undefined;
+}
+
+/** `completion_window_seconds` tokens as people read them. */
+const WINDOW_WORDS: Readonly<Record<string, string>> = { HOURS_1: '1 hour', DAYS_1: '1 day', DAYS_3: '3 days', DAYS_5: '5 days', WEEKS_1: '1 week', DAYS_30: '30 days', DAYS_90: '90 days', DAYS_180: '180 days', YEARS_1: '1 year' };
+
+const windowWords = (token: unknown) => lookup(WINDOW_WORDS, token) ?? shown(token);
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/**
+ * Why a funnel holds for one profile (the events that complete it, step by step), or why not:
+ * the first positive step without a qualifying event, a forbidden event in between, steps out
+ * of order, or a sequence longer than the completion window.
+ */
+function explainFunnel(ctx: EvaluationContext, condition: Condition, profile: number, names: NameLookup): Evidence {
+  const funnel = compileFunnel(ctx, condition);
+  if ('notEvaluable' in funnel) return { text: `not evaluable locally: ${funnel.notEvaluable}` };
+  const { steps, window, maxSpan } = funnel;
+  const name = (step: Step) => metricLabel(step.metricId, names);
+  const candidates = steps.map((step) => qualifyingTimes(step, profile, window.test));
+  const missing = steps.findIndex((step, i) => step.exists && candidates[i].length === 0);
+  if (missing >= 0) return { text: `no qualifying ${name(steps[missing])} event in the timeframe (step ${missing + 1})` };
+  const path = funnelPath(steps, candidates, maxSpan);
+  if (path) {
+    const done = steps.flatMap((step, i) => (step.exists && path[i] ? [{ step, event: path[i] as Candidate }] : []));
+    const within = typeof condition.completion_window_seconds === 'string' ? `, within ${windowWords(condition.completion_window_seconds)}` : '';
+    return { text: `${done.map(({ step, event }) => `${name(step)} at ${iso(event.t)}`).join(', then ')}${within}`, events: done.map(({ event }) => iso(event.t)) };
+  }
+  if (steps.some((step) => !step.exists) && funnelPath(steps.filter((s) => s.exists), candidates.filter((_, i) => steps[i].exists), maxSpan)) {
+    const negatives = steps.filter((step) => !step.exists).map(name);
+    return { text: `the steps happened, but a ${negatives.join(' or ')} event came where the funnel forbids it` };
+  }
+  if (maxSpan !== Infinity && funnelPath(steps.filter((s) => s.exists), candidates.filter((_, i) => steps[i].exists), Infinity)) {
+    return { text: `the steps happened in order, but not within ${windowWords(condition.completion_window_seconds)}` };
+  }
+  return { text: `every step has a qualifying event, but not in the funnel's order (${steps.filter((s) => s.exists).map(name).join(', then ')})` };
+}
+
+/** profile-metric-funnel: steps someone has taken (or not taken), in order. */
+export const profileMetricFunnel: ConditionKind = {
+  type: 'profile-metric-funnel',
+  template: {
+    title: 'Steps in order (funnel)',
+    description: 'Events in a specific order, e.g. Viewed Product then Added to Cart.',
+    body: '{ "type": "profile-metric-funnel", "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": ${1:30} }, "completion_window_seconds": "${2|DAYS_1,HOURS_1,DAYS_3,DAYS_5,WEEKS_1,DAYS_30,DAYS_90,DAYS_180,YEARS_1|}", "steps": [ { "metric_exists": true, "metric_id": "${3:FIRST_METRIC_ID}" }, { "metric_exists": true, "metric_id": "${4:SECOND_METRIC_ID}" } ] }',
+  },
+  evaluate: evaluateFunnel,
+  explain: explainFunnel,
+  describe(c, names) {
+    const steps = Array.isArray(c.steps) ? c.steps : [];
+    const text = steps.map((s) => (isRecord(s) ? `${s.metric_exists === false ? 'not ' : ''}${metricLabel(s.metric_id, names)}${describeMetricFilters(s.metric_filters)}` : '?')).join(', then ');
+    const window = typeof c.completion_window_seconds === 'string' ? `, all within ${windowWords(c.completion_window_seconds)}` : '';
+    return `did ${text} ${describeTimeframe(c.timeframe_filter)}${window}`;
+  },
+  notes: () => [
+    'Each step\'s event must come at or after the previous step\'s event (distinct events), all inside the timeframe, the last within the completion window of the first. A "metric_exists": false step forbids such an event between its neighbouring steps (SL).',
+  ],
+  check(condition, report) {
+    checkCountLimit(condition.steps, ['steps'], MAX_FUNNEL_STEPS, 'too-many-funnel-steps', 'steps in a funnel', report);
+    const steps = Array.isArray(condition.steps) ? condition.steps : [];
+    steps.forEach((step, i) => {
+      if (isRecord(step)) checkCountLimit(step.metric_filters, ['steps', i, 'metric_filters'], MAX_FILTERS_PER_STEP, 'too-many-funnel-filters', 'filters per funnel step', report);
+    });
+    if (steps.length > 0 && steps.every((s) => isRecord(s) && s.metric_exists === false)) {
+      report({ at: ['steps'], severity: 'warning', code: 'funnel-without-positive-step', message: 'Every step of this funnel has "metric_exists": false; a funnel needs at least one step that happened.' });
+    }
+  },
+};
