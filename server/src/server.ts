@@ -4,32 +4,32 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { DiagnosticsScheduler } from './diagnosticsScheduler';
-import { CountsService } from './evaluation/countsService';
-import type { WorkspaceHost } from './evaluation/workspaceHost';
-import { WorkspaceRegistry } from './evaluation/workspaceRegistry';
+import { DiagnosticsScheduler } from './host/diagnosticsScheduler';
+import { CountsService } from './host/countsService';
+import type { WorkspaceHost } from './host/workspaceHost';
+import { WorkspaceRegistry } from './host/workspaceRegistry';
 import { quickFixes } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
 import { definition, references } from './features/navigation';
 import { shapeConversions } from './features/refactorings';
 import { documentSymbols, foldingRanges, formatDocument, selectionRanges } from './features/structureFeatures';
-import { summaryNames } from './evaluation/countsService';
-import { SegmentFileIndex } from './segmentIndex';
-import { WorkspaceRequests, workspaceStatus } from './workspaceRequests';
+import { summaryNames } from './host/countsService';
+import { SegmentFileIndex } from './host/segmentIndex';
+import { WorkspaceRequests, workspaceStatus } from './host/workspaceRequests';
 import { CoverageMethods, type CoverageParams, type CoverageResult } from './coverage/types';
 import type { WorkspaceSummary } from './engine/catalog';
 import { toDiagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
-import { ParsedDocuments } from './parsedDocuments';
+import { ParsedDocuments } from './host/parsedDocuments';
 import {
   Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type ProfilesParams, type ProfilesResult,
 } from './protocol';
-import { guard } from './requestGuard';
+import { guard } from './host/requestGuard';
 import { SegmentLanguage } from './segment/languageService';
 import type { ParsedSegment } from './segment/parse';
-import { DEFAULT_SETTINGS, readSettings, type SegmentLensSettings } from './settings';
+import { DEFAULT_SETTINGS, readSettings, type SegmentLensSettings } from './host/settings';
 
 export interface ServerOptions {
   /** Evaluate every workspace as of this instant (tests). */

@@ -7,7 +7,7 @@ import { summarizeWorkspace } from '../engine/catalog';
 import type { Workspace } from '../engine/workspace';
 import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
-import { findSegmentFiles } from '../segmentFiles';
+import { findSegmentFiles } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, MARKER_FILE } from '../workspace/loadWorkspace';
 import { WorkspaceCache } from './evaluateCommand';
 import { CliUsageError, type CliIo } from './io';

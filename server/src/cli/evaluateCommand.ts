@@ -8,7 +8,7 @@ import type { Workspace } from '../engine/workspace';
 import { profileValueKey } from '../engine/workspace';
 import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
-import { expandSegmentArguments } from '../segmentFiles';
+import { expandSegmentArguments } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, loadWorkspace, MARKER_FILE, type LoadedWorkspace } from '../workspace/loadWorkspace';
 import { CliUsageError, type CliIo } from './io';
 import { formatProblem } from './validateCommand';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SegmentLanguage } from '../segment/languageService';
 import type { Problem } from '../segment/problem';
-import { expandSegmentArguments } from '../segmentFiles';
+import { expandSegmentArguments } from '../workspace/segmentFiles';
 import { CliUsageError, type CliIo } from './io';
 
 const SEVERITY_NUMBERS = { error: 1, warning: 2, information: 3, hint: 4 } as const;

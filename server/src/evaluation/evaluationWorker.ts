@@ -9,7 +9,7 @@ import { explainCondition } from '../engine/explain';
 import { EvaluationCancelled, isRecord } from '../engine/outcome';
 import type { Workspace } from '../engine/workspace';
 import { loadWorkspace } from '../workspace/loadWorkspace';
-import type { HostToWorker, WorkerReply, WorkerRequest, WorkerToHost } from './messages';
+import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
 import { ProfileTable } from './profileTable';
 
 /**
@@ -80,70 +80,85 @@ function conditionsOf(definition: unknown): unknown[][] {
   return groups.map((g) => (isRecord(g) && Array.isArray(g.conditions) ? g.conditions : []));
 }
 
-function handle(request: WorkerRequest, cancellation: { isCancelled(): boolean }): WorkerReply {
-  const { workspace, evaluator, table } = state as NonNullable<typeof state>;
-  switch (request.method) {
-    case 'evaluate': {
-      const result = evaluator.evaluateDefinition(request.definition, { cancellation });
+type Cancellation = { isCancelled(): boolean };
+type Loaded = NonNullable<typeof state>;
+
+/** One handler per worker method (evaluation/messages.ts), each returning that method's result. */
+const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>, cancellation: Cancellation) => WorkerResult<M> } = {
+  evaluate({ evaluator }, { definition }, cancellation) {
+    const result = evaluator.evaluateDefinition(definition, { cancellation });
+    return {
+      total: result.total,
+      matched: result.matched,
+      notEvaluable: [...result.notEvaluable],
+      groups: result.groups.map((g) => ({ matched: g.matched, afterAnd: g.afterAnd, conditions: g.conditions.map((c) => ({ matched: c.matched, notEvaluable: c.notEvaluable })) })),
+      elapsedMs: result.elapsedMs,
+      cachedConditions: result.cachedConditions,
+    };
+  },
+
+  rows({ evaluator, table }, params, cancellation) {
+    const result = evaluator.evaluateDefinition(params.definition, { cancellation });
+    if (!result.set) return { total: 0, rows: [], propertyColumns: table.propertyColumns };
+    return table.page(result.set, params);
+  },
+
+  explain({ workspace, evaluator, table }, { definition, profileId }, cancellation) {
+    const p = workspace.profileIndexById.get(profileId);
+    if (p === undefined) return { profile: null, matched: false, conditions: [] };
+    const result = evaluator.evaluateDefinition(definition, { cancellation });
+    const names = table.names;
+    const conditions = conditionsOf(definition).flatMap((group, g) => group.map((condition, c) => {
+      const outcome = result.groups[g]?.conditions[c];
+      const evidence = explainCondition(workspace, condition, p, names);
       return {
-        total: result.total,
-        matched: result.matched,
-        notEvaluable: [...result.notEvaluable],
-        groups: result.groups.map((g) => ({ matched: g.matched, afterAnd: g.afterAnd, conditions: g.conditions.map((c) => ({ matched: c.matched, notEvaluable: c.notEvaluable })) })),
-        elapsedMs: result.elapsedMs,
-        cachedConditions: result.cachedConditions,
+        group: g,
+        condition: c,
+        description: describeCondition(condition, names),
+        matched: outcome?.set ? outcome.set.has(p) : null,
+        evidence: evidence.text,
+        events: evidence.events,
       };
+    }));
+    return { profile: table.row(p), matched: result.set?.has(p) ?? false, conditions };
+  },
+
+  compare({ workspace, evaluator }, params, cancellation) {
+    const a = evaluator.evaluateDefinition(params.a, { cancellation });
+    const b = evaluator.evaluateDefinition(params.b, { cancellation });
+    const total = workspace.profileCount;
+    if (!a.set || !b.set) return { total, a: a.matched, b: b.matched, both: null, onlyA: null, onlyB: null, neither: null, message: 'One of the segments is not evaluable locally.' };
+    const both = a.set.and(b.set).count();
+    const union = a.set.or(b.set).count();
+    return { total, a: a.set.count(), b: b.set.count(), both, onlyA: a.set.count() - both, onlyB: b.set.count() - both, neither: total - union };
+  },
+
+  coverage({ workspace, evaluator }, { segments, options }, cancellation) {
+    return coverageReply(workspace, segments, options, evaluator, cancellation);
+  },
+
+  export({ workspace, evaluator, table }, params, cancellation) {
+    const result = evaluator.evaluateDefinition(params.definition, { cancellation });
+    const indexes = result.set ? result.set.toArray() : [];
+    let text: string;
+    if (params.format === 'ids') text = indexes.map((p) => `${workspace.profileIds[p]}\n`).join('');
+    else if (params.format === 'emails') text = indexes.map((p) => table.row(p).email).filter((e): e is string => Boolean(e)).map((e) => `${e}\n`).join('');
+    else {
+      const rows = indexes.map((p) => table.row(p));
+      const header = ['id', 'email', 'name', 'location', 'phone', 'last_event', ...table.propertyColumns];
+      text = stringify([header, ...rows.map((r) => [r.id, r.email ?? '', r.name ?? '', r.location ?? '', r.phone ?? '', r.lastEvent ?? '', ...table.propertyColumns.map((c) => r.properties[c] ?? '')])]);
     }
-    case 'rows': {
-      const result = evaluator.evaluateDefinition(request.definition, { cancellation });
-      if (!result.set) return { total: 0, rows: [], propertyColumns: table.propertyColumns };
-      return table.page(result.set, request);
-    }
-    case 'explain': {
-      const p = workspace.profileIndexById.get(request.profileId);
-      if (p === undefined) return { profile: null, matched: false, conditions: [] };
-      const result = evaluator.evaluateDefinition(request.definition, { cancellation });
-      const names = table.names;
-      const conditions = conditionsOf(request.definition).flatMap((group, g) => group.map((condition, c) => {
-        const outcome = result.groups[g]?.conditions[c];
-        const evidence = explainCondition(workspace, condition, p, names);
-        return {
-          group: g,
-          condition: c,
-          description: describeCondition(condition, names),
-          matched: outcome?.set ? outcome.set.has(p) : null,
-          evidence: evidence.text,
-          events: evidence.events,
-        };
-      }));
-      return { profile: table.row(p), matched: result.set?.has(p) ?? false, conditions };
-    }
-    case 'compare': {
-      const a = evaluator.evaluateDefinition(request.a, { cancellation });
-      const b = evaluator.evaluateDefinition(request.b, { cancellation });
-      const total = workspace.profileCount;
-      if (!a.set || !b.set) return { total, a: a.matched, b: b.matched, both: null, onlyA: null, onlyB: null, neither: null, message: 'One of the segments is not evaluable locally.' };
-      const both = a.set.and(b.set).count();
-      const union = a.set.or(b.set).count();
-      return { total, a: a.set.count(), b: b.set.count(), both, onlyA: a.set.count() - both, onlyB: b.set.count() - both, neither: total - union };
-    }
-    case 'coverage':
-      return coverageReply(workspace, request.segments, request.options, evaluator, cancellation);
-    case 'export': {
-      const result = evaluator.evaluateDefinition(request.definition, { cancellation });
-      const indexes = result.set ? result.set.toArray() : [];
-      let text: string;
-      if (request.format === 'ids') text = indexes.map((p) => `${workspace.profileIds[p]}\n`).join('');
-      else if (request.format === 'emails') text = indexes.map((p) => table.row(p).email).filter((e): e is string => Boolean(e)).map((e) => `${e}\n`).join('');
-      else {
-        const rows = indexes.map((p) => table.row(p));
-        const header = ['id', 'email', 'name', 'location', 'phone', 'last_event', ...table.propertyColumns];
-        text = stringify([header, ...rows.map((r) => [r.id, r.email ?? '', r.name ?? '', r.location ?? '', r.phone ?? '', r.lastEvent ?? '', ...table.propertyColumns.map((c) => r.properties[c] ?? '')])]);
-      }
-      // Without a path the text comes back (copy to the clipboard); with one it is written there.
-      if (!request.path) return { written: indexes.length, text };
-      writeFileSync(request.path, text);
-      return { written: indexes.length };
-    }
-  }
+    // Without a path the text comes back (copy to the clipboard); with one it is written there.
+    if (!params.path) return { written: indexes.length, text };
+    writeFileSync(params.path, text);
+    return { written: indexes.length };
+  },
+};
+
+function handle(request: WorkerRequest, cancellation: Cancellation): WorkerReply {
+  const loaded = state as Loaded;
+  // Each request pairs a method with its own parameters (WorkerRequest), which TypeScript cannot
+  // follow through the table lookup; the table's type checks each handler instead.
+  const handler = HANDLERS[request.method] as (loaded: Loaded, params: unknown, cancellation: Cancellation) => WorkerReply;
+  return handler(loaded, request.params, cancellation);
 }

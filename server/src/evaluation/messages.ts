@@ -3,18 +3,37 @@ import type { LoadProgress, LoadWarning } from '../workspace/loadWorkspace';
 import type { CompareResult, ConditionEvidence, ProfileRow } from '../protocol';
 import type { CoverageOptions, CoverageReply, CoverageSegmentSource } from '../coverage/types';
 
+/**
+ * What the evaluation worker answers: each method's parameters and result, shared by the host
+ * (host/workspaceHost.ts, which sends) and the worker (evaluationWorker.ts, which handles), so
+ * neither side casts a reply.
+ */
+export interface WorkerMethods {
+  evaluate: { params: { definition: unknown }; result: EvaluateReply };
+  rows: { params: { definition: unknown; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }; result: RowsReply };
+  explain: { params: { definition: unknown; profileId: string }; result: ExplainReply };
+  compare: { params: { a: unknown; b: unknown }; result: CompareResult };
+  export: { params: { definition: unknown; path: string; format: 'csv' | 'ids' | 'emails' }; result: ExportReply };
+  coverage: { params: { segments: CoverageSegmentSource[]; options?: CoverageOptions }; result: CoverageReply };
+}
+
+export type WorkerMethod = keyof WorkerMethods;
+export type WorkerParams<M extends WorkerMethod> = WorkerMethods[M]['params'];
+export type WorkerResult<M extends WorkerMethod> = WorkerMethods[M]['result'];
+
+/** One request as it travels: the method and its parameters. */
+export type WorkerRequest = { [M in WorkerMethod]: { method: M; params: WorkerParams<M> } }[WorkerMethod];
+
 /** Messages between the language server (host) and the evaluation worker that owns a workspace. */
 export type HostToWorker =
   | { type: 'load'; root: string; now?: number }
   | { type: 'request'; id: number; request: WorkerRequest; cancel: SharedArrayBuffer };
 
-export type WorkerRequest =
-  | { method: 'evaluate'; definition: unknown }
-  | { method: 'rows'; definition: unknown; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }
-  | { method: 'explain'; definition: unknown; profileId: string }
-  | { method: 'compare'; a: unknown; b: unknown }
-  | { method: 'export'; definition: unknown; path: string; format: 'csv' | 'ids' | 'emails' }
-  | { method: 'coverage'; segments: CoverageSegmentSource[]; options?: CoverageOptions };
+/** An export's result: how many profiles, and the text itself when no file was asked for. */
+export interface ExportReply {
+  written: number;
+  text?: string;
+}
 
 export interface EvaluateReply {
   total: number;
@@ -37,7 +56,7 @@ export interface ExplainReply {
   conditions: ConditionEvidence[];
 }
 
-export type WorkerReply = EvaluateReply | RowsReply | ExplainReply | CompareResult | { written: number; text?: string } | CoverageReply;
+export type WorkerReply = WorkerResult<WorkerMethod>;
 
 export type WorkerToHost =
   | { type: 'progress'; progress: LoadProgress }

@@ -1,6 +1,6 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SegmentLanguage } from './segment/languageService';
-import type { ParsedSegment } from './segment/parse';
+import type { SegmentLanguage } from '../segment/languageService';
+import type { ParsedSegment } from '../segment/parse';
 
 /** Parses each open document once per version; every feature reuses the same parsed value. */
 export class ParsedDocuments {

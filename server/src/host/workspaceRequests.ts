@@ -3,17 +3,16 @@ import { relative, sep } from 'node:path';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import type { CoverageParams, CoverageReply, CoverageResult } from './coverage/types';
-import type { CountsService } from './evaluation/countsService';
-import { workspaceInfo } from './evaluation/countsService';
-import type { ExplainReply, RowsReply } from './evaluation/messages';
-import type { WorkspaceHost } from './evaluation/workspaceHost';
-import type { WorkspaceRegistry } from './evaluation/workspaceRegistry';
+import type { CoverageParams, CoverageResult } from '../coverage/types';
+import type { CountsService } from './countsService';
+import { workspaceInfo } from './countsService';
+import type { WorkspaceHost } from './workspaceHost';
+import type { WorkspaceRegistry } from './workspaceRegistry';
 import type { ParsedDocuments } from './parsedDocuments';
-import type { CompareParams, CompareResult, ExplainParams, ExplainResult, ExportParams, ProfilesParams, ProfilesResult, WorkspaceStatus } from './protocol';
-import type { SegmentLanguage } from './segment/languageService';
-import { definitionValue } from './segment/parse';
-import { findSegmentFiles } from './segmentFiles';
+import type { CompareParams, CompareResult, ExplainParams, ExplainResult, ExportParams, ProfilesParams, ProfilesResult, WorkspaceStatus } from '../protocol';
+import type { SegmentLanguage } from '../segment/languageService';
+import { definitionValue } from '../segment/parse';
+import { findSegmentFiles } from '../workspace/segmentFiles';
 
 export interface WorkspaceRequestServices {
   documents: { get(uri: string): TextDocument | undefined; all(): TextDocument[] };
@@ -58,7 +57,7 @@ export class WorkspaceRequests {
     if (!host || !definition || report?.state !== 'ok') {
       return { version: document?.version ?? 0, total: 0, rows: [], propertyColumns: [], state: report?.state ?? 'no-workspace', message: report?.message };
     }
-    const reply = await host.request<RowsReply>({ method: 'rows', definition, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
+    const reply = await host.request('rows', { definition, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
     return { version: report.version, state: 'ok', ...reply };
   }
 
@@ -66,7 +65,7 @@ export class WorkspaceRequests {
     const host = this.readyHost(params.uri);
     const definition = this.definitionOf(params.uri);
     if (!host || !definition) return null;
-    return host.request<ExplainReply>({ method: 'explain', definition, profileId: params.profileId }, token);
+    return host.request('explain', { definition, profileId: params.profileId }, token);
   }
 
   async compare(params: CompareParams, token: CancellationToken): Promise<CompareResult> {
@@ -78,14 +77,14 @@ export class WorkspaceRequests {
     const a = this.definitionOf(params.uriA);
     const b = this.definitionOf(params.uriB);
     if (!a || !b) return { ...NOT_COMPARED, message: 'Both files must hold a segment definition.' };
-    return host.request<CompareResult>({ method: 'compare', a, b }, token);
+    return host.request('compare', { a, b }, token);
   }
 
   async exportProfiles(params: ExportParams, token: CancellationToken): Promise<{ written: number; text?: string }> {
     const host = this.readyHost(params.uri);
     const definition = this.definitionOf(params.uri);
     if (!host || !definition) return { written: 0 };
-    return host.request<{ written: number; text?: string }>({ method: 'export', definition, path: params.path, format: params.format }, token);
+    return host.request('export', { definition, path: params.path, format: params.format }, token);
   }
 
   async coverage(params: CoverageParams, token: CancellationToken): Promise<CoverageResult> {
@@ -102,7 +101,7 @@ export class WorkspaceRequests {
       const errors = language.validate(segment, { allowComments: this.services.allowComments() }).filter((p) => p.severity === 'error').map((p) => p.message);
       return { file: relative(root, path).split(sep).join('/'), text: segment.text, errors };
     });
-    const reply = await host.request<CoverageReply>({ method: 'coverage', segments, options: { root } }, token);
+    const reply = await host.request('coverage', { segments, options: { root } }, token);
     return { state: 'ok', ...reply };
   }
 

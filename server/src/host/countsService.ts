@@ -3,7 +3,6 @@ import { describeCondition, describeDefinition, describeGroup, type NameLookup }
 import { isRecord } from '../engine/outcome';
 import { definitionValue, type ParsedSegment } from '../segment/parse';
 import type { CountsReport, WorkspaceInfo } from '../protocol';
-import type { EvaluateReply } from './messages';
 import { RequestCancelled, type HostState, type WorkspaceHost } from './workspaceHost';
 import type { WorkspaceRegistry } from './workspaceRegistry';
 
@@ -112,7 +111,7 @@ export class CountsService {
     };
     const names = summaryNames(state.summary);
     const started = Date.now();
-    host.request<EvaluateReply>({ method: 'evaluate', definition }, token).then((reply) => {
+    host.request('evaluate', { definition }, token).then((reply) => {
       const groups = Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
       settle({
         ...base,

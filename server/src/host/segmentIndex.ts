@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SegmentLanguage } from './segment/languageService';
-import { segmentName, type ParsedSegment } from './segment/parse';
-import { findSegmentFiles } from './segmentFiles';
+import type { SegmentLanguage } from '../segment/languageService';
+import { segmentName, type ParsedSegment } from '../segment/parse';
+import { findSegmentFiles } from '../workspace/segmentFiles';
 
 interface IndexedFile {
   mtimeMs: number;

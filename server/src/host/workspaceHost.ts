@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkspaceSummary } from '../engine/catalog';
 import type { LoadProgress, LoadWarning } from '../workspace/loadWorkspace';
-import type { HostToWorker, WorkerReply, WorkerRequest, WorkerToHost } from './messages';
+import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from '../evaluation/messages';
 
 /** Something that can be cancelled (an LSP CancellationToken fits). */
 export interface CancellationSignal {
@@ -46,25 +46,27 @@ export class WorkspaceHost {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  request<T extends WorkerReply>(request: WorkerRequest, token?: CancellationSignal): Promise<T> {
+  /** Sends one request to the worker; a cancelled token sets the flag its evaluation polls. */
+  request<M extends WorkerMethod>(method: M, params: WorkerParams<M>, token?: CancellationSignal): Promise<WorkerResult<M>> {
     if (this.stateValue.kind !== 'ready') return Promise.reject(new Error('the workspace is not loaded'));
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     const flag = new Int32Array(cancel);
     const subscription = token?.onCancellationRequested(() => Atomics.store(flag, 0, 1));
     if (token?.isCancellationRequested) Atomics.store(flag, 0, 1);
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<WorkerResult<M>>((resolve, reject) => {
       this.pending.set(id, {
         resolve: (r) => {
           subscription?.dispose();
-          resolve(r as T);
+          // The worker answers request `id` with the result of the method asked (evaluationWorker.ts).
+          resolve(r as WorkerResult<M>);
         },
         reject: (e) => {
           subscription?.dispose();
           reject(e);
         },
       });
-      this.post({ type: 'request', id, request, cancel });
+      this.post({ type: 'request', id, request: { method, params } as WorkerRequest, cancel });
     });
   }
 
@@ -83,7 +85,7 @@ export class WorkspaceHost {
   }
 
   private spawn(): Worker {
-    // The bundle puts the worker next to the server (dist/evaluationWorker.js); tsc output does the same.
+    // The server runs from its bundle, which has the worker beside it (dist/evaluationWorker.js).
     const worker = new Worker(join(__dirname, 'evaluationWorker.js'));
     worker.on('message', (message: WorkerToHost) => this.receive(worker, message));
     worker.on('error', (error) => {
