@@ -1,7 +1,7 @@
 import { findNodeAtOffset, type Node } from 'jsonc-parser';
 import type { Location } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { pathToFileURL } from 'node:url';
+import { URI } from 'vscode-uri';
 import type { WorkspaceSummary } from '../engine/catalog';
 import type { ParsedSegment } from '../segment/parse';
 import { conditionGroups, propertyValueNode } from '../segment/structure';
@@ -30,7 +30,7 @@ export function definition(parsed: ParsedSegment, offset: number, workspace: Wor
   const source = record?.source;
   if (!source) return [];
   const line = Math.max(0, source.line - 1);
-  return [{ uri: pathToFileURL(source.file).toString(), range: { start: { line, character: 0 }, end: { line, character: 0 } } }];
+  return [{ uri: URI.file(source.file).toString(), range: { start: { line, character: 0 }, end: { line, character: 0 } } }];
 }
 
 /** Every metric or list ID node in a parsed segment file that equals `id`. */

@@ -1,7 +1,6 @@
 import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { basename } from 'node:path';
-import { URI } from 'vscode-uri';
+import { URI, Utils } from 'vscode-uri';
 import { definitionValue, segmentName, type ParsedSegment } from '../segment/parse';
 import { fixToAction } from './codeActions';
 
@@ -18,7 +17,7 @@ export function shapeConversions(document: TextDocument, parsed: ParsedSegment):
   if (!definition || !parsed.root) return [];
   const value = parsed.value as { id?: unknown; data?: { id?: unknown } };
   const id = parsed.shape === 'resource' ? value.id : parsed.shape === 'update-body' ? value.data?.id : undefined;
-  const name = segmentName(parsed) ?? titleCase(basename(URI.parse(document.uri).fsPath));
+  const name = segmentName(parsed) ?? titleCase(Utils.basename(URI.parse(document.uri)));
   const whole = { offset: parsed.root.offset, length: parsed.root.length };
   const pretty = (v: unknown) => JSON.stringify(v, null, 2);
   const actions: CodeAction[] = [];

@@ -6,6 +6,7 @@ import { applicableSchemas, childSchemas, declaredProperties, type ApplicableSch
 import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
 import { article, nearest, objectAnchor, quote } from './text';
 import { conditionKind } from '../engine/conditions';
+import { parseInstant } from '../engine/time';
 
 /** Limits the Segments API enforces that the schema does not show (documented by Klaviyo); limits inside one condition belong to its kind (engine/conditions/). */
 export const LIMITS = {
@@ -138,7 +139,7 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
       fixes: [{ title: 'Swap start and end', edits: [{ offset: start.offset, length: start.length, newText: String(end.value) }, { offset: end.offset, length: end.length, newText: String(start.value) }], isPreferred: true }],
     });
   }
-  if (operator === 'between-static' && typeof start?.value === 'string' && typeof end?.value === 'string' && Date.parse(start.value) > Date.parse(end.value)) {
+  if (operator === 'between-static' && typeof start?.value === 'string' && typeof end?.value === 'string' && (parseInstant(start.value) ?? NaN) > (parseInstant(end.value) ?? NaN)) {
     problems.push({
       offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed',
       message: `The range ends (${end.value}) before it starts (${start.value}), so it matches nothing.`,

@@ -3,6 +3,7 @@ import { distance } from 'fastest-levenshtein';
 import { canonicalJson } from '../engine/canonical';
 import type { MetricSummary, PropertySummary, WorkspaceSummary } from '../engine/catalog';
 import { parsePropertyPath } from '../engine/propertyPath';
+import { DAY_MS, parseInstant } from '../engine/time';
 import type { ParsedSegment } from './parse';
 import type { Fix, Problem } from './problem';
 import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
@@ -15,7 +16,6 @@ export interface WorkspaceContext {
   segmentIds?: ReadonlyMap<string, string>;
 }
 
-const DAY_MS = 86_400_000;
 
 /**
  * Checks that need the data workspace: IDs that point nowhere (with "did you mean"), filters that
@@ -28,7 +28,7 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
   const metrics = new Map(summary.metrics.map((m) => [m.id, m]));
   const lists = new Map(summary.lists.map((l) => [l.id, l]));
   const properties = new Map(summary.profileProperties.map((p) => [p.name, p]));
-  const now = Date.parse(summary.now);
+  const now = parseInstant(summary.now) ?? NaN;
 
   const checkMetricId = (node: Node | undefined): MetricSummary | undefined => {
     if (typeof node?.value !== 'string') return undefined;
@@ -169,7 +169,7 @@ function staticDateProblems(condition: ConditionLocation, now: number, problems:
     if (node.type === 'property' && node.children?.length === 2) {
       const [key, value] = node.children;
       if ((key.value === 'date' || key.value === 'start' || key.value === 'end') && typeof value.value === 'string') {
-        const t = Date.parse(value.value);
+        const t = parseInstant(value.value) ?? NaN;
         if (Number.isFinite(t) && t > now + 2 * 365 * DAY_MS) {
           problems.push({ offset: value.offset, length: value.length, severity: 'warning', code: 'far-future-date', message: `${value.value} is more than two years after the workspace's "now" (${new Date(now).toISOString().slice(0, 10)}); is the year right?` });
         }
