@@ -27,18 +27,6 @@ export type CoverageFromWebview =
   | { type: 'open'; file: string }
   | { type: 'save'; format: 'md' | 'csv' };
 
-/** The folder new segment files go to: where the report's segment files are, else `segments/`. */
-export function segmentsFolderOf(files: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const file of files) {
-    const parts = file.split(/[\\/]/).slice(0, -1);
-    if (!parts.includes('segments')) continue;
-    const folder = parts.join('/');
-    counts.set(folder, (counts.get(folder) ?? 0) + 1);
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? 'segments';
-}
-
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
@@ -173,10 +161,14 @@ export class CoveragePanel {
       this.post({ type: 'notice', text: `Nothing to create for ${stage}: refresh the report.`, error: true });
       return;
     }
-    const folder = vscode.Uri.joinPath(root, ...segmentsFolderOf(report.segments.map((s) => s.file)).split('/'));
+    // The server chose where the file goes so that the segmentLens.files globs match it.
+    const target = this.result?.state === 'ok' ? this.result.newFiles[finding.proposal.fileName] : undefined;
+    const parts = (target ?? `segments/${finding.proposal.fileName}`).split('/');
+    const folder = vscode.Uri.joinPath(root, ...parts.slice(0, -1));
+    const fileName = parts[parts.length - 1];
     await vscode.workspace.fs.createDirectory(folder);
-    let uri = vscode.Uri.joinPath(folder, finding.proposal.fileName);
-    for (let i = 2; await exists(uri); i++) uri = vscode.Uri.joinPath(folder, finding.proposal.fileName.replace(/\.json$/, `-${i}.json`));
+    let uri = vscode.Uri.joinPath(folder, fileName);
+    for (let i = 2; await exists(uri); i++) uri = vscode.Uri.joinPath(folder, fileName.replace(/(\.segment)?\.json$/, `-${i}$&`));
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(finding.proposal.text));
     const shown = vscode.workspace.asRelativePath(uri);
     this.created.push(stage);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Methods, type WorkspaceStatus } from '../../server/src/protocol';
+import { DEFAULT_SEGMENT_GLOBS } from '../../server/src/workspace/segmentFiles';
 import { compareSegments } from './compare';
 import { CoveragePanel } from './coverage';
 import { registerKlaviyoCommands } from './klaviyoCommands';
@@ -10,7 +11,7 @@ import { WorkspaceStatusBar } from './statusBar';
 let client: LanguageClient | undefined;
 let statusBar: WorkspaceStatusBar | undefined;
 
-const DEFAULT_FILES = ['**/*.segment.json', '**/segments/**/*.json'];
+const DEFAULT_FILES = [...DEFAULT_SEGMENT_GLOBS];
 
 function fileGlobs(): string[] {
   const globs = vscode.workspace.getConfiguration('segmentLens').get<string[]>('files', DEFAULT_FILES);

@@ -1,5 +1,5 @@
 import {
-  CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeWatchedFilesNotification, InlayHintRefreshRequest, ProposedFeatures, TextDocuments,
+  CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeWatchedFilesNotification, FileChangeType, InlayHintRefreshRequest, ProposedFeatures, TextDocuments,
   TextDocumentSyncKind, type Connection, type InitializeResult, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -99,7 +99,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  const segmentIndex = new SegmentFileIndex(language);
+  const segmentIndex = new SegmentFileIndex(language, () => canWatchFiles);
 
   /** The loaded workspace summary for a document, starting its load if needed. */
   function workspaceOf(uri: string): { root: string; summary: WorkspaceSummary | undefined } | undefined {
@@ -136,7 +136,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return errors;
   };
 
-  const validate = (uri: string): void => {
+  const validate = async (uri: string): Promise<void> => {
+    // The first diagnostics of a session use the user's settings (allowComments, files), not the defaults.
+    await settingsRead;
     const errors = publishDiagnostics(uri);
     const document = documents.get(uri);
     if (errors === undefined || !document) return;
@@ -173,18 +175,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
   });
 
+  /** Settles once the client's settings have been read the first time. */
+  let settingsRead: Promise<void> = Promise.resolve();
   const refreshSettings = async (): Promise<void> => {
     if (canPullConfiguration) {
       const [raw] = await connection.workspace.getConfiguration([{ section: 'segmentLens' }]);
       settings = readSettings(raw);
     }
+    segmentIndex.setRules(settings.files);
     for (const document of documents.all()) scheduler.schedule(document.uri, 0);
   };
   connection.onInitialized(() => {
-    refreshSettings().catch((error: Error) => connection.console.error(`settings: ${error.message}`));
+    settingsRead = refreshSettings().catch((error: Error) => connection.console.error(`settings: ${error.message}`));
     if (canWatchFiles) {
       connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/klaviyo-workspace.json' }, { globPattern: '**/data/**/*.{json,jsonl,gz}' }],
+        // Workspace data, and the segment files (any .json: the segmentLens.files globs decide which count, and may change).
+        watchers: [{ globPattern: '**/klaviyo-workspace.json' }, { globPattern: '**/data/**/*.{json,jsonl,gz}' }, { globPattern: '**/*.json' }],
       }).catch((error: Error) => connection.console.warn(`file watching unavailable: ${error.message}`));
     }
   });
@@ -192,7 +198,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!canPullConfiguration) settings = readSettings((change.settings as { segmentLens?: unknown } | undefined)?.segmentLens);
     refreshSettings().catch((error: Error) => connection.console.error(`settings: ${error.message}`));
   });
-  connection.onDidChangeWatchedFiles((change) => registry.filesChanged(change.changes.map((c) => URI.parse(c.uri).fsPath)));
+  connection.onDidChangeWatchedFiles((change) => {
+    const changes = change.changes.map((c) => ({ path: URI.parse(c.uri).fsPath, kind: c.type === FileChangeType.Created ? 'created' as const : c.type === FileChangeType.Deleted ? 'deleted' as const : 'changed' as const }));
+    segmentIndex.filesChanged(changes);
+    registry.filesChanged(changes.map((c) => c.path));
+  });
 
   // Opening a document validates it at once; the content event that follows the open (same
   // version) must not push that back by the typing delay.
@@ -234,12 +244,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDefinition((params, token) => guard(connection.console, 'definition', token, [], () =>
     withDocument(params.textDocument.uri, [], (document, segment) => definition(segment, document.offsetAt(params.position), summaryOf(document.uri)))));
 
-  connection.onReferences((params, token) => guard(connection.console, 'references', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document, segment) => {
+  connection.onReferences((params, token) => guard(connection.console, 'references', token, [], async () => {
+    await settingsRead; // which files are segment files is a setting
+    return withDocument(params.textDocument.uri, [], (document, segment) => {
       const ws = workspaceOf(document.uri);
       const folders = [...new Set([...(ws ? [ws.root] : []), ...workspaceFolders])];
       return references(document, segment, document.offsetAt(params.position), segmentIndex.segments(folders, openSegments()), params.context.includeDeclaration, ws?.summary);
-    })));
+    });
+  }));
 
   connection.onDocumentSymbol((params, token) => guard(connection.console, 'documentSymbol', token, [], () =>
     withDocument(params.textDocument.uri, [], (document, segment) => documentSymbols(document, segment, summaryNames(summaryOf(document.uri))))));
@@ -282,7 +294,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return counts.wait(document.uri, document.version);
   }));
 
-  const requests = new WorkspaceRequests({ documents, parsed, language, registry, counts, allowComments: () => settings.allowComments });
+  const requests = new WorkspaceRequests({ documents, parsed, language, registry, counts, allowComments: () => settings.allowComments, segmentIndex });
   connection.onRequest(Methods.profiles, (params: ProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'profiles', token, null, () => requests.profiles(params, token)));
   connection.onRequest(Methods.explain, (params: ExplainParams, token) => guard<ExplainResult | null>(connection.console, 'explain', token, null, () => requests.explain(params, token)));
   connection.onRequest(Methods.compare, (params: CompareParams, token) => guard<CompareResult | null>(connection.console, 'compare', token, null, () => requests.compare(params, token)));

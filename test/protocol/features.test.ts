@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseTree, findNodeAtLocation, type Node } from 'jsonc-parser';
 import {
-  CodeActionKind, CodeActionRequest, CompletionItemKind, DefinitionRequest, DiagnosticTag, DocumentFormattingRequest, DocumentSymbolRequest, FoldingRangeRequest,
+  CodeActionKind, CodeActionRequest, CompletionItemKind, DefinitionRequest, DiagnosticTag, DidChangeWatchedFilesNotification, FileChangeType, DocumentFormattingRequest, DocumentSymbolRequest, FoldingRangeRequest,
   InsertTextFormat, ReferencesRequest, SelectionRangeRequest, type CodeAction, type CompletionItem, type Diagnostic, type DocumentSymbol, type Location,
   type Range, type SelectionRange, type TextEdit,
 } from 'vscode-languageserver-protocol/node';
@@ -673,6 +673,10 @@ describe('features over the protocol: navigation and structure (Mint Vinyl sampl
 }`);
     writeFile(join(root, 'campaigns', 'welcome.segment.json'), `{"data":{"type":"segment","attributes":{"name":"Welcome","definition":{"condition_groups":[{"conditions":[{"type":"profile-metric","metric_id":"Mc9yTe","measurement":"count","measurement_filter":{"type":"numeric","operator":"equals","value":0},"timeframe_filter":{"type":"date","operator":"alltime"}}]}]}}}}`);
     writeFile(join(root, 'notes', 'not-a-segment.json'), '{"condition_groups":[{"conditions":[{"type":"profile-metric","metric_id":"Mc9yTe"}]}]}');
+    // As the editor's file watcher does: the server indexes segment files once and follows these events.
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: ['segments/more/openers.json', 'campaigns/welcome.segment.json', 'notes/not-a-segment.json'].map((file) => ({ uri: client.uriOf(join(root, ...file.split('/'))), type: FileChangeType.Created as FileChangeType })),
+    });
 
     const expected: string[] = [];
     for (const file of [...segmentFilesUnder(root), ...segmentFilesUnder(editorFolder)]) {

@@ -131,6 +131,24 @@ export class TestClient {
     }
   }
 
+  /** Waits until the newest diagnostics of `uri` satisfy `accept` (the workspace may load between publications). */
+  async diagnosticsWhere(uri: string, accept: (diagnostics: PublishDiagnosticsParams['diagnostics']) => boolean, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const newest = this.published.filter((p) => p.uri === uri).pop();
+      if (newest && accept(newest.diagnostics)) return newest;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`diagnostics of ${uri} never matched within ${timeoutMs} ms; newest: ${JSON.stringify(newest?.diagnostics)}; stderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
   async stop(): Promise<void> {
     try {
       await this.connection.sendRequest(ShutdownRequest.type);

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeCoverage, coverageCsv, coverageJson, coverageMarkdown, coverageText, type CoverageReport, type CoverageSegmentInput, type Finding } from '../coverage';
 import { Evaluator } from '../engine/evaluator';
@@ -7,7 +7,7 @@ import { summarizeWorkspace } from '../engine/catalog';
 import type { Workspace } from '../engine/workspace';
 import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
-import { findSegmentFiles } from '../workspace/segmentFiles';
+import { segmentFileRulesFor } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, MARKER_FILE } from '../workspace/loadWorkspace';
 import { WorkspaceCache } from './evaluateCommand';
 import { CliUsageError, type CliIo } from './io';
@@ -29,7 +29,7 @@ export const reportPath = (root: string, path: string) => relative(root, path).s
 
 /** Reads and validates every segment file under `dir` (files with errors are listed, not evaluated). */
 function readSegments(dir: string, root: string, language: SegmentLanguage): { inputs: CoverageSegmentInput[]; paths: string[] } {
-  const paths = findSegmentFiles(dir);
+  const paths = segmentFileRulesFor(dir).find(dir, root);
   const inputs = paths.map((path): CoverageSegmentInput => {
     const parsed = language.parse(readFileSync(path, 'utf8'));
     const errors = language.validate(parsed).filter((p) => p.severity === 'error').map((p) => p.message);
@@ -38,24 +38,10 @@ function readSegments(dir: string, root: string, language: SegmentLanguage): { i
   return { inputs, paths };
 }
 
-/**
- * Where created segment files go: the reviewed folder when it is a `segments` folder, else a
- * `segments` folder in it or in the workspace, else where the existing segment files are.
- * Always inside a folder named `segments`, so the extension treats the new files as segments.
- */
-export function segmentsFolder(dir: string, root: string, existing: readonly string[]): string {
-  if (basename(dir) === 'segments') return dir;
-  for (const candidate of [join(dir, 'segments'), join(root, 'segments')]) {
-    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-  }
-  const inSegments = existing.map(dirname).find((d) => d.split(sep).includes('segments'));
-  return inSegments ?? join(dir, 'segments');
-}
-
-/** A file name in `folder` that does not exist yet: name.json, name-2.json, ... */
-function freePath(folder: string, fileName: string): string {
-  let path = join(folder, fileName);
-  for (let i = 2; existsSync(path); i++) path = join(folder, fileName.replace(/\.json$/, `-${i}.json`));
+/** A path that does not exist yet: name.json, name-2.json, ... (name-2.segment.json for segment-suffixed names). */
+function freePath(wanted: string): string {
+  let path = wanted;
+  for (let i = 2; existsSync(path); i++) path = wanted.replace(/(\.segment)?\.json$/, `-${i}$&`);
   return path;
 }
 
@@ -92,7 +78,7 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
       let { report, paths } = analyze();
 
       if (options.create?.length) {
-        const created = createSegmentFiles(io, report, options.create, segmentsFolder(dir, root, paths), language, workspace);
+        const created = createSegmentFiles(io, report, options.create, (fileName) => segmentFileRulesFor(dir).newFilePath(dir, root, paths, fileName.replace(/\.json$/, '')), language, workspace);
         if (!created) {
           io.exitCode(1);
           return;
@@ -116,7 +102,7 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
 }
 
 /** Writes the proposals of the named missing stages; returns false when a file could not be written. */
-function createSegmentFiles(io: CliIo, report: CoverageReport, requested: string[], folder: string, language: SegmentLanguage, workspace: Workspace): boolean {
+function createSegmentFiles(io: CliIo, report: CoverageReport, requested: string[], pathFor: (fileName: string) => string, language: SegmentLanguage, workspace: Workspace): boolean {
   const missing = report.findings.filter((f): f is Finding & { stage: string; proposal: NonNullable<Finding['proposal']> } => f.kind === 'missing' && f.stage !== undefined && f.proposal !== undefined);
   const names = requested.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const chosen = names.includes('all') ? missing : names.map((name) => {
@@ -131,7 +117,6 @@ function createSegmentFiles(io: CliIo, report: CoverageReport, requested: string
     io.err('nothing to create: no segment is missing');
     return true;
   }
-  mkdirSync(folder, { recursive: true });
   const context = { summary: summarizeWorkspace(workspace) };
   let ok = true;
   for (const finding of chosen) {
@@ -143,7 +128,8 @@ function createSegmentFiles(io: CliIo, report: CoverageReport, requested: string
       ok = false;
       continue;
     }
-    const path = freePath(folder, finding.proposal.fileName);
+    const path = freePath(pathFor(finding.proposal.fileName));
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text, { flag: 'wx' });
     io.out(`created ${shown(path)}: ${finding.title}, ${finding.proposal.matched.toLocaleString('en-US')} profiles`);
   }

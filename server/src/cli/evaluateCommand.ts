@@ -8,7 +8,7 @@ import type { Workspace } from '../engine/workspace';
 import { profileValueKey } from '../engine/workspace';
 import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
-import { expandSegmentArguments } from '../workspace/segmentFiles';
+import { expandWithSettings } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, loadWorkspace, MARKER_FILE, type LoadedWorkspace } from '../workspace/loadWorkspace';
 import { CliUsageError, type CliIo } from './io';
 import { formatProblem } from './validateCommand';
@@ -70,7 +70,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
       if (!Number.isInteger(limit) || limit < 0) throw new CliUsageError(`--limit must be a whole number, not ${JSON.stringify(options.limit)}`);
       const now = options.now === undefined ? undefined : Date.parse(options.now);
       if (now !== undefined && !Number.isFinite(now)) throw new CliUsageError(`--now must be an ISO 8601 instant, not ${JSON.stringify(options.now)}`);
-      const { files, missing } = expandSegmentArguments(paths);
+      const { files, missing } = expandWithSettings(paths);
       if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
       if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
       const language = new SegmentLanguage();

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SegmentLanguage } from '../segment/languageService';
 import type { Problem } from '../segment/problem';
-import { expandSegmentArguments } from '../workspace/segmentFiles';
+import { expandWithSettings } from '../workspace/segmentFiles';
 import { CliUsageError, type CliIo } from './io';
 
 const SEVERITY_NUMBERS = { error: 1, warning: 2, information: 3, hint: 4 } as const;
@@ -45,7 +45,7 @@ export function registerValidateCommand(program: Command, io: CliIo): void {
     .option('--allow-comments', 'accept comments and trailing commas')
     .option('--verbose', 'also print information-level hints')
     .action((paths: string[], options: { json?: boolean; allowComments?: boolean; verbose?: boolean }) => {
-      const { files, missing } = expandSegmentArguments(paths);
+      const { files, missing } = expandWithSettings(paths);
       if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
       const results = validateFiles(new SegmentLanguage(), files, { allowComments: options.allowComments });
       const shown = (file: string) => relative(process.cwd(), file) || file;

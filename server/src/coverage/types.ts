@@ -212,7 +212,8 @@ export interface CoverageParams {
 }
 
 export type CoverageResult =
-  | ({ state: 'ok' } & CoverageReply)
+  /** `newFiles`: where each proposal's file goes (by its `fileName`), relative to the workspace, so that `segmentLens.files` matches it. */
+  | ({ state: 'ok'; newFiles: Record<string, string> } & CoverageReply)
   | { state: 'no-workspace' | 'failed'; message: string };
 
 export const CoverageMethods = {

@@ -1,5 +1,9 @@
+import { SegmentFileRules } from '../workspace/segmentFiles';
+
 /** The `segmentLens.*` settings the server reads (contributed in package.json). */
 export interface SegmentLensSettings {
+  /** Which files hold segment definitions (`segmentLens.files`). */
+  files: SegmentFileRules;
   /** Accept comments and trailing commas in segment files (the API does not). */
   allowComments: boolean;
   /** A folder holding klaviyo-workspace.json to use instead of the nearest one. */
@@ -13,6 +17,7 @@ export interface SegmentLensSettings {
 }
 
 export const DEFAULT_SETTINGS: SegmentLensSettings = {
+  files: SegmentFileRules.default,
   allowComments: false,
   workspace: '',
   codeLens: { enabled: true },
@@ -26,6 +31,7 @@ export function readSettings(raw: unknown): SegmentLensSettings {
   const value = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const section = (key: string) => (typeof value[key] === 'object' && value[key] !== null ? value[key] as Record<string, unknown> : {});
   return {
+    files: SegmentFileRules.from(value.files),
     allowComments: typeof value.allowComments === 'boolean' ? value.allowComments : DEFAULT_SETTINGS.allowComments,
     workspace: typeof value.workspace === 'string' ? value.workspace : DEFAULT_SETTINGS.workspace,
     codeLens: { enabled: typeof section('codeLens').enabled === 'boolean' ? section('codeLens').enabled as boolean : true },

@@ -12,7 +12,7 @@ import type { ParsedDocuments } from './parsedDocuments';
 import type { CompareParams, CompareResult, ExplainParams, ExplainResult, ExportParams, ProfilesParams, ProfilesResult, WorkspaceStatus } from '../protocol';
 import type { SegmentLanguage } from '../segment/languageService';
 import { definitionValue } from '../segment/parse';
-import { findSegmentFiles } from '../workspace/segmentFiles';
+import type { SegmentFileIndex } from './segmentIndex';
 
 export interface WorkspaceRequestServices {
   documents: { get(uri: string): TextDocument | undefined; all(): TextDocument[] };
@@ -21,6 +21,7 @@ export interface WorkspaceRequestServices {
   registry: WorkspaceRegistry;
   counts: CountsService;
   allowComments: () => boolean;
+  segmentIndex: SegmentFileIndex;
 }
 
 const NOT_COMPARED = { total: 0, a: null, b: null, both: null, onlyA: null, onlyB: null, neither: null };
@@ -95,14 +96,21 @@ export class WorkspaceRequests {
     if (host.state.kind !== 'ready') return { state: 'failed', message: host.state.kind === 'failed' ? host.state.message : 'The workspace is not loaded.' };
     const { language, parsed } = this.services;
     const open = new Map(this.services.documents.all().map((d) => [URI.parse(d.uri).fsPath, d]));
-    const segments = findSegmentFiles(root).map((path) => {
+    const paths = this.services.segmentIndex.paths([root]);
+    const segments = paths.map((path) => {
       const document = open.get(path);
       const segment = document ? parsed.get(document) : language.parse(readFileSync(path, 'utf8'));
       const errors = language.validate(segment, { allowComments: this.services.allowComments() }).filter((p) => p.severity === 'error').map((p) => p.message);
       return { file: relative(root, path).split(sep).join('/'), text: segment.text, errors };
     });
     const reply = await host.request('coverage', { segments, options: { root } }, token);
-    return { state: 'ok', ...reply };
+    const newFiles: Record<string, string> = {};
+    for (const finding of reply.report.findings) {
+      if (!finding.proposal) continue;
+      const path = this.services.segmentIndex.rules.newFilePath(root, root, paths, finding.proposal.fileName.replace(/\.json$/, ''));
+      newFiles[finding.proposal.fileName] = relative(root, path).split(sep).join('/');
+    }
+    return { state: 'ok', newFiles, ...reply };
   }
 
   reload(params: { uri?: string }): null {
