@@ -15,7 +15,7 @@ const LAYERS = [
   { folder: 'server/src/workspace', layers: ['engine', 'segment'], packages: ['jsonc-parser', 'picomatch'], node: true },
   { folder: 'server/src/generate', layers: ['engine', 'segment', 'workspace'], packages: [], node: true },
   { folder: 'server/src/klaviyo', layers: ['engine', 'segment', 'workspace'], packages: ['jsonc-parser', 'cli-progress'], node: true },
-  { folder: 'server/src/review', layers: ['engine', 'segment', 'workspace'], packages: ['jsonc-parser'], node: true },
+  { folder: 'server/src/review', layers: ['engine', 'segment', 'workspace'], packages: ['jsonc-parser', 'sarif'], node: true },
   { folder: 'server/src/evaluation', layers: ['engine', 'workspace', 'coverage', 'protocol.ts'], packages: ['csv-stringify'], node: ['node:worker_threads', 'node:fs'] },
   { folder: 'server/src/features', layers: ['engine', 'segment', 'protocol.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'jsonc-parser', 'vscode-uri'], node: false, forbid: ['^vscode-languageserver/node$'] },
   { folder: 'server/src/host', layers: ['engine', 'segment', 'workspace', 'coverage', 'evaluation/messages.ts', 'protocol.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-uri'], node: true },

@@ -5,7 +5,6 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeCondition, describeDefinition, type NameLookup } from '../engine/describe';
 import { Evaluator, type DefinitionResult } from '../engine/evaluator';
 import type { Workspace } from '../engine/workspace';
-import { profileValueKey } from '../engine/workspace';
 import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
 import { expandWithSettings } from '../workspace/segmentFiles';
@@ -13,6 +12,7 @@ import { findWorkspaceRoot, loadWorkspace, MARKER_FILE, type LoadedWorkspace } f
 import { CliUsageError, type CliIo } from './io';
 import { formatProblem } from './validateCommand';
 import { progressReporter } from './progress';
+import { profileSummary, workspaceNames } from '../review/profiles';
 
 interface EvaluateOptions {
   cache?: boolean;
@@ -21,14 +21,6 @@ interface EvaluateOptions {
   ids?: boolean;
   limit?: string;
   now?: string;
-}
-
-/** Names for IDs from a loaded workspace. */
-export function workspaceNames(workspace: Workspace): NameLookup {
-  return {
-    metricName: (id) => workspace.metric(id)?.info.name,
-    listName: (id) => workspace.list(id)?.info.name,
-  };
 }
 
 const number = (n: number) => n.toLocaleString('en-US');
@@ -147,17 +139,6 @@ function jsonResult(file: string, name: string | undefined, definition: Record<s
     profiles: matchedIndexes.slice(0, limit).map((p) => profileSummary(ws, p)),
     elapsed_ms: Math.round(result.elapsedMs),
   };
-}
-
-/** The fields the CLI and the preview show for a profile. */
-export function profileSummary(ws: Workspace, p: number): { id: string; email: string | null; name: string | null; location: string | null } {
-  const get = (key: string) => {
-    const v = ws.profileValue(p, key);
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  };
-  const name = [get(profileValueKey.attribute('first_name')), get(profileValueKey.attribute('last_name'))].filter(Boolean).join(' ');
-  const location = [get(profileValueKey.location('city')), get(profileValueKey.location('region')), get(profileValueKey.location('country'))].filter(Boolean).join(', ');
-  return { id: ws.profileIds[p], email: get(profileValueKey.attribute('email')) ?? null, name: name || null, location: location || null };
 }
 
 /** One line per segment when evaluating a folder: validation result and match count. */
