@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { CodeActionRequest, HoverRequest, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { cursor, positionAt, REPO, TestClient } from './lspClient';
+import { cursor, positionAt } from '../support/lspText';
+import { REPO, TestClient } from './lspClient';
 
 const REGION_LEGACY = `{
   "condition_groups": [

@@ -15,10 +15,10 @@ import {
   InsertTextFormat, ReferencesRequest, SelectionRangeRequest, type CodeAction, type CompletionItem, type Diagnostic, type DocumentSymbol, type Location,
   type Range, type SelectionRange, type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { cursor, positionAt, TestClient } from './lspClient';
+import { applyCompletion, applyEdits, blockRange, cursor, editOf, editorFilter, item, offsetAt, positionAt, rangeOf, sorted } from '../support/lspText';
+import { TestClient } from './lspClient';
 import {
-  applyCompletion, applyEdits, blockRange, copyWorkspace, editOf, editorFilter, ERROR, fmt, INFORMATION, item, listMemberCount, metricFacts, offsetAt,
-  profilesInCity, rangeOf, removeDir, SAMPLE, segmentFilesUnder, Session, sorted, WARNING, writeFile,
+  copyWorkspace, ERROR, fmt, INFORMATION, listMemberCount, metricFacts, profilesInCity, removeDir, SAMPLE, segmentFilesUnder, Session, WARNING, writeFile,
 } from './fixtures';
 import type { CountsReport } from '../../server/src/protocol';
 

@@ -152,16 +152,3 @@ export class TestClient {
     this.connection.dispose();
   }
 }
-
-/** Splits a text with a `|` cursor marker into the text and the cursor offset. */
-export function cursor(textWithCursor: string): { text: string; offset: number } {
-  const offset = textWithCursor.indexOf('|');
-  if (offset < 0) throw new Error('no | cursor marker');
-  return { text: textWithCursor.slice(0, offset) + textWithCursor.slice(offset + 1), offset };
-}
-
-/** Line/character of an offset. */
-export function positionAt(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1].length };
-}
