@@ -113,21 +113,18 @@ export class Session {
 export interface EventFacts {
   count: number;
   profiles: number;
-  first: string | undefined;
-  last: string | undefined;
-  withValue: number;
 }
 
 const factsByRoot = new Map<string, Map<string, EventFacts>>();
 
-/** Events of a metric in a workspace: count, distinct profiles, first and last day (UTC), events with a numeric $value. */
+/** Events of a metric in a workspace: how many, from how many distinct profiles. */
 export function metricFacts(root: string, metricId: string): EventFacts {
   let all = factsByRoot.get(root);
   if (!all) {
     all = new Map();
-    const acc = new Map<string, { count: number; withValue: number; profiles: Set<string>; min: number; max: number }>();
+    const acc = new Map<string, { count: number; profiles: Set<string> }>();
     for (const line of gunzipSync(readFileSync(join(root, 'data', 'events.jsonl.gz'))).toString('utf8').split('\n')) {
-      let event: { attributes?: { timestamp?: number; datetime?: string; event_properties?: Record<string, unknown> }; relationships?: { metric?: { data?: { id?: string } }; profile?: { data?: { id?: string } } } };
+      let event: { relationships?: { metric?: { data?: { id?: string } }; profile?: { data?: { id?: string } } } };
       try {
         event = JSON.parse(line);
       } catch {
@@ -136,40 +133,14 @@ export function metricFacts(root: string, metricId: string): EventFacts {
       const id = event.relationships?.metric?.data?.id;
       if (typeof id !== 'string') continue;
       let a = acc.get(id);
-      if (!a) acc.set(id, (a = { count: 0, withValue: 0, profiles: new Set(), min: Infinity, max: -Infinity }));
+      if (!a) acc.set(id, (a = { count: 0, profiles: new Set() }));
       a.count++;
       a.profiles.add(String(event.relationships?.profile?.data?.id));
-      const t = typeof event.attributes?.timestamp === 'number' ? event.attributes.timestamp * 1000 : Date.parse(String(event.attributes?.datetime));
-      if (Number.isFinite(t)) {
-        a.min = Math.min(a.min, t);
-        a.max = Math.max(a.max, t);
-      }
-      if (typeof event.attributes?.event_properties?.$value === 'number') a.withValue++;
     }
-    const day = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString().slice(0, 10) : undefined);
-    for (const [id, a] of acc) all.set(id, { count: a.count, profiles: a.profiles.size, first: day(a.min), last: day(a.max), withValue: a.withValue });
+    for (const [id, a] of acc) all.set(id, { count: a.count, profiles: a.profiles.size });
     factsByRoot.set(root, all);
   }
-  return all.get(metricId) ?? { count: 0, profiles: 0, first: undefined, last: undefined, withValue: 0 };
-}
-
-/** Members of a list: lines of its member file. */
-export function listMemberCount(root: string, listId: string): number {
-  return readFileSync(join(root, 'data', 'list-members', `${listId}.jsonl`), 'utf8').split('\n').filter((l) => l.trim()).length;
-}
-
-/** Profiles whose location city is exactly `city`. */
-export function profilesInCity(root: string, city: string): number {
-  let n = 0;
-  for (const line of readFileSync(join(root, 'data', 'profiles.jsonl'), 'utf8').split('\n')) {
-    if (!line.includes(city)) continue;
-    try {
-      if (JSON.parse(line).attributes?.location?.city === city) n++;
-    } catch {
-      // not a profile line
-    }
-  }
-  return n;
+  return all.get(metricId) ?? { count: 0, profiles: 0 };
 }
 
 /** Every segment file under `root` (same rule as the extension's default globs). */
