@@ -17,23 +17,13 @@ import {
   FoldingRangeRequest, ReferencesRequest, SelectionRangeRequest, type CodeAction, type Diagnostic, type DocumentSymbol, type Location, type SelectionRange,
 } from 'vscode-languageserver-protocol/node';
 import { applyCompletion, applyEdits, blockRange, cursor, item, positionAt, rangeOf, sorted } from '../support/lspText';
+import { definition } from '../support/segmentText';
 import { TestClient } from './lspClient';
 import { copyWorkspace, ERROR, fmt, INFORMATION, metricFacts, removeDir, SAMPLE, segmentFilesUnder, Session, WARNING, writeFile } from './fixtures';
 import type { CountsReport } from '../../server/src/protocol';
 
 /** Validation right after each change: the tests wait for diagnostics of many documents. */
 const FAST = { debounceMs: 0 };
-
-/** A bare definition with one group holding `conditions` (JSON texts), pretty enough to read. */
-const definition = (...conditions: string[]) => `{
-  "condition_groups": [
-    {
-      "conditions": [
-        ${conditions.join(',\n        ')}
-      ]
-    }
-  ]
-}`;
 
 const metric = (id: string) => `{ "type": "profile-metric", "metric_id": "${id}", "measurement": "count",
           "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 },

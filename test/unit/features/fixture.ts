@@ -139,16 +139,9 @@ function segmentFixture(text: string, cursor: number | undefined, annotations: A
   };
 }
 
-/** A bare definition with one group holding `conditions` (JSON texts), pretty enough to read. */
-export const definition = (...conditions: string[]) => `{
-  "condition_groups": [
-    {
-      "conditions": [
-        ${conditions.join(',\n        ')}
-      ]
-    }
-  ]
-}`;
+
+/** Tests write bare definitions with this helper (test/support/segmentText.ts). */
+export { definition } from '../../support/segmentText';
 
 export interface DiagnoseOptions {
   /** Validate inside the tiny shop (default) or outside any data workspace. */
@@ -185,22 +178,23 @@ export function assertValid(text: string, allow: readonly string[] = []): Diagno
 
 /**
  * The counts of a fixture's definition in the tiny shop, shaped as the server's counts report.
- * The server computes them in its evaluation worker (evaluation/countsService.ts, not callable
- * in-process); here the engine evaluates in this thread and the same descriptions are attached.
+ * The server computes them in its evaluation worker (evaluation/countsService.ts needs a
+ * worker-backed workspace host); here the engine evaluates in this thread and the same
+ * descriptions are attached.
  */
 export function countsOf(f: SegmentFixture): CountsReport {
   const { workspace, names } = tinyShop();
-  const definition = definitionValue(f.parsed);
-  assert.ok(definition, 'the fixture holds a definition');
-  const result = new Evaluator(workspace).evaluateDefinition(definition);
-  const groupsJson = Array.isArray(definition.condition_groups) ? (definition.condition_groups as { conditions?: unknown[] }[]) : [];
+  const definitionJson = definitionValue(f.parsed);
+  assert.ok(definitionJson, 'the fixture holds a definition');
+  const result = new Evaluator(workspace).evaluateDefinition(definitionJson);
+  const groupsJson = Array.isArray(definitionJson.condition_groups) ? (definitionJson.condition_groups as { conditions?: unknown[] }[]) : [];
   return {
     version: f.document.version,
     state: 'ok',
     total: result.total,
     matched: result.matched,
     notEvaluable: [...result.notEvaluable],
-    description: describeDefinition(definition, names),
+    description: describeDefinition(definitionJson, names),
     groups: result.groups.map((group, g) => ({
       matched: group.matched,
       afterAnd: group.afterAnd,
