@@ -115,20 +115,27 @@ describe('features over the protocol: navigation and structure (Mint Vinyl sampl
     removeDir(parent);
   });
 
-  it('definition from a metric ID: its record in data/metrics.json, where the loader found it', async () => {
-    const { text, offset } = cursor(definition(metric('Mc9|yTe')));
-    const locations = await s.with(text, async (uri) => {
-      const result = await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: positionAt(text, offset) });
-      return (Array.isArray(result) ? result : result ? [result] : []) as Location[];
-    });
-    const file = join(root, 'data', 'metrics.json');
-    assert.deepEqual(locations.map((l) => l.uri), [client.uriOf(file)]);
-    const records = findNodeAtLocation(parseTree(readFileSync(file, 'utf8')) as Node, ['data'])?.children ?? [];
-    const record = records.find((r) => findNodeAtLocation(r, ['id'])?.value === 'Mc9yTe')!;
-    const fileText = readFileSync(file, 'utf8');
-    const [start, idLine] = [positionAt(fileText, record.offset).line, positionAt(fileText, findNodeAtLocation(record, ['id'])!.offset).line];
-    const line = locations[0].range.start.line;
-    assert.ok(line >= start && line <= idLine, `line ${line} is the record of Mc9yTe (lines ${start}–${idLine})`);
+  it('definition from a metric ID and from a list ID: their records in data/metrics.json and data/lists.json, where the loader found them', async () => {
+    const cases = [
+      { file: 'metrics.json', id: 'Mc9yTe', text: definition(metric('Mc9|yTe')) },
+      { file: 'lists.json', id: 'VpC4rX', text: definition('{ "type": "profile-group-membership", "is_member": true, "group_ids": ["VpC|4rX"] }') },
+    ];
+    for (const c of cases) {
+      const { text, offset } = cursor(c.text);
+      const locations = await s.with(text, async (uri) => {
+        const result = await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: positionAt(text, offset) });
+        return (Array.isArray(result) ? result : result ? [result] : []) as Location[];
+      });
+      const file = join(root, 'data', c.file);
+      assert.deepEqual(locations.map((l) => l.uri), [client.uriOf(file)]);
+      // The record's lines in the file, from its opening brace to its "id".
+      const fileText = readFileSync(file, 'utf8');
+      const records = findNodeAtLocation(parseTree(fileText) as Node, ['data'])?.children ?? [];
+      const record = records.find((r) => findNodeAtLocation(r, ['id'])?.value === c.id)!;
+      const [start, idLine] = [positionAt(fileText, record.offset).line, positionAt(fileText, findNodeAtLocation(record, ['id'])!.offset).line];
+      const line = locations[0].range.start.line;
+      assert.ok(line >= start && line <= idLine, `line ${line} is the record of ${c.id} (lines ${start}–${idLine})`);
+    }
   });
 
   it('references of a metric ID across the segment files of the workspace and of the editor\'s folders', async () => {
