@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
-import { positionAt, TestClient } from '../test/protocol/lspClient';
+import { positionAt } from '../test/support/lspText';
+import { TestClient } from '../test/protocol/lspClient';
 import { percentile } from './stats';
 
 export interface LatencyStats {

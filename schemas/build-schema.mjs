@@ -1,8 +1,9 @@
 // Builds schemas/segment-definition.schema.json: the JSON Schema (draft 2020-12) of a Klaviyo
 // segment file at API revision 2026-07-15, written by Segment Lens from the facts of Klaviyo's
-// OpenAPI spec (see docs/schema.md).
+// OpenAPI spec. The problems a user sees when a file breaks it are listed in docs/diagnostics.md;
+// how it is compiled and navigated is in docs/architecture.md ("The segment language").
 //
-// Run `node schemas/build-schema.mjs` after editing; test/schema.sync.test.ts fails when the
+// Run `npm run build:schema` after editing; test/unit/schema.sync.test.ts fails when the
 // committed JSON and this builder disagree.
 //
 // `x-unionHint: true` marks a property a union lists only so that completion can offer it before
@@ -914,8 +915,13 @@ export function buildSchema() {
   };
 }
 
+/** The text of segment-definition.schema.json exactly as this script writes it. */
+export function schemaFileText() {
+  return JSON.stringify(buildSchema(), null, 2) + '\n';
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = join(dirname(fileURLToPath(import.meta.url)), 'segment-definition.schema.json');
-  writeFileSync(out, JSON.stringify(buildSchema(), null, 2) + '\n');
+  writeFileSync(out, schemaFileText());
   console.log(`wrote ${out} (${Object.keys(defs).length} definitions)`);
 }

@@ -155,41 +155,6 @@ export function e2eOutputDir(): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Packaging an extension
-
-/** Options for {@link packageVsix}. */
-export interface PackageVsixOptions {
-  /** The folder with the extension's package.json. */
-  extensionDir: string;
-  /** The .vsix file to write. */
-  outFile: string;
-  /** Bundle node_modules dependencies (default false: `--no-dependencies`). */
-  dependencies?: boolean;
-  timeoutMs?: number;
-}
-
-/**
- * Packages an extension folder with the repo's `@vscode/vsce` (offline; no prompts: stdin is
- * closed and a missing repository field or LICENSE is allowed). Returns the .vsix path.
- */
-export async function packageVsix(options: PackageVsixOptions): Promise<string> {
-  const vsceMain = path.join(findRepoRoot(), 'node_modules', '@vscode', 'vsce', 'vsce');
-  if (!fs.existsSync(vsceMain)) throw new Error(`${vsceMain} is missing: run npm install (@vscode/vsce is a devDependency)`);
-  const args = [vsceMain, 'package', '--allow-missing-repository', '--skip-license', '--out', options.outFile];
-  if (!options.dependencies) args.push('--no-dependencies');
-  fs.mkdirSync(path.dirname(options.outFile), { recursive: true });
-  const result = await runToCompletion(process.execPath, args, {
-    cwd: options.extensionDir,
-    env: cleanEnv(process.env),
-    timeoutMs: options.timeoutMs ?? 120_000,
-  });
-  if (result.code !== 0 || !fs.existsSync(options.outFile)) {
-    throw new Error(`vsce package failed (exit ${result.code}) in ${options.extensionDir}:\n${result.output}`);
-  }
-  return options.outFile;
-}
-
-// ---------------------------------------------------------------------------------------------
 // code-server
 
 /** A running code-server started by {@link startCodeServer}. */

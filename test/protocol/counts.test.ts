@@ -3,10 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeLensRequest, DidChangeWatchedFilesNotification, FileChangeType, InlayHintRequest, type CodeLens, type InlayHint } from 'vscode-languageserver-protocol/node';
-import { REPO, TestClient } from './lspClient';
+import { TestClient } from './lspClient';
+import { TINY } from './fixtures';
 import type { CountsReport, ExplainResult, ProfilesResult } from '../../server/src/protocol';
-
-const TINY = join(REPO, 'test', 'fixtures', 'workspaces', 'tiny');
 
 describe('language server over stdio: counts, code lenses, inlay hints, preview data', function () {
   this.timeout(60_000);
@@ -125,18 +124,20 @@ describe('language server over stdio: counts, code lenses, inlay hints, preview 
     assert.equal(report.matched, 2);
     const newEvent = '{"type":"event","id":"E9","attributes":{"datetime":"2026-10-31T10:00:00+00:00","event_properties":{"$value":5}},"relationships":{"metric":{"data":{"type":"metric","id":"PLCORD"}},"profile":{"data":{"type":"profile","id":"P3"}}}}\n';
     const events = join(workspace, 'data', 'events.jsonl');
-    // P3 lives in the UK (neither region), so give P4 an order too: P4 has no country either.
+    // P3 lived in the UK (in neither region): it moves to France and places a new order. P1 gets
+    // another order too, which changes nothing (P1 matches already).
     appendFileSync(events, newEvent.replace('"P3"', '"P1"'));
     writeFileSync(join(workspace, 'data', 'profiles.jsonl'), readFileSync(join(workspace, 'data', 'profiles.jsonl'), 'utf8').replace('"country":"GB"', '"country":"FR"'));
     appendFileSync(events, newEvent);
+    // Each reload ends with fresh counts and a countsChanged notification: check the counts after
+    // each one until the reload's arrive (an earlier notification may still be on its way).
+    let seen = client.notificationCount('segmentLens/countsChanged');
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: client.uriOf(events), type: FileChangeType.Changed }] });
-    const deadline = Date.now() + 20_000;
     let matched: number | null = 2;
-    while (Date.now() < deadline) {
-      const current = await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri });
-      matched = current.matched;
-      if (matched === 3) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    while (matched !== 3) {
+      const changed = await client.notification<{ uri: string }>('segmentLens/countsChanged', (p) => p.uri === uri, seen);
+      seen = changed.index + 1;
+      matched = (await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri })).matched;
     }
     assert.equal(matched, 3, 'P3 (now in France, with a new order) joins after the reload');
     await client.close(uri);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { CodeActionRequest, HoverRequest, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { cursor, positionAt, REPO, TestClient } from './lspClient';
+import { CodeActionRequest, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { positionAt } from '../support/lspText';
+import { REPO, TestClient } from './lspClient';
 
 const REGION_LEGACY = `{
   "condition_groups": [
@@ -99,45 +100,6 @@ describe('language server over stdio: diagnostics', function () {
       const published = await client.diagnostics(uri, version);
       assert.ok(published.diagnostics.length > 0, `problems reported for ${JSON.stringify(text)}`);
     }
-  });
-});
-
-describe('language server over stdio: hover', function () {
-  this.timeout(30_000);
-  let client: TestClient;
-  before(async () => {
-    client = new TestClient();
-    await client.initialize();
-  });
-  after(async () => client.stop());
-
-  async function hoverAt(textWithCursor: string): Promise<string> {
-    const { text, offset } = cursor(textWithCursor);
-    const uri = client.uriOf(`/tmp/hover-${offset}.segment.json`);
-    await client.open(uri, text);
-    const result = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionAt(text, offset) });
-    await client.close(uri);
-    const contents = result?.contents;
-    return typeof contents === 'object' && contents !== null && 'value' in contents ? contents.value : '';
-  }
-
-  it('documents keys from the schema, for the alternative the condition selects', async () => {
-    const markdown = await hoverAt('{"condition_groups":[{"conditions":[{"type":"profile-metric","metric_id":"S4SFhi","meas|urement":"count"}]}]}');
-    assert.match(markdown, /\*\*measurement\*\*/);
-    assert.match(markdown, /"count"`: How many events/);
-    assert.match(markdown, /"sum"`: The sum of the events' values/);
-  });
-
-  it('documents a timeframe operator value', async () => {
-    const markdown = await hoverAt('{"condition_groups":[{"conditions":[{"type":"profile-metric","timeframe_filter":{"type":"date","operator":"in-the-la|st","unit":"day","quantity":30}}]}]}');
-    assert.match(markdown, /in-the-last/);
-    assert.match(markdown, /today included/);
-  });
-
-  it('documents keys in a consent filter', async () => {
-    const markdown = await hoverAt('{"condition_groups":[{"conditions":[{"type":"profile-marketing-consent","consent":{"channel":"sms","can_receive_marketing":true,"consent_status":{"subscr|iption":"subscribed"}}}]}]}');
-    assert.match(markdown, /subscription/);
-    assert.match(markdown, /subscribed/i);
   });
 });
 

@@ -10,6 +10,10 @@ import {
 export const REPO = join(__dirname, '..', '..', '..');
 export const SERVER = join(REPO, 'dist', 'server.js');
 
+/** Segment Lens's own notifications the client records (docs/protocol.md). */
+const RECORDED_NOTIFICATIONS = ['segmentLens/countsChanged', 'segmentLens/workspaceStatus'] as const;
+export type RecordedNotification = (typeof RECORDED_NOTIFICATIONS)[number];
+
 export interface TestClientOptions {
   /** `segmentLens` settings answered to workspace/configuration requests. */
   settings?: Record<string, unknown>;
@@ -20,13 +24,18 @@ export interface TestClientOptions {
 
 /**
  * A minimal LSP client talking to the built server over stdio, the way an editor does.
- * Diagnostics are collected as they arrive; `diagnostics(uri, version)` waits for them.
+ * Diagnostics and Segment Lens's own notifications are collected as they arrive; the `wait…`
+ * methods wake on each arrival to check what they wait for (never on a timer).
  */
 export class TestClient {
   readonly connection: ProtocolConnection;
   private readonly process: ChildProcess;
   private readonly published: PublishDiagnosticsParams[] = [];
+  private readonly notifications: { method: string; params: unknown }[] = [];
   private readonly waiters: (() => void)[] = [];
+  private settingsAnswered: () => void = () => undefined;
+  /** Resolves once the server has pulled the settings (the client answered workspace/configuration). */
+  readonly settingsPulled = new Promise<void>((resolve) => (this.settingsAnswered = resolve));
   private readonly versions = new Map<string, number>();
   stderr = '';
   readonly progressTokens: ProgressToken[] = [];
@@ -42,9 +51,20 @@ export class TestClient {
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.published.push(params);
-      for (const wake of this.waiters.splice(0)) wake();
+      this.wake();
     });
-    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'segmentLens' ? (this.options.settings ?? {}) : null)));
+    for (const method of RECORDED_NOTIFICATIONS) {
+      this.connection.onNotification(method, (params: unknown) => {
+        this.notifications.push({ method, params });
+        this.wake();
+      });
+    }
+    this.connection.onRequest(ConfigurationRequest.type, (params) => {
+      const answer = params.items.map((item) => (item.section === 'segmentLens' ? (this.options.settings ?? {}) : null));
+      // The answer is written before anything the test sends once this promise resolves.
+      this.settingsAnswered();
+      return answer;
+    });
     // What an editor answers to the server's own requests.
     this.connection.onRequest('window/workDoneProgress/create', (params: { token: ProgressToken }) => {
       this.progressTokens.push(params.token);
@@ -113,32 +133,42 @@ export class TestClient {
     return this.published.filter((p) => p.uri === uri);
   }
 
-  /** Waits for diagnostics of `uri` (at `version`, when given). */
+  /** Waits for diagnostics of `uri` (at `version`, when given): the newest such notification. */
   async diagnostics(uri: string, version?: number, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.published.filter((p) => p.uri === uri && (version === undefined || p.version === version)).pop();
-      if (found) return found;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`no diagnostics for ${uri}${version ? ` v${version}` : ''} within ${timeoutMs} ms; stderr: ${this.stderr}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    return this.diagnosticsWhere(uri, (p) => version === undefined || p.version === version, timeoutMs);
   }
 
-  /** Waits until the newest diagnostics of `uri` satisfy `accept` (the workspace may load between publications). */
-  async diagnosticsWhere(uri: string, accept: (diagnostics: PublishDiagnosticsParams['diagnostics']) => boolean, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
+  /** Waits until a diagnostics notification of `uri` satisfies `accept`; returns the newest that does. */
+  async diagnosticsWhere(uri: string, accept: (published: PublishDiagnosticsParams) => boolean, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    return this.waitUntil(() => this.published.filter((p) => p.uri === uri && accept(p)).pop(), `diagnostics of ${uri}`, timeoutMs);
+  }
+
+  /** How many `method` notifications have arrived so far (a starting point for `notification`). */
+  notificationCount(method: RecordedNotification): number {
+    return this.notifications.filter((n) => n.method === method).length;
+  }
+
+  /** Waits for a `method` notification after the first `since` ones whose params satisfy `accept`; returns its index and params. */
+  async notification<T>(method: RecordedNotification, accept: (params: T) => boolean, since = 0, timeoutMs = 20_000): Promise<{ index: number; params: T }> {
+    return this.waitUntil(() => {
+      const all = this.notifications.filter((n) => n.method === method);
+      for (let index = since; index < all.length; index++) if (accept(all[index].params as T)) return { index, params: all[index].params as T };
+      return undefined;
+    }, `a ${method} notification`, timeoutMs);
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Checks `probe` now and after each message from the server, until it returns a value. */
+  private async waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const newest = this.published.filter((p) => p.uri === uri).pop();
-      if (newest && accept(newest.diagnostics)) return newest;
+      const found = probe();
+      if (found !== undefined) return found;
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`diagnostics of ${uri} never matched within ${timeoutMs} ms; newest: ${JSON.stringify(newest?.diagnostics)}; stderr: ${this.stderr}`);
+      if (remaining <= 0) throw new Error(`no ${what} within ${timeoutMs} ms; stderr: ${this.stderr}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => {
@@ -169,17 +199,4 @@ export class TestClient {
     });
     this.connection.dispose();
   }
-}
-
-/** Splits a text with a `|` cursor marker into the text and the cursor offset. */
-export function cursor(textWithCursor: string): { text: string; offset: number } {
-  const offset = textWithCursor.indexOf('|');
-  if (offset < 0) throw new Error('no | cursor marker');
-  return { text: textWithCursor.slice(0, offset) + textWithCursor.slice(offset + 1), offset };
-}
-
-/** Line/character of an offset. */
-export function positionAt(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1].length };
 }

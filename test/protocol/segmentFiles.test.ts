@@ -84,7 +84,7 @@ describe('segment files follow segmentLens.files and file events', function () {
     const membership = (id: string) => ({ type: 'profile-group-membership', is_member: true, group_ids: [id] });
     await client.open(uri, JSON.stringify({ condition_groups: [{ conditions: [membership('SEGVIP')] }, { conditions: [membership('SEGHID')] }] }, null, 2));
     // Data-dependent checks appear once the workspace has loaded.
-    const { diagnostics } = await client.diagnosticsWhere(uri, (ds) => ds.some((d) => d.code === 'unknown-list-id' || d.code === 'segment-id-in-group-ids'));
+    const { diagnostics } = await client.diagnosticsWhere(uri, (p) => p.diagnostics.some((d) => d.code === 'unknown-list-id' || d.code === 'segment-id-in-group-ids'), 20_000);
     const about = (id: string) => diagnostics.filter((d) => String(d.message).includes(id)).map((d) => d.code);
     assert.deepEqual(about('SEGVIP'), ['segment-id-in-group-ids'], JSON.stringify(diagnostics));
     assert.deepEqual(about('SEGHID'), ['unknown-list-id'], JSON.stringify(diagnostics));

@@ -11,12 +11,8 @@
  * evaluable"). `now` is drawn from instants that include year ends, midnights and 29 February.
  *
  * `$value`s are integers or 2-decimal numbers and both evaluators add them in time order (then
- * input order), so float sums are bit-identical; whether a float sum should equal its decimal
- * value is a separate, hand-checked question (engine.conditions.test.ts, "known defects").
- *
- * Inputs that trigger the engine defects already pinned by failing hand tests in
- * engine.conditions.test.ts ("known engine defects") are kept out of these generators, so that
- * the properties stay able to find NEW disagreements; each exclusion is marked "KNOWN DEFECT".
+ * input order) and compare sums rounded to 6 decimal places (docs/semantics.md, SL); that a sum
+ * of decimals equals its decimal value is also a hand-checked case in engine.conditions.test.ts.
  *
  * Runs: FC_RUNS_SCALE (default 1) multiplies the run counts; FC_SEED fixes the seed.
  */

@@ -2,16 +2,10 @@
  * The preview panel's pure view logic (client/src/webview/viewModel.ts): funnel bars, the summary
  * headline in every report state, the virtual table's visible range and page offsets, sorting and
  * number formatting. The rendered panel is tested in a browser by test/webview/previewRender.test.ts.
- *
- * Tests named "known bug: …" state the behaviour we want but the product does not have yet; they
- * are pending unless SEGMENT_LENS_KNOWN_BUGS=1 is set (run them that way to check a fix).
  */
 import assert from 'node:assert/strict';
 import { formatNumber, formatPercent, funnel, nextSort, PAGE_SIZE, pagesFor, ROW_HEIGHT, shortDate, summary, visibleRange, type SortColumn } from '../../client/src/webview/viewModel';
 import type { CountsReport } from '../../server/src/protocol';
-
-// The bugs these tests were written for are fixed: they run always.
-const knownBug = it;
 
 const WORKSPACE = { name: 'acme-store', root: '/ws/acme', now: '2026-11-01T00:00:00Z', profiles: 100_000, events: 2_400_000, metrics: 12, lists: 4, warnings: 0 };
 
@@ -152,7 +146,7 @@ describe('preview view model', () => {
       it(`says "No counts" in state "${state}" when the server gives no message`, () => {
         assert.equal(summary(report({ state, message: undefined, matched: null })).headline, 'No counts');
       });
-      knownBug(`known bug: does not repeat the headline as the subline in state "${state}"`, () => {
+      it(`does not repeat the headline as the subline in state "${state}"`, () => {
         const view = summary(report({ state, message, matched: null, total: 0 }));
         assert.notEqual(view.subline, view.headline, 'the panel shows the same sentence twice, in <h1> and again right below it');
       });
@@ -277,7 +271,7 @@ describe('preview view model', () => {
       it(`${part} of ${whole} → ${expected}`, () => assert.equal(formatPercent(part, whole), expected));
     }
 
-    knownBug('known bug: an audience short of everyone is not shown as 100.0% (mirror of "<0.1%")', () => {
+    it('an audience short of everyone is not shown as 100.0% (mirror of "<0.1%")', () => {
       // 99,999 of 100,000 rounds to "100.0%": the headline claims everyone matches.
       assert.notEqual(formatPercent(99_999, 100_000), '100.0%');
     });

@@ -1,8 +1,8 @@
 /**
  * A deliberately simple, independent reference evaluator for segment definitions, used by the
  * engine tests as an oracle. It works one profile at a time on the raw Klaviyo resources
- * (profiles, events, list members, metrics, lists) straight from the rules in
- * /work/shared/reference/segment-semantics.md, with none of the engine's columns, bitsets,
+ * (profiles, events, list members, metrics, lists) straight from the rules in docs/semantics.md
+ * ("semantics §N" below is its Nth section), with none of the engine's columns, bitsets,
  * compiled filters or date code. Only the engine's `parsePropertyPath` is shared (how a property
  * name is written is syntax, not semantics). It is slow on purpose: clarity over speed.
  *

@@ -64,7 +64,7 @@ const permissions = (reachableStatus: string, filters?: Json[], channel = 'whats
 // ---------------------------------------------------------------------------------------------
 // Filters
 
-/** One example of every date operator (§5 of the reference). */
+/** One example of every date operator. */
 const DATE: Record<string, Json> = {
   before: { type: 'date', operator: 'before', date: '2026-01-01T00:00:00+00:00' },
   after: { type: 'date', operator: 'after', date: '2025-06-15T12:30:00Z' },
@@ -625,23 +625,23 @@ add('doc example: update-columbus-postal.json once fixed (profile-property, time
 }
 }
 `);
-// The reference's own examples (klaviyo-segment-language.md §1, §4).
-add('reference example: create body "Opened email 30d"', `{"data":{"type":"segment","attributes":{"name":"Opened email 30d","definition":{"condition_groups":[{"conditions":[
+// Klaviyo's own examples of the segment language, as its documentation gives them.
+add('Klaviyo example: create body "Opened email 30d"', `{"data":{"type":"segment","attributes":{"name":"Opened email 30d","definition":{"condition_groups":[{"conditions":[
  {"type":"profile-metric","metric_id":"AbC123","measurement":"count",
   "measurement_filter":{"type":"numeric","operator":"greater-than-or-equal","value":1},
   "timeframe_filter":{"type":"date","operator":"in-the-last","unit":"day","quantity":30}}]}]}}}}`);
-add('reference example: metric sum over all time with a country filter', wrap(`{"type":"profile-metric","metric_id":"S4SFhi","measurement":"sum",
+add('Klaviyo example: metric sum over all time with a country filter', wrap(`{"type":"profile-metric","metric_id":"S4SFhi","measurement":"sum",
  "measurement_filter":{"type":"numeric","operator":"greater-than","value":200},
  "timeframe_filter":{"type":"date","operator":"alltime"},
  "metric_filters":[{"property":"country","filter":{"type":"string","operator":"equals","value":"United States"}}]}`));
-add('reference example: funnel with DAYS_1 window', wrap(`{"type":"profile-metric-funnel","timeframe_filter":{"type":"date","operator":"in-the-last","unit":"day","quantity":30},
+add('Klaviyo example: funnel with DAYS_1 window', wrap(`{"type":"profile-metric-funnel","timeframe_filter":{"type":"date","operator":"in-the-last","unit":"day","quantity":30},
  "completion_window_seconds":"DAYS_1",
  "steps":[{"metric_exists":true,"metric_id":"OpenEm"},{"metric_exists":true,"metric_id":"PlcOrd","metric_filters":null}]}`));
-add('reference example: email double opt-in consent', wrap(`{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,
+add('Klaviyo example: email double opt-in consent', wrap(`{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,
  "consent_status":{"subscription":"subscribed","filters":[{"field":"is_double_opt_in","filter":{"type":"boolean","operator":"equals","value":true}}]}}}`));
-add('reference example: phone country code', wrap(`{"type":"profile-property","property":"phone_number","filter":{"type":"string","operator":"phone-country-code-in","value":["US","GB"]}}`));
-add('reference example: channel affinity rank', wrap(`{"type":"profile-predictive-analytics","dimension":"channel_affinity","measurement":"rank","predicted_channel":"sms","filter":{"type":"string","operator":"equals","value":"high"}}`));
-add('reference example: whatsapp explicitly reachable', wrap(`{"type":"profile-permissions","channel":"whatsapp_marketing","permission":{"reachable_status":"explicitly_reachable","filters":[]}}`));
+add('Klaviyo example: phone country code', wrap(`{"type":"profile-property","property":"phone_number","filter":{"type":"string","operator":"phone-country-code-in","value":["US","GB"]}}`));
+add('Klaviyo example: channel affinity rank', wrap(`{"type":"profile-predictive-analytics","dimension":"channel_affinity","measurement":"rank","predicted_channel":"sms","filter":{"type":"string","operator":"equals","value":"high"}}`));
+add('Klaviyo example: whatsapp explicitly reachable', wrap(`{"type":"profile-permissions","channel":"whatsapp_marketing","permission":{"reachable_status":"explicitly_reachable","filters":[]}}`));
 
 // ---------------------------------------------------------------------------------------------
 

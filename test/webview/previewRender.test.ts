@@ -7,8 +7,7 @@
  * `securitypolicyviolation` event, no CSP error on the console, no page error, no dialog.
  *
  * Screenshots and measured numbers go to test-output/webview/ (metrics.json). Timings are
- * reported, never asserted tightly. Tests named "known bug: …" state the behaviour we want but the
- * product does not have yet; they are pending unless SEGMENT_LENS_KNOWN_BUGS=1.
+ * reported, never asserted tightly.
  *
  * Needs the bundle: `node scripts/build.mjs`, then `npx tsc -b test` and
  * `npx mocha --config test/.mocharc.webview.json`.
@@ -19,12 +18,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { FromWebview } from '../../client/src/webview/messages';
-import { PAGE_SIZE, ROW_HEIGHT } from '../../client/src/webview/viewModel';
+import { FILTER_DEBOUNCE_MS, PAGE_SIZE, ROW_HEIGHT } from '../../client/src/webview/viewModel';
 import type { CountsReport, ExplainResult, ProfileRow } from '../../server/src/protocol';
 import { asVsCodeLoadsIt, contrast, generatedEmail, launchBrowser, MEDIA, OUTPUT, Panel, REPO, startPanelServer, THEMES, type HostConfig, type PanelServer, type ThemeName } from './renderHarness';
-
-// The bugs these tests were written for are fixed: they run always.
-const knownBug = it;
 
 type RowsRequest = Extract<FromWebview, { type: 'rows' }>;
 
@@ -142,14 +138,13 @@ function quantile(values: number[], q: number): number {
 }
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** The first message of `type` posted after the first `since` ones that satisfies `predicate`, as soon as the page posts it. */
 async function waitForPosted<T extends FromWebview['type']>(panel: Panel, since: number, type: T, predicate: (m: Extract<FromWebview, { type: T }>) => boolean = () => true, timeout = 5_000): Promise<Extract<FromWebview, { type: T }>> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const found = (await panel.postedSince(since, type)).find(predicate);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no ${type} message posted matching the expectation; posted: ${JSON.stringify((await panel.posted()).slice(since).map((p) => p.message))}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return panel.untilPosted(
+    async () => (await panel.postedSince(since, type)).find(predicate),
+    async () => `no ${type} message posted matching the expectation; posted: ${JSON.stringify((await panel.posted()).slice(since).map((p) => p.message))}`,
+    timeout,
+  );
 }
 
 async function text(panel: Panel, selector: string): Promise<string> {
@@ -405,8 +400,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
     }
 
     for (const themeName of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
-      const test = themeName === 'high-contrast' ? knownBug : it;
-      test(`${themeName === 'high-contrast' ? 'known bug: ' : ''}the selected row stands out from the others in the ${themeName} theme`, async () => {
+      it(`the selected row stands out from the others in the ${themeName} theme`, async () => {
         panel = await Panel.open(browser, server, { theme: themeName, host: realistic() });
         await panel.waitForRow(0);
         await panel.page.locator('#rows > .row[data-index="2"]').click();
@@ -447,7 +441,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await assertClean(panel);
     });
 
-    knownBug('known bug: the Last event (UTC) column shows the whole date and time in a 1200 px wide panel', async () => {
+    it('the Last event (UTC) column shows the whole date and time in a 1200 px wide panel', async () => {
       panel = await Panel.open(browser, server, { theme: 'dark', viewport: { width: 1200, height: 800 }, host: realistic() });
       await panel.waitForRow(0);
       const columns = await truncation(panel);
@@ -634,19 +628,19 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await assertClean(panel);
     });
 
-    knownBug('known bug: rows are ROW_HEIGHT (26 px) tall and sit where the scroll position puts them', async () => {
+    it('rows are ROW_HEIGHT (26 px) tall and sit where the scroll position puts them', async () => {
       panel = await Panel.open(browser, server, { host: { fileName: 'a.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: [] } } });
       await panel.waitForRow(0);
       await panel.scrollTo(50_000 * ROW_HEIGHT);
       await panel.waitForRow(50_000);
       const rows = await panel.renderedRows();
       for (const row of rows) {
-        assert.equal(row.height, ROW_HEIGHT, `row ${row.index} is ${row.height}px tall (height 26px + 1px border-bottom, content-box)`);
+        assert.equal(row.height, ROW_HEIGHT, `row ${row.index} is ${row.height}px tall, not ROW_HEIGHT`);
         assert.ok(Math.abs(row.contentTop - row.index * ROW_HEIGHT) < 1, `row ${row.index} at ${row.contentTop}, expected ${row.index * ROW_HEIGHT}`);
       }
     });
 
-    knownBug('known bug: after jumping to the end (End key, thumb dragged to the bottom) the last row is in view', async () => {
+    it('after jumping to the end (End key, thumb dragged to the bottom) the last row is in view', async () => {
       panel = await Panel.open(browser, server, { host: { fileName: 'a.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: [] } } });
       await panel.waitForRow(0);
       await panel.scrollTo(1e9);
@@ -657,7 +651,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       assert.ok(lastRow.contentTop + lastRow.height <= scrollTop + clientHeight + 1, `the last row ends ${lastRow.contentTop + lastRow.height - scrollTop - clientHeight}px below the viewport`);
     });
 
-    knownBug('known bug: the last of 2,000,000 matched profiles can be scrolled to (Chromium caps element height at 33,554,428 px)', async () => {
+    it('the last of 2,000,000 matched profiles can be scrolled to (Chromium caps element height at 33,554,428 px)', async () => {
       const MANY = 2_000_000;
       panel = await Panel.open(browser, server, { host: { fileName: 'a.segment.json', report: bigReport(MANY), data: { kind: 'generated', count: MANY, propertyColumns: [] } } });
       await panel.waitForRow(0);
@@ -750,7 +744,9 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await page.locator('#filter').click();
       await page.keyboard.type('nakamura', { delay: 30 });
       const request = await waitForPosted(panel, since, 'rows', (m) => m.filter === 'nakamura');
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // What is tested here is that nothing follows: no request may come in the next debounce
+      // period (twice over, for the page's timers to have run).
+      await new Promise((resolve) => setTimeout(resolve, 2 * FILTER_DEBOUNCE_MS));
       const typed = await panel.postedSince(since, 'rows');
       assert.equal(typed[typed.length - 1].filter, 'nakamura', 'the last request carries the whole text');
       metrics.filterRequestsFor8KeyPresses = typed.map((r) => r.filter);
@@ -763,23 +759,24 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       for (const row of rows) assert.match(row.cells[1], /Nakamura/);
       assert.match(await text(panel, '#count'), /^\d[\d,]* profiles? match the filter$/);
 
-      // Debounce, with input events paced inside the page (30 ms apart, 150 ms debounce): one request.
+      // Debounce, with input events paced inside the page well inside the debounce: one request.
       const paced = await panel.postedCount();
-      await page.evaluate(() => new Promise<void>((resolve) => {
+      await page.evaluate((pace) => new Promise<void>((resolve) => {
         const input = document.getElementById('filter') as HTMLInputElement;
         const word = 'garcía';
         let i = 0;
         const next = () => {
           input.value = word.slice(0, ++i);
           input.dispatchEvent(new Event('input', { bubbles: true }));
-          if (i < word.length) setTimeout(next, 30);
+          if (i < word.length) setTimeout(next, pace);
           else resolve();
         };
         next();
-      }));
+      }), FILTER_DEBOUNCE_MS / 5);
       await waitForPosted(panel, paced, 'rows', (m) => m.filter === 'garcía');
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      assert.deepEqual((await panel.postedSince(paced, 'rows')).map((r) => r.filter), ['garcía'], 'nothing until a 150 ms pause, then one request with the whole text');
+      // Again the silence after the request is what is tested.
+      await new Promise((resolve) => setTimeout(resolve, 2 * FILTER_DEBOUNCE_MS));
+      assert.deepEqual((await panel.postedSince(paced, 'rows')).map((r) => r.filter), ['garcía'], `nothing until a ${FILTER_DEBOUNCE_MS} ms pause, then one request with the whole text`);
 
       const cleared = await panel.postedCount();
       await page.locator('#filter').fill('');
@@ -817,7 +814,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await assertClean(panel);
     });
 
-    knownBug('known bug: a late explain reply for an earlier click does not replace the selected profile\'s evidence', async () => {
+    it('a late explain reply for an earlier click does not replace the selected profile\'s evidence', async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       const rows = await panel.renderedRows();
@@ -831,7 +828,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       assert.equal(await text(panel, '#why h2'), rows[2].cells[1], 'the evidence shown is the selected profile\'s');
     });
 
-    knownBug('known bug: a condition that cannot be evaluated (matched: null) is not styled as failed', async () => {
+    it('a condition that cannot be evaluated (matched: null) is not styled as failed', async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       const profile = (await panel.renderedRows())[0];
@@ -867,7 +864,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await assertClean(panel);
     });
 
-    knownBug('known bug: a sort header keeps keyboard focus after Enter (rows replies rebuild the header)', async () => {
+    it('a sort header keeps keyboard focus after Enter (rows replies rebuild the header)', async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       await panel.page.locator('#header button[data-column="name"]').focus();
@@ -879,7 +876,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       assert.equal(await panel.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.column), 'name', 'pressing Enter again should flip the direction');
     });
 
-    knownBug('known bug: a profile can be explained from the keyboard (rows are focusable)', async () => {
+    it('a profile can be explained from the keyboard (rows are focusable)', async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       const reached: string[] = [];
@@ -893,7 +890,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       assert.ok(reached.some((r) => r.includes('.row')), `Tab reaches: ${[...new Set(reached)].join(', ')}`);
     });
 
-    knownBug('known bug: the header columns line up with the row columns (the rows\' scrollbar takes width from them)', async () => {
+    it('the header columns line up with the row columns (the rows\' scrollbar takes width from them)', async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       const lefts = await panel.page.evaluate(() => ({

@@ -425,6 +425,8 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
         // VS Code structured-clones the message; so do we (and keep a copy).
         const copy = structuredClone(message);
         posted.push({ at: performance.now(), message: copy });
+        // Tells the test (in Node) that something was posted: what waits for a message wakes up.
+        (w.__postedSignal as (() => void) | undefined)?.();
         answer(copy);
       },
       setState(value: unknown) {
@@ -621,6 +623,9 @@ export class Panel {
   readonly dialogs: string[] = [];
   readonly pageErrors: string[] = [];
   readonly consoleErrors: string[] = [];
+  /** Messages the page has posted so far, as signalled (the records themselves stay in the page). */
+  private postedSignals = 0;
+  private readonly postWaiters: (() => void)[] = [];
 
   private constructor(readonly context: BrowserContext, readonly page: Page, readonly theme: Theme) {
     page.on('dialog', (dialog) => {
@@ -642,6 +647,10 @@ export class Panel {
     });
     const page = await context.newPage();
     const panel = new Panel(context, page, theme);
+    await page.exposeFunction('__postedSignal', () => {
+      panel.postedSignals++;
+      for (const wake of panel.postWaiters.splice(0)) wake();
+    });
     await page.addInitScript(installHost, { config: options.host, theme, rowHeight: ROW_HEIGHT });
     await page.goto(`${server.origin}/`);
     await page.waitForFunction(() => {
@@ -663,6 +672,30 @@ export class Panel {
 
   async postedCount(): Promise<number> {
     return this.page.evaluate(() => (window as unknown as { __host: { posted: PostedRecord[] } }).__host.posted.length);
+  }
+
+  /**
+   * Checks `probe` now and again each time the page posts a message, until it returns a value or
+   * `timeoutMs` pass (then `failure` says what was missing).
+   */
+  async untilPosted<T>(probe: () => Promise<T | undefined>, failure: () => Promise<string>, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const signals = this.postedSignals;
+      const found = await probe();
+      if (found !== undefined) return found;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(await failure());
+      // A message posted while the probe ran counts: probe again at once.
+      if (this.postedSignals !== signals) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.postWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** Messages posted after the first `since` ones, of a type. */

@@ -2,7 +2,7 @@
 import { $, el } from './dom';
 import type { ExplainResult, ProfileRow, ProfilesResult } from '../../../server/src/protocol';
 import type { FromWebview, ToWebview } from './messages';
-import { formatNumber, funnel, nextSort, PAGE_SIZE, pagesFor, rowsOffset, scrollGeometry, shortDate, summary, visibleRange, type SortColumn } from './viewModel';
+import { FILTER_DEBOUNCE_MS, formatNumber, funnel, nextSort, PAGE_SIZE, pagesFor, rowsOffset, scrollGeometry, shortDate, summary, visibleRange, type SortColumn } from './viewModel';
 
 /**
  * The preview panel's script. Profile and event data is untrusted: every value reaches the page
@@ -228,7 +228,7 @@ $<HTMLInputElement>('filter').addEventListener('input', (event) => {
     filter = (event.target as HTMLInputElement).value;
     $('viewport').scrollTop = 0;
     resetRows();
-  }, 150);
+  }, FILTER_DEBOUNCE_MS);
 });
 let scrollScheduled = false;
 $('viewport').addEventListener('scroll', () => {

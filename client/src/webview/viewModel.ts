@@ -4,6 +4,8 @@ import type { CountsReport } from '../../../server/src/protocol';
 
 export const ROW_HEIGHT = 26;
 export const PAGE_SIZE = 200;
+/** Milliseconds the filter box waits after the last keystroke before it asks for rows. */
+export const FILTER_DEBOUNCE_MS = 150;
 
 export function formatNumber(n: number): string {
   return n.toLocaleString('en-US');

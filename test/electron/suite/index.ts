@@ -2,7 +2,29 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
-/** Waits for `probe` to return a truthy value. */
+/** Our diagnostics of `uri`, as soon as VS Code has them (it says so with onDidChangeDiagnostics). */
+function diagnosticsOf(uri: vscode.Uri, timeoutMs = 30_000): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'segment-lens');
+    const done = (settle: () => void) => {
+      subscription.dispose();
+      clearTimeout(timer);
+      settle();
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      const found = ours();
+      if (event.uris.some((u) => u.toString() === uri.toString()) && found.length > 0) done(() => resolve(found));
+    });
+    const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for diagnostics of ${uri.toString()}`))), timeoutMs);
+    const already = ours();
+    if (already.length > 0) done(() => resolve(already));
+  });
+}
+
+/**
+ * Waits for `probe` to return a truthy value, asking again every 100 ms: VS Code announces no
+ * event when a provider's code lenses change, so the code lens is polled (with a deadline).
+ */
 async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -22,7 +44,7 @@ export async function run(): Promise<void> {
 
   const document = await vscode.workspace.openTextDocument(broken);
   await vscode.window.showTextDocument(document);
-  const diagnostics = await waitFor(() => vscode.languages.getDiagnostics(broken).filter((d) => d.source === 'segment-lens'), 'diagnostics');
+  const diagnostics = await diagnosticsOf(broken);
   assert.equal(diagnostics[0].code, 'legacy-region-id');
 
   const buyers = await vscode.workspace.openTextDocument(segment);
