@@ -8,6 +8,20 @@ export interface CliIo {
 /** A usage error: the CLI prints it and exits with code 2. */
 export class CliUsageError extends Error {}
 
+/**
+ * A reader that stops early (`segment-lens evaluate ... | head -3`) closes the pipe: the next
+ * write fails with EPIPE. Like any Unix tool, the CLI then stops quietly with exit code 0
+ * instead of dying with a stack trace.
+ */
+export function exitQuietlyWhenPipeCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+      throw error;
+    });
+  }
+}
+
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { startServer } from '../server';
-import { CliUsageError, processIo, type CliIo } from './io';
+import { CliUsageError, exitQuietlyWhenPipeCloses, processIo, type CliIo } from './io';
 import { registerCoverageCommand } from './coverageCommand';
 import { registerDiffCommand } from './diffCommand';
 import { registerEvaluateCommand } from './evaluateCommand';
@@ -41,6 +41,7 @@ export function buildProgram(io: CliIo): Command {
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<void> {
+  if (io === processIo) exitQuietlyWhenPipeCloses();
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
