@@ -521,8 +521,15 @@ function prepare(data: ReferenceData): Prepared {
   return prepared;
 }
 
-function eventsOf(w: Prepared, profileId: string, metricId: string): RefEvent[] {
-  return w.events.get(profileId)?.get(metricId) ?? [];
+/** A profile's events of a metric that had happened by `nowMs` (later ones do not count yet). */
+function eventsOf(w: Prepared, profileId: string, metricId: string, nowMs: number): RefEvent[] {
+  return (w.events.get(profileId)?.get(metricId) ?? []).filter((e) => e.time <= nowMs);
+}
+
+/** Whether a profile exists as of `nowMs`: it was not created after it (unknown creation: it exists). */
+function existsAt(w: Prepared, id: string, nowMs: number): boolean {
+  const created = referenceInstant(get(w.attributes.get(id) ?? {}, 'created'));
+  return created === undefined || created <= nowMs;
 }
 
 /** An event property as segments see it: `$event_id` and `$extra` are not segmentable (SL). */
@@ -580,7 +587,7 @@ function metricCondition(w: Prepared, c: Json, nowMs: number): ProfileTest {
   return (id) => {
     let measure = 0;
     // Events in time order, so a sum adds in a fixed order.
-    for (const e of eventsOf(w, id, c.metric_id)) {
+    for (const e of eventsOf(w, id, c.metric_id, nowMs)) {
       if (!inTimeframe(e.time) || !passesMetricFilters(e, c.metric_filters, nowMs)) continue;
       if (c.measurement === 'count') measure += 1;
       else {
@@ -609,7 +616,7 @@ function funnelCondition(w: Prepared, c: Json, nowMs: number): ProfileTest {
   if (positive.length === 0) throw new NotEvaluable('no positive step');
   return (id) => {
     // The events that qualify for each step: in the timeframe and passing its filters.
-    const qualifying = steps.map((s) => eventsOf(w, id, s.metric_id).filter((e) => inTimeframe(e.time) && passesMetricFilters(e, s.metric_filters, nowMs)));
+    const qualifying = steps.map((s) => eventsOf(w, id, s.metric_id, nowMs).filter((e) => inTimeframe(e.time) && passesMetricFilters(e, s.metric_filters, nowMs)));
     /** Whether a choice of events for the positive steps (same order as `positive`) satisfies every rule. */
     const accepts = (chosen: RefEvent[]): boolean => {
       const t1 = chosen[0].time;
@@ -646,8 +653,10 @@ function funnelCondition(w: Prepared, c: Json, nowMs: number): ProfileTest {
 
 function membershipCondition(w: Prepared, c: Json, nowMs: number): ProfileTest {
   if (!Array.isArray(c.group_ids) || c.group_ids.length !== 1 || typeof c.group_ids[0] !== 'string') throw new NotEvaluable('group_ids');
-  const members = w.members.get(c.group_ids[0]);
-  if (!members) throw new NotEvaluable('unknown list');
+  const allMembers = w.members.get(c.group_ids[0]);
+  if (!allMembers) throw new NotEvaluable('unknown list');
+  // As of nowMs, someone who joined later is not a member yet; an unknown join date is a member.
+  const members = new Map([...allMembers].filter(([, joined]) => !((referenceInstant(joined) ?? -Infinity) > nowMs)));
   if (c.is_member === false) return (id) => !members.has(id);
   if (c.is_member !== true) throw new NotEvaluable('is_member');
   if (isMissing(c.timeframe_filter)) return (id) => members.has(id);
@@ -718,7 +727,7 @@ function consentCondition(c: Json, nowMs: number): ProfileTest {
           return entries.some((s) => {
             if (get(s, 'reason') !== reason) return false;
             const t = referenceInstant(get(s, 'timestamp'));
-            return isSet ? true : t !== undefined && inWindow(t);
+            return isSet ? true : t !== undefined && t <= nowMs && inWindow(t);
           });
         };
       }
@@ -832,7 +841,7 @@ export function referenceCondition(data: ReferenceData, condition: unknown, nowM
   const w = prepare(data);
   try {
     const test = conditionTest(w, condition, nowMs);
-    return new Set(w.ids.filter((id) => test(id, w.attributes.get(id) as Record<string, Json>)));
+    return new Set(w.ids.filter((id) => existsAt(w, id, nowMs) && test(id, w.attributes.get(id) as Record<string, Json>)));
   } catch (error) {
     if (error instanceof NotEvaluable) return 'not-evaluable';
     throw error;
@@ -843,7 +852,8 @@ export function referenceCondition(data: ReferenceData, condition: unknown, nowM
 export function referenceDefinition(data: ReferenceData, definition: unknown, nowMs: number): ReferenceDefinitionResult {
   const w = prepare(data);
   const groupsJson: Json[] = isObject(definition) && Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
-  let running: Set<string> | null = new Set(w.ids); // empty condition_groups: everyone
+  const existing = w.ids.filter((id) => existsAt(w, id, nowMs));
+  let running: Set<string> | null = new Set(existing); // empty condition_groups: everyone (who exists as of nowMs)
   const groups: ReferenceGroupResult[] = [];
   for (const g of groupsJson) {
     const conditionsJson: Json[] = isObject(g) && Array.isArray(g.conditions) ? g.conditions : [];
@@ -857,7 +867,7 @@ export function referenceDefinition(data: ReferenceData, definition: unknown, no
     running = running && groupSet ? new Set([...running].filter((id) => groupSet.has(id))) : null;
     groups.push({ matched: groupSet, afterAnd: running, conditions });
   }
-  return { total: w.ids.length, matched: running, groups };
+  return { total: existing.length, matched: running, groups };
 }
 
 /** The profiles a definition matches, or 'not-evaluable' when any condition is not evaluable. */

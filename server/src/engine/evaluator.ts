@@ -1,9 +1,10 @@
 import { Bitset } from './bitset';
 import { canonicalJson } from './canonical';
 import { conditionKind } from './conditions';
-import { EvaluationCancelled, isRecord, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
+import { EvaluationCancelled, isRecord, matched, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
 import { quoted } from './phrases';
-import type { Workspace } from './workspace';
+import { parseInstant, referenceTime, type ReferenceTime } from './time';
+import { profileValueKey, type Workspace } from './workspace';
 
 export interface ConditionResult {
   /** Matching profiles, or null when the condition is not evaluable locally. */
@@ -35,21 +36,56 @@ export interface DefinitionResult {
 
 export interface EvaluateOptions {
   cancellation?: Cancellation;
+  /**
+   * Evaluate as of this instant instead of the workspace's `now` (a history, `--now`): relative
+   * dates count from it, and events, list joins and profiles after it do not count yet.
+   */
+  now?: number;
+}
+
+/** Date operators whose window moves with `now`. */
+const RELATIVE_OPERATORS = new Set(['in-the-last', 'at-least', 'in-the-next', 'anniversary', 'anniversary-month', 'anniversary-last', 'anniversary-next']);
+
+/** Whether a condition holds a date filter relative to `now` (at any depth). */
+function hasRelativeDate(value: unknown, depth = 0): boolean {
+  if (depth > 16 || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some((item) => hasRelativeDate(item, depth + 1));
+  const record = value as Record<string, unknown>;
+  const operator = record.operator;
+  if (typeof operator === 'string' && (RELATIVE_OPERATORS.has(operator) || (operator === 'between' && record.type === 'date'))) return true;
+  return Object.values(record).some((item) => hasRelativeDate(item, depth + 1));
 }
 
 /**
  * Evaluates segment definitions against one workspace. Each condition's result is cached by its
- * canonical JSON, so after an edit to one condition only that condition is evaluated again.
+ * canonical JSON (and the instant, for a condition whose result depends on it), so after an edit
+ * to one condition only that condition is evaluated again, and a history over many days
+ * evaluates the conditions that do not depend on the day once.
  */
 export class Evaluator {
   private readonly cache = new Map<string, ConditionOutcome>();
   private static readonly CACHE_LIMIT = 512;
+  private readonly candidates = new Map<number, Bitset | undefined>();
 
   constructor(readonly workspace: Workspace) {}
 
-  /** Evaluates one condition (cached). Throws EvaluationCancelled when cancelled. */
+  /**
+   * Evaluates one condition (cached): the profiles that exist as of `now` and match it. Throws
+   * EvaluationCancelled when cancelled.
+   */
   evaluateCondition(condition: unknown, options: EvaluateOptions = {}): { outcome: ConditionOutcome; cached: boolean } {
-    const key = canonicalJson(condition);
+    const result = this.cachedOutcome(condition, options);
+    const existing = this.candidatesAsOf(options.now ?? this.workspace.now);
+    if (!existing || result.outcome.kind !== 'matched') return result;
+    return { outcome: matched(result.outcome.set.and(existing)), cached: result.cached };
+  }
+
+  /** A condition's outcome over every profile of the workspace, from the cache when it is there. */
+  private cachedOutcome(condition: unknown, options: EvaluateOptions): { outcome: ConditionOutcome; cached: boolean } {
+    const ref = options.now === undefined || options.now === this.workspace.now ? this.workspace.ref : referenceTime(options.now);
+    const kind = isRecord(condition) ? conditionKind(condition.type) : undefined;
+    const dependsOnNow = ref !== this.workspace.ref && (kind?.readsHistory === true || hasRelativeDate(condition));
+    const key = dependsOnNow ? `${canonicalJson(condition)}\n@${ref.now}` : canonicalJson(condition);
     const hit = this.cache.get(key);
     if (hit) {
       // Refresh the entry's position: the cache evicts the least recently used.
@@ -57,20 +93,37 @@ export class Evaluator {
       this.cache.set(key, hit);
       return { outcome: hit, cached: true };
     }
-    const outcome = this.compute(condition, options);
+    const outcome = this.compute(condition, ref, options);
     this.cache.set(key, outcome);
     if (this.cache.size > Evaluator.CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     return { outcome, cached: false };
+  }
+
+  /**
+   * The profiles that exist as of `now`: those created after it do not (undefined: all of them,
+   * as with the workspace's own `now`).
+   */
+  candidatesAsOf(now: number): Bitset | undefined {
+    if (this.candidates.has(now)) return this.candidates.get(now);
+    const n = this.workspace.profileCount;
+    const created = this.workspace.column(profileValueKey.attribute('created'))?.instants(n, parseInstant);
+    let later: Bitset | undefined;
+    if (created) for (let p = 0; p < n; p++) if (created[p] > now) (later ??= new Bitset(n)).add(p);
+    const existing = later ? Bitset.full(n).andNot(later) : undefined;
+    if (this.candidates.size > 400) this.candidates.clear();
+    this.candidates.set(now, existing);
+    return existing;
   }
 
   /** Evaluates a definition `{"condition_groups": [...]}`: groups ANDed, conditions ORed. */
   evaluateDefinition(definition: unknown, options: EvaluateOptions = {}): DefinitionResult {
     const started = Date.now();
     const n = this.workspace.profileCount;
+    const existing = this.candidatesAsOf(options.now ?? this.workspace.now);
     const groupsJson = isRecord(definition) && Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
     const reasons: string[] = [];
     const groups: GroupResult[] = [];
-    let running: Bitset | undefined = Bitset.full(n);
+    let running: Bitset | undefined = existing ?? Bitset.full(n);
     let cachedConditions = 0;
     for (const groupJson of groupsJson) {
       const conditionsJson = isRecord(groupJson) && Array.isArray(groupJson.conditions) ? groupJson.conditions : [];
@@ -80,8 +133,9 @@ export class Evaluator {
         const { outcome, cached } = this.evaluateCondition(conditionJson, options);
         if (cached) cachedConditions++;
         if (outcome.kind === 'matched') {
-          conditions.push({ matched: outcome.count, set: outcome.set });
-          if (groupSet) groupSet = groupSet.or(outcome.set);
+          const set = outcome.set;
+          conditions.push({ matched: outcome.count, set });
+          if (groupSet) groupSet = groupSet.or(set);
         } else {
           conditions.push({ matched: null, notEvaluable: outcome.reason });
           reasons.push(outcome.reason);
@@ -92,7 +146,7 @@ export class Evaluator {
       groups.push({ matched: groupSet ? groupSet.count() : null, afterAnd: running ? running.count() : null, conditions, set: groupSet });
     }
     return {
-      total: n,
+      total: existing ? existing.count() : n,
       matched: running ? running.count() : null,
       groups,
       notEvaluable: [...new Set(reasons)],
@@ -102,14 +156,14 @@ export class Evaluator {
     };
   }
 
-  private compute(condition: unknown, options: EvaluateOptions): ConditionOutcome {
+  private compute(condition: unknown, ref: ReferenceTime, options: EvaluateOptions): ConditionOutcome {
     if (!isRecord(condition)) return notEvaluable('the condition is not an object');
     const kind = conditionKind(condition.type);
     if (!kind) return notEvaluable(`unknown condition type ${quoted(condition.type)}`);
     const cancellation = options.cancellation;
     const ctx: EvaluationContext = {
       workspace: this.workspace,
-      ref: this.workspace.ref,
+      ref,
       checkpoint: () => {
         if (cancellation?.isCancelled()) throw new EvaluationCancelled();
       },

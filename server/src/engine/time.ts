@@ -210,6 +210,26 @@ function leapYearsAround(year: number): Set<number> {
   return new Set([year - 1, year, year + 1].filter((y) => DateTime.utc(y).isInLeapYear));
 }
 
+/**
+ * A timeframe on things that happen (events, list joins, suppressions): the date filter, and as
+ * of `now` only what had happened by then (semantics §2: later events had not happened yet). With
+ * the workspace's own `now` nothing is later; with an earlier `--now` or a day of a history, the
+ * data after it does not count.
+ */
+export function compileEventWindow(filter: unknown, ref: ReferenceTime): InstantTest {
+  const compiled = compileDateFilter(filter, ref);
+  if ('notEvaluable' in compiled) return compiled;
+  const now = ref.now;
+  const range = compiled.range;
+  if (range) {
+    if (range.hi <= now) return compiled;
+    if (range.lo > now) return window(now, false, now, false, compiled.describe);
+    return window(range.lo, range.loInclusive, now, true, compiled.describe);
+  }
+  const test = compiled.test;
+  return { test: (t) => t <= now && test(t), describe: compiled.describe };
+}
+
 /** Compiles a date filter of any context (timeframe, property, consent) per semantics §2. */
 export function compileDateFilter(filter: unknown, ref: ReferenceTime): InstantTest {
   const leapYears = leapYearsAround(ref.year);

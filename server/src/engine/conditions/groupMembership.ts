@@ -1,8 +1,35 @@
 import { Bitset } from '../bitset';
 import { isRecord, matched, notEvaluable, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { describeTimeframe, shown } from '../phrases';
-import { compileDateFilter } from '../time';
+import { compileEventWindow } from '../time';
+import type { ListMembership } from '../workspace';
 import type { ConditionKind } from './kind';
+
+const latestJoins = new WeakMap<ListMembership, number>();
+
+/** The latest known join date of a list's members (-Infinity when none is known). */
+function latestJoin(membership: ListMembership): number {
+  let latest = latestJoins.get(membership);
+  if (latest === undefined) {
+    latest = -Infinity;
+    for (const p of membership.members.indexes()) if (membership.joinedAt[p] > latest) latest = membership.joinedAt[p];
+    latestJoins.set(membership, latest);
+  }
+  return latest;
+}
+
+/**
+ * The list's members as of `now`: a profile that joined after it had not joined yet (semantics
+ * §2); a member whose join date is unknown counts as a member.
+ */
+function membersAsOf(membership: ListMembership, now: number, profileCount: number): Bitset {
+  const { members, joinedAt } = membership;
+  // The common case (the workspace's own now): nobody joined later, and the members stay as they are.
+  if (latestJoin(membership) <= now) return members;
+  let later: Bitset | undefined;
+  for (const p of members.indexes()) if (joinedAt[p] > now) (later ??= new Bitset(profileCount)).add(p);
+  return later ? members.andNot(later) : members;
+}
 
 /**
  * profile-group-membership (semantics §4): `is_member: true` means currently in the list, with an
@@ -14,15 +41,16 @@ function evaluateMembership(ctx: EvaluationContext, condition: Condition): Condi
   const list = ctx.workspace.list(ids[0]);
   if (!list) return notEvaluable(`list ${ids[0]} is not in the workspace`);
   const n = ctx.workspace.profileCount;
-  if (condition.is_member === false) return matched(Bitset.full(n).andNot(list.membership.members));
+  const members = membersAsOf(list.membership, ctx.ref.now, n);
+  if (condition.is_member === false) return matched(Bitset.full(n).andNot(members));
   if (condition.is_member !== true) return notEvaluable('"is_member" must be true or false');
   const timeframe = condition.timeframe_filter;
-  if (timeframe === undefined || timeframe === null) return matched(list.membership.members);
-  const window = compileDateFilter(timeframe, ctx.ref);
+  if (timeframe === undefined || timeframe === null) return matched(members);
+  const window = compileEventWindow(timeframe, ctx.ref);
   if ('notEvaluable' in window) return notEvaluable(window.notEvaluable);
   const set = new Bitset(n);
   const { joinedAt } = list.membership;
-  for (const p of list.membership.members.indexes()) {
+  for (const p of members.indexes()) {
     // A member whose join date is unknown cannot pass a timeframe on it.
     if (!Number.isNaN(joinedAt[p]) && window.test(joinedAt[p])) set.add(p);
   }
@@ -32,6 +60,7 @@ function evaluateMembership(ctx: EvaluationContext, condition: Condition): Condi
 /** profile-group-membership: whether someone is in a list (and when they joined it). */
 export const profileGroupMembership: ConditionKind = {
   type: 'profile-group-membership',
+  readsHistory: true,
   template: {
     title: 'In a list',
     description: 'Members of a list (is_member false: everyone else).',
@@ -45,6 +74,7 @@ export const profileGroupMembership: ConditionKind = {
     const name = list.info.name ?? id;
     if (!list.membership.members.has(profile)) return { text: `not in ${name}` };
     const joined = list.membership.joinedAt[profile];
+    if (joined > ctx.ref.now) return { text: `not yet in ${name}: joined ${new Date(joined).toISOString()}, after ${new Date(ctx.ref.now).toISOString()}` };
     return { text: `in ${name}${Number.isNaN(joined) ? ' (join date unknown)' : `, joined ${new Date(joined).toISOString()}`}` };
   },
   describe(c, names) {

@@ -57,6 +57,11 @@ export interface ConditionKind {
   /** The condition's `type` value. */
   readonly type: string;
   readonly template: ConditionTemplate;
+  /**
+   * The kind reads things that happen over time (events, list joins, suppressions), so its
+   * result depends on `now` even without a relative date filter (the evaluator caches by it).
+   */
+  readonly readsHistory?: boolean;
   /** The profiles matching the condition, or why the workspace cannot tell. */
   evaluate(ctx: EvaluationContext, condition: Condition): ConditionOutcome;
   /** The evidence for one profile ("why it matched"). */

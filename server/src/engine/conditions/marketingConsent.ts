@@ -1,6 +1,6 @@
 import { Bitset } from '../bitset';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
-import { compileDateFilter, parseInstant } from '../time';
+import { compileEventWindow, parseInstant } from '../time';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
 import { CHANNEL_NAMES, describeFilter, describeTimeframe, lookup, shown, spaced } from '../phrases';
@@ -115,7 +115,7 @@ function compileConsentFilter(ctx: EvaluationContext, item: unknown, field: (nam
       const reason = SUPPRESSION_REASON[item.field];
       const readSuppression = field('suppression');
       const isSet = isRecord(filter) && filter.type === 'existence';
-      const window = isSet ? undefined : compileDateFilter(filter, ctx.ref);
+      const window = isSet ? undefined : compileEventWindow(filter, ctx.ref);
       if (window && 'notEvaluable' in window) return window;
       return {
         test: (p) => {
@@ -165,6 +165,7 @@ function describeConsentFilter(filter: unknown): string {
 /** profile-marketing-consent: whether someone can (or cannot) receive marketing on a channel. */
 export const profileMarketingConsent: ConditionKind = {
   type: 'profile-marketing-consent',
+  readsHistory: true,
   template: {
     title: 'Can receive marketing',
     description: 'Whether someone can receive email, SMS or push marketing.',

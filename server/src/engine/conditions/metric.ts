@@ -2,7 +2,7 @@ import { Bitset } from '../bitset';
 import type { Column } from '../column';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { describeMeasure, describeMetricFilters, describeTimeframe, metricLabel, shown } from '../phrases';
-import { compileDateFilter } from '../time';
+import { compileEventWindow } from '../time';
 import { compileValueFilter, numericComparison } from '../valueFilter';
 import type { MetricEvents } from '../workspace';
 import { checkCountLimit } from './checks';
@@ -80,7 +80,7 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
   if (typeof metricId !== 'string') return notEvaluable('the condition has no "metric_id"');
   const metric = ctx.workspace.metric(metricId);
   if (!metric) return notEvaluable(`metric ${metricId} is not in the workspace`);
-  const window = compileDateFilter(condition.timeframe_filter, ctx.ref);
+  const window = compileEventWindow(condition.timeframe_filter, ctx.ref);
   if ('notEvaluable' in window) return notEvaluable(window.notEvaluable);
   const rowTest = compileMetricFilters(ctx, metric.events, condition.metric_filters);
   if (typeof rowTest !== 'function') return notEvaluable(rowTest.notEvaluable);
@@ -133,7 +133,7 @@ const MAX_METRIC_FILTERS = 10;
 function explainMetric(ctx: EvaluationContext, condition: Condition, profile: number, names: NameLookup): Evidence {
   const metric = typeof condition.metric_id === 'string' ? ctx.workspace.metric(condition.metric_id) : undefined;
   if (!metric) return { text: `metric ${shown(condition.metric_id)} is not in the workspace` };
-  const window = compileDateFilter(condition.timeframe_filter, ctx.ref);
+  const window = compileEventWindow(condition.timeframe_filter, ctx.ref);
   const rowTest = compileMetricFilters(ctx, metric.events, condition.metric_filters);
   if ('notEvaluable' in window || typeof rowTest !== 'function') return { text: 'not evaluable locally' };
   const amount = eventValue(metric.events);
@@ -155,6 +155,7 @@ function explainMetric(ctx: EvaluationContext, condition: Condition, profile: nu
 /** profile-metric: what someone has done (or not), counted or summed over a timeframe. */
 export const profileMetric: ConditionKind = {
   type: 'profile-metric',
+  readsHistory: true,
   template: {
     title: 'What someone has done (metric)',
     description: 'A count or sum of events of one metric in a timeframe, e.g. Placed Order at least once in the last 30 days.',

@@ -1,6 +1,6 @@
 import { Bitset } from '../bitset';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
-import { compileDateFilter, DAY_MS, HOUR_MS } from '../time';
+import { compileEventWindow, DAY_MS, HOUR_MS } from '../time';
 import type { MetricEvents } from '../workspace';
 import { describeMetricFilters, describeTimeframe, lookup, metricLabel, quoted, shown } from '../phrases';
 import { checkCountLimit } from './checks';
@@ -31,7 +31,7 @@ interface CompiledFunnel {
 }
 
 function compileFunnel(ctx: EvaluationContext, condition: Condition): CompiledFunnel | { notEvaluable: string } {
-  const window = compileDateFilter(condition.timeframe_filter, ctx.ref);
+  const window = compileEventWindow(condition.timeframe_filter, ctx.ref);
   if ('notEvaluable' in window) return window;
   const completion = condition.completion_window_seconds;
   const maxSpan = completion === undefined || completion === null ? Infinity : lookup(COMPLETION_WINDOWS, completion);
@@ -164,6 +164,7 @@ function explainFunnel(ctx: EvaluationContext, condition: Condition, profile: nu
 /** profile-metric-funnel: steps someone has taken (or not taken), in order. */
 export const profileMetricFunnel: ConditionKind = {
   type: 'profile-metric-funnel',
+  readsHistory: true,
   template: {
     title: 'Steps in order (funnel)',
     description: 'Events in a specific order, e.g. Viewed Product then Added to Cart.',
