@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { createCliClient, DEFAULT_BASE_URL, interruptSignal, pullProgressReporter, reportFailure, requireApiKey } from '../klaviyo/cliSupport';
+import { DEFAULT_BASE_URL } from '../klaviyo/endpoints';
 import { pullWorkspace, type PullResult } from '../klaviyo/pull';
 import { CliUsageError, type CliIo } from './io';
+import { createCliClient, interruptSignal, pullProgressReporter, reportFailure, requireApiKey } from './klaviyoSupport';
 
 interface PullCommandOptions {
   out: string;
