@@ -191,6 +191,22 @@ describe('Klaviyo client', function () {
     assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', now), 60);
     assert.equal(parseRetryAfter(null, now), undefined);
   });
+
+  it('reads every HTTP-date form of Retry-After as UTC, whatever the machine\'s time zone, and ignores impossible dates', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', now), 60);
+      assert.equal(parseRetryAfter('Thursday, 01-Jan-26 00:01:00 GMT', now), 60, 'RFC 850');
+      assert.equal(parseRetryAfter('Thu Jan  1 00:01:00 2026', now), 60, 'asctime has no zone: HTTP-dates are UTC');
+      assert.equal(parseRetryAfter('Mon, 30 Feb 2026 00:01:00 GMT', now), undefined);
+      assert.equal(parseRetryAfter('2026-01-01T00:01:00', now), undefined, 'not an HTTP-date');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
 });
 
 describe('Rate limiter', () => {

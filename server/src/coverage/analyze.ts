@@ -2,7 +2,7 @@ import type { Bitset } from '../engine/bitset';
 import { describeDefinition, type NameLookup } from '../engine/describe';
 import { Evaluator } from '../engine/evaluator';
 import { isRecord, type Cancellation } from '../engine/outcome';
-import { DAY_MS } from '../engine/time';
+import { DAY_MS, parseInstant } from '../engine/time';
 import type { Workspace } from '../engine/workspace';
 import { MARKETING_WORDS } from '../segment/workspaceRules';
 import {
@@ -453,7 +453,8 @@ function frozenAudience(definition: Record<string, unknown>, now: number): { lis
   }
   const ended = (filter: unknown): boolean => {
     if (!isRecord(filter)) return false;
-    const instant = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN);
+    // Like the evaluator, only a string is a static date; a missing or impossible one never ends a period.
+    const instant = (v: unknown) => (typeof v === 'string' ? parseInstant(v) ?? NaN : NaN);
     if (filter.operator === 'before') return instant(filter.date) <= now;
     if (filter.operator === 'between-static') return instant(filter.end) < now;
     return false;

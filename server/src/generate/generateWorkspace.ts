@@ -11,6 +11,7 @@
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseInstant } from '../engine/time';
 import { isoSeconds } from './calendar';
 import { buildContext, type GenContext } from './context';
 import { LISTS, METRICS } from './definitions';
@@ -77,10 +78,10 @@ export class GenerateOptionsError extends Error {
   override name = 'GenerateOptionsError';
 }
 
+/** The workspace's now in epoch seconds; a string is read like every date the product reads (no offset: UTC). */
 function parseNow(now: string | Date | undefined): number {
-  const d = now === undefined ? new Date(DEFAULT_NOW) : now instanceof Date ? now : new Date(now);
-  const ms = d.getTime();
-  if (!Number.isFinite(ms)) throw new GenerateOptionsError(`invalid "now": ${String(now)} (expected an ISO 8601 date-time such as ${DEFAULT_NOW})`);
+  const ms = now instanceof Date ? now.getTime() : parseInstant(now ?? DEFAULT_NOW);
+  if (ms === undefined || !Number.isFinite(ms)) throw new GenerateOptionsError(`invalid "now": ${String(now)} (expected an ISO 8601 date-time such as ${DEFAULT_NOW})`);
   if (ms < Date.UTC(1990, 0, 1) || ms > Date.UTC(2200, 0, 1)) throw new GenerateOptionsError(`"now" out of range: ${String(now)}`);
   return Math.floor(ms / 1000);
 }

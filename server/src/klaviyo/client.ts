@@ -1,3 +1,4 @@
+import { parseHttpDate } from '../engine/time';
 import { API_REVISION, DEFAULT_BASE_URL, ENDPOINTS, JSON_API, type EndpointId, type EndpointInfo } from './endpoints';
 import { describeErrorObjects, errorObjectsOf, KlaviyoError } from './errors';
 import { RateLimiter, realClock, type Clock } from './rateLimiter';
@@ -111,8 +112,8 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (value === null || value.trim() === '') return undefined;
   const seconds = Number(value.trim());
   if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, (date - now) / 1000) : undefined;
+  const date = parseHttpDate(value);
+  return date !== undefined ? Math.max(0, (date - now) / 1000) : undefined;
 }
 
 function describeSeconds(seconds: number): string {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { parseInstant } from '../engine/time';
 import { KlaviyoClient, type Resource } from './client';
 import type { EndpointId } from './endpoints';
 import { KlaviyoError } from './errors';
@@ -124,7 +125,7 @@ export function pullTempDir(out: string): string {
 export function readPullRecord(out: string): PullRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(join(resolve(out), 'data', PULL_RECORD), 'utf8')) as PullRecord;
-    return record && record.version === 1 && typeof record.startedAt === 'string' ? record : undefined;
+    return record && record.version === 1 && parseInstant(record.startedAt) !== undefined ? record : undefined;
   } catch {
     return undefined;
   }
@@ -170,20 +171,24 @@ export function withQuery(path: string, params: Record<string, string | number |
   return parts.length ? `${path}?${parts.join('&')}` : path;
 }
 
+/**
+ * The instant of a `since` option, read like every date the product reads (`parseInstant`: a date
+ * is 00:00 UTC, no offset means UTC, an impossible date is undefined). Callers check input with it.
+ */
+export function sinceInstant(since: string): number | undefined {
+  return parseInstant(since.trim());
+}
+
 function parseSince(since: string): number {
-  const value = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(since) ? `${since}T00:00:00Z` : since);
-  if (!Number.isFinite(value)) throw new KlaviyoError('config', `--since must be a date or an ISO 8601 instant (e.g. 2025-01-01 or 2025-01-01T00:00:00Z), not "${since}".`);
+  const value = sinceInstant(since);
+  if (value === undefined) throw new KlaviyoError('config', `--since: expected an ISO date such as 2025-01-01 or 2025-01-01T00:00:00Z (got "${since}").`);
   return value;
 }
 
 function eventTime(event: Resource): number | undefined {
   const attributes = event.attributes ?? {};
   if (typeof attributes.timestamp === 'number') return attributes.timestamp * 1000;
-  if (typeof attributes.datetime === 'string') {
-    const t = Date.parse(attributes.datetime);
-    return Number.isFinite(t) ? t : undefined;
-  }
-  return undefined;
+  return typeof attributes.datetime === 'string' ? parseInstant(attributes.datetime) : undefined;
 }
 
 function relationshipId(event: Resource, name: string): string | undefined {
@@ -247,7 +252,7 @@ export async function pullWorkspace(options: PullOptions): Promise<PullResult> {
   if (options.maxProfiles !== undefined && (!Number.isInteger(options.maxProfiles) || options.maxProfiles < 1)) throw new KlaviyoError('config', '--max-profiles must be a positive whole number.');
   const since = incremental ? previous?.since ?? null : options.since !== undefined ? isoSeconds(parseSince(options.since)) : null;
   const maxProfiles = incremental ? previous?.maxProfiles ?? null : options.maxProfiles ?? null;
-  const cutoff = incremental && previous ? isoSeconds(Date.parse(previous.startedAt) - INCREMENTAL_OVERLAP_MS) : undefined;
+  const cutoff = incremental && previous ? isoSeconds((parseInstant(previous.startedAt) as number) - INCREMENTAL_OVERLAP_MS) : undefined;
 
   const fingerprint = JSON.stringify({ baseUrl: client.baseUrl, mode: incremental ? 'incremental' : 'full', since, maxProfiles, from: incremental ? previous?.startedAt : null });
 
@@ -257,7 +262,7 @@ export async function pullWorkspace(options: PullOptions): Promise<PullResult> {
   if (existsSync(temp) && !options.fresh) {
     try {
       const saved = JSON.parse(await readFile(join(temp, STATE_FILE), 'utf8')) as PullState;
-      if (saved.version === 1 && saved.fingerprint === fingerprint) state = saved;
+      if (saved.version === 1 && saved.fingerprint === fingerprint && parseInstant(saved.startedAt) !== undefined) state = saved;
       else notes.push(`Discarded an interrupted pull started ${saved.startedAt} with different options.`);
     } catch {
       // No usable state: start over.
@@ -278,7 +283,7 @@ export async function pullWorkspace(options: PullOptions): Promise<PullResult> {
   await saveState();
 
   /** Events are cut at the pull's start: the snapshot is the account as of that instant. */
-  const eventsUntil = Date.parse(current.startedAt);
+  const eventsUntil = parseInstant(current.startedAt) as number;
   let stepsDone = 0;
   let stepsTotal = 5;
   const report = (step: string, label: string, s?: StepState) => options.onProgress?.({ step, label, records: s?.records ?? 0, pages: s?.pages ?? 0, stepsDone, stepsTotal });
