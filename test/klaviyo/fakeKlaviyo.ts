@@ -103,7 +103,7 @@ export interface RateWindows {
 }
 
 /** Documented limits per endpoint (requests per second and per minute), from Klaviyo's API reference (revision 2026-07-15). */
-const KLAVIYO_LIMITS: Record<string, { perSecond: number; perMinute: number }> = {
+export const KLAVIYO_LIMITS: Record<string, { perSecond: number; perMinute: number }> = {
   'GET metrics': { perSecond: 10, perMinute: 150 },
   'GET lists': { perSecond: 75, perMinute: 700 },
   'GET list-profiles': { perSecond: 75, perMinute: 700 },
