@@ -9,10 +9,9 @@ import * as vscode from 'vscode';
 import { KlaviyoClient } from '../../server/src/klaviyo/client';
 import { DEFAULT_BASE_URL } from '../../server/src/klaviyo/endpoints';
 import { KlaviyoError } from '../../server/src/klaviyo/errors';
-import { describeInterruptedPull, pullWorkspace, readPullRecord, type PullOptions, type PullResult } from '../../server/src/klaviyo/pull';
+import { describeInterruptedPull, pullWorkspace, readPullRecord, sinceInstant, type PullOptions, type PullResult } from '../../server/src/klaviyo/pull';
 import { executePush, fetchSegment, planPush, previewPush, pullSegments, textAfterPush } from '../../server/src/klaviyo/segments';
 import { ApiKey, redactError } from '../../server/src/klaviyo/secret';
-import { parseInstant } from '../../server/src/engine/time';
 import { SegmentLanguage } from '../../server/src/segment/languageService';
 
 export const KLAVIYO_COMMANDS = {
@@ -149,7 +148,7 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
     if (choice.limits) {
       const max = await vscode.window.showInputBox({ title: 'Maximum number of profiles (empty: all)', validateInput: (v) => (!v.trim() || /^[1-9]\d*$/.test(v.trim()) ? undefined : 'A positive whole number.') });
       if (max === undefined) return;
-      const since = await vscode.window.showInputBox({ title: 'Events since (YYYY-MM-DD; empty: all)', validateInput: (v) => (!v.trim() || parseInstant(v.trim()) !== undefined ? undefined : 'A date such as 2025-01-01 (UTC).') });
+      const since = await vscode.window.showInputBox({ title: 'Events since (YYYY-MM-DD; empty: all)', validateInput: (v) => (!v.trim() || sinceInstant(v) !== undefined ? undefined : 'A date such as 2025-01-01 (or 2025-01-01T12:00:00Z, UTC).') });
       if (since === undefined) return;
       if (max.trim()) pullOptions.maxProfiles = Number(max.trim());
       if (since.trim()) pullOptions.since = since.trim();

@@ -6,6 +6,9 @@
  * The command runs in-process through `registerCoverageCommand` (the same commander wiring as
  * server/src/cli/main.ts), so these tests do not depend on the bundle; the last test also runs
  * `node bin/segment-lens.js coverage` once the command is registered in main.ts.
+ *
+ * Expected counts come from the workspace's files by independent test code
+ * (test/unit/sampleFacts.ts), never from the command's own output.
  */
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
@@ -22,6 +25,7 @@ import type { Workspace } from '../../server/src/engine/workspace';
 import { SegmentLanguage } from '../../server/src/segment/languageService';
 import { definitionValue } from '../../server/src/segment/parse';
 import { loadWorkspace } from '../../server/src/workspace/loadWorkspace';
+import { count, percent, SampleFacts, sampleAudiences } from '../unit/sampleFacts';
 import { REPO, runCli } from './cli';
 
 const SAMPLE = join(REPO, 'sample-workspace');
@@ -69,11 +73,15 @@ describe('segment-lens coverage', function () {
     return result.set;
   };
   const jaccard = (a: Bitset, b: Bitset) => a.and(b).count() / a.or(b).count();
+  let facts: SampleFacts;
+  let audiences: ReturnType<typeof sampleAudiences>;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'segment-lens-coverage-'));
     cpSync(SAMPLE, dir, { recursive: true });
     for (const file of Object.keys(REMOVED)) unlinkSync(join(dir, 'segments', file));
+    facts = new SampleFacts(dir);
+    audiences = sampleAudiences(facts);
     workspace = (await loadWorkspace(dir)).workspace;
     evaluator = new Evaluator(workspace);
   });
@@ -89,9 +97,10 @@ describe('segment-lens coverage', function () {
     const json = JSON.parse(stdout) as CoverageJson;
     assert.deepEqual(Object.keys(json), ['segments', 'findings']);
     assert.deepEqual(lifecycleMissing(json), ['engaged-30-days', 'lapsed-customers', 'replenishment-due', 'vip-customers']);
-    assert.equal(json.segments.length, 13);
+    assert.equal(json.segments.length, facts.segmentFiles().length);
     assert.ok(json.segments.every((s) => !Object.keys(REMOVED).includes(base(s.file))));
-    assert.deepEqual(json.segments.find((s) => base(s.file) === 'first-time-buyers.json'), { file: json.segments.find((s) => base(s.file) === 'first-time-buyers.json')?.file, name: 'First time buyers', matched: 817, share: 0.2723 });
+    const firstTime = audiences.firstTime.size;
+    assert.deepEqual(json.segments.find((s) => base(s.file) === 'first-time-buyers.json'), { file: json.segments.find((s) => base(s.file) === 'first-time-buyers.json')?.file, name: 'First time buyers', matched: firstTime, share: Math.round((firstTime / facts.profileCount) * 10_000) / 10_000 });
     for (const f of json.findings) assert.ok(Object.keys(f).every((k) => ['kind', 'stage', 'files', 'evidence', 'priority', 'recommendation'].includes(k)));
     assert.deepEqual(listFiles(dir), before, 'nothing written');
   });
@@ -99,13 +108,14 @@ describe('segment-lens coverage', function () {
   it('--create writes the proposals for the named stages; they validate, select the removed audiences, and close the gaps', async () => {
     const out = join(dir, 'report');
     // With --json/--out as well, the report describes the folder after the files were created.
+    const filesBefore = facts.segmentFiles().length;
     const created = await coverage([dir, '--json', '--out', out, '--create', 'vip-customers', 'lapsed-customers', 'engaged-30-days']);
     assert.equal(created.code, 0, created.stderr);
     const lines = created.stdout.split('\n');
     assert.deepEqual(lines.slice(0, 3).map((l) => l.replace(/^created .*segments[\\/]/, 'created ')), [
-      'created vip-customers.json: VIP customers, 231 profiles',
-      'created lapsed-customers.json: Lapsed customers, 335 profiles',
-      'created engaged-30-days.json: Engaged (30 days), 342 profiles',
+      `created vip-customers.json: VIP customers, ${count(audiences.vip.size)} profiles`,
+      `created lapsed-customers.json: Lapsed customers, ${count(audiences.lapsed.size)} profiles`,
+      `created engaged-30-days.json: Engaged (30 days), ${count(audiences.engaged30.size)} profiles`,
     ]);
     const context = { summary: summarizeWorkspace(workspace) };
     for (const file of Object.keys(REMOVED)) {
@@ -121,7 +131,7 @@ describe('segment-lens coverage', function () {
 
     const json = JSON.parse(lines.slice(3).join('\n')) as CoverageJson;
     assert.deepEqual(lifecycleMissing(json), ['replenishment-due']);
-    assert.equal(json.segments.length, 16);
+    assert.equal(json.segments.length, filesBefore + 3);
     assert.match(created.stderr, /wrote .*coverage\.md and .*coverage\.csv/);
     assert.match(readFileSync(join(out, 'coverage.md'), 'utf8'), /^# Segment coverage: Mint Vinyl \(sample\)/);
     assert.match(readFileSync(join(out, 'coverage.csv'), 'utf8'), /^Recommended segment,Files,Kind,Stage,Rule,Evidence,Intended use,Priority,Suggested owner,Review status,Refresh cadence,Recommendation\n/);
@@ -148,8 +158,11 @@ describe('segment-lens coverage', function () {
     if (!runCli(['--help']).stdout.includes('coverage')) this.skip();
     const { code, stdout, stderr } = runCli(['coverage', dir]);
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^Segment coverage of Mint Vinyl \(sample\) as of 2026-11-01T12:00:00\.000Z: 3,000 profiles, 16 segment files, 5 lists/);
-    assert.match(stdout, /MEDIUM missing replenishment-due\n {9}96 profiles \(3\.2%\)/);
+    // The earlier test created three files: the folder has as many as the sample again.
+    const all = facts.profileCount;
+    assert.ok(stdout.startsWith(`Segment coverage of ${facts.name} as of ${new Date(facts.now).toISOString()}: ${count(all)} profiles, ${facts.segmentFiles().length} segment files, ${facts.lists.length} lists`), stdout.split('\n')[0]);
+    const due = audiences.replenishment.size;
+    assert.ok(stdout.includes(`MEDIUM missing replenishment-due\n         ${count(due)} profiles (${percent(due, all)})`), stdout);
     assert.match(stdout, /Create files with: segment-lens coverage DIR --create /);
   });
 });

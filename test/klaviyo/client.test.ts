@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { KlaviyoClient, normalizeBaseUrl, parseRetryAfter, type Timing } from '../../server/src/klaviyo/client';
 import { KlaviyoError } from '../../server/src/klaviyo/errors';
-import { RateLimiter, type Clock } from '../../server/src/klaviyo/rateLimiter';
+import { RateLimiter, type Clock, type Limit } from '../../server/src/klaviyo/rateLimiter';
 import { ApiKey, apiKeyFromEnvironment, redact } from '../../server/src/klaviyo/secret';
 import { FakeKlaviyo, makeFixture, TEST_KEY, transcript } from './fakeKlaviyo';
 
@@ -191,56 +191,102 @@ describe('Klaviyo client', function () {
     assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', now), 60);
     assert.equal(parseRetryAfter(null, now), undefined);
   });
+
+  it('reads every HTTP-date form of Retry-After as UTC, whatever the machine\'s time zone, and ignores impossible dates', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', now), 60);
+      assert.equal(parseRetryAfter('Thursday, 01-Jan-26 00:01:00 GMT', now), 60, 'RFC 850');
+      assert.equal(parseRetryAfter('Thu Jan  1 00:01:00 2026', now), 60, 'asctime has no zone: HTTP-dates are UTC');
+      assert.equal(parseRetryAfter('Mon, 30 Feb 2026 00:01:00 GMT', now), undefined);
+      assert.equal(parseRetryAfter('2026-01-01T00:01:00', now), undefined, 'not an HTTP-date');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
 });
 
 describe('Rate limiter', () => {
   /** A clock whose sleep advances virtual time. */
-  function fakeClock(): Clock & { slept: number[] } {
+  function fakeClock(): Clock & { advance(ms: number): void } {
     let t = 0;
-    const slept: number[] = [];
-    return { now: () => t, sleep: async (ms) => void (slept.push(ms), (t += ms)), slept };
+    return { now: () => t, sleep: async (ms) => void (t += ms), advance: (ms) => void (t += ms) };
   }
+  /** Sends one request through the limiter that is answered at once. */
+  const request = async (limiter: RateLimiter, key: string, limit: Limit) => (await limiter.acquire(key, limit))();
 
-  it('lets a burst through, then paces to the burst rate', async () => {
+  it('lets a burst through, then sends the (n+1)th a full second after the answer to the one n places back', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ clock });
     const limit = { burstPerSecond: 10, steadyPerMinute: 150 };
-    for (let i = 0; i < 10; i++) await limiter.acquire('profiles', limit);
+    for (let i = 0; i < 10; i++) await request(limiter, 'profiles', limit);
     assert.equal(clock.now(), 0, 'the first 10 pass at once');
-    await limiter.acquire('profiles', limit);
-    assert.equal(clock.now(), 100, 'the 11th waits for one burst token (100 ms at 10/s)');
+    await request(limiter, 'profiles', limit);
+    assert.equal(clock.now(), 1000, 'the 11th waits until the fixed second of the first has certainly passed');
+
+    // Requests that take 30 ms each: the 11th of any run goes a second after the 1st was answered.
+    const paced = new RateLimiter({ clock });
+    const sent: number[] = [];
+    const answered: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const done = await paced.acquire('events', limit);
+      sent.push(clock.now());
+      clock.advance(30);
+      answered.push(clock.now());
+      done();
+    }
+    for (let i = 10; i < 40; i++) assert.ok(sent[i] >= answered[i - 10] + 1000, `request ${i + 1} sent ${sent[i] - answered[i - 10]} ms after the answer to request ${i - 9}`);
+    assert.equal(sent[10] - sent[0], 1030, 'and not later than that');
   });
 
-  it('holds to the steady (per-minute) limit after the burst', async () => {
-    const clock = fakeClock();
-    const limiter = new RateLimiter({ clock });
-    const limit = { burstPerSecond: 1, steadyPerMinute: 15 };
-    for (let i = 0; i < 15; i++) await limiter.acquire('segment-create', limit);
-    const afterFifteen = clock.now();
-    assert.ok(afterFifteen >= 14_000 && afterFifteen < 15_000, `15 writes at 1/s take ~14 s, took ${afterFifteen}`);
-    await limiter.acquire('segment-create', limit);
-    // 15/min refills one token per 4 s; 14 s have refilled 3.5 of the 15 spent, so the 16th waits.
-    assert.ok(clock.now() - afterFifteen >= 1000, 'the 16th waits longer than the burst interval');
-    const limitsPerMinute = clock.now() / 60_000;
-    assert.ok(16 / Math.max(limitsPerMinute, 1) <= 16, 'never more than the steady limit per minute');
-  });
-
-  it('keeps separate buckets per endpoint, drains on a 429, and can be scaled or disabled', async () => {
+  it('keeps an unanswered request in the window until its answer comes', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ clock });
     const limit = { burstPerSecond: 2, steadyPerMinute: 100 };
-    await limiter.acquire('a', limit);
-    await limiter.acquire('a', limit);
-    await limiter.acquire('b', limit);
+    const first = await limiter.acquire('slow', limit);
+    (await limiter.acquire('slow', limit))();
+    let third = false;
+    const pending = limiter.acquire('slow', limit).then((done) => {
+      third = true;
+      done();
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(third, false, 'the third waits while the first is in flight');
+    clock.advance(250);
+    first();
+    await pending;
+    assert.equal(clock.now(), 1250, 'then a full second after its answer');
+  });
+
+  it('holds to the steady (per-minute) window after the bursts', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ clock });
+    const limit = { burstPerSecond: 1, steadyPerMinute: 15 };
+    for (let i = 0; i < 15; i++) await request(limiter, 'segment-create', limit);
+    assert.equal(clock.now(), 14_000, '15 writes at 1/s take 14 s');
+    await request(limiter, 'segment-create', limit);
+    assert.equal(clock.now(), 60_000, 'the 16th waits until the first one\'s minute has passed');
+  });
+
+  it('keeps separate windows per endpoint, holds an endpoint after a 429, and can be scaled or disabled', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ clock });
+    const limit = { burstPerSecond: 2, steadyPerMinute: 100 };
+    await request(limiter, 'a', limit);
+    await request(limiter, 'a', limit);
+    await request(limiter, 'b', limit);
     assert.equal(clock.now(), 0);
-    limiter.penalize('b', limit);
-    await limiter.acquire('b', limit);
-    assert.ok(clock.now() >= 500, 'after a 429 the bucket refills before the next call');
+    limiter.penalize('b', limit, 500);
+    await request(limiter, 'b', limit);
+    assert.equal(clock.now(), 500, 'after a 429 the endpoint waits as long as the retry does');
 
     const scaledClock = fakeClock();
     const scaled = new RateLimiter({ clock: scaledClock, timeScale: 0.01 });
-    for (let i = 0; i < 3; i++) await scaled.acquire('x', { burstPerSecond: 1, steadyPerMinute: 60 });
-    assert.ok(scaledClock.now() <= 25, `scaled waits are 100 times shorter (${scaledClock.now()} ms)`);
+    for (let i = 0; i < 3; i++) await request(scaled, 'x', { burstPerSecond: 1, steadyPerMinute: 60 });
+    assert.equal(scaledClock.now(), 20, 'scaled windows are 100 times shorter');
 
     const off = new RateLimiter({ clock: fakeClock(), timeScale: 0 });
     for (let i = 0; i < 100; i++) await off.acquire('x', { burstPerSecond: 1, steadyPerMinute: 1 });

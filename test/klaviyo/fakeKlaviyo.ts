@@ -86,7 +86,36 @@ export interface FakeOptions {
   creationsLeftToday?: number;
   /** Minimum milliseconds between two segment writes (the burst limit, scaled); closer writes get 429. */
   writeIntervalMs?: number;
+  /** Enforce Klaviyo's per-endpoint fixed windows (see `RateWindows`); off by default. */
+  rateWindows?: RateWindows;
 }
+
+/**
+ * Klaviyo's rate limits as Klaviyo applies them: per endpoint, a fixed one-second window (burst)
+ * and a fixed one-minute window (steady), counted when a request arrives; a request over either
+ * count gets 429 with Retry-After set to the end of that window.
+ */
+export interface RateWindows {
+  /** The server's clock in milliseconds (default Date.now): pass the client's virtual clock to test without waiting. */
+  now?: () => number;
+  /** Multiplies both window lengths (default 1); for a client whose rateScale is the same. */
+  timeScale?: number;
+}
+
+/** Documented limits per endpoint (requests per second and per minute), from Klaviyo's API reference (revision 2026-07-15). */
+export const KLAVIYO_LIMITS: Record<string, { perSecond: number; perMinute: number }> = {
+  'GET metrics': { perSecond: 10, perMinute: 150 },
+  'GET lists': { perSecond: 75, perMinute: 700 },
+  'GET list-profiles': { perSecond: 75, perMinute: 700 },
+  'GET profiles': { perSecond: 75, perMinute: 750 },
+  // additional-fields[profile]=predictive_analytics lowers the limit of GET /api/profiles.
+  'GET profiles-predictive': { perSecond: 10, perMinute: 150 },
+  'GET events': { perSecond: 350, perMinute: 3500 },
+  'GET segments': { perSecond: 75, perMinute: 700 },
+  'GET segment': { perSecond: 75, perMinute: 700 },
+  'POST segments': { perSecond: 1, perMinute: 15 },
+  'PATCH segment': { perSecond: 1, perMinute: 15 },
+};
 
 const ALL_SCOPES = ['metrics:read', 'lists:read', 'profiles:read', 'events:read', 'segments:read', 'segments:write'];
 
@@ -283,6 +312,10 @@ export class FakeKlaviyo {
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
   readonly faults: Fault[] = [];
+  /** Requests answered 429 because they exceeded a fixed window (with `rateWindows`), described. */
+  readonly throttled: string[] = [];
+  /** Arrival times (the rate windows' clock) per rate-limited endpoint, e.g. 'GET profiles-predictive'. */
+  readonly arrivals = new Map<string, number[]>();
   /** After this many answered API requests, every request has its connection dropped. */
   dropAfter: number | undefined;
   apiKey: string;
@@ -290,6 +323,9 @@ export class FakeKlaviyo {
   creationsLeftToday: number;
   writeIntervalMs: number;
   private readonly linkOriginOption: string | undefined;
+  private readonly rateWindows: RateWindows | undefined;
+  /** Requests counted per endpoint and window: 'GET metrics|1000|42' → 7. */
+  private readonly windowCounts = new Map<string, number>();
   private readonly metricsPageSize: number;
   private server: Server | undefined;
   private answered = 0;
@@ -307,6 +343,7 @@ export class FakeKlaviyo {
     this.metricsPageSize = options.metricsPageSize ?? 200;
     this.creationsLeftToday = options.creationsLeftToday ?? 100;
     this.writeIntervalMs = options.writeIntervalMs ?? 0;
+    this.rateWindows = options.rateWindows;
     const validators = schemaValidators();
     this.validateCreate = validators.create;
     this.validateUpdate = validators.update;
@@ -447,6 +484,7 @@ export class FakeKlaviyo {
       this.error(res, request, 403, 'permission_denied', 'You do not have permission to perform this action.', 'You do not have permission to perform this action.');
       return;
     }
+    if (this.overRateLimit(request, res, key)) return;
     switch (key) {
       case 'GET metrics':
         return this.collection(request, res, this.data.metrics, { fixedSize: this.metricsPageSize });
@@ -470,6 +508,38 @@ export class FakeKlaviyo {
       case 'PATCH segment':
         return this.updateSegment(request, res, route.id ?? '');
     }
+  }
+
+  /**
+   * Counts the request in its endpoint's current one-second and one-minute windows (fixed, aligned
+   * to the server's clock) and answers 429 when either is already full.
+   */
+  private overRateLimit(request: RecordedRequest, res: ServerResponse, key: string): boolean {
+    if (!this.rateWindows) return false;
+    const predictive = key === 'GET profiles' && (request.query['additional-fields[profile]'] ?? '').split(',').includes('predictive_analytics');
+    const endpoint = predictive ? 'GET profiles-predictive' : key;
+    const limits = KLAVIYO_LIMITS[endpoint];
+    const now = (this.rateWindows.now ?? Date.now)();
+    const scale = this.rateWindows.timeScale ?? 1;
+    const arrivals = this.arrivals.get(endpoint) ?? [];
+    arrivals.push(now);
+    this.arrivals.set(endpoint, arrivals);
+    // Every arrival counts in both windows, a refused one too.
+    let wait = 0;
+    for (const [windowMs, limit] of [[1000 * scale, limits.perSecond], [60_000 * scale, limits.perMinute]]) {
+      const start = Math.floor(now / windowMs) * windowMs;
+      const counter = `${endpoint}|${windowMs}|${start}`;
+      const count = (this.windowCounts.get(counter) ?? 0) + 1;
+      this.windowCounts.set(counter, count);
+      if (count > limit) {
+        this.throttled.push(`${endpoint}: request ${count} in the ${windowMs} ms window starting at ${start} (limit ${limit})`);
+        wait = Math.max(wait, start + windowMs - now);
+      }
+    }
+    if (wait === 0) return false;
+    const seconds = Math.ceil(wait / 1000);
+    this.error(res, request, 429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`, { headers: { 'Retry-After': String(Math.ceil(wait) / 1000) } });
+    return true;
   }
 
   /** Checks the query against the allowed parameters; answers 400 (and records a violation) when wrong. */

@@ -222,6 +222,24 @@ describe('pull engine', function () {
     await loadClean(out);
   });
 
+  it('--since without an offset is UTC on any machine; an impossible date is refused before any request', async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const result = await pull(fake, { out: join(tempDir('since-utc'), 'ws'), maxProfiles: 5, since: '2025-01-20T06:30:00' });
+      assert.equal(fake.requestsTo('GET', '/api/events')[0].query.filter, 'greater-or-equal(datetime,2025-01-20T06:30:00Z)');
+      assert.equal(readPullRecord(result.out)?.since, '2025-01-20T06:30:00Z');
+      const before = fake.requests.length;
+      const error = await expectPullFailure(pull(fake, { out: join(tempDir('since-bad'), 'ws'), since: '2025-02-30' }));
+      assert.equal(error.kind, 'config');
+      assert.match(error.message, /--since: expected an ISO date such as 2025-01-01 or 2025-01-01T00:00:00Z \(got "2025-02-30"\)/);
+      assert.equal(fake.requests.length, before, 'nothing sent');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('retries 429s, 500s and slow pages during a pull and still writes everything once', async () => {
     fake.fault({ when: (r) => r.path.startsWith('/api/profiles'), status: 429, retryAfter: '0.1' });
     fake.fault({ when: (r) => r.path.startsWith('/api/events'), status: 500, times: 2 });

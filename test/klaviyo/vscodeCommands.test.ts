@@ -215,6 +215,20 @@ describe('VS Code Klaviyo commands', function () {
     assert.ok(fake.requests.some((r) => r.query.filter?.startsWith('greater-than(updated,')));
   });
 
+  it('"Full pull with limits…" accepts only the dates the pull reads (ISO, no impossible days)', async () => {
+    const out = join(tempDir('vscode-limits'), 'ws');
+    ui.stage.quickPick = (items) => items.find((i) => i.label.includes('with limits'));
+    // Cancel at the "since" box: only its validation is under test here.
+    ui.stage.inputBox = (options) => (String(options.title).startsWith('Events since') ? undefined : '');
+    await run('segmentLens.klaviyo.pullWorkspace', Uri.file(out));
+    const since = ui.inputBoxes.at(-1);
+    assert.match(String(since?.title), /^Events since/);
+    const validate = since?.validateInput as (v: string) => unknown;
+    for (const accepted of ['', '2025-01-01', '2025-01-01T12:00:00', '2025-01-01T12:00:00+02:00']) assert.equal(validate(accepted), undefined, accepted);
+    for (const refused of ['10/15/2025', '2025-02-30', 'yesterday']) assert.ok(validate(refused), refused);
+    assert.ok(!existsSync(out), 'nothing pulled');
+  });
+
   it('ignores a base URL from workspace settings: the key goes only where the user configured', async () => {
     ui.stage.settings = { workspaceValue: 'https://evil.example.com', globalValue: fake.url };
     const out = tempDir('vscode-segments');

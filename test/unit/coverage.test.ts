@@ -4,6 +4,10 @@
  * the proposed files validate and select the audiences the removed files selected, and the
  * stale / duplicated / too-broad / list-vs-segment findings. The CLI is tested in
  * test/cli/coverage.test.ts.
+ *
+ * Every count a test expects is derived from the sample's files by the test itself (sampleFacts.ts:
+ * JSON.parse of the JSONL and the rules of docs/coverage.md and docs/semantics.md), never copied
+ * from the analysis' output, so a wrong count fails.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ import { WorkspaceBuilder, type Workspace } from '../../server/src/engine/worksp
 import { SegmentLanguage } from '../../server/src/segment/languageService';
 import { definitionValue, segmentName } from '../../server/src/segment/parse';
 import { loadWorkspace } from '../../server/src/workspace/loadWorkspace';
+import { count, overlap, percent, SampleFacts, sampleAudiences, sampleThresholds } from './sampleFacts';
 
 const REPO = join(__dirname, '..', '..', '..');
 const SAMPLE = join(REPO, 'sample-workspace');
@@ -107,8 +112,15 @@ describe('segment coverage', function () {
   let workspace: Workspace;
   let evaluator: Evaluator;
   let full: CoverageReport;
+  let facts: SampleFacts;
+  let thresholds: ReturnType<typeof sampleThresholds>;
+  /** Independent audiences of the sample, from its raw orders and events. */
+  let audiences: ReturnType<typeof sampleAudiences>;
 
   before(async () => {
+    facts = new SampleFacts(SAMPLE);
+    thresholds = sampleThresholds(facts);
+    audiences = sampleAudiences(facts, thresholds);
     workspace = (await loadWorkspace(SAMPLE)).workspace;
     evaluator = new Evaluator(workspace);
     full = analyzeCoverage(workspace, inputs(), { root: SAMPLE }, evaluator);
@@ -129,34 +141,19 @@ describe('segment coverage', function () {
 
     it('derives VIP, replenishment, at-risk and lapsed windows from the sample\'s distributions', () => {
       const t = full.thresholds;
-      // Recomputed here from the raw events, independently of the analysis.
-      const orders = workspace.metric('VwxT3a');
-      assert.ok(orders);
-      const counts: number[] = [];
-      const sums: number[] = [];
-      const gaps: number[] = [];
-      for (let p = 0; p < workspace.profileCount; p++) {
-        const [start, end] = [orders.events.offsets[p], orders.events.offsets[p + 1]];
-        if (start === end) continue;
-        counts.push(end - start);
-        let sum = 0;
-        for (let i = start; i < end; i++) {
-          sum += Number(orders.events.properties.get('$value')?.get(i) ?? 0);
-          if (i > start) gaps.push((orders.events.times[i] - orders.events.times[i - 1]) / 86_400_000);
-        }
-        sums.push(sum);
-      }
-      const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-      assert.equal(t.buyers, counts.length);
-      assert.equal(t.ordersP90, quantile(sorted(counts), 0.9));
-      assert.equal(t.vipOrders, Math.max(3, t.ordersP90 as number));
-      assert.ok(Math.abs((t.spendP90 as number) - (quantile(sorted(sums), 0.9) as number)) < 0.1);
-      assert.equal(t.vipSpend, niceFloor(t.spendP90 as number));
-      assert.equal(t.medianGapDays, Math.round((quantile(sorted(gaps), 0.5) as number) * 10) / 10);
-      assert.equal(t.replenishmentDays, Math.round(quantile(sorted(gaps), 0.5) as number));
-      assert.deepEqual([t.vipSpend, t.vipOrders, t.replenishmentDays, t.atRiskDays, t.atRiskEndDays, t.lapsedDays], [870, 6, 36, 90, 180, 365]);
+      // Recomputed from the raw orders with the rules of docs/coverage.md.
+      const expected = thresholds;
+      assert.equal(t.buyers, expected.buyers);
+      assert.equal(t.repeatGaps, expected.repeatGaps);
+      assert.equal(t.ordersP90, expected.ordersP90);
+      assert.equal(t.spendP90, Math.round(expected.spendP90 * 10) / 10);
+      assert.equal(t.medianGapDays, Math.round(expected.medianGap * 10) / 10);
+      assert.deepEqual(
+        [t.vipSpend, t.vipOrders, t.replenishmentDays, t.atRiskDays, t.atRiskEndDays, t.lapsedDays],
+        [expected.vipSpend, expected.vipOrders, expected.replenishmentDays, expected.atRiskDays, expected.atRiskEndDays, expected.lapsedDays],
+      );
       // Fewer than 5% of repeat orders come after a silence longer than the lapsed window.
-      assert.ok(gaps.filter((g) => g > t.lapsedDays).length / gaps.length < 0.05);
+      assert.ok(expected.gaps.filter((g) => g > t.lapsedDays).length / expected.gaps.length < 0.05);
     });
   });
 
@@ -175,7 +172,10 @@ describe('segment coverage', function () {
     it('reports only the replenishment audience as a missing lifecycle stage (no file defines one)', () => {
       assert.deepEqual(lifecycleMissing(full), ['replenishment-due']);
       const replenishment = full.findings.find((f) => f.stage === 'replenishment-due');
-      assert.match(replenishment?.evidence ?? '', /^96 profiles \(3\.2%\): half of the 2,741 repeat orders came within 35\.8 days/);
+      const due = audiences.replenishment.size;
+      assert.ok(due > 0);
+      const expected = `${count(due)} profiles (${percent(due, facts.profileCount)}): half of the ${count(thresholds.repeatGaps)} repeat orders came within ${Math.round(thresholds.medianGap * 10) / 10} days`;
+      assert.ok(replenishment?.evidence.startsWith(expected), `${replenishment?.evidence}\nexpected to start with: ${expected}`);
     });
 
     it('proposes product-interest groups for the top categories that no file covers, never the ubiquitous "Vinyl"', () => {
@@ -207,14 +207,17 @@ describe('segment coverage', function () {
 
     it('gives each gap evidence from the data, a priority, a status and a proposal with the workspace\'s metric IDs', () => {
       const vip = report.findings.find((f) => f.stage === 'vip-customers') as Finding;
-      assert.match(vip.evidence, /^231 profiles \(7\.7%\): the top 10% of the 1,633 buyers spent \$874\.8 or more \(rounded down to \$870\); 10% placed 6\+ orders/);
+      const t = thresholds;
+      const vips = audiences.vip.size;
+      const expected = `${count(vips)} profiles (${percent(vips, facts.profileCount)}): the top 10% of the ${count(t.buyers)} buyers spent $${count(Math.round(t.spendP90 * 10) / 10)} or more (rounded down to $${count(t.vipSpend)}); 10% placed ${t.ordersP90}+ orders`;
+      assert.ok(vip.evidence.startsWith(expected), `${vip.evidence}\nexpected to start with: ${expected}`);
       assert.equal(vip.priority, 'high');
       assert.equal(vip.status, 'needs business review');
       assert.equal(vip.use, 'campaign targeting');
       assert.equal(vip.cadence, 'quarterly');
       assert.equal(vip.proposal?.fileName, 'vip-customers.json');
-      assert.equal(vip.proposal?.matched, 231);
-      assert.match(vip.rule, /^Placed Order with a total value that is at least 870 over all time OR Placed Order at least 6 times over all time$/);
+      assert.equal(vip.proposal?.matched, vips);
+      assert.equal(vip.rule, `Placed Order with a total value that is at least ${t.vipSpend} over all time OR Placed Order at least ${t.vipOrders} times over all time`);
       const engaged = report.findings.find((f) => f.stage === 'engaged-30-days') as Finding;
       assert.equal(engaged.status, 'ready to create');
       assert.deepEqual([...new Set(JSON.stringify(engaged.proposal?.definition).match(/"metric_id":"(\w+)"/g))].sort(), ['"metric_id":"Ls5hWq"', '"metric_id":"Mc9yTe"', '"metric_id":"Pz6tGv"', '"metric_id":"VwxT3a"']);
@@ -239,16 +242,12 @@ describe('segment coverage', function () {
       const oldVip = original('vip-customers.json');
       assert.ok(isSubset(vip, oldVip), 'every proposed VIP was a VIP by the old rule');
       assert.ok(jaccard(vip, oldVip) > 0.6);
-      // Independently: $870+ spent or 6+ orders, from the raw events.
-      const orders = workspace.metric('VwxT3a');
-      assert.ok(orders);
-      const expected: number[] = [];
-      for (let p = 0; p < workspace.profileCount; p++) {
-        let sum = 0;
-        for (let i = orders.events.offsets[p]; i < orders.events.offsets[p + 1]; i++) sum += Number(orders.events.properties.get('$value')?.get(i) ?? 0);
-        if (Math.round(sum * 1e6) / 1e6 >= 870 || orders.events.offsets[p + 1] - orders.events.offsets[p] >= 6) expected.push(p);
-      }
-      assert.deepEqual(vip.toArray(), expected);
+      // Independently: the data's VIP spend or order count, from the raw orders.
+      const ids = (set: Bitset) => new Set(set.toArray().map((p) => workspace.profileIds[p]));
+      assert.deepEqual(ids(vip), audiences.vip);
+      assert.deepEqual(ids(oldVip), audiences.handVip);
+      assert.deepEqual(ids(proposed('lapsed-customers')), audiences.lapsed);
+      assert.deepEqual(ids(proposed('engaged-30-days')), audiences.engaged30);
     });
 
     it('stops reporting a gap once the proposal is added', () => {
@@ -331,10 +330,15 @@ describe('segment coverage', function () {
     });
 
     it('flags a metric silent for longer than the stale window', () => {
-      // Refunded Order's last event is 2026-10-21: silent 11 days before "now"; a 10-day window makes it stale.
-      const r = analyzeCoverage(workspace, inputs([], { 'refunds.json': metricSegment('Ya2kFx') }), { staleMetricDays: 10 }, evaluator);
+      // A window one day shorter than Refunded Order's silence before "now" makes it stale.
+      const last = facts.lastTime('Refunded Order');
+      const silentDays = Math.floor((facts.now - last) / 86_400_000);
+      assert.ok(silentDays >= 2, `the sample's refunds stop ${silentDays} days before now`);
+      const r = analyzeCoverage(workspace, inputs([], { 'refunds.json': metricSegment('Ya2kFx') }), { staleMetricDays: silentDays - 1 }, evaluator);
       const f = r.findings.find((x) => x.kind === 'stale' && x.files?.[0] === 'segments/refunds.json');
-      assert.match(f?.evidence ?? '', /metric Refunded Order \(Ya2kFx\) has had no events since 2026-10-21 \(11 days\) \(matches 99 profiles/);
+      const refunders = facts.profilesWith('Refunded Order').length;
+      const expected = `metric Refunded Order (Ya2kFx) has had no events since ${new Date(last).toISOString().slice(0, 10)} (${silentDays} days) (matches ${count(refunders)} profiles`;
+      assert.ok(f?.evidence.includes(expected), `${f?.evidence}\nexpected to include: ${expected}`);
       assert.equal(f?.status, 'retire');
     });
 
@@ -349,7 +353,8 @@ describe('segment coverage', function () {
       const dup = findingsOf(r, 'duplicated');
       assert.equal(dup.length, 1);
       assert.deepEqual(dup[0].files, ['segments/repeat-buyers.json', 'segments/repeat-customers-copy.json']);
-      assert.match(dup[0].evidence, /^Equivalent definitions .*; 816 in both, 0 only in segments\/repeat-buyers\.json, 0 only in segments\/repeat-customers-copy\.json \(Jaccard 1\.00\)\.$/);
+      assert.match(dup[0].evidence, /^Equivalent definitions \(same groups and conditions in any order\); /);
+      assert.ok(dup[0].evidence.endsWith(`; ${count(audiences.repeat.size)} in both, 0 only in segments/repeat-buyers.json, 0 only in segments/repeat-customers-copy.json (Jaccard 1.00).`), dup[0].evidence);
       assert.equal(dup[0].status, 'merge');
     });
 
@@ -364,7 +369,8 @@ describe('segment coverage', function () {
       const r = analyze([], { 'more-than-one-order.json': repeat });
       const dup = findingsOf(r, 'duplicated');
       assert.equal(dup.length, 1);
-      assert.match(dup[0].evidence, /^Near-identical membership; 816 in both/);
+      // "More than one order" and "at least two" select the same repeat buyers.
+      assert.ok(dup[0].evidence.startsWith(`Near-identical membership; ${count(audiences.repeat.size)} in both, 0 only in`), dup[0].evidence);
     });
 
     it('finds none in the complete sample', () => {
@@ -380,8 +386,12 @@ describe('segment coverage', function () {
       });
       const broad = findingsOf(r, 'too-broad');
       assert.deepEqual(broad.map((f) => f.files?.[0]).sort(), ['segments/everyone.json', 'segments/has-email.json']);
-      assert.match(broad.find((f) => f.files?.[0] === 'segments/has-email.json')?.evidence ?? '', /matches 2,938 of 3,000 profiles \(97\.9%\)\.$/);
-      assert.match(broad.find((f) => f.files?.[0] === 'segments/everyone.json')?.evidence ?? '', /matches 3,000 of 3,000 profiles \(100\.0%\): it has no condition groups\.$/);
+      // "is set": present and not null (an empty text is set).
+      const withEmail = facts.where((_id, a) => a.email !== null && a.email !== undefined).size;
+      const all = facts.profileCount;
+      assert.ok(withEmail / all >= 0.8 && withEmail < all, `${withEmail} of ${all} have an email address`);
+      assert.ok(broad.find((f) => f.files?.[0] === 'segments/has-email.json')?.evidence.endsWith(`matches ${count(withEmail)} of ${count(all)} profiles (${percent(withEmail, all)}).`));
+      assert.ok(broad.find((f) => f.files?.[0] === 'segments/everyone.json')?.evidence.endsWith(`matches ${count(all)} of ${count(all)} profiles (100.0%): it has no condition groups.`));
       assert.deepEqual(findingsOf(full, 'too-broad'), []);
     });
   });
@@ -391,7 +401,10 @@ describe('segment coverage', function () {
       const f = findingsOf(full, 'list-vs-segment');
       assert.equal(f.length, 1);
       assert.equal(f[0].stage, 'vip-customers');
-      assert.match(f[0].evidence, /^List VIP Club has 341 members; the VIP customers audience has 231; 209 are in both \(Jaccard 0\.58\): 132 list members do not meet the rule and 22 who do are not on the list\.$/);
+      const club = facts.listMembers.get('VpC4rX') as Set<string>;
+      const vips = audiences.vip;
+      const { both, jaccard: j } = overlap(club, vips);
+      assert.equal(f[0].evidence, `List VIP Club has ${count(club.size)} members; the VIP customers audience has ${count(vips.size)}; ${count(both)} are in both (Jaccard ${j.toFixed(2)}): ${count(club.size - both)} list members do not meet the rule and ${count(vips.size - both)} who do are not on the list.`);
       assert.match(f[0].recommendation, /segments\/vip-customers\.json/);
     });
 
@@ -402,7 +415,9 @@ describe('segment coverage', function () {
       });
       const f = findingsOf(r, 'list-vs-segment');
       assert.match(f.find((x) => x.files?.[0] === 'segments/january-2024-buyers.json')?.evidence ?? '', /looks at fixed identifiers or at a period that has ended/);
-      assert.match(f.find((x) => x.files?.[0] === 'segments/giveaway.json')?.evidence ?? '', /only selects the members of list Instagram Giveaway \(213 profiles/);
+      const entrants = facts.listMembers.get('Kg3Bva')?.size ?? 0;
+      assert.ok(entrants > 0);
+      assert.ok(f.find((x) => x.files?.[0] === 'segments/giveaway.json')?.evidence.includes(`only selects the members of list Instagram Giveaway (${count(entrants)} profiles (${percent(entrants, facts.profileCount)}))`));
     });
   });
 
@@ -410,9 +425,12 @@ describe('segment coverage', function () {
     it('prints the --json shape: segments {file, name, matched, share} and findings {kind, stage?, files?, evidence, priority, recommendation}', () => {
       const json = coverageJson(full);
       assert.deepEqual(Object.keys(json), ['segments', 'findings']);
-      assert.equal(json.segments.length, 16);
+      const files = facts.segmentFiles();
+      assert.equal(json.segments.length, files.length);
       for (const s of json.segments) assert.deepEqual(Object.keys(s), ['file', 'name', 'matched', 'share']);
-      assert.deepEqual(json.segments.find((s) => s.file === 'segments/vip-customers.json'), { file: 'segments/vip-customers.json', name: 'VIP customers', matched: 372, share: 0.124 });
+      // The hand-written VIP rule: $500 spent or 5 orders.
+      const vips = audiences.handVip.size;
+      assert.deepEqual(json.segments.find((s) => s.file === 'segments/vip-customers.json'), { file: 'segments/vip-customers.json', name: 'VIP customers', matched: vips, share: Math.round((vips / facts.profileCount) * 10_000) / 10_000 });
       for (const f of json.findings) {
         assert.ok(['missing', 'stale', 'duplicated', 'too-broad', 'list-vs-segment'].includes(f.kind));
         assert.ok(['high', 'medium', 'low'].includes(f.priority));
@@ -430,21 +448,27 @@ describe('segment coverage', function () {
       assert.deepEqual(jazz?.metrics, [{ id: 'Xq4mPc', name: 'Viewed Product', found: true }, { id: 'Jb8Rk2', name: 'Ordered Product', found: true }]);
       assert.match(jazz?.rule ?? '', /^Favorite Genre is "Jazz" OR Viewed Product at least 2 times/);
       assert.deepEqual(full.segments.find((s) => s.file === 'segments/columbus-group.json')?.lists, [{ id: 'NwS7kQ', name: 'Newsletter', found: true }]);
-      assert.deepEqual(full.lists.map((l) => [l.name, l.members, l.usedBy.length]), [['Newsletter', 1661, 2], ['VIP Club', 341, 0], ['Record Store Day 2026 Waitlist', 260, 0], ['Instagram Giveaway', 213, 0], ['Wholesale Inquiries', 0, 0]]);
+      // Members from the list files; users: the segment files that mention the list's ID.
+      const usersOf = (id: string) => facts.segmentFiles().filter((f) => sampleText(f).includes(`"${id}"`)).length;
+      assert.deepEqual(full.lists.map((l) => [l.name, l.members, l.usedBy.length]), facts.lists.map((l) => [l.name, facts.listMembers.get(l.id)?.size, usersOf(l.id)]));
+      assert.ok(full.lists.some((l) => l.usedBy.length > 0) && full.lists.some((l) => l.members === 0), 'the sample has a used list and an empty one');
     });
 
     it('writes a tracker with every column, one row per recommendation or existing file, and a summary', () => {
       const rows = parseCsv(coverageCsv(full)) as string[][];
       assert.deepEqual(rows[0], ['Recommended segment', 'Files', 'Kind', 'Stage', 'Rule', 'Evidence', 'Intended use', 'Priority', 'Suggested owner', 'Review status', 'Refresh cadence', 'Recommendation']);
       assert.equal(rows.length - 1, full.tracker.length);
-      assert.equal(full.tracker.length, full.findings.length + 16);
+      const files = facts.segmentFiles().length;
+      // No finding other than a proposal is about a sample file, so each file has a row of its own.
+      assert.deepEqual(full.findings.filter((f) => f.kind !== 'missing').flatMap((f) => f.files ?? []), []);
+      assert.equal(full.tracker.length, full.findings.length + files);
       for (const row of rows.slice(1)) {
         assert.ok(['campaign targeting', 'flow branching', 'reactivation', 'suppression', 'reporting'].includes(row[6]), row[6]);
         assert.ok(['ready to create', 'needs business review', 'merge', 'refresh', 'retire', 'leave alone'].includes(row[9]), row[9]);
         assert.equal(row[10], 'quarterly');
       }
       const summary = Object.fromEntries(full.summary.map((s) => [s.status, s.count]));
-      assert.equal(summary['leave alone'], 16);
+      assert.equal(summary['leave alone'], files);
       assert.equal(summary['ready to create'] + summary['needs business review'], full.findings.length);
       const md = coverageMarkdown(full);
       for (const heading of ['## Summary', '## Findings', '## Coverage tracker', '## Lifecycle stages', '## Thresholds from the data', '## Segment inventory', '## Lists']) assert.ok(md.includes(heading), heading);
@@ -454,9 +478,12 @@ describe('segment coverage', function () {
 
     it('prints a terminal summary: segments with counts and stages, findings with evidence, and how to create files', () => {
       const text = coverageText(full);
-      assert.match(text, /^Segment coverage of Mint Vinyl \(sample\) as of 2026-11-01T12:00:00\.000Z: 3,000 profiles, 16 segment files, 5 lists\n/);
-      assert.match(text, /\n {2}segments\/vip-customers\.json: {5}372 \(12\.4%\) {2}\[vip-customers\]\n/);
-      assert.match(text, /\n {2}MEDIUM missing replenishment-due\n {9}96 profiles \(3\.2%\): .*\n {9}→ Create it for a reorder reminder flow/);
+      const all = facts.profileCount;
+      assert.ok(text.startsWith(`Segment coverage of ${facts.name} as of ${new Date(facts.now).toISOString()}: ${count(all)} profiles, ${facts.segmentFiles().length} segment files, ${facts.lists.length} lists\n`), text.split('\n')[0]);
+      const vips = audiences.handVip.size;
+      assert.ok(text.includes(`\n  segments/vip-customers.json: ${count(vips).padStart(7)} (${percent(vips, all)})  [vip-customers]\n`), text);
+      const due = audiences.replenishment.size;
+      assert.match(text, new RegExp(`\\n {2}MEDIUM missing replenishment-due\\n {9}${count(due)} profiles \\(${percent(due, all).replace('.', '\\.')}\\): .*\\n {9}→ Create it for a reorder reminder flow`));
       assert.match(text, /\nCreate files with: segment-lens coverage DIR --create replenishment-due /);
     });
 
@@ -486,12 +513,13 @@ describe('segment coverage', function () {
       const builder = new WorkspaceBuilder('empty shop', Date.parse('2026-01-01T00:00:00Z'));
       builder.addMetric({ type: 'metric', id: 'Op1', attributes: { name: 'Opened Email' } });
       for (let i = 0; i < 40; i++) builder.addProfile({ type: 'profile', id: `p${i}`, attributes: { email: `p${i}@example.com`, subscriptions: { email: { marketing: { can_receive_email_marketing: true, consent: 'SUBSCRIBED' } } } } });
-      for (let i = 0; i < 30; i++) builder.addEvent({ type: 'event', attributes: { datetime: '2025-12-20T10:00:00Z', event_properties: {} }, relationships: { profile: { data: { id: `p${i}` } }, metric: { data: { id: 'Op1' } } } });
+      const openers = 30;
+      for (let i = 0; i < openers; i++) builder.addEvent({ type: 'event', attributes: { datetime: '2025-12-20T10:00:00Z', event_properties: {} }, relationships: { profile: { data: { id: `p${i}` } }, metric: { data: { id: 'Op1' } } } });
       const small = builder.build();
       const r = analyzeCoverage(small, [], {});
       assert.deepEqual(lifecycleMissing(r), ['engaged-30-days', 'engaged-60-days', 'engaged-90-days']);
       assert.equal(r.stages.find((s) => s.stage === 'vip-customers')?.basis, 'the workspace has no Placed Order events');
-      assert.equal(r.findings.find((f) => f.stage === 'engaged-30-days')?.proposal?.matched, 30);
+      assert.equal(r.findings.find((f) => f.stage === 'engaged-30-days')?.proposal?.matched, openers);
     });
   });
 });

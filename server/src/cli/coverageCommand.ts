@@ -11,6 +11,7 @@ import { segmentFileRulesFor } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, MARKER_FILE } from '../workspace/loadWorkspace';
 import { WorkspaceCache } from './evaluateCommand';
 import { CliUsageError, type CliIo } from './io';
+import { instantOption } from './options';
 
 interface CoverageCommandOptions {
   workspace?: string;
@@ -60,8 +61,7 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
     .action(async (dirArg: string, options: CoverageCommandOptions) => {
       const formats = [options.json && 'json', options.md && 'md', options.csv && 'csv'].filter(Boolean);
       if (formats.length > 1) throw new CliUsageError('choose one of --json, --md and --csv');
-      const now = options.now === undefined ? undefined : Date.parse(options.now);
-      if (now !== undefined && !Number.isFinite(now)) throw new CliUsageError(`--now must be an ISO 8601 instant, not ${JSON.stringify(options.now)}`);
+      const now = instantOption('--now', options.now);
       const dir = resolve(dirArg);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliUsageError(`no such folder: ${dirArg}`);
       const root = options.workspace ? resolve(options.workspace) : findWorkspaceRoot(dir);

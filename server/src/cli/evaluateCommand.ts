@@ -10,6 +10,7 @@ import { definitionValue, segmentName } from '../segment/parse';
 import { expandWithSettings } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, loadWorkspace, MARKER_FILE, type LoadedWorkspace } from '../workspace/loadWorkspace';
 import { CliUsageError, type CliIo } from './io';
+import { instantOption } from './options';
 import { formatProblem } from './validateCommand';
 import { progressReporter } from './progress';
 import { profileSummary, workspaceNames } from '../review/profiles';
@@ -60,8 +61,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
     .action(async (paths: string[], options: EvaluateOptions) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 0) throw new CliUsageError(`--limit must be a whole number, not ${JSON.stringify(options.limit)}`);
-      const now = options.now === undefined ? undefined : Date.parse(options.now);
-      if (now !== undefined && !Number.isFinite(now)) throw new CliUsageError(`--now must be an ISO 8601 instant, not ${JSON.stringify(options.now)}`);
+      const now = instantOption('--now', options.now);
       const { files, missing } = expandWithSettings(paths);
       if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
       if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.join(', ')} (*.segment.json, or .json files in a segments/ folder)`);

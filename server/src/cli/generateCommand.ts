@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { DEFAULT_NAME, DEFAULT_NOW, DEFAULT_SEED, GenerateOptionsError, generateWorkspace, type GenerateProgress, type GzipChoice } from '../generate';
 import { CliUsageError, processIo, type CliIo } from './io';
+import { instantOption } from './options';
 
 interface GenerateCliOptions {
   profiles?: string;
@@ -78,9 +79,7 @@ export function registerGenerateCommand(program: Command, io: CliIo = processIo)
         seed = /^\d+$/.test(options.seed.trim()) ? Number(options.seed.trim()) : NaN;
         if (!Number.isSafeInteger(seed) || seed > 0xffffffff) throw new CliUsageError(`generate: --seed must be an integer from 0 to 4294967295 (got "${options.seed}")`);
       }
-      if (options.now !== undefined && !Number.isFinite(Date.parse(options.now))) {
-        throw new CliUsageError(`generate: --now must be an ISO 8601 date-time such as ${DEFAULT_NOW} (got "${options.now}")`);
-      }
+      instantOption('--now', options.now);
       if (!options.out) throw new CliUsageError('generate: --out <dir> is required');
       const gzipModes: Record<string, GzipChoice> = { none: false, events: 'events', all: true };
       const gzip = gzipModes[options.gzip ?? 'events'];

@@ -1,8 +1,10 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { createCliClient, DEFAULT_BASE_URL, interruptSignal, pullProgressReporter, reportFailure, requireApiKey } from '../klaviyo/cliSupport';
+import { DEFAULT_BASE_URL } from '../klaviyo/endpoints';
 import { pullWorkspace, type PullResult } from '../klaviyo/pull';
 import { CliUsageError, type CliIo } from './io';
+import { createCliClient, interruptSignal, pullProgressReporter, reportFailure, requireApiKey } from './klaviyoSupport';
+import { instantOption } from './options';
 
 interface PullCommandOptions {
   out: string;
@@ -44,6 +46,8 @@ export function registerPullCommand(program: Command, io: CliIo): void {
     .option('--verbose', 'print every request and retry (never the key)')
     .option('--json', 'print the result as JSON')
     .action(async (options: PullCommandOptions) => {
+      // Checked here too, so a bad date is a usage error before the key is even looked at.
+      instantOption('--since', options.since);
       let maxProfiles: number | undefined;
       if (options.maxProfiles !== undefined) {
         maxProfiles = Number(options.maxProfiles);

@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { createCliClient, DEFAULT_BASE_URL, interruptSignal, reportFailure, requireApiKey } from '../klaviyo/cliSupport';
+import { DEFAULT_BASE_URL } from '../klaviyo/endpoints';
 import { pullSegments } from '../klaviyo/segments';
 import type { CliIo } from './io';
+import { createCliClient, interruptSignal, reportFailure, requireApiKey } from './klaviyoSupport';
 
 interface PullSegmentsCommandOptions {
   out: string;

@@ -3,12 +3,13 @@ import { basename, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Resource } from '../klaviyo/client';
-import { colorDiff, confirm, createCliClient, DEFAULT_BASE_URL, interruptSignal, reportFailure, requireApiKey } from '../klaviyo/cliSupport';
+import { DEFAULT_BASE_URL } from '../klaviyo/endpoints';
 import { writeFileAtomic } from '../klaviyo/files';
-import { describeRequest, executePush, fetchSegment, planPush, previewPush, textAfterPush } from '../klaviyo/segments';
 import { apiKeyFromEnvironment, type ApiKey } from '../klaviyo/secret';
+import { describeRequest, executePush, fetchSegment, planPush, previewPush, textAfterPush } from '../klaviyo/segments';
 import { SegmentLanguage } from '../segment/languageService';
 import { CliUsageError, type CliIo } from './io';
+import { colorDiff, confirm, createCliClient, interruptSignal, reportFailure, requireApiKey } from './klaviyoSupport';
 import { formatProblem } from './validateCommand';
 
 interface PushCommandOptions {

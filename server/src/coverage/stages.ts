@@ -141,107 +141,129 @@ function botProperty(workspace: Workspace, metricId: string): string | undefined
   return undefined;
 }
 
+/** Collects the candidates of the stages the data supports, and why it supports the others not. */
+interface Collector {
+  readonly candidates: StageCandidate[];
+  readonly unsupported: UnsupportedStage[];
+}
+
+const add = (into: Collector, c: StageCandidate) => into.candidates.push(c);
+const no = (into: Collector, stage: string, title: string, basis: string) => into.unsupported.push({ stage, title, basis });
+
 /** Candidates for every lifecycle stage the data can support, and the stages it cannot. */
 export function lifecycleCandidates(workspace: Workspace, roles: MetricRoles, t: CoverageThresholds): { candidates: StageCandidate[]; unsupported: UnsupportedStage[] } {
-  const candidates: StageCandidate[] = [];
-  const unsupported: UnsupportedStage[] = [];
-  const r = roles.byRole;
-  const order = r.order;
-  const buyers = formatCount(t.buyers);
-  const add = (c: StageCandidate) => candidates.push(c);
-  const no = (stage: string, title: string, basis: string) => unsupported.push({ stage, title, basis });
-
+  const into: Collector = { candidates: [], unsupported: [] };
+  const order = roles.byRole.order;
   if (!order) {
     for (const [stage, title] of [['first-time-buyers', 'First-time buyers'], ['repeat-buyers', 'Repeat buyers'], ['vip-customers', 'VIP customers'], ['replenishment-due', 'Due to reorder (replenishment)'], ['at-risk-customers', 'At-risk customers'], ['lapsed-customers', 'Lapsed customers'], ['engaged-non-buyers', 'Engaged non-buyers']]) {
-      no(stage, title, 'the workspace has no Placed Order events');
+      no(into, stage, title, 'the workspace has no Placed Order events');
     }
   } else {
-    add({
-      stage: 'first-time-buyers', title: 'First-time buyers',
-      definition: definitionOf(group(metricCondition(order, 'count', 'equals', 1, allTime()))),
-      basis: `${buyers} profiles have placed an order; this many placed exactly one`,
-      use: 'flow branching', priority: 'high', status: 'ready to create',
-      recommendation: 'Create it and branch post-purchase flows on it to earn the second order.',
-    });
-    add({
-      stage: 'repeat-buyers', title: 'Repeat buyers',
-      definition: definitionOf(group(metricCondition(order, 'count', 'greater-than-or-equal', 2, allTime()))),
-      basis: `of the ${buyers} buyers, this many ordered twice or more`,
-      use: 'campaign targeting', priority: 'medium', status: 'ready to create',
-      recommendation: 'Create it for loyalty campaigns and to exclude repeat customers from first-order offers.',
-    });
-    if (t.vipOrders !== null) {
-      const conditions = [
-        ...(t.vipSpend !== null ? [metricCondition(order, 'sum', 'greater-than-or-equal', t.vipSpend, allTime())] : []),
-        metricCondition(order, 'count', 'greater-than-or-equal', t.vipOrders, allTime()),
-      ];
-      const spend = t.vipSpend !== null && t.spendP90 !== null ? `the top 10% of the ${buyers} buyers spent ${formatMoney(t.spendP90)} or more (rounded down to ${formatMoney(t.vipSpend)}); ` : '';
-      add({
-        stage: 'vip-customers', title: 'VIP customers',
-        definition: definitionOf(group(...conditions)),
-        basis: `${spend}10% placed ${t.ordersP90 ?? t.vipOrders}+ orders (threshold ${t.vipOrders}); this many meet either`,
-        use: 'campaign targeting', priority: 'high', status: 'needs business review',
-        recommendation: 'Create it for early access and VIP offers; confirm the spend and order thresholds with the business.',
-      });
-    }
-    if (t.replenishmentDays !== null && t.replenishmentDays + 1 < t.atRiskDays) {
-      const c = t.replenishmentDays;
-      const end = Math.min(2 * c, t.atRiskDays - 1);
-      add({
-        stage: 'replenishment-due', title: 'Due to reorder (replenishment)',
-        definition: definitionOf(
-          group(metricCondition(order, 'count', 'greater-than-or-equal', 2, allTime())),
-          group(atLeastOnce(order, betweenDaysAgo(c, end))),
-          group(zeroTimes(order, inTheLast(c))),
-        ),
-        basis: `half of the ${formatCount(t.repeatGaps)} repeat orders came within ${t.medianGapDays} days of the previous one; repeat buyers whose last order was ${c}–${end} days ago`,
-        use: 'flow branching', priority: 'medium', status: 'needs business review',
-        recommendation: `Create it for a reorder reminder flow timed to the ${days(c)} cycle; check which products are actually replenished.`,
-      });
-    } else {
-      no('replenishment-due', 'Due to reorder (replenishment)', t.repeatGaps < MIN_GAPS ? `only ${t.repeatGaps} repeat orders: too few to find a purchase cycle` : 'the typical purchase cycle is as long as the at-risk window');
-    }
-    const w = t.atRiskDays;
-    add({
-      stage: 'at-risk-customers', title: 'At-risk customers',
-      definition: definitionOf(group(atLeastOnce(order, betweenDaysAgo(w, t.atRiskEndDays))), group(zeroTimes(order, inTheLast(w)))),
-      basis: `${t.p75GapDays === null ? 'default window' : `75% of repeat orders come within ${t.p75GapDays} days of the previous one`}; customers whose last order was ${w}–${t.atRiskEndDays} days ago`,
-      use: 'reactivation', priority: 'high', status: 'needs business review',
-      recommendation: `Create it for a win-back flow before customers lapse; the ${days(w)} window follows the purchase cycle.`,
-    });
-    const l = t.lapsedDays;
-    add({
-      stage: 'lapsed-customers', title: 'Lapsed customers',
-      definition: definitionOf(
-        group(atLeastOnce(order, allTime())),
-        group(zeroTimes(order, inTheLast(l))),
-        ...(r.activeOnSite ? [group(zeroTimes(r.activeOnSite, inTheLast(l)))] : []),
-        ...(r.openedEmail ? [group(zeroTimes(r.openedEmail, inTheLast(l)))] : []),
-      ),
-      basis: `${t.p95GapDays === null ? 'default window' : `95% of repeat orders come within ${t.p95GapDays} days of the previous one`}; customers with no order${r.activeOnSite ? ', site visit' : ''}${r.openedEmail ? ' or email open' : ''} in ${days(l)}`,
-      use: 'reactivation', priority: 'high', status: 'needs business review',
-      recommendation: 'Create it for a last-chance win-back, then suppress those who stay silent to protect deliverability.',
-    });
-    const browse = [r.viewedProduct, r.addedToCart, r.activeOnSite, r.openedEmail].filter((id): id is string => id !== undefined);
-    if (browse.length) {
-      add({
-        stage: 'engaged-non-buyers', title: 'Engaged non-buyers',
-        definition: definitionOf(group(zeroTimes(order, allTime())), group(...browse.map((id) => atLeastOnce(id, inTheLast(90))))),
-        basis: 'never ordered, but browsed, carted, visited or opened an email in the last 90 days',
-        use: 'campaign targeting', priority: 'medium', status: 'ready to create',
-        recommendation: 'Create it for first-purchase offers and browse-abandonment content.',
-      });
-    } else {
-      no('engaged-non-buyers', 'Engaged non-buyers', 'the workspace has no browsing or email-open events');
-    }
+    buyerCandidates(into, order, t);
+    recencyCandidates(into, order, roles, t);
   }
+  engagedCandidates(into, workspace, roles);
+  return into;
+}
 
+/** First-time, repeat and VIP buyers, and those due to reorder. */
+function buyerCandidates(into: Collector, order: string, t: CoverageThresholds): void {
+  const buyers = formatCount(t.buyers);
+  add(into, {
+    stage: 'first-time-buyers', title: 'First-time buyers',
+    definition: definitionOf(group(metricCondition(order, 'count', 'equals', 1, allTime()))),
+    basis: `${buyers} profiles have placed an order; this many placed exactly one`,
+    use: 'flow branching', priority: 'high', status: 'ready to create',
+    recommendation: 'Create it and branch post-purchase flows on it to earn the second order.',
+  });
+  add(into, {
+    stage: 'repeat-buyers', title: 'Repeat buyers',
+    definition: definitionOf(group(metricCondition(order, 'count', 'greater-than-or-equal', 2, allTime()))),
+    basis: `of the ${buyers} buyers, this many ordered twice or more`,
+    use: 'campaign targeting', priority: 'medium', status: 'ready to create',
+    recommendation: 'Create it for loyalty campaigns and to exclude repeat customers from first-order offers.',
+  });
+  if (t.vipOrders !== null) {
+    const conditions = [
+      ...(t.vipSpend !== null ? [metricCondition(order, 'sum', 'greater-than-or-equal', t.vipSpend, allTime())] : []),
+      metricCondition(order, 'count', 'greater-than-or-equal', t.vipOrders, allTime()),
+    ];
+    const spend = t.vipSpend !== null && t.spendP90 !== null ? `the top 10% of the ${buyers} buyers spent ${formatMoney(t.spendP90)} or more (rounded down to ${formatMoney(t.vipSpend)}); ` : '';
+    add(into, {
+      stage: 'vip-customers', title: 'VIP customers',
+      definition: definitionOf(group(...conditions)),
+      basis: `${spend}10% placed ${t.ordersP90 ?? t.vipOrders}+ orders (threshold ${t.vipOrders}); this many meet either`,
+      use: 'campaign targeting', priority: 'high', status: 'needs business review',
+      recommendation: 'Create it for early access and VIP offers; confirm the spend and order thresholds with the business.',
+    });
+  }
+  if (t.replenishmentDays !== null && t.replenishmentDays + 1 < t.atRiskDays) {
+    const c = t.replenishmentDays;
+    const end = Math.min(2 * c, t.atRiskDays - 1);
+    add(into, {
+      stage: 'replenishment-due', title: 'Due to reorder (replenishment)',
+      definition: definitionOf(
+        group(metricCondition(order, 'count', 'greater-than-or-equal', 2, allTime())),
+        group(atLeastOnce(order, betweenDaysAgo(c, end))),
+        group(zeroTimes(order, inTheLast(c))),
+      ),
+      basis: `half of the ${formatCount(t.repeatGaps)} repeat orders came within ${t.medianGapDays} days of the previous one; repeat buyers whose last order was ${c}–${end} days ago`,
+      use: 'flow branching', priority: 'medium', status: 'needs business review',
+      recommendation: `Create it for a reorder reminder flow timed to the ${days(c)} cycle; check which products are actually replenished.`,
+    });
+  } else {
+    no(into, 'replenishment-due', 'Due to reorder (replenishment)', t.repeatGaps < MIN_GAPS ? `only ${t.repeatGaps} repeat orders: too few to find a purchase cycle` : 'the typical purchase cycle is as long as the at-risk window');
+  }
+}
+
+/** At-risk and lapsed customers (by the silence since their last order) and engaged non-buyers. */
+function recencyCandidates(into: Collector, order: string, roles: MetricRoles, t: CoverageThresholds): void {
+  const r = roles.byRole;
+  const w = t.atRiskDays;
+  add(into, {
+    stage: 'at-risk-customers', title: 'At-risk customers',
+    definition: definitionOf(group(atLeastOnce(order, betweenDaysAgo(w, t.atRiskEndDays))), group(zeroTimes(order, inTheLast(w)))),
+    basis: `${t.p75GapDays === null ? 'default window' : `75% of repeat orders come within ${t.p75GapDays} days of the previous one`}; customers whose last order was ${w}–${t.atRiskEndDays} days ago`,
+    use: 'reactivation', priority: 'high', status: 'needs business review',
+    recommendation: `Create it for a win-back flow before customers lapse; the ${days(w)} window follows the purchase cycle.`,
+  });
+  const l = t.lapsedDays;
+  add(into, {
+    stage: 'lapsed-customers', title: 'Lapsed customers',
+    definition: definitionOf(
+      group(atLeastOnce(order, allTime())),
+      group(zeroTimes(order, inTheLast(l))),
+      ...(r.activeOnSite ? [group(zeroTimes(r.activeOnSite, inTheLast(l)))] : []),
+      ...(r.openedEmail ? [group(zeroTimes(r.openedEmail, inTheLast(l)))] : []),
+    ),
+    basis: `${t.p95GapDays === null ? 'default window' : `95% of repeat orders come within ${t.p95GapDays} days of the previous one`}; customers with no order${r.activeOnSite ? ', site visit' : ''}${r.openedEmail ? ' or email open' : ''} in ${days(l)}`,
+    use: 'reactivation', priority: 'high', status: 'needs business review',
+    recommendation: 'Create it for a last-chance win-back, then suppress those who stay silent to protect deliverability.',
+  });
+  const browse = [r.viewedProduct, r.addedToCart, r.activeOnSite, r.openedEmail].filter((id): id is string => id !== undefined);
+  if (browse.length) {
+    add(into, {
+      stage: 'engaged-non-buyers', title: 'Engaged non-buyers',
+      definition: definitionOf(group(zeroTimes(order, allTime())), group(...browse.map((id) => atLeastOnce(id, inTheLast(90))))),
+      basis: 'never ordered, but browsed, carted, visited or opened an email in the last 90 days',
+      use: 'campaign targeting', priority: 'medium', status: 'ready to create',
+      recommendation: 'Create it for first-purchase offers and browse-abandonment content.',
+    });
+  } else {
+    no(into, 'engaged-non-buyers', 'Engaged non-buyers', 'the workspace has no browsing or email-open events');
+  }
+}
+
+/** Engaged in the last 30, 60 and 90 days: can receive email and opened, clicked, visited or ordered. */
+function engagedCandidates(into: Collector, workspace: Workspace, roles: MetricRoles): void {
+  const r = roles.byRole;
+  const order = r.order;
   const engagement = [r.openedEmail, r.clickedEmail, r.activeOnSite].filter((id): id is string => id !== undefined);
   for (const window of ENGAGED_WINDOWS) {
     const stage = `engaged-${window}-days`;
     const title = `Engaged (${window} days)`;
     if (!engagement.length) {
-      no(stage, title, 'the workspace has no email-open, click or site-activity events');
+      no(into, stage, title, 'the workspace has no email-open, click or site-activity events');
       continue;
     }
     const bot = r.clickedEmail ? botProperty(workspace, r.clickedEmail) : undefined;
@@ -252,7 +274,7 @@ export function lifecycleCandidates(workspace: Workspace, roles: MetricRoles, t:
       ...(order ? [atLeastOnce(order, inTheLast(window))] : []),
       ...(workspace.column('attributes.created') ? [{ type: 'profile-property', property: 'created', filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: NEW_PROFILE_DAYS } }] : []),
     ];
-    add({
+    add(into, {
       stage, title,
       definition: definitionOf(group(emailConsentCondition()), group(...conditions)),
       basis: `can receive email and opened, clicked${bot ? ' (not a bot)' : ''}, visited or ordered in the last ${window} days, or signed up in the last ${NEW_PROFILE_DAYS}`,
@@ -260,7 +282,6 @@ export function lifecycleCandidates(workspace: Workspace, roles: MetricRoles, t:
       recommendation: `Create it as the default send audience${window === 90 ? '' : ' for frequent campaigns'}: mailing only engaged profiles protects deliverability.`,
     });
   }
-  return { candidates, unsupported };
 }
 
 /** The list- or text-valued event property that holds product categories, if any. */

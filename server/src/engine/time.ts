@@ -326,3 +326,14 @@ export function compileDateFilter(filter: unknown, ref: ReferenceTime): InstantT
   }
   return { notEvaluable: `the date filter ${JSON.stringify(filter)} is not complete or not valid` };
 }
+
+/**
+ * The instant an HTTP-date denotes (RFC 9110 §5.6.7: `Sun, 06 Nov 1994 08:49:37 GMT`, and the
+ * obsolete RFC 850 and asctime forms a recipient must still accept), in epoch milliseconds; an
+ * impossible or malformed date is missing (undefined). HTTP-dates are always UTC, whatever the
+ * machine's time zone. Headers such as `Retry-After` carry them; `parseInstant` is for ISO dates.
+ */
+export function parseHttpDate(value: string): number | undefined {
+  const date = DateTime.fromHTTP(value.trim());
+  return date.isValid ? date.toMillis() : undefined;
+}

@@ -11,11 +11,12 @@
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseInstant } from '../engine/time';
 import { isoSeconds } from './calendar';
 import { buildContext, type GenContext } from './context';
 import { LISTS, METRICS } from './definitions';
 import { EventIdSequence, MAX_EVENTS, MAX_PROFILES } from './ids';
-import { BuildState, buildProfile, planProfile } from './profile';
+import { BuildState, buildProfile, planProfile, type BuiltProfile, type ProfilePlan } from './profile';
 import { JsonlWriter } from './writer';
 
 export const DEFAULT_SEED = 33;
@@ -77,10 +78,10 @@ export class GenerateOptionsError extends Error {
   override name = 'GenerateOptionsError';
 }
 
+/** The workspace's now in epoch seconds; a string is read like every date the product reads (no offset: UTC). */
 function parseNow(now: string | Date | undefined): number {
-  const d = now === undefined ? new Date(DEFAULT_NOW) : now instanceof Date ? now : new Date(now);
-  const ms = d.getTime();
-  if (!Number.isFinite(ms)) throw new GenerateOptionsError(`invalid "now": ${String(now)} (expected an ISO 8601 date-time such as ${DEFAULT_NOW})`);
+  const ms = now instanceof Date ? now.getTime() : parseInstant(now ?? DEFAULT_NOW);
+  if (ms === undefined || !Number.isFinite(ms)) throw new GenerateOptionsError(`invalid "now": ${String(now)} (expected an ISO 8601 date-time such as ${DEFAULT_NOW})`);
   if (ms < Date.UTC(1990, 0, 1) || ms > Date.UTC(2200, 0, 1)) throw new GenerateOptionsError(`"now" out of range: ${String(now)}`);
   return Math.floor(ms / 1000);
 }
@@ -153,31 +154,15 @@ export async function generateWorkspace(options: GenerateOptions): Promise<Gener
   const seed = options.seed ?? DEFAULT_SEED;
   const nowSec = parseNow(options.now);
   const name = options.name ?? DEFAULT_NAME;
-  const gzipChoice = options.gzip ?? 'events';
-  const gzipLevel = options.gzipLevel ?? 6;
   const N = options.profiles;
   const target = options.events;
   const progress = options.onProgress;
   const progressEvery = Math.max(500, Math.floor(N / 200));
 
   const ctx = buildContext(seed, nowSec, N);
-
-  // Pass 1: expected order events and engagement weights.
-  let sumOrder = 0;
-  let sumEngagement = 0;
-  for (let i = 0; i < N; i++) {
-    const plan = planProfile(ctx, i);
-    sumOrder += plan.orderCost;
-    sumEngagement += plan.engagement;
+  const budgets = new EventBudgets(ctx, N, target, (i) => {
     if (progress && i % progressEvery === 0) progress({ phase: 'plan', profilesDone: i, profiles: N, eventsWritten: 0, events: target });
-  }
-  // weight_i = orderCost_i + engagement_i * E, scaled so that the weights add up to the event target.
-  const ordersFit = target >= sumOrder;
-  const E = ordersFit && sumEngagement > 0 ? (target - sumOrder) / sumEngagement : 0;
-  let totalWeight = ordersFit ? sumOrder + E * sumEngagement : sumOrder;
-  const uniform = !(totalWeight > 0);
-  if (uniform) totalWeight = N;
-  const scale = target / totalWeight;
+  });
 
   // Output files.
   const outDir = options.outDir;
@@ -195,64 +180,26 @@ export async function generateWorkspace(options: GenerateOptions): Promise<Gener
   await writeJson('data/metrics.json', { data: metricResources(ctx) });
   await writeJson('data/lists.json', { data: listResources(ctx) });
 
-  const gzEvents = gzipChoice !== false;
-  const gzOthers = gzipChoice === true;
-  const eventsRel = `data/events.jsonl${gzEvents ? '.gz' : ''}`;
-  const profilesRel = `data/profiles.jsonl${gzOthers ? '.gz' : ''}`;
-  const eventsOut = new JsonlWriter(join(outDir, eventsRel), gzEvents, gzipLevel);
-  const profilesOut = new JsonlWriter(join(outDir, profilesRel), gzOthers, gzipLevel);
-  const memberRels = LISTS.map((l) => `data/list-members/${l.id}.jsonl${gzOthers ? '.gz' : ''}`);
-  const membersOut = memberRels.map((rel) => new JsonlWriter(join(outDir, rel), gzOthers, gzipLevel));
-  const all = [eventsOut, profilesOut, ...membersOut];
-
-  const eventsByMetric = new Array<number>(METRICS.length).fill(0);
-  const memberCounts = new Array<number>(LISTS.length).fill(0);
+  const out = new WorkspaceWriters(outDir, options.gzip ?? 'events', options.gzipLevel ?? 6);
   const ids = new EventIdSequence(ctx.seedKey);
   const state = new BuildState(N);
-  let profilesWithoutEvents = 0;
+  const tally = { eventsByMetric: new Array<number>(METRICS.length).fill(0), memberCounts: new Array<number>(LISTS.length).fill(0), profilesWithoutEvents: 0 };
   try {
     // Pass 2: generate and write, one profile at a time.
-    let cumulative = 0;
-    let assigned = 0;
     for (let i = 0; i < N; i++) {
       const plan = planProfile(ctx, i);
-      const weight = uniform ? 1 : ordersFit ? plan.orderCost + plan.engagement * E : plan.orderCost;
-      cumulative += weight * scale;
-      const upTo = i === N - 1 ? target : Math.min(target, Math.floor(cumulative + 1e-7));
-      const budget = Math.max(0, upTo - assigned);
-      assigned += budget;
-      let orderBudget = 0;
-      if (plan.nOrders > 0 && budget > 0) {
-        orderBudget = ordersFit && weight > 0 ? Math.round((budget * plan.orderCost) / weight) : budget;
-        orderBudget = Math.min(budget, Math.max(1, orderBudget));
-      }
-      const built = buildProfile(ctx, plan, budget, orderBudget, state);
-      if (profilesOut.push(built.json)) await profilesOut.flush();
-      if (built.events.length === 0) profilesWithoutEvents++;
-      const pid = built.id;
-      const profileRel = `"relationships":{"profile":{"data":{"type":"profile","id":"${pid}"}},"metric":{"data":{"type":"metric","id":"`;
-      for (const e of built.events) {
-        const eid = ids.next();
-        const open = e.needsId ? `{"$event_id":"${eid}",` : '{';
-        const line = `{"type":"event","id":"${eid}","attributes":{"timestamp":${e.t},"datetime":"${isoSeconds(e.t)}","event_properties":${open}${e.body}},${profileRel}${METRICS[e.m]!.id}"}}}}`;
-        eventsByMetric[e.m]!++;
-        if (eventsOut.pushAscii(line)) await eventsOut.flush();
-      }
-      for (const m of built.memberships) {
-        memberCounts[m.list]!++;
-        const line = JSON.stringify({ type: 'profile', id: pid, attributes: { email: built.email, phone_number: built.phone, joined_group_at: isoSeconds(m.joined) } });
-        if (membersOut[m.list]!.push(line)) await membersOut[m.list]!.flush();
-      }
+      const { budget, orderBudget } = budgets.next(plan, i === N - 1);
+      await out.write(buildProfile(ctx, plan, budget, orderBudget, state), ids, tally);
       if (progress && i % progressEvery === 0) progress({ phase: 'write', profilesDone: i, profiles: N, eventsWritten: ids.count, events: target });
     }
-    for (const w of all) await w.close();
+    await out.close();
   } catch (e) {
-    for (const w of all) w.destroy();
+    out.destroy();
     throw e;
   }
   if (ids.count !== target) throw new Error(`internal error: wrote ${ids.count} events, expected ${target}`);
   progress?.({ phase: 'write', profilesDone: N, profiles: N, eventsWritten: ids.count, events: target });
-  files.push(profilesRel, eventsRel, ...memberRels);
+  files.push(...out.files);
 
   return {
     outDir,
@@ -261,10 +208,117 @@ export async function generateWorkspace(options: GenerateOptions): Promise<Gener
     seed,
     profiles: N,
     events: ids.count,
-    eventsByMetric: Object.fromEntries(METRICS.map((m, k) => [m.name, eventsByMetric[k]!])),
-    listMembers: Object.fromEntries(LISTS.map((l, k) => [l.id, memberCounts[k]!])),
-    profilesWithoutEvents,
+    eventsByMetric: Object.fromEntries(METRICS.map((m, k) => [m.name, tally.eventsByMetric[k]!])),
+    listMembers: Object.fromEntries(LISTS.map((l, k) => [l.id, tally.memberCounts[k]!])),
+    profilesWithoutEvents: tally.profilesWithoutEvents,
     files,
     elapsedMs: Date.now() - started,
   };
+}
+
+/**
+ * Every profile's share of the event target. Pass 1 (the constructor) sums the expected order
+ * events and engagement weights over all plans; `next` then gives each profile, in order, a
+ * budget proportional to weight_i = orderCost_i + engagement_i * E (E scaled so that the weights
+ * add up to the target), with cumulative rounding so the budgets add up to exactly the target.
+ */
+class EventBudgets {
+  private readonly ordersFit: boolean;
+  private readonly engagementScale: number;
+  private readonly uniform: boolean;
+  private readonly scale: number;
+  private cumulative = 0;
+  private assigned = 0;
+
+  constructor(ctx: GenContext, profiles: number, private readonly target: number, onPlan: (index: number) => void) {
+    let sumOrder = 0;
+    let sumEngagement = 0;
+    for (let i = 0; i < profiles; i++) {
+      const plan = planProfile(ctx, i);
+      sumOrder += plan.orderCost;
+      sumEngagement += plan.engagement;
+      onPlan(i);
+    }
+    this.ordersFit = target >= sumOrder;
+    this.engagementScale = this.ordersFit && sumEngagement > 0 ? (target - sumOrder) / sumEngagement : 0;
+    let totalWeight = this.ordersFit ? sumOrder + this.engagementScale * sumEngagement : sumOrder;
+    this.uniform = !(totalWeight > 0);
+    if (this.uniform) totalWeight = profiles;
+    this.scale = target / totalWeight;
+  }
+
+  /** The next profile's events, and how many of them are for its orders. */
+  next(plan: ProfilePlan, last: boolean): { budget: number; orderBudget: number } {
+    const weight = this.uniform ? 1 : this.ordersFit ? plan.orderCost + plan.engagement * this.engagementScale : plan.orderCost;
+    this.cumulative += weight * this.scale;
+    const upTo = last ? this.target : Math.min(this.target, Math.floor(this.cumulative + 1e-7));
+    const budget = Math.max(0, upTo - this.assigned);
+    this.assigned += budget;
+    let orderBudget = 0;
+    if (plan.nOrders > 0 && budget > 0) {
+      orderBudget = this.ordersFit && weight > 0 ? Math.round((budget * plan.orderCost) / weight) : budget;
+      orderBudget = Math.min(budget, Math.max(1, orderBudget));
+    }
+    return { budget, orderBudget };
+  }
+}
+
+/** Counts for the summary. */
+interface Tally {
+  eventsByMetric: number[];
+  memberCounts: number[];
+  profilesWithoutEvents: number;
+}
+
+/** The JSONL files of the workspace: events, profiles and one member file per list. */
+class WorkspaceWriters {
+  /** Paths relative to the workspace folder, with forward slashes. */
+  readonly files: string[];
+  private readonly eventsOut: JsonlWriter;
+  private readonly profilesOut: JsonlWriter;
+  private readonly membersOut: JsonlWriter[];
+
+  constructor(outDir: string, gzipChoice: GzipChoice, gzipLevel: number) {
+    const gzEvents = gzipChoice !== false;
+    const gzOthers = gzipChoice === true;
+    const eventsRel = `data/events.jsonl${gzEvents ? '.gz' : ''}`;
+    const profilesRel = `data/profiles.jsonl${gzOthers ? '.gz' : ''}`;
+    const memberRels = LISTS.map((l) => `data/list-members/${l.id}.jsonl${gzOthers ? '.gz' : ''}`);
+    this.eventsOut = new JsonlWriter(join(outDir, eventsRel), gzEvents, gzipLevel);
+    this.profilesOut = new JsonlWriter(join(outDir, profilesRel), gzOthers, gzipLevel);
+    this.membersOut = memberRels.map((rel) => new JsonlWriter(join(outDir, rel), gzOthers, gzipLevel));
+    this.files = [profilesRel, eventsRel, ...memberRels];
+  }
+
+  private get all(): JsonlWriter[] {
+    return [this.eventsOut, this.profilesOut, ...this.membersOut];
+  }
+
+  /** Writes one profile's line, its events (each with the next event ID) and its list memberships. */
+  async write(built: BuiltProfile, ids: EventIdSequence, tally: Tally): Promise<void> {
+    if (this.profilesOut.push(built.json)) await this.profilesOut.flush();
+    if (built.events.length === 0) tally.profilesWithoutEvents++;
+    const pid = built.id;
+    const profileRel = `"relationships":{"profile":{"data":{"type":"profile","id":"${pid}"}},"metric":{"data":{"type":"metric","id":"`;
+    for (const e of built.events) {
+      const eid = ids.next();
+      const open = e.needsId ? `{"$event_id":"${eid}",` : '{';
+      const line = `{"type":"event","id":"${eid}","attributes":{"timestamp":${e.t},"datetime":"${isoSeconds(e.t)}","event_properties":${open}${e.body}},${profileRel}${METRICS[e.m]!.id}"}}}}`;
+      tally.eventsByMetric[e.m]!++;
+      if (this.eventsOut.pushAscii(line)) await this.eventsOut.flush();
+    }
+    for (const m of built.memberships) {
+      tally.memberCounts[m.list]!++;
+      const line = JSON.stringify({ type: 'profile', id: pid, attributes: { email: built.email, phone_number: built.phone, joined_group_at: isoSeconds(m.joined) } });
+      if (this.membersOut[m.list]!.push(line)) await this.membersOut[m.list]!.flush();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.all) await w.close();
+  }
+
+  destroy(): void {
+    for (const w of this.all) w.destroy();
+  }
 }

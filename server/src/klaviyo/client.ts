@@ -1,6 +1,7 @@
+import { parseHttpDate } from '../engine/time';
 import { API_REVISION, DEFAULT_BASE_URL, ENDPOINTS, JSON_API, type EndpointId, type EndpointInfo } from './endpoints';
 import { describeErrorObjects, errorObjectsOf, KlaviyoError } from './errors';
-import { RateLimiter, realClock, type Clock } from './rateLimiter';
+import { RateLimiter, realClock, type Answered, type Clock, type Limit } from './rateLimiter';
 import { redact, redactError, type ApiKey } from './secret';
 
 /** Retry, timeout and pacing knobs. The defaults suit the real API; tests shrink them. */
@@ -14,7 +15,7 @@ export interface Timing {
   maxRetryAfterSeconds: number;
   /** No response (headers and body) within this time: retry. */
   requestTimeoutMs: number;
-  /** Multiplies rate-limit waits: 1 = Klaviyo's documented limits, 0 = no client-side limiting. */
+  /** Multiplies the rate-limit windows (and so the waits): 1 = Klaviyo's documented limits, 0 = no client-side limiting. */
   rateScale: number;
 }
 
@@ -111,8 +112,8 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (value === null || value.trim() === '') return undefined;
   const seconds = Number(value.trim());
   if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, (date - now) / 1000) : undefined;
+  const date = parseHttpDate(value);
+  return date !== undefined ? Math.max(0, (date - now) / 1000) : undefined;
 }
 
 function describeSeconds(seconds: number): string {
@@ -218,7 +219,6 @@ export class KlaviyoClient {
   /** One call with rate limiting and retries. Returns the parsed body (null for 204). */
   async request(endpoint: EndpointId, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
     const info = ENDPOINTS[endpoint];
-    const url = this.urlOf(path);
     const shownPath = path.split('?')[0];
     const limit = { burstPerSecond: info.burstPerSecond, steadyPerMinute: info.steadyPerMinute };
     const headers: Record<string, string> = {
@@ -232,35 +232,17 @@ export class KlaviyoClient {
 
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new KlaviyoError('cancelled', 'Cancelled.');
-      try {
-        await this.limiter.acquire(endpoint, limit, signal);
-      } catch {
-        throw new KlaviyoError('cancelled', 'Cancelled.');
-      }
-      const timeout = AbortSignal.timeout(Math.max(1, this.timing.requestTimeoutMs));
-      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-      this.requests++;
-      this.onEvent({ type: 'request', method, path, attempt });
-      const started = this.clock.now();
-      let status: number;
-      let text: string;
-      let retryAfter: string | null = null;
-      try {
-        const response = await this.fetchImpl(url, { method, headers, body: payload, signal: combined, redirect: 'manual' });
-        status = response.status;
-        retryAfter = response.headers.get('retry-after');
-        text = await response.text();
-      } catch (error) {
+      const sent = await this.send(endpoint, limit, path, { method, headers, body: payload, redirect: 'manual' }, attempt, signal);
+      if ('failure' in sent) {
         if (signal?.aborted) throw new KlaviyoError('cancelled', 'Cancelled.');
-        const timedOut = timeout.aborted;
-        const reason = timedOut ? `no response within ${describeSeconds(this.timing.requestTimeoutMs / 1000)}` : `connection failed (${networkReason(error)})`;
+        const reason = sent.timedOut ? `no response within ${describeSeconds(this.timing.requestTimeoutMs / 1000)}` : `connection failed (${networkReason(sent.failure)})`;
         if (attempt < this.timing.maxRetries) {
           await this.backoff(method, path, reason, attempt, signal);
           continue;
         }
-        throw new KlaviyoError(timedOut ? 'timeout' : 'network', `${info.label}: ${reason}, ${attempt + 1} attempt${attempt ? 's' : ''} to ${this.origin}${this.basePath}.`);
+        throw new KlaviyoError(sent.timedOut ? 'timeout' : 'network', `${info.label}: ${reason}, ${attempt + 1} attempt${attempt ? 's' : ''} to ${this.origin}${this.basePath}.`);
       }
-      this.onEvent({ type: 'response', method, path, status, ms: this.clock.now() - started });
+      const { status, text, retryAfter } = sent;
 
       if (status >= 200 && status < 300) {
         if (status === 204 || text.trim() === '') return null;
@@ -281,7 +263,6 @@ export class KlaviyoClient {
 
       if (status === 429) {
         const seconds = parseRetryAfter(retryAfter, this.clock.now());
-        this.limiter.penalize(endpoint, limit);
         const limits = `${info.burstPerSecond}/s burst, ${info.steadyPerMinute}/min steady${info.dailyLimit ? `, ${info.dailyLimit}/day` : ''}`;
         if (seconds !== undefined && seconds > this.timing.maxRetryAfterSeconds) {
           const until = new Date(this.clock.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -289,6 +270,8 @@ export class KlaviyoClient {
         }
         if (attempt < this.timing.maxRetries) {
           const delay = seconds !== undefined ? seconds * 1000 : this.backoffDelay(attempt);
+          // Klaviyo says the window is full (other clients of the account count too): hold this endpoint's other requests as well.
+          this.limiter.penalize(endpoint, limit, delay);
           this.onEvent({ type: 'retry', method, path, reason: `429 rate limited`, delayMs: delay, attempt });
           await this.sleep(delay, signal);
           continue;
@@ -306,6 +289,36 @@ export class KlaviyoClient {
         throw new KlaviyoError('bad-response', `${info.label} answered with a redirect (HTTP ${status}); redirects are not followed so the key goes nowhere but ${this.baseUrl}. Check the base URL.`, { status });
       }
       throw this.clientError(info, status, shownPath, said, errors);
+    }
+  }
+
+  /**
+   * One attempt: waits for the rate limiter, sends, and reads the whole answer. The limiter learns
+   * when the answer (or the failure) came back: a request's slot in Klaviyo's windows ages from then.
+   */
+  private async send(endpoint: EndpointId, limit: Limit, path: string, init: RequestInit, attempt: number, signal?: AbortSignal): Promise<Attempt> {
+    let answered: Answered;
+    try {
+      answered = await this.limiter.acquire(endpoint, limit, signal);
+    } catch {
+      throw new KlaviyoError('cancelled', 'Cancelled.');
+    }
+    const timeout = AbortSignal.timeout(Math.max(1, this.timing.requestTimeoutMs));
+    const method = init.method ?? 'GET';
+    this.requests++;
+    this.onEvent({ type: 'request', method, path, attempt });
+    const started = this.clock.now();
+    try {
+      const response = await this.fetchImpl(this.urlOf(path), { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      const status = response.status;
+      const retryAfter = response.headers.get('retry-after');
+      const text = await response.text();
+      this.onEvent({ type: 'response', method, path, status, ms: this.clock.now() - started });
+      return { status, retryAfter, text };
+    } catch (error) {
+      return { failure: error, timedOut: timeout.aborted };
+    } finally {
+      answered();
     }
   }
 
@@ -343,6 +356,9 @@ export class KlaviyoClient {
     }
   }
 }
+
+/** What one attempt brought back: an answer, or a failure to get one. */
+type Attempt = { status: number; retryAfter: string | null; text: string } | { failure: unknown; timedOut: boolean };
 
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DAY_MS, parseInstant } from '../engine/time';
 import { writeFileAtomic } from './files';
 
 /** Klaviyo allows 100 segment creations per day per account. */
 export const DAILY_CREATION_LIMIT = 100;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Where Segment Lens keeps small caches: $SEGMENT_LENS_CACHE_DIR, else $XDG_CACHE_HOME/segment-lens,
@@ -65,7 +65,7 @@ export class CreationBudget {
 
   private window(entry: { created: string[] } | undefined): number[] {
     const since = this.now() - DAY_MS;
-    return (entry?.created ?? []).map((t) => Date.parse(t)).filter((t) => Number.isFinite(t) && t > since).sort((a, b) => a - b);
+    return (entry?.created ?? []).map((t) => parseInstant(t)).filter((t): t is number => t !== undefined && t > since).sort((a, b) => a - b);
   }
 
   status(account: string): BudgetStatus {
@@ -74,7 +74,7 @@ export class CreationBudget {
     const remaining = Math.max(0, this.limit - times.length);
     const status: BudgetStatus = { used: times.length, remaining };
     if (remaining === 0) status.nextSlotAt = new Date(times[times.length - this.limit] + DAY_MS).toISOString();
-    if (entry?.blockedUntil && Date.parse(entry.blockedUntil) > this.now()) status.blockedUntil = entry.blockedUntil;
+    if (entry?.blockedUntil && (parseInstant(entry.blockedUntil) ?? 0) > this.now()) status.blockedUntil = entry.blockedUntil;
     return status;
   }
 

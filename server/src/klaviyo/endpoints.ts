@@ -27,7 +27,7 @@ export interface EndpointInfo {
   label: string;
   /** The scopes a private key needs for this call. */
   scopes: string[];
-  /** Requests per second (burst bucket) and per minute (steady bucket). */
+  /** Requests per fixed one-second window (burst) and per fixed one-minute window (steady); see rateLimiter.ts. */
   burstPerSecond: number;
   steadyPerMinute: number;
   /** Requests per rolling day, where Klaviyo documents one. */

@@ -1,7 +1,17 @@
 /**
- * Client-side rate limiting: for every endpoint two token buckets, like Klaviyo's own limits —
- * a burst bucket (N per second) and a steady bucket (M per minute). A request takes one token
- * from each and waits until both have one.
+ * Client-side pacing for Klaviyo's rate limits (docs/klaviyo-api.md, "Rate limits").
+ *
+ * Klaviyo counts the requests to each endpoint in two fixed windows, a one-second burst window
+ * and a one-minute steady window, as they arrive, and answers 429 to the request that would
+ * exceed either. The client knows neither where Klaviyo's windows begin nor when exactly a
+ * request arrives: some time between sending it and receiving its answer. So each window is kept
+ * as a log of the last requests: the request that would be the (n+1)th of a window may be sent
+ * only once a full window has passed since the *answer* to the request n places before it.
+ * Then any n+1 consecutive requests arrive more than a window apart, so no fixed window,
+ * wherever it begins, counts more than n of them, however long each request travelled.
+ *
+ * (A token bucket of n refilling n per second, which this replaces, lets up to 2n requests into
+ * one fixed second: n at once, then n more as the bucket refills.)
  */
 
 export interface Clock {
@@ -31,110 +41,166 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
+/** Resolves when `promise` does, or rejects with the signal's reason when aborted first. */
+function abortable(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
+/** An endpoint's documented limits: requests per fixed second (burst) and per fixed minute (steady). */
 export interface Limit {
   burstPerSecond: number;
   steadyPerMinute: number;
 }
 
-class TokenBucket {
-  private tokens: number;
-  private updated: number;
+export const BURST_WINDOW_MS = 1000;
+export const STEADY_WINDOW_MS = 60_000;
 
-  constructor(readonly capacity: number, readonly refillPerMs: number, now: number) {
-    this.tokens = capacity;
-    this.updated = now;
-  }
+/** Call when the request's answer (or its failure) has come back: its slot starts to age from then. */
+export type Answered = () => void;
 
-  private refill(now: number): void {
-    if (now > this.updated) {
-      this.tokens = Math.min(this.capacity, this.tokens + (now - this.updated) * this.refillPerMs);
-      this.updated = now;
+/** One request sent: when its answer came back (undefined while it is in flight). */
+interface SentRequest {
+  answeredAt: number | undefined;
+  readonly answer: Promise<void>;
+  markAnswered(at: number): void;
+}
+
+function sentRequest(): SentRequest {
+  let resolve: () => void = () => undefined;
+  const answer = new Promise<void>((r) => (resolve = r));
+  const sent: SentRequest = {
+    answeredAt: undefined,
+    answer,
+    markAnswered: (at) => {
+      if (sent.answeredAt !== undefined) return;
+      sent.answeredAt = at;
+      resolve();
+    },
+  };
+  return sent;
+}
+
+/** What the next request to an endpoint must wait for: an instant, or the answer to an earlier request. */
+type Wait = { until: number } | { answer: Promise<void> };
+
+/** The recent requests to one endpoint, oldest first, and a hold after a 429. */
+class EndpointLog {
+  private readonly sent: SentRequest[] = [];
+  heldUntil = -Infinity;
+
+  constructor(private readonly windows: readonly { ms: number; count: number }[]) {}
+
+  /** Undefined when a request may go now. */
+  waitFor(now: number): Wait | undefined {
+    this.forget(now);
+    let until = this.heldUntil;
+    for (const window of this.windows) {
+      // The request n places back (n = the window's count): the next one may arrive a window after it.
+      const earlier = this.sent[this.sent.length - window.count];
+      if (!earlier) continue;
+      if (earlier.answeredAt === undefined) return { answer: earlier.answer };
+      until = Math.max(until, earlier.answeredAt + window.ms);
     }
+    return until > now ? { until } : undefined;
   }
 
-  /** Milliseconds until one token is available (0: now). */
-  waitFor(now: number): number {
-    this.refill(now);
-    return this.tokens >= 1 ? 0 : (1 - this.tokens) / this.refillPerMs;
+  record(): SentRequest {
+    const sent = sentRequest();
+    this.sent.push(sent);
+    return sent;
   }
 
-  take(now: number): void {
-    this.refill(now);
-    this.tokens -= 1;
-  }
-
-  drain(now: number): void {
-    this.refill(now);
-    this.tokens = Math.min(this.tokens, 0);
+  /** Drops requests no window can count any more: beyond the largest count, or answered longer than the longest window ago. */
+  private forget(now: number): void {
+    const keep = Math.max(...this.windows.map((w) => w.count));
+    const longest = Math.max(...this.windows.map((w) => w.ms));
+    let drop = Math.max(0, this.sent.length - keep);
+    while (drop < this.sent.length) {
+      const answeredAt = this.sent[drop].answeredAt;
+      if (answeredAt === undefined || answeredAt + longest > now) break;
+      drop++;
+    }
+    if (drop > 0) this.sent.splice(0, drop);
   }
 }
 
 export interface RateLimiterOptions {
   clock?: Clock;
   /**
-   * Multiplies every wait (and speeds the refill up accordingly): 1 is real time, 0.01 makes
-   * the limits 100 times looser, 0 disables limiting. For tests.
+   * Multiplies every window (and so every wait): 1 is Klaviyo's windows, 0.01 makes them 100
+   * times shorter, 0 disables limiting. For tests.
    */
   timeScale?: number;
 }
 
+/** Paces requests per endpoint key to Klaviyo's fixed burst and steady windows (see the top of this file). */
 export class RateLimiter {
-  private readonly buckets = new Map<string, { burst: TokenBucket; steady: TokenBucket }>();
+  private readonly logs = new Map<string, EndpointLog>();
   private readonly clock: Clock;
   private readonly timeScale: number;
-  /** Requests are taken in order per key, so a burst of callers cannot overtake each other. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** Requests are admitted in order per key, so a burst of callers cannot overtake each other. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(options: RateLimiterOptions = {}) {
     this.clock = options.clock ?? realClock;
     this.timeScale = options.timeScale ?? 1;
   }
 
-  /** Virtual time: real time stretched by 1/timeScale, so waits shrink by timeScale. */
+  /** Virtual time: real time stretched by 1/timeScale, so windows and waits shrink by timeScale. */
   private now(): number {
     return this.clock.now() / this.timeScale;
   }
 
-  private bucketsOf(key: string, limit: Limit) {
-    let buckets = this.buckets.get(key);
-    if (!buckets) {
-      const now = this.now();
-      buckets = {
-        burst: new TokenBucket(Math.max(1, limit.burstPerSecond), limit.burstPerSecond / 1000, now),
-        steady: new TokenBucket(Math.max(1, limit.steadyPerMinute), limit.steadyPerMinute / 60_000, now),
-      };
-      this.buckets.set(key, buckets);
+  private logOf(key: string, limit: Limit): EndpointLog {
+    let log = this.logs.get(key);
+    if (!log) {
+      log = new EndpointLog([
+        { ms: BURST_WINDOW_MS, count: Math.max(1, Math.floor(limit.burstPerSecond)) },
+        { ms: STEADY_WINDOW_MS, count: Math.max(1, Math.floor(limit.steadyPerMinute)) },
+      ]);
+      this.logs.set(key, log);
     }
-    return buckets;
+    return log;
   }
 
-  /** Waits until a request to `key` fits both buckets, then takes a token from each. */
-  acquire(key: string, limit: Limit, signal?: AbortSignal): Promise<void> {
-    if (this.timeScale <= 0) return Promise.resolve();
+  /**
+   * Waits until a request to `key` fits both windows, then counts it as sent. The caller must
+   * call the returned function when the answer (or a failure) comes back.
+   */
+  acquire(key: string, limit: Limit, signal?: AbortSignal): Promise<Answered> {
+    if (this.timeScale <= 0) return Promise.resolve(() => undefined);
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(async () => {
-      const buckets = this.bucketsOf(key, limit);
+    const next = previous.catch(() => undefined).then(async (): Promise<Answered> => {
+      const log = this.logOf(key, limit);
       for (;;) {
-        const now = this.now();
-        const wait = Math.max(buckets.burst.waitFor(now), buckets.steady.waitFor(now));
-        if (wait <= 0) {
-          buckets.burst.take(now);
-          buckets.steady.take(now);
-          return;
-        }
-        await this.clock.sleep(Math.ceil(wait * this.timeScale), signal);
+        const wait = log.waitFor(this.now());
+        if (!wait) break;
+        if ('answer' in wait) await abortable(wait.answer, signal);
+        else await this.clock.sleep(Math.ceil((wait.until - this.now()) * this.timeScale), signal);
       }
+      const sent = log.record();
+      return () => sent.markAnswered(this.now());
     });
     this.queues.set(key, next);
     return next;
   }
 
-  /** After a 429: the server says we are over; empty the buckets so the next calls pace themselves. */
-  penalize(key: string, limit: Limit): void {
+  /**
+   * After a 429 the client waits `waitMs` (Retry-After, or its backoff) before retrying: hold
+   * every other request to `key` for as long, since Klaviyo says the window is full.
+   */
+  penalize(key: string, limit: Limit, waitMs: number): void {
     if (this.timeScale <= 0) return;
-    const buckets = this.bucketsOf(key, limit);
-    const now = this.now();
-    buckets.burst.drain(now);
-    buckets.steady.drain(now);
+    const log = this.logOf(key, limit);
+    log.heldUntil = Math.max(log.heldUntil, (this.clock.now() + waitMs) / this.timeScale);
   }
 }

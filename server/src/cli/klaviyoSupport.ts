@@ -1,13 +1,15 @@
+/**
+ * What the Klaviyo commands of the CLI (pull, pull-segments, push) share: the key from the
+ * environment, the client with --verbose logging, exit codes for failures, Ctrl+C, the pull's
+ * progress on stderr, and terminal prompts. The klaviyo/ layer itself knows nothing of the CLI.
+ */
 import { createInterface } from 'node:readline';
 import { Presets, SingleBar } from 'cli-progress';
-import { CliUsageError, type CliIo } from '../cli/io';
-import { KlaviyoClient, timingFromEnvironment, type ClientEvent } from './client';
-import { DEFAULT_BASE_URL } from './endpoints';
-import { KlaviyoError } from './errors';
-import type { PullProgress } from './pull';
-import { API_KEY_ENV, apiKeyFromEnvironment, redactError, type ApiKey } from './secret';
-
-export { DEFAULT_BASE_URL };
+import { KlaviyoClient, timingFromEnvironment, type ClientEvent } from '../klaviyo/client';
+import { KlaviyoError } from '../klaviyo/errors';
+import type { PullProgress } from '../klaviyo/pull';
+import { API_KEY_ENV, apiKeyFromEnvironment, redactError, type ApiKey } from '../klaviyo/secret';
+import { CliUsageError, type CliIo } from './io';
 
 /** The key for the CLI: $KLAVIYO_API_KEY only, never a flag (flags land in shell history and `ps`). */
 export function requireApiKey(): ApiKey {
