@@ -234,8 +234,8 @@ describe('workspace input read the way it was written', () => {
       assert.equal(workspace.profileValue(1, 'location.city'), undefined);
       assert.equal(workspace.profileValue(1, 'location.country'), 'Germany');
       assert.equal(workspace.profileValue(1, 'location.latitude'), '52.5');
-      assert.equal(workspace.profileValue(1, 'predictive.historic_clv'), undefined);
-      assert.equal(workspace.profileValue(1, 'predictive.predicted_clv'), 27.24);
+      assert.equal(workspace.profileValue(1, 'predictive_analytics.historic_clv'), undefined);
+      assert.equal(workspace.profileValue(1, 'predictive_analytics.predicted_clv'), 27.24);
       // A number in a date attribute is epoch seconds (docs/semantics.md), not a wrong type.
       assert.equal(workspace.profileValue(1, 'attributes.created'), 1718893320);
       // Event 1 is kept without properties; event 2 keeps its timestamp; event 3 falls back to its
