@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeCoverage, coverageCsv, coverageJson, coverageMarkdown, coverageText, type CoverageReport, type CoverageSegmentInput, type Finding } from '../coverage';
@@ -9,6 +9,7 @@ import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
 import { findSegmentFiles } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, MARKER_FILE } from '../workspace/loadWorkspace';
+import { readTextFile } from '../workspace/textFiles';
 import { WorkspaceCache } from './evaluateCommand';
 import { CliUsageError, type CliIo } from './io';
 
@@ -31,7 +32,7 @@ export const reportPath = (root: string, path: string) => relative(root, path).s
 function readSegments(dir: string, root: string, language: SegmentLanguage): { inputs: CoverageSegmentInput[]; paths: string[] } {
   const paths = findSegmentFiles(dir);
   const inputs = paths.map((path): CoverageSegmentInput => {
-    const parsed = language.parse(readFileSync(path, 'utf8'));
+    const parsed = language.parse(readTextFile(path));
     const errors = language.validate(parsed).filter((p) => p.severity === 'error').map((p) => p.message);
     return { file: reportPath(root, path), name: segmentName(parsed), definition: definitionValue(parsed), ...(errors.length ? { errors } : {}) };
   });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -10,6 +9,7 @@ import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
 import { expandSegmentArguments } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, loadWorkspace, MARKER_FILE, type LoadedWorkspace } from '../workspace/loadWorkspace';
+import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
 import { formatProblem } from './validateCommand';
 import { progressReporter } from './progress';
@@ -80,7 +80,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
       let anyErrors = false;
       for (const file of files) {
         const shown = relative(process.cwd(), file) || file;
-        const text = readFileSync(file, 'utf8');
+        const text = readTextFile(file);
         const parsed = language.parse(text);
         const problems = language.validate(parsed);
         const errors = problems.filter((p) => p.severity === 'error');

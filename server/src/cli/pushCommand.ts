@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -8,6 +7,7 @@ import { writeFileAtomic } from '../klaviyo/files';
 import { describeRequest, executePush, fetchSegment, planPush, previewPush, textAfterPush } from '../klaviyo/segments';
 import { apiKeyFromEnvironment, type ApiKey } from '../klaviyo/secret';
 import { SegmentLanguage } from '../segment/languageService';
+import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
 import { formatProblem } from './validateCommand';
 
@@ -38,7 +38,7 @@ export function registerPushCommand(program: Command, io: CliIo): void {
       const shown = relative(process.cwd(), path) || path;
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = readTextFile(path);
       } catch (error) {
         throw new CliUsageError(`cannot read ${shown}: ${(error as Error).message}`);
       }

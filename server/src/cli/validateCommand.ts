@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SegmentLanguage } from '../segment/languageService';
 import type { Problem } from '../segment/problem';
 import { expandSegmentArguments } from '../workspace/segmentFiles';
+import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
 
 const SEVERITY_NUMBERS = { error: 1, warning: 2, information: 3, hint: 4 } as const;
@@ -20,7 +20,7 @@ export function validateFiles(language: SegmentLanguage, files: readonly string[
   return files.map((file) => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readTextFile(file);
     } catch (error) {
       const document = TextDocument.create(`file://${file}`, 'json', 0, '');
       return { file, document, problems: [{ offset: 0, length: 0, severity: 'error', code: 'unreadable-file', message: `Cannot read the file: ${(error as Error).message}` }] };

@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SegmentLanguage } from '../segment/languageService';
 import { segmentName, type ParsedSegment } from '../segment/parse';
 import { findSegmentFiles } from '../workspace/segmentFiles';
+import { readTextFile } from '../workspace/textFiles';
 
 interface IndexedFile {
   mtimeMs: number;
@@ -55,7 +56,7 @@ export class SegmentFileIndex {
       const mtimeMs = statSync(path).mtimeMs;
       const cached = this.files.get(path);
       if (cached && cached.mtimeMs === mtimeMs) return cached.parsed;
-      const parsed = this.language.parse(readFileSync(path, 'utf8'));
+      const parsed = this.language.parse(readTextFile(path));
       this.files.set(path, { mtimeMs, parsed });
       return parsed;
     } catch {
