@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Workspace } from '../../server/src/engine/workspace';
 import { parseSegment } from '../../server/src/segment/parse';
+import { printablePath } from '../../server/src/cli/paths';
 import { loadWorkspace, type LoadWarning } from '../../server/src/workspace/loadWorkspace';
 
 const TINY = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspaces', 'tiny');
@@ -355,5 +356,17 @@ describe('workspace input read the way it was written', () => {
       assert.ok(!warnings.some((w) => /SECRET|TOKEN|\uFFFD/.test(w.message) || w.message.includes('\u0000')), JSON.stringify(warnings));
       assert.match(broken[0].message, /Line 1 is not valid JSON \(.*column 1.*\); skipped\./);
     });
+  });
+});
+
+describe('paths as the CLI prints them', () => {
+  it('escapes control characters JSON-style, leaves other paths alone, and is idempotent', () => {
+    assert.equal(printablePath('segments/vip customers.json'), 'segments/vip customers.json');
+    assert.equal(printablePath('a\nb\tc\rd.json'), 'a\\nb\\tc\\rd.json');
+    assert.equal(printablePath('bell\u0007del\u007fcsi\u009bls\u2028.json'), 'bell\\u0007del\\u007fcsi\\u009bls\\u2028.json');
+    assert.equal(printablePath('Zoë/ünïcödé.json'), 'Zoë/ünïcödé.json');
+    const once = printablePath('x\ny\u001b[31m.json');
+    assert.equal(once, 'x\\ny\\u001b[31m.json');
+    assert.equal(printablePath(once), once);
   });
 });

@@ -10,6 +10,7 @@ import { definitionValue, segmentName } from '../segment/parse';
 import { findSegmentFiles } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, MARKER_FILE } from '../workspace/loadWorkspace';
 import { readTextFile } from '../workspace/textFiles';
+import { printablePath, shownPath } from './paths';
 import { WorkspaceCache } from './evaluateCommand';
 import { CliUsageError, type CliIo } from './io';
 
@@ -23,10 +24,10 @@ interface CoverageCommandOptions {
   now?: string;
 }
 
-const shown = (path: string) => relative(process.cwd(), path) || path;
+const shown = shownPath;
 
-/** A path as the report shows it: relative to the workspace folder, with forward slashes. */
-export const reportPath = (root: string, path: string) => relative(root, path).split(sep).join('/') || path;
+/** A path as the report shows it: relative to the workspace folder, with forward slashes, printable. */
+export const reportPath = (root: string, path: string) => printablePath(relative(root, path).split(sep).join('/') || path);
 
 /** Reads and validates every segment file under `dir` (files with errors are listed, not evaluated). */
 function readSegments(dir: string, root: string, language: SegmentLanguage): { inputs: CoverageSegmentInput[]; paths: string[] } {
@@ -78,9 +79,9 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
       const now = options.now === undefined ? undefined : Date.parse(options.now);
       if (now !== undefined && !Number.isFinite(now)) throw new CliUsageError(`--now must be an ISO 8601 instant, not ${JSON.stringify(options.now)}`);
       const dir = resolve(dirArg);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliUsageError(`no such folder: ${dirArg}`);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliUsageError(`no such folder: ${printablePath(dirArg)}`);
       const root = options.workspace ? resolve(options.workspace) : findWorkspaceRoot(dir);
-      if (!root || !existsSync(join(root, MARKER_FILE))) throw new CliUsageError(`no ${MARKER_FILE} found ${options.workspace ? `in ${options.workspace}` : `at or above ${dirArg}`}; pass --workspace DIR`);
+      if (!root || !existsSync(join(root, MARKER_FILE))) throw new CliUsageError(`no ${MARKER_FILE} found ${options.workspace ? `in ${printablePath(options.workspace)}` : `at or above ${printablePath(dirArg)}`}; pass --workspace DIR`);
 
       const language = new SegmentLanguage();
       const loaded = await new WorkspaceCache(io, now).get(root);

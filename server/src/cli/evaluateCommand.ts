@@ -1,4 +1,5 @@
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeCondition, describeDefinition, type NameLookup } from '../engine/describe';
@@ -11,6 +12,7 @@ import { expandSegmentArguments } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, loadWorkspace, MARKER_FILE, type LoadedWorkspace } from '../workspace/loadWorkspace';
 import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
+import { printablePath, shownPath, unusablePathsMessage } from './paths';
 import { formatProblem } from './validateCommand';
 import { progressReporter } from './progress';
 
@@ -42,10 +44,10 @@ export class WorkspaceCache {
   get(root: string): Promise<LoadedWorkspace> {
     let pending = this.loaded.get(root);
     if (!pending) {
-      const progress = progressReporter(this.io, `Loading ${root}`);
+      const progress = progressReporter(this.io, `Loading ${printablePath(root)}`);
       pending = loadWorkspace(root, { now: this.now, onProgress: progress.update, cache: this.cache }).then((loaded) => {
         progress.done();
-        for (const warning of loaded.warnings) this.io.err(`${relative(process.cwd(), warning.file) || warning.file}${warning.line ? `:${warning.line}` : ''}: warning: ${warning.message} [${warning.code}]`);
+        for (const warning of loaded.warnings) this.io.err(`${shownPath(warning.file)}${warning.line ? `:${warning.line}` : ''}: warning: ${warning.message} [${warning.code}]`);
         return loaded;
       });
       this.loaded.set(root, pending);
@@ -71,15 +73,21 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
       const now = options.now === undefined ? undefined : Date.parse(options.now);
       if (now !== undefined && !Number.isFinite(now)) throw new CliUsageError(`--now must be an ISO 8601 instant, not ${JSON.stringify(options.now)}`);
       const { files, missing } = expandSegmentArguments(paths);
-      if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
-      if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
+      if (missing.length) throw new CliUsageError(unusablePathsMessage(missing));
+      if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.map(printablePath).join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
+      // A folder without the marker would load as an empty workspace and count "0 of 0".
+      if (options.workspace !== undefined && !existsSync(join(options.workspace, MARKER_FILE))) {
+        throw new CliUsageError(`--workspace ${printablePath(options.workspace)}: ${existsSync(options.workspace) ? `holds no ${MARKER_FILE}` : 'no such folder'}`);
+      }
       const language = new SegmentLanguage();
       const workspaces = new WorkspaceCache(io, now, options.cache !== false);
       const evaluators = new Map<Workspace, Evaluator>();
       const results: unknown[] = [];
       let anyErrors = false;
       for (const file of files) {
-        const shown = relative(process.cwd(), file) || file;
+        // JSON output escapes the path its own way; text output prints `shown`.
+        const path = relative(process.cwd(), file) || file;
+        const shown = printablePath(path);
         const text = readTextFile(file);
         const parsed = language.parse(text);
         const problems = language.validate(parsed);
@@ -89,7 +97,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
         if (errors.length) {
           anyErrors = true;
           if (options.json) {
-            results.push({ file: shown, errors: errors.map((p) => ({ message: p.message, code: p.code })) });
+            results.push({ file: path, errors: errors.map((p) => ({ message: p.message, code: p.code })) });
           } else {
             const document = TextDocument.create(`file://${file}`, 'json', 0, text);
             io.out(`${shown}: INVALID, not evaluated (${errors.length} error${errors.length === 1 ? '' : 's'}):`);
@@ -106,7 +114,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
         const names = workspaceNames(loaded.workspace);
         const warnings = problems.filter((p) => p.severity === 'warning').length;
         if (options.json) {
-          results.push({ ...jsonResult(shown, segmentName(parsed), definition, result, loaded, names, options.ids ?? false, limit), warnings });
+          results.push({ ...jsonResult(path, segmentName(parsed), definition, result, loaded, names, options.ids ?? false, limit), warnings });
         } else if (files.length > 1) {
           printSummaryLine(io, shown, segmentName(parsed), result, warnings);
         } else {

@@ -1,8 +1,8 @@
-import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { createCliClient, DEFAULT_BASE_URL, interruptSignal, reportFailure, requireApiKey } from '../klaviyo/cliSupport';
 import { pullSegments } from '../klaviyo/segments';
 import type { CliIo } from './io';
+import { shownPath as shown } from './paths';
 
 interface PullSegmentsCommandOptions {
   out: string;
@@ -27,7 +27,6 @@ export function registerPullSegmentsCommand(program: Command, io: CliIo): void {
       const interrupt = interruptSignal();
       try {
         const result = await pullSegments({ out: options.out, client, force: options.force, signal: interrupt.signal });
-        const shown = (file: string) => relative(process.cwd(), file) || file;
         if (options.json) {
           io.out(JSON.stringify(result, null, 2));
         } else {

@@ -1,4 +1,4 @@
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Resource } from '../klaviyo/client';
@@ -9,6 +9,7 @@ import { apiKeyFromEnvironment, type ApiKey } from '../klaviyo/secret';
 import { SegmentLanguage } from '../segment/languageService';
 import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
+import { shownPath } from './paths';
 import { formatProblem } from './validateCommand';
 
 interface PushCommandOptions {
@@ -35,7 +36,7 @@ export function registerPushCommand(program: Command, io: CliIo): void {
     .option('--verbose', 'print every request and retry (never the key)')
     .action(async (file: string, options: PushCommandOptions) => {
       const path = resolve(file);
-      const shown = relative(process.cwd(), path) || path;
+      const shown = shownPath(path);
       let text: string;
       try {
         text = readTextFile(path);

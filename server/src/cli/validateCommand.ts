@@ -6,6 +6,7 @@ import type { Problem } from '../segment/problem';
 import { expandSegmentArguments } from '../workspace/segmentFiles';
 import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
+import { printablePath, unusablePathsMessage } from './paths';
 
 const SEVERITY_NUMBERS = { error: 1, warning: 2, information: 3, hint: 4 } as const;
 
@@ -30,10 +31,10 @@ export function validateFiles(language: SegmentLanguage, files: readonly string[
   });
 }
 
-/** `path:line:col: severity: message [code]`, 1-based, as compilers print it. */
+/** `path:line:col: severity: message [code]`, 1-based, as compilers print it (the path printable). */
 export function formatProblem(file: string, document: TextDocument, problem: Problem): string {
   const { line, character } = document.positionAt(problem.offset);
-  return `${file}:${line + 1}:${character + 1}: ${problem.severity}: ${problem.message} [${problem.code}]`;
+  return `${printablePath(file)}:${line + 1}:${character + 1}: ${problem.severity}: ${problem.message} [${problem.code}]`;
 }
 
 export function registerValidateCommand(program: Command, io: CliIo): void {
@@ -46,7 +47,7 @@ export function registerValidateCommand(program: Command, io: CliIo): void {
     .option('--verbose', 'also print information-level hints')
     .action((paths: string[], options: { json?: boolean; allowComments?: boolean; verbose?: boolean }) => {
       const { files, missing } = expandSegmentArguments(paths);
-      if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
+      if (missing.length) throw new CliUsageError(unusablePathsMessage(missing));
       const results = validateFiles(new SegmentLanguage(), files, { allowComments: options.allowComments });
       const shown = (file: string) => relative(process.cwd(), file) || file;
       if (options.json) {

@@ -37,7 +37,11 @@ export function findSegmentFiles(dir: string): string[] {
   return found.sort();
 }
 
-/** Expands CLI arguments: files as given, folders to the segment files inside them. */
+/**
+ * Expands CLI arguments: files as given, folders to the segment files inside them. `missing`:
+ * the arguments that do not exist or are neither a folder nor a regular file (reading a FIFO or a
+ * device would block or never end).
+ */
 export function expandSegmentArguments(args: readonly string[]): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
@@ -50,7 +54,8 @@ export function expandSegmentArguments(args: readonly string[]): { files: string
       continue;
     }
     if (stats.isDirectory()) files.push(...findSegmentFiles(arg));
-    else files.push(arg);
+    else if (stats.isFile()) files.push(arg);
+    else missing.push(arg);
   }
   return { files, missing };
 }
