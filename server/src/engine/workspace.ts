@@ -616,7 +616,7 @@ export class WorkspaceBuilder {
   }
 
   private notAResource(kind: string, line: number): false {
-    this.problems.add({ code: 'not-a-resource', line, message: `Line ${line} is not ${article(kind)} resource (an object with ${kind === 'event' ? 'its attributes' : 'a text "id"'}); skipped.` });
+    this.problems.add({ code: 'not-a-resource', line, message: `Line ${line} is not ${article(kind)} resource (${kind === 'event' ? 'an object' : 'an object with a text "id"'}); skipped.` });
     return false;
   }
 
@@ -632,7 +632,8 @@ export class WorkspaceBuilder {
   }
 
   private wrongType(path: string, value: unknown, types: number, line: number): void {
-    this.problems.add({ code: 'wrong-type', line, message: `Line ${line}: "${path}" is ${jsonTypeName(jsonType(value))}, not ${jsonTypeName(types)}; not stored.` });
+    // Quoted as JSON: the path holds the data's own keys (subscription channels), which may hold anything.
+    this.problems.add({ code: 'wrong-type', line, message: `Line ${line}: ${JSON.stringify(path)} is ${jsonTypeName(jsonType(value))}, not ${jsonTypeName(types)}; not stored.` });
   }
 
   /** `value` when null, undefined or of one of `types`; otherwise reported (at `path`) and undefined. */
