@@ -194,6 +194,8 @@ describe('workspace loader: profiles and events parsed on load threads', functio
       // ~16 MB: many blocks. P1 comes back far later with other values (a later block); P7 repeats within a block.
       for (let i = 0; i < 60000; i++) {
         if (i === 5) lines.push('not json at all');
+        else if (i === 30000) lines.push(profile('P30001', { email: 42, first_name: 'wrongly typed email' }));
+        else if (i === 50000) lines.push(JSON.stringify({ type: 'event', id: 'P50001' }));
         else if (i === 40000) lines.push(profile('P1', { email: 'ada@new.example', properties: { Tier: 'gold' } }));
         else if (i === 41) lines.push(profile('P7', { email: 'seven@again.example' }));
         else lines.push(profile(i === 0 ? 'P1' : `P${i + 1}`, { email: `p${i}@example.com`, first_name: 'x'.repeat(200), location: { city: i % 3 ? 'Boston' : 'Paris' }, properties: { n: i % 7 === 0 ? `${i}` : i } }));
@@ -204,6 +206,7 @@ describe('workspace loader: profiles and events parsed on load threads', functio
       assert.equal(alone.workspace.profileValue(0, 'attributes.email'), 'ada@new.example');
       assert.equal(alone.workspace.profileValue(0, 'properties.n'), undefined);
       assert.equal(alone.workspace.profileValue(0, 'properties.Tier'), 'gold');
+      assert.deepEqual(alone.warnings.filter((w) => w.file === path).map((w) => [w.code, w.line]), [['broken-line', 6], ['wrong-type', 30001], ['not-a-resource', 50001]]);
       for (const threads of [1, 2]) {
         const helped = await loadWorkspace(dir, { loadThreads: threads });
         assert.ok(helped.threadBlocks.profiles > 0, JSON.stringify(helped.threadBlocks));
@@ -216,24 +219,44 @@ describe('workspace loader: profiles and events parsed on load threads', functio
     }
   });
 
-  it('reports broken and foreign lines read on a helper thread with their own line numbers, in order', async () => {
+  it('reports broken, foreign, wrongly typed and dropped lines read on helper threads with their own line numbers, in order, the first 20 of each kind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'segment-lens-threads-'));
     try {
       cpSync(TINY, dir, { recursive: true });
       const events = join(dir, 'data', 'events.jsonl');
-      const good = readFileSync(events, 'utf8').split('\n').filter((line) => line.trim() !== '');
-      // Thousands of lines so the file is cut into several blocks; bad lines at known places.
+      const [good, nobody] = ((all) => [all.slice(0, 4), all[4]])(readFileSync(events, 'utf8').split('\n').filter((line) => line.trim() !== ''));
+      assert.match(nobody, /NOBODY/);
+      const wronglyTyped = good[1].replace('"event_properties":{"$value":30}', '"event_properties":[30]');
+      assert.notEqual(wronglyTyped, good[1]);
+      // Thousands of lines so the file is cut into several blocks; bad lines at known places
+      // (0-based here, 1-based in warnings): 33 events of an unknown profile, 30 of them in a row.
+      const dropped = new Set([100, 22000, 29000, ...Array.from({ length: 30 }, (_, i) => 25000 + i)]);
       const lines: string[] = [];
-      for (let i = 0; i < 30000; i++) lines.push(i === 7 || i === 29990 ? '{"broken": ' : i === 15000 ? '[1, 2]' : good[i % good.length]);
+      for (let i = 0; i < 30000; i++) {
+        if (i === 7 || i === 29990) lines.push('{"broken": ');
+        else if (i === 15000) lines.push('[1, 2]');
+        else if (i === 15001) lines.push('{"type": "profile", "id": "P1"}');
+        else if (i === 20000) lines.push(wronglyTyped);
+        else if (dropped.has(i)) lines.push(nobody);
+        else lines.push(good[i % good.length]);
+      }
       writeFileSync(events, lines.join('\n') + '\n');
       const alone = await loadWorkspace(dir, { loadThreads: 0 });
-      const helped = await loadWorkspace(dir, { loadThreads: 1 });
-      assert.ok(helped.threadBlocks.events > 0, JSON.stringify(helped.threadBlocks));
-      assert.deepEqual(helped.warnings, alone.warnings);
-      const skipped = helped.warnings.filter((w) => w.file === events).map((w) => [w.code, w.line]);
-      assert.deepEqual(skipped, [['broken-line', 8], ['not-a-resource', 15001], ['broken-line', 29991]]);
-      assert.equal(helped.workspace.eventCount, alone.workspace.eventCount);
-      assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
+      const skipped = alone.warnings.filter((w) => w.file === events).map((w) => [w.code, w.line]);
+      assert.deepEqual(skipped, [
+        ['broken-line', 8], ['dropped-event', 101], ['not-a-resource', 15001], ['not-a-resource', 15002], ['wrong-type', 20001], ['dropped-event', 22001],
+        ...Array.from({ length: 18 }, (_, i) => ['dropped-event', 25001 + i]),
+        ['broken-line', 29991],
+        ['dropped-event', undefined],
+      ]);
+      assert.match(alone.warnings.find((w) => w.file === events && w.line === undefined)?.message ?? '', /^13 more event\(s\) dropped\.$/);
+      for (const threads of [1, 2]) {
+        const helped = await loadWorkspace(dir, { loadThreads: threads });
+        assert.ok(helped.threadBlocks.events > 0, JSON.stringify(helped.threadBlocks));
+        assert.deepEqual(helped.warnings, alone.warnings);
+        assert.equal(helped.workspace.eventCount, alone.workspace.eventCount);
+        assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -474,7 +474,7 @@ function prepare(data: ReferenceData): Prepared {
   for (const p of data.profiles) {
     if (!isObject(p) || typeof p.id !== 'string' || p.id === '') continue;
     if (!attributes.has(p.id)) ids.push(p.id);
-    attributes.set(p.id, isObject(p.attributes) ? p.attributes : {});
+    attributes.set(p.id, documentedTypesOnly(p.attributes));
   }
   const members = new Map<string, Map<string, Json>>();
   for (const l of data.lists) if (isObject(l) && typeof l.id === 'string') members.set(l.id, new Map());
@@ -487,7 +487,7 @@ function prepare(data: ReferenceData): Prepared {
         // A member unknown to profiles.jsonl is kept as a profile with its member attributes.
         const { joined_group_at: _ignored, ...rest } = attrs;
         ids.push(m.id);
-        attributes.set(m.id, rest);
+        attributes.set(m.id, documentedTypesOnly(rest));
       }
       (members.get(listId) as Map<string, Json>).set(m.id, attrs.joined_group_at);
     }
@@ -500,7 +500,8 @@ function prepare(data: ReferenceData): Prepared {
     const metricId = get(get(get(e, 'relationships'), 'metric'), 'data')?.id;
     const profileId = get(get(get(e, 'relationships'), 'profile'), 'data')?.id;
     const timestamp = get(attrs, 'timestamp');
-    const time = typeof timestamp === 'number' ? timestamp * 1000 : referenceInstant(get(attrs, 'datetime'));
+    const datetime = get(attrs, 'datetime');
+    const time = typeof timestamp === 'number' ? timestamp * 1000 : typeof datetime === 'string' ? referenceInstant(datetime) : undefined;
     if (typeof metricId !== 'string' || metricId === '' || typeof profileId !== 'string' || profileId === '') return;
     if (time === undefined || !Number.isFinite(time) || !attributes.has(profileId)) return;
     metricIds.add(metricId);
@@ -519,6 +520,65 @@ function prepare(data: ReferenceData): Prepared {
   const prepared = { ids, attributes, metricIds, events, members };
   preparedCache.set(data, prepared);
   return prepared;
+}
+
+// SL (docs/workspace-format.md, "Bad data"): an attribute the workspace format documents, holding
+// another JSON type than documented, is not stored: it reads as missing. Dates may be texts or
+// numbers (epoch seconds); null is allowed everywhere; anything undocumented may hold anything.
+type JsonType = 'string' | 'number' | 'boolean' | 'object' | 'array';
+const TEXT: JsonType[] = ['string'];
+const DATE: JsonType[] = ['string', 'number'];
+const COORDINATE: JsonType[] = ['string', 'number'];
+const PROFILE_TYPES: Record<string, JsonType[]> = {
+  email: TEXT, phone_number: TEXT, external_id: TEXT, first_name: TEXT, last_name: TEXT, organization: TEXT, locale: TEXT, title: TEXT, image: TEXT,
+  created: DATE, updated: DATE, last_event_date: DATE,
+  location: ['object'], properties: ['object'], subscriptions: ['object'], predictive_analytics: ['object'],
+};
+const LOCATION_TYPES: Record<string, JsonType[]> = {
+  address1: TEXT, address2: TEXT, city: TEXT, country: TEXT, region: TEXT, zip: TEXT, timezone: TEXT, ip: TEXT, latitude: COORDINATE, longitude: COORDINATE,
+};
+const SUBSCRIPTION_TYPES: Record<string, JsonType[]> = {
+  can_receive_email_marketing: ['boolean'], can_receive_sms_marketing: ['boolean'], can_receive_sms_transactional: ['boolean'], can_receive_push_marketing: ['boolean'], can_receive: ['boolean'], double_optin: ['boolean'],
+  consent: TEXT, method: TEXT, method_detail: TEXT, custom_method_detail: TEXT, phone_number: TEXT,
+  consent_timestamp: DATE, last_updated: DATE, created_timestamp: DATE, valid_until: DATE,
+  suppression: ['array'], list_suppressions: ['array'],
+};
+const PREDICTIVE_TYPES: Record<string, JsonType[]> = {
+  historic_clv: ['number'], predicted_clv: ['number'], total_clv: ['number'], historic_number_of_orders: ['number'], predicted_number_of_orders: ['number'],
+  average_days_between_orders: ['number'], average_order_value: ['number'], churn_probability: ['number'],
+  expected_date_of_next_order: DATE, ranked_channel_affinity: ['array'], predicted_gender: TEXT, channel_affinity_rank: ['object'],
+};
+
+function jsonTypeOf(value: Json): JsonType | 'null' {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value as JsonType;
+}
+
+/** The fields of `record` whose types fit `types` (null always does). */
+function fitting(record: Record<string, Json>, types: Record<string, JsonType[]>): Record<string, Json> {
+  const kept: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const type = jsonTypeOf(value);
+    if (type === 'null' || !(key in types) || types[key].includes(type)) kept[key] = value;
+  }
+  return kept;
+}
+
+function documentedTypesOnly(attributes: Json): Record<string, Json> {
+  if (!isObject(attributes)) return {};
+  const kept = fitting(attributes, PROFILE_TYPES);
+  if (isObject(kept.location)) kept.location = fitting(kept.location, LOCATION_TYPES);
+  if (isObject(kept.predictive_analytics)) kept.predictive_analytics = fitting(kept.predictive_analytics, PREDICTIVE_TYPES);
+  if (isObject(kept.subscriptions)) {
+    const channels: Record<string, Json> = {};
+    for (const [channel, kinds] of Object.entries(kept.subscriptions as Record<string, Json>)) {
+      if (!isObject(kinds)) continue;
+      channels[channel] = Object.fromEntries(Object.entries(kinds).filter(([, record]) => isObject(record)).map(([kind, record]) => [kind, fitting(record, SUBSCRIPTION_TYPES)]));
+    }
+    kept.subscriptions = channels;
+  }
+  return kept;
 }
 
 /** A profile's events of a metric that had happened by `nowMs` (later ones do not count yet). */

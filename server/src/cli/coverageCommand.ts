@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeCoverage, coverageCsv, coverageJson, coverageMarkdown, coverageText, type CoverageReport, type CoverageSegmentInput, type Finding } from '../coverage';
@@ -9,6 +9,8 @@ import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
 import { segmentFileRulesFor } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, MARKER_FILE } from '../workspace/loadWorkspace';
+import { readTextFile } from '../workspace/textFiles';
+import { printablePath, shownPath } from './paths';
 import { WorkspaceCache } from './evaluateCommand';
 import { CliUsageError, type CliIo } from './io';
 import { instantOption } from './options';
@@ -23,16 +25,16 @@ interface CoverageCommandOptions {
   now?: string;
 }
 
-const shown = (path: string) => relative(process.cwd(), path) || path;
+const shown = shownPath;
 
-/** A path as the report shows it: relative to the workspace folder, with forward slashes. */
-export const reportPath = (root: string, path: string) => relative(root, path).split(sep).join('/') || path;
+/** A path as the report shows it: relative to the workspace folder, with forward slashes, printable. */
+export const reportPath = (root: string, path: string) => printablePath(relative(root, path).split(sep).join('/') || path);
 
 /** Reads and validates every segment file under `dir` (files with errors are listed, not evaluated). */
 function readSegments(dir: string, root: string, language: SegmentLanguage): { inputs: CoverageSegmentInput[]; paths: string[] } {
   const paths = segmentFileRulesFor(dir).find(dir, root);
   const inputs = paths.map((path): CoverageSegmentInput => {
-    const parsed = language.parse(readFileSync(path, 'utf8'));
+    const parsed = language.parse(readTextFile(path));
     const errors = language.validate(parsed).filter((p) => p.severity === 'error').map((p) => p.message);
     return { file: reportPath(root, path), name: segmentName(parsed), definition: definitionValue(parsed), ...(errors.length ? { errors } : {}) };
   });
@@ -63,9 +65,9 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
       if (formats.length > 1) throw new CliUsageError('choose one of --json, --md and --csv');
       const now = instantOption('--now', options.now);
       const dir = resolve(dirArg);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliUsageError(`no such folder: ${dirArg}`);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliUsageError(`no such folder: ${printablePath(dirArg)}`);
       const root = options.workspace ? resolve(options.workspace) : findWorkspaceRoot(dir);
-      if (!root || !existsSync(join(root, MARKER_FILE))) throw new CliUsageError(`no ${MARKER_FILE} found ${options.workspace ? `in ${options.workspace}` : `at or above ${dirArg}`}; pass --workspace DIR`);
+      if (!root || !existsSync(join(root, MARKER_FILE))) throw new CliUsageError(`no ${MARKER_FILE} found ${options.workspace ? `in ${printablePath(options.workspace)}` : `at or above ${printablePath(dirArg)}`}; pass --workspace DIR`);
 
       const language = new SegmentLanguage();
       const loaded = await new WorkspaceCache(io, now).get(root);

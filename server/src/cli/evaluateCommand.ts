@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeCondition, describeDefinition, type NameLookup } from '../engine/describe';
@@ -9,8 +9,10 @@ import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
 import { expandWithSettings } from '../workspace/segmentFiles';
 import { findWorkspaceRoot, loadWorkspace, MARKER_FILE, type LoadedWorkspace } from '../workspace/loadWorkspace';
+import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
 import { instantOption } from './options';
+import { printablePath, shownPath, unusablePathsMessage } from './paths';
 import { formatProblem } from './validateCommand';
 import { progressReporter } from './progress';
 import { profileSummary, workspaceNames } from '../review/profiles';
@@ -35,10 +37,10 @@ export class WorkspaceCache {
   get(root: string): Promise<LoadedWorkspace> {
     let pending = this.loaded.get(root);
     if (!pending) {
-      const progress = progressReporter(this.io, `Loading ${root}`);
+      const progress = progressReporter(this.io, `Loading ${printablePath(root)}`);
       pending = loadWorkspace(root, { now: this.now, onProgress: progress.update, cache: this.cache }).then((loaded) => {
         progress.done();
-        for (const warning of loaded.warnings) this.io.err(`${relative(process.cwd(), warning.file) || warning.file}${warning.line ? `:${warning.line}` : ''}: warning: ${warning.message} [${warning.code}]`);
+        for (const warning of loaded.warnings) this.io.err(`${shownPath(warning.file)}${warning.line ? `:${warning.line}` : ''}: warning: ${warning.message} [${warning.code}]`);
         return loaded;
       });
       this.loaded.set(root, pending);
@@ -63,16 +65,22 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
       if (!Number.isInteger(limit) || limit < 0) throw new CliUsageError(`--limit must be a whole number, not ${JSON.stringify(options.limit)}`);
       const now = instantOption('--now', options.now);
       const { files, missing } = expandWithSettings(paths);
-      if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
-      if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
+      if (missing.length) throw new CliUsageError(unusablePathsMessage(missing));
+      if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.map(printablePath).join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
+      // A folder without the marker would load as an empty workspace and count "0 of 0".
+      if (options.workspace !== undefined && !existsSync(join(options.workspace, MARKER_FILE))) {
+        throw new CliUsageError(`--workspace ${printablePath(options.workspace)}: ${existsSync(options.workspace) ? `holds no ${MARKER_FILE}` : 'no such folder'}`);
+      }
       const language = new SegmentLanguage();
       const workspaces = new WorkspaceCache(io, now, options.cache !== false);
       const evaluators = new Map<Workspace, Evaluator>();
       const results: unknown[] = [];
       let anyErrors = false;
       for (const file of files) {
-        const shown = relative(process.cwd(), file) || file;
-        const text = readFileSync(file, 'utf8');
+        // JSON output escapes the path its own way; text output prints `shown`.
+        const path = relative(process.cwd(), file) || file;
+        const shown = printablePath(path);
+        const text = readTextFile(file);
         const parsed = language.parse(text);
         const problems = language.validate(parsed);
         const errors = problems.filter((p) => p.severity === 'error');
@@ -81,7 +89,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
         if (errors.length) {
           anyErrors = true;
           if (options.json) {
-            results.push({ file: shown, errors: errors.map((p) => ({ message: p.message, code: p.code })) });
+            results.push({ file: path, errors: errors.map((p) => ({ message: p.message, code: p.code })) });
           } else {
             const document = TextDocument.create(`file://${file}`, 'json', 0, text);
             io.out(`${shown}: INVALID, not evaluated (${errors.length} error${errors.length === 1 ? '' : 's'}):`);
@@ -98,7 +106,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
         const names = workspaceNames(loaded.workspace);
         const warnings = problems.filter((p) => p.severity === 'warning').length;
         if (options.json) {
-          results.push({ ...jsonResult(shown, segmentName(parsed), definition, result, loaded, names, options.ids ?? false, limit), warnings });
+          results.push({ ...jsonResult(path, segmentName(parsed), definition, result, loaded, names, options.ids ?? false, limit), warnings });
         } else if (files.length > 1) {
           printSummaryLine(io, shown, segmentName(parsed), result, warnings);
         } else {

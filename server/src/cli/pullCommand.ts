@@ -5,6 +5,7 @@ import { pullWorkspace, type PullResult } from '../klaviyo/pull';
 import { CliUsageError, type CliIo } from './io';
 import { createCliClient, interruptSignal, pullProgressReporter, reportFailure, requireApiKey } from './klaviyoSupport';
 import { instantOption } from './options';
+import { printablePath } from './paths';
 
 interface PullCommandOptions {
   out: string;
@@ -24,7 +25,7 @@ function plural(n: number, word: string): string {
 
 export function describePullResult(result: PullResult): string {
   const c = result.counts;
-  const where = relative(process.cwd(), result.out) || '.';
+  const where = printablePath(relative(process.cwd(), result.out) || '.');
   const seconds = (result.ms / 1000).toFixed(1);
   const head = result.mode === 'incremental' && result.changed
     ? `Updated ${where}: ${plural(result.changed.profiles, 'changed profile')}, ${plural(result.changed.events, 'new event')}, ${plural(result.changed.memberships, 'new list membership')}.`

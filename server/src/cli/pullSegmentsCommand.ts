@@ -1,9 +1,9 @@
-import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_BASE_URL } from '../klaviyo/endpoints';
 import { pullSegments } from '../klaviyo/segments';
 import type { CliIo } from './io';
 import { createCliClient, interruptSignal, reportFailure, requireApiKey } from './klaviyoSupport';
+import { shownPath as shown } from './paths';
 
 interface PullSegmentsCommandOptions {
   out: string;
@@ -28,7 +28,6 @@ export function registerPullSegmentsCommand(program: Command, io: CliIo): void {
       const interrupt = interruptSignal();
       try {
         const result = await pullSegments({ out: options.out, client, force: options.force, signal: interrupt.signal });
-        const shown = (file: string) => relative(process.cwd(), file) || file;
         if (options.json) {
           io.out(JSON.stringify(result, null, 2));
         } else {

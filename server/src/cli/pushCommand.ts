@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Resource } from '../klaviyo/client';
@@ -8,8 +7,10 @@ import { writeFileAtomic } from '../klaviyo/files';
 import { apiKeyFromEnvironment, type ApiKey } from '../klaviyo/secret';
 import { describeRequest, executePush, fetchSegment, planPush, previewPush, textAfterPush } from '../klaviyo/segments';
 import { SegmentLanguage } from '../segment/languageService';
+import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
 import { colorDiff, confirm, createCliClient, interruptSignal, reportFailure, requireApiKey } from './klaviyoSupport';
+import { shownPath } from './paths';
 import { formatProblem } from './validateCommand';
 
 interface PushCommandOptions {
@@ -36,10 +37,10 @@ export function registerPushCommand(program: Command, io: CliIo): void {
     .option('--verbose', 'print every request and retry (never the key)')
     .action(async (file: string, options: PushCommandOptions) => {
       const path = resolve(file);
-      const shown = relative(process.cwd(), path) || path;
+      const shown = shownPath(path);
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = readTextFile(path);
       } catch (error) {
         throw new CliUsageError(`cannot read ${shown}: ${(error as Error).message}`);
       }

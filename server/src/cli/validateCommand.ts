@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SegmentLanguage } from '../segment/languageService';
 import type { Problem } from '../segment/problem';
 import { expandWithSettings } from '../workspace/segmentFiles';
+import { readTextFile } from '../workspace/textFiles';
 import { githubAnnotations, sarifLog, type FileProblems } from '../review/annotations';
 import { CliUsageError, type CliIo } from './io';
+import { printablePath, unusablePathsMessage } from './paths';
 import { chooseFormat } from './reviewSupport';
 
 const SEVERITY_NUMBERS = { error: 1, warning: 2, information: 3, hint: 4 } as const;
@@ -22,7 +23,7 @@ export function validateFiles(language: SegmentLanguage, files: readonly string[
   return files.map((file) => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readTextFile(file);
     } catch (error) {
       const document = TextDocument.create(`file://${file}`, 'json', 0, '');
       return { file, document, problems: [{ offset: 0, length: 0, severity: 'error', code: 'unreadable-file', message: `Cannot read the file: ${(error as Error).message}` }] };
@@ -32,10 +33,10 @@ export function validateFiles(language: SegmentLanguage, files: readonly string[
   });
 }
 
-/** `path:line:col: severity: message [code]`, 1-based, as compilers print it. */
+/** `path:line:col: severity: message [code]`, 1-based, as compilers print it (the path printable). */
 export function formatProblem(file: string, document: TextDocument, problem: Problem): string {
   const { line, character } = document.positionAt(problem.offset);
-  return `${file}:${line + 1}:${character + 1}: ${problem.severity}: ${problem.message} [${problem.code}]`;
+  return `${printablePath(file)}:${line + 1}:${character + 1}: ${problem.severity}: ${problem.message} [${problem.code}]`;
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -83,7 +84,7 @@ export function registerValidateCommand(program: Command, io: CliIo): void {
     .action((paths: string[], options: { json?: boolean; format?: string; allowComments?: boolean; verbose?: boolean }) => {
       const format: ValidateFormat = chooseFormat(options, FORMATS, 'text');
       const { files, missing } = expandWithSettings(paths);
-      if (missing.length) throw new CliUsageError(`no such file or folder: ${missing.join(', ')}`);
+      if (missing.length) throw new CliUsageError(unusablePathsMessage(missing));
       const results = validateFiles(new SegmentLanguage(), files, { allowComments: options.allowComments });
       const shown = (file: string) => relative(process.cwd(), file) || file;
       const verbose = options.verbose ?? false;

@@ -1,5 +1,6 @@
 import { Bitset } from './bitset';
 import { Column, type ColumnTransfer } from './column';
+import { JSON_ANY, JSON_NUMBER, JSON_OBJECT, JSON_STRING, jsonType, jsonTypeName, LOCATION_FIELDS, PREDICTIVE_FIELDS, PROFILE_ATTRIBUTES, SUBSCRIPTION_FIELDS } from './recordShapes';
 import { parseInstant, referenceTime, type ReferenceTime } from './time';
 
 /** A metric (event type) of the workspace. */
@@ -63,6 +64,29 @@ export interface WorkspaceIssues {
   /** Records that appeared twice (the later one wins for profiles). */
   duplicateProfiles: number;
 }
+
+/**
+ * A problem with one record, found while building: the record (or a value in it) is not kept.
+ * The builder does no I/O; the loader collects these per file (with the record's line) and turns
+ * them into warnings.
+ */
+export interface RecordProblem {
+  /**
+   * not-a-resource: the record is skipped (not an object with an "id", or another "type");
+   * wrong-type: a documented attribute holds another JSON type and is not stored;
+   * dropped-event: an event without a profile, a metric or a time, or of an unknown profile.
+   */
+  code: 'not-a-resource' | 'wrong-type' | 'dropped-event';
+  /** 1-based line of the record in its file (0 when the caller gave none). */
+  line: number;
+  message: string;
+}
+
+export interface RecordProblemSink {
+  add(problem: RecordProblem): void;
+}
+
+const IGNORED_PROBLEMS: RecordProblemSink = { add: () => undefined };
 
 /**
  * A loaded workspace: profiles as columns, events grouped by metric and profile, list membership
@@ -230,75 +254,89 @@ export class WorkspaceBuilder {
     eventsOfUnknownProfiles: 0, eventsIncomplete: 0, eventsOfUndeclaredMetrics: 0, membersNotInProfiles: 0, undeclaredLists: 0, duplicateProfiles: 0,
   };
 
-  constructor(private readonly name: string, private readonly now: number) {}
+  constructor(private readonly name: string, private readonly now: number, private problems: RecordProblemSink = IGNORED_PROBLEMS) {}
+
+  /** Where problems with the records added from now on go (the loader gives one per file). */
+  reportProblemsTo(problems: RecordProblemSink): void {
+    this.problems = problems;
+  }
 
   addMetric(resource: unknown, source?: RecordSource): boolean {
-    if (!isRecord(resource) || typeof resource.id !== 'string') return false;
-    const attributes = isRecord(resource.attributes) ? resource.attributes : {};
-    const integration = isRecord(attributes.integration) ? attributes.integration : undefined;
+    const line = source?.line ?? 0;
+    const record = this.resource(resource, 'metric', line);
+    if (!record) return false;
+    const attributes = this.objectAt(record.attributes, 'attributes', line);
+    const integration = this.objectAt(attributes.integration, 'attributes.integration', line);
     const info: MetricInfo = {
-      id: resource.id,
-      name: typeof attributes.name === 'string' ? attributes.name : undefined,
-      integration: integration ? { name: stringOrUndefined(integration.name), category: stringOrUndefined(integration.category) } : undefined,
-      created: stringOrUndefined(attributes.created),
+      id: record.id,
+      name: this.textAt(attributes, 'name', line),
+      integration: isRecord(attributes.integration) ? { name: stringOrUndefined(integration.name), category: stringOrUndefined(integration.category) } : undefined,
+      created: this.textAt(attributes, 'created', line),
       source,
       declared: true,
     };
-    const existing = this.metricIndex.get(resource.id);
+    const existing = this.metricIndex.get(record.id);
     if (existing !== undefined) this.metrics[existing] = info;
     else this.newMetric(info);
     return true;
   }
 
   addList(resource: unknown, source?: RecordSource): boolean {
-    if (!isRecord(resource) || typeof resource.id !== 'string') return false;
-    const attributes = isRecord(resource.attributes) ? resource.attributes : {};
+    const line = source?.line ?? 0;
+    const record = this.resource(resource, 'list', line);
+    if (!record) return false;
+    const attributes = this.objectAt(record.attributes, 'attributes', line);
     const info: ListInfo = {
-      id: resource.id,
-      name: stringOrUndefined(attributes.name),
-      optInProcess: stringOrUndefined(attributes.opt_in_process),
-      created: stringOrUndefined(attributes.created),
+      id: record.id,
+      name: this.textAt(attributes, 'name', line),
+      optInProcess: this.textAt(attributes, 'opt_in_process', line),
+      created: this.textAt(attributes, 'created', line),
       source,
       declared: true,
     };
-    const existing = this.listIndex.get(resource.id);
+    const existing = this.listIndex.get(record.id);
     if (existing !== undefined) this.lists[existing] = info;
     else this.newList(info);
     return true;
   }
 
-  /** Adds (or replaces) a profile resource. Returns false when it is not a profile. */
-  addProfile(resource: unknown): boolean {
-    if (!isRecord(resource) || typeof resource.id !== 'string' || resource.id === '') return false;
-    let index = this.profileIndex.get(resource.id);
+  /**
+   * Adds (or replaces) a profile resource; `line` locates its problems. Returns false when it is
+   * not a profile.
+   */
+  addProfile(resource: unknown, line = 0): boolean {
+    const record = this.resource(resource, 'profile', line);
+    if (!record || record.id === '') return record ? this.notAResource('profile', line) : false;
+    let index = this.profileIndex.get(record.id);
     if (index !== undefined) {
       // The later record wins whole: forget everything the earlier one said.
       this.issues.duplicateProfiles++;
       for (const column of this.columns.values()) column.clear(index);
     } else {
-      index = this.newProfile(resource.id);
+      index = this.newProfile(record.id);
     }
-    this.storeProfileAttributes(index, isRecord(resource.attributes) ? resource.attributes : {});
+    this.storeProfileAttributes(index, this.objectAt(record.attributes, 'attributes', line), line);
     return true;
   }
 
   /** Adds a line of `list-members/<listId>.jsonl`. */
-  addListMember(listId: string, resource: unknown): boolean {
-    if (!isRecord(resource) || typeof resource.id !== 'string' || resource.id === '') return false;
+  addListMember(listId: string, resource: unknown, line = 0): boolean {
+    const record = this.resource(resource, 'profile', line);
+    if (!record || record.id === '') return record ? this.notAResource('profile', line) : false;
     let list = this.listIndex.get(listId);
     if (list === undefined) {
       this.issues.undeclaredLists++;
       list = this.newList({ id: listId, name: undefined, optInProcess: undefined, created: undefined, declared: false });
     }
-    const attributes = isRecord(resource.attributes) ? resource.attributes : {};
-    let profile = this.profileIndex.get(resource.id);
+    const attributes = this.objectAt(record.attributes, 'attributes', line);
+    let profile = this.profileIndex.get(record.id);
     if (profile === undefined) {
       this.issues.membersNotInProfiles++;
-      profile = this.newProfile(resource.id);
+      profile = this.newProfile(record.id);
       const { joined_group_at: _joined, ...rest } = attributes;
-      this.storeProfileAttributes(profile, rest);
+      this.storeProfileAttributes(profile, rest, line);
     }
-    const joined = parseInstant(attributes.joined_group_at);
+    const joined = parseInstant(this.checked(attributes.joined_group_at, PROFILE_ATTRIBUTES.get('joined_group_at') ?? JSON_ANY, 'attributes.joined_group_at', line));
     this.members[list].profiles.push(profile);
     this.members[list].joinedAt.push(joined ?? NaN);
     return true;
@@ -306,23 +344,28 @@ export class WorkspaceBuilder {
 
   /**
    * Adds an event resource; `line` (its line in the events file) orders events of one profile
-   * with the same time.
+   * with the same time, and locates its problems. An event without a profile, a metric or a time,
+   * or of a profile not in the workspace, is dropped (reported, and counted in `issues`).
    */
   addEvent(resource: unknown, line = 0): boolean {
-    if (!isRecord(resource)) return false;
-    const attributes = isRecord(resource.attributes) ? resource.attributes : {};
-    const relationships = isRecord(resource.relationships) ? resource.relationships : {};
+    if (!isRecord(resource)) return this.notAResource('event', line);
+    if (resource.type !== undefined && resource.type !== 'event') return this.foreignResource('event', resource.type, line);
+    const attributes = this.objectAt(resource.attributes, 'attributes', line);
+    const relationships = this.objectAt(resource.relationships, 'relationships', line);
     const metricId = relationshipId(relationships.metric);
     const profileId = relationshipId(relationships.profile);
-    const time = typeof attributes.timestamp === 'number' ? attributes.timestamp * 1000 : parseInstant(attributes.datetime);
-    if (metricId === undefined || profileId === undefined || time === undefined || !Number.isFinite(time)) {
+    const timestamp = this.checked(attributes.timestamp, JSON_NUMBER, 'attributes.timestamp', line) as number | null | undefined;
+    const datetime = this.checked(attributes.datetime, JSON_STRING, 'attributes.datetime', line);
+    const time = typeof timestamp === 'number' ? timestamp * 1000 : parseInstant(datetime);
+    if (profileId === undefined || metricId === undefined || time === undefined || !Number.isFinite(time)) {
       this.issues.eventsIncomplete++;
-      return true;
+      const missing = profileId === undefined ? 'profile (relationships.profile.data.id)' : metricId === undefined ? 'metric (relationships.metric.data.id)' : 'usable time (a number attributes.timestamp, or an ISO 8601 attributes.datetime)';
+      return this.droppedEvent(line, `it has no ${missing}`);
     }
     const profile = this.profileIndex.get(profileId);
     if (profile === undefined) {
       this.issues.eventsOfUnknownProfiles++;
-      return true;
+      return this.droppedEvent(line, `its profile ${preview(profileId)} is not in the workspace`);
     }
     let metric = this.metricIndex.get(metricId);
     if (metric === undefined) {
@@ -334,7 +377,7 @@ export class WorkspaceBuilder {
     pending.profiles.push(profile);
     pending.times.push(time);
     pending.lines.push(line);
-    const properties = isRecord(attributes.event_properties) ? attributes.event_properties : {};
+    const properties = this.objectAt(attributes.event_properties, 'attributes.event_properties', line);
     for (const key in properties) {
       const value = properties[key];
       if (value === null || value === undefined || SKIPPED_EVENT_PROPERTIES.has(key)) continue;
@@ -351,8 +394,8 @@ export class WorkspaceBuilder {
   }
 
   /** A builder that only reads events, for another thread (see `exportEvents`). */
-  static forEvents(context: EventsContext): WorkspaceBuilder {
-    const builder = new WorkspaceBuilder('', 0);
+  static forEvents(context: EventsContext, problems?: RecordProblemSink): WorkspaceBuilder {
+    const builder = new WorkspaceBuilder('', 0, problems);
     for (const id of context.profileIds) builder.newProfile(id);
     for (const { id, declared } of context.metrics) builder.newMetric({ id, name: undefined, integration: undefined, created: undefined, declared });
     return builder;
@@ -491,54 +534,144 @@ export class WorkspaceBuilder {
   }
 
   // Loading calls this for every attribute of every profile: the columns of each group of keys
-  // are looked up by the attribute's own name, without building the flattened key each time.
-  private readonly attributeColumns = new Map<string, Column>();
-  private readonly locationColumns = new Map<string, Column>();
-  private readonly customColumns = new Map<string, Column>();
-  private readonly predictiveColumns = new Map<string, Column>();
-  private readonly subscriptionColumns = new Map<string, Map<string, Column>>();
+  // are looked up by the attribute's own name, without building the flattened key each time,
+  // and with the JSON types the name may hold (recordShapes.ts).
+  private readonly attributeSlots = new Map<string, AttributeSlot>();
+  private readonly locationSlots = new Map<string, AttributeSlot>();
+  private readonly customSlots = new Map<string, AttributeSlot>();
+  private readonly predictiveSlots = new Map<string, AttributeSlot>();
+  private readonly subscriptionSlots = new Map<string, Map<string, AttributeSlot>>();
 
-  private store(group: Map<string, Column>, name: string, key: () => string, row: number, value: unknown): void {
+  /**
+   * Stores `value` in the column of `name` in a group of keys, unless it is null or of a JSON
+   * type `shapes` does not allow for the name (then it is reported, at `path` + name).
+   */
+  private store(group: Map<string, AttributeSlot>, shapes: ReadonlyMap<string, number> | undefined, path: string, name: string, key: () => string, row: number, value: unknown, line: number): void {
     if (value === undefined || value === null) return;
-    let column = group.get(name);
-    if (!column) group.set(name, (column = this.columnFor(key())));
-    column.set(row, value);
+    let slot = group.get(name);
+    if (!slot) group.set(name, (slot = { column: undefined, types: shapes?.get(name) ?? JSON_ANY }));
+    if (slot.types !== JSON_ANY && (jsonType(value) & slot.types) === 0) {
+      this.wrongType(`${path}${name}`, value, slot.types, line);
+      return;
+    }
+    (slot.column ??= this.columnFor(key())).set(row, value);
   }
 
-  private storeProfileAttributes(row: number, attributes: Json): void {
+  private storeProfileAttributes(row: number, attributes: Json, line: number): void {
     for (const key in attributes) {
       const value = attributes[key];
       switch (key) {
-        case 'location':
-          if (isRecord(value)) for (const field in value) this.store(this.locationColumns, field, () => profileValueKey.location(field), row, value[field]);
+        case 'location': {
+          const location = this.objectAt(value, 'attributes.location', line);
+          for (const field in location) this.store(this.locationSlots, LOCATION_FIELDS, 'attributes.location.', field, () => profileValueKey.location(field), row, location[field], line);
           break;
-        case 'properties':
-          if (isRecord(value)) for (const name in value) this.store(this.customColumns, name, () => profileValueKey.custom(name), row, value[name]);
+        }
+        case 'properties': {
+          const properties = this.objectAt(value, 'attributes.properties', line);
+          for (const name in properties) this.store(this.customSlots, undefined, 'attributes.properties.', name, () => profileValueKey.custom(name), row, properties[name], line);
           break;
+        }
         case 'subscriptions':
-          if (isRecord(value)) {
-            for (const channel in value) {
-              const kinds = value[channel];
-              if (!isRecord(kinds)) continue;
-              for (const kind in kinds) {
-                const record = kinds[kind];
-                if (!isRecord(record)) continue;
-                const prefix = `${channel}.${kind}`;
-                let group = this.subscriptionColumns.get(prefix);
-                if (!group) this.subscriptionColumns.set(prefix, (group = new Map()));
-                for (const field in record) this.store(group, field, () => `subscriptions.${prefix}.${field}`, row, record[field]);
-              }
-            }
-          }
+          this.storeSubscriptions(row, this.objectAt(value, 'attributes.subscriptions', line), line);
           break;
-        case 'predictive_analytics':
-          if (isRecord(value)) for (const field in value) this.store(this.predictiveColumns, field, () => profileValueKey.predictive(field), row, value[field]);
+        case 'predictive_analytics': {
+          const predictive = this.objectAt(value, 'attributes.predictive_analytics', line);
+          for (const field in predictive) this.store(this.predictiveSlots, PREDICTIVE_FIELDS, 'attributes.predictive_analytics.', field, () => profileValueKey.predictive(field), row, predictive[field], line);
           break;
+        }
         default:
-          this.store(this.attributeColumns, key, () => profileValueKey.attribute(key), row, value);
+          this.store(this.attributeSlots, PROFILE_ATTRIBUTES, 'attributes.', key, () => profileValueKey.attribute(key), row, value, line);
       }
     }
   }
+
+  /** `attributes.subscriptions`: channel → kind → record of fields. */
+  private storeSubscriptions(row: number, subscriptions: Json, line: number): void {
+    for (const channel in subscriptions) {
+      const kinds = this.objectAt(subscriptions[channel], `attributes.subscriptions.${channel}`, line);
+      for (const kind in kinds) {
+        const prefix = `${channel}.${kind}`;
+        const record = this.objectAt(kinds[kind], `attributes.subscriptions.${prefix}`, line);
+        let group = this.subscriptionSlots.get(prefix);
+        if (!group) this.subscriptionSlots.set(prefix, (group = new Map()));
+        for (const field in record) this.store(group, SUBSCRIPTION_FIELDS, `attributes.subscriptions.${prefix}.`, field, () => `subscriptions.${prefix}.${field}`, row, record[field], line);
+      }
+    }
+  }
+
+  /**
+   * A record of `kind` (an object with a text "id"; events need none), or undefined after
+   * reporting why it is not one. A record without "type" is taken for the kind its file holds.
+   */
+  private resource(resource: unknown, kind: 'metric' | 'list' | 'profile', line: number): (Json & { id: string }) | undefined {
+    if (!isRecord(resource) || typeof resource.id !== 'string') {
+      this.notAResource(kind, line);
+      return undefined;
+    }
+    if (resource.type !== undefined && resource.type !== kind) {
+      this.foreignResource(kind, resource.type, line);
+      return undefined;
+    }
+    return resource as Json & { id: string };
+  }
+
+  private notAResource(kind: string, line: number): false {
+    this.problems.add({ code: 'not-a-resource', line, message: `Line ${line} is not ${article(kind)} resource (${kind === 'event' ? 'an object' : 'an object with a text "id"'}); skipped.` });
+    return false;
+  }
+
+  private foreignResource(kind: string, type: unknown, line: number): false {
+    this.problems.add({ code: 'not-a-resource', line, message: `Line ${line} is not ${article(kind)}: its "type" is ${preview(type)}; skipped.` });
+    return false;
+  }
+
+  /** Reports an event that is not kept; returns true (the line was an event). */
+  private droppedEvent(line: number, reason: string): true {
+    this.problems.add({ code: 'dropped-event', line, message: `Line ${line}: event dropped: ${reason}.` });
+    return true;
+  }
+
+  private wrongType(path: string, value: unknown, types: number, line: number): void {
+    // Quoted as JSON: the path holds the data's own keys (subscription channels), which may hold anything.
+    this.problems.add({ code: 'wrong-type', line, message: `Line ${line}: ${JSON.stringify(path)} is ${jsonTypeName(jsonType(value))}, not ${jsonTypeName(types)}; not stored.` });
+  }
+
+  /** `value` when null, undefined or of one of `types`; otherwise reported (at `path`) and undefined. */
+  private checked(value: unknown, types: number, path: string, line: number): unknown {
+    if (value === undefined || value === null || (jsonType(value) & types) !== 0) return value;
+    this.wrongType(path, value, types, line);
+    return undefined;
+  }
+
+  /** The object at `path`; an empty one when it is absent, null, or (reported) not an object. */
+  private objectAt(value: unknown, path: string, line: number): Json {
+    if (isRecord(value)) return value;
+    this.checked(value, JSON_OBJECT, path, line);
+    return EMPTY;
+  }
+
+  /** A text attribute, or undefined when it is absent or (reported) not text. */
+  private textAt(attributes: Json, name: string, line: number): string | undefined {
+    return stringOrUndefined(this.checked(attributes[name], JSON_STRING, `attributes.${name}`, line));
+  }
+}
+
+/** A column of a group of profile keys, created when the first value is stored, and the JSON types its values may have. */
+interface AttributeSlot {
+  column: Column | undefined;
+  types: number;
+}
+
+const EMPTY: Json = Object.freeze({});
+
+/** A value quoted as JSON for a message, at most about 40 characters. */
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+function article(kind: string): string {
+  return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { URI } from 'vscode-uri';
 import type { SegmentLanguage } from '../segment/languageService';
 import { segmentName, type ParsedSegment } from '../segment/parse';
 import { SegmentFileRules } from '../workspace/segmentFiles';
+import { readTextFile } from '../workspace/textFiles';
 
 /** A change to a file on disk, as the editor's file watcher reports it. */
 export interface FileChange {
@@ -131,7 +132,7 @@ export class SegmentFileIndex {
       // With a watcher, a file's parse is kept until an event says it changed; without one, until its mtime changes.
       if (entry?.parsed && (this.watching() || statSync(path).mtimeMs === entry.mtimeMs)) return entry.parsed;
       const mtimeMs = statSync(path).mtimeMs;
-      const parsed = this.language.parse(readFileSync(path, 'utf8'));
+      const parsed = this.language.parse(readTextFile(path));
       if (entry) {
         entry.mtimeMs = mtimeMs;
         entry.parsed = parsed;

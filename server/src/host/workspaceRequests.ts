@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -13,6 +12,7 @@ import type { CompareParams, CompareResult, ExplainParams, ExplainResult, Export
 import type { SegmentLanguage } from '../segment/languageService';
 import { definitionValue } from '../segment/parse';
 import type { SegmentFileIndex } from './segmentIndex';
+import { readTextFile } from '../workspace/textFiles';
 
 export interface WorkspaceRequestServices {
   documents: { get(uri: string): TextDocument | undefined; all(): TextDocument[] };
@@ -38,7 +38,7 @@ export class WorkspaceRequests {
     const document = this.services.documents.get(uri);
     if (document) return definitionValue(this.services.parsed.get(document));
     try {
-      return definitionValue(this.services.language.parse(readFileSync(URI.parse(uri).fsPath, 'utf8')));
+      return definitionValue(this.services.language.parse(readTextFile(URI.parse(uri).fsPath)));
     } catch {
       return undefined;
     }
@@ -99,7 +99,7 @@ export class WorkspaceRequests {
     const paths = this.services.segmentIndex.paths([root]);
     const segments = paths.map((path) => {
       const document = open.get(path);
-      const segment = document ? parsed.get(document) : language.parse(readFileSync(path, 'utf8'));
+      const segment = document ? parsed.get(document) : language.parse(readTextFile(path));
       const errors = language.validate(segment, { allowComments: this.services.allowComments() }).filter((p) => p.severity === 'error').map((p) => p.message);
       return { file: relative(root, path).split(sep).join('/'), text: segment.text, errors };
     });

@@ -17,6 +17,7 @@ export type SegmentFileShape =
 
 /** A parsed segment file: an immutable value computed once per document version. */
 export interface ParsedSegment {
+  /** The text as parsed: the file's, with a leading byte order mark read as a space. */
   readonly text: string;
   /** The JSON tree; undefined only when the text holds no JSON value at all. */
   readonly root: Node | undefined;
@@ -34,7 +35,10 @@ export interface ParsedSegment {
 const CONDITION_TYPE_PREFIX = 'profile-';
 
 /** Parses a segment file. Never throws: syntax errors are data. */
-export function parseSegment(text: string): ParsedSegment {
+export function parseSegment(fileText: string): ParsedSegment {
+  // A byte order mark (U+FEFF) that an editor kept at the start is whitespace, not an error; a
+  // space in its place keeps every offset where it is in the file.
+  const text = fileText.charCodeAt(0) === 0xfeff ? ` ${fileText.slice(1)}` : fileText;
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: true });
   const strict = root !== undefined && errors.length === 0 ? strictValue(text) : NOT_STRICT;

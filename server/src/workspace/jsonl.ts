@@ -1,43 +1,63 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import type { RecordProblem } from '../engine/workspace';
+import { describeJsonError, openRegularFile } from './textFiles';
 
-/** A line that was skipped: not JSON, or not a resource. */
-export interface SkippedLine {
+/** A problem with one line of a file: not JSON, or a record (or a value in it) the builder did not keep. */
+export interface LineProblem {
   line: number;
-  code: 'broken-line' | 'not-a-resource';
+  code: 'broken-line' | RecordProblem['code'];
   message: string;
 }
 
-/** How many skipped lines are reported one by one per file; the rest are summarised. */
+export const LINE_PROBLEM_CODES = ['broken-line', 'not-a-resource', 'wrong-type', 'dropped-event'] as const satisfies readonly LineProblem['code'][];
+
+/** How many problems of each kind are reported one by one per file; the rest are summarised. */
 export const REPORTED_LINES = 20;
 
+/** `LineProblems` as plain data, as a load thread posts it (see `LineProblems.merge`). */
+export interface LineProblemsReport {
+  first: LineProblem[];
+  counts: Record<LineProblem['code'], number>;
+}
+
 /**
- * Skipped lines of one file, kept in order of line: the first `REPORTED_LINES` of each kind
- * individually and a count of the rest, so a corrupt file cannot flood the editor. Parts of a
- * file read on other threads merge with `merge`.
+ * Problems with the lines of one file, kept in order of line: the first `REPORTED_LINES` of each
+ * kind individually and a count of the rest, so a corrupt file cannot flood the editor. Parts of
+ * a file read on other threads merge with `merge`. The builder reports into it directly.
  */
-export class SkippedLines {
-  readonly first: SkippedLine[] = [];
-  readonly counts = { 'broken-line': 0, 'not-a-resource': 0 };
+export class LineProblems {
+  readonly first: LineProblem[] = [];
+  readonly counts: Record<LineProblem['code'], number> = { 'broken-line': 0, 'not-a-resource': 0, 'wrong-type': 0, 'dropped-event': 0 };
 
-  add(skipped: SkippedLine): void {
-    if (this.counts[skipped.code]++ < REPORTED_LINES) this.first.push(skipped);
+  add(problem: LineProblem): void {
+    if (this.counts[problem.code]++ < REPORTED_LINES) this.first.push(problem);
   }
 
-  merge(other: { first: SkippedLine[]; counts: Record<SkippedLine['code'], number> }): void {
+  merge(other: LineProblemsReport): void {
     this.first.push(...other.first);
-    this.counts['broken-line'] += other.counts['broken-line'];
-    this.counts['not-a-resource'] += other.counts['not-a-resource'];
+    for (const code of LINE_PROBLEM_CODES) this.counts[code] += other.counts[code];
   }
 
-  /** The lines to report in order, at most `REPORTED_LINES` of each kind, and summaries of the rest. */
-  report(): { lines: SkippedLine[]; more: { code: SkippedLine['code']; count: number }[] } {
+  /** As plain data, to post to another thread. */
+  toReport(): LineProblemsReport {
+    return { first: this.first, counts: this.counts };
+  }
+
+  /**
+   * The problems to report in order of line (several on one line in the order they were found),
+   * at most `REPORTED_LINES` of each kind, and how many more of each kind there were.
+   */
+  report(): { lines: LineProblem[]; more: { code: LineProblem['code']; count: number }[] } {
     const sorted = [...this.first].sort((a, b) => a.line - b.line);
-    const shown = { 'broken-line': 0, 'not-a-resource': 0 };
-    const lines = sorted.filter((skipped) => shown[skipped.code]++ < REPORTED_LINES);
-    const more = (['broken-line', 'not-a-resource'] as const)
-      .map((code) => ({ code, count: this.counts[code] - shown[code] }))
-      .filter(({ count }) => count > 0);
+    const shown: Record<LineProblem['code'], number> = { 'broken-line': 0, 'not-a-resource': 0, 'wrong-type': 0, 'dropped-event': 0 };
+    // Each part of a file read on another thread kept its own first ones: keep the file's first.
+    const lines = sorted.filter((problem) => {
+      if (shown[problem.code] === REPORTED_LINES) return false;
+      shown[problem.code]++;
+      return true;
+    });
+    const more = LINE_PROBLEM_CODES.map((code) => ({ code, count: this.counts[code] - shown[code] })).filter(({ count }) => count > 0);
     return { lines, more };
   }
 }
@@ -46,7 +66,7 @@ export class SkippedLines {
  * Parses the lines of a block of whole lines. `firstLine` is the 1-based line of its first byte.
  * Returns the number of lines (newlines, plus a last line without one).
  */
-export function parseLines(block: Buffer, firstLine: number, onRecord: (value: unknown, line: number) => void, skipped: SkippedLines): number {
+export function parseLines(block: Buffer, firstLine: number, onRecord: (value: unknown, line: number) => void, problems: LineProblems): number {
   let line = firstLine - 1;
   let start = 0;
   while (start < block.length) {
@@ -61,9 +81,13 @@ export function parseLines(block: Buffer, firstLine: number, onRecord: (value: u
       let parsed = true;
       try {
         value = JSON.parse(text);
-      } catch (error) {
+      } catch {
         parsed = false;
-        if (text.trim() !== '') skipped.add({ line, code: 'broken-line', message: `Line ${line} is not valid JSON (${(error as Error).message}); skipped.` });
+        // The parser's own message quotes the line: describe the error without it.
+        if (text.trim() !== '') {
+          const { problem, offset } = describeJsonError(text);
+          problems.add({ line, code: 'broken-line', message: `Line ${line} is not valid JSON (${problem} at column ${offset + 1}); skipped.` });
+        }
       }
       if (parsed) onRecord(value, line);
     }
@@ -97,14 +121,15 @@ export interface JsonlReadOptions {
  * (faster than readline): never holds the whole file in memory. Returns undefined when the file
  * cannot be read at all (`unreadable`) or stops part way (`stopped`: the records before are kept).
  */
-export async function readJsonl(path: string, onRecord: (value: unknown, line: number) => void, skipped: SkippedLines, options: JsonlReadOptions = {}): Promise<{ unreadable?: string; stopped?: { line: number; message: string } }> {
-  let totalBytes = 0;
+export async function readJsonl(path: string, onRecord: (value: unknown, line: number) => void, problems: LineProblems, options: JsonlReadOptions = {}): Promise<{ unreadable?: string; stopped?: { line: number; message: string } }> {
+  let file: { fd: number; size: number };
   try {
-    totalBytes = statSync(path).size;
+    file = openRegularFile(path);
   } catch (error) {
     return { unreadable: (error as Error).message };
   }
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const totalBytes = file.size;
+  const raw = createReadStream(path, { fd: file.fd, highWaterMark: 1 << 20 });
   const stream = path.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
   // pipe() does not forward errors: a file that vanishes mid-read must end the gunzip stream too.
   if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
@@ -115,13 +140,13 @@ export async function readJsonl(path: string, onRecord: (value: unknown, line: n
     if (options.offer?.(block, nextLine, index)) {
       nextLine += countLines(block);
     } else {
-      nextLine += parseLines(block, nextLine, onRecord, skipped);
+      nextLine += parseLines(block, nextLine, onRecord, problems);
       options.parsedHere?.(index);
     }
   };
   let rest: Buffer | undefined;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of withoutLeadingBom(stream as AsyncIterable<Buffer>)) {
       const buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
       const last = buffer.lastIndexOf(10);
       if (last === -1) {
@@ -145,7 +170,25 @@ export async function readJsonl(path: string, onRecord: (value: unknown, line: n
   return {};
 }
 
-/** Records a line that is JSON but not a resource of the expected kind. */
-export function notAResource(kind: string, line: number, skipped: SkippedLines): void {
-  skipped.add({ line, code: 'not-a-resource', message: `Line ${line} is not a ${kind} resource (an object with an "id"); skipped.` });
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The chunks of a file without the UTF-8 byte order mark at its very start (and only there: the
+ * blocks cut from the chunks later are lines, where those bytes are a broken line).
+ */
+async function* withoutLeadingBom(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    if (!head) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    // Fewer bytes than a mark that could still become one: wait for more.
+    if (head.length < UTF8_BOM.length && UTF8_BOM.subarray(0, head.length).equals(head)) continue;
+    const rest = head.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? head.subarray(UTF8_BOM.length) : head;
+    head = undefined;
+    if (rest.length > 0) yield rest;
+  }
+  if (head && head.length > 0) yield head;
 }

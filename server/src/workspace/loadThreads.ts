@@ -3,21 +3,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventsContext, EventsTransfer, ProfilesTransfer } from '../engine/workspace';
-import type { SkippedLine } from './jsonl';
-
-/** Skipped lines as a thread reports them (see `SkippedLines.merge`). */
-export interface SkippedReport {
-  first: SkippedLine[];
-  counts: Record<SkippedLine['code'], number>;
-}
+import type { LineProblemsReport } from './jsonl';
 
 /** Messages from the loader to a load thread. */
 export type ToLoadThread = { type: 'lines'; bytes: Uint8Array; firstLine: number; block: number } | { type: 'finish' };
 
 /** Messages from a load thread: a block of profiles read, or (after `finish`) its events. */
 export type FromLoadThread =
-  | { type: 'profiles'; block: number; profiles: ProfilesTransfer; skipped: SkippedReport }
-  | { type: 'done'; events?: EventsTransfer; skipped: SkippedReport };
+  | { type: 'profiles'; block: number; profiles: ProfilesTransfer; problems: LineProblemsReport }
+  | { type: 'done'; events?: EventsTransfer; problems: LineProblemsReport };
 
 /** What a load thread is started with. */
 export interface LoadThreadData {

@@ -1,28 +1,29 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WorkspaceBuilder } from '../engine/workspace';
-import { notAResource, parseLines, SkippedLines } from './jsonl';
+import { LineProblems, parseLines } from './jsonl';
 import type { FromLoadThread, LoadThreadData, ToLoadThread } from './loadThreads';
 
 /**
  * A load thread (see `LoadThreads`): parses the blocks of a JSONL file it is handed. Profiles:
  * each block into a builder of its own, posted back at once (the loader merges blocks in file
- * order). Events: all blocks into one builder, posted back on `finish`.
+ * order). Events: all blocks into one builder, posted back on `finish`. Problems with lines are
+ * reported with the lines' numbers in the file, as the loading thread would.
  */
 const port = parentPort;
 if (!port) throw new Error('loadWorker must run in a worker thread');
 const data = workerData as LoadThreadData;
 const counters = new Int32Array(data.counters);
-const events = data.kind === 'events' && data.context ? WorkspaceBuilder.forEvents(data.context) : undefined;
-const skipped = new SkippedLines();
+const problems = new LineProblems();
+const events = data.kind === 'events' && data.context ? WorkspaceBuilder.forEvents(data.context, problems) : undefined;
 const post = (message: FromLoadThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 port.on('message', (message: ToLoadThread) => {
   if (message.type === 'finish') {
     if (events) {
       const { transfer, buffers } = events.exportEvents();
-      post({ type: 'done', events: transfer, skipped: { first: skipped.first, counts: skipped.counts } }, buffers);
+      post({ type: 'done', events: transfer, problems: problems.toReport() }, buffers);
     } else {
-      post({ type: 'done', skipped: { first: [], counts: { 'broken-line': 0, 'not-a-resource': 0 } } });
+      post({ type: 'done', problems: new LineProblems().toReport() });
     }
     return;
   }
@@ -30,18 +31,18 @@ port.on('message', (message: ToLoadThread) => {
   let records = 0;
   if (events) {
     parseLines(bytes, message.firstLine, (value, line) => {
-      if (!events.addEvent(value, line)) notAResource('event', line, skipped);
+      events.addEvent(value, line);
       records++;
-    }, skipped);
+    }, problems);
   } else {
-    const profiles = new WorkspaceBuilder('', 0);
-    const own = new SkippedLines();
+    const own = new LineProblems();
+    const profiles = new WorkspaceBuilder('', 0, own);
     parseLines(bytes, message.firstLine, (value, line) => {
-      if (!profiles.addProfile(value)) notAResource('profile', line, own);
+      profiles.addProfile(value, line);
       records++;
     }, own);
     const { transfer, buffers } = profiles.exportProfiles();
-    post({ type: 'profiles', block: message.block, profiles: transfer, skipped: { first: own.first, counts: own.counts } }, buffers);
+    post({ type: 'profiles', block: message.block, profiles: transfer, problems: own.toReport() }, buffers);
   }
   Atomics.add(counters, 1, records);
   Atomics.add(counters, 0, 1);

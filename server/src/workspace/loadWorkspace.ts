@@ -1,12 +1,14 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { Workspace } from '../engine/workspace';
 import { WorkspaceBuilder } from '../engine/workspace';
 import { summarizeWorkspace, type WorkspaceSummary } from '../engine/catalog';
 import { Column } from '../engine/column';
-import { LoadThreads, type FromLoadThread, type SkippedReport } from './loadThreads';
-import { notAResource, readJsonl, SkippedLines } from './jsonl';
+import { parseInstant } from '../engine/time';
+import { LoadThreads, type FromLoadThread } from './loadThreads';
+import { LineProblems, readJsonl, type LineProblemsReport } from './jsonl';
+import { describeJsonError, readTextFile } from './textFiles';
 import { cacheKey, readWorkspaceCache, writeWorkspaceCache } from './workspaceCache';
 
 export const MARKER_FILE = 'klaviyo-workspace.json';
@@ -17,7 +19,7 @@ export interface LoadWarning {
   /** 1-based line, when the problem is on one line. */
   line?: number;
   message: string;
-  code: 'unreadable-file' | 'missing-file' | 'broken-line' | 'not-a-resource' | 'bad-marker' | 'dangling-references';
+  code: 'unreadable-file' | 'missing-file' | 'broken-line' | 'not-a-resource' | 'wrong-type' | 'dropped-event' | 'bad-marker' | 'dangling-references';
 }
 
 export interface WorkspaceConfig {
@@ -74,15 +76,19 @@ export interface LoadOptions {
   loadThreads?: number;
 }
 
-/** The data files a workspace consists of, as they are on disk now. */
+/** The data files a workspace consists of, as they are on disk now (those inside its folder). */
 export function workspaceFiles(config: WorkspaceConfig): string[] {
+  const data = new DataPaths(config);
   const files = [config.markerPath];
-  for (const path of [config.paths.metrics, config.paths.lists]) if (existsSync(path)) files.push(path);
-  const profiles = resolveJsonl(config.paths.profiles);
-  if (profiles) files.push(profiles);
-  files.push(...listMemberFiles(config.paths.listMembers).map((f) => f.path));
-  const events = resolveJsonl(config.paths.events);
-  if (events) files.push(events);
+  for (const key of ['metrics', 'lists'] as const) {
+    const path = data.inside(key, config.paths[key]);
+    if (path && existsSync(path)) files.push(path);
+  }
+  const profiles = data.jsonl('profiles');
+  if (profiles?.exists) files.push(profiles.path);
+  files.push(...data.listMemberFiles().map((f) => f.path));
+  const events = data.jsonl('events');
+  if (events?.exists) files.push(events.path);
   return files;
 }
 
@@ -102,40 +108,79 @@ export function findWorkspaceRoot(start: string): string | undefined {
   }
 }
 
+/** The default data paths, relative to the workspace folder. */
+const DEFAULT_PATHS: WorkspaceConfig['paths'] = { metrics: 'data/metrics.json', lists: 'data/lists.json', listMembers: 'data/list-members', profiles: 'data/profiles.jsonl', events: 'data/events.jsonl' };
+
 /** Reads klaviyo-workspace.json. Problems become warnings; defaults fill in. */
 export function readWorkspaceConfig(root: string, warnings: LoadWarning[] = []): WorkspaceConfig {
   const markerPath = join(root, MARKER_FILE);
-  let marker: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(markerPath, 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) marker = parsed as Record<string, unknown>;
-    else warnings.push({ file: markerPath, code: 'bad-marker', message: `${MARKER_FILE} must hold a JSON object.` });
-  } catch (error) {
-    warnings.push({ file: markerPath, code: 'bad-marker', message: `${MARKER_FILE} cannot be read: ${(error as Error).message}` });
-  }
+  const warn = (message: string) => warnings.push({ file: markerPath, code: 'bad-marker', message });
+  const marker = readMarker(root, markerPath, warn);
   let now: number | undefined;
   if (marker.now !== undefined) {
-    now = typeof marker.now === 'string' ? Date.parse(marker.now) : NaN;
-    if (!Number.isFinite(now)) {
-      warnings.push({ file: markerPath, code: 'bad-marker', message: `"now" must be an ISO 8601 instant such as "2026-11-01T12:00:00Z"; using the wall clock.` });
-      now = undefined;
-    }
+    // Only an ISO date or date-time: Date.parse would read "10/15/2026", roll 2026-02-30 over
+    // into March and read an offset-less time in this machine's time zone.
+    now = typeof marker.now === 'string' ? parseInstant(marker.now) : undefined;
+    if (now === undefined) warn(`"now" is ${preview(marker.now)}, which is not an ISO 8601 date or date-time such as "2026-11-01T12:00:00Z" or "2026-11-01" (UTC when it has no offset); using the wall clock.`);
   }
-  const data = typeof marker.data === 'object' && marker.data !== null ? (marker.data as Record<string, unknown>) : {};
-  const path = (key: string, fallback: string) => join(root, typeof data[key] === 'string' ? (data[key] as string) : fallback);
+  let data: Record<string, unknown> = {};
+  if (isObject(marker.data)) data = marker.data;
+  else if (marker.data !== undefined) warn(`"data" must be an object of data paths; the default paths are used.`);
+  const paths = { ...DEFAULT_PATHS };
+  for (const key of Object.keys(paths) as (keyof WorkspaceConfig['paths'])[]) {
+    const value = data[key];
+    if (typeof value === 'string') paths[key] = value;
+    else if (value !== undefined) warn(`"data.${key}" must be a path relative to the workspace folder; the default ${paths[key]} is used.`);
+  }
   return {
     root,
     markerPath,
     name: typeof marker.name === 'string' ? marker.name : root.split(/[\\/]/).pop() ?? 'workspace',
     now,
+    // Where they point is checked when they are read (DataPaths): a path may not leave the folder.
     paths: {
-      metrics: path('metrics', 'data/metrics.json'),
-      lists: path('lists', 'data/lists.json'),
-      listMembers: path('listMembers', 'data/list-members'),
-      profiles: path('profiles', 'data/profiles.jsonl'),
-      events: path('events', 'data/events.jsonl'),
+      metrics: resolve(root, paths.metrics),
+      lists: resolve(root, paths.lists),
+      listMembers: resolve(root, paths.listMembers),
+      profiles: resolve(root, paths.profiles),
+      events: resolve(root, paths.events),
     },
   };
+}
+
+/** The marker's object; problems go to `warn` (without quoting the file: it may not be the user's). */
+function readMarker(root: string, markerPath: string, warn: (message: string) => void): Record<string, unknown> {
+  if (!isInside(realLocation(root), markerPath)) {
+    warn(`${MARKER_FILE} is a link that leads outside the workspace folder; it is not read, and the defaults apply.`);
+    return {};
+  }
+  let text: string;
+  try {
+    text = readTextFile(markerPath);
+  } catch (error) {
+    warn(`${MARKER_FILE} cannot be read: ${(error as Error).message}`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    const { problem, offset } = describeJsonError(text);
+    const line = lineIndex(text)(offset);
+    warn(`${MARKER_FILE} is not valid JSON (${problem} at line ${line}, column ${offset - (offset > 0 ? text.lastIndexOf('\n', offset - 1) : -1)}); the defaults apply.`);
+    return {};
+  }
+  if (isObject(parsed)) return parsed;
+  warn(`${MARKER_FILE} must hold a JSON object; the defaults apply.`);
+  return {};
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A value quoted as JSON for a message, shortened past 60 characters. */
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
 /** Loads a workspace folder. Never throws for bad data: problems are returned as warnings. */
@@ -165,37 +210,44 @@ async function loadOnce(root: string, options: LoadOptions): Promise<LoadedWorks
   const threadBlocks = { profiles: 0, events: 0 };
   const files: string[] = [config.markerPath];
   const progress = options.onProgress ?? (() => undefined);
+  const data = new DataPaths(config, warnings);
 
-  for (const [kind, path] of [['metrics', config.paths.metrics], ['lists', config.paths.lists]] as const) {
-    const records = readCollection(path, warnings);
-    if (!records) continue;
+  for (const kind of ['metrics', 'lists'] as const) {
+    const path = data.inside(kind, config.paths[kind]);
+    const records = path === undefined ? undefined : readCollection(path, warnings);
+    if (path === undefined || !records) continue;
     files.push(path);
+    const problems = new LineProblems();
+    builder.reportProblemsTo(problems);
     for (const { value, line } of records) {
-      const added = kind === 'metrics' ? builder.addMetric(value, { file: path, line }) : builder.addList(value, { file: path, line });
-      if (!added) warnings.push({ file: path, line, code: 'not-a-resource', message: `This ${kind === 'metrics' ? 'metric' : 'list'} has no "id"; skipped.` });
+      if (kind === 'metrics') builder.addMetric(value, { file: path, line });
+      else builder.addList(value, { file: path, line });
     }
+    reportLineProblems(path, kind === 'metrics' ? 'metric' : 'list', problems, warnings);
     progress({ phase: kind, records: records.length, bytes: 0, totalBytes: 0 });
   }
 
-  const profiles = resolveJsonl(config.paths.profiles);
-  if (profiles) {
-    files.push(profiles);
-    threadBlocks.profiles = await readProfiles(profiles, builder, warnings, options);
-  } else {
-    warnings.push({ file: config.paths.profiles, code: 'missing-file', message: 'No profiles file: the workspace has no profiles.' });
+  const profiles = data.jsonl('profiles');
+  if (profiles?.exists) {
+    files.push(profiles.path);
+    threadBlocks.profiles = await readProfiles(profiles.path, builder, warnings, options);
+  } else if (profiles) {
+    warnings.push({ file: profiles.path, code: 'missing-file', message: 'No profiles file: the workspace has no profiles.' });
   }
 
-  for (const file of listMemberFiles(config.paths.listMembers)) {
+  for (const file of data.listMemberFiles()) {
     files.push(file.path);
-    await readRecords(file.path, 'profile', 'list-members', warnings, options, (value) => builder.addListMember(file.listId, value));
+    const problems = new LineProblems();
+    builder.reportProblemsTo(problems);
+    await readRecords(file.path, 'profile', 'list-members', problems, warnings, options, (value, line) => builder.addListMember(file.listId, value, line));
   }
 
-  const events = resolveJsonl(config.paths.events);
-  if (events) {
-    files.push(events);
-    threadBlocks.events = await readEvents(events, builder, warnings, options);
-  } else {
-    warnings.push({ file: config.paths.events, code: 'missing-file', message: 'No events file: every metric condition will count 0 events.' });
+  const events = data.jsonl('events');
+  if (events?.exists) {
+    files.push(events.path);
+    threadBlocks.events = await readEvents(events.path, builder, warnings, options);
+  } else if (events) {
+    warnings.push({ file: events.path, code: 'missing-file', message: 'No events file: every metric condition will count 0 events.' });
   }
 
   progress({ phase: 'indexing', records: 0, bytes: 0, totalBytes: 0 });
@@ -231,26 +283,25 @@ interface ThreadedRead {
   parsingHere?: (block: number) => void;
   /** Called after a block was parsed on this thread. */
   parsedHere?: (block: number) => void;
-  /** Called once every thread is done, before the skipped lines are reported. */
-  finished: (parts: Extract<FromLoadThread, { type: 'done' }>[], skipped: SkippedLines) => void;
+  /** Called once every thread is done, before the problems with lines are reported. */
+  finished: (parts: Extract<FromLoadThread, { type: 'done' }>[], problems: LineProblems) => void;
 }
 
 /**
- * Reads one JSONL file into the builder (`add` returns false for a line that is not a resource of
- * the kind), with progress; problems become warnings. `threads` parse some blocks elsewhere;
- * returns how many.
+ * Reads one JSONL file into the builder with progress (`add` gets each record; the builder reports
+ * its problems into `problems`, as `parseLines` does broken lines); problems become warnings.
+ * `threads` parse some blocks elsewhere; returns how many.
  */
-async function readRecords(path: string, kind: string, phase: LoadProgress['phase'], warnings: LoadWarning[], options: LoadOptions, add: (value: unknown, line: number) => boolean, threads?: ThreadedRead): Promise<number> {
-  const skipped = new SkippedLines();
+async function readRecords(path: string, kind: string, phase: LoadProgress['phase'], problems: LineProblems, warnings: LoadWarning[], options: LoadOptions, add: (value: unknown, line: number) => void, threads?: ThreadedRead): Promise<number> {
   let records = 0;
   const onRecord = (value: unknown, line: number): void => {
-    if (!add(value, line)) notAResource(kind, line, skipped);
+    add(value, line);
     records++;
   };
   const pool = threads?.pool;
   let result: Awaited<ReturnType<typeof readJsonl>>;
   try {
-    result = await readJsonl(path, onRecord, skipped, {
+    result = await readJsonl(path, onRecord, problems, {
       isCancelled: options.isCancelled,
       onProgress: (bytes, totalBytes) => options.onProgress?.({ phase, records: records + (pool?.records ?? 0), bytes, totalBytes }),
       offer:
@@ -273,17 +324,23 @@ async function readRecords(path: string, kind: string, phase: LoadProgress['phas
     } catch (error) {
       throw new LoadThreadFailed((error as Error).message);
     }
-    threads.finished(parts, skipped);
+    threads.finished(parts, problems);
   }
   if (result.unreadable !== undefined) {
     warnings.push({ file: path, code: 'unreadable-file', message: `Cannot read the file: ${result.unreadable}` });
     return 0;
   }
-  const report = skipped.report();
-  for (const line of report.lines) warnings.push({ file: path, ...line });
-  for (const { code, count } of report.more) warnings.push({ file: path, code, message: code === 'broken-line' ? `${count} more broken line(s) skipped.` : `${count} more line(s) that are not ${kind} resources skipped.` });
+  reportLineProblems(path, kind, problems, warnings);
   if (result.stopped) warnings.push({ file: path, line: result.stopped.line || undefined, code: 'unreadable-file', message: `Reading stopped after line ${result.stopped.line}: ${result.stopped.message}. The records before it were loaded.` });
   return pool?.blocksSent ?? 0;
+}
+
+/** Warnings for the problems with the lines of one file: the first of each kind with their lines, then how many more. */
+function reportLineProblems(path: string, kind: string, problems: LineProblems, warnings: LoadWarning[]): void {
+  const report = problems.report();
+  for (const problem of report.lines) warnings.push({ file: path, ...problem });
+  const more = { 'broken-line': 'broken line(s) skipped', 'not-a-resource': `line(s) that are not ${kind} resources skipped`, 'wrong-type': 'value(s) of the wrong type not stored', 'dropped-event': 'event(s) dropped' };
+  for (const { code, count } of report.more) warnings.push({ file: path, code, message: `${count} more ${more[code]}.` });
 }
 
 function fileSize(path: string): number {
@@ -302,7 +359,7 @@ function fileSize(path: string): number {
  */
 async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: LoadWarning[], options: LoadOptions): Promise<number> {
   const waiting = new Map<number, () => void>();
-  const skippedElsewhere: SkippedReport[] = [];
+  const problemsElsewhere: LineProblemsReport[] = [];
   let nextToMerge = 0;
   const drain = (): void => {
     for (let merge = waiting.get(nextToMerge); merge; merge = waiting.get(nextToMerge)) {
@@ -310,21 +367,23 @@ async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: L
       merge();
     }
   };
+  const problems = new LineProblems();
+  builder.reportProblemsTo(problems);
   const pool = LoadThreads.start(fileSize(path), { kind: 'profiles' }, options.loadThreads, (message) => {
     if (message.type !== 'profiles') return;
     const { ids, columns, duplicateProfiles } = message.profiles;
     waiting.set(message.block, () => builder.importProfiles(ids, columns.map(([key, transfer]): [string, Column] => [key, Column.fromTransfer(transfer)]), duplicateProfiles));
-    skippedElsewhere.push(message.skipped);
+    problemsElsewhere.push(message.problems);
     drain();
   });
   let target = builder;
-  const add = (value: unknown): boolean => target.addProfile(value);
-  if (!pool) return readRecords(path, 'profile', 'profiles', warnings, options, add);
+  const add = (value: unknown, line: number): void => void target.addProfile(value, line);
+  if (!pool) return readRecords(path, 'profile', 'profiles', problems, warnings, options, add);
   let parsedHere = 0;
-  return readRecords(path, 'profile', 'profiles', warnings, options, add, {
+  return readRecords(path, 'profile', 'profiles', problems, warnings, options, add, {
     pool,
     parsingHere: (block) => {
-      target = block === nextToMerge ? builder : new WorkspaceBuilder('', 0);
+      target = block === nextToMerge ? builder : new WorkspaceBuilder('', 0, problems);
     },
     parsedHere: (block) => {
       parsedHere++;
@@ -337,8 +396,8 @@ async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: L
       target = builder;
       drain();
     },
-    finished: (_parts, skipped) => {
-      for (const report of skippedElsewhere) skipped.merge(report);
+    finished: (_parts, all) => {
+      for (const report of problemsElsewhere) all.merge(report);
       drain();
       if (waiting.size > 0 || nextToMerge !== parsedHere + pool.blocksSent) throw new LoadThreadFailed('a block of profiles read on a load thread never came back');
     },
@@ -352,38 +411,100 @@ async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: L
  */
 async function readEvents(path: string, builder: WorkspaceBuilder, warnings: LoadWarning[], options: LoadOptions): Promise<number> {
   const bytes = fileSize(path);
+  const problems = new LineProblems();
+  builder.reportProblemsTo(problems);
   // Compressed JSONL is about a sixth of its size.
   const pool = LoadThreads.start(path.endsWith('.gz') ? bytes * 6 : bytes, { kind: 'events', context: builder.eventsContext() }, options.loadThreads);
-  return readRecords(path, 'event', 'events', warnings, options, (value, line) => builder.addEvent(value, line), pool && {
+  return readRecords(path, 'event', 'events', problems, warnings, options, (value, line) => void builder.addEvent(value, line), pool && {
     pool,
-    finished: (parts, skipped) => {
+    finished: (parts, all) => {
       for (const part of parts) {
         if (part.events) builder.importEvents(part.events);
-        skipped.merge(part.skipped);
+        all.merge(part.problems);
       }
     },
   });
 }
 
-/** `path` if it exists, else `path.gz`, else undefined. */
-function resolveJsonl(path: string): string | undefined {
-  if (existsSync(path)) return path;
-  if (existsSync(`${path}.gz`)) return `${path}.gz`;
-  return undefined;
+/**
+ * Where a workspace's data may be read from: inside its folder, after resolving ".." and symbolic
+ * links. The extension runs in untrusted workspaces, so a cloned repository must not make it read
+ * (and echo, in warnings) files elsewhere on the machine. A path that leads outside is not read;
+ * with `warnings`, a `bad-marker` warning names its key.
+ */
+class DataPaths {
+  private readonly realRoot: string;
+
+  constructor(private readonly config: WorkspaceConfig, private readonly warnings?: LoadWarning[]) {
+    this.realRoot = realLocation(config.root);
+  }
+
+  /** `path` (the data path of `key`) when it stays inside the workspace folder. */
+  inside(key: keyof WorkspaceConfig['paths'], path: string): string | undefined {
+    if (isInside(this.realRoot, path)) return path;
+    this.warn(`The "${key}" data path ${preview(this.shown(path))} leads outside the workspace folder; it is not read. Data paths stay inside the folder of ${MARKER_FILE}: no "..", absolute path or symbolic link out of it.`);
+    return undefined;
+  }
+
+  /**
+   * profiles.jsonl or events.jsonl, or its .gz when only that exists (`exists` false: neither),
+   * or undefined when it leads outside the workspace folder.
+   */
+  jsonl(key: 'profiles' | 'events'): { path: string; exists: boolean } | undefined {
+    const plain = this.config.paths[key];
+    const path = !existsSync(plain) && existsSync(`${plain}.gz`) ? `${plain}.gz` : plain;
+    if (!this.inside(key, path)) return undefined;
+    return { path, exists: existsSync(path) };
+  }
+
+  /** The list member files, `<LIST_ID>.jsonl` or `.jsonl.gz`, sorted, that stay inside the workspace folder. */
+  listMemberFiles(): { listId: string; path: string }[] {
+    const folder = this.inside('listMembers', this.config.paths.listMembers);
+    if (!folder) return [];
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return [];
+    }
+    return names
+      .map((name) => /^(.+)\.jsonl(\.gz)?$/.exec(name))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ listId: m[1], path: join(folder, m[0]) }))
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .filter(({ path }) => {
+        if (isInside(this.realRoot, path)) return true;
+        this.warn(`The "listMembers" folder holds ${preview(this.shown(path))}, a link that leads outside the workspace folder; it is not read.`);
+        return false;
+      });
+  }
+
+  private shown(path: string): string {
+    return relative(this.config.root, path) || '.';
+  }
+
+  private warn(message: string): void {
+    this.warnings?.push({ file: this.config.markerPath, code: 'bad-marker', message });
+  }
 }
 
-function listMemberFiles(folder: string): { listId: string; path: string }[] {
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return [];
+/** Where `path` really is: symbolic links resolved as far as the path exists, the rest appended. */
+function realLocation(path: string): string {
+  const missing: string[] = [];
+  for (let at = resolve(path); ; at = dirname(at)) {
+    try {
+      return join(realpathSync(at), ...missing);
+    } catch {
+      if (dirname(at) === at) return resolve(path);
+      missing.unshift(basename(at));
+    }
   }
-  return names
-    .map((name) => /^(.+)\.jsonl(\.gz)?$/.exec(name))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ listId: m[1], path: join(folder, m[0]) }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Whether `path` really is inside the folder `realRoot` (itself resolved by `realLocation`). */
+function isInside(realRoot: string, path: string): boolean {
+  const inside = relative(realRoot, realLocation(path));
+  return inside === '' || (inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside));
 }
 
 /**
@@ -393,7 +514,7 @@ function listMemberFiles(folder: string): { listId: string; path: string }[] {
 function readCollection(path: string, warnings: LoadWarning[]): { value: unknown; line: number }[] | undefined {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     warnings.push({ file: path, code: missing ? 'missing-file' : 'unreadable-file', message: missing ? 'File not found; treated as empty.' : `Cannot read the file: ${(error as Error).message}` });
@@ -402,8 +523,8 @@ function readCollection(path: string, warnings: LoadWarning[]): { value: unknown
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length || !root) {
-    const offset = errors[0]?.offset ?? 0;
-    warnings.push({ file: path, line: lineAt(text, offset), code: 'broken-line', message: 'This file is not valid JSON; records after the error may be missing.' });
+    const { problem, offset } = describeJsonError(text);
+    warnings.push({ file: path, line: lineIndex(text)(offset), code: 'broken-line', message: `This file is not valid JSON (${problem}); records after the error may be missing.` });
   }
   const array: Node | undefined = root?.type === 'array' ? root : root?.children?.find((p) => p.children?.[0]?.value === 'data')?.children?.[1];
   if (!array || array.type !== 'array') {
@@ -412,10 +533,6 @@ function readCollection(path: string, warnings: LoadWarning[]): { value: unknown
   }
   const lineOf = lineIndex(text);
   return (array.children ?? []).map((node) => ({ value: getNodeValue(node), line: lineOf(node.offset) }));
-}
-
-function lineAt(text: string, offset: number): number {
-  return lineIndex(text)(offset);
 }
 
 /** Offset → 1-based line, by binary search over the line starts. */

@@ -62,7 +62,10 @@ export class SegmentFileRules {
     return found.sort();
   }
 
-  /** CLI arguments: files as given, folders to the segment files inside them. */
+  /**
+   * CLI arguments: files as given, folders to the segment files inside them. `missing`: the
+   * arguments that do not exist or are neither a folder nor a regular file.
+   */
   expand(args: readonly string[]): { files: string[]; missing: string[] } {
     const files: string[] = [];
     const missing: string[] = [];
@@ -74,8 +77,10 @@ export class SegmentFileRules {
         missing.push(arg);
         continue;
       }
+      // A FIFO or a device given by name would block or never end: only regular files are read.
       if (stats.isDirectory()) files.push(...this.find(arg));
-      else files.push(arg);
+      else if (stats.isFile()) files.push(arg);
+      else missing.push(arg);
     }
     return { files, missing };
   }

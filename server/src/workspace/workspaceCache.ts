@@ -17,7 +17,7 @@ import type { LoadWarning } from './loadWorkspace';
  * entry is about 1 GB).
  */
 const MAGIC = 0x43574c53; // "SLWC"
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 
 export function cacheDirectory(): string {
   return process.env.SEGMENT_LENS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'segment-lens', 'workspaces');
