@@ -78,6 +78,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // `let x = fallback; try { x = read() } catch {}` is how this code base reads optional things.
+      'no-useless-assignment': 'off',
       'no-restricted-properties': ['error', { object: 'Date', property: 'parse', message: 'Read instants with parseInstant (server/src/engine/time.ts): Date.parse reads an offset-less time in the machine\'s time zone.' }],
     },
   },

@@ -92,9 +92,11 @@ export class DuckBench {
    * names/codes. Created once, outside the timed load (the engine has them built in).
    */
   async createReferenceTables(): Promise<void> {
+    /* eslint-disable @typescript-eslint/no-require-imports -- the packages' own data files, read once as plain objects */
     const zipcodes = require('zipcodes') as { codes: Record<string, { latitude: number | null; longitude: number | null }> };
     const countries = require('i18n-iso-countries/index') as { getAlpha2Codes(): Record<string, string>; getAlpha3Codes(): Record<string, string> };
     const locales = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt'].map((l) => require(`i18n-iso-countries/langs/${l}.json`) as { countries: Record<string, string | string[]> });
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const c = this.connection;
     await c.run(`CREATE OR REPLACE TABLE zip_centroids (code VARCHAR PRIMARY KEY, lat DOUBLE, lon DOUBLE)`);
     const zips = await c.createAppender('zip_centroids');

@@ -24,7 +24,7 @@ const NOW_SEC = Date.parse(NOW) / 1000;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 interface Loaded {

@@ -515,7 +515,7 @@ async function launchCodeServer(o: LaunchOptions): Promise<CodeServer> {
     );
   } catch (error) {
     await terminate();
-    throw new Error(`${(error as Error).message}\ncode-server output:\n${logs()}`);
+    throw new Error(`${(error as Error).message}\ncode-server output:\n${logs()}`, { cause: error });
   }
   if (outcome === 'exited') {
     await terminate();
@@ -851,7 +851,7 @@ export async function waitForProblems(
       { timeoutMs: 60_000, intervalMs: 250, what: 'the expected rows in the Problems panel', ...options },
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}\nProblems panel rows: ${safeStringify(last.map((row) => row.ariaLabel))}`);
+    throw new Error(`${(error as Error).message}\nProblems panel rows: ${safeStringify(last.map((row) => row.ariaLabel))}`, { cause: error });
   }
 }
 
@@ -1137,7 +1137,7 @@ export async function runCommand(page: Page, title: string, options: { id?: stri
   } catch (error) {
     const shown = await page.locator(SELECTORS.quickInputRow).evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')));
     await page.keyboard.press('Escape');
-    throw new Error(`Command "${title}" is not in the Command Palette (rows: ${safeStringify(shown)}): ${(error as Error).message}`);
+    throw new Error(`Command "${title}" is not in the Command Palette (rows: ${safeStringify(shown)}): ${(error as Error).message}`, { cause: error });
   }
   await row.click();
   // The palette closes, or shows the command's own picker: either way the row is no longer shown.

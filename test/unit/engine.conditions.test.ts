@@ -14,7 +14,7 @@ import { Evaluator } from '../../server/src/engine/evaluator';
 import { WorkspaceBuilder, type Workspace } from '../../server/src/engine/workspace';
 import { referenceCondition, referenceDefinition, type ReferenceData } from './referenceEvaluator';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 // ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import { WorkspaceBuilder, type Workspace } from '../../server/src/engine/worksp
 import { SegmentLanguage } from '../../server/src/segment/languageService';
 import { referenceDefinition, type ReferenceData, type ReferenceOutcome } from './referenceEvaluator';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 const DAY = 86_400_000;
@@ -739,7 +739,7 @@ describe('engine agrees with the reference evaluator (property tests)', function
       try {
         largeWorkspaceCheck(seed + offset * 10, n, runs(60));
       } catch (error) {
-        throw new Error(`large workspace check failed (FC_SEED=${seed}, ${n} profiles): ${(error as Error).message}`);
+        throw new Error(`large workspace check failed (FC_SEED=${seed}, ${n} profiles): ${(error as Error).message}`, { cause: error });
       }
     }
   });

@@ -15,7 +15,7 @@ import { WorkspaceBuilder } from '../../server/src/engine/workspace';
 import { SegmentLanguage } from '../../server/src/segment/languageService';
 import schema from '../../schemas/segment-definition.schema.json';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 /** A snippet with every tab stop replaced by its default (the first choice, or the placeholder). */

@@ -23,7 +23,7 @@ import { parsePropertyPath } from '../../server/src/engine/propertyPath';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const zipcodes: { lookup(code: string): { latitude: number; longitude: number } | undefined } = require('zipcodes');
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 /** The raw workspace: records in Klaviyo's API shapes. */

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 
 const DAY = 86_400_000;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 interface Event {

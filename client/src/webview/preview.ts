@@ -17,7 +17,6 @@ const vscode = acquireVsCodeApi();
 
 let propertyColumns: string[] = [];
 let total = 0;
-let generation = 0;
 let requestId = 0;
 let sort: { column: SortColumn; descending: boolean } = { column: 'email', descending: false };
 let filter = '';
@@ -64,7 +63,6 @@ function renderSummary(message: Extract<ToWebview, { type: 'counts' }>): void {
 }
 
 function resetRows(): void {
-  generation++;
   pages.clear();
   inFlight.clear();
   requestRows();

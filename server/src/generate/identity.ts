@@ -101,6 +101,7 @@ function pickPhone(rng: Rng, place: Place, phoneOnly: boolean, state: BuildState
 }
 
 function asciiFold(s: string): string {
+  // eslint-disable-next-line no-control-regex -- "only ASCII" includes the control characters
   const folded = /^[\x00-\x7f]*$/.test(s) ? s : s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   return folded.toLowerCase().replace(/[^a-z0-9]/g, '');
 }

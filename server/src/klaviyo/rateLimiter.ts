@@ -51,6 +51,9 @@ function abortable(promise: Promise<void>, signal?: AbortSignal): Promise<void> 
     promise.then(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
+    }, (error: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(error);
     });
   });
 }

@@ -9,7 +9,7 @@ import { shapeConversions } from '../../../server/src/features/refactorings';
 import { applyEdits } from '../../support/lspText';
 import { assertValid, plainFixture } from './fixture';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 const TO_BARE = 'Convert to a bare definition';

@@ -10,7 +10,7 @@ import { summarizeWorkspace, type WorkspaceSummary } from '../../../server/src/e
 import type { NameLookup } from '../../../server/src/engine/describe';
 import { WorkspaceBuilder, type Workspace } from '../../../server/src/engine/workspace';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 export const SHOP_NAME = 'Tiny Vinyl (fixture)';
