@@ -52,6 +52,8 @@ export interface ProfileRow {
 
 export interface ProfilesParams {
   uri: string;
+  /** Evaluate as of this instant (ISO; a day of the size-over-time chart) instead of the workspace's now. */
+  asOf?: string;
   offset: number;
   limit: number;
   sort?: { column: 'email' | 'name' | 'location' | 'lastEvent' | 'id'; descending?: boolean };
@@ -84,6 +86,33 @@ export interface ConditionEvidence {
 export interface ExplainParams {
   uri: string;
   profileId: string;
+  /** As in ProfilesParams. */
+  asOf?: string;
+}
+
+/** The segment's size over time: the count as of the end of each of the last `days` UTC days. */
+export interface HistoryParams {
+  uri: string;
+  days: number;
+}
+
+export interface HistoryPointInfo {
+  /** The UTC day, YYYY-MM-DD. */
+  day: string;
+  /** The instant evaluated as of: the day's end, or now for today (ISO). */
+  asOf: string;
+  matched: number | null;
+  total: number;
+}
+
+export interface HistoryResult {
+  /** The document version the series belongs to. */
+  version: number;
+  state: CountsReport['state'] | 'cancelled';
+  message?: string;
+  points: HistoryPointInfo[];
+  notEvaluable: string[];
+  elapsedMs: number;
 }
 
 export interface ExplainResult {
@@ -122,6 +151,7 @@ export const Methods = {
   explain: 'segmentLens/explain',
   compare: 'segmentLens/compare',
   exportProfiles: 'segmentLens/exportProfiles',
+  history: 'segmentLens/history',
   reloadWorkspace: 'segmentLens/reloadWorkspace',
   /** server → client notification */
   workspaceStatus: 'segmentLens/workspaceStatus',

@@ -24,7 +24,7 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { ParsedDocuments } from './host/parsedDocuments';
 import {
-  Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type ProfilesParams, type ProfilesResult,
+  Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type HistoryParams, type HistoryResult, type ProfilesParams, type ProfilesResult,
 } from './protocol';
 import { guard } from './host/requestGuard';
 import { SegmentLanguage } from './segment/languageService';
@@ -100,6 +100,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   const segmentIndex = new SegmentFileIndex(language, () => canWatchFiles);
+  const requests = new WorkspaceRequests({ documents, parsed, language, registry, counts, allowComments: () => settings.allowComments, segmentIndex });
 
   /** The loaded workspace summary for a document, starting its load if needed. */
   function workspaceOf(uri: string): { root: string; summary: WorkspaceSummary | undefined } | undefined {
@@ -213,6 +214,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   documents.onDidChangeContent((event) => {
     if (openedVersions.get(event.document.uri) === event.document.version) return;
+    requests.documentChanged(event.document.uri);
     openedVersions.delete(event.document.uri);
     scheduler.schedule(event.document.uri, settings.debounceMs);
   });
@@ -294,9 +296,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return counts.wait(document.uri, document.version);
   }));
 
-  const requests = new WorkspaceRequests({ documents, parsed, language, registry, counts, allowComments: () => settings.allowComments, segmentIndex });
   connection.onRequest(Methods.profiles, (params: ProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'profiles', token, null, () => requests.profiles(params, token)));
   connection.onRequest(Methods.explain, (params: ExplainParams, token) => guard<ExplainResult | null>(connection.console, 'explain', token, null, () => requests.explain(params, token)));
+  connection.onRequest(Methods.history, (params: HistoryParams, token) => guard<HistoryResult | null>(connection.console, 'history', token, null, async () => {
+    // Progress in the editor while the days are evaluated (a client that refuses it just sees none).
+    const reporter = canReportProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    reporter?.begin('Segment Lens: size over time', 0, `${params.days} days`, false);
+    try {
+      return await requests.history(params, token, (done, total) => reporter?.report(Math.round((100 * done) / total), `${done} of ${total} days`));
+    } finally {
+      reporter?.done();
+    }
+  }));
   connection.onRequest(Methods.compare, (params: CompareParams, token) => guard<CompareResult | null>(connection.console, 'compare', token, null, () => requests.compare(params, token)));
   connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) => guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, () => requests.exportProfiles(params, token)));
   const coverageFailed: CoverageResult = { state: 'failed', message: 'The coverage review was cancelled or failed; see the Segment Lens output.' };

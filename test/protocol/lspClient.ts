@@ -72,6 +72,7 @@ export class TestClient {
     });
     this.connection.onNotification('$/progress', (params: { token: ProgressToken; value: unknown }) => {
       this.progress.push(params);
+      this.wake();
     });
     this.connection.onRequest('workspace/codeLens/refresh', () => {
       this.refreshes.codeLens++;
@@ -155,6 +156,11 @@ export class TestClient {
       for (let index = since; index < all.length; index++) if (accept(all[index].params as T)) return { index, params: all[index].params as T };
       return undefined;
     }, `a ${method} notification`, timeoutMs);
+  }
+
+  /** Waits for a `$/progress` value that satisfies `accept` (work the server reports as in flight). */
+  async progressWhere(accept: (value: unknown) => boolean, timeoutMs = 20_000): Promise<unknown> {
+    return this.waitUntil(() => this.progress.find((p) => accept(p.value))?.value, 'a matching progress report', timeoutMs);
   }
 
   private wake(): void {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeCondition, describeDefinition, type NameLookup } from '../engine/describe';
 import { Evaluator, type DefinitionResult } from '../engine/evaluator';
+import { evaluateHistory, historyInstants, MAX_HISTORY_DAYS, parseHistorySpan } from '../engine/history';
 import type { Workspace } from '../engine/workspace';
 import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue, segmentName } from '../segment/parse';
@@ -13,6 +14,7 @@ import { readTextFile } from '../workspace/textFiles';
 import { CliUsageError, type CliIo } from './io';
 import { instantOption } from './options';
 import { printablePath, shownPath, unusablePathsMessage } from './paths';
+import { printHistories, type FileHistory } from './historyOutput';
 import { formatProblem } from './validateCommand';
 import { progressReporter } from './progress';
 import { profileSummary, workspaceNames } from '../review/profiles';
@@ -24,6 +26,8 @@ interface EvaluateOptions {
   ids?: boolean;
   limit?: string;
   now?: string;
+  history?: string;
+  csv?: boolean;
 }
 
 const number = (n: number) => n.toLocaleString('en-US');
@@ -59,11 +63,17 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
     .option('--ids', 'with --json, include the IDs of every matched profile')
     .option('--limit <n>', 'how many matched profiles to list', '10')
     .option('--now <iso>', 'evaluate as of this instant instead of the workspace\'s "now"')
+    .option('--history <span>', 'the size over time instead: the count as of the end of each of the last N UTC days (90d, 12w), today as of now')
+    .option('--csv', 'with --history, print CSV (day, as_of, matched, total)')
     .option('--no-cache', 'read the JSONL files even when the engine\'s on-disk cache is current')
     .action(async (paths: string[], options: EvaluateOptions) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 0) throw new CliUsageError(`--limit must be a whole number, not ${JSON.stringify(options.limit)}`);
       const now = instantOption('--now', options.now);
+      const historyDays = options.history === undefined ? undefined : parseHistorySpan(options.history);
+      if (options.history !== undefined && historyDays === undefined) throw new CliUsageError(`--history: expected a number of days or weeks such as 90d or 12w (at most ${MAX_HISTORY_DAYS} days), not ${JSON.stringify(options.history)}`);
+      if (options.csv && historyDays === undefined) throw new CliUsageError('--csv needs --history');
+      const histories: FileHistory[] = [];
       const { files, missing } = expandWithSettings(paths);
       if (missing.length) throw new CliUsageError(unusablePathsMessage(missing));
       if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.map(printablePath).join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
@@ -102,6 +112,11 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
         const loaded = await workspaces.get(root);
         let evaluator = evaluators.get(loaded.workspace);
         if (!evaluator) evaluators.set(loaded.workspace, (evaluator = new Evaluator(loaded.workspace)));
+        if (historyDays !== undefined) {
+          const history = evaluateHistory(evaluator, definition, historyInstants(loaded.workspace.ref, historyDays));
+          histories.push({ file: path, shown, name: segmentName(parsed), history });
+          continue;
+        }
         const result = evaluator.evaluateDefinition(definition);
         const names = workspaceNames(loaded.workspace);
         const warnings = problems.filter((p) => p.severity === 'warning').length;
@@ -113,7 +128,8 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
           printResult(io, shown, segmentName(parsed), definition, result, loaded, names, limit);
         }
       }
-      if (options.json) io.out(JSON.stringify(files.length === 1 ? results[0] : results, null, 2));
+      if (historyDays !== undefined) printHistories(io, histories, options.json ? 'json' : options.csv ? 'csv' : 'text');
+      else if (options.json) io.out(JSON.stringify(files.length === 1 ? results[0] : results, null, 2));
       io.exitCode(anyErrors ? 1 : 0);
     });
 }

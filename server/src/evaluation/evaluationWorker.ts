@@ -6,6 +6,7 @@ import { summarizeWorkspace } from '../engine/catalog';
 import { describeCondition } from '../engine/describe';
 import { Evaluator } from '../engine/evaluator';
 import { explainCondition } from '../engine/explain';
+import { evaluateHistory, historyInstants } from '../engine/history';
 import { EvaluationCancelled, isRecord } from '../engine/outcome';
 import type { Workspace } from '../engine/workspace';
 import { loadWorkspace } from '../workspace/loadWorkspace';
@@ -35,7 +36,10 @@ port.on('message', (message: HostToWorker) => {
   }
   try {
     if (!state) throw new Error('the workspace is not loaded');
-    const result = handle(message.request, { isCancelled: () => Atomics.load(cancel, 0) !== 0 });
+    const result = handle(message.request, {
+      isCancelled: () => Atomics.load(cancel, 0) !== 0,
+      progress: (done, total) => post({ type: 'progress-of', id: message.id, done, total }),
+    });
     post({ type: 'reply', id: message.id, result });
   } catch (error) {
     post({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error), cancelled: error instanceof EvaluationCancelled });
@@ -80,7 +84,7 @@ function conditionsOf(definition: unknown): unknown[][] {
   return groups.map((g) => (isRecord(g) && Array.isArray(g.conditions) ? g.conditions : []));
 }
 
-type Cancellation = { isCancelled(): boolean };
+type Cancellation = { isCancelled(): boolean; progress(done: number, total: number): void };
 type Loaded = NonNullable<typeof state>;
 
 /** One handler per worker method (evaluation/messages.ts), each returning that method's result. */
@@ -98,19 +102,19 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
   },
 
   rows({ evaluator, table }, params, cancellation) {
-    const result = evaluator.evaluateDefinition(params.definition, { cancellation });
+    const result = evaluator.evaluateDefinition(params.definition, { cancellation, now: params.now });
     if (!result.set) return { total: 0, rows: [], propertyColumns: table.propertyColumns };
     return table.page(result.set, params);
   },
 
-  explain({ workspace, evaluator, table }, { definition, profileId }, cancellation) {
+  explain({ workspace, evaluator, table }, { definition, profileId, now }, cancellation) {
     const p = workspace.profileIndexById.get(profileId);
     if (p === undefined) return { profile: null, matched: false, conditions: [] };
-    const result = evaluator.evaluateDefinition(definition, { cancellation });
+    const result = evaluator.evaluateDefinition(definition, { cancellation, now });
     const names = table.names;
     const conditions = conditionsOf(definition).flatMap((group, g) => group.map((condition, c) => {
       const outcome = result.groups[g]?.conditions[c];
-      const evidence = explainCondition(workspace, condition, p, names);
+      const evidence = explainCondition(workspace, condition, p, names, now);
       return {
         group: g,
         condition: c,
@@ -121,6 +125,11 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
       };
     }));
     return { profile: table.row(p), matched: result.set?.has(p) ?? false, conditions };
+  },
+
+  history({ workspace, evaluator }, { definition, days }, cancellation) {
+    const { points, notEvaluable, elapsedMs } = evaluateHistory(evaluator, definition, historyInstants(workspace.ref, days), { cancellation, onProgress: cancellation.progress });
+    return { points: points.map(({ day, now, matched, total }) => ({ day, now, matched, total })), notEvaluable, elapsedMs };
   },
 
   compare({ workspace, evaluator }, params, cancellation) {

@@ -10,8 +10,10 @@ import type { CoverageOptions, CoverageReply, CoverageSegmentSource } from '../c
  */
 export interface WorkerMethods {
   evaluate: { params: { definition: unknown }; result: EvaluateReply };
-  rows: { params: { definition: unknown; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }; result: RowsReply };
-  explain: { params: { definition: unknown; profileId: string }; result: ExplainReply };
+  rows: { params: { definition: unknown; now?: number; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }; result: RowsReply };
+  explain: { params: { definition: unknown; now?: number; profileId: string }; result: ExplainReply };
+  /** Size over time: posts `progress-of` messages while it works. */
+  history: { params: { definition: unknown; days: number }; result: HistoryReply };
   compare: { params: { a: unknown; b: unknown }; result: CompareResult };
   export: { params: { definition: unknown; path: string; format: 'csv' | 'ids' | 'emails' }; result: ExportReply };
   coverage: { params: { segments: CoverageSegmentSource[]; options?: CoverageOptions }; result: CoverageReply };
@@ -56,6 +58,12 @@ export interface ExplainReply {
   conditions: ConditionEvidence[];
 }
 
+export interface HistoryReply {
+  points: { day: string; now: number; matched: number | null; total: number }[];
+  notEvaluable: string[];
+  elapsedMs: number;
+}
+
 export type WorkerReply = WorkerResult<WorkerMethod>;
 
 export type WorkerToHost =
@@ -63,4 +71,6 @@ export type WorkerToHost =
   | { type: 'loaded'; summary: WorkspaceSummary; warnings: LoadWarning[]; files: string[]; loadMs: number; root: string }
   | { type: 'load-failed'; message: string }
   | { type: 'reply'; id: number; result: WorkerReply }
+  /** How far a long request has got (history). */
+  | { type: 'progress-of'; id: number; done: number; total: number }
   | { type: 'failed'; id: number; message: string; cancelled: boolean };

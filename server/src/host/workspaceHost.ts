@@ -28,7 +28,7 @@ export type HostState =
 export class WorkspaceHost {
   private worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; progress?: (done: number, total: number) => void }>();
   private stateValue: HostState = { kind: 'loading' };
   private readyWaiters: (() => void)[] = [];
 
@@ -47,7 +47,7 @@ export class WorkspaceHost {
   }
 
   /** Sends one request to the worker; a cancelled token sets the flag its evaluation polls. */
-  request<M extends WorkerMethod>(method: M, params: WorkerParams<M>, token?: CancellationSignal): Promise<WorkerResult<M>> {
+  request<M extends WorkerMethod>(method: M, params: WorkerParams<M>, token?: CancellationSignal, progress?: (done: number, total: number) => void): Promise<WorkerResult<M>> {
     if (this.stateValue.kind !== 'ready') return Promise.reject(new Error('the workspace is not loaded'));
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
@@ -56,6 +56,7 @@ export class WorkspaceHost {
     if (token?.isCancellationRequested) Atomics.store(flag, 0, 1);
     return new Promise<WorkerResult<M>>((resolve, reject) => {
       this.pending.set(id, {
+        progress,
         resolve: (r) => {
           subscription?.dispose();
           // The worker answers request `id` with the result of the method asked (evaluationWorker.ts).
@@ -117,6 +118,9 @@ export class WorkspaceHost {
         break;
       case 'load-failed':
         this.setState({ kind: 'failed', message: message.message });
+        break;
+      case 'progress-of':
+        this.pending.get(message.id)?.progress?.(message.done, message.total);
         break;
       case 'reply':
         this.pending.get(message.id)?.resolve(message.result);

@@ -1,14 +1,16 @@
 import { relative, sep } from 'node:path';
-import type { CancellationToken } from 'vscode-languageserver';
+import { CancellationTokenSource, type CancellationToken } from 'vscode-languageserver';
+import { MAX_HISTORY_DAYS } from '../engine/history';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { CoverageParams, CoverageResult } from '../coverage/types';
 import type { CountsService } from './countsService';
 import { workspaceInfo } from './countsService';
-import type { WorkspaceHost } from './workspaceHost';
+import { RequestCancelled, type WorkspaceHost } from './workspaceHost';
 import type { WorkspaceRegistry } from './workspaceRegistry';
 import type { ParsedDocuments } from './parsedDocuments';
-import type { CompareParams, CompareResult, ExplainParams, ExplainResult, ExportParams, ProfilesParams, ProfilesResult, WorkspaceStatus } from '../protocol';
+import type { CompareParams, CompareResult, ExplainParams, ExplainResult, ExportParams, HistoryParams, HistoryResult, ProfilesParams, ProfilesResult, WorkspaceStatus } from '../protocol';
+import { parseInstant } from '../engine/time';
 import type { SegmentLanguage } from '../segment/languageService';
 import { definitionValue } from '../segment/parse';
 import type { SegmentFileIndex } from './segmentIndex';
@@ -23,6 +25,9 @@ export interface WorkspaceRequestServices {
   allowComments: () => boolean;
   segmentIndex: SegmentFileIndex;
 }
+
+/** An `asOf` parameter as an instant (undefined: the workspace's now). */
+const asOf = (text: string | undefined): number | undefined => (text === undefined ? undefined : parseInstant(text));
 
 const NOT_COMPARED = { total: 0, a: null, b: null, both: null, onlyA: null, onlyB: null, neither: null };
 
@@ -58,7 +63,7 @@ export class WorkspaceRequests {
     if (!host || !definition || report?.state !== 'ok') {
       return { version: document?.version ?? 0, total: 0, rows: [], propertyColumns: [], state: report?.state ?? 'no-workspace', message: report?.message };
     }
-    const reply = await host.request('rows', { definition, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
+    const reply = await host.request('rows', { definition, now: asOf(params.asOf), offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
     return { version: report.version, state: 'ok', ...reply };
   }
 
@@ -66,7 +71,47 @@ export class WorkspaceRequests {
     const host = this.readyHost(params.uri);
     const definition = this.definitionOf(params.uri);
     if (!host || !definition) return null;
-    return host.request('explain', { definition, profileId: params.profileId }, token);
+    return host.request('explain', { definition, profileId: params.profileId, now: asOf(params.asOf) }, token);
+  }
+
+  /** Cancels the size-over-time series in flight for a document (it was edited: the series is stale). */
+  private readonly historyInFlight = new Map<string, () => void>();
+
+  documentChanged(uri: string): void {
+    this.historyInFlight.get(uri)?.();
+  }
+
+  /**
+   * The segment's size over the last `days` days, evaluated in the worker (progress reported
+   * through `progress`), cancelled by the client or by the next edit of the document.
+   */
+  async history(params: HistoryParams, token: CancellationToken, progress?: (done: number, total: number) => void): Promise<HistoryResult> {
+    const document = this.services.documents.get(params.uri);
+    const version = document?.version ?? 0;
+    const empty = { version, points: [], notEvaluable: [], elapsedMs: 0 };
+    const cancelled = new CancellationTokenSource();
+    const listener = token.onCancellationRequested(() => cancelled.cancel());
+    const cancel = () => cancelled.cancel();
+    // A newer request for the same document replaces this one; an edit cancels it (documentChanged).
+    this.historyInFlight.get(params.uri)?.();
+    this.historyInFlight.set(params.uri, cancel);
+    try {
+      const report = document ? await this.services.counts.wait(document.uri, document.version) : undefined;
+      const host = this.readyHost(params.uri);
+      const definition = this.definitionOf(params.uri);
+      if (cancelled.token.isCancellationRequested) return { ...empty, state: 'cancelled', message: 'Cancelled: the segment changed.' };
+      if (!host || !definition || (report && report.state !== 'ok')) return { ...empty, state: report?.state ?? 'no-workspace', message: report?.message };
+      const days = Math.max(1, Math.min(MAX_HISTORY_DAYS, Math.floor(params.days)));
+      const reply = await host.request('history', { definition, days }, cancelled.token, progress);
+      return { version, state: 'ok', elapsedMs: reply.elapsedMs, notEvaluable: reply.notEvaluable, points: reply.points.map((p) => ({ day: p.day, asOf: new Date(p.now).toISOString(), matched: p.matched, total: p.total })) };
+    } catch (error) {
+      if (error instanceof RequestCancelled) return { ...empty, state: 'cancelled', message: 'Cancelled: the segment changed.' };
+      throw error;
+    } finally {
+      listener.dispose();
+      if (this.historyInFlight.get(params.uri) === cancel) this.historyInFlight.delete(params.uri);
+      cancelled.dispose();
+    }
   }
 
   async compare(params: CompareParams, token: CancellationToken): Promise<CompareResult> {
