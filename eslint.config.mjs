@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  * it may import, the npm packages it may import (a package name allows its subpaths), and which
  * `node:` modules (true: all, false: none).
  */
-const LAYERS = [
+export const LAYERS = [
   { folder: 'server/src/engine', layers: [], packages: ['luxon', 'zipcodes', 'i18n-iso-countries', 'libphonenumber-js', 're2js'], node: false },
   { folder: 'server/src/segment', layers: ['engine'], packages: ['jsonc-parser', 'ajv', 'ajv-formats', 'fastest-levenshtein'], node: false, extra: ['^\\.\\./\\.\\./\\.\\./schemas/segment-definition\\.schema\\.json$'] },
   { folder: 'server/src/coverage', layers: ['engine', 'segment'], packages: ['csv-stringify'], node: false },

@@ -4,6 +4,7 @@
  * (part of `npm test`), and that what the table allows passes.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 
@@ -43,4 +44,26 @@ describe('layers and rules the linter enforces', function () {
       assert.equal(hits.length, allowed ? 0 : 1, JSON.stringify(result.messages.map((m) => `${m.ruleId}: ${m.message}`)));
     });
   }
+});
+
+describe('the import table of docs/architecture.md is the linter\'s', () => {
+  it('lists every folder of eslint.config.mjs with the same layers and packages, and no other', async () => {
+    const { LAYERS } = (await import(join(REPO, 'eslint.config.mjs'))) as { LAYERS: { folder: string; layers: string[]; packages: string[]; server?: string[] }[] };
+    const doc = readFileSync(join(REPO, 'docs', 'architecture.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## What each layer may import'), doc.indexOf('## The segment language'));
+    const rows = new Map<string, string[]>();
+    for (const line of section.split('\n')) {
+      const cells = line.split('|').map((c) => c.trim());
+      const folder = /^`([^`]+?)\/?`$/.exec(cells[1] ?? '')?.[1];
+      if (folder) rows.set(folder, cells.slice(2));
+    }
+    for (const layer of LAYERS) {
+      const row = rows.get(layer.folder);
+      assert.ok(row, `docs/architecture.md has no row for ${layer.folder}/`);
+      for (const allowed of layer.server ?? layer.layers) assert.match(row[0], new RegExp(`\`${allowed.replace('.', '\\.')}(/|\`)`), `${layer.folder}: ${allowed} in the docs row`);
+      for (const pkg of layer.packages) assert.ok(row[1].includes(pkg), `${layer.folder}: package ${pkg} in the docs row`);
+    }
+    const documented = [...rows.keys()].filter((folder) => folder !== 'server/src/server.ts');
+    assert.deepEqual(documented.sort(), LAYERS.map((l) => l.folder).sort());
+  });
 });
