@@ -74,11 +74,14 @@ class DiffContent implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function registerKlaviyoCommands(context: vscode.ExtensionContext, options: KlaviyoCommandOptions = {}): void {
-  const diffs = new DiffContent();
-  const language = new SegmentLanguage();
+/** The Klaviyo commands of the extension: API key, pull, pull segments, push. */
+class KlaviyoCommands {
+  readonly diffs = new DiffContent();
+  private readonly language = new SegmentLanguage();
 
-  async function setApiKey(): Promise<boolean> {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly options: KlaviyoCommandOptions) {}
+
+  async setApiKey(): Promise<boolean> {
     const value = await vscode.window.showInputBox({
       title: 'Segment Lens: Klaviyo private API key',
       prompt: "Stored in VS Code's secret storage (your system keychain), never in settings or files. Scopes: metrics, lists, profiles, events and segments (read); segments (write) to push.",
@@ -94,25 +97,25 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
       },
     });
     if (value === undefined || !value.trim()) return false;
-    await context.secrets.store(SECRET_NAME, value.trim());
+    await this.context.secrets.store(SECRET_NAME, value.trim());
     void vscode.window.showInformationMessage("Segment Lens: the Klaviyo API key is stored in VS Code's secret storage.");
     return true;
   }
 
   /** The stored key, asking for one when there is none. */
-  async function apiKey(): Promise<ApiKey | undefined> {
-    let value = await context.secrets.get(SECRET_NAME);
+  private async apiKey(): Promise<ApiKey | undefined> {
+    let value = await this.context.secrets.get(SECRET_NAME);
     if (!value) {
       const choice = await vscode.window.showWarningMessage('Segment Lens: no Klaviyo API key is set.', 'Set Klaviyo API Key');
-      if (choice !== 'Set Klaviyo API Key' || !(await setApiKey())) return undefined;
-      value = await context.secrets.get(SECRET_NAME);
+      if (choice !== 'Set Klaviyo API Key' || !(await this.setApiKey())) return undefined;
+      value = await this.context.secrets.get(SECRET_NAME);
     }
     return value ? new ApiKey(value) : undefined;
   }
 
   /** The key and a client for the configured base URL (asking for a key when none is stored). */
-  async function connect(): Promise<{ key: ApiKey; client: KlaviyoClient } | undefined> {
-    const key = await apiKey();
+  private async connect(): Promise<{ key: ApiKey; client: KlaviyoClient } | undefined> {
+    const key = await this.apiKey();
     if (!key) return undefined;
     try {
       return { key, client: new KlaviyoClient({ apiKey: key, baseUrl: baseUrl() }) };
@@ -122,14 +125,14 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
     }
   }
 
-  async function pickFolder(arg: unknown, title: string, openLabel: string): Promise<vscode.Uri | undefined> {
+  private async pickFolder(arg: unknown, title: string, openLabel: string): Promise<vscode.Uri | undefined> {
     if (arg instanceof vscode.Uri) return arg;
     const [folder] = (await vscode.window.showOpenDialog({ title, openLabel, canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri })) ?? [];
     return folder;
   }
 
-  async function pullWorkspaceCommand(arg?: unknown): Promise<void> {
-    const folder = await pickFolder(arg, 'Pull Workspace from Klaviyo', 'Pull into this folder');
+  async pullWorkspace(arg?: unknown): Promise<void> {
+    const folder = await this.pickFolder(arg, 'Pull Workspace from Klaviyo', 'Pull into this folder');
     if (!folder) return;
     const out = folder.fsPath;
     const previous = readPullRecord(out);
@@ -153,7 +156,7 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
       if (max.trim()) pullOptions.maxProfiles = Number(max.trim());
       if (since.trim()) pullOptions.since = since.trim();
     }
-    const connection = await connect();
+    const connection = await this.connect();
     if (!connection) return;
     const klaviyo = connection.client;
 
@@ -183,14 +186,14 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
     const what = result.mode === 'incremental' && result.changed
       ? `${result.changed.profiles.toLocaleString()} changed profiles and ${result.changed.events.toLocaleString()} new events merged`
       : `${c.profiles.toLocaleString()} profiles, ${c.events.toLocaleString()} events, ${c.lists} lists, ${c.metrics} metrics`;
-    await (options.onWorkspacePulled ? options.onWorkspacePulled(folder) : vscode.commands.executeCommand('segmentLens.reloadWorkspace'));
+    await (this.options.onWorkspacePulled ? this.options.onWorkspacePulled(folder) : vscode.commands.executeCommand('segmentLens.reloadWorkspace'));
     void vscode.window.showInformationMessage(`Segment Lens: pulled ${basename(out)} from Klaviyo: ${what}.${result.notes.length ? ` ${result.notes.join(' ')}` : ''}`);
   }
 
-  async function pullSegmentsCommand(arg?: unknown): Promise<void> {
-    const folder = await pickFolder(arg, 'Pull Segments from Klaviyo', 'Write segments/ here');
+  async pullSegments(arg?: unknown): Promise<void> {
+    const folder = await this.pickFolder(arg, 'Pull Segments from Klaviyo', 'Write segments/ here');
     if (!folder) return;
-    const connection = await connect();
+    const connection = await this.connect();
     if (!connection) return;
     const klaviyo = connection.client;
     const run = (force: boolean) =>
@@ -216,7 +219,7 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
     }
   }
 
-  async function pushSegmentCommand(arg?: unknown): Promise<void> {
+  async pushSegment(arg?: unknown): Promise<void> {
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     if (!uri) {
       void vscode.window.showInformationMessage('Open a segment file to push it.');
@@ -224,11 +227,11 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const text = document.getText();
-    let outcome = planPush(text, { fileName: basename(uri.fsPath), language });
+    let outcome = planPush(text, { fileName: basename(uri.fsPath), language: this.language });
     if (!outcome.ok && /needs a name/.test(outcome.reason)) {
       const name = await vscode.window.showInputBox({ title: 'Name of the new segment', validateInput: (v) => (v.trim() ? undefined : 'Enter a name.') });
       if (!name) return;
-      outcome = planPush(text, { fileName: basename(uri.fsPath), name: name.trim(), language });
+      outcome = planPush(text, { fileName: basename(uri.fsPath), name: name.trim(), language: this.language });
     }
     if (!outcome.ok) {
       const choice = await vscode.window.showErrorMessage(`Segment Lens: not pushed. ${outcome.reason}`, ...(outcome.problems.length ? ['Show Problems'] : []));
@@ -236,7 +239,7 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
       return;
     }
     const plan = outcome.plan;
-    const connection = await connect();
+    const connection = await this.connect();
     if (!connection) return;
     const klaviyo = connection.client;
     try {
@@ -248,8 +251,8 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
         void vscode.window.showInformationMessage(`Segment Lens: ${preview.summary.join(' ')}`);
         return;
       }
-      const left = diffs.uri(plan.action === 'update' ? `klaviyo-${plan.id}.json` : 'new-segment.json', preview.before);
-      const right = diffs.uri(basename(uri.fsPath), preview.after);
+      const left = this.diffs.uri(plan.action === 'update' ? `klaviyo-${plan.id}.json` : 'new-segment.json', preview.before);
+      const right = this.diffs.uri(basename(uri.fsPath), preview.after);
       await vscode.commands.executeCommand('vscode.diff', left, right, plan.action === 'update' ? `Klaviyo ↔ ${basename(uri.fsPath)} (push preview)` : `New segment from ${basename(uri.fsPath)} (push preview)`, { preview: true });
       const warnings = plan.notes.filter((p) => p.severity === 'warning').map((p) => `⚠ ${p.message}`);
       const action = plan.action === 'create' ? 'Create Segment' : 'Update Segment';
@@ -270,16 +273,19 @@ export function registerKlaviyoCommands(context: vscode.ExtensionContext, option
       await showFailure('Segment Lens: the push failed', error);
     }
   }
+}
 
+export function registerKlaviyoCommands(context: vscode.ExtensionContext, options: KlaviyoCommandOptions = {}): void {
+  const commands = new KlaviyoCommands(context, options);
   context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, diffs),
-    vscode.commands.registerCommand(KLAVIYO_COMMANDS.setApiKey, () => setApiKey()),
+    vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, commands.diffs),
+    vscode.commands.registerCommand(KLAVIYO_COMMANDS.setApiKey, () => commands.setApiKey()),
     vscode.commands.registerCommand(KLAVIYO_COMMANDS.clearApiKey, async () => {
       await context.secrets.delete(SECRET_NAME);
       void vscode.window.showInformationMessage("Segment Lens: the Klaviyo API key was removed from VS Code's secret storage.");
     }),
-    vscode.commands.registerCommand(KLAVIYO_COMMANDS.pullWorkspace, (arg?: unknown) => pullWorkspaceCommand(arg)),
-    vscode.commands.registerCommand(KLAVIYO_COMMANDS.pullSegments, (arg?: unknown) => pullSegmentsCommand(arg)),
-    vscode.commands.registerCommand(KLAVIYO_COMMANDS.pushSegment, (arg?: unknown) => pushSegmentCommand(arg)),
+    vscode.commands.registerCommand(KLAVIYO_COMMANDS.pullWorkspace, (arg?: unknown) => commands.pullWorkspace(arg)),
+    vscode.commands.registerCommand(KLAVIYO_COMMANDS.pullSegments, (arg?: unknown) => commands.pullSegments(arg)),
+    vscode.commands.registerCommand(KLAVIYO_COMMANDS.pushSegment, (arg?: unknown) => commands.pushSegment(arg)),
   );
 }
