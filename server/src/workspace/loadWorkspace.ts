@@ -6,6 +6,7 @@ import { WorkspaceBuilder } from '../engine/workspace';
 import { summarizeWorkspace, type WorkspaceSummary } from '../engine/catalog';
 import { Column } from '../engine/column';
 import { parseInstant } from '../engine/time';
+import { searchUpwards } from './folders';
 import { LoadThreads, type FromLoadThread } from './loadThreads';
 import { LineProblems, readJsonl, type LineProblemsReport } from './jsonl';
 import { describeJsonError, readTextFile } from './textFiles';
@@ -94,18 +95,7 @@ export function workspaceFiles(config: WorkspaceConfig): string[] {
 
 /** The nearest folder at or above `start` holding klaviyo-workspace.json. */
 export function findWorkspaceRoot(start: string): string | undefined {
-  let dir = resolve(start);
-  try {
-    if (!statSync(dir).isDirectory()) dir = dirname(dir);
-  } catch {
-    dir = dirname(dir);
-  }
-  for (;;) {
-    if (existsSync(join(dir, MARKER_FILE))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  return searchUpwards(start, (dir) => (existsSync(join(dir, MARKER_FILE)) ? dir : undefined));
 }
 
 /** The default data paths, relative to the workspace folder. */

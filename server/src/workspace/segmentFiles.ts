@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import picomatch from 'picomatch';
+import { searchUpwards } from './folders';
+import { readTextFile } from './textFiles';
 
 /**
  * Which files hold segment definitions: the one answer the server, the CLI and the client share.
@@ -142,25 +144,16 @@ export function expandWithSettings(args: readonly string[]): { files: string[]; 
  * the default.
  */
 export function segmentFileRulesFor(start: string): SegmentFileRules {
-  let dir = resolve(start);
-  try {
-    if (!statSync(dir).isDirectory()) dir = dirname(dir);
-  } catch {
-    dir = dirname(dir);
-  }
-  for (;;) {
+  const rules = searchUpwards(start, (dir) => {
     const settings = join(dir, '.vscode', 'settings.json');
-    if (existsSync(settings)) {
-      try {
-        const value: unknown = parseJsonc(readFileSync(settings, 'utf8'));
-        const files = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['segmentLens.files'] : undefined;
-        if (files !== undefined) return SegmentFileRules.from(files);
-      } catch {
-        // An unreadable settings file sets nothing: keep looking above it.
-      }
+    if (!existsSync(settings)) return undefined;
+    try {
+      const value: unknown = parseJsonc(readTextFile(settings));
+      const files = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['segmentLens.files'] : undefined;
+      return files === undefined ? undefined : SegmentFileRules.from(files);
+    } catch {
+      return undefined; // An unreadable settings file sets nothing: keep looking above it.
     }
-    const parent = dirname(dir);
-    if (parent === dir) return SegmentFileRules.default;
-    dir = parent;
-  }
+  });
+  return rules ?? SegmentFileRules.default;
 }
