@@ -96,7 +96,8 @@ export class CompileContext {
   }
 
   require(path: ConditionPath, reason: string, sql: string): void {
-    if (!this.preconditions.has(reason)) this.preconditions.set(reason, { path: [...path], pointer: pointerOf(path), reason, sql });
+    const key = `${pointerOf(path)} ${reason}`;
+    if (!this.preconditions.has(key)) this.preconditions.set(key, { path: [...path], pointer: pointerOf(path), reason, sql });
   }
 
   reference(table: ReferenceTable): string {

@@ -5,3 +5,5 @@ export { DIALECTS } from './dialects';
 export type { TableLayout } from './layout';
 export { workspaceLayout, WORKSPACE_NAMES } from './layouts/workspace';
 export { setupStatements } from './referenceTables';
+export { workspaceCatalog } from './catalog';
+export { duckdbLoadStatements, workspaceInsertStatements, workspaceRows, workspaceTableStatements, type WorkspaceFiles, type WorkspaceRecords, type WorkspaceRows } from './workspaceTables';

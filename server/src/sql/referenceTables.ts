@@ -16,6 +16,8 @@ type Cell = string | number | boolean | null;
 
 interface TableData {
   columns: { name: string; type: 'text' | 'double' | 'bigint' | 'boolean' }[];
+  /** The columns the SQL looks rows up by (an index where the database has them). */
+  primaryKey: string[];
   rows: () => Cell[][];
 }
 
@@ -75,22 +77,26 @@ function phoneRules(): Cell[][] {
 export const REFERENCE_TABLES: Readonly<Record<ReferenceTable, TableData>> = {
   country_keys: {
     columns: [{ name: 'country_key', type: 'text' }, { name: 'alpha2', type: 'text' }],
+    primaryKey: ['country_key'],
     rows: () => countryKeys(),
   },
   postal_centroids: {
     columns: [{ name: 'country', type: 'text' }, { name: 'code', type: 'text' }, { name: 'latitude', type: 'double' }, { name: 'longitude', type: 'double' }],
+    primaryKey: ['country', 'code'],
     rows: () => postalCentroids().map(({ country, code, lat, lon }) => [country, code, lat, lon]),
   },
   phone_calling_codes: {
     columns: [{ name: 'calling_code', type: 'text' }, { name: 'country', type: 'text' }, { name: 'shared', type: 'boolean' }],
+    primaryKey: ['calling_code'],
     rows: phoneCallingCodes,
   },
   phone_rules: {
     columns: [
       { name: 'calling_code', type: 'text' }, { name: 'sort_key', type: 'text' }, { name: 'country', type: 'text' }, { name: 'leading_digits', type: 'text' },
-      { name: 'national_pattern', type: 'text' }, { name: 'type_pattern', type: 'text' }, { name: 'lengths', type: 'text' },
+      { name: 'national_pattern', type: 'text' }, { name: 'type_pattern', type: 'text' }, { name: 'lengths', type: 'text' }, { name: 'rule', type: 'bigint' },
     ],
-    rows: phoneRules,
+    primaryKey: ['calling_code', 'rule'],
+    rows: () => phoneRules().map((row, rule) => [...row, rule]),
   },
 };
 
@@ -119,7 +125,9 @@ export function setupStatements(d: SqlDialect, layout: TableLayout, tables: Iter
     const data = REFERENCE_TABLES[name];
     const table = tableSql(d, layout.referenceTable(name));
     statements.push(`DROP TABLE IF EXISTS ${table}`);
-    statements.push(`CREATE TABLE ${table} (${data.columns.map((c) => `${d.quoteIdentifier(c.name)} ${d.types[c.type]}`).join(', ')})`);
+    // BigQuery and Snowflake keep primary keys as information only; BigQuery insists on saying so.
+    const key = `PRIMARY KEY (${data.primaryKey.map((c) => d.quoteIdentifier(c)).join(', ')})${d.name === 'bigquery' ? ' NOT ENFORCED' : ''}`;
+    statements.push(`CREATE TABLE ${table} (${data.columns.map((c) => `${d.quoteIdentifier(c.name)} ${d.types[c.type]}`).join(', ')}, ${key})`);
     statements.push(...insertStatements(d, table, data.columns.map((c) => c.name), data.rows()));
   }
   return statements;
