@@ -21,9 +21,8 @@ export function instantOf(ctx: CompileContext, value: ValueImpl): InstantImpl {
     if (value.type === 'number') return { sql: `(${value.sql} * 1000)`, unit: 'ms', scope: value.scope, stage: value.stage };
     if (value.type === 'boolean') return NO_INSTANT;
   }
-  // The text is read once per profile (a derived column), then parsed from that column.
-  const text = hoist(ctx, textOf(d, value), scopeOf(value), value.stage);
-  const parsed = hoist(ctx, isoInstantMs(d, text.sql), scopeOf(value), text.stage);
+  // One scalar subquery per value; for a profile's value, computed once per profile.
+  const parsed = { sql: isoInstantMs(d, textOf(d, value)), stage: value.stage };
   if (value.kind !== 'json') return { sql: parsed.sql, unit: 'ms', scope: scopeOf(value), stage: parsed.stage };
   const instant = hoist(ctx, `CASE WHEN ${d.jsonIs(value.sql, 'number')} THEN ${d.jsonNumber(value.sql)} * 1000 ELSE ${parsed.sql} END`, scopeOf(value), parsed.stage);
   return { sql: instant.sql, unit: 'ms', scope: scopeOf(value), stage: instant.stage };
@@ -35,11 +34,15 @@ function bound(ctx: CompileContext, instant: InstantImpl, ms: number): string {
 }
 
 function rangePredicate(ctx: CompileContext, instant: InstantImpl, range: InstantRange): string {
+  // An inner row's instant is an expression, not a column: read it once when both bounds test it.
+  const once = instant.scope === 'row' && range.lo !== -Infinity && range.hi !== Infinity;
+  const alias = once ? ctx.alias('t') : '';
+  const t = once ? `${alias}.v` : instant.sql;
   const parts: string[] = [];
-  if (range.lo !== -Infinity) parts.push(`${instant.sql} ${range.loInclusive ? '>=' : '>'} ${bound(ctx, instant, range.lo)}`);
-  if (range.hi !== Infinity) parts.push(`${instant.sql} ${range.hiInclusive ? '<=' : '<'} ${bound(ctx, instant, range.hi)}`);
-  if (parts.length === 0) return `(${instant.sql} IS NOT NULL)`;
-  return orFalse(parts.join(' AND '));
+  if (range.lo !== -Infinity) parts.push(`${t} ${range.loInclusive ? '>=' : '>'} ${bound(ctx, instant, range.lo)}`);
+  if (range.hi !== Infinity) parts.push(`${t} ${range.hiInclusive ? '<=' : '<'} ${bound(ctx, instant, range.hi)}`);
+  if (parts.length === 0) return `(${t} IS NOT NULL)`;
+  return once ? orFalse(`(SELECT ${parts.join(' AND ')} FROM (SELECT ${instant.sql} AS v) AS ${alias})`) : orFalse(parts.join(' AND '));
 }
 
 /** The month-days (month * 100 + day) whose instants pass a calendar or anniversary test. */

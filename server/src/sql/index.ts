@@ -7,3 +7,5 @@ export { workspaceLayout, WORKSPACE_NAMES } from './layouts/workspace';
 export { setupStatements } from './referenceTables';
 export { workspaceCatalog } from './catalog';
 export { duckdbLoadStatements, workspaceInsertStatements, workspaceRows, workspaceTableStatements, type WorkspaceFiles, type WorkspaceRecords, type WorkspaceRows } from './workspaceTables';
+export { fivetranLayout, fivetranColumnName, type FivetranOptions } from './layouts/fivetran';
+export { layoutFromConfig } from './layouts/mapping';
