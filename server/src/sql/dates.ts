@@ -35,7 +35,7 @@ function bound(ctx: CompileContext, instant: InstantImpl, ms: number): string {
 
 function rangePredicate(ctx: CompileContext, instant: InstantImpl, range: InstantRange): string {
   // An inner row's instant is an expression, not a column: read it once when both bounds test it.
-  const once = instant.scope === 'row' && range.lo !== -Infinity && range.hi !== Infinity;
+  const once = instant.scope === 'row' && range.lo !== -Infinity && range.hi !== Infinity && !/^[\w."`]+$/.test(instant.sql);
   const alias = once ? ctx.alias('t') : '';
   const t = once ? `${alias}.v` : instant.sql;
   const parts: string[] = [];

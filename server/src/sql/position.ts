@@ -26,7 +26,8 @@ function coordinate(ctx: CompileContext, value: ValueImpl): string {
   const d = ctx.dialect;
   const trimmed = trimJs(d, textOf(d, value));
   const fromText = `CASE WHEN ${d.regexFullMatch(trimmed, DECIMAL)} THEN ${d.tryDouble(trimmed)} END`;
-  const sql = `CASE WHEN ${isKind(d, value, 'number')} THEN ${numberOf(d, value)} ELSE ${fromText} END`;
+  const isNumber = isKind(d, value, 'number');
+  const sql = isNumber === 'FALSE' ? fromText : `CASE WHEN ${isNumber} THEN ${numberOf(d, value)} ELSE ${fromText} END`;
   return hoist(ctx, sql, scopeOf(value), stageOf(value)).sql;
 }
 

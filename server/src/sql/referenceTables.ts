@@ -124,10 +124,17 @@ export function setupStatements(d: SqlDialect, layout: TableLayout, tables: Iter
   for (const name of tables) {
     const data = REFERENCE_TABLES[name];
     const table = tableSql(d, layout.referenceTable(name));
-    statements.push(`DROP TABLE IF EXISTS ${table}`);
-    // BigQuery and Snowflake keep primary keys as information only; BigQuery insists on saying so.
-    const key = `PRIMARY KEY (${data.primaryKey.map((c) => d.quoteIdentifier(c)).join(', ')})${d.name === 'bigquery' ? ' NOT ENFORCED' : ''}`;
-    statements.push(`CREATE TABLE ${table} (${data.columns.map((c) => `${d.quoteIdentifier(c.name)} ${d.types[c.type]}`).join(', ')}, ${key})`);
+    const columns = data.columns.map((c) => `${d.quoteIdentifier(c.name)} ${d.types[c.type]}`);
+    const key = `PRIMARY KEY (${data.primaryKey.map((c) => d.quoteIdentifier(c)).join(', ')})`;
+    if (d.name === 'bigquery') {
+      // BigQuery has no indexes: a primary key would only be information (NOT ENFORCED).
+      statements.push(`CREATE OR REPLACE TABLE ${table} (${columns.join(', ')})`);
+    } else if (d.name === 'snowflake') {
+      statements.push(`CREATE OR REPLACE TABLE ${table} (${[...columns, key].join(', ')})`);
+    } else {
+      statements.push(`DROP TABLE IF EXISTS ${table}`);
+      statements.push(`CREATE TABLE ${table} (${[...columns, key].join(', ')})`);
+    }
     statements.push(...insertStatements(d, table, data.columns.map((c) => c.name), data.rows()));
   }
   return statements;

@@ -42,7 +42,8 @@ export const snowflake: SqlDialect = {
   jsonSomeElement: (json, alias, test) => `(IS_ARRAY(${json}) AND EXISTS (SELECT 1 FROM TABLE(FLATTEN(INPUT => ${json})) AS ${alias} WHERE ${test(`${alias}.value`)}))`,
   regexSearch: (text, pattern) => `(REGEXP_INSTR(${text}, ${pattern}) > 0)`,
   regexFullMatch: (text, pattern) => `REGEXP_LIKE(${text}, ${literal(pattern)})`,
-  regexExtract: (text, pattern) => `REGEXP_SUBSTR(${text}, ${literal(pattern)}, 1, 1, 'e', 1)`,
+  // POSIX has no (?: … ): the patterns keep their capturing group first, so plain groups after it change nothing.
+  regexExtract: (text, pattern) => `REGEXP_SUBSTR(${text}, ${literal(pattern.replace(/\(\?:/g, '('))}, 1, 1, 'e', 1)`,
   regexReplaceAll: (text, pattern, replacement) => `REGEXP_REPLACE(${text}, ${literal(pattern)}, ${literal(replacement)})`,
   regexCodePoint: (codePoint) => String.fromCodePoint(codePoint),
   startsWith: (text, prefix) => `STARTSWITH(${text}, ${prefix})`,
