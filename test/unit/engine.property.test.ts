@@ -131,7 +131,7 @@ describe('engine agrees with the reference evaluator (property tests)', function
       try {
         largeWorkspaceCheck(seed + offset * 10, n, runs(60));
       } catch (error) {
-        throw new Error(`large workspace check failed (FC_SEED=${seed}, ${n} profiles): ${(error as Error).message}`);
+        throw new Error(`large workspace check failed (FC_SEED=${seed}, ${n} profiles): ${(error as Error).message}`, { cause: error });
       }
     }
   });

@@ -1,6 +1,6 @@
 import { Bitset } from '../bitset';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
-import { compileDateFilter, DAY_MS, HOUR_MS } from '../time';
+import { compileDateFilter, DAY_MS, HOUR_MS, type InstantTest, type ReferenceTime } from '../time';
 import type { MetricEvents } from '../workspace';
 import { describeMetricFilters, describeTimeframe, lookup, metricLabel, quoted, shown } from '../phrases';
 import { checkCountLimit } from './checks';
@@ -31,15 +31,23 @@ interface CompiledFunnel {
   maxSpan: number;
 }
 
-function compileFunnel(ctx: EvaluationContext, condition: Condition): CompiledFunnel | { notEvaluable: string } {
-  const window = compileDateFilter(condition.timeframe_filter, ctx.ref);
+/** The timeframe, the completion window (ms; Infinity when unset) and the steps of a funnel, or why it has none. */
+function funnelFrame(condition: Condition, ref: ReferenceTime): { window: Extract<InstantTest, { test: unknown }>; maxSpan: number; rawSteps: unknown[] } | { notEvaluable: string } {
+  const window = compileDateFilter(condition.timeframe_filter, ref);
   if ('notEvaluable' in window) return window;
   const completion = condition.completion_window_seconds;
   const maxSpan = completion === undefined || completion === null ? Infinity : lookup(COMPLETION_WINDOWS, completion);
   if (maxSpan === undefined) return { notEvaluable: `unknown completion window ${quoted(completion)}` };
   if (!Array.isArray(condition.steps) || condition.steps.length === 0) return { notEvaluable: 'the funnel has no steps' };
+  return { window, maxSpan, rawSteps: condition.steps };
+}
+
+function compileFunnel(ctx: EvaluationContext, condition: Condition): CompiledFunnel | { notEvaluable: string } {
+  const frame = funnelFrame(condition, ctx.ref);
+  if ('notEvaluable' in frame) return frame;
+  const { window, maxSpan, rawSteps } = frame;
   const steps: Step[] = [];
-  for (const raw of condition.steps) {
+  for (const raw of rawSteps) {
     if (!isRecord(raw) || typeof raw.metric_id !== 'string' || typeof raw.metric_exists !== 'boolean') return { notEvaluable: 'a funnel step is not complete' };
     const metric = ctx.workspace.metric(raw.metric_id);
     if (!metric) return { notEvaluable: `metric ${raw.metric_id} is not in the workspace` };
@@ -169,14 +177,11 @@ function explainFunnel(ctx: EvaluationContext, condition: Condition, profile: nu
  * from the timeframe's start; after the last: until t1 + window).
  */
 function funnelSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
-  const window = compileDateFilter(condition.timeframe_filter, b.ref);
-  if ('notEvaluable' in window) return window;
-  const completion = condition.completion_window_seconds;
-  const maxSpan = completion === undefined || completion === null ? Infinity : lookup(COMPLETION_WINDOWS, completion);
-  if (maxSpan === undefined) return { notEvaluable: `unknown completion window ${quoted(completion)}` };
-  if (!Array.isArray(condition.steps) || condition.steps.length === 0) return { notEvaluable: 'the funnel has no steps' };
+  const frame = funnelFrame(condition, b.ref);
+  if ('notEvaluable' in frame) return frame;
+  const { maxSpan, rawSteps } = frame;
   const steps: { exists: boolean; metricId: string; events: SqlEvents }[] = [];
-  for (const [index, raw] of condition.steps.entries()) {
+  for (const [index, raw] of rawSteps.entries()) {
     if (!isRecord(raw) || typeof raw.metric_id !== 'string' || typeof raw.metric_exists !== 'boolean') return { notEvaluable: 'a funnel step is not complete' };
     const events = b.events(raw.metric_id, ['steps', index, 'metric_id'], (row) => {
       const inTimeframe = b.dateFilter(row.time, condition.timeframe_filter, ['timeframe_filter']);
