@@ -4,7 +4,7 @@
  * --setup, --now, --layout, and the exit codes.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -31,7 +31,10 @@ describe('segment-lens sql', function () {
     for (const statement of setup.stdout.split(/;\n(?=DROP|CREATE|INSERT)/)) if (statement.trim()) await connection.run(statement.replace(/;\s*$/, ''));
   }
 
-  after(() => connection.closeSync());
+  after(() => {
+    connection.closeSync();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   for (const file of ['vip-customers.json', 'eu-residents.json', 'boston-purchasers.json', 'engaged-non-buyers.json']) {
     it(`${file}: the printed query, run on DuckDB, gives the profiles evaluate gives; --count gives their number`, async () => {
