@@ -10,6 +10,7 @@ import tseslint from 'typescript-eslint';
  */
 export const LAYERS = [
   { folder: 'server/src/engine', layers: [], packages: ['luxon', 'zipcodes', 'i18n-iso-countries', 'libphonenumber-js', 're2js'], node: false },
+  { folder: 'server/src/sql', layers: ['engine'], packages: ['libphonenumber-js'], node: false },
   { folder: 'server/src/segment', layers: ['engine'], packages: ['jsonc-parser', 'ajv', 'ajv-formats', 'fastest-levenshtein'], node: false, extra: ['^\\.\\./\\.\\./\\.\\./schemas/segment-definition\\.schema\\.json$'] },
   { folder: 'server/src/coverage', layers: ['engine', 'segment'], packages: ['csv-stringify'], node: false },
   { folder: 'server/src/workspace', layers: ['engine', 'segment'], packages: ['jsonc-parser', 'picomatch'], node: true },
@@ -19,7 +20,7 @@ export const LAYERS = [
   { folder: 'server/src/evaluation', layers: ['engine', 'workspace', 'coverage', 'protocol.ts'], packages: ['csv-stringify'], node: ['node:worker_threads', 'node:fs'] },
   { folder: 'server/src/features', layers: ['engine', 'segment', 'protocol.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'jsonc-parser', 'vscode-uri'], node: false, forbid: ['^vscode-languageserver/node$'] },
   { folder: 'server/src/host', layers: ['engine', 'segment', 'workspace', 'coverage', 'evaluation/messages.ts', 'protocol.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-uri'], node: true },
-  { folder: 'server/src/cli', layers: ['engine', 'segment', 'workspace', 'coverage', 'generate', 'klaviyo', 'review', 'evaluation/messages.ts', 'protocol.ts', 'server.ts'], packages: ['commander', 'cli-progress', 'csv-stringify', 'vscode-languageserver-textdocument', 'jsonc-parser'], node: true },
+  { folder: 'server/src/cli', layers: ['engine', 'segment', 'sql', 'workspace', 'coverage', 'generate', 'klaviyo', 'review', 'evaluation/messages.ts', 'protocol.ts', 'server.ts'], packages: ['commander', 'cli-progress', 'csv-stringify', 'vscode-languageserver-textdocument', 'jsonc-parser'], node: true },
   { folder: 'client/src', layers: [], packages: ['vscode', 'vscode-languageclient'], node: true, server: ['protocol.ts', 'klaviyo', 'segment', 'workspace/segmentFiles.ts', 'coverage/types.ts', 'engine/time.ts'] },
   { folder: 'client/src/webview', layers: [], packages: [], node: false, server: ['protocol.ts', 'coverage/types.ts'] },
 ];

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { Evaluator } from '../../server/src/engine/evaluator';
 import { evaluateHistory, historyInstants, parseHistorySpan } from '../../server/src/engine/history';
 import { referenceTime } from '../../server/src/engine/time';
-import { anyCondition, buildWorkspace, scenarioArb } from './engine.property.test';
+import { anyCondition, buildWorkspace, scenarioArb } from '../support/engineArbitraries';
 import { referenceDefinition } from './referenceEvaluator';
 
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;

@@ -9,6 +9,7 @@ import { registerOverlapCommand } from './overlapCommand';
 import { registerPullCommand } from './pullCommand';
 import { registerPullSegmentsCommand } from './pullSegmentsCommand';
 import { registerPushCommand } from './pushCommand';
+import { registerSqlCommand } from './sqlCommand';
 import { registerValidateCommand } from './validateCommand';
 
 /** Builds the `segment-lens` command line. */
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
   registerEvaluateCommand(program, io);
   registerDiffCommand(program, io);
   registerOverlapCommand(program, io);
+  registerSqlCommand(program, io);
   registerCoverageCommand(program, io);
   registerGenerateCommand(program, io);
   registerPullCommand(program, io);

@@ -54,3 +54,26 @@ export function alpha2ToAlpha3(code: string): string | undefined {
 export function countryName(alpha2: string): string | undefined {
   return countries.getName(alpha2, 'en');
 }
+
+/**
+ * Every text `countryAlpha2` reads as a country, in lower case, with its code: every two-letter
+ * text, UK, the alpha-3 codes and the names of every registered language. Any other text (after
+ * trimming and lower-casing) names no country. The SQL compiler ships this as a table.
+ */
+export function countryKeys(): [key: string, alpha2: string][] {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const candidates = new Set<string>(['uk']);
+  for (const a of letters) for (const b of letters) candidates.add(a + b);
+  for (const code of Object.keys(countries.getAlpha3Codes())) candidates.add(code.toLowerCase());
+  for (const locale of LOCALES) {
+    for (const names of Object.values(countries.getNames(locale.locale, { select: 'all' }))) {
+      for (const name of names) candidates.add(name.toLowerCase());
+    }
+  }
+  const keys: [string, string][] = [];
+  for (const key of candidates) {
+    const code = countryAlpha2(key);
+    if (code) keys.push([key, code]);
+  }
+  return keys.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}

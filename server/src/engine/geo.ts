@@ -1,4 +1,4 @@
-import { lookup } from 'zipcodes';
+import { codes, lookup } from 'zipcodes';
 import { countryAlpha2 } from './countries';
 
 export interface LatLon {
@@ -56,4 +56,18 @@ export function profilePosition(location: { latitude?: unknown; longitude?: unkn
   const country = countryAlpha2(location.country);
   if (!country || typeof location.zip !== 'string') return undefined;
   return postalCentroid(country, location.zip);
+}
+
+/**
+ * Every postal code `postalCentroid` places, as the key it looks up (a US ZIP code, a Canadian
+ * forward sortation area) with its centroid. The SQL compiler ships this as a table.
+ */
+export function postalCentroids(): { country: 'US' | 'CA'; code: string; lat: number; lon: number }[] {
+  const rows: { country: 'US' | 'CA'; code: string; lat: number; lon: number }[] = [];
+  for (const code of Object.keys(codes)) {
+    const country = /^\d{5}$/.test(code) ? 'US' : /^[A-Z]\d[A-Z]$/.test(code) ? 'CA' : undefined;
+    const centre = country ? postalCentroid(country, code) : undefined;
+    if (country && centre) rows.push({ country, code, lat: centre.lat, lon: centre.lon });
+  }
+  return rows;
 }

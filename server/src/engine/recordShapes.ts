@@ -68,3 +68,18 @@ export const PREDICTIVE_FIELDS: ReadonlyMap<string, number> = new Map([
   ...table(JSON_STRING, ['predicted_gender']),
   ...table(JSON_OBJECT, ['channel_affinity_rank']),
 ]);
+
+/**
+ * The JSON types the value at `path` in a profile's `attributes` may have (JSON_ANY when the
+ * workspace format does not document it): `['email']`, `['location', 'city']`,
+ * `['subscriptions', 'email', 'marketing', 'consent']`, `['predictive_analytics', 'total_clv']`.
+ * A value of another type is not stored (the SQL compiler reads it as missing too).
+ */
+export function documentedProfileTypes(path: readonly string[]): number {
+  const [first, ...rest] = path;
+  if (rest.length === 0) return PROFILE_ATTRIBUTES.get(first) ?? JSON_ANY;
+  if (first === 'location' && rest.length === 1) return LOCATION_FIELDS.get(rest[0]) ?? JSON_ANY;
+  if (first === 'predictive_analytics' && rest.length === 1) return PREDICTIVE_FIELDS.get(rest[0]) ?? JSON_ANY;
+  if (first === 'subscriptions' && rest.length === 3) return SUBSCRIPTION_FIELDS.get(rest[2]) ?? JSON_ANY;
+  return JSON_ANY;
+}

@@ -4,6 +4,7 @@ import { describeTimeframe, shown } from '../phrases';
 import { compileEventWindow } from '../time';
 import type { ListMembership } from '../workspace';
 import type { ConditionKind } from './kind';
+import { isSqlNotEvaluable, type SqlBuilder, type SqlPredicate, type SqlResult } from './sqlBuilder';
 
 const latestJoins = new WeakMap<ListMembership, number>();
 
@@ -57,6 +58,21 @@ function evaluateMembership(ctx: EvaluationContext, condition: Condition): Condi
   return matched(set);
 }
 
+/** profile-group-membership as SQL: a current member (joined inside the timeframe), or not one. */
+function membershipSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
+  const ids = condition.group_ids;
+  if (!Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string') return { notEvaluable: '"group_ids" must hold exactly one list ID' };
+  const timeframe = condition.timeframe_filter;
+  if (condition.is_member === false) {
+    const member = b.listMember(ids[0], ['group_ids', 0]);
+    return isSqlNotEvaluable(member) ? member : b.not(member);
+  }
+  if (condition.is_member !== true) return { notEvaluable: '"is_member" must be true or false' };
+  if (timeframe === undefined || timeframe === null) return b.listMember(ids[0], ['group_ids', 0]);
+  // A member whose join date is unknown cannot pass a timeframe on it (the date filter's NULL).
+  return b.listMember(ids[0], ['group_ids', 0], (joinedAt) => b.happenedFilter(joinedAt, timeframe, ['timeframe_filter']));
+}
+
 /** profile-group-membership: whether someone is in a list (and when they joined it). */
 export const profileGroupMembership: ConditionKind = {
   type: 'profile-group-membership',
@@ -67,6 +83,7 @@ export const profileGroupMembership: ConditionKind = {
     body: '{ "type": "profile-group-membership", "is_member": ${1|true,false|}, "group_ids": ["${2:LIST_ID}"] }',
   },
   evaluate: evaluateMembership,
+  sql: membershipSql,
   explain(ctx, condition, profile) {
     const id = Array.isArray(condition.group_ids) ? shown(condition.group_ids[0]) : '';
     const list = ctx.workspace.list(id);

@@ -18,6 +18,7 @@ export const profileHasCustomObject: ConditionKind = {
   },
   evaluate: () => notEvaluable(NO_RECORDS),
   explain: () => ({ text: `not evaluable locally: ${NO_RECORDS}` }),
+  sql: () => ({ notEvaluable: NO_RECORDS }),
   describe(c) {
     const count = describeMeasure('count', c.filter).replace('at least once', 'at least one').replace('zero times', 'no');
     const filters = Array.isArray(c.filters) ? c.filters.length : 0;

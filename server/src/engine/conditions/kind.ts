@@ -1,4 +1,5 @@
 import type { Condition, ConditionOutcome, EvaluationContext } from '../outcome';
+import type { SqlBuilder, SqlPredicate, SqlResult } from './sqlBuilder';
 
 /** Names for opaque IDs, from the workspace when there is one. */
 export interface NameLookup {
@@ -49,9 +50,9 @@ export interface ConditionTemplate {
 
 /**
  * Everything Segment Lens knows about one condition `type`, in one place: how it is evaluated,
- * explained for one profile, read in plain English, annotated on hover, completed, and checked
- * beyond the schema. The evaluator, the reader, hover, completion and the rules iterate
- * `CONDITION_KINDS` (conditions/index.ts) and know no kind by name.
+ * explained for one profile, read in plain English, annotated on hover, completed, checked
+ * beyond the schema, and compiled to SQL. The evaluator, the reader, hover, completion, the rules
+ * and the SQL compiler iterate `CONDITION_KINDS` (conditions/index.ts) and know no kind by name.
  */
 export interface ConditionKind {
   /** The condition's `type` value. */
@@ -70,6 +71,12 @@ export interface ConditionKind {
   describe(condition: Condition, names: NameLookup): string;
   /** The evaluation rules of docs/semantics.md specific to this kind that surprise people (hover). */
   notes(condition: Condition): string[];
+  /**
+   * The condition as a SQL predicate on one profile, built through `builder` (server/src/sql/
+   * implements it for each dialect and table layout), with the evaluator's rules; or why it is
+   * not evaluable (the evaluator's reasons).
+   */
+  sql(condition: Condition, builder: SqlBuilder): SqlResult<SqlPredicate>;
   /** Checks beyond the schema; reports each problem found. */
   check?(condition: Condition, report: (problem: KindProblem) => void, ctx: CheckContext): void;
 }

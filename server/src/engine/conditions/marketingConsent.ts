@@ -4,7 +4,8 @@ import { compileEventWindow, parseInstant } from '../time';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
 import { CHANNEL_NAMES, describeFilter, describeTimeframe, lookup, shown, spaced } from '../phrases';
-import type { ConditionKind } from './kind';
+import type { ConditionKind, ConditionPath } from './kind';
+import { isSqlNotEvaluable, type SqlBuilder, type SqlPredicate, type SqlResult, type SqlValue } from './sqlBuilder';
 import { evidenceValue } from './property';
 
 type Channel = 'email' | 'sms' | 'push';
@@ -162,6 +163,102 @@ function describeConsentFilter(filter: unknown): string {
   return shown(filter.field);
 }
 
+/**
+ * profile-marketing-consent as SQL, with the rules of `evaluateConsent`: can-receive equals the
+ * condition's (an email address is needed for email; SMS NEVER_SUBSCRIBED cannot receive), the
+ * subscription equals the consent (a missing record is NEVER_SUBSCRIBED), every filter holds.
+ */
+function consentSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
+  const consent = isRecord(condition.consent) ? condition.consent : undefined;
+  const channel = consent?.channel as Channel | undefined;
+  if (!consent || (channel !== 'email' && channel !== 'sms' && channel !== 'push') || typeof consent.can_receive_marketing !== 'boolean') {
+    return { notEvaluable: 'the consent condition is not complete' };
+  }
+  const status = isRecord(consent.consent_status) ? consent.consent_status : {};
+  const subscription = status.subscription;
+  if (subscription !== 'any' && typeof subscription === 'string' && lookup(CONSENT_OF_SUBSCRIPTION, subscription) === undefined) return { notEvaluable: `unknown subscription ${shown(subscription)}` };
+  const field = (name: string): SqlResult<SqlValue> => b.profileValue(['subscriptions', CHANNEL_RECORD[channel], 'marketing', name], ['consent', 'channel']);
+  const canReceiveField = field(CAN_RECEIVE_FIELD[channel]);
+  const consentField = field('consent');
+  if (isSqlNotEvaluable(canReceiveField)) return canReceiveField;
+  if (isSqlNotEvaluable(consentField)) return consentField;
+  const consentIs = (value: string) => (value === 'NEVER_SUBSCRIBED' ? b.or(b.not(b.isPresent(consentField)), b.equalsLiteral(consentField, value)) : b.equalsLiteral(consentField, value));
+  const canReceive: SqlPredicate[] = [b.equalsLiteral(canReceiveField, true)];
+  if (channel === 'email') {
+    const email = b.profileValue(['email'], ['consent', 'channel']);
+    if (isSqlNotEvaluable(email)) return email;
+    const hasAddress = b.valueFilter(email, { type: 'string', operator: 'not-equals', value: '' }, ['consent', 'channel']);
+    if (isSqlNotEvaluable(hasAddress)) return hasAddress;
+    canReceive.push(hasAddress);
+  }
+  // SMS never-subscribed profiles cannot receive SMS marketing (documented), whatever the flag says.
+  if (channel === 'sms') canReceive.push(b.not(consentIs('NEVER_SUBSCRIBED')));
+  const parts: SqlPredicate[] = [consent.can_receive_marketing ? b.and(...canReceive) : b.not(b.and(...canReceive))];
+  const wantConsent = subscription === 'any' ? undefined : lookup(CONSENT_OF_SUBSCRIPTION, subscription);
+  if (wantConsent !== undefined) parts.push(consentIs(wantConsent));
+  const filters = Array.isArray(status.filters) ? status.filters : [];
+  for (const [index, item] of filters.entries()) {
+    const test = consentFilterSql(b, item, field, ['consent', 'consent_status', 'filters', index]);
+    if (isSqlNotEvaluable(test)) return test;
+    parts.push(test);
+  }
+  return b.and(...parts);
+}
+
+/** One consent filter as SQL (`compileConsentFilter`). */
+function consentFilterSql(b: SqlBuilder, item: unknown, field: (name: string) => SqlResult<SqlValue>, at: ConditionPath): SqlResult<SqlPredicate> {
+  if (!isRecord(item)) return { notEvaluable: 'a consent filter is not an object' };
+  const filter = item.filter;
+  const valueTest = (name: string) => {
+    const value = field(name);
+    return isSqlNotEvaluable(value) ? value : b.valueFilter(value, filter, [...at, 'filter']);
+  };
+  switch (item.field) {
+    case 'is_double_opt_in': return valueTest('double_optin');
+    case 'status_date': return valueTest('consent_timestamp');
+    case 'custom_source': return valueTest('custom_method_detail');
+    case 'method': {
+      const method = typeof item.method === 'string' ? item.method.toLowerCase() : undefined;
+      if (!method) return { notEvaluable: 'a method filter has no "method"' };
+      const actual = field('method');
+      const detail = field('method_detail');
+      if (isSqlNotEvaluable(actual)) return actual;
+      if (isSqlNotEvaluable(detail)) return detail;
+      const detailIn = isRecord(filter) && Array.isArray(filter.value) ? [...new Set(filter.value.map((v) => shown(v).toLowerCase()))] : undefined;
+      const detailEquals = isRecord(filter) && filter.operator === 'equals' ? (filter.value === undefined || filter.value === null ? '' : shown(filter.value)).toLowerCase() : undefined;
+      // Case-insensitive method and detail (SL); for "integration", a method equal to the integration's name also counts (SL).
+      const detailTest = detailEquals !== undefined ? b.lowerTextIn(detail, [detailEquals], [...at, 'filter']) : detailIn ? b.lowerTextIn(detail, detailIn, [...at, 'filter']) : b.constant(true);
+      const byMethod = b.and(b.lowerTextIn(actual, [method], [...at, 'method']), detailTest);
+      return method === 'integration' && detailIn ? b.or(b.lowerTextIn(actual, detailIn, [...at, 'method']), byMethod) : byMethod;
+    }
+    case 'bounce_date':
+    case 'manual_suppression_date':
+    case 'invalid_email_date': {
+      const reason = SUPPRESSION_REASON[item.field];
+      const entries = field('suppression');
+      if (isSqlNotEvaluable(entries)) return entries;
+      const isSet = isRecord(filter) && filter.type === 'existence';
+      const window = isSet ? undefined : compileEventWindow(filter, b.ref);
+      if (window && 'notEvaluable' in window) return window;
+      let failed: SqlResult<SqlPredicate> | undefined;
+      const test = b.anyElement(entries, (entry) => {
+        const reasonMatches = b.equalsLiteral(b.field(entry, 'reason'), reason);
+        if (isSet) return reasonMatches;
+        const when = b.happenedFilter(b.instant(b.field(entry, 'timestamp')), filter, [...at, 'filter']);
+        if (isSqlNotEvaluable(when)) {
+          failed = when;
+          return b.constant(false);
+        }
+        return b.and(reasonMatches, when);
+      });
+      return failed ?? test;
+    }
+    case 'is_rcs_capable':
+      return { notEvaluable: 'RCS capability is not in the profile data Klaviyo exports' };
+  }
+  return { notEvaluable: `unknown consent filter field ${JSON.stringify(item.field)}` };
+}
+
 /** profile-marketing-consent: whether someone can (or cannot) receive marketing on a channel. */
 export const profileMarketingConsent: ConditionKind = {
   type: 'profile-marketing-consent',
@@ -172,6 +269,7 @@ export const profileMarketingConsent: ConditionKind = {
     body: '{ "type": "profile-marketing-consent", "consent": { "channel": "${1|email,sms,push|}", "can_receive_marketing": true, "consent_status": { "subscription": "subscribed" } } }',
   },
   evaluate: evaluateConsent,
+  sql: consentSql,
   explain(ctx, condition, profile) {
     const consent = isRecord(condition.consent) ? condition.consent : {};
     const channel: Channel = consent.channel === 'push' ? 'push' : consent.channel === 'sms' ? 'sms' : 'email';

@@ -6,7 +6,8 @@ import { compileEventWindow } from '../time';
 import { compileValueFilter, numericComparison } from '../valueFilter';
 import type { MetricEvents } from '../workspace';
 import { checkCountLimit } from './checks';
-import type { ConditionKind, Evidence, NameLookup } from './kind';
+import type { ConditionKind, ConditionPath, Evidence, NameLookup } from './kind';
+import { isSqlNotEvaluable, type SqlBuilder, type SqlEventRow, type SqlNumericOperator, type SqlPredicate, type SqlResult } from './sqlBuilder';
 import { NUMERIC_OPERATOR_CHOICES } from './snippets';
 
 /** A test on one event row of a metric, from `metric_filters` (all must hold). */
@@ -152,6 +153,43 @@ function explainMetric(ctx: EvaluationContext, condition: Condition, profile: nu
   return { text: `${name}: ${total} ${span}`.trim(), events: times };
 }
 
+/**
+ * `metric_filters` as SQL on one event (compileMetricFilters): every filter must hold; a filter
+ * without `filter` means "is set" (SL).
+ */
+export function metricFiltersSql(b: SqlBuilder, row: SqlEventRow, filters: unknown, at: ConditionPath): SqlResult<SqlPredicate> {
+  if (filters === undefined || filters === null) return b.constant(true);
+  if (!Array.isArray(filters)) return { notEvaluable: '"metric_filters" is not a list' };
+  const parts: SqlPredicate[] = [];
+  for (const [index, item] of filters.entries()) {
+    if (!isRecord(item) || typeof item.property !== 'string') return { notEvaluable: 'a metric filter has no "property"' };
+    const value = b.eventProperty(row, item.property);
+    const part = item.filter === undefined || item.filter === null ? b.isPresent(value) : b.valueFilter(value, item.filter, [...at, index, 'filter']);
+    if (isSqlNotEvaluable(part)) return part;
+    parts.push(part);
+  }
+  return b.and(...parts);
+}
+
+/** profile-metric as SQL: the count or (rounded) sum of the qualifying events, 0 without any, compared. */
+function metricSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
+  const metricId = condition.metric_id;
+  if (typeof metricId !== 'string') return { notEvaluable: 'the condition has no "metric_id"' };
+  const events = b.events(metricId, ['metric_id'], (row) => {
+    const inTimeframe = b.happenedFilter(row.time, condition.timeframe_filter, ['timeframe_filter']);
+    if (isSqlNotEvaluable(inTimeframe)) return inTimeframe;
+    const filtered = metricFiltersSql(b, row, condition.metric_filters, ['metric_filters']);
+    return isSqlNotEvaluable(filtered) ? filtered : b.and(inTimeframe, filtered);
+  });
+  if (isSqlNotEvaluable(events)) return events;
+  const measure = isRecord(condition.measurement_filter) ? condition.measurement_filter : {};
+  if (typeof measure.value !== 'number' || !numericComparison(measure.operator, measure.value)) return { notEvaluable: 'the measurement filter is not complete' };
+  if (condition.measurement !== 'sum' && condition.measurement !== 'count') return { notEvaluable: '"measurement" must be count or sum' };
+  // Sums are compared rounded to 6 decimal places, like roundSum (SL).
+  const total = condition.measurement === 'sum' ? b.round(b.sumEvents(events, (row) => b.eventProperty(row, '$value')), 6) : b.countEvents(events);
+  return b.compareNumber(total, measure.operator as SqlNumericOperator, measure.value);
+}
+
 /** profile-metric: what someone has done (or not), counted or summed over a timeframe. */
 export const profileMetric: ConditionKind = {
   type: 'profile-metric',
@@ -163,6 +201,7 @@ export const profileMetric: ConditionKind = {
   },
   evaluate: evaluateMetric,
   explain: explainMetric,
+  sql: metricSql,
   describe: (c, names) => `${metricLabel(c.metric_id, names)} ${describeMeasure(c.measurement, c.measurement_filter)} ${describeTimeframe(c.timeframe_filter)}${describeMetricFilters(c.metric_filters)}`.replace(/\s+/g, ' ').trim(),
   notes(condition) {
     const notes: string[] = [];

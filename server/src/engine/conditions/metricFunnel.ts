@@ -1,11 +1,12 @@
 import { Bitset } from '../bitset';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
-import { compileEventWindow, DAY_MS, HOUR_MS } from '../time';
+import { compileEventWindow, DAY_MS, HOUR_MS, type InstantTest, type ReferenceTime } from '../time';
 import type { MetricEvents } from '../workspace';
 import { describeMetricFilters, describeTimeframe, lookup, metricLabel, quoted, shown } from '../phrases';
 import { checkCountLimit } from './checks';
 import type { ConditionKind, Evidence, NameLookup } from './kind';
-import { compileMetricFilters, type EventRowTest } from './metric';
+import { compileMetricFilters, metricFiltersSql, type EventRowTest } from './metric';
+import { isSqlNotEvaluable, type SqlBuilder, type SqlEvents, type SqlEventRow, type SqlPredicate, type SqlResult } from './sqlBuilder';
 
 /** `completion_window_seconds` tokens in milliseconds (semantics §4). */
 export const COMPLETION_WINDOWS: Readonly<Record<string, number>> = {
@@ -30,15 +31,24 @@ interface CompiledFunnel {
   maxSpan: number;
 }
 
-function compileFunnel(ctx: EvaluationContext, condition: Condition): CompiledFunnel | { notEvaluable: string } {
-  const window = compileEventWindow(condition.timeframe_filter, ctx.ref);
+/** The timeframe, the completion window (ms; Infinity when unset) and the steps of a funnel, or why it has none. */
+function funnelFrame(condition: Condition, ref: ReferenceTime): { window: Extract<InstantTest, { test: unknown }>; maxSpan: number; rawSteps: unknown[] } | { notEvaluable: string } {
+  // Events after now have not happened yet (semantics: as of now).
+  const window = compileEventWindow(condition.timeframe_filter, ref);
   if ('notEvaluable' in window) return window;
   const completion = condition.completion_window_seconds;
   const maxSpan = completion === undefined || completion === null ? Infinity : lookup(COMPLETION_WINDOWS, completion);
   if (maxSpan === undefined) return { notEvaluable: `unknown completion window ${quoted(completion)}` };
   if (!Array.isArray(condition.steps) || condition.steps.length === 0) return { notEvaluable: 'the funnel has no steps' };
+  return { window, maxSpan, rawSteps: condition.steps };
+}
+
+function compileFunnel(ctx: EvaluationContext, condition: Condition): CompiledFunnel | { notEvaluable: string } {
+  const frame = funnelFrame(condition, ctx.ref);
+  if ('notEvaluable' in frame) return frame;
+  const { window, maxSpan, rawSteps } = frame;
   const steps: Step[] = [];
-  for (const raw of condition.steps) {
+  for (const raw of rawSteps) {
     if (!isRecord(raw) || typeof raw.metric_id !== 'string' || typeof raw.metric_exists !== 'boolean') return { notEvaluable: 'a funnel step is not complete' };
     const metric = ctx.workspace.metric(raw.metric_id);
     if (!metric) return { notEvaluable: `metric ${raw.metric_id} is not in the workspace` };
@@ -161,6 +171,56 @@ function explainFunnel(ctx: EvaluationContext, condition: Condition, profile: nu
   return { text: `every step has a qualifying event, but not in the funnel's order (${steps.filter((s) => s.exists).map(name).join(', then ')})` };
 }
 
+/**
+ * profile-metric-funnel as SQL, with the rules of `funnelPath`: distinct events e1 … ek of the
+ * positive steps with t1 ≤ … ≤ tk and tk ≤ t1 + window, and for each negative step no
+ * qualifying event strictly between its neighbouring positive steps' events (before the first:
+ * from the timeframe's start; after the last: until t1 + window).
+ */
+function funnelSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
+  const frame = funnelFrame(condition, b.ref);
+  if ('notEvaluable' in frame) return frame;
+  const { maxSpan, rawSteps } = frame;
+  const steps: { exists: boolean; metricId: string; events: SqlEvents }[] = [];
+  for (const [index, raw] of rawSteps.entries()) {
+    if (!isRecord(raw) || typeof raw.metric_id !== 'string' || typeof raw.metric_exists !== 'boolean') return { notEvaluable: 'a funnel step is not complete' };
+    const events = b.events(raw.metric_id, ['steps', index, 'metric_id'], (row) => {
+      const inTimeframe = b.happenedFilter(row.time, condition.timeframe_filter, ['timeframe_filter']);
+      const filtered = metricFiltersSql(b, row, raw.metric_filters, ['steps', index, 'metric_filters']);
+      if (isSqlNotEvaluable(inTimeframe)) return inTimeframe;
+      return isSqlNotEvaluable(filtered) ? filtered : b.and(inTimeframe, filtered);
+    });
+    if (isSqlNotEvaluable(events)) return events;
+    steps.push({ exists: raw.metric_exists, metricId: raw.metric_id, events });
+  }
+  const positive = steps.filter((step) => step.exists);
+  if (positive.length === 0) return { notEvaluable: 'the funnel has no step with "metric_exists": true' };
+  return b.existsEvents(positive.map((step) => step.events), (rows) => funnelRules(b, steps, rows, maxSpan));
+}
+
+/** The order, distinctness, window and negative-step rules on the positive steps' events `rows`. */
+function funnelRules(b: SqlBuilder, steps: readonly { exists: boolean; metricId: string; events: SqlEvents }[], rows: readonly SqlEventRow[], maxSpan: number): SqlPredicate {
+  const rules: SqlPredicate[] = [];
+  const positiveIndex = steps.map((_, i) => steps.slice(0, i).filter((s) => s.exists).length);
+  const metricOf = steps.filter((s) => s.exists).map((s) => s.metricId);
+  for (let j = 1; j < rows.length; j++) rules.push(b.compareInstants(rows[j].time, '>=', rows[j - 1].time));
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = i + 1; j < rows.length; j++) if (metricOf[i] === metricOf[j]) rules.push(b.not(b.sameEvent(rows[i], rows[j])));
+  }
+  if (maxSpan !== Infinity) rules.push(b.compareInstants(rows[rows.length - 1].time, '<=', rows[0].time, maxSpan));
+  steps.forEach((step, i) => {
+    if (step.exists) return;
+    const previous = positiveIndex[i] > 0 ? rows[positiveIndex[i] - 1] : undefined;
+    const next = positiveIndex[i] < rows.length ? rows[positiveIndex[i]] : undefined;
+    rules.push(b.noEvent(step.events, (event) => {
+      const after = previous ? b.compareInstants(event.time, '>', previous.time) : b.constant(true);
+      if (next) return b.and(after, b.compareInstants(event.time, '<', next.time));
+      return maxSpan === Infinity ? after : b.and(after, b.compareInstants(event.time, '<=', rows[0].time, maxSpan));
+    }));
+  });
+  return b.and(...rules);
+}
+
 /** profile-metric-funnel: steps someone has taken (or not taken), in order. */
 export const profileMetricFunnel: ConditionKind = {
   type: 'profile-metric-funnel',
@@ -172,6 +232,7 @@ export const profileMetricFunnel: ConditionKind = {
   },
   evaluate: evaluateFunnel,
   explain: explainFunnel,
+  sql: funnelSql,
   describe(c, names) {
     const steps = Array.isArray(c.steps) ? c.steps : [];
     const text = steps.map((s) => (isRecord(s) ? `${s.metric_exists === false ? 'not ' : ''}${metricLabel(s.metric_id, names)}${describeMetricFilters(s.metric_filters)}` : '?')).join(', then ');

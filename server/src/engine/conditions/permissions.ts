@@ -14,6 +14,7 @@ export const profilePermissions: ConditionKind = {
   },
   evaluate: () => notEvaluable(NOT_EXPORTED),
   explain: () => ({ text: `not evaluable locally: ${NOT_EXPORTED}` }),
+  sql: () => ({ notEvaluable: NOT_EXPORTED }),
   describe(c) {
     const permission = isRecord(c.permission) ? c.permission : {};
     return `is ${spaced(permission.reachable_status)} on ${spaced(c.channel).replace('whatsapp', 'WhatsApp')}`;

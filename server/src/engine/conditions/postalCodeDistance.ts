@@ -5,6 +5,7 @@ import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome,
 import { quoted, shown } from '../phrases';
 import { profileValueKey, type Workspace } from '../workspace';
 import type { ConditionKind } from './kind';
+import { isSqlNotEvaluable, type SqlBuilder, type SqlPredicate, type SqlResult } from './sqlBuilder';
 import { evidenceValue } from './property';
 
 const positions = new WeakMap<Workspace, { lat: Float64Array; lon: Float64Array }>();
@@ -62,6 +63,20 @@ function evaluatePostal(ctx: EvaluationContext, condition: Condition): Condition
   return matched(set);
 }
 
+/** profile-postal-code-distance as SQL: the distance from the centroid to the profile's position, strictly compared. */
+function postalSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
+  const centre = conditionCentroid(condition);
+  if ('notEvaluable' in centre) return centre;
+  const filter = isRecord(condition.filter) ? condition.filter : {};
+  const limit = typeof filter.value === 'number' ? filter.value : undefined;
+  if (limit === undefined || (filter.operator !== 'less-than' && filter.operator !== 'greater-than')) return { notEvaluable: 'the distance filter is not complete' };
+  const limitKm = condition.unit === 'miles' ? limit * KM_PER_MILE : condition.unit === 'kilometers' ? limit : undefined;
+  if (limitKm === undefined) return { notEvaluable: '"unit" must be miles or kilometers' };
+  const km = b.profileDistanceKm(centre, []);
+  if (isSqlNotEvaluable(km)) return km;
+  return b.compareNumber(km, filter.operator, limitKm);
+}
+
 /** profile-postal-code-distance: someone's distance from a postal code. */
 export const profilePostalCodeDistance: ConditionKind = {
   type: 'profile-postal-code-distance',
@@ -71,6 +86,7 @@ export const profilePostalCodeDistance: ConditionKind = {
     body: '{ "type": "profile-postal-code-distance", "country_code": "${1:USA}", "postal_code": "${2:02141}", "unit": "${3|miles,kilometers|}", "filter": { "type": "numeric", "operator": "${4|less-than,greater-than|}", "value": ${5:10} } }',
   },
   evaluate: evaluatePostal,
+  sql: postalSql,
   explain(ctx, condition, profile) {
     const location = (field: string) => ctx.workspace.profileValue(profile, profileValueKey.location(field));
     const position = profilePosition({ latitude: location('latitude'), longitude: location('longitude'), zip: location('zip'), country: location('country') });

@@ -3,6 +3,7 @@ import { CHANNEL_NAMES, describeFilter, lookup, shown, spaced } from '../phrases
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
 import type { ConditionKind } from './kind';
+import { isSqlNotEvaluable, type SqlBuilder, type SqlPredicate, type SqlResult } from './sqlBuilder';
 import { evidenceValue, selectByDate, selectProfiles } from './property';
 import { NUMERIC_OPERATOR_CHOICES } from './snippets';
 
@@ -82,6 +83,40 @@ function evaluatePredictive(ctx: EvaluationContext, condition: Condition): Condi
   return byFilter(ctx, key, filter);
 }
 
+const notExportedReason = (field: string) => `no profile in the workspace carries predictive_analytics.${field} (Klaviyo's profile API does not return it)`;
+
+/** profile-predictive-analytics as SQL, field by field as `evaluatePredictive` reads them. */
+function predictiveSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
+  const field = predictiveField(condition);
+  const filter = isRecord(condition.filter) ? condition.filter : undefined;
+  if (field === undefined) return { notEvaluable: `unknown predictive dimension ${JSON.stringify(condition.dimension)}` };
+  const path = ['predictive_analytics', field];
+  const value = b.profileValue(path, ['dimension']);
+  if (isSqlNotEvaluable(value)) return value;
+  if (condition.dimension === 'expected_date_of_next_purchase') return b.dateFilter(b.instant(value), filter, ['filter']);
+  if (condition.dimension === 'channel_affinity') {
+    const channel = condition.predicted_channel;
+    if (typeof channel !== 'string' || !filter) return { notEvaluable: 'the channel affinity condition is not complete' };
+    if (condition.measurement === 'priority') {
+      const position = filter.value;
+      if (filter.operator !== 'equals' || typeof position !== 'number') return { notEvaluable: 'the priority filter is not complete' };
+      // Priority n: the channel is the n-th of ranked_channel_affinity (SL).
+      return Number.isInteger(position) && position >= 1 ? b.equalsLiteral(b.element(value, position - 1), channel) : b.constant(false);
+    }
+    if (condition.measurement !== 'rank') return { notEvaluable: `unknown predictive dimension ${JSON.stringify(condition.dimension)}` };
+    const missing = b.requireCarried(path, ['measurement'], notExportedReason('channel_affinity_rank'));
+    if (missing) return missing;
+    const rank = b.field(value, channel);
+    const test = b.valueFilter(rank, filter, ['filter']);
+    return isSqlNotEvaluable(test) ? test : b.and(b.isPresent(rank), test);
+  }
+  if (field === 'predicted_gender') {
+    const missing = b.requireCarried(path, ['dimension'], notExportedReason(field));
+    if (missing) return missing;
+  }
+  return b.valueFilter(value, filter, ['filter']);
+}
+
 /** profile-predictive-analytics: a predictive analytics value (CLV, churn risk, next order date, gender, channel affinity). */
 export const profilePredictiveAnalytics: ConditionKind = {
   type: 'profile-predictive-analytics',
@@ -91,6 +126,7 @@ export const profilePredictiveAnalytics: ConditionKind = {
     body: `{ "type": "profile-predictive-analytics", "dimension": "\${1|average_order_value,historic_clv,predicted_clv,total_clv,churn_probability,historic_number_of_orders,predicted_number_of_orders,average_days_between_orders|}", "filter": { "type": "numeric", "operator": "\${2|${NUMERIC_OPERATOR_CHOICES}|}", "value": \${3:100} } }`,
   },
   evaluate: evaluatePredictive,
+  sql: predictiveSql,
   explain(ctx, condition, profile) {
     const field = predictiveField(condition) ?? shown(condition.dimension);
     return { text: `${field} = ${evidenceValue(ctx.workspace.profileValue(profile, profileValueKey.predictive(field)))}` };

@@ -7,6 +7,7 @@ import { compileDateFilter, parseInstant } from '../time';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
 import type { ConditionKind, KindProblem } from './kind';
+import { isSqlNotEvaluable, type SqlBuilder, type SqlPredicate, type SqlResult } from './sqlBuilder';
 import { STRING_OPERATOR_CHOICES } from './snippets';
 
 /** The flattened profile-value key of a `profile-property` condition's `property`. */
@@ -83,6 +84,26 @@ function checkPhoneCodes(filter: unknown, report: (problem: KindProblem) => void
   });
 }
 
+/** Where a `profile-property` condition's value is in the profile resource's `attributes`. */
+export function propertyAttributePath(property: unknown): { path: string[] } | { notEvaluable: string } {
+  const key = propertyKey(property);
+  if ('notEvaluable' in key) return key;
+  const path = parsePropertyPath(property as string);
+  if (path.kind === 'location') return { path: ['location', path.field] };
+  if (path.kind === 'custom') return { path: ['properties', path.name] };
+  return { path: [(path as { name: string }).name] };
+}
+
+/** profile-property as SQL: the filter on the value (a date filter on the instant it denotes). */
+function propertySql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
+  const path = propertyAttributePath(condition.property);
+  if ('notEvaluable' in path) return path;
+  const value = b.profileValue(path.path, ['property']);
+  if (isSqlNotEvaluable(value)) return value;
+  if (isRecord(condition.filter) && condition.filter.type === 'date') return b.dateFilter(b.instant(value), condition.filter, ['filter']);
+  return b.valueFilter(value, condition.filter, ['filter']);
+}
+
 /** profile-property: a filter on one of the profile's values (semantics §3). */
 export const profileProperty: ConditionKind = {
   type: 'profile-property',
@@ -110,6 +131,8 @@ export const profileProperty: ConditionKind = {
   describe: (condition) => `${propertyLabel(condition.property)} ${describeFilter(condition.filter)}`,
 
   notes: () => [],
+
+  sql: propertySql,
 
   check(condition, report, ctx) {
     if (typeof condition.property === 'string') checkPropertyName(condition.property, report, ctx.nearest);

@@ -3,6 +3,7 @@ import { countryAlpha2, EU_MEMBER_STATES } from '../countries';
 import { matched, notEvaluable, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { profileValueKey } from '../workspace';
 import type { ConditionKind } from './kind';
+import { isSqlNotEvaluable, type SqlBuilder, type SqlPredicate, type SqlResult } from './sqlBuilder';
 import { evidenceValue } from './property';
 
 /**
@@ -24,6 +25,17 @@ function evaluateRegion(ctx: EvaluationContext, condition: Condition): Condition
   return matched(set);
 }
 
+/** profile-region as SQL: the country's code in (or, when it is one, not in) the region; no country is in neither. */
+function regionSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
+  const region = condition.region;
+  if ((region !== 'european_union' && region !== 'united_states') || typeof condition.in_region !== 'boolean') return { notEvaluable: 'the region condition is not complete' };
+  const country = b.profileValue(['location', 'country'], []);
+  if (isSqlNotEvaluable(country)) return country;
+  const code = b.countryCode(country, []);
+  const members = region === 'european_union' ? [...EU_MEMBER_STATES] : ['US'];
+  return condition.in_region ? b.textIn(code, members) : b.and(b.hasText(code), b.not(b.textIn(code, members)));
+}
+
 /** profile-region: whether someone is (or is not) in the EU or the US. */
 export const profileRegion: ConditionKind = {
   type: 'profile-region',
@@ -33,6 +45,7 @@ export const profileRegion: ConditionKind = {
     body: '{ "type": "profile-region", "in_region": ${1|true,false|}, "region": "${2|european_union,united_states|}" }',
   },
   evaluate: evaluateRegion,
+  sql: regionSql,
   explain(ctx, _condition, profile) {
     const country = ctx.workspace.profileValue(profile, profileValueKey.location('country'));
     const code = countryAlpha2(country);
