@@ -24,8 +24,9 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { ParsedDocuments } from './host/parsedDocuments';
 import {
-  Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type ProfilesParams, type ProfilesResult,
+  Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type MemoryReport, type ProfilesParams, type ProfilesResult,
 } from './protocol';
+import { collectGarbage } from './evaluation/memory';
 import { guard } from './host/requestGuard';
 import { SegmentLanguage, validationFailed } from './segment/languageService';
 import type { Problem } from './segment/problem';
@@ -338,6 +339,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) => guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, () => requests.exportProfiles(params, token)));
   const coverageFailed: CoverageResult = { state: 'failed', message: 'The coverage review was cancelled or failed; see the Segment Lens output.' };
   connection.onRequest<CoverageResult, void>(CoverageMethods.coverage, (params: CoverageParams, token): Promise<CoverageResult> => guard<CoverageResult>(connection.console, 'coverage', token, coverageFailed, () => requests.coverage(params, token)));
+  connection.onRequest(Methods.memory, async (): Promise<MemoryReport> => {
+    collectGarbage();
+    const ready = registry.allHosts().filter((host) => host.state.kind === 'ready');
+    const workers = await Promise.all(ready.map((host) => host.request('memory', {}).then((reply) => reply.heapUsed, () => 0)));
+    const { rss, heapUsed } = process.memoryUsage();
+    return { rss, heapUsed, workers };
+  });
   connection.onRequest(Methods.reloadWorkspace, (params: { uri?: string }) => requests.reload(params));
   connection.onRequest(Methods.workspaceStatusOf, (params: { uri: string }) => requests.status(params));
 

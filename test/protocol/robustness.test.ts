@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DocumentFormattingRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
-import { TestClient } from './lspClient';
+import type { MemoryReport } from '../../server/src/protocol';
+import { definition } from '../support/segmentText';
+import { SERVER, TestClient } from './lspClient';
 import { copyWorkspace, removeDir, SAMPLE, Session } from './fixtures';
 
 const ERROR_LOG = 1;
@@ -66,4 +68,62 @@ describe('hostile documents: one document cannot take the others down', function
       }, `format-${name}.json`);
     }
   });
+});
+
+describe('hostile documents: memory is given back when documents close', function () {
+  this.timeout(300_000);
+  let client: TestClient;
+  let root: string;
+  let s: Session;
+  const MB = 1024 * 1024;
+
+  before(async () => {
+    root = copyWorkspace(SAMPLE);
+    // --expose-gc lets the memory request collect garbage first, so it reports what is kept.
+    client = new TestClient({ settings: { debounceMs: 0 }, command: [process.execPath, '--expose-gc', SERVER, '--stdio'] });
+    await client.initialize();
+    s = new Session(client, root);
+    await s.ready();
+  });
+  after(async () => {
+    await client.stop();
+    removeDir(root);
+  });
+
+  const memory = () => client.connection.sendRequest<MemoryReport>('segmentLens/debug/memory');
+  const heap = (m: MemoryReport) => m.heapUsed + m.workers.reduce((a, b) => a + b, 0);
+
+  /** Opens a document, waits for its diagnostics and counts (the worker evaluated it), closes it. */
+  const cycle = async (text: string, name: string): Promise<void> => {
+    const uri = client.uriOf(s.path(name));
+    await client.open(uri, text);
+    await client.diagnostics(uri, 1, 60_000);
+    await client.connection.sendRequest('segmentLens/counts', { uri });
+    await client.close(uri);
+  };
+
+  const megabyte = (i: number) => `${String(i).padStart(6, '0')}${'x'.repeat(MB)}`;
+  /** Documents that differ only in a 1 MB key of a condition, a custom property's name or a filter value. */
+  const variants = {
+    'JSON key': (i: number) => definition(`{ "type": "profile-region", "in_region": true, "region": "european_union", ${JSON.stringify(megabyte(i))}: 1 }`),
+    'property name': (i: number) => definition(`{ "type": "profile-property", "property": ${JSON.stringify(`properties['${megabyte(i)}']`)}, "filter": { "type": "string", "operator": "equals", "value": "a" } }`),
+    value: (i: number) => definition(`{ "type": "profile-property", "property": "properties['Favorite Genre']", "filter": { "type": "string", "operator": "equals", "value": ${JSON.stringify(megabyte(i))} } }`),
+  };
+
+  for (const [what, text] of Object.entries(variants)) {
+    it(`40 documents, each with a different 1 MB ${what}, opened and closed: the heaps and RSS stay bounded`, async () => {
+      // Warm up: the first documents fill the caches that do not depend on the document.
+      for (let i = 0; i < 3; i++) await cycle(text(1_000 + i), `warm-${what.replace(' ', '-')}-${i}.json`);
+      const before = await memory();
+      for (let i = 0; i < 40; i++) await cycle(text(i), `big-${what.replace(' ', '-')}-${i}.json`);
+      const after = await memory();
+      const grown = { heap: (heap(after) - heap(before)) / MB, rss: (after.rss - before.rss) / MB };
+      console.log(`      ${what}: heaps ${(heap(before) / MB).toFixed(0)} → ${(heap(after) / MB).toFixed(0)} MB (server thread ${(before.heapUsed / MB).toFixed(0)} → ${(after.heapUsed / MB).toFixed(0)} MB), RSS ${(before.rss / MB).toFixed(0)} → ${(after.rss / MB).toFixed(0)} MB`);
+      // The 40 documents hold 40 MB of text: a server that kept anything of each (a memo keyed by
+      // its text, a parse) would grow by at least that. The memos never keep a key of a megabyte
+      // (docs/performance.md, "Robustness"), so a fixed server stays within a few megabytes.
+      assert.ok(grown.heap < 20, `the heaps grew by ${grown.heap.toFixed(0)} MB`);
+      assert.ok(grown.rss < 100, `RSS grew by ${grown.rss.toFixed(0)} MB`);
+    });
+  }
 });

@@ -1,4 +1,5 @@
 import { Bitset } from './bitset';
+import { BoundedMemo } from './boundedMemo';
 import { canonicalJson } from './canonical';
 import { conditionKind } from './conditions';
 import { EvaluationCancelled, isRecord, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
@@ -42,8 +43,16 @@ export interface EvaluateOptions {
  * canonical JSON, so after an edit to one condition only that condition is evaluated again.
  */
 export class Evaluator {
-  private readonly cache = new Map<string, ConditionOutcome>();
-  private static readonly CACHE_LIMIT = 512;
+  /**
+   * Results by canonical JSON, least recently used out first, bounded by bytes: the key's text
+   * and the result's bitset (docs/performance.md, "Robustness"). A condition whose canonical
+   * JSON is over 64 KB (a megabyte value pasted into a filter) is evaluated every time instead.
+   */
+  private readonly cache = new BoundedMemo<ConditionOutcome>({
+    maxBytes: 64 * 1024 * 1024,
+    maxKeyLength: 64 * 1024,
+    sizeOf: (outcome) => (outcome.kind === 'matched' ? outcome.set.words.byteLength : 0),
+  });
 
   constructor(readonly workspace: Workspace) {}
 
@@ -51,15 +60,9 @@ export class Evaluator {
   evaluateCondition(condition: unknown, options: EvaluateOptions = {}): { outcome: ConditionOutcome; cached: boolean } {
     const key = canonicalJson(condition);
     const hit = this.cache.get(key);
-    if (hit) {
-      // Refresh the entry's position: the cache evicts the least recently used.
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return { outcome: hit, cached: true };
-    }
+    if (hit) return { outcome: hit.value, cached: true };
     const outcome = this.compute(condition, options);
     this.cache.set(key, outcome);
-    if (this.cache.size > Evaluator.CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     return { outcome, cached: false };
   }
 

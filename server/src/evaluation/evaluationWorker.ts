@@ -8,6 +8,7 @@ import { Evaluator } from '../engine/evaluator';
 import { explainCondition } from '../engine/explain';
 import { EvaluationCancelled, isRecord } from '../engine/outcome';
 import type { Workspace } from '../engine/workspace';
+import { collectGarbage } from './memory';
 import { loadWorkspace } from '../workspace/loadWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
 import { ProfileTable } from './profileTable';
@@ -135,6 +136,11 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
 
   coverage({ workspace, evaluator }, { segments, options }, cancellation) {
     return coverageReply(workspace, segments, options, evaluator, cancellation);
+  },
+
+  memory() {
+    collectGarbage();
+    return { heapUsed: process.memoryUsage().heapUsed };
   },
 
   export({ workspace, evaluator, table }, params, cancellation) {

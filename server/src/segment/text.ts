@@ -23,9 +23,13 @@ export function truncate(text: string, max = 60): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** The longest text `nearest` looks for a typo in (names and operators are far shorter). */
+export const MAX_TYPO_LENGTH = 256;
+
 /** The closest candidate to `input`, when it is close enough to be a likely typo. */
 export function nearest(input: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
+  // The edit distance costs input × candidate length: a text this long is no typo of a name.
+  if (candidates.length === 0 || input.length > MAX_TYPO_LENGTH) return undefined;
   const best = closest(input, [...candidates]);
   const limit = Math.max(2, Math.floor(Math.max(input.length, best.length) / 3));
   if (distance(input.toLowerCase(), best.toLowerCase()) <= limit) return best;
