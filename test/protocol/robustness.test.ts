@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DocumentFormattingRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
-import type { MemoryReport } from '../../server/src/protocol';
+import type { CountsReport, MemoryReport } from '../../server/src/protocol';
 import { definition } from '../support/segmentText';
 import { SERVER, TestClient } from './lspClient';
-import { copyWorkspace, removeDir, SAMPLE, Session } from './fixtures';
+import { copyWorkspace, removeDir, SAMPLE, Session, TINY } from './fixtures';
 
 const ERROR_LOG = 1;
 
@@ -126,4 +128,52 @@ describe('hostile documents: memory is given back when documents close', functio
       assert.ok(grown.rss < 100, `RSS grew by ${grown.rss.toFixed(0)} MB`);
     });
   }
+});
+
+describe('hostile documents: a slow condition does not starve the counts of other documents', function () {
+  this.timeout(120_000);
+  const BUDGET_MS = 1_000;
+  let client: TestClient;
+  let root: string;
+  let s: Session;
+
+  before(async () => {
+    root = copyWorkspace(TINY);
+    // 100 profiles with distinct 40,000-character notes of a and b (a fixed pseudo-random
+    // sequence). The pattern below compiles to 206 instructions, so one match is 8.2 million steps
+    // (under the 10 million of one match) and takes a tenth to a quarter of a second: seconds in all.
+    let seed = 7;
+    const letter = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) & 1024 ? 'a' : 'b');
+    const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({ type: 'profile', id: `NOTES${i}`, attributes: { properties: { Notes: `${Array.from({ length: 40_000 }, letter).join('')}c` } } }));
+    appendFileSync(join(root, 'data', 'profiles.jsonl'), `\n${lines.join('\n')}\n`);
+    client = new TestClient({ settings: { debounceMs: 0 }, env: { SEGMENT_LENS_CONDITION_BUDGET_MS: String(BUDGET_MS) } });
+    await client.initialize();
+    s = new Session(client, root);
+    await s.ready('buyers.json');
+  });
+  after(async () => {
+    await client.stop();
+    removeDir(root);
+  });
+
+  it('the slow condition is "too slow to evaluate locally" after its budget; another document\'s counts wait no longer', async () => {
+    const slowUri = client.uriOf(s.path('slow-regex.json'));
+    await client.open(slowUri, definition('{ "type": "profile-property", "property": "properties[\'Notes\']", "filter": { "type": "string", "operator": "regex", "value": "[ab]*a[ab]{200}[cd]" } }'));
+    await client.diagnostics(slowUri, 1);
+    const otherUri = client.uriOf(s.path('jazz.json'));
+    const started = Date.now();
+    await client.open(otherUri, definition('{ "type": "profile-property", "property": "properties[\'Favorite Genre\']", "filter": { "type": "string", "operator": "equals", "value": "Jazz" } }'));
+    const other = await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri: otherUri });
+    const waited = Date.now() - started;
+    console.log(`      the other document's counts after ${waited} ms (budget ${BUDGET_MS} ms)`);
+    assert.equal(other.state, 'ok');
+    assert.ok(other.matched !== null && other.matched > 0);
+    // Behind the slow condition in the worker's queue: its budget, plus a margin for a busy machine.
+    assert.ok(waited < BUDGET_MS + 3_000, `the other document's counts came after ${waited} ms`);
+    const slow = await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri: slowUri });
+    assert.equal(slow.matched, null);
+    assert.match(slow.groups[0].conditions[0].notEvaluable ?? '', /too slow to evaluate locally \(more than 1 s\)/);
+    await client.close(otherUri);
+    await client.close(slowUri);
+  });
 });

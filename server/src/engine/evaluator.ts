@@ -2,8 +2,9 @@ import { Bitset } from './bitset';
 import { BoundedMemo } from './boundedMemo';
 import { canonicalJson } from './canonical';
 import { conditionKind } from './conditions';
-import { EvaluationCancelled, isRecord, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
+import { ConditionTooSlow, EvaluationCancelled, isRecord, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
 import { quoted } from './phrases';
+import { withCheckpoint } from './workBudget';
 import type { Workspace } from './workspace';
 
 export interface ConditionResult {
@@ -34,6 +35,20 @@ export interface DefinitionResult {
   readonly cachedConditions: number;
 }
 
+/**
+ * Milliseconds one condition may take before it is "too slow to evaluate locally" (docs/semantics.md,
+ * "Limits"): over ten times the slowest condition of the 1M-profile benchmark, so only a hostile
+ * or broken condition reaches it, and the counts of other documents wait no longer than this.
+ */
+export const DEFAULT_CONDITION_BUDGET_MS = 5_000;
+
+export interface EvaluatorOptions {
+  /** Milliseconds one condition may take (default DEFAULT_CONDITION_BUDGET_MS). */
+  conditionBudgetMs?: number;
+  /** The clock of the budget (tests pass their own). */
+  clock?: () => number;
+}
+
 export interface EvaluateOptions {
   cancellation?: Cancellation;
 }
@@ -54,7 +69,7 @@ export class Evaluator {
     sizeOf: (outcome) => (outcome.kind === 'matched' ? outcome.set.words.byteLength : 0),
   });
 
-  constructor(readonly workspace: Workspace) {}
+  constructor(readonly workspace: Workspace, private readonly options: EvaluatorOptions = {}) {}
 
   /** Evaluates one condition (cached). Throws EvaluationCancelled when cancelled. */
   evaluateCondition(condition: unknown, options: EvaluateOptions = {}): { outcome: ConditionOutcome; cached: boolean } {
@@ -110,13 +125,23 @@ export class Evaluator {
     const kind = conditionKind(condition.type);
     if (!kind) return notEvaluable(`unknown condition type ${quoted(condition.type)}`);
     const cancellation = options.cancellation;
+    const clock = this.options.clock ?? Date.now;
+    const budgetMs = this.options.conditionBudgetMs ?? DEFAULT_CONDITION_BUDGET_MS;
+    const deadline = clock() + budgetMs;
     const ctx: EvaluationContext = {
       workspace: this.workspace,
       ref: this.workspace.ref,
       checkpoint: () => {
         if (cancellation?.isCancelled()) throw new EvaluationCancelled();
+        if (clock() > deadline) throw new ConditionTooSlow(`more than ${budgetMs / 1000} s`);
       },
     };
-    return kind.evaluate(ctx, condition);
+    try {
+      // Value tests and column loops reach the checkpoint through workBudget.ts.
+      return withCheckpoint(ctx.checkpoint, () => kind.evaluate(ctx, condition));
+    } catch (error) {
+      if (error instanceof ConditionTooSlow) return notEvaluable(error.message);
+      throw error;
+    }
   }
 }
