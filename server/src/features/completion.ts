@@ -58,7 +58,8 @@ export function completion(document: TextDocument, parsed: ParsedSegment, offset
   const after = text.slice(scalar ? scalar.offset + scalar.length : offset);
   const needsComma = /^\s*["{[\w-]/.test(after) && !/^\s*[,}\]]/.test(after);
   // What precedes the insertion: a finished value without a comma after it needs one before us.
-  const before = text.slice(0, scalar ? scalar.offset : offset).replace(/\s+$/, '');
+  // trimEnd, not /\s+$/: that regular expression takes time quadratic in a run of whitespace.
+  const before = text.slice(0, scalar ? scalar.offset : offset).trimEnd();
   const afterValue = before.length > 0 && !/[,:{[]$/.test(before);
   const lead = afterValue ? ',' : '';
 

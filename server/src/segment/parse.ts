@@ -1,4 +1,4 @@
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, createScanner, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, createScanner, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
 import type { Problem } from './problem';
 
 /** Which of the shapes people keep segment definitions in a file holds. */
@@ -55,7 +55,7 @@ export function parseSegment(text: string): ParsedSegment {
   const errors: ParseError[] = [];
   const root = parseTree(boundedText, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: true });
   const strict = root !== undefined && errors.length === 0 ? strictValue(boundedText) : NOT_STRICT;
-  const value = strict !== NOT_STRICT ? strict : root ? getNodeValue(root) : undefined;
+  const value = strict !== NOT_STRICT ? strict : root ? nodeValue(root) : undefined;
   const { shape, definitionPath } = detectShape(value);
   const definition = root && shape !== 'condition' && shape !== 'unknown' ? findNodeAtLocation(root, definitionPath) : undefined;
   // Text that JSON.parse accepts has no comment and no trailing comma: no need to look for them.
@@ -83,6 +83,32 @@ function tooDeepProblem(offset: number): Problem {
     code: 'too-deep',
     message: `This value is nested more than ${MAX_NESTING_DEPTH} levels deep. A segment definition needs about 14; Segment Lens reads no deeper, so what is inside is not checked.`,
   };
+}
+
+/**
+ * The JSON value of a tree node, built as JSON.parse builds it: ordinary objects, where a
+ * `"__proto__"` key is an own property like any other and a repeated key keeps its last value.
+ * (jsonc-parser's getNodeValue makes objects without a prototype, which String() and template
+ * texts cannot print: a condition `"type": {}` in a file with a comment broke the outline.) The
+ * tree is at most MAX_NESTING_DEPTH deep, so the recursion is too.
+ */
+export function nodeValue(node: Node): unknown {
+  switch (node.type) {
+    case 'array':
+      return (node.children ?? []).map(nodeValue);
+    case 'object': {
+      const object: Record<string, unknown> = {};
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? [];
+        if (key && value) Object.defineProperty(object, String(key.value), { value: nodeValue(value), enumerable: true, writable: true, configurable: true });
+      }
+      return object;
+    }
+    case 'null':
+      return null;
+    default:
+      return node.value;
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { DAY_MS, parseInstant } from '../engine/time';
 import type { ParsedSegment } from './parse';
 import type { Fix, Problem } from './problem';
 import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
-import { MAX_TYPO_LENGTH, quote } from './text';
+import { MAX_TYPO_LENGTH, quote, whitespaceBefore } from './text';
 
 /** What the workspace-aware checks know about the account. */
 export interface WorkspaceContext {
@@ -271,8 +271,8 @@ export function removalEdit(text: string, node: Node): { offset: number; length:
   const after = /^\s*,/.exec(text.slice(end));
   if (after) end += after[0].length;
   else {
-    const before = /,\s*$/.exec(text.slice(0, start));
-    if (before) start -= before[0].length;
+    const blank = whitespaceBefore(text, start);
+    if (text[start - blank - 1] === ',') start -= blank + 1;
   }
   return { offset: start, length: end - start, newText: '' };
 }
@@ -311,7 +311,7 @@ export function audienceProblems(parsed: ParsedSegment, options: AudienceOptions
   if (!hasConsent && groups.length > 0 && meantForMarketing) {
     const items = groupsNode.children ?? [];
     const last = items[items.length - 1];
-    const indent = last ? /[^\S\n]*$/.exec(parsed.text.slice(0, last.offset))?.[0] ?? '' : '';
+    const indent = last ? parsed.text.slice(last.offset - whitespaceBefore(parsed.text, last.offset, false), last.offset) : '';
     const insertAt = last ? last.offset + last.length : groupsNode.offset + 1;
     problems.push({
       offset: keyNode.offset, length: keyNode.length, severity: 'information', code: 'no-consent-condition',

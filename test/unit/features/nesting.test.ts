@@ -91,6 +91,15 @@ describe('nesting limit: the language features answer "nothing here" past it', (
 });
 
 describe('long runs of spaces', () => {
+  it('completion after 60,000 blank characters and a value answers at once (found by the fuzz test: /\\s+$/ took hours on a megabyte)', () => {
+    const text = `{"condition_groups": [${' \u2028'.repeat(30_000)}1, `;
+    const f = plainFixture(text);
+    const started = Date.now();
+    completion(f.document, f.parsed, text.length, { schema: segmentLanguage().schema });
+    const ms = Date.now() - started;
+    assert.ok(ms < 1_000, `${ms} ms`);
+  });
+
   it('5 MB of spaces before a definition: the same tree, offsets unchanged, parsed in well under the 5 s it used to take', () => {
     const padding = ' '.repeat(5_000_000);
     const started = Date.now();

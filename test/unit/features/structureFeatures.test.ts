@@ -233,3 +233,20 @@ describe('structure: formatting within its limits (docs/semantics.md, "Limits")'
     assert.match(outcome.declined ?? '', /took more than 1,000 ms/);
   });
 });
+
+describe('structure: values of files that are not strict JSON (found by the fuzz test)', () => {
+  it('an object where the condition type belongs, in a file with a comment: the outline still comes', () => {
+    const f = plainFixture('// a note\n{"condition_groups": [{"conditions": [{"type": {}, "in_region": true}]}]}');
+    const [root] = documentSymbols(f.document, f.parsed);
+    assert.equal(root.children?.[0].children?.length, 1);
+  });
+
+  it('a "__proto__" key is an ordinary key, as JSON.parse reads it: nothing is polluted', () => {
+    const f = plainFixture('{"__proto__": {"polluted": true}, "condition_groups": [], /* tolerant parse */ "x": 1}');
+    const value = f.parsed.value as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+    assert.deepEqual(Object.keys(value), ['__proto__', 'condition_groups', 'x']);
+    assert.equal((value as { polluted?: unknown }).polluted, undefined);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+  });
+});
