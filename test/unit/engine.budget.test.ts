@@ -4,6 +4,7 @@
  * past its budget, are "not evaluable locally", never a wrong count and never a stalled worker.
  */
 import assert from 'node:assert/strict';
+import { canonicalJson } from '../../server/src/engine/canonical';
 import { Evaluator } from '../../server/src/engine/evaluator';
 import { WorkspaceBuilder, type Workspace } from '../../server/src/engine/workspace';
 
@@ -65,5 +66,15 @@ describe('engine: the per-condition time budget', () => {
   it('within the budget the same condition counts', () => {
     const evaluator = new Evaluator(workspace, { conditionBudgetMs: 5_000 });
     assert.deepEqual(outcomeOf(workspace, regex('^vinyl'), evaluator), { matched: ['p0', 'p2'] });
+  });
+});
+
+describe('engine: canonical JSON of any depth', () => {
+  it('a value nested 100,000 levels deep has a canonical text (no stack overflow), and keys are still sorted', () => {
+    let deep: unknown = { b: 1, a: [2, 'x'] };
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const text = canonicalJson(deep);
+    assert.equal(text, `${'['.repeat(100_000)}{"a":[2,"x"],"b":1}${']'.repeat(100_000)}`);
+    assert.equal(canonicalJson({ z: { y: null, x: [true, { d: 1, c: undefined }] }, a: 'é' }), '{"a":"é","z":{"x":[true,{"d":1}],"y":null}}');
   });
 });
