@@ -18,7 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MemoryReport } from '../../server/src/protocol';
 import { SERVER, TestClient } from './lspClient';
-import { copyWorkspace, removeDir, SAMPLE, segmentFilesUnder, Session } from './fixtures';
+import { readySession, SAMPLE, segmentFilesUnder, stopSession, type Session } from './fixtures';
 import { mutate, Random } from './fuzzMutations';
 
 const LONG = process.env.FUZZ_LONG === '1';
@@ -56,17 +56,10 @@ describe(`fuzz: mutated segment files over the protocol (seed ${SEED}, ${ITERATI
   let bases: string[];
 
   before(async () => {
-    root = copyWorkspace(SAMPLE);
+    ({ client, root, s } = await readySession(SAMPLE, { settings: { debounceMs: 0 }, command: [process.execPath, '--expose-gc', SERVER, '--stdio'] }));
     bases = segmentFilesUnder(root).map((path) => readFileSync(path, 'utf8'));
-    client = new TestClient({ settings: { debounceMs: 0 }, command: [process.execPath, '--expose-gc', SERVER, '--stdio'] });
-    await client.initialize();
-    s = new Session(client, root);
-    await s.ready();
   });
-  after(async () => {
-    await client.stop();
-    removeDir(root);
-  });
+  after(() => stopSession(client, root));
 
   it('no crash, no error answer or log line, diagnostics for every version, answers within 1 s under 1 MB, memory given back', async () => {
     const random = new Random(SEED);

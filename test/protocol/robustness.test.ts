@@ -10,7 +10,7 @@ import { DocumentFormattingRequest, HoverRequest } from 'vscode-languageserver-p
 import type { CountsReport, MemoryReport } from '../../server/src/protocol';
 import { definition } from '../support/segmentText';
 import { SERVER, TestClient } from './lspClient';
-import { copyWorkspace, removeDir, SAMPLE, Session, TINY } from './fixtures';
+import { readySession, SAMPLE, stopSession, TINY, type Session } from './fixtures';
 
 const ERROR_LOG = 1;
 
@@ -20,18 +20,9 @@ describe('hostile documents: one document cannot take the others down', function
   let root: string;
   let s: Session;
 
-  before(async () => {
-    root = copyWorkspace(SAMPLE);
-    client = new TestClient({ settings: { debounceMs: 0 } });
-    await client.initialize();
-    s = new Session(client, root);
-    // Segment-ID checks (which read every open document) run only once the workspace is loaded.
-    await s.ready();
-  });
-  after(async () => {
-    await client.stop();
-    removeDir(root);
-  });
+  // Segment-ID checks (which read every open document) run only once the workspace is loaded.
+  before(async () => ({ client, root, s } = await readySession(SAMPLE, { settings: { debounceMs: 0 } })));
+  after(() => stopSession(client, root));
 
   it('a document nested 5,000 levels deep gets one too-deep error, and documents opened after it get their diagnostics', async () => {
     const deepUri = client.uriOf(s.path('deep.json'));
@@ -79,18 +70,9 @@ describe('hostile documents: memory is given back when documents close', functio
   let s: Session;
   const MB = 1024 * 1024;
 
-  before(async () => {
-    root = copyWorkspace(SAMPLE);
-    // --expose-gc lets the memory request collect garbage first, so it reports what is kept.
-    client = new TestClient({ settings: { debounceMs: 0 }, command: [process.execPath, '--expose-gc', SERVER, '--stdio'] });
-    await client.initialize();
-    s = new Session(client, root);
-    await s.ready();
-  });
-  after(async () => {
-    await client.stop();
-    removeDir(root);
-  });
+  // --expose-gc lets the memory request collect garbage first, so it reports what is kept.
+  before(async () => ({ client, root, s } = await readySession(SAMPLE, { settings: { debounceMs: 0 }, command: [process.execPath, '--expose-gc', SERVER, '--stdio'] })));
+  after(() => stopSession(client, root));
 
   const memory = () => client.connection.sendRequest<MemoryReport>('segmentLens/debug/memory');
   const heap = (m: MemoryReport) => m.heapUsed + m.workers.reduce((a, b) => a + b, 0);
@@ -138,23 +120,16 @@ describe('hostile documents: a slow condition does not starve the counts of othe
   let s: Session;
 
   before(async () => {
-    root = copyWorkspace(TINY);
     // 100 profiles with distinct 40,000-character notes of a and b (a fixed pseudo-random
     // sequence). The pattern below compiles to 206 instructions, so one match is 8.2 million steps
     // (under the 10 million of one match) and takes a tenth to a quarter of a second: seconds in all.
     let seed = 7;
     const letter = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) & 1024 ? 'a' : 'b');
     const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({ type: 'profile', id: `NOTES${i}`, attributes: { properties: { Notes: `${Array.from({ length: 40_000 }, letter).join('')}c` } } }));
-    appendFileSync(join(root, 'data', 'profiles.jsonl'), `\n${lines.join('\n')}\n`);
-    client = new TestClient({ settings: { debounceMs: 0 }, env: { SEGMENT_LENS_CONDITION_BUDGET_MS: String(BUDGET_MS) } });
-    await client.initialize();
-    s = new Session(client, root);
-    await s.ready('buyers.json');
+    const prepare = (copy: string) => appendFileSync(join(copy, 'data', 'profiles.jsonl'), `\n${lines.join('\n')}\n`);
+    ({ client, root, s } = await readySession(TINY, { settings: { debounceMs: 0 }, env: { SEGMENT_LENS_CONDITION_BUDGET_MS: String(BUDGET_MS) }, readyFile: 'buyers.json', prepare }));
   });
-  after(async () => {
-    await client.stop();
-    removeDir(root);
-  });
+  after(() => stopSession(client, root));
 
   it('the slow condition is "too slow to evaluate locally" after its budget; another document\'s counts wait no longer', async () => {
     const slowUri = client.uriOf(s.path('slow-regex.json'));
