@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * `node:` modules (true: all, false: none).
  */
 export const LAYERS = [
-  { folder: 'server/src/engine', layers: [], packages: ['luxon', 'zipcodes', 'i18n-iso-countries', 'libphonenumber-js', 're2js'], node: false },
+  { folder: 'server/src/engine', layers: [], packages: ['luxon', 'zipcodes', 'i18n-iso-countries', 'libphonenumber-js', 're2js', 'lru-cache'], node: false },
   { folder: 'server/src/sql', layers: ['engine'], packages: ['libphonenumber-js'], node: false },
   { folder: 'server/src/segment', layers: ['engine'], packages: ['jsonc-parser', 'ajv', 'ajv-formats', 'fastest-levenshtein'], node: false, extra: ['^\\.\\./\\.\\./\\.\\./schemas/segment-definition\\.schema\\.json$'] },
   { folder: 'server/src/coverage', layers: ['engine', 'segment'], packages: ['csv-stringify'], node: false },

@@ -157,4 +157,20 @@ export const Methods = {
   workspaceStatus: 'segmentLens/workspaceStatus',
   /** server → client notification: counts of a document changed */
   countsChanged: 'segmentLens/countsChanged',
+  /** For tests and bug reports: the server's memory (MemoryReport). */
+  memory: 'segmentLens/debug/memory',
 } as const;
+
+/**
+ * The language server's memory, in bytes. Taken after a full garbage collection of the server's
+ * thread and of each evaluation worker when the server runs with --expose-gc (without it the
+ * figures include garbage not collected yet).
+ */
+export interface MemoryReport {
+  /** Resident set size of the whole process (every thread). */
+  rss: number;
+  /** V8 heap in use on the server's thread. */
+  heapUsed: number;
+  /** V8 heap in use in each loaded workspace's evaluation worker. */
+  workers: number[];
+}

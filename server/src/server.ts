@@ -1,6 +1,6 @@
 import {
   CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeWatchedFilesNotification, FileChangeType, InlayHintRefreshRequest, ProposedFeatures, TextDocuments,
-  TextDocumentSyncKind, type Connection, type InitializeResult, type WorkDoneProgressServerReporter,
+  TextDocumentSyncKind, type Connection, type FormattingOptions, type InitializeResult, type Range, type TextEdit, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -13,7 +13,7 @@ import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
 import { definition, references } from './features/navigation';
 import { shapeConversions } from './features/refactorings';
-import { documentSymbols, foldingRanges, formatDocument, selectionRanges } from './features/structureFeatures';
+import { documentSymbols, foldingRanges, formatWithinLimits, selectionRanges } from './features/structureFeatures';
 import { summaryNames } from './host/countsService';
 import { SegmentFileIndex } from './host/segmentIndex';
 import { WorkspaceRequests, workspaceStatus } from './host/workspaceRequests';
@@ -24,10 +24,12 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { ParsedDocuments } from './host/parsedDocuments';
 import {
-  Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type HistoryParams, type HistoryResult, type ProfilesParams, type ProfilesResult,
+  Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type HistoryParams, type HistoryResult, type MemoryReport, type ProfilesParams, type ProfilesResult,
 } from './protocol';
+import { collectGarbage } from './evaluation/memory';
 import { guard } from './host/requestGuard';
-import { SegmentLanguage } from './segment/languageService';
+import { SegmentLanguage, validationFailed } from './segment/languageService';
+import type { Problem } from './segment/problem';
 import type { ParsedSegment } from './segment/parse';
 import { DEFAULT_SETTINGS, readSettings, type SegmentLensSettings } from './host/settings';
 
@@ -110,25 +112,50 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return { root, summary: state.kind === 'ready' ? state.summary : undefined };
   }
 
+  /** Logs a failure inside one document's work, with its stack. */
+  const logFailure = (what: string, uri: string, error: unknown): void =>
+    connection.console.error(`${what} of ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+
+  /** The open documents' parses, for segment-ID checks; a document whose parse fails is left out (its own diagnostics say so). */
   function openSegments(): Map<string, ParsedSegment> {
-    return new Map(documents.all().map((d) => [d.uri, parsed.get(d)]));
+    const segments = new Map<string, ParsedSegment>();
+    for (const document of documents.all()) {
+      try {
+        segments.set(document.uri, parsed.get(document));
+      } catch (error) {
+        logFailure('parsing', document.uri, error);
+      }
+    }
+    return segments;
   }
+
+  /** A document's problems; a failure anywhere in its validation becomes one validation-failed error on it alone. */
+  const problemsOf = (document: TextDocument): Problem[] => {
+    const uri = document.uri;
+    const onFailure = (error: unknown) => logFailure('validation', uri, error);
+    try {
+      const ws = workspaceOf(uri);
+      const report = counts.get(uri, document.version);
+      return language.validate(parsed.get(document), {
+        allowComments: settings.allowComments,
+        workspace: ws?.summary ? { summary: ws.summary, segmentIds: segmentIndex.segmentIds([ws.root, ...workspaceFolders], openSegments()) } : undefined,
+        matched: report?.state === 'ok' ? report.matched : undefined,
+        fileName: URI.parse(uri).path.split('/').pop(),
+        consentHint: settings.consentHint,
+        onFailure,
+      });
+    } catch (error) {
+      onFailure(error);
+      return [validationFailed(error)];
+    }
+  };
 
   /** Validates a document and publishes its diagnostics; returns whether it has errors. */
   const publishDiagnostics = (uri: string): boolean | undefined => {
     const document = documents.get(uri);
     if (!document) return undefined;
     const version = document.version;
-    const parsedDocument = parsed.get(document);
-    const ws = workspaceOf(uri);
-    const report = counts.get(uri, version);
-    const problems = language.validate(parsedDocument, {
-      allowComments: settings.allowComments,
-      workspace: ws?.summary ? { summary: ws.summary, segmentIds: segmentIndex.segmentIds([ws.root, ...workspaceFolders], openSegments()) } : undefined,
-      matched: report?.state === 'ok' ? report.matched : undefined,
-      fileName: URI.parse(uri).path.split('/').pop(),
-      consentHint: settings.consentHint,
-    });
+    const problems = problemsOf(document);
     // A newer edit may have arrived while we worked: publish only the newest version's result.
     if (documents.get(uri)?.version !== version) return undefined;
     void connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(document, problems) });
@@ -143,7 +170,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const errors = publishDiagnostics(uri);
     const document = documents.get(uri);
     if (errors === undefined || !document) return;
-    counts.update(uri, document.version, parsed.get(document), errors);
+    try {
+      counts.update(uri, document.version, parsed.get(document), errors);
+    } catch (error) {
+      logFailure('counting', uri, error);
+    }
   };
   const scheduler = new DiagnosticsScheduler(settings.debounceMs, validate);
 
@@ -264,11 +295,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onSelectionRanges((params, token) => guard(connection.console, 'selectionRange', token, [], () =>
     withDocument(params.textDocument.uri, [], (document, segment) => selectionRanges(document, segment, params.positions.map((p) => document.offsetAt(p))))));
 
+  /** Formats within FORMAT_LIMITS; a declined document gets no edits and the log says why. */
+  const formatted = (document: TextDocument, options: FormattingOptions, range?: Range): TextEdit[] => {
+    const outcome = formatWithinLimits(document, options, range);
+    if (outcome.declined) connection.console.info(`formatting ${document.uri}: not formatted, ${outcome.declined}`);
+    return outcome.edits;
+  };
+
   connection.onDocumentFormatting((params, token) => guard(connection.console, 'formatting', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document) => formatDocument(document, params.options))));
+    withDocument(params.textDocument.uri, [], (document) => formatted(document, params.options))));
 
   connection.onDocumentRangeFormatting((params, token) => guard(connection.console, 'rangeFormatting', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document) => formatDocument(document, params.options, params.range))));
+    withDocument(params.textDocument.uri, [], (document) => formatted(document, params.options, params.range))));
 
   connection.onCodeAction((params, token) => guard(connection.console, 'codeAction', token, [], () =>
     withDocument(params.textDocument.uri, [], (document, segment) => {
@@ -312,6 +350,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) => guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, () => requests.exportProfiles(params, token)));
   const coverageFailed: CoverageResult = { state: 'failed', message: 'The coverage review was cancelled or failed; see the Segment Lens output.' };
   connection.onRequest<CoverageResult, void>(CoverageMethods.coverage, (params: CoverageParams, token): Promise<CoverageResult> => guard<CoverageResult>(connection.console, 'coverage', token, coverageFailed, () => requests.coverage(params, token)));
+  connection.onRequest(Methods.memory, async (): Promise<MemoryReport> => {
+    collectGarbage();
+    const ready = registry.allHosts().filter((host) => host.state.kind === 'ready');
+    const workers = await Promise.all(ready.map((host) => host.request('memory', {}).then((reply) => reply.heapUsed, () => 0)));
+    const { rss, heapUsed } = process.memoryUsage();
+    return { rss, heapUsed, workers };
+  });
   connection.onRequest(Methods.reloadWorkspace, (params: { uri?: string }) => requests.reload(params));
   connection.onRequest(Methods.workspaceStatusOf, (params: { uri: string }) => requests.status(params));
 

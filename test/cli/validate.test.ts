@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, runCli } from './cli';
 
@@ -35,5 +37,24 @@ describe('segment-lens validate', () => {
     assert.equal(runCli(['validate']).code, 2);
     assert.equal(runCli(['validate', 'no/such/file.json']).code, 2);
     assert.equal(runCli(['no-such-command']).code, 2);
+  });
+
+  it('a file nested 100,000 levels deep is reported by name, and the other files are still checked', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'segment-lens-deep-'));
+    try {
+      mkdirSync(join(folder, 'segments'));
+      writeFileSync(join(folder, 'segments', 'a-deep.json'), `{"condition_groups": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+      writeFileSync(join(folder, 'segments', 'b-legacy.json'), readFileSync(join(FIXTURES, 'validate', 'legacy-region.segment.json'), 'utf8'));
+      const { code, stdout, stderr } = runCli(['validate', 'segments'], { cwd: folder });
+      assert.equal(code, 1);
+      const lines = stdout.trim().split('\n');
+      // The root object is level 1 and the limit is 64: the 64th bracket (column 21 + 64) is the first too deep.
+      assert.match(lines[0], /^segments\/a-deep\.json:1:85: error: .*nested more than 64 levels.*\[too-deep\]$/);
+      assert.match(lines[1], /^segments\/b-legacy\.json:5:56: error: .*\[legacy-region-id\]$/);
+      assert.equal(lines.length, 2, stdout);
+      assert.match(stderr, /2 files checked: 2 errors, 0 warnings/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ import {
   CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, type Command, type CompletionItem, type Diagnostic, type Range,
 } from 'vscode-languageserver-protocol/node';
 import { cursor, positionAt } from '../support/lspText';
-import { REPO, TestClient } from './lspClient';
+import { REPO, TestClient, type TestClientOptions } from './lspClient';
 import type { CountsReport } from '../../server/src/protocol';
 
 export const SAMPLE = join(REPO, 'sample-workspace');
@@ -105,6 +105,26 @@ export class Session {
     const result = await this.client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
     return (result ?? []).filter((a: CodeAction | Command): a is CodeAction => 'edit' in a || 'kind' in a);
   }
+}
+
+/**
+ * A server started on a fresh copy of the workspace `source` (after `prepare` has changed the
+ * copy), initialized, its workspace loaded: what a describe's before() sets up. stopSession ends it.
+ */
+export async function readySession(source: string, options: TestClientOptions & { readyFile?: string; prepare?: (root: string) => void } = {}): Promise<{ client: TestClient; root: string; s: Session }> {
+  const root = copyWorkspace(source);
+  options.prepare?.(root);
+  const client = new TestClient(options);
+  await client.initialize();
+  const s = new Session(client, root);
+  await s.ready(options.readyFile);
+  return { client, root, s };
+}
+
+/** Stops a readySession's server and removes its copy of the workspace. */
+export async function stopSession(client: TestClient | undefined, root: string | undefined): Promise<void> {
+  await client?.stop();
+  removeDir(root);
 }
 
 // ---------------------------------------------------------------------------------------------

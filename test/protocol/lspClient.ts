@@ -20,6 +20,8 @@ export interface TestClientOptions {
   /** How the server is started: the bundled server or the CLI's `lsp --stdio`. */
   command?: string[];
   rootUri?: string;
+  /** Environment variables of the server process, besides this process's own. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -42,11 +44,13 @@ export class TestClient {
   readonly progress: { token: ProgressToken; value: unknown }[] = [];
   readonly refreshes = { codeLens: 0, inlayHint: 0 };
   readonly registrations: string[] = [];
+  /** The server's log (window/logMessage): type 1 is an error, 2 a warning, 3 information, 4 a log line. */
+  readonly logs: { type: number; message: string }[] = [];
   initializeResult: InitializeResult | undefined;
 
   constructor(private readonly options: TestClientOptions = {}) {
     const [command, ...args] = options.command ?? [process.execPath, SERVER, '--stdio'];
-    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ? { ...process.env, ...options.env } : process.env });
     this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -82,6 +86,10 @@ export class TestClient {
       this.refreshes.inlayHint++;
       return null;
     });
+    this.connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
+      this.logs.push(params);
+      this.wake();
+    });
     this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
       this.registrations.push(...params.registrations.map((r) => r.method));
       return null;
@@ -106,6 +114,11 @@ export class TestClient {
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
     return this.initializeResult;
+  }
+
+  /** The server's process ID (to read its memory from /proc). */
+  get pid(): number | undefined {
+    return this.process.pid;
   }
 
   uriOf(path: string): string {
@@ -161,6 +174,11 @@ export class TestClient {
   /** Waits for a `$/progress` value that satisfies `accept` (work the server reports as in flight). */
   async progressWhere(accept: (value: unknown) => boolean, timeoutMs = 20_000): Promise<unknown> {
     return this.waitUntil(() => this.progress.find((p) => accept(p.value))?.value, 'a matching progress report', timeoutMs);
+  }
+
+  /** Waits until the server has logged a line that satisfies `accept`. */
+  async log(accept: (line: { type: number; message: string }) => boolean, timeoutMs = 10_000): Promise<{ type: number; message: string }> {
+    return this.waitUntil(() => this.logs.find(accept), 'a matching log line', timeoutMs);
   }
 
   private wake(): void {

@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SegmentLanguage } from '../segment/languageService';
+import { SegmentLanguage, validationFailed } from '../segment/languageService';
 import type { Problem } from '../segment/problem';
 import { expandWithSettings } from '../workspace/segmentFiles';
 import { readTextFile } from '../workspace/textFiles';
@@ -29,7 +29,12 @@ export function validateFiles(language: SegmentLanguage, files: readonly string[
       return { file, document, problems: [{ offset: 0, length: 0, severity: 'error', code: 'unreadable-file', message: `Cannot read the file: ${(error as Error).message}` }] };
     }
     const document = TextDocument.create(`file://${file}`, 'json', 0, text);
-    return { file, document, problems: language.validate(language.parse(text), options) };
+    try {
+      return { file, document, problems: language.validate(language.parse(text), options) };
+    } catch (error) {
+      // Reported on this file; the other files are still checked.
+      return { file, document, problems: [validationFailed(error)] };
+    }
   });
 }
 

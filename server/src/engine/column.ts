@@ -1,4 +1,5 @@
 import type { Bitset } from './bitset';
+import { checkpoint } from './workBudget';
 
 /** Dictionary codes after loading: code + 1 in the smallest unsigned array that fits; 0 = missing. */
 type PackedCodes = Uint8Array | Uint16Array | Uint32Array;
@@ -281,7 +282,10 @@ export class Column {
    */
   select(rows: number, test: ValueTest, missing: boolean, out: Bitset): void {
     const pass = this.rowTest(test, missing);
-    for (let row = 0; row < rows; row++) if (pass(row)) out.add(row);
+    for (let row = 0; row < rows; row++) {
+      if ((row & 0xffff) === 0) checkpoint(); // cancellation and the condition's time budget
+      if (pass(row)) out.add(row);
+    }
   }
 
   /** A per-row test that evaluates `test` once per distinct value where it can. */

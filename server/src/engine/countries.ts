@@ -6,6 +6,7 @@ import fr from 'i18n-iso-countries/langs/fr.json';
 import it from 'i18n-iso-countries/langs/it.json';
 import nl from 'i18n-iso-countries/langs/nl.json';
 import pt from 'i18n-iso-countries/langs/pt.json';
+import { BoundedMemo } from './boundedMemo';
 
 // Country names in the languages a store's customers most often type them in; English first.
 const LOCALES = [en, de, fr, es, it, nl, pt];
@@ -16,7 +17,8 @@ export const EU_MEMBER_STATES: ReadonlySet<string> = new Set([
   'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
 ]);
 
-const cache = new Map<string, string | undefined>();
+/** Country values read so far (from profiles and from definitions), bounded by bytes. */
+const cache = new BoundedMemo<string | undefined>({ maxBytes: 4 * 1024 * 1024, maxKeyLength: 256 });
 
 /**
  * The ISO 3166 alpha-2 code of a free-form country value: a name ("United States", "Deutschland"),
@@ -26,7 +28,8 @@ export function countryAlpha2(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '') return undefined;
-  if (cache.has(text)) return cache.get(text);
+  const known = cache.get(text);
+  if (known) return known.value;
   let code: string | undefined;
   const upper = text.toUpperCase();
   if (/^[A-Z]{2}$/.test(upper)) code = countries.isValid(upper) ? upper : upper === 'UK' ? 'GB' : undefined;
@@ -37,7 +40,6 @@ export function countryAlpha2(value: unknown): string | undefined {
       if (code) break;
     }
   }
-  if (cache.size > 100_000) cache.clear();
   cache.set(text, code);
   return code;
 }

@@ -1,9 +1,11 @@
 import { Bitset } from './bitset';
+import { BoundedMemo } from './boundedMemo';
 import { canonicalJson } from './canonical';
 import { conditionKind } from './conditions';
-import { EvaluationCancelled, isRecord, matched, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
+import { ConditionTooSlow, EvaluationCancelled, isRecord, matched, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
 import { quoted } from './phrases';
 import { parseInstant, referenceTime, type ReferenceTime } from './time';
+import { withCheckpoint } from './workBudget';
 import { profileValueKey, type Workspace } from './workspace';
 
 export interface ConditionResult {
@@ -32,6 +34,23 @@ export interface DefinitionResult {
   /** Milliseconds spent, and how many conditions came from the cache. */
   readonly elapsedMs: number;
   readonly cachedConditions: number;
+}
+
+/**
+ * Milliseconds one condition may take before it is "too slow to evaluate locally" (docs/semantics.md,
+ * "Limits"): over ten times the slowest condition of the 1M-profile benchmark, so only a hostile
+ * or broken condition reaches it, and the counts of other documents wait no longer than this.
+ */
+export const DEFAULT_CONDITION_BUDGET_MS = 5_000;
+
+/** Outcomes of conditions stopped by the time budget (never cached). */
+const TOO_SLOW = new WeakSet<ConditionOutcome>();
+
+export interface EvaluatorOptions {
+  /** Milliseconds one condition may take (default DEFAULT_CONDITION_BUDGET_MS). */
+  conditionBudgetMs?: number;
+  /** The clock of the budget (tests pass their own). */
+  clock?: () => number;
 }
 
 export interface EvaluateOptions {
@@ -63,11 +82,20 @@ function hasRelativeDate(value: unknown, depth = 0): boolean {
  * evaluates the conditions that do not depend on the day once.
  */
 export class Evaluator {
-  private readonly cache = new Map<string, ConditionOutcome>();
-  private static readonly CACHE_LIMIT = 512;
+  /**
+   * Results by canonical JSON (and instant, see `cachedOutcome`), least recently used out first,
+   * bounded by bytes: the key's text and the result's bitset (docs/performance.md, "Robustness").
+   * A condition whose canonical JSON is over 64 KB (a megabyte value pasted into a filter) is
+   * evaluated every time instead.
+   */
+  private readonly cache = new BoundedMemo<ConditionOutcome>({
+    maxBytes: 64 * 1024 * 1024,
+    maxKeyLength: 64 * 1024,
+    sizeOf: (outcome) => (outcome.kind === 'matched' ? outcome.set.words.byteLength : 0),
+  });
   private readonly candidates = new Map<number, Bitset | undefined>();
 
-  constructor(readonly workspace: Workspace) {}
+  constructor(readonly workspace: Workspace, private readonly options: EvaluatorOptions = {}) {}
 
   /**
    * Evaluates one condition (cached): the profiles that exist as of `now` and match it. Throws
@@ -87,15 +115,10 @@ export class Evaluator {
     const dependsOnNow = ref !== this.workspace.ref && (kind?.readsHistory === true || hasRelativeDate(condition));
     const key = dependsOnNow ? `${canonicalJson(condition)}\n@${ref.now}` : canonicalJson(condition);
     const hit = this.cache.get(key);
-    if (hit) {
-      // Refresh the entry's position: the cache evicts the least recently used.
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return { outcome: hit, cached: true };
-    }
+    if (hit) return { outcome: hit.value, cached: true };
     const outcome = this.compute(condition, ref, options);
-    this.cache.set(key, outcome);
-    if (this.cache.size > Evaluator.CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+    // "Too slow" may be the machine's fault (a busy moment): the next evaluation tries again.
+    if (!TOO_SLOW.has(outcome)) this.cache.set(key, outcome);
     return { outcome, cached: false };
   }
 
@@ -161,13 +184,27 @@ export class Evaluator {
     const kind = conditionKind(condition.type);
     if (!kind) return notEvaluable(`unknown condition type ${quoted(condition.type)}`);
     const cancellation = options.cancellation;
+    const clock = this.options.clock ?? Date.now;
+    const budgetMs = this.options.conditionBudgetMs ?? DEFAULT_CONDITION_BUDGET_MS;
+    const deadline = clock() + budgetMs;
     const ctx: EvaluationContext = {
       workspace: this.workspace,
       ref,
       checkpoint: () => {
         if (cancellation?.isCancelled()) throw new EvaluationCancelled();
+        if (clock() > deadline) throw new ConditionTooSlow(`more than ${budgetMs / 1000} s`);
       },
     };
-    return kind.evaluate(ctx, condition);
+    try {
+      // Value tests and column loops reach the checkpoint through workBudget.ts.
+      return withCheckpoint(ctx.checkpoint, () => kind.evaluate(ctx, condition));
+    } catch (error) {
+      if (error instanceof ConditionTooSlow) {
+        const outcome = notEvaluable(error.message);
+        TOO_SLOW.add(outcome);
+        return outcome;
+      }
+      throw error;
+    }
   }
 }

@@ -22,6 +22,17 @@ export class EvaluationCancelled extends Error {
   }
 }
 
+/**
+ * Thrown from inside a condition's evaluation that would take too long: past its time budget, or
+ * a regular expression over a value too long for it. The condition is then "not evaluable
+ * locally: too slow", never counted wrong.
+ */
+export class ConditionTooSlow extends Error {
+  constructor(readonly reason: string) {
+    super(`too slow to evaluate locally (${reason})`);
+  }
+}
+
 export interface Cancellation {
   isCancelled(): boolean;
 }

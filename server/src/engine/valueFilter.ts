@@ -1,6 +1,8 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { RE2JS } from 're2js';
+import { ConditionTooSlow } from './outcome';
 import { compileDateFilter, parseInstant, type ReferenceTime } from './time';
+import { spendWork } from './workBudget';
 
 /**
  * A filter on one stored value (a profile property, an event property, a consent field), compiled
@@ -27,11 +29,17 @@ function stringValue(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** ISO alpha-2 region of an E.164 phone number, via libphonenumber's full metadata; memoised. */
+/**
+ * ISO alpha-2 region of an E.164 phone number, via libphonenumber's full metadata; memoised. Up to
+ * two million numbers of at most 32 characters (E.164 has 15 digits): about 200 MB at most, and a
+ * longer text is no phone number worth remembering.
+ */
 const phoneRegions = new Map<string, string | undefined>();
+const MAX_PHONE_KEY = 32;
 export function phoneRegion(phone: string): string | undefined {
   if (phoneRegions.has(phone)) return phoneRegions.get(phone);
   const region = parsePhoneNumberFromString(phone)?.country;
+  if (phone.length > MAX_PHONE_KEY) return region;
   if (phoneRegions.size > 2_000_000) phoneRegions.clear();
   phoneRegions.set(phone, region);
   return region;
@@ -143,7 +151,20 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
       const pattern = compileRegex(text);
       if (typeof pattern === 'string') return { notEvaluable: pattern };
       const wanted = operator === 'regex';
-      return { test: (v) => isString(v) && pattern.matcher(v).find() === wanted, matchesMissing: false };
+      const size = pattern.programSize();
+      return {
+        test: (v) => {
+          if (!isString(v)) return false;
+          // RE2's slowest path costs about one step per instruction and character: refuse a match
+          // that could take seconds, and count the work towards the condition's time budget.
+          const work = size * v.length;
+          if (work > REGEX_LIMITS.maxMatchWork) throw new ConditionTooSlow(`a value of ${v.length.toLocaleString('en-US')} characters is too long for a regular expression of ${size.toLocaleString('en-US')} instructions`);
+          spendWork(work);
+          // test() needs no match positions, so RE2 can answer with its DFA: much faster than find().
+          return pattern.test(v) === wanted;
+        },
+        matchesMissing: false,
+      };
     }
   }
   return { notEvaluable: `unknown text operator ${JSON.stringify(operator)}` };
@@ -173,12 +194,32 @@ function containsIn(needle: string): (all: string, start: number, end: number) =
  * back-references, and a pattern using them is "not evaluable locally".
  */
 export function compileRegex(pattern: string): RE2JS | string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  if (pattern.length > REGEX_LIMITS.maxPatternLength) return `the regular expression is longer than ${count(REGEX_LIMITS.maxPatternLength)} characters (${count(pattern.length)}): too long to evaluate locally`;
+  let compiled: RE2JS;
   try {
-    return RE2JS.compile(pattern);
+    compiled = RE2JS.compile(pattern);
   } catch (error) {
     return `the regular expression ${JSON.stringify(pattern)} cannot be evaluated locally (${(error as Error).message})`;
   }
+  const size = compiled.programSize();
+  if (size > REGEX_LIMITS.maxProgramSize) return `the regular expression ${JSON.stringify(pattern)} is too complex to evaluate locally (${count(size)} instructions; at most ${count(REGEX_LIMITS.maxProgramSize)})`;
+  return compiled;
 }
+
+/**
+ * Limits on user patterns (docs/semantics.md, "Limits"). RE2 runs in time linear in the value,
+ * but the factor is the compiled program's size: both are bounded so that one match never takes
+ * seconds, and the matches of one condition count towards its time budget.
+ */
+export const REGEX_LIMITS = {
+  /** Characters of a pattern. */
+  maxPatternLength: 1_000,
+  /** Instructions of the compiled program (re2js programSize; `.{1000}` alone is a thousand). */
+  maxProgramSize: 5_000,
+  /** Program size × value length of one match: about a second on RE2's slowest path. */
+  maxMatchWork: 10_000_000,
+};
 
 function compileListFilter(operator: unknown, filterValue: unknown): CompiledValueFilter {
   const isList = Array.isArray;

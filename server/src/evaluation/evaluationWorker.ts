@@ -9,6 +9,7 @@ import { explainCondition } from '../engine/explain';
 import { evaluateHistory, historyInstants } from '../engine/history';
 import { EvaluationCancelled, isRecord } from '../engine/outcome';
 import type { Workspace } from '../engine/workspace';
+import { collectGarbage } from './memory';
 import { loadWorkspace } from '../workspace/loadWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
 import { ProfileTable } from './profileTable';
@@ -70,13 +71,19 @@ async function load(root: string, now: number | undefined): Promise<void> {
       const again = await loadWorkspace(root, { now, cache });
       loaded = { ...again, warnings, loadMs: loadMs + again.loadMs };
     }
-    const evaluator = new Evaluator(loaded.workspace);
+    const evaluator = new Evaluator(loaded.workspace, { conditionBudgetMs: conditionBudgetMs() });
     const summary = loaded.summary ?? summarizeWorkspace(loaded.workspace);
     state = { workspace: loaded.workspace, evaluator, table: new ProfileTable(loaded.workspace, summary) };
     post({ type: 'loaded', summary, warnings: loaded.warnings, files: loaded.files, loadMs: loaded.loadMs, root });
   } catch (error) {
     post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/** SEGMENT_LENS_CONDITION_BUDGET_MS overrides the time one condition may take (tests make it short). */
+function conditionBudgetMs(): number | undefined {
+  const value = Number(process.env.SEGMENT_LENS_CONDITION_BUDGET_MS);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 function conditionsOf(definition: unknown): unknown[][] {
@@ -144,6 +151,11 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
 
   coverage({ workspace, evaluator }, { segments, options }, cancellation) {
     return coverageReply(workspace, segments, options, evaluator, cancellation);
+  },
+
+  memory() {
+    collectGarbage();
+    return { heapUsed: process.memoryUsage().heapUsed };
   },
 
   export({ workspace, evaluator, table }, params, cancellation) {

@@ -17,6 +17,8 @@ export interface WorkerMethods {
   compare: { params: { a: unknown; b: unknown }; result: CompareResult };
   export: { params: { definition: unknown; path: string; format: 'csv' | 'ids' | 'emails' }; result: ExportReply };
   coverage: { params: { segments: CoverageSegmentSource[]; options?: CoverageOptions }; result: CoverageReply };
+  /** The worker's V8 heap in use, after a full garbage collection when the process allows one (--expose-gc). */
+  memory: { params: Record<string, never>; result: { heapUsed: number } };
 }
 
 export type WorkerMethod = keyof WorkerMethods;

@@ -3,7 +3,7 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PropertySummary, WorkspaceSummary } from '../engine/catalog';
 import { WELL_KNOWN_PROPERTIES } from '../engine/propertyPath';
-import type { ParsedSegment } from '../segment/parse';
+import { isTooDeep, type ParsedSegment } from '../segment/parse';
 import type { JsonSchema, SegmentSchema } from '../segment/schema';
 import { declaredProperties, schemasAtPath, type ApplicableSchemas } from '../segment/schemaNavigator';
 import { CONDITION_KINDS } from '../engine/conditions';
@@ -46,8 +46,11 @@ function withLead(item: CompletionItem, lead: string): CompletionItem {
  * common values.
  */
 export function completion(document: TextDocument, parsed: ParsedSegment, offset: number, services: CompletionServices): CompletionList {
+  // Past the nesting limit nothing fits: no definition nests that deep.
+  if (isTooDeep(parsed, offset)) return { isIncomplete: false, items: [] };
   const text = parsed.text;
-  const location = getLocation(text, offset);
+  // getLocation parses the text recursively: it reads the text with the too-deep parts blanked out.
+  const location = getLocation(parsed.boundedText, offset);
   const root = parsed.root;
   const under = root ? findNodeAtOffset(root, offset, true) : undefined;
   const scalar = under && (under.type === 'string' || under.type === 'number' || under.type === 'boolean' || under.type === 'null') && offset > under.offset && offset <= under.offset + under.length ? under : undefined;
@@ -55,7 +58,8 @@ export function completion(document: TextDocument, parsed: ParsedSegment, offset
   const after = text.slice(scalar ? scalar.offset + scalar.length : offset);
   const needsComma = /^\s*["{[\w-]/.test(after) && !/^\s*[,}\]]/.test(after);
   // What precedes the insertion: a finished value without a comma after it needs one before us.
-  const before = text.slice(0, scalar ? scalar.offset : offset).replace(/\s+$/, '');
+  // trimEnd, not /\s+$/: that regular expression takes time quadratic in a run of whitespace.
+  const before = text.slice(0, scalar ? scalar.offset : offset).trimEnd();
   const afterValue = before.length > 0 && !/[,:{[]$/.test(before);
   const lead = afterValue ? ',' : '';
 

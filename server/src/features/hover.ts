@@ -5,7 +5,7 @@ import type { WorkspaceSummary } from '../engine/catalog';
 import { describeCondition, describeDefinition, describeGroup, type NameLookup } from '../engine/describe';
 import { conditionNotes } from '../engine/notes';
 import type { CountsReport } from '../protocol';
-import { definitionValue, type ParsedSegment } from '../segment/parse';
+import { definitionValue, isTooDeep, type ParsedSegment } from '../segment/parse';
 import type { JsonSchema, SegmentSchema } from '../segment/schema';
 import { childSchemas, declaredProperties, schemasAtPath } from '../segment/schemaNavigator';
 import { conditionGroups } from '../segment/structure';
@@ -25,7 +25,8 @@ export interface HoverServices {
  * the whole definition; on any other key, its schema documentation.
  */
 export function hover(document: TextDocument, parsed: ParsedSegment, offset: number, services: HoverServices): Hover | null {
-  if (!parsed.root) return null;
+  // Past the nesting limit the tree holds a placeholder, not what the user wrote: nothing to say.
+  if (!parsed.root || isTooDeep(parsed, offset)) return null;
   const node = findNodeAtOffset(parsed.root, offset, true);
   if (!node || (node.type !== 'string' && node.type !== 'number' && node.type !== 'boolean')) return null;
   const property = node.parent?.type === 'property' ? node.parent : undefined;

@@ -35,7 +35,7 @@ export function workspaceInfo(host: WorkspaceHost): WorkspaceInfo | undefined {
  */
 export class CountsService {
   private readonly entries = new Map<string, Entry>();
-  private readonly waiters = new Map<string, ((report: CountsReport) => void)[]>();
+  private readonly waiters = new Map<string, { version: number; wake: (report: CountsReport) => void }[]>();
 
   constructor(private readonly registry: WorkspaceRegistry, private readonly onChange: (uri: string) => void) {}
 
@@ -51,7 +51,7 @@ export class CountsService {
     if (ready && ready.state !== 'loading') return Promise.resolve(ready);
     return new Promise((resolve) => {
       const list = this.waiters.get(uri) ?? [];
-      list.push((report) => (report.version >= version ? resolve(report) : undefined));
+      list.push({ version, wake: (report) => (report.version >= version ? resolve(report) : undefined) });
       this.waiters.set(uri, list);
     });
   }
@@ -76,7 +76,7 @@ export class CountsService {
       if (report.state !== 'loading') {
         const waiting = this.waiters.get(uri) ?? [];
         this.waiters.delete(uri);
-        for (const wake of waiting) wake(report);
+        for (const waiter of waiting) waiter.wake(report);
       }
     };
     const definition = definitionValue(parsed);
@@ -140,8 +140,14 @@ export class CountsService {
     });
   }
 
+  /** The document closed: its counts, its evaluation in flight and anyone waiting for them go. */
   forget(uri: string): void {
     this.entries.get(uri)?.cancel?.();
     this.entries.delete(uri);
+    const waiting = this.waiters.get(uri) ?? [];
+    this.waiters.delete(uri);
+    for (const { version, wake } of waiting) {
+      wake({ version, state: 'failed', message: 'The document was closed.', total: 0, matched: null, notEvaluable: [], groups: [], description: '', computedAt: new Date().toISOString(), elapsedMs: 0 });
+    }
   }
 }

@@ -23,6 +23,8 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCode[] = [
   { code: 'json-comment', severity: 'error', meaning: 'a comment: the Segments API takes strict JSON (`segmentLens.allowComments` accepts them)', fix: 'remove', section: 'syntax' },
   { code: 'json-trailing-comma', severity: 'error', meaning: 'a trailing comma (same setting)', fix: 'remove', section: 'syntax' },
   { code: 'empty-file', severity: 'error', meaning: 'nothing in the file', fix: '', section: 'syntax' },
+  { code: 'too-deep', severity: 'error', meaning: 'values nested more than 64 levels deep (a definition needs about 14); one per file, at the first such value, whose inside is not checked', fix: '', section: 'syntax' },
+  { code: 'validation-failed', severity: 'error', meaning: 'Segment Lens could not check the file (a defect in Segment Lens, with the reason; the log or the CLI has the details); other files are not affected', fix: '', section: 'syntax' },
   { code: 'not-a-segment', severity: 'error', meaning: 'not a definition, an API body or a segment resource', fix: '', section: 'shape-of-the-file' },
   { code: 'single-condition', severity: 'error', meaning: 'one condition pasted alone', fix: 'wrap it in a definition', section: 'shape-of-the-file' },
   { code: 'segment-list', severity: 'error', meaning: 'a GET /api/segments response (many segments)', fix: '', section: 'shape-of-the-file' },

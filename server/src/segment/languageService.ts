@@ -1,4 +1,4 @@
-import { parseSegment, segmentName, type ParsedSegment } from './parse';
+import { parseSegment, segmentName, textBreaks, type ParsedSegment } from './parse';
 import type { Problem } from './problem';
 import { ruleProblems } from './rules';
 import { SegmentSchema } from './schema';
@@ -16,6 +16,8 @@ export interface ValidationOptions {
   fileName?: string;
   /** When to suggest a marketing-consent condition (setting segmentLens.consentHint). */
   consentHint?: 'marketing-names' | 'always' | 'off';
+  /** Called with the exception when a check fails (the document then gets one validation-failed error). */
+  onFailure?: (error: unknown) => void;
 }
 
 /**
@@ -29,7 +31,11 @@ export class SegmentLanguage {
     return parseSegment(text);
   }
 
-  /** Syntax, schema and rule problems, in document order. */
+  /**
+   * Syntax, schema and rule problems, in document order. Never throws: a failure inside a check
+   * becomes one `validation-failed` error on this document (and goes to `options.onFailure`, for
+   * the log), so one document's failure never touches another's diagnostics.
+   */
   validate(parsed: ParsedSegment, options: ValidationOptions = {}): Problem[] {
     const problems: Problem[] = parsed.syntaxProblems.filter((p) => !(options.allowComments && (p.code === 'json-comment' || p.code === 'json-trailing-comma')));
     if (!parsed.root) {
@@ -39,12 +45,24 @@ export class SegmentLanguage {
       });
       return problems;
     }
+    try {
+      problems.push(...this.checks(parsed, problems, options));
+    } catch (error) {
+      options.onFailure?.(error);
+      problems.push(validationFailed(error));
+    }
+    return problems.sort((a, b) => a.offset - b.offset || a.length - b.length);
+  }
+
+  /** The schema, rule and workspace problems of a file with a JSON value (`found`: the syntax problems). */
+  private checks(parsed: ParsedSegment, found: readonly Problem[], options: ValidationOptions): Problem[] {
+    const problems: Problem[] = [];
     const fromSchema = schemaProblems(parsed, this.schema);
     problems.push(...fromSchema);
-    const breaks = parsed.syntaxProblems.filter((p) => p.code === 'json-syntax').map((p) => p.offset);
+    const breaks = textBreaks(parsed);
     const fromRules = ruleProblems(parsed, this.schema, new Set(fromSchema.map((p) => p.offset)));
     problems.push(...fromRules.filter((p) => !breaks.some((b) => b >= p.offset && b <= p.offset + p.length)));
-    if (!problems.some((p) => p.severity === 'error')) {
+    if (![...found, ...problems].some((p) => p.severity === 'error')) {
       if (options.workspace) problems.push(...workspaceProblems(parsed, options.workspace));
       problems.push(...audienceProblems(parsed, {
         matched: options.matched,
@@ -53,6 +71,15 @@ export class SegmentLanguage {
         consentHint: options.consentHint ?? 'marketing-names',
       }));
     }
-    return problems.sort((a, b) => a.offset - b.offset || a.length - b.length);
+    return problems;
   }
+}
+
+/** The one problem of a document whose validation failed: where nothing else can be said, at its start. */
+export function validationFailed(error: unknown): Problem {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    offset: 0, length: 0, severity: 'error', code: 'validation-failed',
+    message: `Segment Lens could not check this file (${reason}). This is a defect in Segment Lens, not in the file: the log has the details.`,
+  };
 }

@@ -1,4 +1,4 @@
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, createScanner, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, createScanner, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
 import type { Problem } from './problem';
 
 /** Which of the shapes people keep segment definitions in a file holds. */
@@ -30,7 +30,23 @@ export interface ParsedSegment {
   readonly definitionPath: (string | number)[];
   /** Syntax problems, comments and trailing commas included (severity decided later). */
   readonly syntaxProblems: readonly Problem[];
+  /**
+   * The text the tree was built from: `text` with every value nested deeper than
+   * MAX_NESTING_DEPTH replaced by `0` and line breaks, and long runs of spaces by line breaks
+   * (same length, same offsets; see boundNesting). jsonc-parser's functions that read text
+   * (getLocation, visit) recurse once per level, so they read this one.
+   */
+  readonly boundedText: string;
+  /** The parts of `text` left out for being nested too deep (empty for every real definition). */
+  readonly tooDeep: readonly { readonly offset: number; readonly length: number }[];
 }
+
+/**
+ * How deeply values may nest (the root value is level 1). A segment definition in a Segments API
+ * body needs about 14 levels; the JSON parser, the schema validator and every walk over the tree
+ * recurse once per level, so a deeper document could overflow the stack (docs/semantics.md).
+ */
+export const MAX_NESTING_DEPTH = 64;
 
 const CONDITION_TYPE_PREFIX = 'profile-';
 
@@ -39,12 +55,17 @@ export function parseSegment(fileText: string): ParsedSegment {
   // A byte order mark (U+FEFF) that an editor kept at the start is whitespace, not an error; a
   // space in its place keeps every offset where it is in the file.
   const text = fileText.charCodeAt(0) === 0xfeff ? ` ${fileText.slice(1)}` : fileText;
+  const { boundedText, tooDeep } = boundNesting(text);
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: true });
-  const strict = root !== undefined && errors.length === 0 ? strictValue(text) : NOT_STRICT;
-  const value = strict !== NOT_STRICT ? strict : root ? getNodeValue(root) : undefined;
+  const root = parseTree(boundedText, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: true });
+  const strict = root !== undefined && errors.length === 0 ? strictValue(boundedText) : NOT_STRICT;
+  const value = strict !== NOT_STRICT ? strict : root ? nodeValue(root) : undefined;
   const { shape, definitionPath } = detectShape(value);
   const definition = root && shape !== 'condition' && shape !== 'unknown' ? findNodeAtLocation(root, definitionPath) : undefined;
+  // Text that JSON.parse accepts has no comment and no trailing comma: no need to look for them.
+  const problems = [...syntaxProblems(boundedText, errors, strict === NOT_STRICT)];
+  // One problem for the whole file, at the first value past the limit: the others are the same mistake.
+  if (tooDeep.length > 0) problems.push(tooDeepProblem(tooDeep[0].offset));
   return {
     text,
     root,
@@ -52,9 +73,177 @@ export function parseSegment(fileText: string): ParsedSegment {
     shape,
     definition: definition?.type === 'object' ? definition : undefined,
     definitionPath,
-    // Text that JSON.parse accepts has no comment and no trailing comma: no need to look for them.
-    syntaxProblems: [...syntaxProblems(text, errors, strict === NOT_STRICT)],
+    syntaxProblems: problems,
+    boundedText,
+    tooDeep,
   };
+}
+
+function tooDeepProblem(offset: number): Problem {
+  return {
+    offset,
+    length: 1,
+    severity: 'error',
+    code: 'too-deep',
+    message: `This value is nested more than ${MAX_NESTING_DEPTH} levels deep. A segment definition needs about 14; Segment Lens reads no deeper, so what is inside is not checked.`,
+  };
+}
+
+/**
+ * The JSON value of a tree node, built as JSON.parse builds it: ordinary objects, where a
+ * `"__proto__"` key is an own property like any other and a repeated key keeps its last value.
+ * (jsonc-parser's getNodeValue makes objects without a prototype, which String() and template
+ * texts cannot print: a condition `"type": {}` in a file with a comment broke the outline.) The
+ * tree is at most MAX_NESTING_DEPTH deep, so the recursion is too.
+ */
+export function nodeValue(node: Node): unknown {
+  switch (node.type) {
+    case 'array':
+      return (node.children ?? []).map(nodeValue);
+    case 'object': {
+      const object: Record<string, unknown> = {};
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? [];
+        if (key && value) Object.defineProperty(object, String(key.value), { value: nodeValue(value), enumerable: true, writable: true, configurable: true });
+      }
+      return object;
+    }
+    case 'null':
+      return null;
+    default:
+      return node.value;
+  }
+}
+
+/**
+ * Where the text is broken: syntax errors and the parts left out for being too deep. The tree is
+ * a guess around them, so checks say nothing about the nodes that contain one.
+ */
+export function textBreaks(parsed: ParsedSegment): number[] {
+  return [...parsed.syntaxProblems.filter((p) => p.code === 'json-syntax').map((p) => p.offset), ...parsed.tooDeep.map((part) => part.offset)];
+}
+
+/** Whether `offset` lies in a part of the file left out for being nested too deep. */
+export function isTooDeep(parsed: ParsedSegment, offset: number): boolean {
+  return parsed.tooDeep.some((part) => offset >= part.offset && offset < part.offset + part.length);
+}
+
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const COMMA = 0x2c;
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** Spaces and tabs in a row from which the text handed to jsonc-parser holds line breaks instead (see boundNesting). */
+const LONG_BLANK_RUN = 256;
+
+/** What one pass over a text's brackets finds (see scanNesting). */
+export interface NestingScan {
+  /** The values nested deeper than MAX_NESTING_DEPTH: from the opening bracket to the one that closes it, or the end of the text. */
+  readonly tooDeep: { offset: number; length: number }[];
+  /** Runs of at least LONG_BLANK_RUN spaces and tabs outside texts and comments (and outside `tooDeep`). */
+  readonly longBlankRuns: { offset: number; length: number }[];
+  /** The brackets and commas outside texts and comments: the places a formatter may break a line. */
+  readonly breakPoints: number;
+  /** The sum of the nesting depths at those places: what a formatter's indentation costs. */
+  readonly depthSum: number;
+}
+
+/**
+ * Finds the values nested deeper than MAX_NESTING_DEPTH and the long runs of spaces, and counts
+ * what formatting the text would cost. One pass over the characters, no recursion. Texts and comments are skipped as jsonc-parser's scanner
+ * reads them (a text ends at its closing quote or at a line break). A closing bracket only closes
+ * the innermost open bracket of its kind, as in the parser, which skips a mismatched one; so the
+ * depth counted here is never less than the parser's.
+ */
+export function scanNesting(text: string): NestingScan {
+  const tooDeep: { offset: number; length: number }[] = [];
+  const longBlankRuns: { offset: number; length: number }[] = [];
+  let breakPoints = 0;
+  let depthSum = 0;
+  // The open brackets, innermost last (1: "[", 2: "{"); a byte per level, as deep as the text can nest.
+  let open = new Uint8Array(256);
+  let depth = 0;
+  let blankFrom = -1;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i++; i < n; i++) {
+        const s = text.charCodeAt(i);
+        if (s === QUOTE) break;
+        if (s === BACKSLASH) i++;
+        else if (s === LINE_FEED || s === CARRIAGE_RETURN) {
+          i--; // the line break ends the text and is read again as what follows it
+          break;
+        }
+      }
+    } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
+      while (i + 1 < n && text.charCodeAt(i + 1) !== LINE_FEED && text.charCodeAt(i + 1) !== CARRIAGE_RETURN) i++;
+    } else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 1;
+    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      if (depth === open.length) {
+        const grown = new Uint8Array(open.length * 2);
+        grown.set(open);
+        open = grown;
+      }
+      open[depth++] = c === OPEN_BRACKET ? 1 : 2;
+      breakPoints++;
+      depthSum += depth;
+      if (depth > MAX_NESTING_DEPTH && blankFrom < 0) blankFrom = i;
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      breakPoints++;
+      depthSum += depth;
+      if (depth > 0 && open[depth - 1] === (c === CLOSE_BRACKET ? 1 : 2)) {
+        depth--;
+        if (depth === MAX_NESTING_DEPTH && blankFrom >= 0) {
+          tooDeep.push({ offset: blankFrom, length: i + 1 - blankFrom });
+          blankFrom = -1;
+        }
+      }
+    } else if (c === COMMA) {
+      breakPoints++;
+      depthSum += depth;
+    } else if (c === SPACE || c === TAB) {
+      let end = i + 1;
+      while (end < n && (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB)) end++;
+      if (end - i >= LONG_BLANK_RUN && blankFrom < 0) longBlankRuns.push({ offset: i, length: end - i });
+      i = end - 1;
+    }
+  }
+  if (blankFrom >= 0) tooDeep.push({ offset: blankFrom, length: n - blankFrom });
+  return { tooDeep, longBlankRuns, breakPoints, depthSum };
+}
+
+/**
+ * `text` rewritten for jsonc-parser, offsets unchanged: each value nested deeper than
+ * MAX_NESTING_DEPTH becomes `0` followed by line breaks, and each long run of spaces and tabs
+ * becomes line breaks. The parser's scanner builds a run of spaces into one token a character at a
+ * time, which took a second for a megabyte of them; line breaks are a token each, ten times
+ * faster. Outside texts and comments both are whitespace, so the tree is the same.
+ */
+function boundNesting(text: string): { boundedText: string; tooDeep: { offset: number; length: number }[] } {
+  const { tooDeep, longBlankRuns } = scanNesting(text);
+  if (tooDeep.length === 0 && longBlankRuns.length === 0) return { boundedText: text, tooDeep };
+  const rewrites = [...tooDeep.map((part) => ({ ...part, value: true })), ...longBlankRuns.map((part) => ({ ...part, value: false }))].sort((a, b) => a.offset - b.offset);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const part of rewrites) {
+    pieces.push(text.slice(from, part.offset), part.value ? `0${'\n'.repeat(part.length - 1)}` : '\n'.repeat(part.length));
+    from = part.offset + part.length;
+  }
+  pieces.push(text.slice(from));
+  return { boundedText: pieces.join(''), tooDeep };
 }
 
 /** The JSON value: the platform's parser when the text is strict JSON (much faster), else from the tree. */

@@ -1,3 +1,4 @@
+import { BoundedMemo } from '../engine/boundedMemo';
 import type { JsonSchema, SegmentSchema } from './schema';
 
 /**
@@ -18,17 +19,30 @@ export interface ApplicableSchemas {
 export function applicableSchemas(schema: SegmentSchema, start: JsonSchema, value: unknown): ApplicableSchemas {
   // The result depends on the value only through what `if` clauses look at (discriminators), so
   // the thousands of similar conditions of a large file share a few resolutions.
-  let bySignature = resolutions.get(start);
-  if (!bySignature) resolutions.set(start, (bySignature = new Map()));
-  const key = signature(value, discriminatorKeys(schema));
-  const known = bySignature.get(key);
-  if (known) return known;
-  const resolved = resolve(schema, start, value);
-  if (bySignature.size < 10_000) bySignature.set(key, resolved);
-  return resolved;
+  const key = `a${idOf(start)}\u0000${signature(value, discriminatorKeys(schema))}`;
+  return resolutionsOf(schema).getOrCompute(key, () => resolve(schema, start, value));
 }
 
-const resolutions = new WeakMap<JsonSchema, Map<string, ApplicableSchemas>>();
+/**
+ * The resolutions of one schema, by start schema (or parent) and value signature. Signatures hold
+ * the value's keys, which a document chooses: the memo is bounded by bytes, and a signature over
+ * 4 KB (a megabyte key) is not kept at all (issue 16: memos capped by entries kept gigabytes).
+ */
+const resolutions = new WeakMap<SegmentSchema, BoundedMemo<ApplicableSchemas>>();
+function resolutionsOf(schema: SegmentSchema): BoundedMemo<ApplicableSchemas> {
+  let memo = resolutions.get(schema);
+  if (!memo) resolutions.set(schema, (memo = new BoundedMemo({ maxBytes: 8 * 1024 * 1024, maxKeyLength: 4096, sizeOf: (a) => 64 + 8 * a.schemas.length })));
+  return memo;
+}
+
+/** A number for each schema object and resolution, to key the memo by identity. */
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+function idOf(object: object): number {
+  let id = ids.get(object);
+  if (id === undefined) ids.set(object, (id = nextId++));
+  return id;
+}
 const declaredMemo = new WeakMap<ApplicableSchemas, Map<boolean, Map<string, JsonSchema>>>();
 const discriminators = new WeakMap<SegmentSchema, Set<string>>();
 
@@ -101,11 +115,11 @@ function resolve(schema: SegmentSchema, start: JsonSchema, value: unknown): Appl
 /** The schemas of property `key` (or of the array items when `key` is a number). */
 export function childSchemas(schema: SegmentSchema, parent: ApplicableSchemas, key: string | number, childValue: unknown): ApplicableSchemas {
   // Shared like applicableSchemas: same parent, same key, same discriminators → same schemas.
-  let byKey = childMemo.get(parent);
-  if (!byKey) childMemo.set(parent, (byKey = new Map()));
-  const memoKey = `${typeof key === 'number' ? '#' : key}\u0000${signature(childValue, discriminatorKeys(schema))}`;
-  const known = byKey.get(memoKey);
-  if (known) return known;
+  const memoKey = `c${idOf(parent)}\u0000${typeof key === 'number' ? '#' : key}\u0000${signature(childValue, discriminatorKeys(schema))}`;
+  return resolutionsOf(schema).getOrCompute(memoKey, () => resolveChild(schema, parent, key, childValue));
+}
+
+function resolveChild(schema: SegmentSchema, parent: ApplicableSchemas, key: string | number, childValue: unknown): ApplicableSchemas {
   const starts: JsonSchema[] = [];
   for (const s of parent.schemas) {
     const child = typeof key === 'number' ? s.items : s.properties?.[key];
@@ -118,12 +132,8 @@ export function childSchemas(schema: SegmentSchema, parent: ApplicableSchemas, k
     for (const s of applicable.schemas) if (!schemas.includes(s)) schemas.push(s);
     unresolved ||= applicable.unresolved;
   }
-  const result = { schemas, unresolved };
-  if (byKey.size < 10_000) byKey.set(memoKey, result);
-  return result;
+  return { schemas, unresolved };
 }
-
-const childMemo = new WeakMap<ApplicableSchemas, Map<string, ApplicableSchemas>>();
 
 /** Walks from the root to `path` in `value`, returning the schemas that apply there. */
 export function schemasAtPath(schema: SegmentSchema, rootValue: unknown, path: readonly (string | number)[]): ApplicableSchemas {

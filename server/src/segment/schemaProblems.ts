@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, type Node } from 'jsonc-parser';
-import type { ParsedSegment } from './parse';
+import { textBreaks, type ParsedSegment } from './parse';
 import type { Fix, Problem } from './problem';
 import type { JsonSchema, SegmentSchema } from './schema';
 import { LEGACY_KEYS, LEGACY_VALUES, legacyStaticDateFix } from './legacy';
@@ -18,7 +18,7 @@ export function schemaProblems(parsed: ParsedSegment, schema: SegmentSchema): Pr
   if (listResponse) return [listResponse];
   const errors = parsed.shape === 'condition' ? [...schema.errors(value), ...schema.conditionErrors(value)] : schema.errors(value);
   // Where the text is broken, the tree is a guess: say nothing about the nodes around the break.
-  const breaks = parsed.syntaxProblems.filter((p) => p.code === 'json-syntax').map((p) => p.offset);
+  const breaks = textBreaks(parsed);
   const problems: Problem[] = [];
   for (const error of mostSpecificErrors(errors)) {
     const node = findNodeAtLocation(root, pathOf(error.instancePath));

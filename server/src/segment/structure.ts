@@ -1,5 +1,5 @@
-import { getNodeValue, type Node } from 'jsonc-parser';
-import type { ParsedSegment } from './parse';
+import type { Node } from 'jsonc-parser';
+import { nodeValue, type ParsedSegment } from './parse';
 import { propertyNode } from './text';
 
 /** One condition of a definition, with where it sits in the file. */
@@ -59,5 +59,5 @@ function computeConditionGroups(parsed: ParsedSegment): GroupLocation[] {
 }
 
 function nodeObject(node: Node): Record<string, unknown> | undefined {
-  return node.type === 'object' ? (getNodeValue(node) as Record<string, unknown>) : undefined;
+  return node.type === 'object' ? (nodeValue(node) as Record<string, unknown>) : undefined;
 }

@@ -23,9 +23,13 @@ export function truncate(text: string, max = 60): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** The longest text `nearest` looks for a typo in (names and operators are far shorter). */
+export const MAX_TYPO_LENGTH = 256;
+
 /** The closest candidate to `input`, when it is close enough to be a likely typo. */
 export function nearest(input: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
+  // The edit distance costs input × candidate length: a text this long is no typo of a name.
+  if (candidates.length === 0 || input.length > MAX_TYPO_LENGTH) return undefined;
   const best = closest(input, [...candidates]);
   const limit = Math.max(2, Math.floor(Math.max(input.length, best.length) / 3));
   if (distance(input.toLowerCase(), best.toLowerCase()) <= limit) return best;
@@ -53,6 +57,18 @@ export function firstSentence(text: string | undefined): string | undefined {
   // A sentence ends at a full stop followed by a space and a capital (or the end), not at "e.g.".
   const match = /^(.+?[.!?])(?=\s+[A-Z`"(]|$)/s.exec(text);
   return (match ? match[1] : text).replace(/`/g, '"');
+}
+
+/**
+ * How many whitespace characters (as `\s` reads them; line breaks only when `newlines`) come
+ * right before `end` in `text`. Counted backwards, in time linear in the run: a regular expression
+ * anchored at the end (`/\s*$/`) tries again from every character of the run, which took hours
+ * on a megabyte of whitespace (issue 16, found by the fuzz test).
+ */
+export function whitespaceBefore(text: string, end: number, newlines = true): number {
+  let start = end;
+  while (start > 0 && /\s/.test(text[start - 1]) && (newlines || (text[start - 1] !== '\n' && text[start - 1] !== '\r'))) start--;
+  return end - start;
 }
 
 /** The range a problem about a missing key points at: the object's key, or its opening brace. */

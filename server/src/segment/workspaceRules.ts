@@ -7,7 +7,7 @@ import { DAY_MS, parseInstant } from '../engine/time';
 import type { ParsedSegment } from './parse';
 import type { Fix, Problem } from './problem';
 import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
-import { quote } from './text';
+import { MAX_TYPO_LENGTH, quote, whitespaceBefore } from './text';
 
 /** What the workspace-aware checks know about the account. */
 export interface WorkspaceContext {
@@ -92,7 +92,8 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
           const observed = properties.get(propertyNode.value);
           if (!observed && path.kind === 'custom') {
             const candidates = summary.profileProperties.filter((p) => p.name.startsWith('properties['));
-            const close = candidates.map((p) => ({ p, d: distance(p.name.toLowerCase(), propertyNode.value.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+            const name = propertyNode.value.toLowerCase();
+            const close = name.length > MAX_TYPO_LENGTH ? undefined : candidates.map((p) => ({ p, d: distance(p.name.toLowerCase(), name) })).sort((a, b) => a.d - b.d)[0];
             const suggestion = close && close.d <= Math.max(3, propertyNode.value.length / 4) ? close.p : undefined;
             problems.push({
               offset: propertyNode.offset, length: propertyNode.length, severity: 'information', code: 'unseen-property',
@@ -113,6 +114,7 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
 
 /** IDs close to a mistyped one, by ID edit distance, the most used first. */
 function closestIds(id: string, candidates: { id: string; name: string | undefined; weight: number }[]): { id: string; name: string | undefined }[] {
+  if (id.length > MAX_TYPO_LENGTH) return [];
   return candidates
     .map((c) => ({ ...c, d: distance(c.id.toLowerCase(), id.toLowerCase()) }))
     .filter((c) => c.d <= Math.max(2, Math.floor(id.length / 3)))
@@ -269,8 +271,8 @@ export function removalEdit(text: string, node: Node): { offset: number; length:
   const after = /^\s*,/.exec(text.slice(end));
   if (after) end += after[0].length;
   else {
-    const before = /,\s*$/.exec(text.slice(0, start));
-    if (before) start -= before[0].length;
+    const blank = whitespaceBefore(text, start);
+    if (text[start - blank - 1] === ',') start -= blank + 1;
   }
   return { offset: start, length: end - start, newText: '' };
 }
@@ -309,7 +311,7 @@ export function audienceProblems(parsed: ParsedSegment, options: AudienceOptions
   if (!hasConsent && groups.length > 0 && meantForMarketing) {
     const items = groupsNode.children ?? [];
     const last = items[items.length - 1];
-    const indent = last ? /[^\S\n]*$/.exec(parsed.text.slice(0, last.offset))?.[0] ?? '' : '';
+    const indent = last ? parsed.text.slice(last.offset - whitespaceBefore(parsed.text, last.offset, false), last.offset) : '';
     const insertAt = last ? last.offset + last.length : groupsNode.offset + 1;
     problems.push({
       offset: keyNode.offset, length: keyNode.length, severity: 'information', code: 'no-consent-condition',

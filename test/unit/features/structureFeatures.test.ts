@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { SymbolKind, type Range, type SelectionRange } from 'vscode-languageserver';
-import { documentSymbols, foldingRanges, formatDocument, selectionRanges } from '../../../server/src/features/structureFeatures';
+import { documentSymbols, foldingRanges, formatDocument, FORMAT_LIMITS, formatWithinLimits, selectionRanges } from '../../../server/src/features/structureFeatures';
 import { applyEdits, blockRange } from '../../support/lspText';
 import { assertValid, definition, fixture, plainFixture } from './fixture';
 import { tinyShop } from './tinyShop';
@@ -184,5 +184,69 @@ describe('structure: formatting', () => {
     assert.deepEqual(lines.slice(0, 2), text.split('\n').slice(0, 2), 'the lines before the range are untouched');
     assert.ok(lines.includes('          "type": "profile-region",'), `the range's condition is laid out one key a line:\n${formatted}`);
     assert.ok(lines.includes(text.split('\n')[3]), `the line after the range is untouched:\n${formatted}`);
+  });
+});
+
+describe('structure: formatting within its limits (docs/semantics.md, "Limits")', () => {
+  const options = { tabSize: 2, insertSpaces: true };
+  const timed = <T>(run: () => T): { result: T; ms: number } => {
+    const started = Date.now();
+    const result = run();
+    return { result, ms: Date.now() - started };
+  };
+
+  it('declines nesting past the limit at once: 5,000 nested arrays, 4,600 unclosed brackets', () => {
+    for (const text of ['['.repeat(5_000) + ']'.repeat(5_000), '['.repeat(4_600)]) {
+      const { result, ms } = timed(() => formatWithinLimits(plainFixture(text).document, options));
+      assert.deepEqual(result.edits, []);
+      assert.match(result.declined ?? '', /nested more than 64 levels/);
+      assert.ok(ms < 1_000, `${ms} ms`);
+    }
+  });
+
+  it('declines a document over the size limit, and one whose indentation would outgrow the limit', () => {
+    const big = plainFixture(`{"condition_groups": [], "padding": "${'x'.repeat(FORMAT_LIMITS.maxLength)}"}`);
+    assert.match(formatWithinLimits(big.document, options).declined ?? '', /characters; formatting stops at/);
+    // 64 levels of arrays, over and over: each bracket would go on its own line, indented by its depth.
+    const level64 = `${'['.repeat(63)}${']'.repeat(63)}`;
+    const deepMany = plainFixture(`[${Array.from({ length: 3_000 }, () => level64).join(',')}]`);
+    assert.ok(deepMany.text.length < FORMAT_LIMITS.maxLength);
+    assert.match(formatWithinLimits(deepMany.document, options).declined ?? '', /indentation/);
+  });
+
+  it('many changes come back as one edit of the formatted part, with the same result', () => {
+    const conditions = Array.from({ length: 400 }, (_, i) => `{"type":"profile-property","property":"properties['Score ${i}']","filter":{"type":"numeric","operator":"greater-than","value":${i}}}`);
+    const compactBig = `{"condition_groups":[{"conditions":[${conditions.join(',')}]}]}`;
+    const f = plainFixture(compactBig);
+    const { edits } = formatWithinLimits(f.document, options);
+    assert.equal(edits.length, 1);
+    assert.equal(applyEdits(f.text, edits), `${JSON.stringify(JSON.parse(compactBig), null, 2)}\n`);
+  });
+
+  it('gives up past its time budget', () => {
+    // Every reading of this clock is two seconds after the previous one.
+    let clock = 0;
+    const slowClock = () => (clock += 2_000);
+    const f = plainFixture('{"condition_groups":[{"conditions":[{"type":"profile-region","in_region":true,"region":"united_states"}]}]}');
+    const outcome = formatWithinLimits(f.document, options, undefined, { ...FORMAT_LIMITS, budgetMs: 1_000 }, slowClock);
+    assert.deepEqual(outcome.edits, []);
+    assert.match(outcome.declined ?? '', /took more than 1,000 ms/);
+  });
+});
+
+describe('structure: values of files that are not strict JSON (found by the fuzz test)', () => {
+  it('an object where the condition type belongs, in a file with a comment: the outline still comes', () => {
+    const f = plainFixture('// a note\n{"condition_groups": [{"conditions": [{"type": {}, "in_region": true}]}]}');
+    const [root] = documentSymbols(f.document, f.parsed);
+    assert.equal(root.children?.[0].children?.length, 1);
+  });
+
+  it('a "__proto__" key is an ordinary key, as JSON.parse reads it: nothing is polluted', () => {
+    const f = plainFixture('{"__proto__": {"polluted": true}, "condition_groups": [], /* tolerant parse */ "x": 1}');
+    const value = f.parsed.value as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+    assert.deepEqual(Object.keys(value), ['__proto__', 'condition_groups', 'x']);
+    assert.equal((value as { polluted?: unknown }).polluted, undefined);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
   });
 });
