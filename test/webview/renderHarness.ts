@@ -33,7 +33,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { previewHtml } from '../../client/src/previewHtml';
 import type { FromWebview, ToWebview } from '../../client/src/webview/messages';
 import { ROW_HEIGHT } from '../../client/src/webview/viewModel';
-import type { CountsReport, ExplainResult, ProfileRow } from '../../server/src/protocol';
+import type { CountsReport, ExplainResult, HistoryResult, ProfileRow } from '../../server/src/protocol';
 
 /** The repository root (this file runs from out/test/webview). */
 export const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -102,6 +102,12 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-testing-iconFailed': '#f14c4c',
       '--vscode-scrollbarSlider-background': '#64646466',
       '--vscode-textLink-foreground': '#005fb8',
+      // charts.*: VS Code's colour registry defaults (foreground, foreground at 50%, editorInfo, minimap find match).
+      '--vscode-charts-foreground': '#3b3b3b',
+      '--vscode-charts-lines': '#3b3b3b80',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#388a34',
     },
   },
   'dark': {
@@ -136,6 +142,11 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-testing-iconFailed': '#f14c4c',
       '--vscode-scrollbarSlider-background': '#79797966',
       '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-charts-foreground': '#cccccc',
+      '--vscode-charts-lines': '#cccccc80',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
     },
   },
   'high-contrast': {
@@ -171,6 +182,11 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-testing-iconFailed': '#f14c4c',
       '--vscode-scrollbarSlider-background': '#6fc3df99',
       '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-charts-foreground': '#ffffff',
+      '--vscode-charts-lines': '#ffffff80',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#ab5a00',
+      '--vscode-charts-green': '#89d185',
     },
   },
 };
@@ -193,6 +209,12 @@ export interface HostConfig {
   latencyMs?: number;
   /** Record every element added to the DOM (default true; off for timing runs, it costs time per frame). */
   domProbe?: boolean;
+  /**
+   * The size over time the extension sends after each counts message (for the counts' version),
+   * after a progress message. As of one of its days, the table lists the first `matched`
+   * profiles of the data set.
+   */
+  history?: HistoryResult;
 }
 
 /** Generated row i, in Node (the page has its own copy of this in `installHost`). */
@@ -380,6 +402,7 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
   const held: ToWebview[] = [];
   let holding = false;
   let report = config.report;
+  let history = config.history;
   let latency = config.latencyMs ?? 5;
   const deliver = (message: ToWebview) => {
     delivered.push({ at: performance.now(), type: message.type, ...(message.type === 'rows' ? { requestId: message.requestId, rows: message.result?.rows.length ?? 0 } : {}) });
@@ -394,6 +417,10 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
       case 'ready':
       case 'refresh':
         reply({ type: 'counts', report, fileName: config.fileName });
+        if (history && report?.state === 'ok') {
+          reply({ type: 'history-progress', version: report.version, done: 0, total: history.points.length });
+          reply({ type: 'history', result: { ...history, version: report.version } });
+        }
         break;
       case 'rows': {
         if (!report || report.state !== 'ok') {
@@ -401,7 +428,10 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
           break;
         }
         const v = view(message.sort, message.filter);
-        reply({ type: 'rows', requestId: message.requestId, result: { version: report.version, state: 'ok', total: v.total, rows: v.slice(message.offset, message.limit), propertyColumns: data.propertyColumns } });
+        // As of a day: the first `matched` profiles of the current order.
+        const day = 'asOf' in message && message.asOf ? history?.points.find((p) => p.asOf === message.asOf) : undefined;
+        const total = day ? Math.min(v.total, day.matched ?? 0) : v.total;
+        reply({ type: 'rows', requestId: message.requestId, result: { version: report.version, state: 'ok', total, rows: v.slice(message.offset, Math.max(0, Math.min(message.limit, total - message.offset))), propertyColumns: data.propertyColumns } });
         break;
       }
       case 'explain':
@@ -446,6 +476,7 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
     held,
     send: (message: ToWebview) => deliver(message),
     setReport: (next: CountsReport | null) => { report = next; },
+    setHistory: (next: HistoryResult | undefined) => { history = next; },
     setData: (next: DataSpec) => { data = next; materialized = undefined; cache.clear(); },
     setLatency: (ms: number) => { latency = ms; },
     hold: () => { holding = true; },
