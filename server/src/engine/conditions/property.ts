@@ -59,11 +59,13 @@ export function selectByDateSeries(ctx: SeriesContext, key: string, filter: unkn
       valueOf[p] = index;
     }
   }
-  const values = [...distinct.keys()];
+  const values = Float64Array.from(distinct.keys());
+  const passes = new Uint8Array(values.length);
   return refs.map((ref) => {
     const window = compileDateFilter(filter, ref);
     if ('notEvaluable' in window) return notEvaluable(window.notEvaluable);
-    const passes = Uint8Array.from(values, (t) => (window.test(t) ? 1 : 0));
+    const test = window.test;
+    for (let i = 0; i < values.length; i++) passes[i] = test(values[i]) ? 1 : 0;
     const set = new Bitset(n);
     for (let p = 0; p < n; p++) {
       if ((p & 0xffff) === 0) ctx.checkpoint();
