@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type HeadDiffResult, type ProfilesResult } from '../../server/src/protocol';
 import { createMediaWebview } from './mediaWebview';
 import { headDiffHtml } from './panelHtml';
+import { PanelRegistry, type RegisteredPanel } from './panelRegistry';
 import type { HeadDiffFromWebview, HeadDiffToWebview } from './webview/messages';
 
 /**
@@ -10,30 +11,22 @@ import type { HeadDiffFromWebview, HeadDiffToWebview } from './webview/messages'
  * compared with its definition at git HEAD, the profiles the change adds and removes. One panel
  * per file, following edits (it asks again when the file's counts change).
  */
-export class HeadDiffPanel {
-  private static readonly panels = new Map<string, HeadDiffPanel>();
+export class HeadDiffPanel implements RegisteredPanel {
+  private static readonly panels = new PanelRegistry<HeadDiffPanel>();
   private readonly panel: vscode.WebviewPanel;
   private readonly disposables: vscode.Disposable[] = [];
 
   static show(context: vscode.ExtensionContext, client: LanguageClient, uri: vscode.Uri): HeadDiffPanel {
-    const existing = HeadDiffPanel.panels.get(uri.toString());
-    if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
-      void existing.refresh();
-      return existing;
-    }
-    const panel = new HeadDiffPanel(context, client, uri);
-    HeadDiffPanel.panels.set(uri.toString(), panel);
-    return panel;
+    return HeadDiffPanel.panels.show(uri.toString(), () => new HeadDiffPanel(context, client, uri));
   }
 
   /** The server says the counts of `uri` changed (an edit): the comparison changes with them. */
   static countsChanged(uri: string): void {
-    void HeadDiffPanel.panels.get(uri)?.refresh();
+    HeadDiffPanel.panels.refresh(uri);
   }
 
   static disposeAll(): void {
-    for (const panel of HeadDiffPanel.panels.values()) panel.panel.dispose();
+    HeadDiffPanel.panels.closeAll();
   }
 
   private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly uri: vscode.Uri) {
@@ -49,6 +42,14 @@ export class HeadDiffPanel {
       this.panel.webview.onDidReceiveMessage((message: HeadDiffFromWebview) => void this.receive(message)),
       this.panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  reveal(): void {
+    this.panel.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  close(): void {
+    this.panel.dispose();
   }
 
   private post(message: HeadDiffToWebview): void {
@@ -76,7 +77,7 @@ export class HeadDiffPanel {
   }
 
   private dispose(): void {
-    HeadDiffPanel.panels.delete(this.uri.toString());
+    HeadDiffPanel.panels.forget(this.uri.toString());
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type OverlapReport, type ProfilesResult } from '../../server/src/protocol';
 import { createMediaWebview } from './mediaWebview';
 import { overlapHtml } from './panelHtml';
+import { PanelRegistry, type RegisteredPanel } from './panelRegistry';
 import type { OverlapFromWebview, OverlapToWebview } from './webview/messages';
 
 /**
@@ -10,26 +11,18 @@ import type { OverlapFromWebview, OverlapToWebview } from './webview/messages';
  * its segment files intersect. It relays between the webview and the language server, which
  * computes everything; it compares again when a segment file in the folder is saved.
  */
-export class OverlapPanel {
-  private static readonly panels = new Map<string, OverlapPanel>();
+export class OverlapPanel implements RegisteredPanel {
+  private static readonly panels = new PanelRegistry<OverlapPanel>();
   private readonly panel: vscode.WebviewPanel;
   private readonly disposables: vscode.Disposable[] = [];
   private report: OverlapReport | null = null;
 
   static show(context: vscode.ExtensionContext, client: LanguageClient, folder: vscode.Uri): OverlapPanel {
-    const existing = OverlapPanel.panels.get(folder.toString());
-    if (existing) {
-      existing.panel.reveal();
-      void existing.refresh();
-      return existing;
-    }
-    const panel = new OverlapPanel(context, client, folder);
-    OverlapPanel.panels.set(folder.toString(), panel);
-    return panel;
+    return OverlapPanel.panels.show(folder.toString(), () => new OverlapPanel(context, client, folder));
   }
 
   static disposeAll(): void {
-    for (const panel of OverlapPanel.panels.values()) panel.panel.dispose();
+    OverlapPanel.panels.closeAll();
   }
 
   private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly folder: vscode.Uri) {
@@ -48,6 +41,14 @@ export class OverlapPanel {
         if (document.uri.toString().startsWith(`${this.folder.toString()}/`)) void this.refresh();
       }),
     );
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  close(): void {
+    this.panel.dispose();
   }
 
   private post(message: OverlapToWebview): void {
@@ -82,7 +83,7 @@ export class OverlapPanel {
   }
 
   private dispose(): void {
-    OverlapPanel.panels.delete(this.folder.toString());
+    OverlapPanel.panels.forget(this.folder.toString());
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Browser } from 'playwright-core';
-import type { FromWebview } from '../../client/src/webview/messages';
 import type { CountsReport, HistoryPointInfo, HistoryResult } from '../../server/src/protocol';
-import { contrast, launchBrowser, OUTPUT, Panel, startPanelServer, THEMES, type HostConfig, type PanelServer, type ThemeName } from './renderHarness';
+import { assertClean, canvasPixels, contrast, launchBrowser, OUTPUT, Panel, startPanelServer, THEMES, waitForCanvasPixels, waitForPosted, type HostConfig, type PanelServer, type ThemeName } from './renderHarness';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.parse('2026-11-01T09:30:00Z');
@@ -46,49 +45,13 @@ async function waitForChart(panel: Panel): Promise<void> {
   await panel.page.waitForFunction(() => document.getElementById('history')?.dataset.state === 'ok');
 }
 
-/** How many canvas pixels are (almost exactly) this opaque colour: what Chart.js drew with it. */
-async function pixelsOf(panel: Panel, hex: string): Promise<number> {
-  return panel.page.evaluate((color) => {
-    const canvas = document.getElementById('history-chart') as HTMLCanvasElement;
-    const context = canvas.getContext('2d');
-    if (!context || canvas.width === 0) return 0;
-    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
-    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6) count++;
-    return count;
-  }, hex);
-}
+const pixelsOf = (panel: Panel, hex: string) => canvasPixels(panel.page, '#history-chart', hex);
+const waitForPixels = (panel: Panel, hex: string, atLeast = 50) => waitForCanvasPixels(panel.page, '#history-chart', hex, atLeast);
 
-/** Waits until the chart has drawn `hex` (the canvas is resized and drawn after layout). */
-async function waitForPixels(panel: Panel, hex: string, atLeast = 50): Promise<number> {
-  await panel.page.waitForFunction(({ color, least }) => {
-    const canvas = document.getElementById('history-chart') as HTMLCanvasElement;
-    const context = canvas.getContext('2d');
-    if (!context || canvas.width === 0) return false;
-    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
-    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6) count++;
-    return count >= least;
-  }, { color: hex, least: atLeast });
-  return pixelsOf(panel, hex);
-}
-
-async function waitForPosted<T extends FromWebview['type']>(panel: Panel, since: number, type: T, predicate: (m: Extract<FromWebview, { type: T }>) => boolean = () => true): Promise<Extract<FromWebview, { type: T }>> {
-  return panel.untilPosted(
-    async () => (await panel.postedSince(since, type)).find(predicate),
-    async () => `no ${type} message as expected; posted: ${JSON.stringify((await panel.posted()).slice(since).map((p) => p.message))}`,
-    5_000,
-  );
-}
-
-async function assertClean(panel: Panel): Promise<void> {
-  const security = await panel.security();
-  assert.deepEqual(security.csp, [], 'securitypolicyviolation events');
-  assert.deepEqual(panel.cspConsoleErrors, [], 'CSP errors on the console');
-  assert.deepEqual(panel.pageErrors, [], 'uncaught errors in the page');
-  assert.deepEqual(security.dangerousAttributes, []);
+/** The page ran cleanly, and nothing set an event-handler attribute. */
+async function assertCleanRun(panel: Panel): Promise<void> {
+  await assertClean(panel);
+  assert.deepEqual((await panel.security()).dangerousAttributes, []);
 }
 
 /** The day rows of the "Numbers per day" table, as text. */
@@ -141,7 +104,7 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
     assert.equal(await page.locator('#history-status').textContent(), `90 days, 2026-08-04 to 2026-11-01 (UTC): ${format(Math.min(...counts))} to ${format(Math.max(...counts))} profiles · computed in 812 ms`);
     await page.locator('#history-details summary').click();
     await panel.screenshot('history-dark.png');
-    await assertClean(panel);
+    await assertCleanRun(panel);
   });
 
   it('shows progress while the series is computed', async () => {
@@ -211,7 +174,7 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
     assert.equal((await waitForPosted(panel, since, 'explain')).asOf, undefined, 'the selected profile is explained again, now');
     await page.waitForFunction(() => document.getElementById('count')?.textContent === '1,287 profiles');
     assert.equal(await page.locator('#as-of').isVisible(), false);
-    await assertClean(panel);
+    await assertCleanRun(panel);
   });
 
   it('a click on the chart picks the day under the pointer (earlier to the left)', async () => {
@@ -254,7 +217,7 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
       const ratio = contrast(colours.color, colours.background);
       assert.ok(ratio >= 4.5, `table text contrast ${ratio}`);
       await panel.screenshot(`history-${themeName}.png`);
-      await assertClean(panel);
+      await assertCleanRun(panel);
     });
   }
 
@@ -272,6 +235,6 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
     await waitForPixels(panel, border, 100);
     const highContrast = await pixelsOf(panel, THEMES['high-contrast'].vars['--vscode-charts-blue']);
     assert.ok(highContrast >= 1.5 * dark, `the line is thicker in high contrast: ${highContrast} pixels against ${dark}`);
-    await assertClean(panel);
+    await assertCleanRun(panel);
   });
 });

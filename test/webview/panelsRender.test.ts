@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { headDiffHtml, overlapHtml } from '../../client/src/panelHtml';
 import type { HeadDiffResult, OverlapReport, ProfileRow } from '../../server/src/protocol';
-import { asVsCodeLoadsIt, contrast, launchBrowser, MEDIA, OUTPUT, THEMES, type ThemeName } from './renderHarness';
+import { asVsCodeLoadsIt, canvasPixels, contrast, launchBrowser, MEDIA, OUTPUT, THEMES, type ThemeName } from './renderHarness';
 
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
 const SCRIPT_END = '</script><script>window.__xss=2</script>';
@@ -163,17 +163,7 @@ describe('overlap and "changes since HEAD" panels rendered in Chromium (real HTM
     assert.equal(await p.locator('script').count(), 1, 'only the page\'s own script');
   }
 
-  /** Pixels of an opaque colour on a canvas (what Chart.js drew with it). */
-  const pixelsOf = (p: Page, selector: string, hex: string) => p.evaluate(({ selector: s, color }) => {
-    const canvas = document.querySelector(s) as HTMLCanvasElement;
-    const context = canvas.getContext('2d');
-    if (!context || canvas.width === 0) return 0;
-    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
-    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6) count++;
-    return count;
-  }, { selector, color: hex });
+  const pixelsOf = (p: Page, selector: string, hex: string) => canvasPixels(p, selector, hex);
 
   const number = (text: string | null) => Number((text ?? '').replace(/,/g, ''));
 

@@ -24,6 +24,7 @@
  *
  * Build the bundle first: `node scripts/build.mjs`.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -795,6 +796,53 @@ export class Panel {
   async close(): Promise<void> {
     await this.context.close();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks shared by the panel tests
+
+/** The first message of `type` posted after the first `since` ones that satisfies `predicate`, as soon as the page posts it. */
+export async function waitForPosted<T extends FromWebview['type']>(panel: Panel, since: number, type: T, predicate: (m: Extract<FromWebview, { type: T }>) => boolean = () => true, timeout = 5_000): Promise<Extract<FromWebview, { type: T }>> {
+  return panel.untilPosted(
+    async () => (await panel.postedSince(since, type)).find(predicate),
+    async () => `no ${type} message posted matching the expectation; posted: ${JSON.stringify((await panel.posted()).slice(since).map((p) => p.message))}`,
+    timeout,
+  );
+}
+
+/** The page ran cleanly under its CSP. */
+export async function assertClean(panel: Panel): Promise<void> {
+  const security = await panel.security();
+  assert.deepEqual(security.csp, [], 'securitypolicyviolation events');
+  assert.deepEqual(panel.cspConsoleErrors, [], 'CSP errors on the console');
+  assert.deepEqual(panel.pageErrors, [], 'uncaught errors in the page');
+  assert.deepEqual(panel.dialogs, [], 'dialogs');
+}
+
+/**
+ * Counts the canvas pixels of an opaque colour (`#rrggbb`, within a few units): what a chart drew
+ * with it; with `least`, whether there are that many. Runs in the page (self-contained).
+ */
+function countPixels({ selector, color, least }: { selector: string; color: string; least?: number }): number | boolean {
+  const canvas = document.querySelector(selector) as HTMLCanvasElement | null;
+  const context = canvas?.getContext('2d');
+  let count = 0;
+  if (canvas && context && canvas.width > 0) {
+    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6) count++;
+  }
+  return least === undefined ? count : count >= least;
+}
+
+export async function canvasPixels(page: Page, selector: string, color: string): Promise<number> {
+  return (await page.evaluate(countPixels, { selector, color })) as number;
+}
+
+/** Waits until a chart has drawn at least `atLeast` pixels of `color` (charts draw after layout), and returns the count. */
+export async function waitForCanvasPixels(page: Page, selector: string, color: string, atLeast = 50): Promise<number> {
+  await page.waitForFunction(countPixels, { selector, color, least: atLeast });
+  return canvasPixels(page, selector, color);
 }
 
 // ---------------------------------------------------------------------------------------------
