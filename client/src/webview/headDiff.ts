@@ -41,7 +41,7 @@ function renderSide(prefix: 'before' | 'after', value: HeadDiffSide | undefined,
     description.textContent = missing;
     return;
   }
-  count.textContent = value.matched === null ? 'no count' : `${formatNumber(value.matched)} profiles${total ? ` (${formatPercent(value.matched, total)})` : ''}`;
+  count.textContent = value.matched === null ? 'no count' : `${formatNumber(value.matched)} profile${value.matched === 1 ? '' : 's'}${total ? ` (${formatPercent(value.matched, total)})` : ''}`;
   description.textContent = value.description ?? value.problem ?? '';
   description.className = value.description ? 'description' : 'description problem';
   if (value.description && value.problem) description.append(`\n(${value.problem})`);
