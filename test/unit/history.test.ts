@@ -8,7 +8,7 @@ import { Evaluator } from '../../server/src/engine/evaluator';
 import { evaluateHistory, historyInstants, parseHistorySpan } from '../../server/src/engine/history';
 import { referenceTime } from '../../server/src/engine/time';
 import { WorkspaceBuilder } from '../../server/src/engine/workspace';
-import { anyCondition, buildWorkspace, consentCondition, metricCondition, propertyCondition, scenarioArb } from './engine.property.test';
+import { anyCondition, buildWorkspace, consentCondition, funnelCondition, metricCondition, propertyCondition, scenarioArb } from './engine.property.test';
 import { referenceDefinition } from './referenceEvaluator';
 
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
@@ -33,9 +33,9 @@ describe('history: size over time', function () {
     }), { numRuns: 80, seed: SEED });
   });
 
-  // Kinds that evaluate a whole series in one sweep (metric conditions, consent without dated
+  // Kinds that evaluate a whole series in one sweep (metric and funnel conditions, consent without dated
   // filters) are checked on their own, many times: window edges, sums, filters, zero counts.
-  for (const [name, condition] of [['metric', metricCondition], ['consent', consentCondition], ['property', propertyCondition]] as const) {
+  for (const [name, condition] of [['metric', metricCondition], ['funnel', funnelCondition], ['consent', consentCondition], ['property', propertyCondition]] as const) {
     it(`${name} conditions: each day of the series equals a fresh evaluation as of that day`, () => {
       fc.assert(fc.property(scenarioArb(condition), fc.integer({ min: 1, max: 70 }), ({ now, data, definition }, days) => {
         const workspace = buildWorkspace(data, now);

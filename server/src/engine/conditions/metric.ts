@@ -143,10 +143,27 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
 }
 
 /** Whether a value holds a date filter anywhere (its result could move with the instant). */
-function holdsDateFilter(value: unknown, depth = 0): boolean {
+export function holdsDateFilter(value: unknown, depth = 0): boolean {
   if (depth > 16 || typeof value !== 'object' || value === null) return false;
   if (!Array.isArray(value) && (value as Record<string, unknown>).type === 'date') return true;
   return Object.values(value).some((item) => holdsDateFilter(item, depth + 1));
+}
+
+/**
+ * A timeframe's window as of each instant, when each is one interval and both ends only move
+ * forward (relative and static windows do, cut at each instant): what a series sweep follows
+ * with forward pointers. Undefined otherwise.
+ */
+export function seriesRanges(timeframe: unknown, refs: readonly ReferenceTime[]): InstantRange[] | undefined {
+  const ranges: InstantRange[] = [];
+  for (const ref of refs) {
+    const window = compileEventWindow(timeframe, ref);
+    if ('notEvaluable' in window || !window.range) return undefined;
+    const previous = ranges[ranges.length - 1];
+    if (previous && (window.range.lo < previous.lo || window.range.hi < previous.hi)) return undefined;
+    ranges.push(window.range);
+  }
+  return ranges;
 }
 
 /**
@@ -160,15 +177,8 @@ function holdsDateFilter(value: unknown, depth = 0): boolean {
 function evaluateMetricSeries(ctx: SeriesContext, condition: Condition, refs: readonly ReferenceTime[]): ConditionOutcome[] | undefined {
   if (refs.length === 0 || holdsDateFilter(condition.metric_filters)) return undefined;
   const compiled = compileMetric({ ...ctx, ref: refs[0] }, condition);
-  if ('notEvaluable' in compiled) return undefined;
-  const windows = refs.map((ref) => compileEventWindow(condition.timeframe_filter, ref));
-  const ranges: InstantRange[] = [];
-  for (const window of windows) {
-    if ('notEvaluable' in window || !window.range) return undefined;
-    const previous = ranges[ranges.length - 1];
-    if (previous && (window.range.lo < previous.lo || window.range.hi < previous.hi)) return undefined;
-    ranges.push(window.range);
-  }
+  const ranges = seriesRanges(condition.timeframe_filter, refs);
+  if ('notEvaluable' in compiled || !ranges) return undefined;
   const { events, rowTest, compare, sum } = compiled;
   const value = sum ? eventValue(events) : () => 1;
   const { offsets, times } = events;
