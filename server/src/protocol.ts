@@ -209,10 +209,11 @@ export interface HeadDiffResult {
   version: number;
   /**
    * `changed`: differs from HEAD; `unchanged`: the same text as at HEAD; `new`: not in HEAD but
-   * added to git's index; `untracked`: not known to git; `no-commits`: the repository has no
-   * commit yet; `not-in-git`: outside a repository (or git is missing); others: no comparison.
+   * added to git's index; `untracked`: not known to git; `ignored`: git ignores it;
+   * `no-commits`: the repository has no commit yet; `not-in-git`: outside a repository (or git
+   * is missing); others: no comparison.
    */
-  state: 'changed' | 'unchanged' | 'new' | 'untracked' | 'no-commits' | 'not-in-git' | 'no-workspace' | 'loading' | 'failed';
+  state: 'changed' | 'unchanged' | 'new' | 'untracked' | 'ignored' | 'no-commits' | 'not-in-git' | 'no-workspace' | 'loading' | 'failed';
   message?: string;
   /** HEAD's commit, and the file's path in the repository. */
   commit?: string;

@@ -1,8 +1,8 @@
 /**
  * segmentLens/headDiff, segmentLens/headDiffProfiles and the "+N / −M since HEAD" code lens over
  * stdio, in real temporary git repositories: a committed segment changed in the editor (saved or
- * not), an untracked file, a file staged but not committed, a repository without commits, a
- * folder outside git. Expected profiles come from the reference matcher of
+ * not), an untracked file, a file staged but not committed, an ignored file, a repository without
+ * commits, a folder outside git. Expected profiles come from the reference matcher of
  * test/cli/reviewFixture.ts, not from the engine.
  */
 import assert from 'node:assert/strict';
@@ -125,6 +125,17 @@ describe('language server over stdio: a segment compared with git HEAD', functio
     const staged = await headDiff(uri);
     assert.equal(staged.state, 'new');
     assert.ok((await lensTitles(uri)).includes(`New since HEAD: +${expectedIds(US).length}`));
+    await client.close(uri);
+  });
+
+  it('a file git ignores gets no lens', async () => {
+    writeFileSync(join(repo, '.gitignore'), 'segments/scratch/\n');
+    const path = join(repo, 'segments', 'scratch', 'try.json');
+    writeSegment(path, US);
+    const uri = client.uriOf(path);
+    await client.open(uri, readFileSync(path, 'utf8'));
+    assert.equal((await headDiff(uri)).state, 'ignored');
+    assert.ok(!(await lensTitles(uri)).some((t) => /HEAD/.test(t)), JSON.stringify(await lensTitles(uri)));
     await client.close(uri);
   });
 
