@@ -17,6 +17,8 @@ export class PreviewPanel {
   /** The size-over-time request in flight (a newer version's request cancels it). */
   private readonly history = new LatestRequest();
   private historyCancel: vscode.CancellationTokenSource | undefined;
+  /** The newest series received, to show again when the page is reloaded (a hidden panel's page is). */
+  private lastHistory: HistoryResult | undefined;
   private static nextProgressToken = 1;
 
   static show(context: vscode.ExtensionContext, client: LanguageClient, uri: vscode.Uri): PreviewPanel {
@@ -65,11 +67,14 @@ export class PreviewPanel {
     void this.panel.webview.postMessage(message);
   }
 
-  async refresh(): Promise<void> {
+  /** Sends the counts; `pageLoaded`: the page is new (it was hidden and shown again) and has no chart yet. */
+  async refresh(pageLoaded = false): Promise<void> {
     const report = await this.client.sendRequest<CountsReport | null>(Methods.counts, { uri: this.uri.toString() });
     this.post({ type: 'counts', report, fileName: vscode.workspace.asRelativePath(this.uri) });
+    if (report?.state !== 'ok') return;
     // New counts (another version of the segment): ask for its size over time once.
-    if (report?.state === 'ok' && report.version !== this.history.latestVersion) void this.requestHistory(report.version);
+    if (report.version !== this.history.latestVersion) void this.requestHistory(report.version);
+    else if (pageLoaded && this.lastHistory?.version === report.version) this.post({ type: 'history', result: this.lastHistory });
   }
 
   /** The days of the chart (setting `segmentLens.history.days`, 1–400). */
@@ -95,7 +100,10 @@ export class PreviewPanel {
     this.post({ type: 'history-progress', version, done: 0, total: days });
     try {
       const result = await this.client.sendRequest<HistoryResult | null>(Methods.history, { uri: this.uri.toString(), days, workDoneToken }, cancel.token);
-      if (result && this.history.wanted(ticket, result.version)) this.post({ type: 'history', result });
+      if (result && this.history.wanted(ticket, result.version)) {
+        if (result.state === 'ok') this.lastHistory = result;
+        this.post({ type: 'history', result });
+      }
     } catch {
       // Cancelled (a newer version asked) or the server went away: the newer request answers.
     } finally {
@@ -109,6 +117,8 @@ export class PreviewPanel {
     const uri = this.uri.toString();
     switch (message.type) {
       case 'ready':
+        await this.refresh(true);
+        break;
       case 'refresh':
         await this.refresh();
         break;
