@@ -19,10 +19,10 @@ export const LAYERS = [
   { folder: 'server/src/review', layers: ['engine', 'segment', 'workspace'], packages: ['jsonc-parser', 'sarif'], node: true },
   { folder: 'server/src/evaluation', layers: ['engine', 'workspace', 'coverage', 'protocol.ts'], packages: ['csv-stringify'], node: ['node:worker_threads', 'node:fs'] },
   { folder: 'server/src/features', layers: ['engine', 'segment', 'protocol.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'jsonc-parser', 'vscode-uri'], node: false, forbid: ['^vscode-languageserver/node$'] },
-  { folder: 'server/src/host', layers: ['engine', 'segment', 'workspace', 'coverage', 'evaluation/messages.ts', 'protocol.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-uri'], node: true },
+  { folder: 'server/src/host', layers: ['engine', 'segment', 'workspace', 'coverage', 'evaluation/messages.ts', 'protocol.ts', 'review/git.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-uri'], node: true },
   { folder: 'server/src/cli', layers: ['engine', 'segment', 'sql', 'workspace', 'coverage', 'generate', 'klaviyo', 'review', 'evaluation/messages.ts', 'protocol.ts', 'server.ts'], packages: ['commander', 'cli-progress', 'csv-stringify', 'vscode-languageserver-textdocument', 'jsonc-parser'], node: true },
   { folder: 'client/src', layers: [], packages: ['vscode', 'vscode-languageclient'], node: true, server: ['protocol.ts', 'klaviyo', 'segment', 'workspace/segmentFiles.ts', 'coverage/types.ts', 'engine/time.ts'] },
-  { folder: 'client/src/webview', layers: [], packages: [], node: false, server: ['protocol.ts', 'coverage/types.ts'] },
+  { folder: 'client/src/webview', layers: [], packages: ['chart.js'], node: false, server: ['protocol.ts', 'coverage/types.ts'] },
 ];
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -18,6 +18,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { Evaluator } from '../server/src/engine/evaluator';
+import { evaluateHistory, historyInstants } from '../server/src/engine/history';
 import type { Workspace } from '../server/src/engine/workspace';
 import { DEFAULT_SEED } from '../server/src/generate';
 import { SegmentLanguage } from '../server/src/segment/languageService';
@@ -98,11 +99,16 @@ function findGc(): (() => void) | undefined {
   }
 }
 
+/** Days of the size-over-time series measured (the preview's default, segmentLens.history.days). */
+const HISTORY_DAYS = 90;
+
 interface SegmentResult {
   segment: BenchSegment;
   matched: number | null;
   evalMs: number;
   editMs: number;
+  /** The 90-day size over time, from a new Evaluator (what the preview asks when it opens). */
+  historyMs: number;
   engineIds?: Set<string>;
   duckMatched?: number;
   duckMs?: number;
@@ -274,7 +280,18 @@ async function main(): Promise<number> {
           throw new Error(`segment ${segment.name}: the edit should leave all but one condition cached, but ${result.cachedConditions} were cached`);
         }
       }
-      const r: SegmentResult = { segment, matched, evalMs: median(times), editMs: median(editTimes), engineIds };
+      const historyTimes: number[] = [];
+      for (let run = 0; run < o.runs; run++) {
+        const evaluator = new Evaluator(ws);
+        const started = performance.now();
+        const { points } = evaluateHistory(evaluator, segment.definition, historyInstants(ws.ref, HISTORY_DAYS));
+        historyTimes.push(performance.now() - started);
+        // Today's point is the segment as of now: the cold evaluation's count.
+        if (points.length !== HISTORY_DAYS || points[HISTORY_DAYS - 1].matched !== matched) {
+          throw new Error(`segment ${segment.name}: the ${HISTORY_DAYS}-day series has ${points.length} points and ends at ${points[points.length - 1]?.matched}, not ${matched}`);
+        }
+      }
+      const r: SegmentResult = { segment, matched, evalMs: median(times), editMs: median(editTimes), historyMs: median(historyTimes), engineIds };
       if (duck) {
         r.duckMatched = duckMatched;
         r.duckMs = median(queryTimes);
@@ -290,7 +307,7 @@ async function main(): Promise<number> {
       }
       results.push(r);
       const vsDuck = r.duckMs !== undefined ? `; DuckDB ${fmtInt(r.duckMatched)} in ${fmtMs(r.duckMs)} (ours/DuckDB ${fmtRatio(r.evalMs / r.duckMs)})` : '';
-      log(`eval ${segment.name}: ${fmtInt(matched)} matched, ${fmtMs(r.evalMs)} cold, ${fmtMs(r.editMs)} after an edit${vsDuck}`);
+      log(`eval ${segment.name}: ${fmtInt(matched)} matched, ${fmtMs(r.evalMs)} cold, ${fmtMs(r.editMs)} after an edit, ${HISTORY_DAYS} days of size over time in ${fmtMs(r.historyMs)}${vsDuck}`);
     }
   } finally {
     duck?.close();
@@ -347,7 +364,10 @@ async function main(): Promise<number> {
       duckdb_ms: round(r.duckMs, 2),
       ratio: r.duckMs ? round(r.evalMs / r.duckMs, 2) : null,
       edit_ms: round(r.editMs, 2),
+      history_ms: round(r.historyMs, 1),
     })),
+    history_days: HISTORY_DAYS,
+    history_max_ms: round(Math.max(...results.map((r) => r.historyMs)), 1),
     completion_p50_ms: round(lsp?.completion.p50, 2),
     completion_p99_ms: round(lsp?.completion.p99, 2),
     hover_p50_ms: round(lsp?.hover.p50, 2),
@@ -380,7 +400,7 @@ async function main(): Promise<number> {
     ));
     out.push('');
     out.push(table(
-      ['segment', 'matched', 'DuckDB', 'eval (cold)', 'DuckDB', 'ratio', 'edit re-eval'],
+      ['segment', 'matched', 'DuckDB', 'eval (cold)', 'DuckDB', 'ratio', 'edit re-eval', `${HISTORY_DAYS} days`],
       results.map((r) => [
         r.segment.name,
         fmtInt(r.matched),
@@ -389,6 +409,7 @@ async function main(): Promise<number> {
         fmtMs(r.duckMs),
         r.duckMs ? fmtRatio(r.evalMs / r.duckMs) : '–',
         fmtMs(r.editMs),
+        fmtMs(r.historyMs),
       ]),
     ));
     out.push(`median ratio (ours/DuckDB): ${fmtRatio(median(ratios))}`);

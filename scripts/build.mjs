@@ -1,12 +1,10 @@
 // Bundles the extension client, the language server and the CLI with esbuild.
 // Type checking is done separately by `tsc -b` (see package.json "build").
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 mkdirSync('dist/media', { recursive: true });
-copyFileSync('client/media/preview.css', 'dist/media/preview.css');
-copyFileSync('client/media/coverage.css', 'dist/media/coverage.css');
 
 const common = {
   bundle: true,
@@ -30,4 +28,12 @@ await Promise.all([
   // The preview webview's script runs in the webview (a browser), not in Node.
   esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/preview.ts'], outfile: 'dist/media/preview.js' }),
   esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/coverage.ts'], outfile: 'dist/media/coverage.js' }),
+  // The overlap panel ("Compare Segments in Folder…") and the comparison with git HEAD.
+  esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/overlap.ts'], outfile: 'dist/media/overlap.js' }),
+  esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/headDiff.ts'], outfile: 'dist/media/headDiff.js' }),
+  // One stylesheet per panel (the CSP allows only our own stylesheets): shared parts are @imported and bundled in.
+  esbuild.build({
+    bundle: true, minify: production, logLevel: 'warning', outdir: 'dist/media', target: 'chrome114',
+    entryPoints: ['client/media/preview.css', 'client/media/coverage.css', 'client/media/overlap.css', 'client/media/headDiff.css'],
+  }),
 ]);

@@ -4,6 +4,8 @@ import { Methods, type WorkspaceStatus } from '../../server/src/protocol';
 import { DEFAULT_SEGMENT_GLOBS } from '../../server/src/workspace/segmentFiles';
 import { compareSegments } from './compare';
 import { CoveragePanel } from './coverage';
+import { HeadDiffPanel } from './headDiffPanel';
+import { OverlapPanel } from './overlapPanel';
 import { registerKlaviyoCommands } from './klaviyoCommands';
 import { PreviewPanel } from './previewPanel';
 import { WorkspaceStatusBar } from './statusBar';
@@ -48,7 +50,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   statusBar?.dispose();
   statusBar = new WorkspaceStatusBar(started, isSegmentDocument);
   context.subscriptions.push(
-    started.onNotification(Methods.countsChanged, (params: { uri: string }) => PreviewPanel.countsChanged(params.uri)),
+    started.onNotification(Methods.countsChanged, (params: { uri: string }) => {
+      PreviewPanel.countsChanged(params.uri);
+      HeadDiffPanel.countsChanged(params.uri);
+    }),
     started.onNotification(Methods.workspaceStatus, (status: WorkspaceStatus) => {
       // The notification concerns one workspace; the item shows the active editor's, so ask again.
       void statusBar?.update();
@@ -83,6 +88,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.workspace.openTextDocument(uri);
       PreviewPanel.show(context, client, uri);
     }),
+    vscode.commands.registerCommand('segmentLens.compareFolder', async (arg?: unknown) => {
+      if (!client) return;
+      const folder = arg instanceof vscode.Uri ? arg : (await vscode.window.showOpenDialog({
+        canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Compare the segments in this folder',
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      }))?.[0];
+      if (folder) OverlapPanel.show(context, client, folder);
+    }),
+    vscode.commands.registerCommand('segmentLens.showHeadDiff', async (arg?: unknown) => {
+      const uri = targetUri(arg);
+      if (!uri || !client) {
+        void vscode.window.showInformationMessage('Open a segment file to compare it with git HEAD.');
+        return;
+      }
+      await vscode.workspace.openTextDocument(uri);
+      HeadDiffPanel.show(context, client, uri);
+    }),
     vscode.commands.registerCommand('segmentLens.reviewCoverage', (arg?: unknown) => (client ? CoveragePanel.show(context, client, arg instanceof vscode.Uri ? arg : undefined) : undefined)),
     vscode.commands.registerCommand('segmentLens.compare', (arg?: unknown) => (client ? compareSegments(client, fileGlobs(), targetUri(arg)) : undefined)),
     vscode.commands.registerCommand('segmentLens.reloadWorkspace', async () => {
@@ -114,6 +136,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 export async function deactivate(): Promise<void> {
   PreviewPanel.disposeAll();
   CoveragePanel.disposeAll();
+  OverlapPanel.disposeAll();
+  HeadDiffPanel.disposeAll();
   statusBar?.dispose();
   await client?.stop();
 }

@@ -40,3 +40,17 @@ ${options.body}
 </body>
 </html>`;
 }
+
+/**
+ * The markup of a profile list (client/src/webview/profileList.ts finds its parts by these ids):
+ * a virtual-scrolling table of rows; the filter box and the count line are placed by the page.
+ */
+export function profileTableMarkup(label: string): string {
+  return `<section class="table" role="table" aria-label="${label}">
+    <div id="header" class="row header" role="row"></div>
+    <div id="viewport" class="viewport">
+      <div id="spacer" class="spacer"></div>
+      <div id="rows" class="rows"></div>
+    </div>
+  </section>`;
+}

@@ -94,6 +94,8 @@ export interface ExplainParams {
 export interface HistoryParams {
   uri: string;
   days: number;
+  /** A work-done progress token the client created (LSP): the server reports the days done on it. */
+  workDoneToken?: string | number;
 }
 
 export interface HistoryPointInfo {
@@ -137,6 +139,101 @@ export interface CompareResult {
   message?: string;
 }
 
+/** How a page of profiles is asked for (the preview's table, and the lists of the overlap and diff panels). */
+export interface ProfilePageParams {
+  offset: number;
+  limit: number;
+  sort?: ProfilesParams['sort'];
+  filter?: string;
+}
+
+/** The segment files of a folder, compared: how their audiences intersect. */
+export interface OverlapParams {
+  /** The folder's URI. */
+  folder: string;
+}
+
+export interface OverlapSegmentInfo {
+  /** The file's URI (how cells name their segments in `segmentLens/overlapProfiles`). */
+  uri: string;
+  /** Its path relative to the folder, for display. */
+  file: string;
+  /** The segment's name in the file, if it has one. */
+  name: string | null;
+  /** Profiles it matches. */
+  count: number;
+}
+
+export interface OverlapReport {
+  state: 'ok' | 'no-workspace' | 'no-segments' | 'failed';
+  message?: string;
+  /** The folder as shown (relative to the data workspace when inside it). */
+  folder: string;
+  workspace?: WorkspaceInfo;
+  /** Profiles in the workspace. */
+  total: number;
+  /** Profiles in at least one segment: the sum of the cells' counts. */
+  union: number;
+  segments: OverlapSegmentInfo[];
+  /** `pairwise[i][j]`: profiles in both segment i and segment j; the diagonal is each segment's count. */
+  pairwise: number[][];
+  /** Exclusive intersections (each profile in the cell of exactly the segments it is in), largest first. */
+  cells: { members: number[]; count: number }[];
+  /** Segment files that could not be counted (errors, not evaluable locally, another workspace), and why. */
+  leftOut: { uri: string; file: string; name: string | null; reason: string }[];
+  elapsedMs: number;
+}
+
+/** The profiles in every segment of `inside` and in none of `outside` (an UpSet bar, or a matrix cell). */
+export interface OverlapProfilesParams extends ProfilePageParams {
+  folder: string;
+  inside: string[];
+  outside: string[];
+}
+
+/** A segment file compared with its definition at git HEAD, on the same (current) workspace. */
+export interface HeadDiffParams {
+  uri: string;
+}
+
+export interface HeadDiffSide {
+  /** The definition in plain English (null: invalid). */
+  description: string | null;
+  matched: number | null;
+  /** Why it has no count: errors, or what is not evaluable locally. */
+  problem?: string;
+}
+
+export interface HeadDiffResult {
+  /** The document version compared. */
+  version: number;
+  /**
+   * `changed`: differs from HEAD; `unchanged`: the same text as at HEAD; `new`: not in HEAD but
+   * added to git's index; `untracked`: not known to git; `ignored`: git ignores it;
+   * `no-commits`: the repository has no commit yet; `not-in-git`: outside a repository (or git
+   * is missing); others: no comparison.
+   */
+  state: 'changed' | 'unchanged' | 'new' | 'untracked' | 'ignored' | 'no-commits' | 'not-in-git' | 'no-workspace' | 'loading' | 'failed';
+  message?: string;
+  /** HEAD's commit, and the file's path in the repository. */
+  commit?: string;
+  path?: string;
+  /** False when the text differs only in ways that do not change the definition (formatting, name). */
+  definitionChanged?: boolean;
+  before?: HeadDiffSide;
+  after?: HeadDiffSide;
+  /** Profiles the change adds and removes (null: a side cannot be counted). */
+  added: number | null;
+  removed: number | null;
+  total?: number;
+  workspace?: WorkspaceInfo;
+}
+
+export interface HeadDiffProfilesParams extends ProfilePageParams {
+  uri: string;
+  side: 'added' | 'removed';
+}
+
 export interface ExportParams {
   uri: string;
   /** Absolute path chosen by the user in a save dialog; empty: return the text instead. */
@@ -152,6 +249,10 @@ export const Methods = {
   compare: 'segmentLens/compare',
   exportProfiles: 'segmentLens/exportProfiles',
   history: 'segmentLens/history',
+  overlap: 'segmentLens/overlap',
+  overlapProfiles: 'segmentLens/overlapProfiles',
+  headDiff: 'segmentLens/headDiff',
+  headDiffProfiles: 'segmentLens/headDiffProfiles',
   reloadWorkspace: 'segmentLens/reloadWorkspace',
   /** server → client notification */
   workspaceStatus: 'segmentLens/workspaceStatus',

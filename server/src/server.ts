@@ -17,6 +17,8 @@ import { documentSymbols, foldingRanges, formatWithinLimits, selectionRanges } f
 import { summaryNames } from './host/countsService';
 import { SegmentFileIndex } from './host/segmentIndex';
 import { WorkspaceRequests, workspaceStatus } from './host/workspaceRequests';
+import { OverlapRequests } from './host/overlapRequests';
+import { HeadDiffService } from './host/headDiff';
 import { CoverageMethods, type CoverageParams, type CoverageResult } from './coverage/types';
 import type { WorkspaceSummary } from './engine/catalog';
 import { toDiagnostics } from './features/diagnostics';
@@ -25,6 +27,7 @@ import { inlayHints } from './features/inlayHints';
 import { ParsedDocuments } from './host/parsedDocuments';
 import {
   Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type HistoryParams, type HistoryResult, type MemoryReport, type ProfilesParams, type ProfilesResult,
+  type HeadDiffParams, type HeadDiffProfilesParams, type HeadDiffResult, type OverlapParams, type OverlapProfilesParams, type OverlapReport,
 } from './protocol';
 import { collectGarbage } from './evaluation/memory';
 import { guard } from './host/requestGuard';
@@ -75,6 +78,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const document = documents.get(uri);
     if (document && counts.get(uri, document.version)?.state === 'ok') publishDiagnostics(uri);
     void connection.sendNotification(Methods.countsChanged, { uri });
+    headDiffs.countsReady(uri);
     if (canRefreshCodeLens && settings.codeLens.enabled) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     if (canRefreshInlayHints && settings.inlayHints.enabled) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
   });
@@ -102,7 +106,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   const segmentIndex = new SegmentFileIndex(language, () => canWatchFiles);
-  const requests = new WorkspaceRequests({ documents, parsed, language, registry, counts, allowComments: () => settings.allowComments, segmentIndex });
+  const services = { documents, parsed, language, registry, counts, allowComments: () => settings.allowComments, segmentIndex };
+  const requests = new WorkspaceRequests(services);
+  const overlaps = new OverlapRequests(services);
+  const headDiffs = new HeadDiffService(services, () => {
+    if (canRefreshCodeLens && settings.codeLens.enabled) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  });
 
   /** The loaded workspace summary for a document, starting its load if needed. */
   function workspaceOf(uri: string): { root: string; summary: WorkspaceSummary | undefined } | undefined {
@@ -254,6 +263,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     scheduler.cancel(event.document.uri);
     parsed.forget(event.document.uri);
     counts.forget(event.document.uri);
+    headDiffs.forget(event.document.uri);
     hasErrors.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
@@ -319,7 +329,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     })));
 
   connection.onCodeLens((params, token) => guard(connection.console, 'codeLens', token, [], () =>
-    !settings.codeLens.enabled ? [] : withDocument(params.textDocument.uri, [], (document, segment) => codeLenses(document, segment, counts.get(document.uri, document.version)))));
+    !settings.codeLens.enabled ? [] : withDocument(params.textDocument.uri, [], (document, segment) => codeLenses(document, segment, counts.get(document.uri, document.version), headDiffs.get(document.uri, document.version)))));
 
   connection.languages.inlayHint.on((params, token) => guard(connection.console, 'inlayHint', token, [], () =>
     !settings.inlayHints.enabled ? [] : withDocument(params.textDocument.uri, [], (document, segment) => inlayHints(document, segment, counts.get(document.uri, document.version), params.range))));
@@ -337,8 +347,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest(Methods.profiles, (params: ProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'profiles', token, null, () => requests.profiles(params, token)));
   connection.onRequest(Methods.explain, (params: ExplainParams, token) => guard<ExplainResult | null>(connection.console, 'explain', token, null, () => requests.explain(params, token)));
   connection.onRequest(Methods.history, (params: HistoryParams, token) => guard<HistoryResult | null>(connection.console, 'history', token, null, async () => {
-    // Progress in the editor while the days are evaluated (a client that refuses it just sees none).
-    const reporter = canReportProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    // Progress while the days are evaluated: on the client's token (the preview shows it), else the editor's (a client that refuses it sees none).
+    const reporter = params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : canReportProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     reporter?.begin('Segment Lens: size over time', 0, `${params.days} days`, false);
     try {
       return await requests.history(params, token, (done, total) => reporter?.report(Math.round((100 * done) / total), `${done} of ${total} days`));
@@ -346,6 +356,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       reporter?.done();
     }
   }));
+  connection.onRequest(Methods.overlap, (params: OverlapParams, token) => guard<OverlapReport | null>(connection.console, 'overlap', token, null, () => overlaps.overlap(params, token)));
+  connection.onRequest(Methods.overlapProfiles, (params: OverlapProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'overlapProfiles', token, null, () => overlaps.overlapProfiles(params, token)));
+  connection.onRequest(Methods.headDiff, (params: HeadDiffParams, token) => guard<HeadDiffResult | null>(connection.console, 'headDiff', token, null, () => headDiffs.request(params)));
+  connection.onRequest(Methods.headDiffProfiles, (params: HeadDiffProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'headDiffProfiles', token, null, () => headDiffs.profiles(params, token)));
   connection.onRequest(Methods.compare, (params: CompareParams, token) => guard<CompareResult | null>(connection.console, 'compare', token, null, () => requests.compare(params, token)));
   connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) => guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, () => requests.exportProfiles(params, token)));
   const coverageFailed: CoverageResult = { state: 'failed', message: 'The coverage review was cancelled or failed; see the Segment Lens output.' };

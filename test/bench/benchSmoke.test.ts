@@ -13,7 +13,7 @@ const BENCH = join(REPO, 'out', 'bench', 'bench.js');
 interface Report {
   workspace: { profiles: number; events: number; load_ms: number; cached_load_ms: number | null; rss_mb: number };
   validation_ms: number;
-  segments: { name: string; matched: number; duckdb_matched: number; eval_ms: number; duckdb_ms: number; ratio: number; edit_ms: number }[];
+  segments: { name: string; matched: number; duckdb_matched: number; eval_ms: number; duckdb_ms: number; ratio: number; edit_ms: number; history_ms: number }[];
   completion_p50_ms: number;
   completion_p99_ms: number;
   hover_p50_ms: number;
@@ -61,7 +61,7 @@ describe('benchmark (smoke)', function () {
     assert.equal(new Set(report.segments.map((s) => s.name)).size, report.segments.length, 'segment names are unique');
     for (const s of report.segments) {
       assert.equal(typeof s.name, 'string');
-      for (const key of ['matched', 'duckdb_matched', 'eval_ms', 'duckdb_ms', 'ratio', 'edit_ms'] as const) {
+      for (const key of ['matched', 'duckdb_matched', 'eval_ms', 'duckdb_ms', 'ratio', 'edit_ms', 'history_ms'] as const) {
         assert.ok(isNumber(s[key]), `${s.name}.${key} is a number: ${String(s[key])}`);
       }
       assert.ok(Number.isInteger(s.matched) && s.matched >= 0 && s.matched <= report.workspace.profiles, `${s.name}.matched is a profile count`);

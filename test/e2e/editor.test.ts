@@ -11,6 +11,7 @@
  * browser page, as one user session (e.g. the hover test reads buyers.json opened before it).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -108,6 +109,48 @@ const COMPLETION_SEGMENT = `{
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 
+/** Committed in the review repository: Placed Order in the last 30 days (Ada and Bob, P1 and P2). */
+const REVIEWED_AT_HEAD = BUYERS_30_DAYS('PLCORD');
+/** Its working-tree change: Opened Email in the last 30 days (only P3): one profile enters, two leave. */
+const REVIEWED_NOW = BUYERS_30_DAYS('OPNEML');
+
+function BUYERS_30_DAYS(metricId: string): string {
+  return `${JSON.stringify({ condition_groups: [{ conditions: [{
+    type: 'profile-metric', metric_id: metricId, measurement: 'count',
+    measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+    timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: 30 },
+  }] }] }, null, 2)}\n`;
+}
+
+/** Runs git with a fixed identity in `cwd` (the machine may have no git configuration). */
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=Segment Lens E2E', '-c', 'user.email=e2e@segment-lens.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'ignore' });
+}
+
+/**
+ * The expected size over time of REVIEWED_NOW, from the workspace's files and the documented rule
+ * (semantics: "in the last n days" is D0 − n days ≤ t ≤ now, each day as of its end, today as of
+ * now): per day, the profiles with an Opened Email event in the window.
+ */
+function expectedOpeners(workspace: string, days: string[], now: number): number[] {
+  const profiles = new Set(fs.readFileSync(path.join(workspace, 'data', 'profiles.jsonl'), 'utf8').split('\n').flatMap((line) => {
+    try {
+      return [(JSON.parse(line) as { id: string }).id];
+    } catch {
+      return [];
+    }
+  }));
+  const opens = fs.readFileSync(path.join(workspace, 'data', 'events.jsonl'), 'utf8').split('\n').filter(Boolean)
+    .map((line) => JSON.parse(line) as { attributes: { datetime?: string }; relationships: { metric: { data: { id: string } }; profile: { data: { id: string } } } })
+    .filter((e) => e.relationships.metric.data.id === 'OPNEML' && profiles.has(e.relationships.profile.data.id) && e.attributes.datetime)
+    .map((e) => ({ profile: e.relationships.profile.data.id, t: Date.parse(e.attributes.datetime!) }));
+  return days.map((day, i) => {
+    const asOf = i === days.length - 1 ? now : Date.parse(`${day}T23:59:59.999Z`);
+    const from = Date.parse(`${day}T00:00:00Z`) - 30 * 86_400_000;
+    return new Set(opens.filter((o) => o.t >= from && o.t <= asOf).map((o) => o.profile)).size;
+  });
+}
+
 function lensTitles(rows: CodeLensRow[]): string[] {
   return rows.flatMap((row) => row.items);
 }
@@ -138,6 +181,14 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     fs.writeFileSync(path.join(workspace, 'segments', 'broken.json'), BROKEN_SEGMENT);
     fs.writeFileSync(path.join(workspace, 'segments', 'openers.json'), OPENERS_SEGMENT);
     fs.writeFileSync(path.join(workspace, 'segments', 'choose-metric.json'), COMPLETION_SEGMENT);
+    // A git repository inside the workspace with one committed segment, changed since (not committed).
+    const reviewed = path.join(workspace, 'reviewed');
+    fs.mkdirSync(path.join(reviewed, 'segments'), { recursive: true });
+    fs.writeFileSync(path.join(reviewed, 'segments', 'recent-buyers.json'), REVIEWED_AT_HEAD);
+    git(reviewed, 'init', '-q');
+    git(reviewed, 'add', '.');
+    git(reviewed, 'commit', '-q', '-m', 'recent buyers');
+    fs.writeFileSync(path.join(reviewed, 'segments', 'recent-buyers.json'), REVIEWED_NOW);
     codeServer = await startCodeServer({ vsix, folder: workspace });
     workbench = await openWorkbench(codeServer, workspace);
     workbench.page.on('dialog', (dialog) => {
@@ -364,6 +415,58 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     }
   });
 
+  it('shows "+1 / −2 since HEAD" on a segment changed since its last commit, and the comparison', async () => {
+    await openFileFromExplorer(page(), 'reviewed/segments/recent-buyers.json');
+    // Opened Email in the last 30 days matches only P3; at HEAD, Placed Order matched P1 and P2.
+    const titles = await waitFor(async () => {
+      const found = lensTitles(await readCodeLenses(page()));
+      return found.includes('+1 / −2 since HEAD') ? found : undefined;
+    }, { timeoutMs: 60_000, what: 'the "+1 / −2 since HEAD" lens' }).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nrendered lenses: ${JSON.stringify(await readCodeLenses(page()))}`);
+    });
+    assert.deepEqual(titles.slice(0, 3), ['Matches 1 of 4 profiles (25.0%)', 'Evaluate', '+1 / −2 since HEAD']);
+    await screenshot(page(), 'head-diff-lens');
+    await clickCodeLens(page(), '+1 / −2 since HEAD');
+    await page().locator('.tabs-container .tab', { hasText: 'Since HEAD: recent-buyers.json' }).first().waitFor({ state: 'visible' });
+    const frame = await webviewWhere('#headline', /since HEAD/);
+    try {
+      await waitFor(async () => (await frame.locator('#headline').innerText({ timeout: 2_000 })) === '+1 / −2 since HEAD', { what: 'the comparison headline' });
+      assert.match(await frame.locator('#before-description').innerText(), /Placed Order at least once in the last 30 days/);
+      assert.match(await frame.locator('#after-description').innerText(), /Opened Email at least once in the last 30 days/);
+      assert.equal(await frame.locator('#before-count').innerText(), '2 profiles (50.0%)');
+      assert.equal(await frame.locator('#after-count').innerText(), '1 profile (25.0%)');
+      await waitForRows(frame, 1);
+      assert.deepEqual(await frame.locator('.row[data-id] .cell:first-child').allInnerTexts(), ['cy@gmail.com']);
+      await frame.locator('#show-removed').click();
+      await waitFor(async () => (await frame.locator('.row[data-id]').count()) === 2, { what: 'the two profiles the change removes' });
+      assert.deepEqual((await frame.locator('.row[data-id] .cell:first-child').allInnerTexts()).sort(), ['ada@hotmail.com', 'bob@Gmail.com']);
+      await screenshot(page(), 'head-diff-panel');
+    } finally {
+      await closeEditorTab(page(), 'Since HEAD: recent-buyers.json').catch(() => undefined);
+    }
+  });
+
+  it('charts the size over time in the preview of the changed segment', async () => {
+    await runCommand(page(), 'Segment Lens: Evaluate Segment', { id: 'segmentLens.evaluate' });
+    await page().locator('.tabs-container .tab', { hasText: 'Segment: recent-buyers.json' }).first().waitFor({ state: 'visible' });
+    const frame = await previewFrame('recent-buyers.json');
+    try {
+      await waitFor(async () => (await frame.locator('#history').getAttribute('data-state', { timeout: 2_000 })) === 'ok', { timeoutMs: 60_000, what: 'the size-over-time chart' });
+      const rows = await frame.locator('#history-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({ day: tr.getAttribute('data-day') ?? '', matched: tr.children[1]?.textContent ?? '' })));
+      assert.equal(rows.length, 90, 'segmentLens.history.days defaults to 90');
+      assert.equal(rows[89].day, '2026-11-01', 'the last day is the workspace\'s today');
+      const expected = expectedOpeners(workspace, rows.map((r) => r.day), Date.parse('2026-11-01T12:00:00Z'));
+      assert.deepEqual(rows.map((r) => Number(r.matched)), expected);
+      assert.ok(expected.includes(0) && expected.includes(1), 'the series changes within the 90 days');
+      assert.equal(await frame.locator('#history-chart').getAttribute('role'), 'img');
+      const drawn = await frame.locator('#history-chart').evaluate((canvas: HTMLCanvasElement) => canvas.width > 0 && canvas.height > 0);
+      assert.ok(drawn, 'the chart is drawn on its canvas');
+      await screenshot(page(), 'preview-history');
+    } finally {
+      await closeEditorTab(page(), 'Segment: recent-buyers.json').catch(() => undefined);
+    }
+  });
+
   it('shows no error notification', async () => {
     const notifications = await readNotifications(page());
     assert.deepEqual(notifications.filter((message) => /segment lens|error|failed/i.test(message)), []);
@@ -431,6 +534,19 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
       return undefined;
     }, { timeoutMs: 60_000, what: `the preview webview of ${fileName}` });
     return found.index;
+  }
+
+  /** The first of the extension's webviews whose `selector` text matches `text`. */
+  async function webviewWhere(selector: string, text: RegExp): Promise<FrameLocator> {
+    const found = await waitFor(async () => {
+      const count = await page().locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).count();
+      for (let index = 0; index < count; index++) {
+        const value = await webviewFrame(page(), { extensionId: EXTENSION_ID, index }).locator(selector).textContent({ timeout: 1_000 }).catch(() => null);
+        if (value && text.test(value)) return { index };
+      }
+      return undefined;
+    }, { timeoutMs: 60_000, what: `a webview whose ${selector} says ${String(text)}` });
+    return webviewFrame(page(), { extensionId: EXTENSION_ID, index: found.index });
   }
 
   async function previewFrame(fileName: string): Promise<FrameLocator> {

@@ -1,6 +1,6 @@
 /** segmentLens/history over stdio: the size-over-time series the preview charts. */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestClient } from './lspClient';
@@ -44,11 +44,17 @@ describe('language server over stdio: size over time', function () {
   });
 
   it('an edit cancels the series in flight', async () => {
-    const path = join(root, 'segments', 'repeat-buyers.json');
+    // Conditions that have no one-sweep series (consent with a status date) are evaluated day by
+    // day: 12 of them over 400 days keep the worker busy long enough to be edited mid-way.
+    const path = join(root, 'segments', 'recently-consented.json');
+    const text = JSON.stringify({ condition_groups: [{ conditions: Array.from({ length: 12 }, (_, k) => ({
+      type: 'profile-marketing-consent',
+      consent: { channel: 'email', can_receive_marketing: true, consent_status: { subscription: 'subscribed', filters: [{ field: 'status_date', filter: { type: 'date', operator: 'in-the-last', quantity: 30 * (k + 1), unit: 'day' } }] } },
+    })) }] }, null, 2);
+    writeFileSync(path, text);
     const uri = client.uriOf(path);
-    const text = readFileSync(path, 'utf8');
     await client.open(uri, text);
-    await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri });
+    assert.equal((await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri })).state, 'ok');
     const pending = client.connection.sendRequest<HistoryResult>('segmentLens/history', { uri, days: 400 });
     // Once the server reports days done, the series is in flight in the worker: now edit.
     await client.progressWhere((value) => /of 400 days/.test(String((value as { message?: string }).message)));

@@ -20,7 +20,7 @@ import type { Browser } from 'playwright-core';
 import type { FromWebview } from '../../client/src/webview/messages';
 import { FILTER_DEBOUNCE_MS, PAGE_SIZE, ROW_HEIGHT } from '../../client/src/webview/viewModel';
 import type { CountsReport, ExplainResult, ProfileRow } from '../../server/src/protocol';
-import { asVsCodeLoadsIt, contrast, generatedEmail, launchBrowser, MEDIA, OUTPUT, Panel, REPO, startPanelServer, THEMES, type HostConfig, type PanelServer, type ThemeName } from './renderHarness';
+import { assertClean, asVsCodeLoadsIt, contrast, generatedEmail, launchBrowser, MEDIA, OUTPUT, Panel, REPO, startPanelServer, THEMES, waitForPosted, type HostConfig, type PanelServer, type ThemeName } from './renderHarness';
 
 type RowsRequest = Extract<FromWebview, { type: 'rows' }>;
 
@@ -138,26 +138,8 @@ function quantile(values: number[], q: number): number {
 }
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** The first message of `type` posted after the first `since` ones that satisfies `predicate`, as soon as the page posts it. */
-async function waitForPosted<T extends FromWebview['type']>(panel: Panel, since: number, type: T, predicate: (m: Extract<FromWebview, { type: T }>) => boolean = () => true, timeout = 5_000): Promise<Extract<FromWebview, { type: T }>> {
-  return panel.untilPosted(
-    async () => (await panel.postedSince(since, type)).find(predicate),
-    async () => `no ${type} message posted matching the expectation; posted: ${JSON.stringify((await panel.posted()).slice(since).map((p) => p.message))}`,
-    timeout,
-  );
-}
-
 async function text(panel: Panel, selector: string): Promise<string> {
   return panel.page.locator(selector).first().evaluate((e) => e.textContent ?? '');
-}
-
-/** The page ran cleanly under its CSP. */
-async function assertClean(panel: Panel): Promise<void> {
-  const security = await panel.security();
-  assert.deepEqual(security.csp, [], 'securitypolicyviolation events');
-  assert.deepEqual(panel.cspConsoleErrors, [], 'CSP errors on the console');
-  assert.deepEqual(panel.pageErrors, [], 'uncaught errors in the page');
-  assert.deepEqual(panel.dialogs, [], 'dialogs');
 }
 
 async function nextFrames(panel: Panel, n = 2): Promise<void> {
@@ -837,8 +819,12 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
         matched: true,
         conditions: [{ group: 0, condition: 0, description: 'Predicted CLV is at least 500', matched: null, evidence: 'predictive analytics are not in the workspace' }],
       };
-      // Select the profile (evidence is only shown for the selected profile), then answer for it.
+      // Select the profile (evidence is only shown for the selected profile) and let the harness's
+      // own answer render first: sent before it, ours could be replaced by it (seen in CI).
+      const since = await panel.postedCount();
       await panel.page.locator('#rows > .row[data-index="0"]').click();
+      await waitForPosted(panel, since, 'explain');
+      await panel.page.waitForFunction(() => document.querySelectorAll('#why .evidence').length > 0);
       await panel.send({ type: 'explain', profileId: profile.id!, result });
       await panel.page.waitForFunction(() => document.querySelector('#why .mark')?.textContent === '?');
       assert.equal(await text(panel, '#why .evidence .mark'), '?');

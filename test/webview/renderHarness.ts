@@ -24,6 +24,7 @@
  *
  * Build the bundle first: `node scripts/build.mjs`.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -33,7 +34,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { previewHtml } from '../../client/src/previewHtml';
 import type { FromWebview, ToWebview } from '../../client/src/webview/messages';
 import { ROW_HEIGHT } from '../../client/src/webview/viewModel';
-import type { CountsReport, ExplainResult, ProfileRow } from '../../server/src/protocol';
+import type { CountsReport, ExplainResult, HistoryResult, ProfileRow } from '../../server/src/protocol';
 
 /** The repository root (this file runs from out/test/webview). */
 export const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -102,6 +103,12 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-testing-iconFailed': '#f14c4c',
       '--vscode-scrollbarSlider-background': '#64646466',
       '--vscode-textLink-foreground': '#005fb8',
+      // charts.*: VS Code's colour registry defaults (foreground, foreground at 50%, editorInfo, minimap find match).
+      '--vscode-charts-foreground': '#3b3b3b',
+      '--vscode-charts-lines': '#3b3b3b80',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#388a34',
     },
   },
   'dark': {
@@ -136,6 +143,11 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-testing-iconFailed': '#f14c4c',
       '--vscode-scrollbarSlider-background': '#79797966',
       '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-charts-foreground': '#cccccc',
+      '--vscode-charts-lines': '#cccccc80',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
     },
   },
   'high-contrast': {
@@ -171,6 +183,11 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-testing-iconFailed': '#f14c4c',
       '--vscode-scrollbarSlider-background': '#6fc3df99',
       '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-charts-foreground': '#ffffff',
+      '--vscode-charts-lines': '#ffffff80',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#ab5a00',
+      '--vscode-charts-green': '#89d185',
     },
   },
 };
@@ -193,6 +210,12 @@ export interface HostConfig {
   latencyMs?: number;
   /** Record every element added to the DOM (default true; off for timing runs, it costs time per frame). */
   domProbe?: boolean;
+  /**
+   * The size over time the extension sends after each counts message (for the counts' version),
+   * after a progress message. As of one of its days, the table lists the first `matched`
+   * profiles of the data set.
+   */
+  history?: HistoryResult;
 }
 
 /** Generated row i, in Node (the page has its own copy of this in `installHost`). */
@@ -380,6 +403,7 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
   const held: ToWebview[] = [];
   let holding = false;
   let report = config.report;
+  let history = config.history;
   let latency = config.latencyMs ?? 5;
   const deliver = (message: ToWebview) => {
     delivered.push({ at: performance.now(), type: message.type, ...(message.type === 'rows' ? { requestId: message.requestId, rows: message.result?.rows.length ?? 0 } : {}) });
@@ -394,6 +418,10 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
       case 'ready':
       case 'refresh':
         reply({ type: 'counts', report, fileName: config.fileName });
+        if (history && report?.state === 'ok') {
+          reply({ type: 'history-progress', version: report.version, done: 0, total: history.points.length });
+          reply({ type: 'history', result: { ...history, version: report.version } });
+        }
         break;
       case 'rows': {
         if (!report || report.state !== 'ok') {
@@ -401,7 +429,10 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
           break;
         }
         const v = view(message.sort, message.filter);
-        reply({ type: 'rows', requestId: message.requestId, result: { version: report.version, state: 'ok', total: v.total, rows: v.slice(message.offset, message.limit), propertyColumns: data.propertyColumns } });
+        // As of a day: the first `matched` profiles of the current order.
+        const day = 'asOf' in message && message.asOf ? history?.points.find((p) => p.asOf === message.asOf) : undefined;
+        const total = day ? Math.min(v.total, day.matched ?? 0) : v.total;
+        reply({ type: 'rows', requestId: message.requestId, result: { version: report.version, state: 'ok', total, rows: v.slice(message.offset, Math.max(0, Math.min(message.limit, total - message.offset))), propertyColumns: data.propertyColumns } });
         break;
       }
       case 'explain':
@@ -446,6 +477,7 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
     held,
     send: (message: ToWebview) => deliver(message),
     setReport: (next: CountsReport | null) => { report = next; },
+    setHistory: (next: HistoryResult | undefined) => { history = next; },
     setData: (next: DataSpec) => { data = next; materialized = undefined; cache.clear(); },
     setLatency: (ms: number) => { latency = ms; },
     hold: () => { holding = true; },
@@ -764,6 +796,53 @@ export class Panel {
   async close(): Promise<void> {
     await this.context.close();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks shared by the panel tests
+
+/** The first message of `type` posted after the first `since` ones that satisfies `predicate`, as soon as the page posts it. */
+export async function waitForPosted<T extends FromWebview['type']>(panel: Panel, since: number, type: T, predicate: (m: Extract<FromWebview, { type: T }>) => boolean = () => true, timeout = 5_000): Promise<Extract<FromWebview, { type: T }>> {
+  return panel.untilPosted(
+    async () => (await panel.postedSince(since, type)).find(predicate),
+    async () => `no ${type} message posted matching the expectation; posted: ${JSON.stringify((await panel.posted()).slice(since).map((p) => p.message))}`,
+    timeout,
+  );
+}
+
+/** The page ran cleanly under its CSP. */
+export async function assertClean(panel: Panel): Promise<void> {
+  const security = await panel.security();
+  assert.deepEqual(security.csp, [], 'securitypolicyviolation events');
+  assert.deepEqual(panel.cspConsoleErrors, [], 'CSP errors on the console');
+  assert.deepEqual(panel.pageErrors, [], 'uncaught errors in the page');
+  assert.deepEqual(panel.dialogs, [], 'dialogs');
+}
+
+/**
+ * Counts the canvas pixels of an opaque colour (`#rrggbb`, within a few units): what a chart drew
+ * with it; with `least`, whether there are that many. Runs in the page (self-contained).
+ */
+function countPixels({ selector, color, least }: { selector: string; color: string; least?: number }): number | boolean {
+  const canvas = document.querySelector(selector) as HTMLCanvasElement | null;
+  const context = canvas?.getContext('2d');
+  let count = 0;
+  if (canvas && context && canvas.width > 0) {
+    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6) count++;
+  }
+  return least === undefined ? count : count >= least;
+}
+
+export async function canvasPixels(page: Page, selector: string, color: string): Promise<number> {
+  return (await page.evaluate(countPixels, { selector, color })) as number;
+}
+
+/** Waits until a chart has drawn at least `atLeast` pixels of `color` (charts draw after layout), and returns the count. */
+export async function waitForCanvasPixels(page: Page, selector: string, color: string, atLeast = 50): Promise<number> {
+  await page.waitForFunction(countPixels, { selector, color, least: atLeast });
+  return canvasPixels(page, selector, color);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
 import { $, el } from './dom';
-import type { ExplainResult, ProfileRow, ProfilesResult } from '../../../server/src/protocol';
+import type { ExplainResult, HistoryPointInfo, ProfileRow } from '../../../server/src/protocol';
 import type { FromWebview, ToWebview } from './messages';
-import { FILTER_DEBOUNCE_MS, formatNumber, funnel, nextSort, PAGE_SIZE, pagesFor, rowsOffset, scrollGeometry, shortDate, summary, visibleRange, type SortColumn } from './viewModel';
+import { HistoryChart } from './historyChart';
+import { ProfileList, profileListElements } from './profileList';
+import { FILTER_DEBOUNCE_MS, formatNumber, formatPercent, funnel, shortDate, summary } from './viewModel';
 
 /**
  * The preview panel's script. Profile and event data is untrusted: every value reaches the page
@@ -13,31 +15,37 @@ declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; 
 
 const vscode = acquireVsCodeApi();
 
-
-
-let propertyColumns: string[] = [];
-let total = 0;
-let requestId = 0;
-let sort: { column: SortColumn; descending: boolean } = { column: 'email', descending: false };
-let filter = '';
-let selected: string | undefined;
-const pages = new Map<number, ProfileRow[]>();
-const inFlight = new Map<number, number>();
-/** Pages kept in memory at most (about 10,000 rows); the farthest from view are dropped first. */
-const MAX_PAGES = 50;
-let headerColumns = '';
 let countsKey = '';
-
-const COLUMNS: { key: SortColumn | 'phone'; label: string }[] = [
-  { key: 'email', label: 'Email' },
-  { key: 'name', label: 'Name' },
-  { key: 'location', label: 'Location' },
-  { key: 'lastEvent', label: 'Last event (UTC)' },
-];
+/** The counts' document version: history replies for another version are stale. */
+let countsVersion: number | undefined;
+/** The day shown "as of" (a click on the size-over-time chart); undefined: now. */
+let asOf: HistoryPointInfo | undefined;
 
 function post(message: FromWebview): void {
   vscode.postMessage(message);
 }
+
+/** The `asOf` of a request: present only while the table shows a day. */
+const asOfField = (): { asOf?: string } => (asOf ? { asOf: asOf.asOf } : {});
+
+const EXPORT_BUTTONS = ['export-csv', 'copy-ids', 'copy-emails'];
+
+const list = new ProfileList(profileListElements(), {
+  filterDelayMs: FILTER_DEBOUNCE_MS,
+  requestPage: (request) => post({ type: 'rows', ...request, ...asOfField() }),
+  onSelect: (row) => select(row),
+  // Exports are of the segment now: not offered while the table shows another day.
+  onTotal: (total) => EXPORT_BUTTONS.forEach((id) => (($(id) as HTMLButtonElement).disabled = total === 0 || asOf !== undefined)),
+  countSuffix: () => (asOf ? ` as of ${asOf.day}` : ''),
+});
+
+const history = new HistoryChart({
+  section: $('history'),
+  canvas: $('history-chart') as HTMLCanvasElement,
+  status: $('history-status'),
+  progress: $('history-progress') as HTMLProgressElement,
+  table: $('history-table') as HTMLTableElement,
+}, (point, isToday) => showAsOf(isToday ? undefined : point));
 
 function renderSummary(message: Extract<ToWebview, { type: 'counts' }>): void {
   const view = summary(message.report);
@@ -62,116 +70,32 @@ function renderSummary(message: Extract<ToWebview, { type: 'counts' }>): void {
   }
 }
 
-function resetRows(): void {
-  pages.clear();
-  inFlight.clear();
-  requestRows();
-}
-
-function requestRows(): void {
-  const viewport = $('viewport');
-  const range = visibleRange(viewport.scrollTop, viewport.clientHeight || 600, Math.max(total, PAGE_SIZE));
-  for (const offset of pagesFor(range.first, range.last)) {
-    if (pages.has(offset) || [...inFlight.values()].includes(offset)) continue;
-    const id = ++requestId;
-    inFlight.set(id, offset);
-    post({ type: 'rows', requestId: id, offset, limit: PAGE_SIZE, sort, filter });
+/** Shows the table (and "why it matched") as of a day of the chart, or now. */
+function showAsOf(point: HistoryPointInfo | undefined): void {
+  if (point?.day === asOf?.day) return;
+  asOf = point;
+  const banner = $('as-of');
+  banner.hidden = !point;
+  document.body.classList.toggle('as-of-day', Boolean(point));
+  if (point) {
+    $('as-of-text').textContent = `As of the end of ${point.day} (UTC): ${point.matched === null ? 'not evaluable locally' : `${formatNumber(point.matched)} of ${formatNumber(point.total)} profiles (${formatPercent(point.matched, point.total)})`}.`;
   }
-  renderRows();
-}
-
-function receiveRows(id: number, result: ProfilesResult | null): void {
-  const offset = inFlight.get(id);
-  inFlight.delete(id);
-  if (offset === undefined || !result) return;
-  total = result.total;
-  propertyColumns = result.propertyColumns;
-  pages.set(offset, result.rows);
-  evictPages(offset);
-  $('count').textContent = `${formatNumber(total)} profile${total === 1 ? '' : 's'}${filter ? ' match the filter' : ''}`;
-  for (const id of ['export-csv', 'copy-ids', 'copy-emails']) ($(id) as HTMLButtonElement).disabled = total === 0;
-  // Rebuilding the header would take keyboard focus away from a sort button: only when it changes.
-  const columns = `${sort.column}:${sort.descending}:${propertyColumns.join('\u0000')}`;
-  if (columns !== headerColumns) renderHeader();
-  renderRows();
-}
-
-function evictPages(keep: number): void {
-  if (pages.size <= MAX_PAGES) return;
-  const farthest = [...pages.keys()].sort((a, b) => Math.abs(b - keep) - Math.abs(a - keep));
-  for (const offset of farthest.slice(0, pages.size - MAX_PAGES)) pages.delete(offset);
-}
-
-function renderHeader(): void {
-  headerColumns = `${sort.column}:${sort.descending}:${propertyColumns.join('\u0000')}`;
-  const focused = (document.activeElement as HTMLElement | null)?.dataset.column;
-  const header = $('header');
-  header.replaceChildren();
-  for (const column of COLUMNS) {
-    const arrow = sort.column === column.key ? (sort.descending ? ' ▼' : ' ▲') : '';
-    const cell = el('button', { class: 'cell sortable', type: 'button', 'data-column': column.key }, column.label + arrow);
-    cell.addEventListener('click', () => {
-      sort = nextSort(sort, column.key as SortColumn);
-      $('viewport').scrollTop = 0;
-      renderHeader();
-      resetRows();
-    });
-    header.append(cell);
-    if (focused === column.key) cell.focus();
-  }
-  for (const name of propertyColumns) header.append(el('div', { class: 'cell', title: name }, name));
+  history.select(point?.day);
+  $('viewport').scrollTop = 0;
+  list.reset();
+  // The evidence shown was for another day: ask again for the selected profile.
+  const selected = list.selection;
+  if (selected) post({ type: 'explain', profileId: selected, ...asOfField() });
 }
 
 function select(row: ProfileRow): void {
-  selected = row.id;
   document.body.classList.add('has-selection');
-  post({ type: 'explain', profileId: row.id });
-  renderRows();
-}
-
-function renderRows(): void {
-  const viewport = $('viewport');
-  const spacer = $('spacer');
-  const height = viewport.clientHeight || 600;
-  spacer.style.height = `${scrollGeometry(total, height).height}px`;
-  const range = visibleRange(viewport.scrollTop, height, total);
-  const rows = $('rows');
-  rows.style.transform = `translateY(${rowsOffset(viewport.scrollTop, height, total, range.first)}px)`;
-  const focusedId = (document.activeElement as HTMLElement | null)?.closest?.('.row')?.getAttribute('data-id');
-  const fragment = document.createDocumentFragment();
-  for (let i = range.first; i < range.last; i++) {
-    const page = pages.get(Math.floor(i / PAGE_SIZE) * PAGE_SIZE);
-    const row = page?.[i % PAGE_SIZE];
-    const line = el('div', { class: `row${row && row.id === selected ? ' selected' : ''}`, role: 'row', 'data-index': String(i), tabindex: '0' });
-    if (!row) {
-      line.append(el('div', { class: 'cell muted' }, 'loading…'));
-    } else {
-      line.setAttribute('data-id', row.id);
-      line.append(
-        el('div', { class: 'cell', title: row.id }, row.email ?? '—'),
-        el('div', { class: 'cell' }, row.name ?? ''),
-        el('div', { class: 'cell' }, row.location ?? ''),
-        el('div', { class: 'cell' }, shortDate(row.lastEvent)),
-        ...propertyColumns.map((name) => el('div', { class: 'cell' }, row.properties[name] ?? '')),
-      );
-      line.setAttribute('aria-selected', String(row.id === selected));
-      line.addEventListener('click', () => select(row));
-      line.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          select(row);
-        }
-      });
-    }
-    fragment.append(line);
-  }
-  rows.replaceChildren(fragment);
-  if (focusedId) (rows.querySelector(`.row[data-id="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus({ preventScroll: true });
+  post({ type: 'explain', profileId: row.id, ...asOfField() });
 }
 
 function renderExplain(profileId: string, result: ExplainResult | null): void {
   // A late reply for an earlier click must not replace the selected profile's evidence.
-  if (profileId !== selected) return;
+  if (profileId !== list.selection) return;
   const why = $('why');
   why.replaceChildren();
   if (!result || !result.profile) {
@@ -180,6 +104,7 @@ function renderExplain(profileId: string, result: ExplainResult | null): void {
   }
   const p = result.profile;
   why.append(el('h2', {}, p.name ?? p.email ?? p.id), el('p', { class: 'muted' }, [p.email, p.location, p.phone, p.id].filter(Boolean).join(' · ')));
+  if (asOf) why.append(el('p', { class: 'as-of-note' }, `As of the end of ${asOf.day} (UTC)`));
   why.append(el('p', {}, result.matched ? 'Matches the segment because:' : 'Does not match the segment:'));
   let group = -1;
   for (const c of result.conditions) {
@@ -194,21 +119,29 @@ function renderExplain(profileId: string, result: ExplainResult | null): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const message = event.data;
+function receive(message: ToWebview): void {
   switch (message.type) {
     case 'counts': {
       renderSummary(message);
+      countsVersion = message.report?.version;
       // The same counts again (a refresh with nothing changed) keep the rows already shown.
       const key = message.report ? `${message.report.version}:${message.report.state}:${message.report.matched}:${message.report.computedAt}` : '';
       if (key !== countsKey || !key) {
         countsKey = key;
-        resetRows();
+        list.reset();
       }
+      if (message.report && message.report.state !== 'ok') history.message(message.report.state === 'loading' ? 'Waiting for the workspace…' : 'No size over time: the segment has no counts.', 'none');
       break;
     }
+    case 'history-progress':
+      if (message.version === countsVersion) history.progress(message.done, message.total);
+      break;
+    case 'history':
+      // A series computed for an earlier version of the segment is stale: its days would disagree with the counts.
+      if (message.result && message.result.version === countsVersion) history.show(message.result);
+      break;
     case 'rows':
-      receiveRows(message.requestId, message.result);
+      list.receive(message.requestId, message.result);
       break;
     case 'explain':
       renderExplain(message.profileId, message.result);
@@ -217,28 +150,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       $('notice').textContent = message.text;
       break;
   }
-});
+}
 
-let filterTimer: ReturnType<typeof setTimeout> | undefined;
-$<HTMLInputElement>('filter').addEventListener('input', (event) => {
-  clearTimeout(filterTimer);
-  filterTimer = setTimeout(() => {
-    filter = (event.target as HTMLInputElement).value;
-    $('viewport').scrollTop = 0;
-    resetRows();
-  }, FILTER_DEBOUNCE_MS);
-});
-let scrollScheduled = false;
-$('viewport').addEventListener('scroll', () => {
-  if (scrollScheduled) return;
-  scrollScheduled = true;
-  requestAnimationFrame(() => {
-    scrollScheduled = false;
-    requestRows();
-  });
-});
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => receive(event.data));
+$('back-to-now').addEventListener('click', () => showAsOf(undefined));
 $('export-csv').addEventListener('click', () => post({ type: 'export', format: 'csv' }));
 $('copy-ids').addEventListener('click', () => post({ type: 'copy', format: 'ids' }));
 $('copy-emails').addEventListener('click', () => post({ type: 'copy', format: 'emails' }));
-renderHeader();
 post({ type: 'ready' });

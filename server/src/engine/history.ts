@@ -1,6 +1,9 @@
+import { Bitset } from './bitset';
+import { canonicalJson } from './canonical';
+import { conditionKind } from './conditions';
 import type { EvaluateOptions, Evaluator } from './evaluator';
-import { EvaluationCancelled } from './outcome';
-import { DAY_MS, type ReferenceTime } from './time';
+import { EvaluationCancelled, isRecord, matched, type ConditionOutcome } from './outcome';
+import { DAY_MS, referenceTime, type ReferenceTime } from './time';
 
 /** One point of a segment's size over time. */
 export interface HistoryPoint {
@@ -36,23 +39,75 @@ export function historyInstants(ref: ReferenceTime, days: number): number[] {
   return instants;
 }
 
+/** A condition's outcome on each day: from its kind's series (one sweep), or one evaluation per day. */
+class DailyOutcomes {
+  private readonly series = new Map<string, ConditionOutcome[] | null>();
+
+  constructor(private readonly evaluator: Evaluator, private readonly instants: readonly number[], private readonly refs: readonly ReferenceTime[], private readonly options: EvaluateOptions) {}
+
+  /** The condition's outcome as of day `i`, over the profiles that existed then (`existing`; undefined: all). */
+  outcome(condition: unknown, i: number, existing: Bitset | undefined): ConditionOutcome {
+    const key = canonicalJson(condition);
+    if (!this.series.has(key)) this.series.set(key, this.evaluateSeries(condition));
+    const series = this.series.get(key);
+    if (!series) return this.evaluator.evaluateCondition(condition, { ...this.options, now: this.instants[i] }).outcome;
+    const outcome = series[i];
+    return existing && outcome.kind === 'matched' ? matched(outcome.set.and(existing)) : outcome;
+  }
+
+  private evaluateSeries(condition: unknown): ConditionOutcome[] | null {
+    const kind = isRecord(condition) ? conditionKind(condition.type) : undefined;
+    if (!kind?.evaluateSeries || !isRecord(condition)) return null;
+    const cancellation = this.options.cancellation;
+    const checkpoint = () => {
+      if (cancellation?.isCancelled()) throw new EvaluationCancelled();
+    };
+    return kind.evaluateSeries({ workspace: this.evaluator.workspace, checkpoint }, condition, this.refs) ?? null;
+  }
+}
+
+function conditionGroups(definition: unknown): unknown[][] {
+  const groups = isRecord(definition) && Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
+  return groups.map((group) => (isRecord(group) && Array.isArray(group.conditions) ? group.conditions : []));
+}
+
 /**
- * The segment's size as of each instant: a fresh evaluation with that `now` (semantics: as of
- * now), where conditions that do not depend on `now` are evaluated once and reused (the
- * evaluator's cache). `onProgress` hears after each point; cancellation stops between and inside
- * points.
+ * The segment's size as of each instant (semantics: as of now), exactly what a fresh evaluation
+ * with that `now` gives (test/unit/history.test.ts). Kinds that can evaluate many instants in one
+ * sweep do (a metric condition reads each profile's events once for all days); other conditions
+ * are evaluated day by day, those that do not depend on the day once (the evaluator's cache).
+ * `onProgress` hears after each point; cancellation stops between and inside points.
  */
 export function evaluateHistory(evaluator: Evaluator, definition: unknown, instants: readonly number[], options: EvaluateOptions & { onProgress?: (done: number, total: number) => void } = {}): HistoryResult {
   const started = Date.now();
+  const workspace = evaluator.workspace;
+  const n = workspace.profileCount;
+  const refs = instants.map((now) => (now === workspace.now ? workspace.ref : referenceTime(now)));
+  const daily = new DailyOutcomes(evaluator, instants, refs, { cancellation: options.cancellation });
+  const groups = conditionGroups(definition);
   const points: HistoryPoint[] = [];
   const reasons = new Set<string>();
-  for (const now of instants) {
+  instants.forEach((now, i) => {
     if (options.cancellation?.isCancelled()) throw new EvaluationCancelled();
-    const result = evaluator.evaluateDefinition(definition, { cancellation: options.cancellation, now });
-    for (const reason of result.notEvaluable) reasons.add(reason);
-    points.push({ now, day: new Date(now).toISOString().slice(0, 10), matched: result.matched, total: result.total });
+    // As in Evaluator.evaluateDefinition: groups ANDed, conditions ORed, over the profiles that existed then.
+    const existing = evaluator.candidatesAsOf(now);
+    let running: Bitset | undefined = existing ?? Bitset.full(n);
+    for (const conditions of groups) {
+      let union: Bitset | undefined = new Bitset(n);
+      for (const condition of conditions) {
+        const outcome = daily.outcome(condition, i, existing);
+        if (outcome.kind === 'matched') {
+          if (union) union = union.or(outcome.set);
+        } else {
+          reasons.add(outcome.reason);
+          union = undefined;
+        }
+      }
+      running = running && union ? running.and(union) : undefined;
+    }
+    points.push({ now, day: new Date(now).toISOString().slice(0, 10), matched: running ? running.count() : null, total: existing ? existing.count() : n });
     options.onProgress?.(points.length, instants.length);
-  }
+  });
   return { points, notEvaluable: [...reasons], elapsedMs: Date.now() - started };
 }
 

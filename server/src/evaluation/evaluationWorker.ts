@@ -8,6 +8,8 @@ import { Evaluator } from '../engine/evaluator';
 import { explainCondition } from '../engine/explain';
 import { evaluateHistory, historyInstants } from '../engine/history';
 import { EvaluationCancelled, isRecord } from '../engine/outcome';
+import { intersectionOf, overlapOfSets } from '../engine/overlap';
+import { Bitset } from '../engine/bitset';
 import type { Workspace } from '../engine/workspace';
 import { collectGarbage } from './memory';
 import { loadWorkspace } from '../workspace/loadWorkspace';
@@ -147,6 +149,42 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     const both = a.set.and(b.set).count();
     const union = a.set.or(b.set).count();
     return { total, a: a.set.count(), b: b.set.count(), both, onlyA: a.set.count() - both, onlyB: b.set.count() - both, neither: total - union };
+  },
+
+  overlap({ workspace, evaluator }, { definitions }, cancellation) {
+    const started = Date.now();
+    const sets: Bitset[] = [];
+    const counted: number[] = [];
+    const outcomes = definitions.map((definition, i) => {
+      const result = evaluator.evaluateDefinition(definition, { cancellation });
+      if (!result.set || result.matched === null) return { notEvaluable: result.notEvaluable.join('; ') || 'not evaluable locally' };
+      sets.push(result.set);
+      counted.push(i);
+      return { matched: result.matched };
+    });
+    return { total: workspace.profileCount, outcomes, counted, ...overlapOfSets(sets, workspace.profileCount), elapsedMs: Date.now() - started };
+  },
+
+  setRows({ evaluator, table }, params, cancellation) {
+    const setOf = (definition: unknown) => evaluator.evaluateDefinition(definition, { cancellation }).set;
+    const inside = params.inside.map(setOf);
+    const outside = params.outside.map(setOf);
+    const set = inside.every(Boolean) && outside.every(Boolean) ? intersectionOf(inside as Bitset[], outside as Bitset[]) : undefined;
+    if (!set) return { total: 0, rows: [], propertyColumns: table.propertyColumns };
+    return table.page(set, params);
+  },
+
+  diff({ workspace, evaluator }, { before, after }, cancellation) {
+    const side = (definition: unknown) => {
+      // No definition before (a new file): it matched no one.
+      if (definition === null) return { matched: 0, notEvaluable: [], set: new Bitset(workspace.profileCount) };
+      const result = evaluator.evaluateDefinition(definition, { cancellation });
+      return { matched: result.matched, notEvaluable: [...result.notEvaluable], set: result.set };
+    };
+    const old = side(before);
+    const now = side(after);
+    const count = (a: Bitset | undefined, b: Bitset | undefined) => (a && b ? a.andNot(b).count() : null);
+    return { total: workspace.profileCount, before: { matched: old.matched, notEvaluable: old.notEvaluable }, after: { matched: now.matched, notEvaluable: now.notEvaluable }, added: count(now.set, old.set), removed: count(old.set, now.set) };
   },
 
   coverage({ workspace, evaluator }, { segments, options }, cancellation) {

@@ -15,6 +15,12 @@ export interface WorkerMethods {
   /** Size over time: posts `progress-of` messages while it works. */
   history: { params: { definition: unknown; days: number }; result: HistoryReply };
   compare: { params: { a: unknown; b: unknown }; result: CompareResult };
+  /** How the audiences of several definitions intersect (the overlap panel). */
+  overlap: { params: { definitions: unknown[] }; result: OverlapReply };
+  /** A page of the profiles matched by every definition of `inside` and by none of `outside`. */
+  setRows: { params: { inside: unknown[]; outside: unknown[]; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }; result: RowsReply };
+  /** A definition against an earlier one (null: none, a new file): who enters and who leaves. */
+  diff: { params: { before: unknown; after: unknown }; result: DiffReply };
   export: { params: { definition: unknown; path: string; format: 'csv' | 'ids' | 'emails' }; result: ExportReply };
   coverage: { params: { segments: CoverageSegmentSource[]; options?: CoverageOptions }; result: CoverageReply };
   /** The worker's V8 heap in use, after a full garbage collection when the process allows one (--expose-gc). */
@@ -64,6 +70,32 @@ export interface HistoryReply {
   points: { day: string; now: number; matched: number | null; total: number }[];
   notEvaluable: string[];
   elapsedMs: number;
+}
+
+export interface OverlapReply {
+  total: number;
+  /** Per definition: its count, or why it is not evaluable locally. */
+  outcomes: ({ matched: number } | { notEvaluable: string })[];
+  /** The definitions that were counted (indexes into `outcomes`); the cells' members index this list. */
+  counted: number[];
+  union: number;
+  pairwise: number[][];
+  cells: { members: number[]; count: number }[];
+  elapsedMs: number;
+}
+
+export interface DiffSideReply {
+  matched: number | null;
+  notEvaluable: string[];
+}
+
+export interface DiffReply {
+  total: number;
+  before: DiffSideReply;
+  after: DiffSideReply;
+  /** Null when a side cannot be counted. */
+  added: number | null;
+  removed: number | null;
 }
 
 export type WorkerReply = WorkerResult<WorkerMethod>;

@@ -1,5 +1,9 @@
 import type { Condition, ConditionOutcome, EvaluationContext } from '../outcome';
 import type { SqlBuilder, SqlPredicate, SqlResult } from './sqlBuilder';
+import type { ReferenceTime } from '../time';
+
+/** What a kind's series evaluation gets: the workspace and the cancellation checkpoint, for many instants. */
+export type SeriesContext = Omit<EvaluationContext, 'ref'>;
 
 /** Names for opaque IDs, from the workspace when there is one. */
 export interface NameLookup {
@@ -65,6 +69,12 @@ export interface ConditionKind {
   readonly readsHistory?: boolean;
   /** The profiles matching the condition, or why the workspace cannot tell. */
   evaluate(ctx: EvaluationContext, condition: Condition): ConditionOutcome;
+  /**
+   * The condition as of each of several instants at once (a size-over-time series, `refs` in
+   * increasing order), when the kind can do better than one evaluation per instant: one outcome
+   * per ref, each exactly what `evaluate` gives as of it. Undefined: evaluate instant by instant.
+   */
+  evaluateSeries?(ctx: SeriesContext, condition: Condition, refs: readonly ReferenceTime[]): ConditionOutcome[] | undefined;
   /** The evidence for one profile ("why it matched"). */
   explain(ctx: EvaluationContext, condition: Condition, profile: number, names: NameLookup): Evidence;
   /** A plain-English reading ("Placed Order at least once in the last 30 days"). */

@@ -270,6 +270,15 @@ export const profileMarketingConsent: ConditionKind = {
   },
   evaluate: evaluateConsent,
   sql: consentSql,
+  // Without dated filters (status date, suppression dates) nothing it reads changes with the
+  // instant: one evaluation serves a whole series.
+  evaluateSeries(ctx, condition, refs) {
+    const consent = isRecord(condition.consent) ? condition.consent : {};
+    const status = isRecord(consent.consent_status) ? consent.consent_status : {};
+    if (refs.length === 0 || (Array.isArray(status.filters) && status.filters.length > 0)) return undefined;
+    const outcome = evaluateConsent({ ...ctx, ref: refs[refs.length - 1] }, condition);
+    return refs.map(() => outcome);
+  },
   explain(ctx, condition, profile) {
     const consent = isRecord(condition.consent) ? condition.consent : {};
     const channel: Channel = consent.channel === 'push' ? 'push' : consent.channel === 'sms' ? 'sms' : 'email';

@@ -2,11 +2,11 @@ import { Bitset } from '../bitset';
 import type { Column } from '../column';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { describeMeasure, describeMetricFilters, describeTimeframe, metricLabel, shown } from '../phrases';
-import { compileEventWindow } from '../time';
+import { compileEventWindow, type InstantRange, type ReferenceTime } from '../time';
 import { compileValueFilter, numericComparison } from '../valueFilter';
 import type { MetricEvents } from '../workspace';
 import { checkCountLimit } from './checks';
-import type { ConditionKind, ConditionPath, Evidence, NameLookup } from './kind';
+import type { ConditionKind, ConditionPath, Evidence, NameLookup, SeriesContext } from './kind';
 import { isSqlNotEvaluable, type SqlBuilder, type SqlEventRow, type SqlNumericOperator, type SqlPredicate, type SqlResult } from './sqlBuilder';
 import { NUMERIC_OPERATOR_CHOICES } from './snippets';
 
@@ -71,27 +71,43 @@ export function eventValue(events: MetricEvents): (row: number) => number {
   };
 }
 
+/** A metric condition read against the workspace as of `ctx.ref` (only the window depends on the instant). */
+interface CompiledMetric {
+  events: MetricEvents;
+  window: { test: (t: number) => boolean; range?: InstantRange };
+  rowTest: EventRowTest;
+  compare: (value: number) => boolean;
+  sum: boolean;
+}
+
+/** Reads a metric condition's parts (metric, filters, measurement), or why it is not evaluable. */
+function compileMetric(ctx: EvaluationContext, condition: Condition): CompiledMetric | { notEvaluable: string } {
+  const metricId = condition.metric_id;
+  if (typeof metricId !== 'string') return { notEvaluable: 'the condition has no "metric_id"' };
+  const metric = ctx.workspace.metric(metricId);
+  if (!metric) return { notEvaluable: `metric ${metricId} is not in the workspace` };
+  const window = compileEventWindow(condition.timeframe_filter, ctx.ref);
+  if ('notEvaluable' in window) return window;
+  const rowTest = compileMetricFilters(ctx, metric.events, condition.metric_filters);
+  if (typeof rowTest !== 'function') return rowTest;
+  const measure = isRecord(condition.measurement_filter) ? condition.measurement_filter : {};
+  const compare = typeof measure.value === 'number' ? numericComparison(measure.operator, measure.value) : undefined;
+  if (!compare) return { notEvaluable: 'the measurement filter is not complete' };
+  if (condition.measurement !== 'sum' && condition.measurement !== 'count') return { notEvaluable: '"measurement" must be count or sum' };
+  return { events: metric.events, window, rowTest, compare, sum: condition.measurement === 'sum' };
+}
+
 /**
  * profile-metric (semantics §4): count or sum the profile's events of the metric inside the
  * timeframe that pass every metric filter, and compare. A profile without such events measures
  * 0 and is still compared ("zero times").
  */
 function evaluateMetric(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
-  const metricId = condition.metric_id;
-  if (typeof metricId !== 'string') return notEvaluable('the condition has no "metric_id"');
-  const metric = ctx.workspace.metric(metricId);
-  if (!metric) return notEvaluable(`metric ${metricId} is not in the workspace`);
-  const window = compileEventWindow(condition.timeframe_filter, ctx.ref);
-  if ('notEvaluable' in window) return notEvaluable(window.notEvaluable);
-  const rowTest = compileMetricFilters(ctx, metric.events, condition.metric_filters);
-  if (typeof rowTest !== 'function') return notEvaluable(rowTest.notEvaluable);
-  const measure = isRecord(condition.measurement_filter) ? condition.measurement_filter : {};
-  const compare = typeof measure.value === 'number' ? numericComparison(measure.operator, measure.value) : undefined;
-  if (!compare) return notEvaluable('the measurement filter is not complete');
-  const sum = condition.measurement === 'sum';
-  if (!sum && condition.measurement !== 'count') return notEvaluable('"measurement" must be count or sum');
-  const value = sum ? eventValue(metric.events) : () => 1;
-  const { offsets, times } = metric.events;
+  const compiled = compileMetric(ctx, condition);
+  if ('notEvaluable' in compiled) return notEvaluable(compiled.notEvaluable);
+  const { events, window, rowTest, compare, sum } = compiled;
+  const value = sum ? eventValue(events) : () => 1;
+  const { offsets, times } = events;
   const n = ctx.workspace.profileCount;
   const set = new Bitset(n);
   const test = window.test;
@@ -125,6 +141,77 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
     if (sum ? compare(roundSum(total)) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
   }
   return matched(set);
+}
+
+/** Whether a value holds a date filter anywhere (its result could move with the instant). */
+export function holdsDateFilter(value: unknown, depth = 0): boolean {
+  if (depth > 16 || typeof value !== 'object' || value === null) return false;
+  if (!Array.isArray(value) && (value as Record<string, unknown>).type === 'date') return true;
+  return Object.values(value).some((item) => holdsDateFilter(item, depth + 1));
+}
+
+/**
+ * A timeframe's window as of each instant, when each is one interval and both ends only move
+ * forward (relative and static windows do, cut at each instant): what a series sweep follows
+ * with forward pointers. Undefined otherwise.
+ */
+export function seriesRanges(timeframe: unknown, refs: readonly ReferenceTime[]): InstantRange[] | undefined {
+  const ranges: InstantRange[] = [];
+  for (const ref of refs) {
+    const window = compileEventWindow(timeframe, ref);
+    if ('notEvaluable' in window || !window.range) return undefined;
+    const previous = ranges[ranges.length - 1];
+    if (previous && (window.range.lo < previous.lo || window.range.hi < previous.hi)) return undefined;
+    ranges.push(window.range);
+  }
+  return ranges;
+}
+
+/**
+ * profile-metric as of many instants in one sweep: each profile's events are read once, the
+ * metric filters tested once per event, and the windows (one interval per instant, moving
+ * forward with it) are followed by two pointers that only advance. Counts and sums are exactly
+ * those of `evaluateMetric` at each instant (sums add the same values in the same order).
+ * Undefined when a window is not one interval, windows do not move forward, or a metric filter
+ * reads a date (it could differ per instant).
+ */
+function evaluateMetricSeries(ctx: SeriesContext, condition: Condition, refs: readonly ReferenceTime[]): ConditionOutcome[] | undefined {
+  if (refs.length === 0 || holdsDateFilter(condition.metric_filters)) return undefined;
+  const compiled = compileMetric({ ...ctx, ref: refs[0] }, condition);
+  const ranges = seriesRanges(condition.timeframe_filter, refs);
+  if ('notEvaluable' in compiled || !ranges) return undefined;
+  const { events, rowTest, compare, sum } = compiled;
+  const value = sum ? eventValue(events) : () => 1;
+  const { offsets, times } = events;
+  const n = ctx.workspace.profileCount;
+  const sets = refs.map(() => new Bitset(n));
+  const withoutEvents = new Bitset(n);
+  // Each row's contribution (0 when a metric filter fails), found once; rows of one profile at a time.
+  let contributions = new Float64Array(64);
+  for (let p = 0; p < n; p++) {
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    const first = offsets[p];
+    const end = offsets[p + 1];
+    if (first === end) {
+      withoutEvents.add(p);
+      continue;
+    }
+    if (end - first > contributions.length) contributions = new Float64Array(2 * (end - first));
+    for (let row = first; row < end; row++) contributions[row - first] = rowTest === ALL_ROWS || rowTest(row) ? value(row) : 0;
+    let from = first;
+    let to = first;
+    for (let i = 0; i < ranges.length; i++) {
+      const { lo, loInclusive, hi, hiInclusive } = ranges[i];
+      while (from < end && (times[from] < lo || (!loInclusive && times[from] === lo))) from++;
+      if (to < from) to = from;
+      while (to < end && (times[to] < hi || (hiInclusive && times[to] === hi))) to++;
+      let total = 0;
+      for (let row = from; row < to; row++) total += contributions[row - first];
+      if (sum ? compare(roundSum(total)) : compare(total)) sets[i].add(p);
+    }
+  }
+  const zeroPasses = compare(0);
+  return sets.map((set) => matched(zeroPasses ? set.or(withoutEvents) : set));
 }
 
 /** Klaviyo allows at most this many `metric_filters` in a metric condition (documented). */
@@ -200,6 +287,7 @@ export const profileMetric: ConditionKind = {
     body: `{ "type": "profile-metric", "metric_id": "\${1:METRIC_ID}", "measurement": "\${2|count,sum|}", "measurement_filter": { "type": "numeric", "operator": "\${3|${NUMERIC_OPERATOR_CHOICES}|}", "value": \${4:1} }, "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "\${5|day,week,hour|}", "quantity": \${6:30} } }`,
   },
   evaluate: evaluateMetric,
+  evaluateSeries: evaluateMetricSeries,
   explain: explainMetric,
   sql: metricSql,
   describe: (c, names) => `${metricLabel(c.metric_id, names)} ${describeMeasure(c.measurement, c.measurement_filter)} ${describeTimeframe(c.timeframe_filter)}${describeMetricFilters(c.metric_filters)}`.replace(/\s+/g, ' ').trim(),

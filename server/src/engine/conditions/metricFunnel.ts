@@ -4,8 +4,8 @@ import { compileEventWindow, DAY_MS, HOUR_MS, type InstantTest, type ReferenceTi
 import type { MetricEvents } from '../workspace';
 import { describeMetricFilters, describeTimeframe, lookup, metricLabel, quoted, shown } from '../phrases';
 import { checkCountLimit } from './checks';
-import type { ConditionKind, Evidence, NameLookup } from './kind';
-import { compileMetricFilters, metricFiltersSql, type EventRowTest } from './metric';
+import type { ConditionKind, Evidence, NameLookup, SeriesContext } from './kind';
+import { compileMetricFilters, holdsDateFilter, metricFiltersSql, seriesRanges, type EventRowTest } from './metric';
 import { isSqlNotEvaluable, type SqlBuilder, type SqlEvents, type SqlEventRow, type SqlPredicate, type SqlResult } from './sqlBuilder';
 
 /** `completion_window_seconds` tokens in milliseconds (semantics §4). */
@@ -84,6 +84,49 @@ function evaluateFunnel(ctx: EvaluationContext, condition: Condition): Condition
     if (funnelPath(steps, candidates, maxSpan)) set.add(p);
   }
   return matched(set);
+}
+
+/**
+ * profile-metric-funnel as of many instants: each profile's events are tested against the steps'
+ * filters once, each day's candidates are a slice of them (the window moves forward), and the
+ * search runs again only on a day whose slices differ from the day before. Each day's set is
+ * exactly `evaluateFunnel`'s as of it. Undefined when a window is not one interval moving forward
+ * or a step's filter reads a date.
+ */
+function evaluateFunnelSeries(ctx: SeriesContext, condition: Condition, refs: readonly ReferenceTime[]): ConditionOutcome[] | undefined {
+  if (refs.length === 0 || holdsDateFilter(condition.steps)) return undefined;
+  const funnel = compileFunnel({ ...ctx, ref: refs[0] }, condition);
+  const ranges = seriesRanges(condition.timeframe_filter, refs);
+  if ('notEvaluable' in funnel || !ranges) return undefined;
+  const { steps, maxSpan } = funnel;
+  const n = ctx.workspace.profileCount;
+  const sets = refs.map(() => new Bitset(n));
+  const positive = steps.filter((step) => step.exists);
+  for (let p = 0; p < n; p++) {
+    if ((p & 0x3fff) === 0) ctx.checkpoint();
+    if (positive.some((step) => step.events.offsets[p + 1] === step.events.offsets[p])) continue;
+    const passing = steps.map((step) => qualifyingTimes(step, p, () => true));
+    const from = steps.map(() => 0);
+    const to = steps.map(() => 0);
+    let previous = '';
+    let holds = false;
+    ranges.forEach(({ lo, loInclusive, hi, hiInclusive }, i) => {
+      steps.forEach((_, s) => {
+        const rows = passing[s];
+        while (from[s] < rows.length && (rows[from[s]].t < lo || (!loInclusive && rows[from[s]].t === lo))) from[s]++;
+        if (to[s] < from[s]) to[s] = from[s];
+        while (to[s] < rows.length && (rows[to[s]].t < hi || (hiInclusive && rows[to[s]].t === hi))) to[s]++;
+      });
+      const key = `${from.join(',')}|${to.join(',')}`;
+      if (key !== previous) {
+        previous = key;
+        const candidates = steps.map((_, s) => passing[s].slice(from[s], to[s]));
+        holds = !steps.some((step, s) => step.exists && candidates[s].length === 0) && funnelPath(steps, candidates, maxSpan) !== undefined;
+      }
+      if (holds) sets[i].add(p);
+    });
+  }
+  return sets.map(matched);
 }
 
 /** The instants of a profile's events that qualify for a step (in the timeframe, passing its filters), ascending. */
@@ -231,6 +274,7 @@ export const profileMetricFunnel: ConditionKind = {
     body: '{ "type": "profile-metric-funnel", "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": ${1:30} }, "completion_window_seconds": "${2|DAYS_1,HOURS_1,DAYS_3,DAYS_5,WEEKS_1,DAYS_30,DAYS_90,DAYS_180,YEARS_1|}", "steps": [ { "metric_exists": true, "metric_id": "${3:FIRST_METRIC_ID}" }, { "metric_exists": true, "metric_id": "${4:SECOND_METRIC_ID}" } ] }',
   },
   evaluate: evaluateFunnel,
+  evaluateSeries: evaluateFunnelSeries,
   explain: explainFunnel,
   sql: funnelSql,
   describe(c, names) {
