@@ -11,17 +11,50 @@ import tseslint from 'typescript-eslint';
 export const LAYERS = [
   { folder: 'server/src/engine', layers: [], packages: ['luxon', 'zipcodes', 'i18n-iso-countries', 'libphonenumber-js', 're2js', 'lru-cache'], node: false },
   { folder: 'server/src/sql', layers: ['engine'], packages: ['libphonenumber-js'], node: false },
-  { folder: 'server/src/segment', layers: ['engine'], packages: ['jsonc-parser', 'ajv', 'ajv-formats', 'fastest-levenshtein'], node: false, extra: ['^\\.\\./\\.\\./\\.\\./schemas/segment-definition\\.schema\\.json$'] },
+  {
+    folder: 'server/src/segment',
+    layers: ['engine'],
+    packages: ['jsonc-parser', 'ajv', 'ajv-formats', 'fastest-levenshtein'],
+    node: false,
+    extra: ['^\\.\\./\\.\\./\\.\\./schemas/segment-definition\\.schema\\.json$'],
+  },
   { folder: 'server/src/coverage', layers: ['engine', 'segment'], packages: ['csv-stringify'], node: false },
   { folder: 'server/src/workspace', layers: ['engine', 'segment'], packages: ['jsonc-parser', 'picomatch'], node: true },
   { folder: 'server/src/generate', layers: ['engine', 'segment', 'workspace'], packages: [], node: true },
   { folder: 'server/src/klaviyo', layers: ['engine', 'segment', 'workspace'], packages: ['jsonc-parser', 'cli-progress'], node: true },
   { folder: 'server/src/review', layers: ['engine', 'segment', 'workspace'], packages: ['jsonc-parser', 'sarif'], node: true },
-  { folder: 'server/src/evaluation', layers: ['engine', 'workspace', 'coverage', 'protocol.ts'], packages: ['csv-stringify'], node: ['node:worker_threads', 'node:fs'] },
-  { folder: 'server/src/features', layers: ['engine', 'segment', 'protocol.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'jsonc-parser', 'vscode-uri'], node: false, forbid: ['^vscode-languageserver/node$'] },
-  { folder: 'server/src/host', layers: ['engine', 'segment', 'workspace', 'coverage', 'evaluation/messages.ts', 'protocol.ts', 'review/git.ts'], packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-uri'], node: true },
-  { folder: 'server/src/cli', layers: ['engine', 'segment', 'sql', 'workspace', 'coverage', 'generate', 'klaviyo', 'review', 'evaluation/messages.ts', 'protocol.ts', 'server.ts'], packages: ['commander', 'cli-progress', 'csv-stringify', 'vscode-languageserver-textdocument', 'jsonc-parser'], node: true },
-  { folder: 'client/src', layers: [], packages: ['vscode', 'vscode-languageclient'], node: true, server: ['protocol.ts', 'klaviyo', 'segment', 'workspace/segmentFiles.ts', 'coverage/types.ts', 'engine/time.ts'] },
+  {
+    folder: 'server/src/evaluation',
+    layers: ['engine', 'workspace', 'coverage', 'protocol.ts'],
+    packages: ['csv-stringify'],
+    node: ['node:worker_threads', 'node:fs'],
+  },
+  {
+    folder: 'server/src/features',
+    layers: ['engine', 'segment', 'protocol.ts'],
+    packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'jsonc-parser', 'vscode-uri'],
+    node: false,
+    forbid: ['^vscode-languageserver/node$'],
+  },
+  {
+    folder: 'server/src/host',
+    layers: ['engine', 'segment', 'workspace', 'coverage', 'evaluation/messages.ts', 'protocol.ts', 'review/git.ts'],
+    packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-uri'],
+    node: true,
+  },
+  {
+    folder: 'server/src/cli',
+    layers: ['engine', 'segment', 'sql', 'workspace', 'coverage', 'generate', 'klaviyo', 'review', 'evaluation/messages.ts', 'protocol.ts', 'server.ts'],
+    packages: ['commander', 'cli-progress', 'csv-stringify', 'vscode-languageserver-textdocument', 'jsonc-parser'],
+    node: true,
+  },
+  {
+    folder: 'client/src',
+    layers: [],
+    packages: ['vscode', 'vscode-languageclient'],
+    node: true,
+    server: ['protocol.ts', 'klaviyo', 'segment', 'workspace/segmentFiles.ts', 'coverage/types.ts', 'engine/time.ts'],
+  },
   { folder: 'client/src/webview', layers: [], packages: ['chart.js'], node: false, server: ['protocol.ts', 'coverage/types.ts'] },
 ];
 
@@ -61,12 +94,14 @@ function restrictions(layer, depth) {
 }
 
 /** One config block per folder and depth (a later block for the same file replaces the rule's options). */
-const layerBlocks = LAYERS.flatMap((layer) => [0, 1, 2].map((depth) => ({
-  files: [`${layer.folder}/${'*/'.repeat(depth)}*.ts`],
-  // A deeper layer (client/src/webview) has its own rows.
-  ignores: LAYERS.filter((other) => other !== layer && other.folder.startsWith(`${layer.folder}/`)).map((other) => `${other.folder}/**`),
-  rules: { 'no-restricted-imports': ['error', restrictions(layer, depth)] },
-})));
+const layerBlocks = LAYERS.flatMap((layer) =>
+  [0, 1, 2].map((depth) => ({
+    files: [`${layer.folder}/${'*/'.repeat(depth)}*.ts`],
+    // A deeper layer (client/src/webview) has its own rows.
+    ignores: LAYERS.filter((other) => other !== layer && other.folder.startsWith(`${layer.folder}/`)).map((other) => `${other.folder}/**`),
+    rules: { 'no-restricted-imports': ['error', restrictions(layer, depth)] },
+  })),
+);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test-output/**', 'sample-workspace/**', 'schemas/*.json', '**/*.js', '**/*.mjs'] },
@@ -81,7 +116,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // `let x = fallback; try { x = read() } catch {}` is how this code base reads optional things.
       'no-useless-assignment': 'off',
-      'no-restricted-properties': ['error', { object: 'Date', property: 'parse', message: 'Read instants with parseInstant (server/src/engine/time.ts): Date.parse reads an offset-less time in the machine\'s time zone.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Date',
+          property: 'parse',
+          message: "Read instants with parseInstant (server/src/engine/time.ts): Date.parse reads an offset-less time in the machine's time zone.",
+        },
+      ],
     },
   },
   ...layerBlocks,

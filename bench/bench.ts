@@ -59,31 +59,54 @@ function parseArgs(argv: string[]): Options {
         o.size = s;
         break;
       }
-      case '--': break; // `npm run bench -- --size L -- --json` passes the second `--` through
-      case '--json': o.json = true; break;
-      case '--smoke': o.smoke = true; break;
-      case '--runs': o.runs = Number(value()); break;
-      case '--load-runs': o.loadRuns = Number(value()); break;
-      case '--seed': o.seed = Number(value()); break;
-      case '--no-lsp': o.lsp = false; break;
-      case '--no-duckdb': o.duckdb = false; break;
+      case '--':
+        break; // `npm run bench -- --size L -- --json` passes the second `--` through
+      case '--json':
+        o.json = true;
+        break;
+      case '--smoke':
+        o.smoke = true;
+        break;
+      case '--runs':
+        o.runs = Number(value());
+        break;
+      case '--load-runs':
+        o.loadRuns = Number(value());
+        break;
+      case '--seed':
+        o.seed = Number(value());
+        break;
+      case '--no-lsp':
+        o.lsp = false;
+        break;
+      case '--no-duckdb':
+        o.duckdb = false;
+        break;
       case '--evaluate-on': {
         const v = value();
         if (v !== 'cache' && v !== 'jsonl') throw new Error(`--evaluate-on must be cache or jsonl, got ${v}`);
         o.evaluateOn = v;
         break;
       }
-      case '--help': case '-h':
-        process.stdout.write('usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl]\n');
+      case '--help':
+      case '-h':
+        process.stdout.write(
+          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl]\n',
+        );
         process.exit(0);
         break;
-      default: throw new Error(`unknown option ${a}`);
+      default:
+        throw new Error(`unknown option ${a}`);
     }
   }
   if (o.smoke) o.size = 'S';
   if (!Number.isFinite(o.runs)) o.runs = o.smoke ? 1 : 5;
   if (!Number.isFinite(o.loadRuns)) o.loadRuns = o.smoke ? 1 : o.size === 'L' ? 2 : 3;
-  for (const [k, v] of [['--runs', o.runs], ['--load-runs', o.loadRuns]] as const) if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer`);
+  for (const [k, v] of [
+    ['--runs', o.runs],
+    ['--load-runs', o.loadRuns],
+  ] as const)
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer`);
   return o;
 }
 
@@ -125,11 +148,15 @@ async function main(): Promise<number> {
   // below inherits this), unless the caller chose a place.
   process.env.SEGMENT_LENS_CACHE_DIR ??= join(cacheDir(), 'engine-cache');
   const benchStarted = Date.now();
-  log(`Segment Lens benchmark: size ${o.size}${o.smoke ? ' (smoke)' : ''}, ${o.runs} run(s) per measure, ${o.loadRuns} load run(s)${gc ? '' : ' (no gc available)'}`);
+  log(
+    `Segment Lens benchmark: size ${o.size}${o.smoke ? ' (smoke)' : ''}, ${o.runs} run(s) per measure, ${o.loadRuns} load run(s)${gc ? '' : ' (no gc available)'}`,
+  );
 
   // 1. Validation of a ~1 MB segment file.
   const validation = runValidationBench(o.smoke ? 1 : 15);
-  log(`validation: ${(validation.bytes / 1e6).toFixed(2)} MB, ${validation.conditions} conditions: median ${fmtMs(validation.medianMs)} (${validation.times.length} runs)`);
+  log(
+    `validation: ${(validation.bytes / 1e6).toFixed(2)} MB, ${validation.conditions} conditions: median ${fmtMs(validation.medianMs)} (${validation.times.length} runs)`,
+  );
 
   // 2. The workspace (generated once, cached in bench/.cache/<size>/).
   const cached = await ensureWorkspace(o.size, o.seed, log);
@@ -147,7 +174,10 @@ async function main(): Promise<number> {
   // Every definition of the suite (and its edit) must be valid: otherwise the numbers mean nothing.
   const language = new SegmentLanguage();
   for (const segment of suite) {
-    for (const [label, definition] of [['', segment.definition], [' (edited)', segment.edit(0)]] as const) {
+    for (const [label, definition] of [
+      ['', segment.definition],
+      [' (edited)', segment.edit(0)],
+    ] as const) {
       const errors = language.validate(language.parse(JSON.stringify(definition, null, 2))).filter((p) => p.severity === 'error');
       if (errors.length) throw new Error(`segment ${segment.name}${label} is not valid: ${errors.map((e) => e.message).join('; ')}`);
     }
@@ -183,7 +213,9 @@ async function main(): Promise<number> {
       heapMb = mb(usage.heapUsed);
       if (timed.warnings.length) log(`  load warnings: ${timed.warnings.join(' | ')}`);
     }
-    log(`load ${run + 1}/${o.loadRuns}: ${fmtMs(timed.ms)} (CPU ${fmtMs(timed.cpuMs)})${run === 0 ? `, RSS ${rssMb.toFixed(0)} MB (heap ${heapMb.toFixed(0)} MB)` : ''}`);
+    log(
+      `load ${run + 1}/${o.loadRuns}: ${fmtMs(timed.ms)} (CPU ${fmtMs(timed.cpuMs)})${run === 0 ? `, RSS ${rssMb.toFixed(0)} MB (heap ${heapMb.toFixed(0)} MB)` : ''}`,
+    );
     if (o.duckdb) {
       if (!duck) {
         duck = await DuckBench.create();
@@ -195,8 +227,12 @@ async function main(): Promise<number> {
       duckCpu.push(cpuMs(process.cpuUsage(duckCpuStart)));
       duckTimes.push(duckLoaded.loadMs);
       duckProfiles = duckLoaded.profiles;
-      const steps = Object.entries(duckLoaded.steps).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ');
-      log(`duckdb load ${run + 1}/${o.loadRuns}: ${fmtMs(duckLoaded.loadMs)} (CPU ${fmtMs(duckCpu[run])}; ${steps}; ${fmtInt(duckLoaded.profiles)} profiles, ${fmtInt(duckLoaded.events)} events)`);
+      const steps = Object.entries(duckLoaded.steps)
+        .map(([k, v]) => `${k} ${fmtMs(v)}`)
+        .join(', ');
+      log(
+        `duckdb load ${run + 1}/${o.loadRuns}: ${fmtMs(duckLoaded.loadMs)} (CPU ${fmtMs(duckCpu[run])}; ${steps}; ${fmtInt(duckLoaded.profiles)} profiles, ${fmtInt(duckLoaded.events)} events)`,
+      );
     }
   }
   const loadMs = median(loadTimes);
@@ -238,7 +274,9 @@ async function main(): Promise<number> {
     log(`cached load: ${fmtMs(cachedLoadMs)}${fromCache === false ? ' (warning: the loader says it did not use its cache)' : ''}`);
     // What the language server holds on every later start: a fresh process that loads the cache.
     cachedRss = freshCachedLoad(root);
-    log(`  a fresh process loading from the cache: ${fmtMs(cachedRss.ms)}, RSS ${cachedRss.rssMb.toFixed(0)} MB (heap ${cachedRss.heapMb.toFixed(0)} MB)${cachedRss.fromCache ? '' : ' (warning: it did not use the cache)'}`);
+    log(
+      `  a fresh process loading from the cache: ${fmtMs(cachedRss.ms)}, RSS ${cachedRss.rssMb.toFixed(0)} MB (heap ${cachedRss.heapMb.toFixed(0)} MB)${cachedRss.fromCache ? '' : ' (warning: it did not use the cache)'}`,
+    );
   }
   const workspace = held.workspace;
   if (!workspace) throw new Error('no workspace loaded');
@@ -288,7 +326,9 @@ async function main(): Promise<number> {
         historyTimes.push(performance.now() - started);
         // Today's point is the segment as of now: the cold evaluation's count.
         if (points.length !== HISTORY_DAYS || points[HISTORY_DAYS - 1].matched !== matched) {
-          throw new Error(`segment ${segment.name}: the ${HISTORY_DAYS}-day series has ${points.length} points and ends at ${points[points.length - 1]?.matched}, not ${matched}`);
+          throw new Error(
+            `segment ${segment.name}: the ${HISTORY_DAYS}-day series has ${points.length} points and ends at ${points[points.length - 1]?.matched}, not ${matched}`,
+          );
         }
       }
       const r: SegmentResult = { segment, matched, evalMs: median(times), editMs: median(editTimes), historyMs: median(historyTimes), engineIds };
@@ -302,12 +342,16 @@ async function main(): Promise<number> {
             onlyEngine: [...ours].filter((id) => !duckIds.has(id)).slice(0, 10),
             onlyDuck: [...duckIds].filter((id) => !ours.has(id)).slice(0, 10),
           };
-          log(`MISMATCH ${segment.name}: engine ${matched}, DuckDB ${duckMatched}; only in the engine: ${r.mismatch.onlyEngine.join(', ') || '–'}; only in DuckDB: ${r.mismatch.onlyDuck.join(', ') || '–'}`);
+          log(
+            `MISMATCH ${segment.name}: engine ${matched}, DuckDB ${duckMatched}; only in the engine: ${r.mismatch.onlyEngine.join(', ') || '–'}; only in DuckDB: ${r.mismatch.onlyDuck.join(', ') || '–'}`,
+          );
         }
       }
       results.push(r);
       const vsDuck = r.duckMs !== undefined ? `; DuckDB ${fmtInt(r.duckMatched)} in ${fmtMs(r.duckMs)} (ours/DuckDB ${fmtRatio(r.evalMs / r.duckMs)})` : '';
-      log(`eval ${segment.name}: ${fmtInt(matched)} matched, ${fmtMs(r.evalMs)} cold, ${fmtMs(r.editMs)} after an edit, ${HISTORY_DAYS} days of size over time in ${fmtMs(r.historyMs)}${vsDuck}`);
+      log(
+        `eval ${segment.name}: ${fmtInt(matched)} matched, ${fmtMs(r.evalMs)} cold, ${fmtMs(r.editMs)} after an edit, ${HISTORY_DAYS} days of size over time in ${fmtMs(r.historyMs)}${vsDuck}`,
+      );
     }
   } finally {
     duck?.close();
@@ -316,9 +360,7 @@ async function main(): Promise<number> {
   // 5. Completion and hover latency through the language server (DuckDB is closed by now).
   let lsp: LspBenchResult | undefined;
   if (o.lsp) {
-    const heavy = results
-      .filter((r) => r.segment.name !== 'eu-residents')
-      .reduce((a, b) => (b.editMs > a.editMs ? b : a));
+    const heavy = results.filter((r) => r.segment.name !== 'eu-residents').reduce((a, b) => (b.editMs > a.editMs ? b : a));
     log(`language server: completion/hover latency (heavy segment for the busy phase: ${heavy.segment.name})`);
     lsp = await runLspBench({
       workspaceRoot: root,
@@ -330,7 +372,9 @@ async function main(): Promise<number> {
       log,
     });
     log(`  completion p50 ${fmtMs(lsp.completion.p50)} p99 ${fmtMs(lsp.completion.p99)}; hover p50 ${fmtMs(lsp.hover.p50)} p99 ${fmtMs(lsp.hover.p99)}`);
-    log(`  while evaluating (${lsp.evaluations} evaluations, mean ${fmtMs(lsp.meanEvaluationMs)}): completion p99 ${fmtMs(lsp.completionDuringEval.p99)} (${lsp.completionDuringEval.samples} samples), hover p99 ${fmtMs(lsp.hoverDuringEval.p99)} (${lsp.hoverDuringEval.samples} samples)`);
+    log(
+      `  while evaluating (${lsp.evaluations} evaluations, mean ${fmtMs(lsp.meanEvaluationMs)}): completion p99 ${fmtMs(lsp.completionDuringEval.p99)} (${lsp.completionDuringEval.samples} samples), hover p99 ${fmtMs(lsp.hoverDuringEval.p99)} (${lsp.hoverDuringEval.samples} samples)`,
+    );
     if (lsp.emptyCompletions) log(`  warning: ${lsp.emptyCompletions} completion request(s) returned no items`);
   }
 
@@ -376,7 +420,13 @@ async function main(): Promise<number> {
     hover_p99_during_eval_ms: round(lsp?.hoverDuringEval.p99, 2),
     // Extras:
     median_ratio: round(median(ratios), 2),
-    mismatches: mismatches.map((r) => ({ name: r.segment.name, matched: r.matched, duckdb_matched: r.duckMatched, only_engine: r.mismatch?.onlyEngine, only_duckdb: r.mismatch?.onlyDuck })),
+    mismatches: mismatches.map((r) => ({
+      name: r.segment.name,
+      matched: r.matched,
+      duckdb_matched: r.duckMatched,
+      only_engine: r.mismatch?.onlyEngine,
+      only_duckdb: r.mismatch?.onlyDuck,
+    })),
     elapsed_s: round((Date.now() - benchStarted) / 1000, 0),
   };
 
@@ -387,43 +437,54 @@ async function main(): Promise<number> {
     out.push('');
     out.push(`Segment Lens benchmark, size ${o.size}: ${fmtInt(ws.profileCount)} profiles, ${fmtInt(ws.eventCount)} events (${root})`);
     out.push('');
-    out.push(table(
-      ['measure', 'Segment Lens', 'DuckDB', 'ours/DuckDB'],
-      [
-        ['validation of a 1 MB, 2,000-condition file (median)', fmtMs(validation.medianMs), '', ''],
-        ['load from JSONL (median)', fmtMs(loadMs), fmtMs(duckLoadMs), duckLoadMs ? fmtRatio(loadMs / duckLoadMs) : '–'],
-        ['  CPU time of that load (all threads)', fmtMs(median(loadCpu)), fmtMs(duckLoadCpuMs), duckLoadCpuMs ? fmtRatio(median(loadCpu) / duckLoadCpuMs) : '–'],
-        ['load from the on-disk cache (median)', cachedLoadMs === null ? 'n/a' : fmtMs(cachedLoadMs), '', ''],
-        ['RSS after load (after GC)', `${rssMb.toFixed(0)} MB`, '', ''],
-        ['RSS of a fresh process loaded from the cache', cachedRss ? `${cachedRss.rssMb.toFixed(0)} MB` : 'n/a', '', ''],
-      ],
-    ));
+    out.push(
+      table(
+        ['measure', 'Segment Lens', 'DuckDB', 'ours/DuckDB'],
+        [
+          ['validation of a 1 MB, 2,000-condition file (median)', fmtMs(validation.medianMs), '', ''],
+          ['load from JSONL (median)', fmtMs(loadMs), fmtMs(duckLoadMs), duckLoadMs ? fmtRatio(loadMs / duckLoadMs) : '–'],
+          [
+            '  CPU time of that load (all threads)',
+            fmtMs(median(loadCpu)),
+            fmtMs(duckLoadCpuMs),
+            duckLoadCpuMs ? fmtRatio(median(loadCpu) / duckLoadCpuMs) : '–',
+          ],
+          ['load from the on-disk cache (median)', cachedLoadMs === null ? 'n/a' : fmtMs(cachedLoadMs), '', ''],
+          ['RSS after load (after GC)', `${rssMb.toFixed(0)} MB`, '', ''],
+          ['RSS of a fresh process loaded from the cache', cachedRss ? `${cachedRss.rssMb.toFixed(0)} MB` : 'n/a', '', ''],
+        ],
+      ),
+    );
     out.push('');
-    out.push(table(
-      ['segment', 'matched', 'DuckDB', 'eval (cold)', 'DuckDB', 'ratio', 'edit re-eval', `${HISTORY_DAYS} days`],
-      results.map((r) => [
-        r.segment.name,
-        fmtInt(r.matched),
-        r.duckMatched === undefined ? '–' : r.mismatch ? `${fmtInt(r.duckMatched)} ≠` : fmtInt(r.duckMatched),
-        fmtMs(r.evalMs),
-        fmtMs(r.duckMs),
-        r.duckMs ? fmtRatio(r.evalMs / r.duckMs) : '–',
-        fmtMs(r.editMs),
-        fmtMs(r.historyMs),
-      ]),
-    ));
+    out.push(
+      table(
+        ['segment', 'matched', 'DuckDB', 'eval (cold)', 'DuckDB', 'ratio', 'edit re-eval', `${HISTORY_DAYS} days`],
+        results.map((r) => [
+          r.segment.name,
+          fmtInt(r.matched),
+          r.duckMatched === undefined ? '–' : r.mismatch ? `${fmtInt(r.duckMatched)} ≠` : fmtInt(r.duckMatched),
+          fmtMs(r.evalMs),
+          fmtMs(r.duckMs),
+          r.duckMs ? fmtRatio(r.evalMs / r.duckMs) : '–',
+          fmtMs(r.editMs),
+          fmtMs(r.historyMs),
+        ]),
+      ),
+    );
     out.push(`median ratio (ours/DuckDB): ${fmtRatio(median(ratios))}`);
     if (lsp) {
       out.push('');
-      out.push(table(
-        ['language server', 'p50', 'p99', 'samples'],
-        [
-          ['completion', fmtMs(lsp.completion.p50), fmtMs(lsp.completion.p99), String(lsp.completion.samples)],
-          ['hover', fmtMs(lsp.hover.p50), fmtMs(lsp.hover.p99), String(lsp.hover.samples)],
-          ['completion while evaluating', fmtMs(lsp.completionDuringEval.p50), fmtMs(lsp.completionDuringEval.p99), String(lsp.completionDuringEval.samples)],
-          ['hover while evaluating', fmtMs(lsp.hoverDuringEval.p50), fmtMs(lsp.hoverDuringEval.p99), String(lsp.hoverDuringEval.samples)],
-        ],
-      ));
+      out.push(
+        table(
+          ['language server', 'p50', 'p99', 'samples'],
+          [
+            ['completion', fmtMs(lsp.completion.p50), fmtMs(lsp.completion.p99), String(lsp.completion.samples)],
+            ['hover', fmtMs(lsp.hover.p50), fmtMs(lsp.hover.p99), String(lsp.hover.samples)],
+            ['completion while evaluating', fmtMs(lsp.completionDuringEval.p50), fmtMs(lsp.completionDuringEval.p99), String(lsp.completionDuringEval.samples)],
+            ['hover while evaluating', fmtMs(lsp.hoverDuringEval.p50), fmtMs(lsp.hoverDuringEval.p99), String(lsp.hoverDuringEval.samples)],
+          ],
+        ),
+      );
       out.push(`(server ready after ${fmtMs(lsp.readyMs)}; ${lsp.evaluations} evaluations while measuring, mean ${fmtMs(lsp.meanEvaluationMs)})`);
     }
     for (const r of mismatches) {
@@ -437,7 +498,9 @@ async function main(): Promise<number> {
     process.stdout.write(out.join('\n') + '\n');
   }
   if (mismatches.length) {
-    log(`${mismatches.length} segment(s) count differently in Segment Lens and DuckDB: ${mismatches.map((r) => `${r.segment.name} (${r.matched} vs ${r.duckMatched})`).join(', ')}`);
+    log(
+      `${mismatches.length} segment(s) count differently in Segment Lens and DuckDB: ${mismatches.map((r) => `${r.segment.name} (${r.matched} vs ${r.duckMatched})`).join(', ')}`,
+    );
     return 1;
   }
   return 0;

@@ -54,7 +54,9 @@ function jsonlPath(path: string): string | undefined {
 }
 
 function readJson(path: string, columns: Record<string, string>, extra = ''): string {
-  const cols = Object.entries(columns).map(([k, v]) => `${k}: ${sqlString(v)}`).join(', ');
+  const cols = Object.entries(columns)
+    .map(([k, v]) => `${k}: ${sqlString(v)}`)
+    .join(', ');
   return `read_json(${sqlString(path)}, format = 'newline_delimited', ignore_errors = true, columns = {${cols}}${extra})`;
 }
 
@@ -67,7 +69,10 @@ export interface DuckLoadResult {
 }
 
 export class DuckBench {
-  private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
 
   static async create(): Promise<DuckBench> {
     const instance = await DuckDBInstance.create(':memory:');
@@ -95,7 +100,9 @@ export class DuckBench {
     /* eslint-disable @typescript-eslint/no-require-imports -- the packages' own data files, read once as plain objects */
     const zipcodes = require('zipcodes') as { codes: Record<string, { latitude: number | null; longitude: number | null }> };
     const countries = require('i18n-iso-countries/index') as { getAlpha2Codes(): Record<string, string>; getAlpha3Codes(): Record<string, string> };
-    const locales = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt'].map((l) => require(`i18n-iso-countries/langs/${l}.json`) as { countries: Record<string, string | string[]> });
+    const locales = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt'].map(
+      (l) => require(`i18n-iso-countries/langs/${l}.json`) as { countries: Record<string, string | string[]> },
+    );
     /* eslint-enable @typescript-eslint/no-require-imports */
     const c = this.connection;
     await c.run(`CREATE OR REPLACE TABLE zip_centroids (code VARCHAR PRIMARY KEY, lat DOUBLE, lon DOUBLE)`);
@@ -153,7 +160,11 @@ export class DuckBench {
     const profilesFile = jsonlPath(join(data, 'profiles.jsonl'));
     const eventsFile = jsonlPath(join(data, 'events.jsonl'));
     const membersDir = join(data, 'list-members');
-    const memberFiles = existsSync(membersDir) ? readdirSync(membersDir).filter((n) => /\.jsonl(\.gz)?$/.test(n)).map((n) => join(membersDir, n)) : [];
+    const memberFiles = existsSync(membersDir)
+      ? readdirSync(membersDir)
+          .filter((n) => /\.jsonl(\.gz)?$/.test(n))
+          .map((n) => join(membersDir, n))
+      : [];
     if (!profilesFile || !eventsFile) throw new Error(`DuckDB: ${root} has no profiles or events file`);
 
     const started = performance.now();

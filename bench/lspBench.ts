@@ -96,7 +96,7 @@ export async function runLspBench(options: LspBenchOptions): Promise<LspBenchRes
     if (first.state !== 'ok') throw new Error(`the server did not evaluate the benchmark segment: ${first.state} ${first.message ?? ''}`);
     options.log(`  server ready (workspace loaded and segment counted) after ${(readyMs / 1000).toFixed(1)} s`);
     // The server may evaluate the document once more right after the workspace loads: wait until it is quiet.
-    for (let seen = -1; seen !== countsChanged; ) {
+    for (let seen = -1; seen !== countsChanged;) {
       seen = countsChanged;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -112,7 +112,7 @@ export async function runLspBench(options: LspBenchOptions): Promise<LspBenchRes
       const t0 = performance.now();
       if (target.kind === 'completion') {
         const result = await client.connection.sendRequest(CompletionRequest.type, params);
-        const items = Array.isArray(result) ? result : result?.items ?? [];
+        const items = Array.isArray(result) ? result : (result?.items ?? []);
         if (items.length === 0) emptyCompletions++;
       } else {
         await client.connection.sendRequest(HoverRequest.type, params);

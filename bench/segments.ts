@@ -105,7 +105,8 @@ class Sql {
 // family never matches a value of another (semantics §Property values: no coercion).
 const NUMERIC_JSON = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
 const jsonString = (json: string, key: string) => `CASE WHEN json_type(${json}, '$."${key}"') = 'VARCHAR' THEN ${json} ->> '$."${key}"' END`;
-const jsonNumber = (json: string, key: string) => `CASE WHEN json_type(${json}, '$."${key}"') IN ${NUMERIC_JSON} THEN CAST(${json} ->> '$."${key}"' AS DOUBLE) END`;
+const jsonNumber = (json: string, key: string) =>
+  `CASE WHEN json_type(${json}, '$."${key}"') IN ${NUMERIC_JSON} THEN CAST(${json} ->> '$."${key}"' AS DOUBLE) END`;
 const jsonBoolean = (json: string, key: string) => `CASE WHEN json_type(${json}, '$."${key}"') = 'BOOLEAN' THEN CAST(${json} ->> '$."${key}"' AS BOOLEAN) END`;
 /** list `contains` value: the stored value is a JSON array with a string element equal to `value`. */
 const jsonListContains = (json: string, key: string, value: string) =>
@@ -244,7 +245,10 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
 
   // 7. Engaged in the last 30 days (Klaviyo's classic engagement segment).
   {
-    const consent = { type: 'profile-marketing-consent', consent: { channel: 'email', can_receive_marketing: true, consent_status: { subscription: 'any', filters: null } } };
+    const consent = {
+      type: 'profile-marketing-consent',
+      consent: { channel: 'email', can_receive_marketing: true, consent_status: { subscription: 'any', filters: null } },
+    };
     const notBot = [{ property: 'Bot Click', filter: { type: 'boolean', operator: 'equals', value: false } }];
     const definition = groups(
       [consent],
@@ -290,7 +294,11 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
   // 9. Doc example: EU residents.
   {
     const definition = groups([{ type: 'profile-region', in_region: true, region: 'european_union' }]);
-    const variants = [{ in_region: false, region: 'european_union' }, { in_region: true, region: 'united_states' }, { in_region: false, region: 'united_states' }];
+    const variants = [
+      { in_region: false, region: 'european_union' },
+      { in_region: true, region: 'united_states' },
+      { in_region: false, region: 'united_states' },
+    ];
     suite.push({
       name: 'eu-residents',
       description: 'location.country is one of the 27 EU member states',
@@ -303,16 +311,18 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
 
   // 10. Funnel: Viewed Product → Added to Cart → Placed Order within a week, in the last year.
   {
-    const definition = groups([{
-      type: 'profile-metric-funnel',
-      timeframe_filter: lastDays(365),
-      completion_window_seconds: 'WEEKS_1',
-      steps: [
-        { metric_exists: true, metric_id: viewedProduct },
-        { metric_exists: true, metric_id: addedToCart },
-        { metric_exists: true, metric_id: placedOrder },
-      ],
-    }]);
+    const definition = groups([
+      {
+        type: 'profile-metric-funnel',
+        timeframe_filter: lastDays(365),
+        completion_window_seconds: 'WEEKS_1',
+        steps: [
+          { metric_exists: true, metric_id: viewedProduct },
+          { metric_exists: true, metric_id: addedToCart },
+          { metric_exists: true, metric_id: placedOrder },
+        ],
+      },
+    ]);
     suite.push({
       name: 'funnel-view-cart-order',
       description: 'funnel Viewed Product → Added to Cart → Placed Order, completed within 7 days, in the last 365 days',
@@ -332,15 +342,17 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
 
   // 11. Abandoned cart: added to cart in the last 30 days and no order within a day after.
   {
-    const definition = groups([{
-      type: 'profile-metric-funnel',
-      timeframe_filter: lastDays(30),
-      completion_window_seconds: 'DAYS_1',
-      steps: [
-        { metric_exists: true, metric_id: addedToCart },
-        { metric_exists: false, metric_id: placedOrder },
-      ],
-    }]);
+    const definition = groups([
+      {
+        type: 'profile-metric-funnel',
+        timeframe_filter: lastDays(30),
+        completion_window_seconds: 'DAYS_1',
+        steps: [
+          { metric_exists: true, metric_id: addedToCart },
+          { metric_exists: false, metric_id: placedOrder },
+        ],
+      },
+    ]);
     suite.push({
       name: 'abandoned-cart',
       description: 'funnel Added to Cart, then no Placed Order within 1 day, in the last 30 days',
@@ -378,7 +390,9 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
 
   // 13. Postal-code distance: within 25 miles of the Cambridge, MA shop.
   {
-    const definition = groups([{ type: 'profile-postal-code-distance', country_code: 'USA', postal_code: '02141', unit: 'miles', filter: numeric('less-than', 25) }]);
+    const definition = groups([
+      { type: 'profile-postal-code-distance', country_code: 'USA', postal_code: '02141', unit: 'miles', filter: numeric('less-than', 25) },
+    ]);
     suite.push({
       name: 'near-cambridge-store',
       description: 'within 25 miles of postal code 02141 (US)',
@@ -395,7 +409,11 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
     const definition = groups(
       [
         { type: 'profile-predictive-analytics', dimension: 'churn_probability', filter: numeric('greater-than', 0.6) },
-        { type: 'profile-predictive-analytics', dimension: 'expected_date_of_next_purchase', filter: { type: 'date', operator: 'in-the-next', unit: 'day', quantity: 14 } },
+        {
+          type: 'profile-predictive-analytics',
+          dimension: 'expected_date_of_next_purchase',
+          filter: { type: 'date', operator: 'in-the-next', unit: 'day', quantity: 14 },
+        },
       ],
       [
         { type: 'profile-predictive-analytics', dimension: 'historic_clv', filter: numeric('greater-than-or-equal', 200) },
@@ -450,7 +468,9 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
       ],
       [
         { type: 'profile-property', property: "properties['Favorite Genre']", filter: { type: 'string', operator: 'in', value: ['Jazz', 'Blues', 'Soul'] } },
-        metric(viewedProduct, 'count', 'greater-than-or-equal', 3, lastDays(90), [{ property: 'Categories', filter: { type: 'list', operator: 'contains-any', value: ['Jazz'] } }]),
+        metric(viewedProduct, 'count', 'greater-than-or-equal', 3, lastDays(90), [
+          { property: 'Categories', filter: { type: 'list', operator: 'contains-any', value: ['Jazz'] } },
+        ]),
         { type: 'profile-property', property: "properties['Tags']", filter: { type: 'list', operator: 'contains', value: 'audiophile' } },
       ],
       [
@@ -461,7 +481,8 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
     );
     suite.push({
       name: 'jazz-three-groups',
-      description: '(e-mail subscribed OR SMS subscribed) AND (genre in Jazz/Blues/Soul OR ≥ 3 Jazz product views in 90 days OR tag "audiophile") AND (in the US OR joined VIP Club in the last year OR ≥ 500 loyalty points)',
+      description:
+        '(e-mail subscribed OR SMS subscribed) AND (genre in Jazz/Blues/Soul OR ≥ 3 Jazz product views in 90 days OR tag "audiophile") AND (in the US OR joined VIP Club in the last year OR ≥ 500 loyalty points)',
       definition,
       edit: (k) => edited(definition, 1, 1, (c) => ((c.timeframe_filter as Json).quantity = 91 + k)),
       editDescription: 'Jazz product views: last 90 days → last 91 days',

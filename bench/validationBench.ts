@@ -33,21 +33,39 @@ export function generateConditions(count: number, seed = 7): Json[] {
   const listIds = Object.values(LIST_IDS);
   const timeframe = (): Json => {
     switch (int(0, 4)) {
-      case 0: return { type: 'date', operator: 'alltime' };
-      case 1: return { type: 'date', operator: 'in-the-last', unit: pick(['day', 'week', 'hour']), quantity: int(1, 365) };
-      case 2: return { type: 'date', operator: 'between', start: int(1, 30), end: int(31, 400), unit: 'day' };
-      case 3: return { type: 'date', operator: 'before', date: `2025-0${int(1, 9)}-1${int(0, 9)}T00:00:00+00:00` };
-      default: return { type: 'date', operator: 'between-static', start: '2024-01-01T00:00:00+00:00', end: `2025-0${int(1, 9)}-15T00:00:00+00:00` };
+      case 0:
+        return { type: 'date', operator: 'alltime' };
+      case 1:
+        return { type: 'date', operator: 'in-the-last', unit: pick(['day', 'week', 'hour']), quantity: int(1, 365) };
+      case 2:
+        return { type: 'date', operator: 'between', start: int(1, 30), end: int(31, 400), unit: 'day' };
+      case 3:
+        return { type: 'date', operator: 'before', date: `2025-0${int(1, 9)}-1${int(0, 9)}T00:00:00+00:00` };
+      default:
+        return { type: 'date', operator: 'between-static', start: '2024-01-01T00:00:00+00:00', end: `2025-0${int(1, 9)}-15T00:00:00+00:00` };
     }
   };
   const metricFilters = (): Json[] => {
     const filters: Json[] = [];
     for (let i = int(0, 3); i > 0; i--) {
       switch (int(0, 3)) {
-        case 0: filters.push({ property: '$value', filter: { type: 'numeric', operator: pick(NUMERIC_OPERATORS), value: int(1, 500) } }); break;
-        case 1: filters.push({ property: 'Categories', filter: { type: 'list', operator: pick(['contains-any', 'contains-all', 'not-contains-any']), value: [pick(['Jazz', 'Rock', 'Vinyl', 'Soul'])] } }); break;
-        case 2: filters.push({ property: 'Source Name', filter: { type: 'string', operator: pick(STRING_OPERATORS), value: pick(['web', 'pos', 'shopify_draft_order']) } }); break;
-        default: filters.push({ property: 'Bot Click', filter: { type: 'boolean', operator: 'equals', value: next() < 0.5 } });
+        case 0:
+          filters.push({ property: '$value', filter: { type: 'numeric', operator: pick(NUMERIC_OPERATORS), value: int(1, 500) } });
+          break;
+        case 1:
+          filters.push({
+            property: 'Categories',
+            filter: { type: 'list', operator: pick(['contains-any', 'contains-all', 'not-contains-any']), value: [pick(['Jazz', 'Rock', 'Vinyl', 'Soul'])] },
+          });
+          break;
+        case 2:
+          filters.push({
+            property: 'Source Name',
+            filter: { type: 'string', operator: pick(STRING_OPERATORS), value: pick(['web', 'pos', 'shopify_draft_order']) },
+          });
+          break;
+        default:
+          filters.push({ property: 'Bot Click', filter: { type: 'boolean', operator: 'equals', value: next() < 0.5 } });
       }
     }
     return filters;
@@ -55,8 +73,11 @@ export function generateConditions(count: number, seed = 7): Json[] {
   const builders: (() => Json)[] = [
     () => {
       const c: Json = {
-        type: 'profile-metric', metric_id: pick(metricIds), measurement: pick(['count', 'sum']),
-        measurement_filter: { type: 'numeric', operator: pick(NUMERIC_OPERATORS), value: int(0, 20) }, timeframe_filter: timeframe(),
+        type: 'profile-metric',
+        metric_id: pick(metricIds),
+        measurement: pick(['count', 'sum']),
+        measurement_filter: { type: 'numeric', operator: pick(NUMERIC_OPERATORS), value: int(0, 20) },
+        timeframe_filter: timeframe(),
       };
       const f = metricFilters();
       if (f.length) c.metric_filters = f;
@@ -64,16 +85,43 @@ export function generateConditions(count: number, seed = 7): Json[] {
     },
     () => {
       switch (int(0, 5)) {
-        case 0: return { type: 'profile-property', property: 'email', filter: { type: 'string', operator: pick(STRING_OPERATORS), value: pick(['@hotmail.com', '@gmail.com', 'vinyl', 'sarah']) } };
-        case 1: return { type: 'profile-property', property: "location['city']", filter: { type: 'string', operator: 'in', value: ['Boston', 'Columbus', 'Cambridge', 'Berlin'] } };
-        case 2: return { type: 'profile-property', property: "properties['Loyalty Points']", filter: { type: 'numeric', operator: pick(NUMERIC_OPERATORS), value: int(0, 1000) } };
-        case 3: return { type: 'profile-property', property: "properties['Birthday']", filter: { type: 'date', operator: pick(['anniversary', 'anniversary-month']) } };
-        case 4: return { type: 'profile-property', property: "properties['Tags']", filter: { type: 'list', operator: pick(['contains', 'not-contains']), value: pick(['vip', 'beta', 'audiophile']) } };
-        default: return { type: 'profile-property', property: 'created', filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: int(1, 90) } };
+        case 0:
+          return {
+            type: 'profile-property',
+            property: 'email',
+            filter: { type: 'string', operator: pick(STRING_OPERATORS), value: pick(['@hotmail.com', '@gmail.com', 'vinyl', 'sarah']) },
+          };
+        case 1:
+          return {
+            type: 'profile-property',
+            property: "location['city']",
+            filter: { type: 'string', operator: 'in', value: ['Boston', 'Columbus', 'Cambridge', 'Berlin'] },
+          };
+        case 2:
+          return {
+            type: 'profile-property',
+            property: "properties['Loyalty Points']",
+            filter: { type: 'numeric', operator: pick(NUMERIC_OPERATORS), value: int(0, 1000) },
+          };
+        case 3:
+          return {
+            type: 'profile-property',
+            property: "properties['Birthday']",
+            filter: { type: 'date', operator: pick(['anniversary', 'anniversary-month']) },
+          };
+        case 4:
+          return {
+            type: 'profile-property',
+            property: "properties['Tags']",
+            filter: { type: 'list', operator: pick(['contains', 'not-contains']), value: pick(['vip', 'beta', 'audiophile']) },
+          };
+        default:
+          return { type: 'profile-property', property: 'created', filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: int(1, 90) } };
       }
     },
     () => ({
-      type: 'profile-metric-funnel', timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: int(7, 365) },
+      type: 'profile-metric-funnel',
+      timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: int(7, 365) },
       completion_window_seconds: pick(['HOURS_1', 'DAYS_1', 'DAYS_3', 'WEEKS_1', 'DAYS_30']),
       steps: [
         { metric_exists: true, metric_id: METRIC_IDS['Viewed Product'] },
@@ -93,23 +141,67 @@ export function generateConditions(count: number, seed = 7): Json[] {
       return { type: 'profile-marketing-consent', consent: { channel, can_receive_marketing: can, consent_status: { subscription } } };
     },
     () => {
-      const [country, postal] = pick([['USA', '02141'], ['USA', '43004'], ['USA', '10001'], ['CAN', 'M5V 3L9']]);
+      const [country, postal] = pick([
+        ['USA', '02141'],
+        ['USA', '43004'],
+        ['USA', '10001'],
+        ['CAN', 'M5V 3L9'],
+      ]);
       return {
-        type: 'profile-postal-code-distance', country_code: country, postal_code: postal,
-        unit: pick(['miles', 'kilometers']), filter: { type: 'numeric', operator: pick(['less-than', 'greater-than']), value: int(1, 100) },
+        type: 'profile-postal-code-distance',
+        country_code: country,
+        postal_code: postal,
+        unit: pick(['miles', 'kilometers']),
+        filter: { type: 'numeric', operator: pick(['less-than', 'greater-than']), value: int(1, 100) },
       };
     },
     () => ({ type: 'profile-region', in_region: next() < 0.6, region: pick(['european_union', 'united_states']) }),
-    () => pick([
-      (): Json => ({ type: 'profile-predictive-analytics', dimension: pick(['average_order_value', 'historic_clv', 'predicted_clv', 'total_clv', 'churn_probability', 'historic_number_of_orders', 'predicted_number_of_orders', 'average_days_between_orders']), filter: { type: 'numeric', operator: pick(NUMERIC_OPERATORS), value: int(0, 500) } }),
-      (): Json => ({ type: 'profile-predictive-analytics', dimension: 'expected_date_of_next_purchase', filter: { type: 'date', operator: 'in-the-next', unit: 'day', quantity: int(1, 60) } }),
-      (): Json => ({ type: 'profile-predictive-analytics', dimension: 'predicted_gender', filter: { type: 'string', operator: 'equals', value: pick(['likely_female', 'likely_male', 'uncertain']) } }),
-    ])(),
+    () =>
+      pick([
+        (): Json => ({
+          type: 'profile-predictive-analytics',
+          dimension: pick([
+            'average_order_value',
+            'historic_clv',
+            'predicted_clv',
+            'total_clv',
+            'churn_probability',
+            'historic_number_of_orders',
+            'predicted_number_of_orders',
+            'average_days_between_orders',
+          ]),
+          filter: { type: 'numeric', operator: pick(NUMERIC_OPERATORS), value: int(0, 500) },
+        }),
+        (): Json => ({
+          type: 'profile-predictive-analytics',
+          dimension: 'expected_date_of_next_purchase',
+          filter: { type: 'date', operator: 'in-the-next', unit: 'day', quantity: int(1, 60) },
+        }),
+        (): Json => ({
+          type: 'profile-predictive-analytics',
+          dimension: 'predicted_gender',
+          filter: { type: 'string', operator: 'equals', value: pick(['likely_female', 'likely_male', 'uncertain']) },
+        }),
+      ])(),
     () => ({
-      type: 'profile-has-custom-object', object_type_id: `01J${int(100000, 999999)}ABCDEFGHJKMNPQRST`.slice(0, 26), object_type_relationship_id: `01J${int(100000, 999999)}ZYXWVTSRQPNMKJHGF`.slice(0, 26),
-      filter: { type: 'numeric', operator: 'greater-than-or-equal', value: int(1, 5) }, filters: [],
+      type: 'profile-has-custom-object',
+      object_type_id: `01J${int(100000, 999999)}ABCDEFGHJKMNPQRST`.slice(0, 26),
+      object_type_relationship_id: `01J${int(100000, 999999)}ZYXWVTSRQPNMKJHGF`.slice(0, 26),
+      filter: { type: 'numeric', operator: 'greater-than-or-equal', value: int(1, 5) },
+      filters: [],
     }),
-    () => ({ type: 'profile-permissions', channel: pick(['whatsapp_marketing', 'whatsapp_transactional']), permission: { reachable_status: pick(['implicitly_or_explicitly_reachable', 'implicitly_reachable', 'implicitly_or_explicitly_unreachable', 'implicitly_unreachable']) } }),
+    () => ({
+      type: 'profile-permissions',
+      channel: pick(['whatsapp_marketing', 'whatsapp_transactional']),
+      permission: {
+        reachable_status: pick([
+          'implicitly_or_explicitly_reachable',
+          'implicitly_reachable',
+          'implicitly_or_explicitly_unreachable',
+          'implicitly_unreachable',
+        ]),
+      },
+    }),
   ];
   // Types weighted like real segments: metric and property conditions dominate.
   const weights = [6, 5, 1, 2, 2, 1, 1, 1, 0.5, 0.5];
@@ -117,11 +209,14 @@ export function generateConditions(count: number, seed = 7): Json[] {
   const out: Json[] = [];
   for (let i = 0; i < count; i++) {
     // Every type at least once in each block of 20, the rest by weight.
-    const k = i % 20 < builders.length ? i % 20 : (() => {
-      let x = next() * total;
-      for (let t = 0; t < weights.length; t++) if ((x -= weights[t]) < 0) return t;
-      return 0;
-    })();
+    const k =
+      i % 20 < builders.length
+        ? i % 20
+        : (() => {
+            let x = next() * total;
+            for (let t = 0; t < weights.length; t++) if ((x -= weights[t]) < 0) return t;
+            return 0;
+          })();
     out.push(builders[k]());
   }
   return out;

@@ -58,7 +58,9 @@ export function generatorVersion(): string {
   if (typeof exported === 'string' || typeof exported === 'number') return String(exported);
   const dir = dirname(require.resolve('../server/src/generate'));
   const hash = createHash('sha256');
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.js'))
+    .sort()) {
     hash.update(name);
     hash.update(readFileSync(join(dir, name)));
   }
@@ -111,7 +113,9 @@ export async function ensureWorkspace(size: SizeName, seed: number, log: (messag
       const now = Date.now();
       if (now - lastLog > 10_000) {
         lastLog = now;
-        log(`  ${p.phase}: ${p.profilesDone.toLocaleString('en-US')}/${p.profiles.toLocaleString('en-US')} profiles, ${p.eventsWritten.toLocaleString('en-US')} events`);
+        log(
+          `  ${p.phase}: ${p.profilesDone.toLocaleString('en-US')}/${p.profiles.toLocaleString('en-US')} profiles, ${p.eventsWritten.toLocaleString('en-US')} events`,
+        );
       }
     },
   });
@@ -126,7 +130,7 @@ export async function ensureWorkspace(size: SizeName, seed: number, log: (messag
 /** Reads `{"data": [...]}` (or a bare array) resources and maps name → id. */
 export function idsByName(file: string): Map<string, string> {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  const data = Array.isArray(parsed) ? parsed : (parsed as { data?: unknown[] }).data ?? [];
+  const data = Array.isArray(parsed) ? parsed : ((parsed as { data?: unknown[] }).data ?? []);
   const out = new Map<string, string>();
   for (const r of data as { id?: unknown; attributes?: { name?: unknown } }[]) {
     if (typeof r.id === 'string' && typeof r.attributes?.name === 'string') out.set(r.attributes.name, r.id);

@@ -26,14 +26,46 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/workspace/loadWorker.ts'], outfile: 'dist/loadWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
   // The preview webview's script runs in the webview (a browser), not in Node.
-  esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/preview.ts'], outfile: 'dist/media/preview.js' }),
-  esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/coverage.ts'], outfile: 'dist/media/coverage.js' }),
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['client/src/webview/preview.ts'],
+    outfile: 'dist/media/preview.js',
+  }),
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['client/src/webview/coverage.ts'],
+    outfile: 'dist/media/coverage.js',
+  }),
   // The overlap panel ("Compare Segments in Folder…") and the comparison with git HEAD.
-  esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/overlap.ts'], outfile: 'dist/media/overlap.js' }),
-  esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/src/webview/headDiff.ts'], outfile: 'dist/media/headDiff.js' }),
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['client/src/webview/overlap.ts'],
+    outfile: 'dist/media/overlap.js',
+  }),
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['client/src/webview/headDiff.ts'],
+    outfile: 'dist/media/headDiff.js',
+  }),
   // One stylesheet per panel (the CSP allows only our own stylesheets): shared parts are @imported and bundled in.
   esbuild.build({
-    bundle: true, minify: production, logLevel: 'warning', outdir: 'dist/media', target: 'chrome114',
+    bundle: true,
+    minify: production,
+    logLevel: 'warning',
+    outdir: 'dist/media',
+    target: 'chrome114',
     entryPoints: ['client/media/preview.css', 'client/media/coverage.css', 'client/media/overlap.css', 'client/media/headDiff.css'],
   }),
 ]);

@@ -12,7 +12,15 @@ import { gunzipSync } from 'node:zlib';
 import countries from 'i18n-iso-countries';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import {
-  GenerateOptionsError, LISTS, LIST_IDS, METRICS, METRIC_IDS, generateWorkspace, isEuCountry, type GenerateOptions, type GenerateSummary,
+  GenerateOptionsError,
+  LISTS,
+  LIST_IDS,
+  METRICS,
+  METRIC_IDS,
+  generateWorkspace,
+  isEuCountry,
+  type GenerateOptions,
+  type GenerateSummary,
 } from '../server/src/generate';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,7 +32,6 @@ const NOW_SEC = Date.parse(NOW) / 1000;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
- 
 type Json = any;
 
 interface Loaded {
@@ -51,7 +58,10 @@ function readMaybeGz(path: string): string {
 }
 
 function jsonl(text: string): Json[] {
-  return text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Json);
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Json);
 }
 
 async function generateAndLoad(options: Omit<GenerateOptions, 'outDir'>): Promise<Loaded> {
@@ -120,9 +130,18 @@ describe('generate: workspace generator', function () {
     it('gives different data for a different seed, with the same metric and list IDs', async () => {
       const other = await generateAndLoad({ profiles: 300, events: 4000, seed: 100, now: NOW });
       const same = await generateAndLoad({ profiles: 300, events: 4000, seed: 99, now: NOW });
-      assert.notDeepEqual(other.profiles.map((p) => p.attributes.email), same.profiles.map((p) => p.attributes.email));
-      assert.deepEqual(other.metrics.map((m) => m.id), same.metrics.map((m) => m.id));
-      assert.deepEqual(other.lists.map((l) => l.id), same.lists.map((l) => l.id));
+      assert.notDeepEqual(
+        other.profiles.map((p) => p.attributes.email),
+        same.profiles.map((p) => p.attributes.email),
+      );
+      assert.deepEqual(
+        other.metrics.map((m) => m.id),
+        same.metrics.map((m) => m.id),
+      );
+      assert.deepEqual(
+        other.lists.map((l) => l.id),
+        same.lists.map((l) => l.id),
+      );
     });
 
     it('overwrites an earlier run in the same folder, replacing data files of the other compression', async () => {
@@ -148,7 +167,12 @@ describe('generate: workspace generator', function () {
     });
 
     it('hits the event count exactly in edge cases (no events, fewer events than orders, one profile)', async () => {
-      for (const [profiles, events] of [[200, 0], [500, 120], [1, 37], [40, 3000]] as const) {
+      for (const [profiles, events] of [
+        [200, 0],
+        [500, 120],
+        [1, 37],
+        [40, 3000],
+      ] as const) {
         const r = await generateAndLoad({ profiles, events, seed: 3, now: NOW });
         assert.equal(r.profiles.length, profiles, `${profiles}/${events}`);
         assert.equal(r.events.length, events, `${profiles}/${events}`);
@@ -200,7 +224,10 @@ describe('generate: workspace generator', function () {
         assert.match(l.attributes.created, ISO);
         assert.ok(Date.parse(l.attributes.created) <= Date.parse(l.attributes.updated));
       }
-      assert.deepEqual(ws.lists.map((l) => l.attributes.name), ['Newsletter', 'VIP Club', 'Record Store Day 2026 Waitlist', 'Instagram Giveaway', 'Wholesale Inquiries']);
+      assert.deepEqual(
+        ws.lists.map((l) => l.attributes.name),
+        ['Newsletter', 'VIP Club', 'Record Store Day 2026 Waitlist', 'Instagram Giveaway', 'Wholesale Inquiries'],
+      );
       assert.equal(ws.lists[0].attributes.opt_in_process, 'double_opt_in');
     });
 
@@ -211,17 +238,36 @@ describe('generate: workspace generator', function () {
         assert.match(p.id, ULID);
         ids.add(p.id);
         const a = p.attributes;
-        for (const k of ['email', 'phone_number', 'external_id', 'first_name', 'last_name', 'organization', 'locale', 'title', 'image', 'created', 'updated', 'last_event_date', 'location', 'properties', 'subscriptions', 'predictive_analytics']) {
+        for (const k of [
+          'email',
+          'phone_number',
+          'external_id',
+          'first_name',
+          'last_name',
+          'organization',
+          'locale',
+          'title',
+          'image',
+          'created',
+          'updated',
+          'last_event_date',
+          'location',
+          'properties',
+          'subscriptions',
+          'predictive_analytics',
+        ]) {
           assert.ok(k in a, `${p.id} lacks ${k}`);
         }
-        for (const k of ['address1', 'address2', 'city', 'country', 'latitude', 'longitude', 'region', 'zip', 'timezone', 'ip']) assert.ok(k in a.location, `location lacks ${k}`);
+        for (const k of ['address1', 'address2', 'city', 'country', 'latitude', 'longitude', 'region', 'zip', 'timezone', 'ip'])
+          assert.ok(k in a.location, `location lacks ${k}`);
         assert.match(a.created, ISO);
         assert.match(a.updated, ISO);
         assert.ok(Date.parse(a.created) <= Date.parse(a.updated), 'created <= updated');
         assert.ok(Date.parse(a.updated) <= NOW_SEC * 1000, 'updated <= now');
         if (a.last_event_date !== null) assert.match(a.last_event_date, ISO);
         if (a.phone_number !== null) assert.match(a.phone_number, /^\+[1-9]\d{6,14}$/);
-        for (const c of [a.location.latitude, a.location.longitude]) assert.ok(c === null || typeof c === 'number' || (typeof c === 'string' && Number.isFinite(Number(c))));
+        for (const c of [a.location.latitude, a.location.longitude])
+          assert.ok(c === null || typeof c === 'number' || (typeof c === 'string' && Number.isFinite(Number(c))));
         const em = a.subscriptions.email.marketing;
         assert.equal(typeof em.can_receive_email_marketing, 'boolean');
         assert.ok(['SUBSCRIBED', 'UNSUBSCRIBED', 'NEVER_SUBSCRIBED'].includes(em.consent));
@@ -247,7 +293,10 @@ describe('generate: workspace generator', function () {
         }
       }
       assert.equal(ids.size, ws.profiles.length, 'profile IDs are unique');
-      const emails = ws.profiles.map((p) => p.attributes.email).filter((e) => e !== null).map((e: string) => e.toLowerCase());
+      const emails = ws.profiles
+        .map((p) => p.attributes.email)
+        .filter((e) => e !== null)
+        .map((e: string) => e.toLowerCase());
       assert.equal(new Set(emails).size, emails.length, 'e-mail addresses are unique (case-insensitively)');
     });
 
@@ -349,7 +398,8 @@ describe('generate: workspace generator', function () {
     });
 
     it('orders lifecycles plausibly: checkout → order → fulfilment → refund, receive → open → click', () => {
-      const byEventId = (name: string): Map<string, Json> => new Map(eventsOf(ws, name).map((e) => [`${e.relationships.profile.data.id}|${e.attributes.event_properties.$event_id}`, e]));
+      const byEventId = (name: string): Map<string, Json> =>
+        new Map(eventsOf(ws, name).map((e) => [`${e.relationships.profile.data.id}|${e.attributes.event_properties.$event_id}`, e]));
       const placed = byEventId('Placed Order');
       for (const e of eventsOf(ws, 'Fulfilled Order')) {
         const o = placed.get(`${e.relationships.profile.data.id}|${e.attributes.event_properties.$event_id}`);
@@ -404,7 +454,10 @@ describe('generate: workspace generator', function () {
         if (mine.length === 1) assert.equal(pa.average_days_between_orders, null);
       }
       assert.ok(checked > 300, `only ${checked} buyers with predictive analytics`);
-      assert.ok(ws.profiles.some((p) => p.attributes.predictive_analytics === null), 'some profiles have none');
+      assert.ok(
+        ws.profiles.some((p) => p.attributes.predictive_analytics === null),
+        'some profiles have none',
+      );
     });
   });
 
@@ -424,7 +477,10 @@ describe('generate: workspace generator', function () {
     it('writes event lines as ASCII (non-ASCII text as \\u escapes)', () => {
       const raw = gunzipSync(readFileSync(join(ws.dir, 'data', 'events.jsonl.gz')));
       assert.ok(raw.every((b) => b < 0x80));
-      assert.ok(ws.events.some((e) => JSON.stringify(e.attributes.event_properties).includes('ö') || JSON.stringify(e.attributes.event_properties).includes('—')), 'escapes decode to the original text');
+      assert.ok(
+        ws.events.some((e) => JSON.stringify(e.attributes.event_properties).includes('ö') || JSON.stringify(e.attributes.event_properties).includes('—')),
+        'escapes decode to the original text',
+      );
     });
 
     it('gzips only events by default', () => {
@@ -451,7 +507,8 @@ describe('generate: workspace generator', function () {
 
     it('has recent, at-risk and lapsed customers', () => {
       const lastOrder = new Map<string, number>();
-      for (const e of eventsOf(ws, 'Placed Order')) lastOrder.set(e.relationships.profile.data.id, Math.max(lastOrder.get(e.relationships.profile.data.id) ?? 0, e.attributes.timestamp));
+      for (const e of eventsOf(ws, 'Placed Order'))
+        lastOrder.set(e.relationships.profile.data.id, Math.max(lastOrder.get(e.relationships.profile.data.id) ?? 0, e.attributes.timestamp));
       const ages = [...lastOrder.values()].map((t) => (NOW_SEC - t) / 86_400);
       assert.ok(ages.filter((d) => d <= 30).length > 0.08 * ages.length, 'recent buyers');
       assert.ok(ages.filter((d) => d > 90 && d <= 180).length > 0.08 * ages.length, 'at-risk buyers');
@@ -483,10 +540,16 @@ describe('generate: workspace generator', function () {
       assert.ok(share((m) => m.double_optin === true) > 0.1 && share((m) => m.double_optin === false) > 0.1);
       const reasons = new Set(email.flatMap((m) => m.suppression.map((s: Json) => s.reason)));
       for (const r of ['HARD_BOUNCE', 'UNSUBSCRIBE', 'SPAM_COMPLAINT', 'INVALID_EMAIL', 'USER_SUPPRESSED']) assert.ok(reasons.has(r), `no ${r} suppression`);
-      assert.ok(email.some((m) => m.list_suppressions.length > 0), 'list-only suppressions');
+      assert.ok(
+        email.some((m) => m.list_suppressions.length > 0),
+        'list-only suppressions',
+      );
       const methods = new Set(email.map((m) => m.method));
       for (const m of ['FORM', 'PREFERENCE_PAGE', 'API', 'CHECKOUT', 'MANUAL_IMPORT', 'BACK_IN_STOCK']) assert.ok(methods.has(m), `no ${m} consent`);
-      assert.ok(ws.profiles.some((p) => p.attributes.email === null), 'profiles without e-mail');
+      assert.ok(
+        ws.profiles.some((p) => p.attributes.email === null),
+        'profiles without e-mail',
+      );
       const sms = ws.profiles.map((p) => p.attributes.subscriptions.sms.marketing.consent);
       assert.ok(sms.includes('SUBSCRIBED') && sms.includes('UNSUBSCRIBED'));
       assert.ok(sms.filter((c) => c === 'NEVER_SUBSCRIBED').length > sms.length / 2);
@@ -521,8 +584,10 @@ describe('generate: workspace generator', function () {
       assert.ok(ws.profiles.some((p) => p.attributes.location.city === 'Boston'));
     });
 
-    it('writes valid phone numbers of the profile\'s country', () => {
-      let n = 0, valid = 0, sameCountry = 0;
+    it("writes valid phone numbers of the profile's country", () => {
+      let n = 0,
+        valid = 0,
+        sameCountry = 0;
       for (const p of ws.profiles) {
         const phone = p.attributes.phone_number;
         if (!phone) continue;
@@ -544,14 +609,23 @@ describe('generate: workspace generator', function () {
         assert.ok(has(k) > 0.05 * props.length && has(k) < props.length, `${k}: ${has(k)}`);
       }
       assert.ok(props.every((x) => !('Birthday' in x) || /^\d{4}-\d{2}-\d{2}$/.test(x['Birthday'])));
-      assert.ok(props.some((x) => String(x['Birthday']).endsWith('-02-29')), '29 February birthdays');
+      assert.ok(
+        props.some((x) => String(x['Birthday']).endsWith('-02-29')),
+        '29 February birthdays',
+      );
       assert.ok(props.some((x) => typeof x['Loyalty Points'] === 'number') && props.some((x) => typeof x['Loyalty Points'] === 'string'), 'numeric strings');
-      assert.ok(props.some((x) => Array.isArray(x['Tags']) && x['Tags'].length === 0), 'empty lists');
+      assert.ok(
+        props.some((x) => Array.isArray(x['Tags']) && x['Tags'].length === 0),
+        'empty lists',
+      );
       assert.ok(props.every((x) => !('Accepts Marketing' in x) || typeof x['Accepts Marketing'] === 'boolean'));
       assert.ok(props.every((x) => !('Preferred Format' in x) || ['Vinyl', 'CD', 'Cassette'].includes(x['Preferred Format'])));
       const emails = ws.profiles.map((p) => p.attributes.email).filter((e): e is string => e !== null);
       assert.ok(emails.some((e) => e.endsWith('@hotmail.com')));
-      assert.ok(emails.some((e) => /@[A-Z]/.test(e)), 'upper-case domain variants');
+      assert.ok(
+        emails.some((e) => /@[A-Z]/.test(e)),
+        'upper-case domain variants',
+      );
       assert.ok(emails.some((e) => /@(gmail|yahoo|outlook|icloud)\.com$/.test(e)));
       const genders = new Set(ws.profiles.map((p) => p.attributes.predictive_analytics?.predicted_gender));
       for (const g of ['likely_female', 'likely_male', 'uncertain']) assert.ok(genders.has(g));
@@ -562,7 +636,10 @@ describe('generate: workspace generator', function () {
       const newsletter = ws.members.get(LIST_IDS['Newsletter']!)!;
       assert.ok(newsletter.length > 0.3 * ws.profiles.length);
       for (const m of newsletter) assert.notEqual(byId.get(m.id).attributes.subscriptions.email.marketing.consent, 'NEVER_SUBSCRIBED');
-      assert.ok(newsletter.some((m) => byId.get(m.id).attributes.subscriptions.email.marketing.consent === 'UNSUBSCRIBED'), 'suppressed members stay');
+      assert.ok(
+        newsletter.some((m) => byId.get(m.id).attributes.subscriptions.email.marketing.consent === 'UNSUBSCRIBED'),
+        'suppressed members stay',
+      );
       const vip = ws.members.get(LIST_IDS['VIP Club']!)!;
       assert.ok(vip.length > 0.03 * ws.profiles.length);
       const waitlist = ws.members.get(LIST_IDS['Record Store Day Waitlist']!)!;
@@ -583,7 +660,10 @@ describe('generate: workspace generator', function () {
         assert.ok(readFileSync(join(dir, rel)).equals(readFileSync(join(sample, rel))), `${rel} is out of date: regenerate sample-workspace`);
       }
       // Compare decompressed: gzip bytes may differ between zlib versions.
-      assert.ok(gunzipSync(readFileSync(join(dir, 'data/events.jsonl.gz'))).equals(gunzipSync(readFileSync(join(sample, 'data/events.jsonl.gz')))), 'events are out of date');
+      assert.ok(
+        gunzipSync(readFileSync(join(dir, 'data/events.jsonl.gz'))).equals(gunzipSync(readFileSync(join(sample, 'data/events.jsonl.gz')))),
+        'events are out of date',
+      );
     });
   });
 });

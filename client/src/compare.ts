@@ -20,7 +20,10 @@ export async function compareSegments(client: LanguageClient, globs: string[], f
   const files = (await Promise.all(globs.map((g) => vscode.workspace.findFiles(g, '**/node_modules/**')))).flat();
   const unique = [...new Map(files.map((f) => [f.toString(), f])).values()].sort((x, y) => x.path.localeCompare(y.path));
   const pick = async (title: string, exclude?: vscode.Uri) => {
-    const choice = await vscode.window.showQuickPick(unique.filter((f) => f.toString() !== exclude?.toString()).map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { title });
+    const choice = await vscode.window.showQuickPick(
+      unique.filter((f) => f.toString() !== exclude?.toString()).map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
+      { title },
+    );
     return choice?.uri;
   };
   const a = first ?? (await pick('First segment'));

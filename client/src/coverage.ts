@@ -13,9 +13,7 @@ import { CoverageMethods, type CoverageParams, type CoverageResult, type Finding
 
 /** Messages from the extension to the coverage webview. */
 export type CoverageToWebview =
-  | { type: 'loading'; message: string }
-  | { type: 'report'; result: CoverageResult; created: string[] }
-  | { type: 'notice'; text: string; error?: boolean };
+  { type: 'loading'; message: string } | { type: 'report'; result: CoverageResult; created: string[] } | { type: 'notice'; text: string; error?: boolean };
 
 /** Messages from the coverage webview to the extension. */
 export type CoverageFromWebview =
@@ -43,7 +41,10 @@ async function targetOf(arg: vscode.Uri | undefined): Promise<vscode.Uri | undef
   if (active?.scheme === 'file' && /\.json$/i.test(active.path)) return active;
   const markers = await vscode.workspace.findFiles('**/klaviyo-workspace.json', '**/node_modules/**', 20);
   if (markers.length <= 1) return markers[0] ? vscode.Uri.joinPath(markers[0], '..') : undefined;
-  const choice = await vscode.window.showQuickPick(markers.map((m) => ({ label: vscode.workspace.asRelativePath(vscode.Uri.joinPath(m, '..')), uri: vscode.Uri.joinPath(m, '..') })), { title: 'Review the segment coverage of which workspace?' });
+  const choice = await vscode.window.showQuickPick(
+    markers.map((m) => ({ label: vscode.workspace.asRelativePath(vscode.Uri.joinPath(m, '..')), uri: vscode.Uri.joinPath(m, '..') })),
+    { title: 'Review the segment coverage of which workspace?' },
+  );
   return choice?.uri;
 }
 
@@ -75,7 +76,11 @@ export class CoveragePanel {
     CoveragePanel.current?.panel.dispose();
   }
 
-  private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private target: vscode.Uri) {
+  private constructor(
+    context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private target: vscode.Uri,
+  ) {
     this.panel = createMediaWebview(context, {
       viewType: 'segmentLens.coverage',
       title: 'Segment coverage',

@@ -9,7 +9,10 @@ export interface CoverageHtmlOptions {
 
 /** The panel's HTML (see webviewShell: no data, strict Content-Security-Policy). */
 export function coverageHtml(options: CoverageHtmlOptions): string {
-  return webviewShell({ ...options, title: 'Segment coverage', body: `<header>
+  return webviewShell({
+    ...options,
+    title: 'Segment coverage',
+    body: `<header>
   <h1 id="headline">Reviewing segment coverage…</h1>
   <div id="subline" class="muted"></div>
   <div class="toolbar">
@@ -20,5 +23,6 @@ export function coverageHtml(options: CoverageHtmlOptions): string {
   </div>
   <div id="summary" aria-label="Summary"></div>
 </header>
-<main id="content"></main>` });
+<main id="content"></main>`,
+  });
 }

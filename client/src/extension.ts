@@ -29,7 +29,10 @@ function documentSelector(): DocumentSelector {
 }
 
 function isSegmentDocument(document: vscode.TextDocument): boolean {
-  const filters: vscode.DocumentFilter[] = fileGlobs().flatMap((pattern) => [{ scheme: 'file', language: 'json', pattern }, { scheme: 'file', language: 'jsonc', pattern }]);
+  const filters: vscode.DocumentFilter[] = fileGlobs().flatMap((pattern) => [
+    { scheme: 'file', language: 'json', pattern },
+    { scheme: 'file', language: 'jsonc', pattern },
+  ]);
   return vscode.languages.match(filters, document) > 0;
 }
 
@@ -90,10 +93,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('segmentLens.compareFolder', async (arg?: unknown) => {
       if (!client) return;
-      const folder = arg instanceof vscode.Uri ? arg : (await vscode.window.showOpenDialog({
-        canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Compare the segments in this folder',
-        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-      }))?.[0];
+      const folder =
+        arg instanceof vscode.Uri
+          ? arg
+          : (
+              await vscode.window.showOpenDialog({
+                canSelectFolders: true,
+                canSelectFiles: false,
+                canSelectMany: false,
+                openLabel: 'Compare the segments in this folder',
+                defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+              })
+            )?.[0];
       if (folder) OverlapPanel.show(context, client, folder);
     }),
     vscode.commands.registerCommand('segmentLens.showHeadDiff', async (arg?: unknown) => {
@@ -105,17 +116,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.workspace.openTextDocument(uri);
       HeadDiffPanel.show(context, client, uri);
     }),
-    vscode.commands.registerCommand('segmentLens.reviewCoverage', (arg?: unknown) => (client ? CoveragePanel.show(context, client, arg instanceof vscode.Uri ? arg : undefined) : undefined)),
+    vscode.commands.registerCommand('segmentLens.reviewCoverage', (arg?: unknown) =>
+      client ? CoveragePanel.show(context, client, arg instanceof vscode.Uri ? arg : undefined) : undefined,
+    ),
     vscode.commands.registerCommand('segmentLens.compare', (arg?: unknown) => (client ? compareSegments(client, fileGlobs(), targetUri(arg)) : undefined)),
     vscode.commands.registerCommand('segmentLens.reloadWorkspace', async () => {
       await client?.sendRequest(Methods.reloadWorkspace, { uri: vscode.window.activeTextEditor?.document.uri.toString() });
     }),
     vscode.commands.registerCommand('segmentLens.workspaceActions', async () => {
-      const choice = await vscode.window.showQuickPick([
-        { label: '$(refresh) Reload workspace data', id: 'reload' },
-        { label: '$(folder-opened) Choose a workspace folder…', id: 'choose' },
-        { label: '$(discard) Use the nearest klaviyo-workspace.json', id: 'nearest' },
-      ], { title: 'Segment Lens workspace' });
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: '$(refresh) Reload workspace data', id: 'reload' },
+          { label: '$(folder-opened) Choose a workspace folder…', id: 'choose' },
+          { label: '$(discard) Use the nearest klaviyo-workspace.json', id: 'nearest' },
+        ],
+        { title: 'Segment Lens workspace' },
+      );
       if (choice?.id === 'reload') await vscode.commands.executeCommand('segmentLens.reloadWorkspace');
       if (choice?.id === 'choose') {
         const [folder] = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this workspace' })) ?? [];

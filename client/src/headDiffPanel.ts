@@ -29,7 +29,11 @@ export class HeadDiffPanel implements RegisteredPanel {
     HeadDiffPanel.panels.closeAll();
   }
 
-  private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly uri: vscode.Uri) {
+  private constructor(
+    context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private readonly uri: vscode.Uri,
+  ) {
     this.panel = createMediaWebview(context, {
       viewType: 'segmentLens.headDiff',
       title: `Since HEAD: ${uri.path.split('/').pop() ?? uri.toString()}`,
@@ -69,7 +73,14 @@ export class HeadDiffPanel implements RegisteredPanel {
         break;
       case 'rows': {
         const { requestId, side, offset, limit, sort, filter } = message;
-        const result = await this.client.sendRequest<ProfilesResult | null>(Methods.headDiffProfiles, { uri: this.uri.toString(), side, offset, limit, sort, filter });
+        const result = await this.client.sendRequest<ProfilesResult | null>(Methods.headDiffProfiles, {
+          uri: this.uri.toString(),
+          side,
+          offset,
+          limit,
+          sort,
+          filter,
+        });
         this.post({ type: 'rows', requestId, result });
         break;
       }

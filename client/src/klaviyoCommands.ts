@@ -79,12 +79,16 @@ class KlaviyoCommands {
   readonly diffs = new DiffContent();
   private readonly language = new SegmentLanguage();
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly options: KlaviyoCommandOptions) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly options: KlaviyoCommandOptions,
+  ) {}
 
   async setApiKey(): Promise<boolean> {
     const value = await vscode.window.showInputBox({
       title: 'Segment Lens: Klaviyo private API key',
-      prompt: "Stored in VS Code's secret storage (your system keychain), never in settings or files. Scopes: metrics, lists, profiles, events and segments (read); segments (write) to push.",
+      prompt:
+        "Stored in VS Code's secret storage (your system keychain), never in settings or files. Scopes: metrics, lists, profiles, events and segments (read); segments (write) to push.",
       placeHolder: 'pk_…',
       password: true,
       ignoreFocusOut: true,
@@ -92,7 +96,11 @@ class KlaviyoCommands {
         const trimmed = text.trim();
         if (!trimmed) return 'Enter the key.';
         if (/\s/.test(trimmed)) return 'The key has no spaces.';
-        if (!trimmed.startsWith('pk_')) return { message: 'Private API keys start with "pk_"; a public key (site ID) cannot read or write segments.', severity: vscode.InputBoxValidationSeverity.Warning };
+        if (!trimmed.startsWith('pk_'))
+          return {
+            message: 'Private API keys start with "pk_"; a public key (site ID) cannot read or write segments.',
+            severity: vscode.InputBoxValidationSeverity.Warning,
+          };
         return undefined;
       },
     });
@@ -127,7 +135,15 @@ class KlaviyoCommands {
 
   private async pickFolder(arg: unknown, title: string, openLabel: string): Promise<vscode.Uri | undefined> {
     if (arg instanceof vscode.Uri) return arg;
-    const [folder] = (await vscode.window.showOpenDialog({ title, openLabel, canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri })) ?? [];
+    const [folder] =
+      (await vscode.window.showOpenDialog({
+        title,
+        openLabel,
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      })) ?? [];
     return folder;
   }
 
@@ -140,18 +156,42 @@ class KlaviyoCommands {
     type Choice = vscode.QuickPickItem & { options?: Partial<PullOptions>; limits?: boolean };
     const choices: Choice[] = [];
     if (interrupted) {
-      choices.push({ label: '$(debug-continue) Resume the interrupted pull', description: `started ${new Date(interrupted.startedAt).toLocaleString()}`, options: interrupted.incremental ? { incremental: true } : { since: interrupted.since ?? undefined, maxProfiles: interrupted.maxProfiles ?? undefined } });
+      choices.push({
+        label: '$(debug-continue) Resume the interrupted pull',
+        description: `started ${new Date(interrupted.startedAt).toLocaleString()}`,
+        options: interrupted.incremental ? { incremental: true } : { since: interrupted.since ?? undefined, maxProfiles: interrupted.maxProfiles ?? undefined },
+      });
     }
-    if (previous) choices.push({ label: '$(sync) Incremental', description: `only what changed since ${new Date(previous.startedAt).toLocaleString()}`, options: { incremental: true, fresh: true } });
-    choices.push({ label: '$(cloud-download) Full pull', description: previous ? 'fetch everything again' : 'metrics, lists, members, profiles, events', options: { fresh: interrupted !== undefined } });
-    choices.push({ label: '$(filter) Full pull with limits…', description: 'at most N profiles, events since a date', limits: true, options: { fresh: interrupted !== undefined } });
+    if (previous)
+      choices.push({
+        label: '$(sync) Incremental',
+        description: `only what changed since ${new Date(previous.startedAt).toLocaleString()}`,
+        options: { incremental: true, fresh: true },
+      });
+    choices.push({
+      label: '$(cloud-download) Full pull',
+      description: previous ? 'fetch everything again' : 'metrics, lists, members, profiles, events',
+      options: { fresh: interrupted !== undefined },
+    });
+    choices.push({
+      label: '$(filter) Full pull with limits…',
+      description: 'at most N profiles, events since a date',
+      limits: true,
+      options: { fresh: interrupted !== undefined },
+    });
     const choice = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: `Pull from Klaviyo into ${basename(out)}` });
     if (!choice) return;
     const pullOptions: Partial<PullOptions> = { ...choice.options };
     if (choice.limits) {
-      const max = await vscode.window.showInputBox({ title: 'Maximum number of profiles (empty: all)', validateInput: (v) => (!v.trim() || /^[1-9]\d*$/.test(v.trim()) ? undefined : 'A positive whole number.') });
+      const max = await vscode.window.showInputBox({
+        title: 'Maximum number of profiles (empty: all)',
+        validateInput: (v) => (!v.trim() || /^[1-9]\d*$/.test(v.trim()) ? undefined : 'A positive whole number.'),
+      });
       if (max === undefined) return;
-      const since = await vscode.window.showInputBox({ title: 'Events since (YYYY-MM-DD; empty: all)', validateInput: (v) => (!v.trim() || sinceInstant(v) !== undefined ? undefined : 'A date such as 2025-01-01 (or 2025-01-01T12:00:00Z, UTC).') });
+      const since = await vscode.window.showInputBox({
+        title: 'Events since (YYYY-MM-DD; empty: all)',
+        validateInput: (v) => (!v.trim() || sinceInstant(v) !== undefined ? undefined : 'A date such as 2025-01-01 (or 2025-01-01T12:00:00Z, UTC).'),
+      });
       if (since === undefined) return;
       if (max.trim()) pullOptions.maxProfiles = Number(max.trim());
       if (since.trim()) pullOptions.since = since.trim();
@@ -162,32 +202,38 @@ class KlaviyoCommands {
 
     let result: PullResult | undefined;
     try {
-      result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Pulling from Klaviyo', cancellable: true }, async (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        return pullWorkspace({
-          ...pullOptions,
-          out,
-          client: klaviyo,
-          signal: controller.signal,
-          onProgress: (p) => {
-            const percent = Math.min(100, (p.stepsDone / Math.max(1, p.stepsTotal)) * 100);
-            progress.report({ message: `${p.label}: ${p.records.toLocaleString()} records`, increment: Math.max(0, percent - reported) });
-            reported = Math.max(reported, percent);
-          },
-        });
-      });
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Pulling from Klaviyo', cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          let reported = 0;
+          return pullWorkspace({
+            ...pullOptions,
+            out,
+            client: klaviyo,
+            signal: controller.signal,
+            onProgress: (p) => {
+              const percent = Math.min(100, (p.stepsDone / Math.max(1, p.stepsTotal)) * 100);
+              progress.report({ message: `${p.label}: ${p.records.toLocaleString()} records`, increment: Math.max(0, percent - reported) });
+              reported = Math.max(reported, percent);
+            },
+          });
+        },
+      );
     } catch (error) {
       await showFailure('Segment Lens: the pull failed', error);
       return;
     }
     const c = result.counts;
-    const what = result.mode === 'incremental' && result.changed
-      ? `${result.changed.profiles.toLocaleString()} changed profiles and ${result.changed.events.toLocaleString()} new events merged`
-      : `${c.profiles.toLocaleString()} profiles, ${c.events.toLocaleString()} events, ${c.lists} lists, ${c.metrics} metrics`;
+    const what =
+      result.mode === 'incremental' && result.changed
+        ? `${result.changed.profiles.toLocaleString()} changed profiles and ${result.changed.events.toLocaleString()} new events merged`
+        : `${c.profiles.toLocaleString()} profiles, ${c.events.toLocaleString()} events, ${c.lists} lists, ${c.metrics} metrics`;
     await (this.options.onWorkspacePulled ? this.options.onWorkspacePulled(folder) : vscode.commands.executeCommand('segmentLens.reloadWorkspace'));
-    void vscode.window.showInformationMessage(`Segment Lens: pulled ${basename(out)} from Klaviyo: ${what}.${result.notes.length ? ` ${result.notes.join(' ')}` : ''}`);
+    void vscode.window.showInformationMessage(
+      `Segment Lens: pulled ${basename(out)} from Klaviyo: ${what}.${result.notes.length ? ` ${result.notes.join(' ')}` : ''}`,
+    );
   }
 
   async pullSegments(arg?: unknown): Promise<void> {
@@ -197,11 +243,20 @@ class KlaviyoCommands {
     if (!connection) return;
     const klaviyo = connection.client;
     const run = (force: boolean) =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Pulling segments from Klaviyo', cancellable: true }, async (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        return pullSegments({ out: folder.fsPath, client: klaviyo, force, signal: controller.signal, onProgress: (n) => progress.report({ message: `${n} segments` }) });
-      });
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Pulling segments from Klaviyo', cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return pullSegments({
+            out: folder.fsPath,
+            client: klaviyo,
+            force,
+            signal: controller.signal,
+            onProgress: (n) => progress.report({ message: `${n} segments` }),
+          });
+        },
+      );
     try {
       let result = await run(false);
       if (result.kept.length) {
@@ -213,7 +268,9 @@ class KlaviyoCommands {
         );
         if (answer === 'Overwrite') result = await run(true);
       }
-      void vscode.window.showInformationMessage(`Segment Lens: ${result.total} segments in the account: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.kept.length} kept locally.`);
+      void vscode.window.showInformationMessage(
+        `Segment Lens: ${result.total} segments in the account: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.kept.length} kept locally.`,
+      );
     } catch (error) {
       await showFailure('Segment Lens: pulling segments failed', error);
     }
@@ -243,9 +300,12 @@ class KlaviyoCommands {
     if (!connection) return;
     const klaviyo = connection.client;
     try {
-      const current = plan.action === 'update' && plan.id
-        ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Fetching segment ${plan.id} from Klaviyo` }, () => fetchSegment(klaviyo, plan.id as string))
-        : undefined;
+      const current =
+        plan.action === 'update' && plan.id
+          ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Fetching segment ${plan.id} from Klaviyo` }, () =>
+              fetchSegment(klaviyo, plan.id as string),
+            )
+          : undefined;
       const preview = previewPush(plan, current);
       if (!preview.changed) {
         void vscode.window.showInformationMessage(`Segment Lens: ${preview.summary.join(' ')}`);
@@ -253,12 +313,33 @@ class KlaviyoCommands {
       }
       const left = this.diffs.uri(plan.action === 'update' ? `klaviyo-${plan.id}.json` : 'new-segment.json', preview.before);
       const right = this.diffs.uri(basename(uri.fsPath), preview.after);
-      await vscode.commands.executeCommand('vscode.diff', left, right, plan.action === 'update' ? `Klaviyo ↔ ${basename(uri.fsPath)} (push preview)` : `New segment from ${basename(uri.fsPath)} (push preview)`, { preview: true });
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        left,
+        right,
+        plan.action === 'update' ? `Klaviyo ↔ ${basename(uri.fsPath)} (push preview)` : `New segment from ${basename(uri.fsPath)} (push preview)`,
+        { preview: true },
+      );
       const warnings = plan.notes.filter((p) => p.severity === 'warning').map((p) => `⚠ ${p.message}`);
       const action = plan.action === 'create' ? 'Create Segment' : 'Update Segment';
-      const answer = await vscode.window.showWarningMessage(preview.summary[0], { modal: true, detail: [...preview.summary.slice(1), ...warnings, document.isDirty ? 'The editor has unsaved changes: they are what will be pushed.' : ''].filter(Boolean).join('\n') }, action);
+      const answer = await vscode.window.showWarningMessage(
+        preview.summary[0],
+        {
+          modal: true,
+          detail: [...preview.summary.slice(1), ...warnings, document.isDirty ? 'The editor has unsaved changes: they are what will be pushed.' : '']
+            .filter(Boolean)
+            .join('\n'),
+        },
+        action,
+      );
       if (answer !== action) return;
-      const response = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plan.action === 'create' ? 'Creating the segment in Klaviyo' : `Updating segment ${plan.id} in Klaviyo` }, () => executePush(klaviyo, plan, { apiKey: connection.key }));
+      const response = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: plan.action === 'create' ? 'Creating the segment in Klaviyo' : `Updating segment ${plan.id} in Klaviyo`,
+        },
+        () => executePush(klaviyo, plan, { apiKey: connection.key }),
+      );
       const updated = textAfterPush(text, plan, response);
       if (updated !== undefined && updated !== text && document.getText() === text) {
         const edit = new vscode.WorkspaceEdit();
@@ -268,7 +349,9 @@ class KlaviyoCommands {
       }
       const name = typeof response.attributes?.name === 'string' ? ` "${response.attributes.name}"` : '';
       const hint = plan.action === 'create' && updated === undefined ? ' The file keeps no id: push it again with the id to update this segment.' : '';
-      void vscode.window.showInformationMessage(`Segment Lens: ${plan.action === 'create' ? 'created' : 'updated'} segment ${response.id}${name} in Klaviyo.${hint}`);
+      void vscode.window.showInformationMessage(
+        `Segment Lens: ${plan.action === 'create' ? 'created' : 'updated'} segment ${response.id}${name} in Klaviyo.${hint}`,
+      );
     } catch (error) {
       await showFailure('Segment Lens: the push failed', error);
     }

@@ -25,7 +25,11 @@ export class OverlapPanel implements RegisteredPanel {
     OverlapPanel.panels.closeAll();
   }
 
-  private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly folder: vscode.Uri) {
+  private constructor(
+    context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private readonly folder: vscode.Uri,
+  ) {
     this.panel = createMediaWebview(context, {
       viewType: 'segmentLens.overlap',
       title: `Overlap: ${vscode.workspace.asRelativePath(folder)}`,
@@ -69,7 +73,15 @@ export class OverlapPanel implements RegisteredPanel {
         break;
       case 'rows': {
         const { requestId, inside, outside, offset, limit, sort, filter } = message;
-        const result = await this.client.sendRequest<ProfilesResult | null>(Methods.overlapProfiles, { folder: this.folder.toString(), inside, outside, offset, limit, sort, filter });
+        const result = await this.client.sendRequest<ProfilesResult | null>(Methods.overlapProfiles, {
+          folder: this.folder.toString(),
+          inside,
+          outside,
+          offset,
+          limit,
+          sort,
+          filter,
+        });
         this.post({ type: 'rows', requestId, result });
         break;
       }

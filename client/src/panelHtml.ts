@@ -19,7 +19,10 @@ function profilesMarkup(label: string): string {
 
 /** "Compare Segments in Folder…": how the audiences of a folder's segments intersect. */
 export function overlapHtml(options: PanelHtmlOptions): string {
-  return webviewShell({ ...options, title: 'Segment overlap', body: `<header>
+  return webviewShell({
+    ...options,
+    title: 'Segment overlap',
+    body: `<header>
   <div id="folder" class="muted"></div>
   <h1 id="headline">Comparing the segments…</h1>
   <div id="subline" class="muted"></div>
@@ -51,12 +54,16 @@ export function overlapHtml(options: PanelHtmlOptions): string {
   <h2 id="profiles-title"></h2>
   <div id="profiles-detail" class="muted" role="status"></div>
   ${profilesMarkup('the profiles of the chosen overlap')}
-</section>` });
+</section>`,
+  });
 }
 
 /** The comparison of a segment file with its definition at git HEAD. */
 export function headDiffHtml(options: PanelHtmlOptions): string {
-  return webviewShell({ ...options, title: 'Changes since HEAD', body: `<header>
+  return webviewShell({
+    ...options,
+    title: 'Changes since HEAD',
+    body: `<header>
   <div id="file" class="muted"></div>
   <h1 id="headline">Comparing with HEAD…</h1>
   <div id="subline" class="muted"></div>
@@ -71,5 +78,6 @@ export function headDiffHtml(options: PanelHtmlOptions): string {
     <button id="show-removed" type="button" aria-pressed="false">Removed</button>
   </div>
   ${profilesMarkup('the profiles the change adds or removes')}
-</section>` });
+</section>`,
+  });
 }

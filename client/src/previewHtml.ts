@@ -9,7 +9,10 @@ export interface PreviewHtmlOptions {
 }
 
 export function previewHtml(options: PreviewHtmlOptions): string {
-  return webviewShell({ ...options, title: 'Segment preview', body: `<header>
+  return webviewShell({
+    ...options,
+    title: 'Segment preview',
+    body: `<header>
   <div id="file" class="muted"></div>
   <h1 id="headline">Counting…</h1>
   <div id="subline" class="muted"></div>
@@ -46,5 +49,6 @@ export function previewHtml(options: PreviewHtmlOptions): string {
 <main>
   ${profileTableMarkup('Matched profiles')}
   <aside id="why" aria-label="Why it matched"><p class="muted">Select a profile to see why it matched.</p></aside>
-</main>` });
+</main>`,
+  });
 }

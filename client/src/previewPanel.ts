@@ -43,7 +43,11 @@ export class PreviewPanel {
     for (const panel of PreviewPanel.panels.values()) panel.panel.dispose();
   }
 
-  private constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly uri: vscode.Uri) {
+  private constructor(
+    context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private readonly uri: vscode.Uri,
+  ) {
     this.panel = createMediaWebview(context, {
       viewType: 'segmentLens.preview',
       title: `Segment: ${this.fileName()}`,
@@ -95,7 +99,8 @@ export class PreviewPanel {
     const days = PreviewPanel.historyDays();
     const workDoneToken = `segmentLens.history.${PreviewPanel.nextProgressToken++}`;
     const progress = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-      if (value.kind === 'report' && this.history.wanted(ticket, version)) this.post({ type: 'history-progress', version, done: Math.round(((value.percentage ?? 0) * days) / 100), total: days });
+      if (value.kind === 'report' && this.history.wanted(ticket, version))
+        this.post({ type: 'history-progress', version, done: Math.round(((value.percentage ?? 0) * days) / 100), total: days });
     });
     this.post({ type: 'history-progress', version, done: 0, total: days });
     try {
@@ -123,7 +128,14 @@ export class PreviewPanel {
         await this.refresh();
         break;
       case 'rows': {
-        const result = await this.client.sendRequest<ProfilesResult | null>(Methods.profiles, { uri, asOf: message.asOf, offset: message.offset, limit: message.limit, sort: message.sort, filter: message.filter });
+        const result = await this.client.sendRequest<ProfilesResult | null>(Methods.profiles, {
+          uri,
+          asOf: message.asOf,
+          offset: message.offset,
+          limit: message.limit,
+          sort: message.sort,
+          filter: message.filter,
+        });
         this.post({ type: 'rows', requestId: message.requestId, result });
         break;
       }
@@ -144,7 +156,11 @@ export class PreviewPanel {
         break;
       }
       case 'copy': {
-        const { text, written } = await this.client.sendRequest<{ written: number; text?: string }>(Methods.exportProfiles, { uri, path: '', format: message.format });
+        const { text, written } = await this.client.sendRequest<{ written: number; text?: string }>(Methods.exportProfiles, {
+          uri,
+          path: '',
+          format: message.format,
+        });
         await vscode.env.clipboard.writeText(text ?? '');
         this.post({ type: 'notice', text: `Copied ${written.toLocaleString('en-US')} ${message.format === 'ids' ? 'profile IDs' : 'emails'}.` });
         break;

@@ -9,7 +9,10 @@ import { Methods, type WorkspaceStatus } from '../../server/src/protocol';
 export class WorkspaceStatusBar {
   private readonly item = vscode.window.createStatusBarItem('segmentLens.workspace', vscode.StatusBarAlignment.Left, 10);
 
-  constructor(private readonly client: LanguageClient, private readonly isSegmentDocument: (document: vscode.TextDocument) => boolean) {
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly isSegmentDocument: (document: vscode.TextDocument) => boolean,
+  ) {
     this.item.name = 'Segment Lens workspace';
     this.item.command = 'segmentLens.workspaceActions';
   }
@@ -37,7 +40,9 @@ export class WorkspaceStatusBar {
       case 'ready': {
         const ws = status.workspace;
         this.item.text = `$(database) ${ws?.name ?? 'Workspace'}: ${ws?.profiles.toLocaleString('en-US')} profiles`;
-        this.item.tooltip = ws ? `${ws.root}\n${ws.profiles.toLocaleString('en-US')} profiles, ${ws.events.toLocaleString('en-US')} events, ${ws.metrics} metrics, ${ws.lists} lists\nnow = ${ws.now} (UTC)${status.message ? `\n${status.message}` : ''}` : '';
+        this.item.tooltip = ws
+          ? `${ws.root}\n${ws.profiles.toLocaleString('en-US')} profiles, ${ws.events.toLocaleString('en-US')} events, ${ws.metrics} metrics, ${ws.lists} lists\nnow = ${ws.now} (UTC)${status.message ? `\n${status.message}` : ''}`
+          : '';
         break;
       }
       case 'error':

@@ -12,7 +12,12 @@ export interface CountsReport {
   total: number;
   matched: number | null;
   notEvaluable: string[];
-  groups: { matched: number | null; afterAnd: number | null; conditions: { matched: number | null; notEvaluable?: string; description: string }[]; description: string }[];
+  groups: {
+    matched: number | null;
+    afterAnd: number | null;
+    conditions: { matched: number | null; notEvaluable?: string; description: string }[];
+    description: string;
+  }[];
   description: string;
   workspace?: WorkspaceInfo;
   /** ISO instant the counts were computed. */

@@ -1,6 +1,19 @@
 import {
-  CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeWatchedFilesNotification, FileChangeType, InlayHintRefreshRequest, ProposedFeatures, TextDocuments,
-  TextDocumentSyncKind, type Connection, type FormattingOptions, type InitializeResult, type Range, type TextEdit, type WorkDoneProgressServerReporter,
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  InlayHintRefreshRequest,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type FormattingOptions,
+  type InitializeResult,
+  type Range,
+  type TextEdit,
+  type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -26,8 +39,24 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { ParsedDocuments } from './host/parsedDocuments';
 import {
-  Methods, type CompareParams, type CompareResult, type CountsReport, type ExplainParams, type ExplainResult, type ExportParams, type HistoryParams, type HistoryResult, type MemoryReport, type ProfilesParams, type ProfilesResult,
-  type HeadDiffParams, type HeadDiffProfilesParams, type HeadDiffResult, type OverlapParams, type OverlapProfilesParams, type OverlapReport,
+  Methods,
+  type CompareParams,
+  type CompareResult,
+  type CountsReport,
+  type ExplainParams,
+  type ExplainResult,
+  type ExportParams,
+  type HistoryParams,
+  type HistoryResult,
+  type MemoryReport,
+  type ProfilesParams,
+  type ProfilesResult,
+  type HeadDiffParams,
+  type HeadDiffProfilesParams,
+  type HeadDiffResult,
+  type OverlapParams,
+  type OverlapProfilesParams,
+  type OverlapReport,
 } from './protocol';
 import { collectGarbage } from './evaluation/memory';
 import { guard } from './host/requestGuard';
@@ -91,14 +120,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (state.kind === 'loading') {
       if (!reporter) {
         // A client that refuses progress tokens just gets no progress; nothing else depends on it.
-        reporter = connection.window.createWorkDoneProgress().then((r) => {
-          r.begin('Segment Lens: loading workspace', 0, host.root, false);
-          return r;
-        }, () => undefined);
+        reporter = connection.window.createWorkDoneProgress().then(
+          (r) => {
+            r.begin('Segment Lens: loading workspace', 0, host.root, false);
+            return r;
+          },
+          () => undefined,
+        );
         progress.set(host.root, reporter);
       }
       const p = state.progress;
-      if (p) void reporter.then((r) => r?.report(p.totalBytes ? Math.round((100 * p.bytes) / p.totalBytes) : 0, `${p.phase}: ${p.records.toLocaleString('en-US')} records`));
+      if (p)
+        void reporter.then((r) =>
+          r?.report(p.totalBytes ? Math.round((100 * p.bytes) / p.totalBytes) : 0, `${p.phase}: ${p.records.toLocaleString('en-US')} records`),
+        );
     } else if (reporter) {
       progress.delete(host.root);
       void reporter.then((r) => r?.done());
@@ -229,10 +264,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onInitialized(() => {
     settingsRead = refreshSettings().catch((error: Error) => connection.console.error(`settings: ${error.message}`));
     if (canWatchFiles) {
-      connection.client.register(DidChangeWatchedFilesNotification.type, {
-        // Workspace data, and the segment files (any .json: the segmentLens.files globs decide which count, and may change).
-        watchers: [{ globPattern: '**/klaviyo-workspace.json' }, { globPattern: '**/data/**/*.{json,jsonl,gz}' }, { globPattern: '**/*.json' }],
-      }).catch((error: Error) => connection.console.warn(`file watching unavailable: ${error.message}`));
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          // Workspace data, and the segment files (any .json: the segmentLens.files globs decide which count, and may change).
+          watchers: [{ globPattern: '**/klaviyo-workspace.json' }, { globPattern: '**/data/**/*.{json,jsonl,gz}' }, { globPattern: '**/*.json' }],
+        })
+        .catch((error: Error) => connection.console.warn(`file watching unavailable: ${error.message}`));
     }
   });
   connection.onDidChangeConfiguration((change) => {
@@ -240,7 +277,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     refreshSettings().catch((error: Error) => connection.console.error(`settings: ${error.message}`));
   });
   connection.onDidChangeWatchedFiles((change) => {
-    const changes = change.changes.map((c) => ({ path: URI.parse(c.uri).fsPath, kind: c.type === FileChangeType.Created ? 'created' as const : c.type === FileChangeType.Deleted ? 'deleted' as const : 'changed' as const }));
+    const changes = change.changes.map((c) => ({
+      path: URI.parse(c.uri).fsPath,
+      kind: c.type === FileChangeType.Created ? ('created' as const) : c.type === FileChangeType.Deleted ? ('deleted' as const) : ('changed' as const),
+    }));
     segmentIndex.filesChanged(changes);
     registry.filesChanged(changes.map((c) => c.path));
   });
@@ -275,35 +315,75 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   const summaryOf = (uri: string) => workspaceOf(uri)?.summary;
 
-  connection.onHover((params, token) => guard(connection.console, 'hover', token, null, () =>
-    withDocument(params.textDocument.uri, null, (document, segment) => {
-      const workspace = summaryOf(document.uri);
-      return hover(document, segment, document.offsetAt(params.position), { schema: language.schema, workspace, names: summaryNames(workspace), counts: counts.get(document.uri, document.version) });
-    })));
+  connection.onHover((params, token) =>
+    guard(connection.console, 'hover', token, null, () =>
+      withDocument(params.textDocument.uri, null, (document, segment) => {
+        const workspace = summaryOf(document.uri);
+        return hover(document, segment, document.offsetAt(params.position), {
+          schema: language.schema,
+          workspace,
+          names: summaryNames(workspace),
+          counts: counts.get(document.uri, document.version),
+        });
+      }),
+    ),
+  );
 
-  connection.onCompletion((params, token) => guard(connection.console, 'completion', token, null, () =>
-    withDocument(params.textDocument.uri, null, (document, segment) => completion(document, segment, document.offsetAt(params.position), { schema: language.schema, workspace: summaryOf(document.uri) }))));
+  connection.onCompletion((params, token) =>
+    guard(connection.console, 'completion', token, null, () =>
+      withDocument(params.textDocument.uri, null, (document, segment) =>
+        completion(document, segment, document.offsetAt(params.position), { schema: language.schema, workspace: summaryOf(document.uri) }),
+      ),
+    ),
+  );
 
-  connection.onDefinition((params, token) => guard(connection.console, 'definition', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document, segment) => definition(segment, document.offsetAt(params.position), summaryOf(document.uri)))));
+  connection.onDefinition((params, token) =>
+    guard(connection.console, 'definition', token, [], () =>
+      withDocument(params.textDocument.uri, [], (document, segment) => definition(segment, document.offsetAt(params.position), summaryOf(document.uri))),
+    ),
+  );
 
-  connection.onReferences((params, token) => guard(connection.console, 'references', token, [], async () => {
-    await settingsRead; // which files are segment files is a setting
-    return withDocument(params.textDocument.uri, [], (document, segment) => {
-      const ws = workspaceOf(document.uri);
-      const folders = [...new Set([...(ws ? [ws.root] : []), ...workspaceFolders])];
-      return references(document, segment, document.offsetAt(params.position), segmentIndex.segments(folders, openSegments()), params.context.includeDeclaration, ws?.summary);
-    });
-  }));
+  connection.onReferences((params, token) =>
+    guard(connection.console, 'references', token, [], async () => {
+      await settingsRead; // which files are segment files is a setting
+      return withDocument(params.textDocument.uri, [], (document, segment) => {
+        const ws = workspaceOf(document.uri);
+        const folders = [...new Set([...(ws ? [ws.root] : []), ...workspaceFolders])];
+        return references(
+          document,
+          segment,
+          document.offsetAt(params.position),
+          segmentIndex.segments(folders, openSegments()),
+          params.context.includeDeclaration,
+          ws?.summary,
+        );
+      });
+    }),
+  );
 
-  connection.onDocumentSymbol((params, token) => guard(connection.console, 'documentSymbol', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document, segment) => documentSymbols(document, segment, summaryNames(summaryOf(document.uri))))));
+  connection.onDocumentSymbol((params, token) =>
+    guard(connection.console, 'documentSymbol', token, [], () =>
+      withDocument(params.textDocument.uri, [], (document, segment) => documentSymbols(document, segment, summaryNames(summaryOf(document.uri)))),
+    ),
+  );
 
-  connection.onFoldingRanges((params, token) => guard(connection.console, 'foldingRange', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document, segment) => foldingRanges(document, segment))));
+  connection.onFoldingRanges((params, token) =>
+    guard(connection.console, 'foldingRange', token, [], () =>
+      withDocument(params.textDocument.uri, [], (document, segment) => foldingRanges(document, segment)),
+    ),
+  );
 
-  connection.onSelectionRanges((params, token) => guard(connection.console, 'selectionRange', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document, segment) => selectionRanges(document, segment, params.positions.map((p) => document.offsetAt(p))))));
+  connection.onSelectionRanges((params, token) =>
+    guard(connection.console, 'selectionRange', token, [], () =>
+      withDocument(params.textDocument.uri, [], (document, segment) =>
+        selectionRanges(
+          document,
+          segment,
+          params.positions.map((p) => document.offsetAt(p)),
+        ),
+      ),
+    ),
+  );
 
   /** Formats within FORMAT_LIMITS; a declined document gets no edits and the log says why. */
   const formatted = (document: TextDocument, options: FormattingOptions, range?: Range): TextEdit[] => {
@@ -312,62 +392,117 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return outcome.edits;
   };
 
-  connection.onDocumentFormatting((params, token) => guard(connection.console, 'formatting', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document) => formatted(document, params.options))));
+  connection.onDocumentFormatting((params, token) =>
+    guard(connection.console, 'formatting', token, [], () => withDocument(params.textDocument.uri, [], (document) => formatted(document, params.options))),
+  );
 
-  connection.onDocumentRangeFormatting((params, token) => guard(connection.console, 'rangeFormatting', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document) => formatted(document, params.options, params.range))));
+  connection.onDocumentRangeFormatting((params, token) =>
+    guard(connection.console, 'rangeFormatting', token, [], () =>
+      withDocument(params.textDocument.uri, [], (document) => formatted(document, params.options, params.range)),
+    ),
+  );
 
-  connection.onCodeAction((params, token) => guard(connection.console, 'codeAction', token, [], () =>
-    withDocument(params.textDocument.uri, [], (document, segment) => {
-      const only = params.context.only;
-      const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
-      return [
-        ...(wants(CodeActionKind.QuickFix) ? quickFixes(document, params.context.diagnostics) : []),
-        ...(wants(CodeActionKind.RefactorRewrite) ? shapeConversions(document, segment) : []),
-      ];
-    })));
+  connection.onCodeAction((params, token) =>
+    guard(connection.console, 'codeAction', token, [], () =>
+      withDocument(params.textDocument.uri, [], (document, segment) => {
+        const only = params.context.only;
+        const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+        return [
+          ...(wants(CodeActionKind.QuickFix) ? quickFixes(document, params.context.diagnostics) : []),
+          ...(wants(CodeActionKind.RefactorRewrite) ? shapeConversions(document, segment) : []),
+        ];
+      }),
+    ),
+  );
 
-  connection.onCodeLens((params, token) => guard(connection.console, 'codeLens', token, [], () =>
-    !settings.codeLens.enabled ? [] : withDocument(params.textDocument.uri, [], (document, segment) => codeLenses(document, segment, counts.get(document.uri, document.version), headDiffs.get(document.uri, document.version)))));
+  connection.onCodeLens((params, token) =>
+    guard(connection.console, 'codeLens', token, [], () =>
+      !settings.codeLens.enabled
+        ? []
+        : withDocument(params.textDocument.uri, [], (document, segment) =>
+            codeLenses(document, segment, counts.get(document.uri, document.version), headDiffs.get(document.uri, document.version)),
+          ),
+    ),
+  );
 
-  connection.languages.inlayHint.on((params, token) => guard(connection.console, 'inlayHint', token, [], () =>
-    !settings.inlayHints.enabled ? [] : withDocument(params.textDocument.uri, [], (document, segment) => inlayHints(document, segment, counts.get(document.uri, document.version), params.range))));
+  connection.languages.inlayHint.on((params, token) =>
+    guard(connection.console, 'inlayHint', token, [], () =>
+      !settings.inlayHints.enabled
+        ? []
+        : withDocument(params.textDocument.uri, [], (document, segment) =>
+            inlayHints(document, segment, counts.get(document.uri, document.version), params.range),
+          ),
+    ),
+  );
 
   // Custom requests (docs/protocol.md).
-  connection.onRequest(Methods.counts, (params: { uri: string }, token) => guard<CountsReport | null>(connection.console, 'counts', token, null, async () => {
-    const document = documents.get(params.uri);
-    if (!document) return null;
-    // Only a version without counts yet needs work now; asking must never recompute (the preview
-    // asks whenever counts change, and recomputing would notify it again).
-    if (!counts.get(document.uri, document.version)) scheduler.schedule(document.uri, 0);
-    return counts.wait(document.uri, document.version);
-  }));
+  connection.onRequest(Methods.counts, (params: { uri: string }, token) =>
+    guard<CountsReport | null>(connection.console, 'counts', token, null, async () => {
+      const document = documents.get(params.uri);
+      if (!document) return null;
+      // Only a version without counts yet needs work now; asking must never recompute (the preview
+      // asks whenever counts change, and recomputing would notify it again).
+      if (!counts.get(document.uri, document.version)) scheduler.schedule(document.uri, 0);
+      return counts.wait(document.uri, document.version);
+    }),
+  );
 
-  connection.onRequest(Methods.profiles, (params: ProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'profiles', token, null, () => requests.profiles(params, token)));
-  connection.onRequest(Methods.explain, (params: ExplainParams, token) => guard<ExplainResult | null>(connection.console, 'explain', token, null, () => requests.explain(params, token)));
-  connection.onRequest(Methods.history, (params: HistoryParams, token) => guard<HistoryResult | null>(connection.console, 'history', token, null, async () => {
-    // Progress while the days are evaluated: on the client's token (the preview shows it), else the editor's (a client that refuses it sees none).
-    const reporter = params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : canReportProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
-    reporter?.begin('Segment Lens: size over time', 0, `${params.days} days`, false);
-    try {
-      return await requests.history(params, token, (done, total) => reporter?.report(Math.round((100 * done) / total), `${done} of ${total} days`));
-    } finally {
-      reporter?.done();
-    }
-  }));
-  connection.onRequest(Methods.overlap, (params: OverlapParams, token) => guard<OverlapReport | null>(connection.console, 'overlap', token, null, () => overlaps.overlap(params, token)));
-  connection.onRequest(Methods.overlapProfiles, (params: OverlapProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'overlapProfiles', token, null, () => overlaps.overlapProfiles(params, token)));
-  connection.onRequest(Methods.headDiff, (params: HeadDiffParams, token) => guard<HeadDiffResult | null>(connection.console, 'headDiff', token, null, () => headDiffs.request(params)));
-  connection.onRequest(Methods.headDiffProfiles, (params: HeadDiffProfilesParams, token) => guard<ProfilesResult | null>(connection.console, 'headDiffProfiles', token, null, () => headDiffs.profiles(params, token)));
-  connection.onRequest(Methods.compare, (params: CompareParams, token) => guard<CompareResult | null>(connection.console, 'compare', token, null, () => requests.compare(params, token)));
-  connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) => guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, () => requests.exportProfiles(params, token)));
+  connection.onRequest(Methods.profiles, (params: ProfilesParams, token) =>
+    guard<ProfilesResult | null>(connection.console, 'profiles', token, null, () => requests.profiles(params, token)),
+  );
+  connection.onRequest(Methods.explain, (params: ExplainParams, token) =>
+    guard<ExplainResult | null>(connection.console, 'explain', token, null, () => requests.explain(params, token)),
+  );
+  connection.onRequest(Methods.history, (params: HistoryParams, token) =>
+    guard<HistoryResult | null>(connection.console, 'history', token, null, async () => {
+      // Progress while the days are evaluated: on the client's token (the preview shows it), else the editor's (a client that refuses it sees none).
+      const reporter =
+        params.workDoneToken !== undefined
+          ? connection.window.attachWorkDoneProgress(params.workDoneToken)
+          : canReportProgress
+            ? await connection.window.createWorkDoneProgress().catch(() => undefined)
+            : undefined;
+      reporter?.begin('Segment Lens: size over time', 0, `${params.days} days`, false);
+      try {
+        return await requests.history(params, token, (done, total) => reporter?.report(Math.round((100 * done) / total), `${done} of ${total} days`));
+      } finally {
+        reporter?.done();
+      }
+    }),
+  );
+  connection.onRequest(Methods.overlap, (params: OverlapParams, token) =>
+    guard<OverlapReport | null>(connection.console, 'overlap', token, null, () => overlaps.overlap(params, token)),
+  );
+  connection.onRequest(Methods.overlapProfiles, (params: OverlapProfilesParams, token) =>
+    guard<ProfilesResult | null>(connection.console, 'overlapProfiles', token, null, () => overlaps.overlapProfiles(params, token)),
+  );
+  connection.onRequest(Methods.headDiff, (params: HeadDiffParams, token) =>
+    guard<HeadDiffResult | null>(connection.console, 'headDiff', token, null, () => headDiffs.request(params)),
+  );
+  connection.onRequest(Methods.headDiffProfiles, (params: HeadDiffProfilesParams, token) =>
+    guard<ProfilesResult | null>(connection.console, 'headDiffProfiles', token, null, () => headDiffs.profiles(params, token)),
+  );
+  connection.onRequest(Methods.compare, (params: CompareParams, token) =>
+    guard<CompareResult | null>(connection.console, 'compare', token, null, () => requests.compare(params, token)),
+  );
+  connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) =>
+    guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, () => requests.exportProfiles(params, token)),
+  );
   const coverageFailed: CoverageResult = { state: 'failed', message: 'The coverage review was cancelled or failed; see the Segment Lens output.' };
-  connection.onRequest<CoverageResult, void>(CoverageMethods.coverage, (params: CoverageParams, token): Promise<CoverageResult> => guard<CoverageResult>(connection.console, 'coverage', token, coverageFailed, () => requests.coverage(params, token)));
+  connection.onRequest<CoverageResult, void>(CoverageMethods.coverage, (params: CoverageParams, token): Promise<CoverageResult> =>
+    guard<CoverageResult>(connection.console, 'coverage', token, coverageFailed, () => requests.coverage(params, token)),
+  );
   connection.onRequest(Methods.memory, async (): Promise<MemoryReport> => {
     collectGarbage();
     const ready = registry.allHosts().filter((host) => host.state.kind === 'ready');
-    const workers = await Promise.all(ready.map((host) => host.request('memory', {}).then((reply) => reply.heapUsed, () => 0)));
+    const workers = await Promise.all(
+      ready.map((host) =>
+        host.request('memory', {}).then(
+          (reply) => reply.heapUsed,
+          () => 0,
+        ),
+      ),
+    );
     const { rss, heapUsed } = process.memoryUsage();
     return { rss, heapUsed, workers };
   });
@@ -375,7 +510,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest(Methods.workspaceStatusOf, (params: { uri: string }) => requests.status(params));
 
   // Last line of defence: a failure in a notification handler or a worker reply must never take the server down.
-  process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+  process.on('unhandledRejection', (reason) =>
+    connection.console.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+  );
   process.on('uncaughtException', (error) => connection.console.error(`uncaught exception: ${error.stack ?? error.message}`));
 
   connection.onShutdown(async () => {

@@ -53,7 +53,14 @@ describe('benchmark (smoke)', function () {
     assert.ok(report.workspace.cached_load_ms === null || isNumber(report.workspace.cached_load_ms), 'workspace.cached_load_ms is a number or null');
     assert.ok(isNumber(report.workspace.rss_mb) && report.workspace.rss_mb > 0, 'workspace.rss_mb');
     assert.ok(isNumber(report.validation_ms) && report.validation_ms > 0, 'validation_ms');
-    for (const key of ['completion_p50_ms', 'completion_p99_ms', 'hover_p50_ms', 'hover_p99_ms', 'completion_p99_during_eval_ms', 'hover_p99_during_eval_ms'] as const) {
+    for (const key of [
+      'completion_p50_ms',
+      'completion_p99_ms',
+      'hover_p50_ms',
+      'hover_p99_ms',
+      'completion_p99_during_eval_ms',
+      'hover_p99_during_eval_ms',
+    ] as const) {
       assert.ok(isNumber(report[key]) && report[key] >= 0, `${key} is a number: ${String(report[key])}`);
     }
     assert.ok(report.completion_p50_ms <= report.completion_p99_ms && report.hover_p50_ms <= report.hover_p99_ms, 'p50 ≤ p99');
@@ -68,10 +75,13 @@ describe('benchmark (smoke)', function () {
     }
 
     // Counts: Segment Lens and DuckDB must agree on every segment.
-    const differing = report.segments.filter((s) => s.matched !== s.duckdb_matched).map((s) => `${s.name}: Segment Lens ${s.matched}, DuckDB ${s.duckdb_matched}`);
+    const differing = report.segments
+      .filter((s) => s.matched !== s.duckdb_matched)
+      .map((s) => `${s.name}: Segment Lens ${s.matched}, DuckDB ${s.duckdb_matched}`);
     assert.deepEqual(differing, [], `counts differ:\n${differing.join('\n')}\n${stderr}`);
     // A segment that matches no one (or everyone) tests nothing.
-    for (const s of report.segments) assert.ok(s.matched > 0 && s.matched < report.workspace.profiles, `${s.name} matches ${s.matched} of ${report.workspace.profiles}`);
+    for (const s of report.segments)
+      assert.ok(s.matched > 0 && s.matched < report.workspace.profiles, `${s.name} matches ${s.matched} of ${report.workspace.profiles}`);
     assert.equal(code, 0, `the benchmark exited with ${code}:\n${stderr}`);
   });
 });

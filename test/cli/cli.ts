@@ -5,7 +5,10 @@ export const REPO = join(__dirname, '..', '..', '..');
 export const FIXTURES = join(REPO, 'test', 'fixtures');
 
 /** Runs the built CLI the way a user does (`node bin/segment-lens.js ...`). */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {}): { code: number; stdout: string; stderr: string } {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {},
+): { code: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(REPO, 'bin', 'segment-lens.js'), ...args], {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, ...options.env },

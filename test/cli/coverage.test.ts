@@ -55,10 +55,17 @@ async function coverage(args: string[]): Promise<{ code: number; stdout: string;
 }
 
 const base = (file: string) => file.split(/[\\/]/).pop() as string;
-const lifecycleMissing = (json: CoverageJson) => json.findings.filter((f) => f.kind === 'missing' && (LIFECYCLE_STAGES as readonly string[]).includes(f.stage as string)).map((f) => f.stage as string).sort();
+const lifecycleMissing = (json: CoverageJson) =>
+  json.findings
+    .filter((f) => f.kind === 'missing' && (LIFECYCLE_STAGES as readonly string[]).includes(f.stage as string))
+    .map((f) => f.stage as string)
+    .sort();
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
 
 describe('segment-lens coverage', function () {
@@ -100,7 +107,15 @@ describe('segment-lens coverage', function () {
     assert.equal(json.segments.length, facts.segmentFiles().length);
     assert.ok(json.segments.every((s) => !Object.keys(REMOVED).includes(base(s.file))));
     const firstTime = audiences.firstTime.size;
-    assert.deepEqual(json.segments.find((s) => base(s.file) === 'first-time-buyers.json'), { file: json.segments.find((s) => base(s.file) === 'first-time-buyers.json')?.file, name: 'First time buyers', matched: firstTime, share: Math.round((firstTime / facts.profileCount) * 10_000) / 10_000 });
+    assert.deepEqual(
+      json.segments.find((s) => base(s.file) === 'first-time-buyers.json'),
+      {
+        file: json.segments.find((s) => base(s.file) === 'first-time-buyers.json')?.file,
+        name: 'First time buyers',
+        matched: firstTime,
+        share: Math.round((firstTime / facts.profileCount) * 10_000) / 10_000,
+      },
+    );
     for (const f of json.findings) assert.ok(Object.keys(f).every((k) => ['kind', 'stage', 'files', 'evidence', 'priority', 'recommendation'].includes(k)));
     assert.deepEqual(listFiles(dir), before, 'nothing written');
   });
@@ -112,15 +127,22 @@ describe('segment-lens coverage', function () {
     const created = await coverage([dir, '--json', '--out', out, '--create', 'vip-customers', 'lapsed-customers', 'engaged-30-days']);
     assert.equal(created.code, 0, created.stderr);
     const lines = created.stdout.split('\n');
-    assert.deepEqual(lines.slice(0, 3).map((l) => l.replace(/^created .*segments[\\/]/, 'created ')), [
-      `created vip-customers.json: VIP customers, ${count(audiences.vip.size)} profiles`,
-      `created lapsed-customers.json: Lapsed customers, ${count(audiences.lapsed.size)} profiles`,
-      `created engaged-30-days.json: Engaged (30 days), ${count(audiences.engaged30.size)} profiles`,
-    ]);
+    assert.deepEqual(
+      lines.slice(0, 3).map((l) => l.replace(/^created .*segments[\\/]/, 'created ')),
+      [
+        `created vip-customers.json: VIP customers, ${count(audiences.vip.size)} profiles`,
+        `created lapsed-customers.json: Lapsed customers, ${count(audiences.lapsed.size)} profiles`,
+        `created engaged-30-days.json: Engaged (30 days), ${count(audiences.engaged30.size)} profiles`,
+      ],
+    );
     const context = { summary: summarizeWorkspace(workspace) };
     for (const file of Object.keys(REMOVED)) {
       const problems = language.validate(language.parse(readFileSync(join(dir, 'segments', file), 'utf8')), { workspace: context });
-      assert.deepEqual(problems.filter((p) => p.severity === 'error'), [], file);
+      assert.deepEqual(
+        problems.filter((p) => p.severity === 'error'),
+        [],
+        file,
+      );
     }
     assert.equal(jaccard(membersOf(join(dir, 'segments', 'lapsed-customers.json')), membersOf(join(SAMPLE, 'segments', 'lapsed-customers.json'))), 1);
     assert.equal(jaccard(membersOf(join(dir, 'segments', 'engaged-30-days.json')), membersOf(join(SAMPLE, 'segments', 'engaged-30-days.json'))), 1);
@@ -134,7 +156,10 @@ describe('segment-lens coverage', function () {
     assert.equal(json.segments.length, filesBefore + 3);
     assert.match(created.stderr, /wrote .*coverage\.md and .*coverage\.csv/);
     assert.match(readFileSync(join(out, 'coverage.md'), 'utf8'), /^# Segment coverage: Mint Vinyl \(sample\)/);
-    assert.match(readFileSync(join(out, 'coverage.csv'), 'utf8'), /^Recommended segment,Files,Kind,Stage,Rule,Evidence,Intended use,Priority,Suggested owner,Review status,Refresh cadence,Recommendation\n/);
+    assert.match(
+      readFileSync(join(out, 'coverage.csv'), 'utf8'),
+      /^Recommended segment,Files,Kind,Stage,Rule,Evidence,Intended use,Priority,Suggested owner,Review status,Refresh cadence,Recommendation\n/,
+    );
   });
 
   it('exits 2 on usage errors', async () => {
@@ -160,7 +185,12 @@ describe('segment-lens coverage', function () {
     assert.equal(code, 0, stderr);
     // The earlier test created three files: the folder has as many as the sample again.
     const all = facts.profileCount;
-    assert.ok(stdout.startsWith(`Segment coverage of ${facts.name} as of ${new Date(facts.now).toISOString()}: ${count(all)} profiles, ${facts.segmentFiles().length} segment files, ${facts.lists.length} lists`), stdout.split('\n')[0]);
+    assert.ok(
+      stdout.startsWith(
+        `Segment coverage of ${facts.name} as of ${new Date(facts.now).toISOString()}: ${count(all)} profiles, ${facts.segmentFiles().length} segment files, ${facts.lists.length} lists`,
+      ),
+      stdout.split('\n')[0],
+    );
     const due = audiences.replenishment.size;
     assert.ok(stdout.includes(`MEDIUM missing replenishment-due\n         ${count(due)} profiles (${percent(due, all)})`), stdout);
     assert.match(stdout, /Create files with: segment-lens coverage DIR --create /);

@@ -21,7 +21,7 @@ describe('CLI date options', function () {
   after(() => rmSync(cache, { recursive: true, force: true }));
   const inZone = (zone: string) => ({ TZ: zone, SEGMENT_LENS_CACHE_DIR: cache });
 
-  it('evaluate --now without an offset means UTC, whatever the machine\'s time zone', () => {
+  it("evaluate --now without an offset means UTC, whatever the machine's time zone", () => {
     const args = ['evaluate', SEGMENT, '--now', '2026-01-01T00:00:00'];
     const newYork = runCli(args, { env: inZone('America/New_York') });
     const utc = runCli(args, { env: inZone('UTC') });
@@ -31,7 +31,10 @@ describe('CLI date options', function () {
     assert.match(utc.stdout, /as of 2026-01-01T00:00:00\.000Z \(UTC\)/);
     // The JSON result, without the time the evaluation took.
     const json = (zone: string) => {
-      const { elapsed_ms: _elapsed, ...result } = JSON.parse(runCli([...args, '--json'], { env: inZone(zone) }).stdout) as { elapsed_ms: number; workspace: { now: string } };
+      const { elapsed_ms: _elapsed, ...result } = JSON.parse(runCli([...args, '--json'], { env: inZone(zone) }).stdout) as {
+        elapsed_ms: number;
+        workspace: { now: string };
+      };
       return result;
     };
     assert.deepEqual(json('America/New_York'), json('UTC'));
@@ -68,7 +71,10 @@ describe('CLI date options', function () {
   it('generate --now without an offset writes the same workspace in any time zone', () => {
     const dirs = ['America/Los_Angeles', 'UTC'].map((zone) => {
       const out = mkdtempSync(join(tmpdir(), 'segment-lens-dates-gen-'));
-      const run = runCli(['generate', '--profiles', '20', '--events', '50', '--out', out, '--now', '2026-03-01T10:00:00', '--gzip', 'none'], { env: inZone(zone), cwd: REPO });
+      const run = runCli(['generate', '--profiles', '20', '--events', '50', '--out', out, '--now', '2026-03-01T10:00:00', '--gzip', 'none'], {
+        env: inZone(zone),
+        cwd: REPO,
+      });
       assert.equal(run.code, 0, run.stderr);
       return out;
     });

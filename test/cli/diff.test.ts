@@ -11,7 +11,11 @@ import { dirname, join } from 'node:path';
 import { runCli } from './cli';
 import { expectedIds, git, PROFILES, writeFile, writeSegment, writeWorkspace, type FieldCondition } from './reviewFixture';
 
-interface Side { name: string | null; description: string | null; outcome: { kind: string; matched?: number; errors?: { code: string }[] } }
+interface Side {
+  name: string | null;
+  description: string | null;
+  outcome: { kind: string; matched?: number; errors?: { code: string }[] };
+}
 interface FileDiff {
   status: string;
   path: string;
@@ -22,14 +26,29 @@ interface FileDiff {
   added: { count: number; ids: string[]; sample: { id: string }[] } | null;
   removed: { count: number; ids: string[]; sample: { id: string }[] } | null;
 }
-interface Report { repository: string; base: { revision: string; commit: string | null }; noCommits: boolean; files: FileDiff[] }
+interface Report {
+  repository: string;
+  base: { revision: string; commit: string | null };
+  noCommits: boolean;
+  files: FileDiff[];
+}
 
 const GOLD: FieldCondition[][] = [[{ field: 'tier', value: 'gold' }]];
-const GOLD_OR_SILVER: FieldCondition[][] = [[{ field: 'tier', value: 'gold' }, { field: 'tier', value: 'silver' }]];
+const GOLD_OR_SILVER: FieldCondition[][] = [
+  [
+    { field: 'tier', value: 'gold' },
+    { field: 'tier', value: 'silver' },
+  ],
+];
 const SILVER: FieldCondition[][] = [[{ field: 'tier', value: 'silver' }]];
 const US: FieldCondition[][] = [[{ field: 'country', value: 'US' }]];
 const JAZZ: FieldCondition[][] = [[{ field: 'genre', value: 'Jazz' }]];
-const JAZZ_OR_BLUES: FieldCondition[][] = [[{ field: 'genre', value: 'Jazz' }, { field: 'genre', value: 'Blues' }]];
+const JAZZ_OR_BLUES: FieldCondition[][] = [
+  [
+    { field: 'genre', value: 'Jazz' },
+    { field: 'genre', value: 'Blues' },
+  ],
+];
 const BRONZE: FieldCondition[][] = [[{ field: 'tier', value: 'bronze' }]];
 const GOLD_AND_US: FieldCondition[][] = [[{ field: 'tier', value: 'gold' }], [{ field: 'country', value: 'US' }]];
 const DRAFT: FieldCondition[][] = [[{ field: 'genre', value: 'Soul' }]];
@@ -65,7 +84,14 @@ describe('segment-lens diff', () => {
     // Not committed: a modified file, a new untracked file, and a file that is now invalid.
     writeSegment(seg('gold.json'), GOLD_OR_SILVER, 'Gold tier');
     writeSegment(seg('draft.json'), DRAFT);
-    writeFile(seg('bronze.json'), JSON.stringify({ condition_groups: [{ conditions: [{ type: 'profile-property', property: "properties['Tier']", filter: { type: 'string', operator: 'equalz', value: 'bronze' } }] }] }));
+    writeFile(
+      seg('bronze.json'),
+      JSON.stringify({
+        condition_groups: [
+          { conditions: [{ type: 'profile-property', property: "properties['Tier']", filter: { type: 'string', operator: 'equalz', value: 'bronze' } }] },
+        ],
+      }),
+    );
   });
 
   after(() => rmSync(temp, { recursive: true, force: true }));
@@ -78,15 +104,18 @@ describe('segment-lens diff', () => {
     assert.equal(report.base.revision, 'HEAD~1');
     assert.equal(report.base.commit, git(repo, 'rev-parse', 'HEAD~1').trim());
     const byPath = new Map(report.files.map((f) => [f.path, f]));
-    assert.deepEqual(report.files.map((f) => [f.path, f.status]), [
-      ['segments/americans.json', 'renamed'],
-      ['segments/bronze.json', 'modified'],
-      ['segments/draft.json', 'added'],
-      ['segments/gold.json', 'modified'],
-      ['segments/jazz.json', 'modified'],
-      ['segments/silver.json', 'removed'],
-      ['segments/vip.json', 'added'],
-    ]);
+    assert.deepEqual(
+      report.files.map((f) => [f.path, f.status]),
+      [
+        ['segments/americans.json', 'renamed'],
+        ['segments/bronze.json', 'modified'],
+        ['segments/draft.json', 'added'],
+        ['segments/gold.json', 'modified'],
+        ['segments/jazz.json', 'modified'],
+        ['segments/silver.json', 'removed'],
+        ['segments/vip.json', 'added'],
+      ],
+    );
 
     const renamed = byPath.get('segments/americans.json')!;
     assert.equal(renamed.oldPath, 'segments/us.json');
@@ -135,16 +164,22 @@ describe('segment-lens diff', () => {
   it('compares with HEAD by default: only what is not committed', () => {
     const { stdout } = runCli(['diff', '--json'], { cwd: repo });
     const report = JSON.parse(stdout) as Report;
-    assert.deepEqual(report.files.map((f) => [f.path, f.status]), [
-      ['segments/bronze.json', 'modified'],
-      ['segments/draft.json', 'added'],
-      ['segments/gold.json', 'modified'],
-    ]);
+    assert.deepEqual(
+      report.files.map((f) => [f.path, f.status]),
+      [
+        ['segments/bronze.json', 'modified'],
+        ['segments/draft.json', 'added'],
+        ['segments/gold.json', 'modified'],
+      ],
+    );
   });
 
   it('limits the comparison to the paths given, relative to the current folder', () => {
     const { stdout } = runCli(['diff', '--base', 'HEAD~1', '--json', 'jazz.json', 'vip.json'], { cwd: join(repo, 'segments') });
-    assert.deepEqual((JSON.parse(stdout) as Report).files.map((f) => f.path), ['segments/jazz.json', 'segments/vip.json']);
+    assert.deepEqual(
+      (JSON.parse(stdout) as Report).files.map((f) => f.path),
+      ['segments/jazz.json', 'segments/vip.json'],
+    );
     const inFolder = runCli(['diff', '--base', 'HEAD~1', '--json', 'segments'], { cwd: repo });
     assert.equal((JSON.parse(inFolder.stdout) as Report).files.length, 7);
     const outsideSegments = runCli(['diff', '--base', 'HEAD~1', '--json', 'data'], { cwd: repo });
@@ -158,7 +193,12 @@ describe('segment-lens diff', () => {
     assert.match(block, /^segments\/gold\.json \(Gold tier\): modified$/m);
     assert.match(block, /^ {2}before: .*"gold"/m);
     assert.match(block, /^ {2}after: {2}.*"gold" OR .*"silver"/m);
-    assert.ok(block.includes(`count:  ${expectedIds(GOLD).length} → ${expectedIds(GOLD_OR_SILVER).length} of ${PROFILES.length} profiles in Review shop (+${goldAdded.length} / −0)`), block);
+    assert.ok(
+      block.includes(
+        `count:  ${expectedIds(GOLD).length} → ${expectedIds(GOLD_OR_SILVER).length} of ${PROFILES.length} profiles in Review shop (+${goldAdded.length} / −0)`,
+      ),
+      block,
+    );
     assert.ok(block.includes(`+ ${goldAdded[0]}  `), 'the first added profile');
     assert.ok(block.includes(`and ${goldAdded.length - 1} more profile`), 'the rest counted, not listed');
     assert.match(stdout, /^segments\/americans\.json: renamed from segments\/us\.json, definition unchanged$/m);
@@ -171,7 +211,10 @@ describe('segment-lens diff', () => {
     assert.equal(rows.length, 7);
     const goldRow = rows.find((r) => r.includes('gold&#46;json'))!;
     const goldAdded = minus(expectedIds(GOLD_OR_SILVER), expectedIds(GOLD));
-    assert.equal(goldRow, `| <code>segments&#47;gold&#46;json</code> | modified | ${expectedIds(GOLD).length} → ${expectedIds(GOLD_OR_SILVER).length} | &#43;${goldAdded.length} &#47; −0 |`);
+    assert.equal(
+      goldRow,
+      `| <code>segments&#47;gold&#46;json</code> | modified | ${expectedIds(GOLD).length} → ${expectedIds(GOLD_OR_SILVER).length} | &#43;${goldAdded.length} &#47; −0 |`,
+    );
     assert.equal(stdout.split('<details>').length - 1, 7);
     assert.equal(stdout.split('</details>').length - 1, 7);
     assert.ok(stdout.includes('| invalid |') || rows.some((r) => r.includes('→ invalid')), 'the invalid side says so instead of a count');
@@ -182,7 +225,10 @@ describe('segment-lens diff', () => {
     const hostile = PROFILES[7];
     assert.ok(expectedIds(GOLD_OR_SILVER).includes(hostile.id), 'the hostile profile is among the added ones');
     for (const raw of ['<script', '</script>', 'javascript:', '](', '`', '<img']) assert.ok(!stdout.includes(raw), `raw ${JSON.stringify(raw)} in the comment`);
-    assert.ok(stdout.includes('<code>&#60;script&#62;alert&#40;1&#41;&#60;&#47;script&#62;&#124;&#96;&#64;x&#96;&#93;&#40;javascript&#58;alert&#40;2&#41;&#41;</code>'), 'the email, every special character as a reference');
+    assert.ok(
+      stdout.includes('<code>&#60;script&#62;alert&#40;1&#41;&#60;&#47;script&#62;&#124;&#96;&#64;x&#96;&#93;&#40;javascript&#58;alert&#40;2&#41;&#41;</code>'),
+      'the email, every special character as a reference',
+    );
     assert.ok(stdout.includes('<code>P8&#124;&#96;x&#96;&#93;&#40;javascript&#58;alert&#40;1&#41;&#41;</code>'), 'the ID likewise');
     // Each table row keeps its four cells: no "|" from the data splits one.
     for (const row of stdout.split('\n').filter((line) => line.startsWith('| <code>'))) assert.equal(row.split('|').length, 6, row);
@@ -199,7 +245,10 @@ describe('segment-lens diff', () => {
     const json = JSON.parse(runCli(['diff', '--json'], { cwd: empty }).stdout) as Report;
     assert.equal(json.noCommits, true);
     assert.equal(json.base.commit, null);
-    assert.deepEqual(json.files.map((f) => [f.path, f.status, f.added?.ids]), [['segments/gold.json', 'added', expectedIds(GOLD)]]);
+    assert.deepEqual(
+      json.files.map((f) => [f.path, f.status, f.added?.ids]),
+      [['segments/gold.json', 'added', expectedIds(GOLD)]],
+    );
   });
 
   it('outside git, and with an unknown revision, says so and exits 2', () => {

@@ -27,8 +27,10 @@ describe('CLI: evaluate --history', function () {
     });
   }
 
-  it('prints the same series whatever the machine\'s time zone (UTC days)', () => {
-    const outputs = ['UTC', 'America/New_York', 'Pacific/Kiritimati'].map((TZ) => runCli(['evaluate', segments[0], '--history', '12w', '--csv'], { env: { TZ } }));
+  it("prints the same series whatever the machine's time zone (UTC days)", () => {
+    const outputs = ['UTC', 'America/New_York', 'Pacific/Kiritimati'].map((TZ) =>
+      runCli(['evaluate', segments[0], '--history', '12w', '--csv'], { env: { TZ } }),
+    );
     for (const run of outputs) assert.equal(run.code, 0, run.stderr);
     assert.equal(outputs[1].stdout, outputs[0].stdout);
     assert.equal(outputs[2].stdout, outputs[0].stdout);

@@ -65,7 +65,10 @@ describe('segment-lens on hostile input', () => {
     it('validate skips a FIFO inside a folder it walks', () => {
       mkdirSync(join(dir, 'segments'));
       execFileSync('mkfifo', [join(dir, 'segments', 'x.json')]);
-      writeFileSync(join(dir, 'segments', 'ok.json'), '{"condition_groups": [{"conditions": [{"type": "profile-region", "in_region": true, "region": "european_union"}]}]}');
+      writeFileSync(
+        join(dir, 'segments', 'ok.json'),
+        '{"condition_groups": [{"conditions": [{"type": "profile-region", "in_region": true, "region": "european_union"}]}]}',
+      );
       const { code, stderr } = runCli(['validate', join(dir, 'segments')], { timeout: TIMEOUT });
       assert.equal(code, 0, stderr);
       assert.match(stderr, /^1 file checked/);
@@ -133,9 +136,18 @@ describe('segment-lens on hostile input', () => {
       writeFileSync(join(segments, 'bad\nname.json'), LEGACY);
       const { stdout, stderr } = runCli(['evaluate', segments], { cwd: segments, env: env() });
       const lines = stdout.trimEnd().split('\n');
-      assert.ok(lines.some((line) => line.startsWith(`${escaped('bad\nname.json')}: INVALID`)), stdout);
-      assert.ok(lines.some((line) => line.startsWith(`  ${escaped('bad\nname.json')}:5:56: error:`)), stdout);
-      assert.ok(lines.some((line) => line.startsWith(`${escaped(name)}: valid;`)), stdout);
+      assert.ok(
+        lines.some((line) => line.startsWith(`${escaped('bad\nname.json')}: INVALID`)),
+        stdout,
+      );
+      assert.ok(
+        lines.some((line) => line.startsWith(`  ${escaped('bad\nname.json')}:5:56: error:`)),
+        stdout,
+      );
+      assert.ok(
+        lines.some((line) => line.startsWith(`${escaped(name)}: valid;`)),
+        stdout,
+      );
       assert.ok(!/[\t\r]/.test(stdout), JSON.stringify(stdout));
       const missing = runCli(['evaluate', 'gone\n.segment.json'], { cwd: segments });
       assert.equal(missing.code, 2);
@@ -154,7 +166,11 @@ describe('segment-lens on hostile input', () => {
         const result = JSON.parse(stdout) as { workspace: { now: string }; matched: number };
         return [result.workspace.now, result.matched];
       });
-      assert.deepEqual(results, [['2026-11-01T12:00:00.000Z', results[0][1]], ['2026-11-01T12:00:00.000Z', results[0][1]], ['2026-11-01T12:00:00.000Z', results[0][1]]]);
+      assert.deepEqual(results, [
+        ['2026-11-01T12:00:00.000Z', results[0][1]],
+        ['2026-11-01T12:00:00.000Z', results[0][1]],
+        ['2026-11-01T12:00:00.000Z', results[0][1]],
+      ]);
     });
   });
 });

@@ -12,6 +12,9 @@ describe('the extension package', () => {
     const listed = spawnSync(process.execPath, [join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls'], { cwd: REPO, encoding: 'utf8' });
     assert.equal(listed.status, 0, listed.stderr);
     const packaged = new Set(listed.stdout.split('\n').map((line) => line.trim()));
-    assert.deepEqual(bundles.filter((bundle) => !packaged.has(bundle)), []);
+    assert.deepEqual(
+      bundles.filter((bundle) => !packaged.has(bundle)),
+      [],
+    );
   });
 });

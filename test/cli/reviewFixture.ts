@@ -44,7 +44,11 @@ const PROPERTY: Record<FieldCondition['field'], string> = { tier: "properties['T
 export function definition(groups: FieldCondition[][]): { condition_groups: unknown[] } {
   return {
     condition_groups: groups.map((conditions) => ({
-      conditions: conditions.map((c) => ({ type: 'profile-property', property: PROPERTY[c.field], filter: { type: 'string', operator: 'equals', value: c.value } })),
+      conditions: conditions.map((c) => ({
+        type: 'profile-property',
+        property: PROPERTY[c.field],
+        filter: { type: 'string', operator: 'equals', value: c.value },
+      })),
     })),
   };
 }
@@ -70,19 +74,38 @@ export function writeWorkspace(root: string): void {
   writeFile(join(root, 'data', 'metrics.json'), JSON.stringify({ data: [] }));
   writeFile(join(root, 'data', 'lists.json'), JSON.stringify({ data: [] }));
   writeFile(join(root, 'data', 'events.jsonl'), '');
-  writeFile(join(root, 'data', 'profiles.jsonl'), PROFILES.map((p) => JSON.stringify({
-    type: 'profile',
-    id: p.id,
-    attributes: {
-      email: p.email,
-      ...(p.firstName ? { first_name: p.firstName } : {}),
-      location: { country: p.country },
-      properties: { ...(p.tier ? { Tier: p.tier } : {}), ...(p.genre ? { Genre: p.genre } : {}) },
-    },
-  })).join('\n') + '\n');
+  writeFile(
+    join(root, 'data', 'profiles.jsonl'),
+    PROFILES.map((p) =>
+      JSON.stringify({
+        type: 'profile',
+        id: p.id,
+        attributes: {
+          email: p.email,
+          ...(p.firstName ? { first_name: p.firstName } : {}),
+          location: { country: p.country },
+          properties: { ...(p.tier ? { Tier: p.tier } : {}), ...(p.genre ? { Genre: p.genre } : {}) },
+        },
+      }),
+    ).join('\n') + '\n',
+  );
 }
 
 /** Runs git in `cwd` with a fixed identity, so commits work on a machine without git configuration. */
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Segment Lens Tests', '-c', 'user.email=tests@segment-lens.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=Segment Lens Tests',
+      '-c',
+      'user.email=tests@segment-lens.invalid',
+      '-c',
+      'init.defaultBranch=main',
+      '-c',
+      'commit.gpgsign=false',
+      ...args,
+    ],
+    { cwd, encoding: 'utf8' },
+  );
 }

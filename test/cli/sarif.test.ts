@@ -15,7 +15,15 @@ interface SarifLog {
   version: string;
   runs: {
     tool: { driver: { name: string; rules: { id: string; help?: { text: string }; defaultConfiguration?: { level: string } }[] } };
-    results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } } }[] }[];
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      message: { text: string };
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } };
+      }[];
+    }[];
   }[];
 }
 
@@ -36,7 +44,8 @@ function sarifValidator() {
   return ajv.compile(JSON.parse(readFileSync(join(FIXTURES, 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')));
 }
 
-const ERROR_AND_WARNING = '{\n  "condition_groups": [{"conditions": [\n    {"type": "profile-region", "in_region": true, "region_id": "european_union"},\n    {"type": "profile-region", "in_region": true, "region": "united_states", "extra": 1}\n  ]}]\n}\n';
+const ERROR_AND_WARNING =
+  '{\n  "condition_groups": [{"conditions": [\n    {"type": "profile-region", "in_region": true, "region_id": "european_union"},\n    {"type": "profile-region", "in_region": true, "region": "united_states", "extra": 1}\n  ]}]\n}\n';
 
 describe('segment-lens validate --format', () => {
   let temp: string;
@@ -60,7 +69,13 @@ describe('segment-lens validate --format', () => {
     // docs/diagnostics.md: | `legacy-region-id` | error | `region_id` → `region` | rename |
     assert.equal(rule?.help?.text, 'region_id → region. Quick fix: rename.');
     assert.equal(rule?.defaultConfiguration?.level, 'error');
-    assert.deepEqual(run.results.map((r) => [r.ruleId, r.level]), [['legacy-region-id', 'error'], ['unknown-property', 'warning']]);
+    assert.deepEqual(
+      run.results.map((r) => [r.ruleId, r.level]),
+      [
+        ['legacy-region-id', 'error'],
+        ['unknown-property', 'warning'],
+      ],
+    );
     for (const result of run.results) assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
     const [error, warning] = run.results;
     // The error is on the key "region_id" of line 3; the range ends after its closing quote.
@@ -83,14 +98,22 @@ describe('segment-lens validate --format', () => {
     const column = ERROR_AND_WARNING.split('\n')[2].indexOf('"region_id"') + 1;
     const lines = stdout.trim().split('\n');
     assert.equal(lines.length, 2);
-    assert.match(lines[0], new RegExp(`^::error file=two problems\\.segment\\.json,line=3,col=${column},endLine=3,endColumn=${column + 10},title=legacy-region-id::"region_id" is the spelling`));
+    assert.match(
+      lines[0],
+      new RegExp(
+        `^::error file=two problems\\.segment\\.json,line=3,col=${column},endLine=3,endColumn=${column + 10},title=legacy-region-id::"region_id" is the spelling`,
+      ),
+    );
     assert.match(lines[1], /^::warning file=two problems\.segment\.json,line=4,col=\d+,endLine=4,endColumn=\d+,title=unknown-property::/);
     assert.match(stderr, /2 files checked: 1 error, 1 warning/);
   });
 
   it('github: escapes % and line breaks in data, and : and , in properties', () => {
     const dir = mkdtempSync(join(temp, 'weird-'));
-    writeFileSync(join(dir, 'a:b,c%.segment.json'), '{"condition_groups": [{"conditions": [{"type": "profile-region", "in_region": true, "region_id": "eu"}]}]}');
+    writeFileSync(
+      join(dir, 'a:b,c%.segment.json'),
+      '{"condition_groups": [{"conditions": [{"type": "profile-region", "in_region": true, "region_id": "eu"}]}]}',
+    );
     const { stdout } = runCli(['validate', '--format', 'github', '.'], { cwd: dir });
     assert.match(stdout, /^::error file=a%3Ab%2Cc%25\.segment\.json,line=1,/);
   });

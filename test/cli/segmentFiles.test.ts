@@ -7,7 +7,7 @@ import { runCli } from './cli';
 describe('CLI: which files are segment files', function () {
   this.timeout(60_000);
 
-  it('validate on a folder follows segmentLens.files from the folder\'s .vscode/settings.json, as the editor does', () => {
+  it("validate on a folder follows segmentLens.files from the folder's .vscode/settings.json, as the editor does", () => {
     const root = mkdtempSync(join(tmpdir(), 'segment-lens-cli-files-'));
     mkdirSync(join(root, '.vscode'));
     mkdirSync(join(root, 'audiences'));

@@ -55,7 +55,19 @@ describe('segment-lens sql', function () {
     const { code, stdout } = runCli(['sql', join(SEGMENTS, 'eu-residents.json'), '--dialect', 'postgres', '--json', '--now', '2025-01-01']);
     assert.equal(code, 0);
     const json = JSON.parse(stdout) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(json), ['dialect', 'layout', 'now', 'sql', 'countSql', 'countsSql', 'flagsSql', 'approximations', 'notEvaluable', 'preconditions', 'setup']);
+    assert.deepEqual(Object.keys(json), [
+      'dialect',
+      'layout',
+      'now',
+      'sql',
+      'countSql',
+      'countsSql',
+      'flagsSql',
+      'approximations',
+      'notEvaluable',
+      'preconditions',
+      'setup',
+    ]);
     assert.equal(json.now, '2025-01-01T00:00:00.000Z');
     assert.equal((json.approximations as { rule: string }[])[0].rule.startsWith('Case-insensitive comparison'), true);
     assert.deepEqual(json.notEvaluable, []);
@@ -63,7 +75,24 @@ describe('segment-lens sql', function () {
 
   it('a condition the engine cannot evaluate: no query, the reasons, exit code 1', () => {
     const file = join(tmp, 'custom.segment.json');
-    writeFileSync(file, JSON.stringify({ condition_groups: [{ conditions: [{ type: 'profile-has-custom-object', object_type_id: '01J8ZQ3D1V7T2P6XG8W3K9M4RB', object_type_relationship_id: '01J8ZQ3D1V7T2P6XG8W3K9M4RC', filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 }, filters: [] }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        condition_groups: [
+          {
+            conditions: [
+              {
+                type: 'profile-has-custom-object',
+                object_type_id: '01J8ZQ3D1V7T2P6XG8W3K9M4RB',
+                object_type_relationship_id: '01J8ZQ3D1V7T2P6XG8W3K9M4RC',
+                filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+                filters: [],
+              },
+            ],
+          },
+        ],
+      }),
+    );
     const { code, stdout, stderr } = runCli(['sql', file, '--dialect', 'bigquery', '--now', '2026-01-01T00:00:00Z']);
     assert.equal(code, 1);
     assert.doesNotMatch(stdout, /SELECT/);

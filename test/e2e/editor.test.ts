@@ -115,16 +115,34 @@ const REVIEWED_AT_HEAD = BUYERS_30_DAYS('PLCORD');
 const REVIEWED_NOW = BUYERS_30_DAYS('OPNEML');
 
 function BUYERS_30_DAYS(metricId: string): string {
-  return `${JSON.stringify({ condition_groups: [{ conditions: [{
-    type: 'profile-metric', metric_id: metricId, measurement: 'count',
-    measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
-    timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: 30 },
-  }] }] }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      condition_groups: [
+        {
+          conditions: [
+            {
+              type: 'profile-metric',
+              metric_id: metricId,
+              measurement: 'count',
+              measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+              timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: 30 },
+            },
+          ],
+        },
+      ],
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** Runs git with a fixed identity in `cwd` (the machine may have no git configuration). */
 function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=Segment Lens E2E', '-c', 'user.email=e2e@segment-lens.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'ignore' });
+  execFileSync(
+    'git',
+    ['-c', 'user.name=Segment Lens E2E', '-c', 'user.email=e2e@segment-lens.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args],
+    { cwd, stdio: 'ignore' },
+  );
 }
 
 /**
@@ -133,15 +151,26 @@ function git(cwd: string, ...args: string[]): void {
  * now): per day, the profiles with an Opened Email event in the window.
  */
 function expectedOpeners(workspace: string, days: string[], now: number): number[] {
-  const profiles = new Set(fs.readFileSync(path.join(workspace, 'data', 'profiles.jsonl'), 'utf8').split('\n').flatMap((line) => {
-    try {
-      return [(JSON.parse(line) as { id: string }).id];
-    } catch {
-      return [];
-    }
-  }));
-  const opens = fs.readFileSync(path.join(workspace, 'data', 'events.jsonl'), 'utf8').split('\n').filter(Boolean)
-    .map((line) => JSON.parse(line) as { attributes: { datetime?: string }; relationships: { metric: { data: { id: string } }; profile: { data: { id: string } } } })
+  const profiles = new Set(
+    fs
+      .readFileSync(path.join(workspace, 'data', 'profiles.jsonl'), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          return [(JSON.parse(line) as { id: string }).id];
+        } catch {
+          return [];
+        }
+      }),
+  );
+  const opens = fs
+    .readFileSync(path.join(workspace, 'data', 'events.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(
+      (line) =>
+        JSON.parse(line) as { attributes: { datetime?: string }; relationships: { metric: { data: { id: string } }; profile: { data: { id: string } } } },
+    )
     .filter((e) => e.relationships.metric.data.id === 'OPNEML' && profiles.has(e.relationships.profile.data.id) && e.attributes.datetime)
     .map((e) => ({ profile: e.relationships.profile.data.id, t: Date.parse(e.attributes.datetime!) }));
   return days.map((day, i) => {
@@ -210,7 +239,11 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     // The list of valid condition types follows the schema; only its start is pinned here.
     const found = ours(rows).map(({ message, source, code, severity, line, column }) => ({
       message: message.replace(/(Valid condition types: ).*$/s, '$1…'),
-      source, code, severity, line, column,
+      source,
+      code,
+      severity,
+      line,
+      column,
     }));
     assert.match(ours(rows)[1]?.message ?? '', /Valid condition types: .*"profile-property"/);
     assert.deepEqual(found, [
@@ -233,13 +266,15 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     ]);
     await screenshot(page(), 'problems');
     // The definition has errors: the lens says so instead of counting.
-    const lenses = await waitFor(async () => {
-      const titles = lensTitles(await readCodeLenses(page()));
-      return titles.includes('Definition has errors: not evaluated') ? titles : undefined;
-    }, { what: 'the "Definition has errors" code lens on broken.json' });
+    const lenses = await waitFor(
+      async () => {
+        const titles = lensTitles(await readCodeLenses(page()));
+        return titles.includes('Definition has errors: not evaluated') ? titles : undefined;
+      },
+      { what: 'the "Definition has errors" code lens on broken.json' },
+    );
     assert.ok(lenses.includes('Evaluate'), JSON.stringify(lenses));
   });
-
 
   it('shows counts as code lenses and inlay hints, and follows edits', async () => {
     await openFileFromExplorer(page(), 'segments/buyers.json');
@@ -269,11 +304,14 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     await screenshot(page(), 'code-lens-after-edit');
 
     // Undo back to the saved text (one Ctrl+Z per poll until it is there): the counts follow back.
-    await waitFor(async () => {
-      if (await findInEditor(page(), '"quantity": 30 }')) return true;
-      await page().keyboard.press('Control+Z');
-      return false;
-    }, { what: 'undo to restore "quantity": 30' });
+    await waitFor(
+      async () => {
+        if (await findInEditor(page(), '"quantity": 30 }')) return true;
+        await page().keyboard.press('Control+Z');
+        return false;
+      },
+      { what: 'undo to restore "quantity": 30' },
+    );
     await waitFor(async () => (await page().locator('.editor-group-container.active .tab.active.dirty').count()) === 0, {
       what: 'buyers.json to be back to its saved state (not dirty)',
     });
@@ -283,10 +321,13 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
   it('shows the data workspace in the status bar', async () => {
     // buyers.json is the active editor. The item is created as `segmentLens.workspace`; VS Code
     // renders it with the id `segment-lens.segment-lens.segmentLens.workspace`.
-    const text = await waitFor(async () => {
-      const value = await readStatusBarText(page(), 'segmentLens.workspace');
-      return value === 'Tiny shop: 4 profiles' ? value : undefined;
-    }, { timeoutMs: 60_000, what: 'the status bar item "Tiny shop: 4 profiles"' });
+    const text = await waitFor(
+      async () => {
+        const value = await readStatusBarText(page(), 'segmentLens.workspace');
+        return value === 'Tiny shop: 4 profiles' ? value : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the status bar item "Tiny shop: 4 profiles"' },
+    );
     assert.equal(text, 'Tiny shop: 4 profiles');
     const label = await readStatusBarItem(page(), `${EXTENSION_ID}.segmentLens.workspace`);
     assert.match(label ?? '', /Tiny shop: 4 profiles/);
@@ -310,7 +351,11 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     await goToPosition(page(), { line: at.line, column: at.column + '"metric_id": "'.length });
     await typeInEditor(page(), 'Opened');
     const rows = await triggerCompletion(page());
-    assert.deepEqual(rows.map((row) => row.label), ['Opened Email'], JSON.stringify(rows));
+    assert.deepEqual(
+      rows.map((row) => row.label),
+      ['Opened Email'],
+      JSON.stringify(rows),
+    );
     assert.equal(rows[0].detail, 'OPNEML · Klaviyo · 1 event');
     await screenshot(page(), 'completion-metric');
     await page().keyboard.press('Enter');
@@ -319,14 +364,21 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     await expectLenses('Matches 1 of 4 profiles (25.0%)', []);
     // Save (a copy in a temporary folder) and close, so the next tests find buyers.json active.
     await page().keyboard.press('Control+S');
-    await waitFor(async () => (await page().locator('.editor-group-container.active .tab.active.dirty').count()) === 0, { what: 'choose-metric.json to be saved' });
+    await waitFor(async () => (await page().locator('.editor-group-container.active .tab.active.dirty').count()) === 0, {
+      what: 'choose-metric.json to be saved',
+    });
     await closeEditorTab(page(), /choose-metric\.json/);
   });
 
   it('opens the preview from the Command Palette with the headline and the funnel', async () => {
     await runCommand(page(), 'Segment Lens: Evaluate Segment', { id: 'segmentLens.evaluate' });
     await page().locator('.tabs-container .tab', { hasText: 'Segment: buyers.json' }).first().waitFor({ state: 'visible' });
-    const text = await readWebviewText(page(), { extensionId: EXTENSION_ID, index: await previewIndex('buyers.json'), contains: /AND group 2/, timeoutMs: 60_000 });
+    const text = await readWebviewText(page(), {
+      extensionId: EXTENSION_ID,
+      index: await previewIndex('buyers.json'),
+      contains: /AND group 2/,
+      timeoutMs: 60_000,
+    });
     assert.match(text, /segments\/buyers\.json/);
     assert.match(text, /2 of 4 profiles \(50\.0%\)/);
     assert.match(text, /Tiny shop · now 2026-11-01T12:00:00\.000Z/);
@@ -342,10 +394,13 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     // The one check that needs a quiet time window: a settled preview receives no further
     // "counts" message while nothing is edited. Fails fast as soon as a loop shows.
     const started = Date.now();
-    const looping = await waitFor(async () => {
-      const counts = await webviewMessageCounts(frame);
-      return (counts.counts ?? 0) >= 3 ? counts : undefined;
-    }, { timeoutMs: 3_000, what: 'repeated "counts" messages' }).catch(() => undefined);
+    const looping = await waitFor(
+      async () => {
+        const counts = await webviewMessageCounts(frame);
+        return (counts.counts ?? 0) >= 3 ? counts : undefined;
+      },
+      { timeoutMs: 3_000, what: 'repeated "counts" messages' },
+    ).catch(() => undefined);
     if (looping) {
       assert.fail(
         `The preview keeps refreshing without any edit: its webview received ${looping.counts} "counts" messages ` +
@@ -365,10 +420,13 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
       const cells = await ada.locator('.cell').allInnerTexts();
       assert.deepEqual(cells.slice(0, 4), ['ada@hotmail.com', 'Ada Lovelace', 'Boston, MA, United States', '2026-10-30 09:40']);
       await ada.click();
-      const why = await waitFor(async () => {
-        const value = await frame.locator('#why').innerText({ timeout: 2_000 });
-        return /Matches the segment because/.test(value) ? value : undefined;
-      }, { what: '"why it matched" for Ada' });
+      const why = await waitFor(
+        async () => {
+          const value = await frame.locator('#why').innerText({ timeout: 2_000 });
+          return /Matches the segment because/.test(value) ? value : undefined;
+        },
+        { what: '"why it matched" for Ada' },
+      );
       assert.match(why, /Ada Lovelace/);
       assert.match(why, /✓\s*Placed Order at least once in the last 30 days/);
       assert.match(why, /✓\s*is in the US/);
@@ -418,10 +476,13 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
   it('shows "+1 / −2 since HEAD" on a segment changed since its last commit, and the comparison', async () => {
     await openFileFromExplorer(page(), 'reviewed/segments/recent-buyers.json');
     // Opened Email in the last 30 days matches only P3; at HEAD, Placed Order matched P1 and P2.
-    const titles = await waitFor(async () => {
-      const found = lensTitles(await readCodeLenses(page()));
-      return found.includes('+1 / −2 since HEAD') ? found : undefined;
-    }, { timeoutMs: 60_000, what: 'the "+1 / −2 since HEAD" lens' }).catch(async (error: Error) => {
+    const titles = await waitFor(
+      async () => {
+        const found = lensTitles(await readCodeLenses(page()));
+        return found.includes('+1 / −2 since HEAD') ? found : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the "+1 / −2 since HEAD" lens' },
+    ).catch(async (error: Error) => {
       throw new Error(`${error.message}\nrendered lenses: ${JSON.stringify(await readCodeLenses(page()))}`);
     });
     assert.deepEqual(titles.slice(0, 3), ['Matches 1 of 4 profiles (25.0%)', 'Evaluate', '+1 / −2 since HEAD']);
@@ -451,12 +512,24 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     await page().locator('.tabs-container .tab', { hasText: 'Segment: recent-buyers.json' }).first().waitFor({ state: 'visible' });
     const frame = await previewFrame('recent-buyers.json');
     try {
-      await waitFor(async () => (await frame.locator('#history').getAttribute('data-state', { timeout: 2_000 })) === 'ok', { timeoutMs: 60_000, what: 'the size-over-time chart' });
-      const rows = await frame.locator('#history-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({ day: tr.getAttribute('data-day') ?? '', matched: tr.children[1]?.textContent ?? '' })));
+      await waitFor(async () => (await frame.locator('#history').getAttribute('data-state', { timeout: 2_000 })) === 'ok', {
+        timeoutMs: 60_000,
+        what: 'the size-over-time chart',
+      });
+      const rows = await frame
+        .locator('#history-table tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => ({ day: tr.getAttribute('data-day') ?? '', matched: tr.children[1]?.textContent ?? '' })));
       assert.equal(rows.length, 90, 'segmentLens.history.days defaults to 90');
-      assert.equal(rows[89].day, '2026-11-01', 'the last day is the workspace\'s today');
-      const expected = expectedOpeners(workspace, rows.map((r) => r.day), Date.parse('2026-11-01T12:00:00Z'));
-      assert.deepEqual(rows.map((r) => Number(r.matched)), expected);
+      assert.equal(rows[89].day, '2026-11-01', "the last day is the workspace's today");
+      const expected = expectedOpeners(
+        workspace,
+        rows.map((r) => r.day),
+        Date.parse('2026-11-01T12:00:00Z'),
+      );
+      assert.deepEqual(
+        rows.map((r) => Number(r.matched)),
+        expected,
+      );
       assert.ok(expected.includes(0) && expected.includes(1), 'the series changes within the 90 days');
       assert.equal(await frame.locator('#history-chart').getAttribute('role'), 'img');
       const drawn = await frame.locator('#history-chart').evaluate((canvas: HTMLCanvasElement) => canvas.width > 0 && canvas.height > 0);
@@ -469,12 +542,18 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
 
   it('shows no error notification', async () => {
     const notifications = await readNotifications(page());
-    assert.deepEqual(notifications.filter((message) => /segment lens|error|failed/i.test(message)), []);
+    assert.deepEqual(
+      notifications.filter((message) => /segment lens|error|failed/i.test(message)),
+      [],
+    );
   });
 
   it('evaluates the generated sample workspace (screenshot)', async function () {
     if (!fs.existsSync(path.join(SAMPLE, 'klaviyo-workspace.json')) || !fs.existsSync(path.join(SAMPLE, 'segments'))) this.skip();
-    const segments = fs.readdirSync(path.join(SAMPLE, 'segments')).filter((name) => name.endsWith('.json')).sort();
+    const segments = fs
+      .readdirSync(path.join(SAMPLE, 'segments'))
+      .filter((name) => name.endsWith('.json'))
+      .sort();
     if (segments.length === 0) this.skip();
     const sample = path.join(tempRoot, 'sample-workspace');
     fs.cpSync(SAMPLE, sample, { recursive: true });
@@ -483,14 +562,20 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     try {
       const file = segments.includes('vip-customers.json') ? 'vip-customers.json' : segments[0]!;
       await openFileFromExplorer(second.page, `segments/${file}`);
-      const titles = await waitFor(async () => {
-        const found = lensTitles(await readCodeLenses(second.page));
-        return found.some((title) => /^Matches [\d,]+ of [\d,]+ profiles/.test(title)) ? found : undefined;
-      }, { timeoutMs: 180_000, what: `the count lens on sample-workspace/segments/${file}` });
-      const status = await waitFor(async () => {
-        const value = await readStatusBarText(second.page, 'segmentLens.workspace');
-        return value && /: [\d,]+ profiles$/.test(value) ? value : undefined;
-      }, { timeoutMs: 60_000, what: 'the status bar item of the sample workspace' });
+      const titles = await waitFor(
+        async () => {
+          const found = lensTitles(await readCodeLenses(second.page));
+          return found.some((title) => /^Matches [\d,]+ of [\d,]+ profiles/.test(title)) ? found : undefined;
+        },
+        { timeoutMs: 180_000, what: `the count lens on sample-workspace/segments/${file}` },
+      );
+      const status = await waitFor(
+        async () => {
+          const value = await readStatusBarText(second.page, 'segmentLens.workspace');
+          return value && /: [\d,]+ profiles$/.test(value) ? value : undefined;
+        },
+        { timeoutMs: 60_000, what: 'the status bar item of the sample workspace' },
+      );
       console.log(`    sample-workspace/segments/${file}: ${titles[0]} (${status})`);
       await screenshot(second.page, 'sample-workspace');
     } catch (error) {
@@ -506,46 +591,64 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
   // Helpers (they use the suite's page)
 
   async function expectLenses(headline: string, groups: string[]): Promise<string[]> {
-    return waitFor(async () => {
-      const titles = lensTitles(await readCodeLenses(page()));
-      return titles[0] === headline && titles.slice(2).join('|') === groups.join('|') ? titles : undefined;
-    }, { timeoutMs: 60_000, what: `the code lenses "${headline}", ${groups.join(', ')}` }).catch(async (error: Error) => {
+    return waitFor(
+      async () => {
+        const titles = lensTitles(await readCodeLenses(page()));
+        return titles[0] === headline && titles.slice(2).join('|') === groups.join('|') ? titles : undefined;
+      },
+      { timeoutMs: 60_000, what: `the code lenses "${headline}", ${groups.join(', ')}` },
+    ).catch(async (error: Error) => {
       throw new Error(`${error.message}\nrendered lenses: ${JSON.stringify(await readCodeLenses(page()))}`);
     });
   }
 
   async function expectHints(hints: Array<{ line: number; text: string }>): Promise<void> {
-    await waitFor(async () => {
-      const found = (await readInlayHints(page())).map((hint) => ({ line: hint.line, text: hint.text.trim() }));
-      return JSON.stringify(found) === JSON.stringify(hints);
-    }, { timeoutMs: 60_000, what: `the inlay hints ${JSON.stringify(hints)}` }).catch(async (error: Error) => {
+    await waitFor(
+      async () => {
+        const found = (await readInlayHints(page())).map((hint) => ({ line: hint.line, text: hint.text.trim() }));
+        return JSON.stringify(found) === JSON.stringify(hints);
+      },
+      { timeoutMs: 60_000, what: `the inlay hints ${JSON.stringify(hints)}` },
+    ).catch(async (error: Error) => {
       throw new Error(`${error.message}\nrendered hints: ${JSON.stringify(await readInlayHints(page()))}`);
     });
   }
 
   /** The index (among the extension's webviews) of the preview of `fileName` (its "#file" line). */
   async function previewIndex(fileName: string): Promise<number> {
-    const found = await waitFor(async () => {
-      const count = await page().locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).count();
-      for (let index = 0; index < count; index++) {
-        const file = await webviewFrame(page(), { extensionId: EXTENSION_ID, index }).locator('#file').textContent({ timeout: 1_000 }).catch(() => null);
-        if (file?.trim().endsWith(`/${fileName}`)) return { index };
-      }
-      return undefined;
-    }, { timeoutMs: 60_000, what: `the preview webview of ${fileName}` });
+    const found = await waitFor(
+      async () => {
+        const count = await page().locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).count();
+        for (let index = 0; index < count; index++) {
+          const file = await webviewFrame(page(), { extensionId: EXTENSION_ID, index })
+            .locator('#file')
+            .textContent({ timeout: 1_000 })
+            .catch(() => null);
+          if (file?.trim().endsWith(`/${fileName}`)) return { index };
+        }
+        return undefined;
+      },
+      { timeoutMs: 60_000, what: `the preview webview of ${fileName}` },
+    );
     return found.index;
   }
 
   /** The first of the extension's webviews whose `selector` text matches `text`. */
   async function webviewWhere(selector: string, text: RegExp): Promise<FrameLocator> {
-    const found = await waitFor(async () => {
-      const count = await page().locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).count();
-      for (let index = 0; index < count; index++) {
-        const value = await webviewFrame(page(), { extensionId: EXTENSION_ID, index }).locator(selector).textContent({ timeout: 1_000 }).catch(() => null);
-        if (value && text.test(value)) return { index };
-      }
-      return undefined;
-    }, { timeoutMs: 60_000, what: `a webview whose ${selector} says ${String(text)}` });
+    const found = await waitFor(
+      async () => {
+        const count = await page().locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).count();
+        for (let index = 0; index < count; index++) {
+          const value = await webviewFrame(page(), { extensionId: EXTENSION_ID, index })
+            .locator(selector)
+            .textContent({ timeout: 1_000 })
+            .catch(() => null);
+          if (value && text.test(value)) return { index };
+        }
+        return undefined;
+      },
+      { timeoutMs: 60_000, what: `a webview whose ${selector} says ${String(text)}` },
+    );
     return webviewFrame(page(), { extensionId: EXTENSION_ID, index: found.index });
   }
 
@@ -562,7 +665,10 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
       what: `${count} profile row(s) in the preview table`,
     }).catch(async (error: Error) => {
       const received = await webviewMessageCounts(frame).catch(() => ({}));
-      const shown = await frame.locator('#count').innerText({ timeout: 2_000 }).catch(() => '?');
+      const shown = await frame
+        .locator('#count')
+        .innerText({ timeout: 2_000 })
+        .catch(() => '?');
       throw new Error(`${error.message}\nthe table shows ${JSON.stringify(shown)}; messages the webview received while waiting: ${JSON.stringify(received)}`);
     });
   }
@@ -573,16 +679,20 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
  * installs the counter in the document, later calls read it.
  */
 async function webviewMessageCounts(frame: FrameLocator): Promise<Record<string, number>> {
-  return frame.locator('body').evaluate(() => {
-    const w = window as unknown as { __segmentLensE2e?: Record<string, number> };
-    if (!w.__segmentLensE2e) {
-      const counts: Record<string, number> = {};
-      w.__segmentLensE2e = counts;
-      window.addEventListener('message', (event: MessageEvent<{ type?: unknown }>) => {
-        const type = String(event.data?.type);
-        counts[type] = (counts[type] ?? 0) + 1;
-      });
-    }
-    return { ...w.__segmentLensE2e };
-  }, undefined, { timeout: 5_000 });
+  return frame.locator('body').evaluate(
+    () => {
+      const w = window as unknown as { __segmentLensE2e?: Record<string, number> };
+      if (!w.__segmentLensE2e) {
+        const counts: Record<string, number> = {};
+        w.__segmentLensE2e = counts;
+        window.addEventListener('message', (event: MessageEvent<{ type?: unknown }>) => {
+          const type = String(event.data?.type);
+          counts[type] = (counts[type] ?? 0) + 1;
+        });
+      }
+      return { ...w.__segmentLensE2e };
+    },
+    undefined,
+    { timeout: 5_000 },
+  );
 }

@@ -348,10 +348,7 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
   const configFile = path.join(tempDir, 'config.yaml');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2),
-  );
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2));
   // An explicit config file and XDG folders keep code-server from writing into the user's home,
   // and a private TMPDIR keeps the extension host's IPC sockets (vscode-ipc-*.sock) out of /tmp.
   // Unix socket paths are limited to 107 bytes, so a long temp path keeps the default.
@@ -375,10 +372,14 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
         tools.node,
         [
           tools.codeServerEntry,
-          '--config', configFile,
-          '--user-data-dir', userDataDir,
-          '--extensions-dir', extensionsDir,
-          '--install-extension', path.resolve(vsix),
+          '--config',
+          configFile,
+          '--user-data-dir',
+          userDataDir,
+          '--extensions-dir',
+          extensionsDir,
+          '--install-extension',
+          path.resolve(vsix),
           '--force',
         ],
         { env, timeoutMs: 120_000 },
@@ -405,8 +406,18 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
-      return await launchCodeServer({ tools, folder, port, env, configFile, userDataDir, extensionsDir, tempDir, cleanUp,
-        startTimeoutMs: options.startTimeoutMs ?? 120_000 });
+      return await launchCodeServer({
+        tools,
+        folder,
+        port,
+        env,
+        configFile,
+        userDataDir,
+        extensionsDir,
+        tempDir,
+        cleanUp,
+        startTimeoutMs: options.startTimeoutMs ?? 120_000,
+      });
     } catch (error) {
       const portTaken = error instanceof Error && /EADDRINUSE/.test(error.message);
       if (!portTaken || attempt >= 3) {
@@ -433,14 +444,19 @@ interface LaunchOptions {
 async function launchCodeServer(o: LaunchOptions): Promise<CodeServer> {
   const args = [
     o.tools.codeServerEntry,
-    '--config', o.configFile,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${o.port}`,
+    '--config',
+    o.configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${o.port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
-    '--user-data-dir', o.userDataDir,
-    '--extensions-dir', o.extensionsDir,
+    '--user-data-dir',
+    o.userDataDir,
+    '--extensions-dir',
+    o.extensionsDir,
     o.folder,
   ];
   // detached: code-server leads its own process group, so stop() can end it together with the
@@ -509,10 +525,11 @@ async function launchCodeServer(o: LaunchOptions): Promise<CodeServer> {
   let outcome: 'ready' | 'exited';
   try {
     // Any HTTP answer means the server is up; /healthz is cheap and needs no auth.
-    outcome = await waitFor(
-      async () => (exitCode !== undefined ? 'exited' : (await httpStatus(`${url}/healthz`)) !== undefined ? 'ready' : undefined),
-      { timeoutMs: o.startTimeoutMs, intervalMs: 250, what: `code-server to answer on ${url}` },
-    );
+    outcome = await waitFor(async () => (exitCode !== undefined ? 'exited' : (await httpStatus(`${url}/healthz`)) !== undefined ? 'ready' : undefined), {
+      timeoutMs: o.startTimeoutMs,
+      intervalMs: 250,
+      what: `code-server to answer on ${url}`,
+    });
   } catch (error) {
     await terminate();
     throw new Error(`${(error as Error).message}\ncode-server output:\n${logs()}`, { cause: error });
@@ -521,8 +538,7 @@ async function launchCodeServer(o: LaunchOptions): Promise<CodeServer> {
     await terminate();
     throw new Error(`code-server exited with code ${exitCode} before it answered HTTP:\n${logs()}`);
   }
-  return { url, port: o.port, pid, folder: o.folder, userDataDir: o.userDataDir, extensionsDir: o.extensionsDir,
-    tempDir: o.tempDir, logs, stop };
+  return { url, port: o.port, pid, folder: o.folder, userDataDir: o.userDataDir, extensionsDir: o.extensionsDir, tempDir: o.tempDir, logs, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -836,11 +852,7 @@ export async function readProblems(page: Page): Promise<ProblemRow[]> {
 }
 
 /** Polls {@link readProblems} until `predicate` holds, and returns the rows (default timeout 60 s). */
-export async function waitForProblems(
-  page: Page,
-  predicate: (rows: ProblemRow[]) => boolean,
-  options: WaitForOptions = {},
-): Promise<ProblemRow[]> {
+export async function waitForProblems(page: Page, predicate: (rows: ProblemRow[]) => boolean, options: WaitForOptions = {}): Promise<ProblemRow[]> {
   let last: ProblemRow[] = [];
   try {
     return await waitFor(
@@ -876,7 +888,11 @@ async function editorSelector(page: Page): Promise<string> {
 
 /** Reads the cursor position from the status bar ("Ln 2, Col 6"). */
 export async function readCursorPosition(page: Page): Promise<EditorPosition | undefined> {
-  const label = await page.locator(SELECTORS.statusBarSelection).first().getAttribute('aria-label', { timeout: 5_000 }).catch(() => null);
+  const label = await page
+    .locator(SELECTORS.statusBarSelection)
+    .first()
+    .getAttribute('aria-label', { timeout: 5_000 })
+    .catch(() => null);
   const match = /Ln\s*(\d+),\s*Col\s*(\d+)/.exec(label ?? '');
   return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
 }
@@ -1022,7 +1038,7 @@ export async function triggerCompletion(page: Page, options: { at?: EditorPositi
     async () => {
       const state = await widget.evaluate((element) => {
         const message = element.querySelector('.message');
-        const messageText = message && (message as HTMLElement).offsetParent !== null ? message.textContent ?? '' : '';
+        const messageText = message && (message as HTMLElement).offsetParent !== null ? (message.textContent ?? '') : '';
         const rows = Array.from(element.querySelectorAll('.monaco-list-row')).map((row) => {
           const kind = Array.from(row.querySelector('.suggest-icon')?.classList ?? []).find((name) => name.startsWith('codicon-symbol-'));
           const detail = row.querySelector('.details-label')?.textContent?.trim();
@@ -1068,7 +1084,10 @@ export async function hoverAt(page: Page, position: EditorPosition, options: { t
   return waitFor(
     async () => {
       const texts = await page.locator(SELECTORS.hover).allInnerTexts();
-      const text = texts.map((value) => value.trim()).filter((value) => value.length > 0 && !/^Loading\.\.\.$/.test(value)).join('\n');
+      const text = texts
+        .map((value) => value.trim())
+        .filter((value) => value.length > 0 && !/^Loading\.\.\.$/.test(value))
+        .join('\n');
       return text;
     },
     { timeoutMs: options.timeoutMs ?? 30_000, what: `a hover at ${position.line}:${position.column}` },
@@ -1199,10 +1218,13 @@ export async function closeEditorTab(page: Page, label: string | RegExp, options
  * `extensionId` (publisher.name) picks the webviews of one extension; `index` picks among them.
  */
 export function webviewFrame(page: Page, options: { extensionId?: string; index?: number } = {}): FrameLocator {
-  const outer = options.extensionId
-    ? `${SELECTORS.webview}[src*=${cssString(`extensionId=${options.extensionId}`)}]`
-    : SELECTORS.webview;
-  return page.locator(outer).nth(options.index ?? 0).contentFrame().locator('iframe#active-frame').contentFrame();
+  const outer = options.extensionId ? `${SELECTORS.webview}[src*=${cssString(`extensionId=${options.extensionId}`)}]` : SELECTORS.webview;
+  return page
+    .locator(outer)
+    .nth(options.index ?? 0)
+    .contentFrame()
+    .locator('iframe#active-frame')
+    .contentFrame();
 }
 
 /** Waits for a webview's document to have text (optionally matching `contains`) and returns its body text. */

@@ -84,7 +84,10 @@ describe('Klaviyo client', function () {
     fake.fault({ status: 500, times: 2 }).fault({ status: 503 });
     const page = await client(fake).getPage('lists', '/api/lists');
     assert.equal(page.data.length, 10);
-    assert.deepEqual(fake.requests.map((r) => r.status), [500, 500, 503, 200]);
+    assert.deepEqual(
+      fake.requests.map((r) => r.status),
+      [500, 500, 503, 200],
+    );
   });
 
   it('gives up after the configured retries with a clear message', async () => {
@@ -148,7 +151,9 @@ describe('Klaviyo client', function () {
       assert.match(error.message, /403 Forbidden/);
       assert.match(error.message, message);
     }
-    const write = await failure(() => client(fake).write('segment-create', '/api/segments', { data: { type: 'segment', attributes: { name: 'x', definition: { condition_groups: [] } } } }));
+    const write = await failure(() =>
+      client(fake).write('segment-create', '/api/segments', { data: { type: 'segment', attributes: { name: 'x', definition: { condition_groups: [] } } } }),
+    );
     assert.match(write.message, /POST \/api\/segments \(403 Forbidden\): it needs the `segments:write` scope/);
   });
 
@@ -166,14 +171,20 @@ describe('Klaviyo client', function () {
     await fake.stop();
     fake = await new FakeKlaviyo(makeFixture({ profiles: 5 }), { writeIntervalMs: 100 }).start();
     const sent: number[] = [];
-    const c = new KlaviyoClient({ apiKey: new ApiKey(TEST_KEY), baseUrl: fake.url, timing: { ...FAST, rateScale: 0.1 }, onEvent: (e) => void (e.type === 'request' && sent.push(Date.now())) });
+    const c = new KlaviyoClient({
+      apiKey: new ApiKey(TEST_KEY),
+      baseUrl: fake.url,
+      timing: { ...FAST, rateScale: 0.1 },
+      onEvent: (e) => void (e.type === 'request' && sent.push(Date.now())),
+    });
     for (let i = 0; i < 3; i++) {
       await c.write('segment-update', '/api/segments/S00001', { data: { type: 'segment', id: 'S00001', attributes: { name: `Renamed ${i}` } } });
     }
     const writes = fake.requestsTo('PATCH', '/api/segments');
     assert.equal(writes.length, 3);
     assert.equal(sent.length, 3);
-    for (let i = 1; i < sent.length; i++) assert.ok(sent[i] - sent[i - 1] >= 99, `writes sent ${sent[i] - sent[i - 1]} ms apart (1/s burst at scale 0.1 = 100 ms)`);
+    for (let i = 1; i < sent.length; i++)
+      assert.ok(sent[i] - sent[i - 1] >= 99, `writes sent ${sent[i] - sent[i - 1]} ms apart (1/s burst at scale 0.1 = 100 ms)`);
   });
 
   it('refuses plain http to anything but this machine, and odd base URLs', () => {
@@ -192,7 +203,7 @@ describe('Klaviyo client', function () {
     assert.equal(parseRetryAfter(null, now), undefined);
   });
 
-  it('reads every HTTP-date form of Retry-After as UTC, whatever the machine\'s time zone, and ignores impossible dates', () => {
+  it("reads every HTTP-date form of Retry-After as UTC, whatever the machine's time zone, and ignores impossible dates", () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     const zone = process.env.TZ;
     process.env.TZ = 'America/New_York';
@@ -238,7 +249,8 @@ describe('Rate limiter', () => {
       answered.push(clock.now());
       done();
     }
-    for (let i = 10; i < 40; i++) assert.ok(sent[i] >= answered[i - 10] + 1000, `request ${i + 1} sent ${sent[i] - answered[i - 10]} ms after the answer to request ${i - 9}`);
+    for (let i = 10; i < 40; i++)
+      assert.ok(sent[i] >= answered[i - 10] + 1000, `request ${i + 1} sent ${sent[i] - answered[i - 10]} ms after the answer to request ${i - 9}`);
     assert.equal(sent[10] - sent[0], 1030, 'and not later than that');
   });
 
@@ -268,7 +280,7 @@ describe('Rate limiter', () => {
     for (let i = 0; i < 15; i++) await request(limiter, 'segment-create', limit);
     assert.equal(clock.now(), 14_000, '15 writes at 1/s take 14 s');
     await request(limiter, 'segment-create', limit);
-    assert.equal(clock.now(), 60_000, 'the 16th waits until the first one\'s minute has passed');
+    assert.equal(clock.now(), 60_000, "the 16th waits until the first one's minute has passed");
   });
 
   it('keeps separate windows per endpoint, holds an endpoint after a 429, and can be scaled or disabled', async () => {

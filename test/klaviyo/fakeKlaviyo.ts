@@ -179,14 +179,58 @@ export function makeProfile(index: number, updated: number, extra: Record<string
       created: iso(BASE_TIME - 86_400_000 * 100),
       updated: iso(updated),
       last_event_date: iso(updated),
-      location: { address1: null, address2: null, city: 'Boston', country: 'United States', latitude: 42.36, longitude: '-71.06', region: 'MA', zip: '02108', timezone: 'America/New_York', ip: null },
+      location: {
+        address1: null,
+        address2: null,
+        city: 'Boston',
+        country: 'United States',
+        latitude: 42.36,
+        longitude: '-71.06',
+        region: 'MA',
+        zip: '02108',
+        timezone: 'America/New_York',
+        ip: null,
+      },
       properties: { 'Favorite Genre': genres[index % genres.length], ...extra },
       subscriptions: {
-        email: { marketing: { can_receive_email_marketing: subscribed, consent: subscribed ? 'SUBSCRIBED' : 'NEVER_SUBSCRIBED', consent_timestamp: subscribed ? iso(BASE_TIME) : null, last_updated: null, method: subscribed ? 'PREFERENCE_PAGE' : null, method_detail: null, custom_method_detail: null, double_optin: subscribed, suppression: [], list_suppressions: [] } },
-        sms: { marketing: { can_receive_sms_marketing: false, consent: 'NEVER_SUBSCRIBED', consent_timestamp: null, method: null, method_detail: null, last_updated: null } },
+        email: {
+          marketing: {
+            can_receive_email_marketing: subscribed,
+            consent: subscribed ? 'SUBSCRIBED' : 'NEVER_SUBSCRIBED',
+            consent_timestamp: subscribed ? iso(BASE_TIME) : null,
+            last_updated: null,
+            method: subscribed ? 'PREFERENCE_PAGE' : null,
+            method_detail: null,
+            custom_method_detail: null,
+            double_optin: subscribed,
+            suppression: [],
+            list_suppressions: [],
+          },
+        },
+        sms: {
+          marketing: {
+            can_receive_sms_marketing: false,
+            consent: 'NEVER_SUBSCRIBED',
+            consent_timestamp: null,
+            method: null,
+            method_detail: null,
+            last_updated: null,
+          },
+        },
         mobile_push: { marketing: { can_receive_push_marketing: false, consent: 'NEVER_SUBSCRIBED', consent_timestamp: null } },
       },
-      predictive_analytics: { historic_clv: Math.round(random() * 50000) / 100, predicted_clv: 12.5, total_clv: 40, historic_number_of_orders: index % 5, predicted_number_of_orders: 0.5, average_days_between_orders: null, average_order_value: 30, churn_probability: Math.round(random() * 100) / 100, expected_date_of_next_order: null, ranked_channel_affinity: ['email', 'sms'] },
+      predictive_analytics: {
+        historic_clv: Math.round(random() * 50000) / 100,
+        predicted_clv: 12.5,
+        total_clv: 40,
+        historic_number_of_orders: index % 5,
+        predicted_number_of_orders: 0.5,
+        average_days_between_orders: null,
+        average_order_value: 30,
+        churn_probability: Math.round(random() * 100) / 100,
+        expected_date_of_next_order: null,
+        ranked_channel_affinity: ['email', 'sms'],
+      },
     },
     relationships: { lists: { links: { self: '…', related: '…' } }, segments: { links: { self: '…', related: '…' } } },
     links: { self: `https://a.klaviyo.com/api/profiles/${id}/` },
@@ -198,7 +242,12 @@ export function makeEvent(index: number, time: number, profile: string, metric: 
   return {
     type: 'event',
     id,
-    attributes: { timestamp: Math.floor(time / 1000), datetime: iso(time), uuid: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, event_properties: { $value: (index % 40) + 9.99, $event_id: `e${index}`, ItemNames: ['Kind of Blue'], 'Item Count': 1 } },
+    attributes: {
+      timestamp: Math.floor(time / 1000),
+      datetime: iso(time),
+      uuid: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+      event_properties: { $value: (index % 40) + 9.99, $event_id: `e${index}`, ItemNames: ['Kind of Blue'], 'Item Count': 1 },
+    },
     relationships: {
       profile: { data: { type: 'profile', id: profile }, links: { self: '…', related: '…' } },
       metric: { data: { type: 'metric', id: metric }, links: { self: '…', related: '…' } },
@@ -208,7 +257,20 @@ export function makeEvent(index: number, time: number, profile: string, metric: 
 }
 
 export function segmentDefinition(listId: string, days = 30): Record<string, unknown> {
-  return { condition_groups: [{ conditions: [{ type: 'profile-group-membership', is_member: true, group_ids: [listId], timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: days } }] }] };
+  return {
+    condition_groups: [
+      {
+        conditions: [
+          {
+            type: 'profile-group-membership',
+            is_member: true,
+            group_ids: [listId],
+            timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: days },
+          },
+        ],
+      },
+    ],
+  };
 }
 
 export function makeFixture(size: FixtureSize = {}): FakeData {
@@ -216,13 +278,23 @@ export function makeFixture(size: FixtureSize = {}): FakeData {
   const metrics: Resource[] = Array.from({ length: size.metrics ?? 5 }, (_, i) => ({
     type: 'metric',
     id: shortId('M', i),
-    attributes: { name: metricNames[i % metricNames.length] + (i >= metricNames.length ? ` ${i}` : ''), created: iso(BASE_TIME), updated: iso(BASE_TIME), integration: { object: 'integration', id: 'int001', name: 'Shopify', category: 'ecommerce' } },
+    attributes: {
+      name: metricNames[i % metricNames.length] + (i >= metricNames.length ? ` ${i}` : ''),
+      created: iso(BASE_TIME),
+      updated: iso(BASE_TIME),
+      integration: { object: 'integration', id: 'int001', name: 'Shopify', category: 'ecommerce' },
+    },
     links: { self: `https://a.klaviyo.com/api/metrics/${shortId('M', i)}/` },
   }));
   const lists: Resource[] = Array.from({ length: size.lists ?? 12 }, (_, i) => ({
     type: 'list',
     id: shortId('L', i),
-    attributes: { name: i === 0 ? 'Newsletter' : `List ${i}`, created: iso(BASE_TIME), updated: iso(BASE_TIME), opt_in_process: i % 2 ? 'single_opt_in' : 'double_opt_in' },
+    attributes: {
+      name: i === 0 ? 'Newsletter' : `List ${i}`,
+      created: iso(BASE_TIME),
+      updated: iso(BASE_TIME),
+      opt_in_process: i % 2 ? 'single_opt_in' : 'double_opt_in',
+    },
     links: { self: `https://a.klaviyo.com/api/lists/${shortId('L', i)}/` },
   }));
   const profileCount = size.profiles ?? 230;
@@ -232,11 +304,21 @@ export function makeFixture(size: FixtureSize = {}): FakeData {
     members[list.id] = profiles.filter((_, p) => p % (l + 1) === 0 && l < 4).map((p, k) => ({ profileId: p.id, joinedGroupAt: iso(BASE_TIME + k * 60_000) }));
   });
   const random = rng(42);
-  const events = Array.from({ length: size.events ?? 2300 }, (_, i) => makeEvent(i, BASE_TIME + i * 37 * 60_000, profiles[Math.floor(random() * profiles.length)].id, metrics[i % metrics.length].id));
+  const events = Array.from({ length: size.events ?? 2300 }, (_, i) =>
+    makeEvent(i, BASE_TIME + i * 37 * 60_000, profiles[Math.floor(random() * profiles.length)].id, metrics[i % metrics.length].id),
+  );
   const segments: Resource[] = Array.from({ length: size.segments ?? 13 }, (_, i) => ({
     type: 'segment',
     id: shortId('S', i),
-    attributes: { name: `Segment ${i}`, definition: segmentDefinition(lists[i % lists.length].id, 30 + i), created: iso(BASE_TIME), updated: iso(BASE_TIME + i * 1000), is_active: true, is_processing: false, is_starred: i % 4 === 0 },
+    attributes: {
+      name: `Segment ${i}`,
+      definition: segmentDefinition(lists[i % lists.length].id, 30 + i),
+      created: iso(BASE_TIME),
+      updated: iso(BASE_TIME + i * 1000),
+      is_active: true,
+      is_processing: false,
+      is_starred: i % 4 === 0,
+    },
     relationships: { profiles: { links: { self: '…', related: '…' } }, tags: { links: { self: '…', related: '…' } } },
     links: { self: `https://a.klaviyo.com/api/segments/${shortId('S', i)}/` },
   }));
@@ -386,9 +468,23 @@ export class FakeKlaviyo {
     res.end(text);
   }
 
-  private error(res: ServerResponse, request: RecordedRequest, status: number, code: string, title: string, detail: string, extra: { pointer?: string; parameter?: string; headers?: Record<string, string> } = {}): void {
+  private error(
+    res: ServerResponse,
+    request: RecordedRequest,
+    status: number,
+    code: string,
+    title: string,
+    detail: string,
+    extra: { pointer?: string; parameter?: string; headers?: Record<string, string> } = {},
+  ): void {
     const source = extra.pointer ? { pointer: extra.pointer } : extra.parameter ? { parameter: extra.parameter } : undefined;
-    this.send(res, request, status, { errors: [{ id: `err-${this.requests.length}`, status, code, title, detail, ...(source ? { source } : {}) }] }, extra.headers);
+    this.send(
+      res,
+      request,
+      status,
+      { errors: [{ id: `err-${this.requests.length}`, status, code, title, detail, ...(source ? { source } : {}) }] },
+      extra.headers,
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -431,7 +527,16 @@ export class FakeKlaviyo {
       }
       if (fault.status) {
         const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
-        if (fault.status === 429) this.error(res, request, 429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${fault.retryAfter ?? '1'} second.`, { headers });
+        if (fault.status === 429)
+          this.error(
+            res,
+            request,
+            429,
+            'throttled',
+            'Request was throttled.',
+            `Request was throttled. Expected available in ${fault.retryAfter ?? '1'} second.`,
+            { headers },
+          );
         else this.error(res, request, fault.status, 'error', 'A server error occurred.', 'A server error occurred.', { headers });
         return;
       }
@@ -481,7 +586,14 @@ export class FakeKlaviyo {
       return;
     }
     if (!needed.every((s) => this.scopes.includes(s))) {
-      this.error(res, request, 403, 'permission_denied', 'You do not have permission to perform this action.', 'You do not have permission to perform this action.');
+      this.error(
+        res,
+        request,
+        403,
+        'permission_denied',
+        'You do not have permission to perform this action.',
+        'You do not have permission to perform this action.',
+      );
       return;
     }
     if (this.overRateLimit(request, res, key)) return;
@@ -526,7 +638,10 @@ export class FakeKlaviyo {
     this.arrivals.set(endpoint, arrivals);
     // Every arrival counts in both windows, a refused one too.
     let wait = 0;
-    for (const [windowMs, limit] of [[1000 * scale, limits.perSecond], [60_000 * scale, limits.perMinute]]) {
+    for (const [windowMs, limit] of [
+      [1000 * scale, limits.perSecond],
+      [60_000 * scale, limits.perMinute],
+    ]) {
       const start = Math.floor(now / windowMs) * windowMs;
       const counter = `${endpoint}|${windowMs}|${start}`;
       const count = (this.windowCounts.get(counter) ?? 0) + 1;
@@ -538,7 +653,15 @@ export class FakeKlaviyo {
     }
     if (wait === 0) return false;
     const seconds = Math.ceil(wait / 1000);
-    this.error(res, request, 429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`, { headers: { 'Retry-After': String(Math.ceil(wait) / 1000) } });
+    this.error(
+      res,
+      request,
+      429,
+      'throttled',
+      'Request was throttled.',
+      `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      { headers: { 'Retry-After': String(Math.ceil(wait) / 1000) } },
+    );
     return true;
   }
 
@@ -596,15 +719,33 @@ export class FakeKlaviyo {
   }
 
   private queryFingerprint(request: RecordedRequest): string {
-    return `${request.path.replace(/\/+$/, '')}?${Object.entries(request.query).filter(([k]) => k !== 'page[cursor]').sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&')}`;
+    return `${request.path.replace(/\/+$/, '')}?${Object.entries(request.query)
+      .filter(([k]) => k !== 'page[cursor]')
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&')}`;
   }
 
-  private collection(request: RecordedRequest, res: ServerResponse, items: Resource[], options: { fixedSize?: number; maxSize?: number; defaultSize?: number; extraParams?: Record<string, (value: string) => string | undefined>; included?: (page: Resource[]) => Resource[]; map?: (r: Resource) => Resource }): void {
+  private collection(
+    request: RecordedRequest,
+    res: ServerResponse,
+    items: Resource[],
+    options: {
+      fixedSize?: number;
+      maxSize?: number;
+      defaultSize?: number;
+      extraParams?: Record<string, (value: string) => string | undefined>;
+      included?: (page: Resource[]) => Resource[];
+      map?: (r: Resource) => Resource;
+    },
+  ): void {
     const allowed: Record<string, (value: string) => string | undefined> = { 'page[cursor]': this.cursorCheck(request), ...options.extraParams };
     if (options.maxSize) allowed['page[size]'] = this.pageSize(options.maxSize);
     if (!this.checkQuery(request, res, allowed)) return;
-    const size = options.fixedSize ?? (request.query['page[size]'] ? Number(request.query['page[size]']) : options.defaultSize ?? 20);
-    const offset = request.query['page[cursor]'] ? (JSON.parse(Buffer.from(request.query['page[cursor]'], 'base64url').toString('utf8')) as { o: number }).o : 0;
+    const size = options.fixedSize ?? (request.query['page[size]'] ? Number(request.query['page[size]']) : (options.defaultSize ?? 20));
+    const offset = request.query['page[cursor]']
+      ? (JSON.parse(Buffer.from(request.query['page[cursor]'], 'base64url').toString('utf8')) as { o: number }).o
+      : 0;
     const page = items.slice(offset, offset + size).map((r) => (options.map ? options.map(r) : r));
     const base = `${this.linkOrigin}${request.path.endsWith('/') ? request.path : `${request.path}/`}`;
     const params = new URLSearchParams(Object.entries(request.query).filter(([k]) => k !== 'page[cursor]'));
@@ -628,12 +769,22 @@ export class FakeKlaviyo {
     this.collection(request, res, items, {
       maxSize: 100,
       extraParams: {
-        'additional-fields[profile]': (v) => (v.split(',').every((f) => f === 'subscriptions' || f === 'predictive_analytics') ? undefined : `additional-fields[profile] accepts subscriptions,predictive_analytics, got ${v}`),
+        'additional-fields[profile]': (v) =>
+          v.split(',').every((f) => f === 'subscriptions' || f === 'predictive_analytics')
+            ? undefined
+            : `additional-fields[profile] accepts subscriptions,predictive_analytics, got ${v}`,
         filter: this.filterCheck(['updated', 'created'], ['greater-than', 'less-than']),
       },
       map: (p) => {
         const { subscriptions, predictive_analytics, ...attributes } = p.attributes;
-        return { ...p, attributes: { ...attributes, ...(extra.includes('subscriptions') ? { subscriptions } : {}), ...(extra.includes('predictive_analytics') ? { predictive_analytics } : {}) } };
+        return {
+          ...p,
+          attributes: {
+            ...attributes,
+            ...(extra.includes('subscriptions') ? { subscriptions } : {}),
+            ...(extra.includes('predictive_analytics') ? { predictive_analytics } : {}),
+          },
+        };
       },
     });
   }
@@ -643,12 +794,22 @@ export class FakeKlaviyo {
     if (!members) return this.error(res, request, 404, 'not_found', 'Not found.', `List ${listId} was not found.`);
     const keep = this.filterPredicate(request.query.filter);
     const byId = new Map(this.data.profiles.map((p) => [p.id, p]));
-    const items = members.filter((m) => keep(m.joinedGroupAt)).map((m): Resource => {
-      const profile = byId.get(m.profileId);
-      const { subscriptions: _s, predictive_analytics: _p, ...attributes } = profile?.attributes ?? {};
-      return { type: 'profile', id: m.profileId, attributes: { ...attributes, joined_group_at: m.joinedGroupAt }, links: { self: `https://a.klaviyo.com/api/profiles/${m.profileId}/` } };
+    const items = members
+      .filter((m) => keep(m.joinedGroupAt))
+      .map((m): Resource => {
+        const profile = byId.get(m.profileId);
+        const { subscriptions: _s, predictive_analytics: _p, ...attributes } = profile?.attributes ?? {};
+        return {
+          type: 'profile',
+          id: m.profileId,
+          attributes: { ...attributes, joined_group_at: m.joinedGroupAt },
+          links: { self: `https://a.klaviyo.com/api/profiles/${m.profileId}/` },
+        };
+      });
+    this.collection(request, res, items, {
+      maxSize: 100,
+      extraParams: { filter: this.filterCheck(['joined_group_at'], ['greater-than', 'greater-or-equal', 'less-than', 'less-or-equal']) },
     });
-    this.collection(request, res, items, { maxSize: 100, extraParams: { filter: this.filterCheck(['joined_group_at'], ['greater-than', 'greater-or-equal', 'less-than', 'less-or-equal']) } });
   }
 
   private events(request: RecordedRequest, res: ServerResponse): void {
@@ -664,7 +825,8 @@ export class FakeKlaviyo {
       maxSize: 1000,
       defaultSize: 200,
       extraParams: {
-        include: (v) => (v.split(',').every((x) => ['metric', 'profile', 'attributions'].includes(x)) ? undefined : `include accepts metric,profile,attributions, got ${v}`),
+        include: (v) =>
+          v.split(',').every((x) => ['metric', 'profile', 'attributions'].includes(x)) ? undefined : `include accepts metric,profile,attributions, got ${v}`,
         sort: (v) => (['datetime', '-datetime', 'timestamp', '-timestamp'].includes(v) ? undefined : `sort ${v} is not accepted`),
         filter: this.filterCheck(['datetime', 'timestamp'], ['greater-than', 'greater-or-equal', 'less-than', 'less-or-equal']),
       },
@@ -735,7 +897,9 @@ export class FakeKlaviyo {
     }
     if (this.writeTooSoon(request, res)) return;
     if (this.creationsLeftToday <= 0) {
-      return this.error(res, request, 429, 'throttled', 'Request was throttled.', 'Request was throttled. Expected available in 86400 seconds.', { headers: { 'Retry-After': '86400' } });
+      return this.error(res, request, 429, 'throttled', 'Request was throttled.', 'Request was throttled. Expected available in 86400 seconds.', {
+        headers: { 'Retry-After': '86400' },
+      });
     }
     this.creationsLeftToday--;
     const attributes = data.attributes as Record<string, unknown>;
@@ -744,7 +908,15 @@ export class FakeKlaviyo {
     const segment: Resource = {
       type: 'segment',
       id,
-      attributes: { name: attributes.name, definition: attributes.definition, created: now, updated: now, is_active: true, is_processing: true, is_starred: attributes.is_starred ?? false },
+      attributes: {
+        name: attributes.name,
+        definition: attributes.definition,
+        created: now,
+        updated: now,
+        is_active: true,
+        is_processing: true,
+        is_starred: attributes.is_starred ?? false,
+      },
       relationships: { profiles: { links: { self: '…', related: '…' } } },
       links: { self: `https://a.klaviyo.com/api/segments/${id}/` },
     };
@@ -763,7 +935,9 @@ export class FakeKlaviyo {
     const attributes = data.attributes as Record<string, unknown>;
     if (attributes.is_active === false && Object.keys(attributes).length > 1) {
       this.violation(request, 'is_active:false must be the only attribute');
-      return this.error(res, request, 400, 'invalid', 'Invalid input.', 'When deactivating, is_active must be the only attribute.', { pointer: '/data/attributes' });
+      return this.error(res, request, 400, 'invalid', 'Invalid input.', 'When deactivating, is_active must be the only attribute.', {
+        pointer: '/data/attributes',
+      });
     }
     const segment = this.data.segments.find((s) => s.id === id);
     if (!segment) return this.error(res, request, 404, 'not_found', 'Not found.', `Segment ${id} was not found.`);
@@ -777,7 +951,6 @@ export class FakeKlaviyo {
 // ---------------------------------------------------------------------------------------------
 // Test harness: running the CLI as a user does, temporary folders, and a transcript of every
 // output so the secrets test can grep it for the key.
-
 
 export const REPO = join(__dirname, '..', '..', '..');
 
@@ -840,7 +1013,11 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
     child.on('error', reject);
     child.on('close', (code) => {
       if (/unknown command '(pull|pull-segments|push)'/.test(stderr)) {
-        reject(new Error(`${cliPath()} has no "${args[0]}" command: register registerPullCommand, registerPullSegmentsCommand and registerPushCommand in server/src/cli/main.ts and run npm run build (or point $SEGMENT_LENS_CLI at a CLI that has them).`));
+        reject(
+          new Error(
+            `${cliPath()} has no "${args[0]}" command: register registerPullCommand, registerPullSegmentsCommand and registerPushCommand in server/src/cli/main.ts and run npm run build (or point $SEGMENT_LENS_CLI at a CLI that has them).`,
+          ),
+        );
         return;
       }
       transcript.push(`$ segment-lens ${args.join(' ')}\n${stdout}\n${stderr}`);
@@ -873,5 +1050,8 @@ export function filesUnder(dir: string): { path: string; text: string }[] {
 
 /** JSONL file → parsed lines. */
 export function readJsonl(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }

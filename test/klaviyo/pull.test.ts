@@ -11,7 +11,20 @@ import { KlaviyoError } from '../../server/src/klaviyo/errors';
 import { pullTempDir, pullWorkspace, readPullRecord, STATE_FILE, type PullOptions } from '../../server/src/klaviyo/pull';
 import { ApiKey } from '../../server/src/klaviyo/secret';
 import { loadWorkspace } from '../../server/src/workspace/loadWorkspace';
-import { cliEnv, FakeKlaviyo, filesUnder, makeEvent, makeFixture, makeProfile, readJsonl, runCli, tempDir, TEST_KEY, transcript, type CliRun } from './fakeKlaviyo';
+import {
+  cliEnv,
+  FakeKlaviyo,
+  filesUnder,
+  makeEvent,
+  makeFixture,
+  makeProfile,
+  readJsonl,
+  runCli,
+  tempDir,
+  TEST_KEY,
+  transcript,
+  type CliRun,
+} from './fakeKlaviyo';
 
 const FAST: Partial<Timing> = { rateScale: 0, retryBaseMs: 5, retryMaxMs: 40, maxRetries: 2, requestTimeoutMs: 3000 };
 
@@ -37,7 +50,11 @@ async function expectPullFailure(promise: Promise<unknown>): Promise<KlaviyoErro
 /** A workspace loads with no warnings: every reference resolves, every line parses. */
 async function loadClean(dir: string) {
   const loaded = await loadWorkspace(dir);
-  assert.deepEqual(loaded.warnings.map((w) => `${w.file}: ${w.message}`), [], 'the pulled workspace loads without warnings');
+  assert.deepEqual(
+    loaded.warnings.map((w) => `${w.file}: ${w.message}`),
+    [],
+    'the pulled workspace loads without warnings',
+  );
   return loaded;
 }
 
@@ -89,7 +106,12 @@ describe('segment-lens pull (CLI)', function () {
     for (const r of events) assert.deepEqual([r.query['page[size]'], r.query.include, r.query.sort], ['1000', 'metric,profile', 'datetime']);
     assert.equal(fake.requestsTo('GET', '/api/lists/L00000/profiles').length, 3, '230 members at 100 per page');
     assert.equal(fake.requestsTo('GET', '/api/lists').filter((r) => !r.path.includes('/profiles')).length, 2, '12 lists at 10 per page');
-    assert.ok(fake.requests.filter((r) => r.path.startsWith('/api/metrics') || r.path.replace(/\/$/, '') === '/api/lists').every((r) => r.query['page[size]'] === undefined), 'no page[size] where the endpoint has none');
+    assert.ok(
+      fake.requests
+        .filter((r) => r.path.startsWith('/api/metrics') || r.path.replace(/\/$/, '') === '/api/lists')
+        .every((r) => r.query['page[size]'] === undefined),
+      'no page[size] where the endpoint has none',
+    );
 
     // The layout of docs/workspace-format.md, and nothing else.
     const marker = JSON.parse(readFileSync(join(out, 'klaviyo-workspace.json'), 'utf8')) as Record<string, unknown>;
@@ -125,7 +147,9 @@ describe('segment-lens pull (CLI)', function () {
       assert.equal(first.code, 1);
       assert.match(first.stderr, /connection failed .*run the same pull again to resume/s);
       assert.ok(!existsSync(dir), 'nothing half-written in --out');
-      const state = JSON.parse(readFileSync(join(pullTempDir(dir), STATE_FILE), 'utf8')) as { steps: Record<string, { done: boolean; pages: number; next: string | null }> };
+      const state = JSON.parse(readFileSync(join(pullTempDir(dir), STATE_FILE), 'utf8')) as {
+        steps: Record<string, { done: boolean; pages: number; next: string | null }>;
+      };
       assert.ok(state.steps.profiles.done);
       assert.equal(state.steps['list-members:L00000'].pages, 1);
       // A crash between writing a page and recording it leaves extra bytes: the resume cuts them off.
@@ -137,7 +161,10 @@ describe('segment-lens pull (CLI)', function () {
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stderr, /Resumed the pull started/);
       const rest = resumeFake.requests.slice(before);
-      assert.ok(!rest.some((r) => r.path.startsWith('/api/metrics') || r.path.startsWith('/api/profiles') || r.path.replace(/\/$/, '') === '/api/lists'), 'finished collections are not fetched again');
+      assert.ok(
+        !rest.some((r) => r.path.startsWith('/api/metrics') || r.path.startsWith('/api/profiles') || r.path.replace(/\/$/, '') === '/api/lists'),
+        'finished collections are not fetched again',
+      );
       assert.ok(rest[0].query['page[cursor]'], 'the first request continues the interrupted collection at its saved cursor');
       assert.deepEqual(resumeFake.violations, []);
       const members = ids(join(dir, 'data', 'list-members', 'L00000.jsonl'));
@@ -213,7 +240,10 @@ describe('pull engine', function () {
     const filter = fake.requestsTo('GET', '/api/events')[0].query.filter;
     assert.equal(filter, 'greater-or-equal(datetime,2025-01-20T00:00:00Z)');
     const sample = new Set(ids(join(out, 'data', 'profiles.jsonl')));
-    for (const event of readJsonl(join(out, 'data', 'events.jsonl')) as { attributes: { datetime: string }; relationships: { profile: { data: { id: string } } } }[]) {
+    for (const event of readJsonl(join(out, 'data', 'events.jsonl')) as {
+      attributes: { datetime: string };
+      relationships: { profile: { data: { id: string } } };
+    }[]) {
       assert.ok(sample.has(event.relationships.profile.data.id));
       assert.ok(Date.parse(event.attributes.datetime) >= Date.parse('2025-01-20T00:00:00Z'));
     }
@@ -277,7 +307,9 @@ describe('pull engine', function () {
   it('cancelling stops at once and the next run resumes', async () => {
     const out = join(tempDir('cancel'), 'ws');
     const controller = new AbortController();
-    const error = await expectPullFailure(pull(fake, { out, signal: controller.signal, onProgress: (p) => p.step === 'profiles' && p.pages === 1 && controller.abort() }));
+    const error = await expectPullFailure(
+      pull(fake, { out, signal: controller.signal, onProgress: (p) => p.step === 'profiles' && p.pages === 1 && controller.abort() }),
+    );
     assert.equal(error.kind, 'cancelled');
     assert.ok(!existsSync(out));
     const result = await pull(fake, { out });

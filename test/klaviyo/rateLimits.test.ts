@@ -52,7 +52,10 @@ describe('Klaviyo rate limits (fixed windows)', function () {
     fake = await new FakeKlaviyo(fixture(), { metricsPageSize: 1, rateWindows: { now: clock.now } }).start();
     const client = new KlaviyoClient({ apiKey: new ApiKey(TEST_KEY), baseUrl: fake.url, clock, timing: { ...timing, rateScale: 0, maxRetries: 40 } });
     await pullWorkspace({ out: join(tempDir('unpaced'), 'ws'), client });
-    assert.ok(fake.throttled.some((t) => t.startsWith('GET metrics: request 11 in the 1000 ms window')), fake.throttled.slice(0, 3).join('\n'));
+    assert.ok(
+      fake.throttled.some((t) => t.startsWith('GET metrics: request 11 in the 1000 ms window')),
+      fake.throttled.slice(0, 3).join('\n'),
+    );
     assert.ok(fake.requests.some((r) => r.status === 429));
   });
 
@@ -64,7 +67,10 @@ describe('Klaviyo rate limits (fixed windows)', function () {
     assert.equal(result.counts.metrics, 160);
     assert.equal(result.counts.profiles, 2500);
     assert.deepEqual(fake.throttled, []);
-    assert.deepEqual(fake.requests.filter((r) => r.status === 429).map((r) => r.path), []);
+    assert.deepEqual(
+      fake.requests.filter((r) => r.status === 429).map((r) => r.path),
+      [],
+    );
     for (const endpoint of PULLED) {
       const limits = KLAVIYO_LIMITS[endpoint];
       assert.ok((fake.arrivals.get(endpoint) ?? []).length > 0, `the pull called ${endpoint}`);

@@ -31,7 +31,8 @@ function writes(fake: FakeKlaviyo) {
   return fake.requests.filter((r) => r.method === 'POST' || r.method === 'PATCH');
 }
 
-const createBody = (name: string, listId = 'L00002') => `${JSON.stringify({ data: { type: 'segment', attributes: { name, definition: segmentDefinition(listId, 14), is_starred: false } } }, null, 2)}\n`;
+const createBody = (name: string, listId = 'L00002') =>
+  `${JSON.stringify({ data: { type: 'segment', attributes: { name, definition: segmentDefinition(listId, 14), is_starred: false } } }, null, 2)}\n`;
 
 describe('segment-lens pull-segments and push (CLI)', function () {
   this.timeout(60000);
@@ -63,12 +64,17 @@ describe('segment-lens pull-segments and push (CLI)', function () {
     assert.equal(resource.relationships, undefined);
     const parsed = language.parse(text);
     assert.equal(parsed.shape, 'resource');
-    assert.deepEqual(language.validate(parsed).filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      language.validate(parsed).filter((p) => p.severity === 'error'),
+      [],
+    );
   });
 
   it('push of a pulled file shows the diff against the account and updates it with PATCH', async () => {
     const file = join(dir, 'segments', 'segment-S00001.json');
-    const resource = JSON.parse(readFileSync(file, 'utf8')) as { attributes: { definition: { condition_groups: { conditions: { timeframe_filter: { quantity: number } }[] }[] } } };
+    const resource = JSON.parse(readFileSync(file, 'utf8')) as {
+      attributes: { definition: { condition_groups: { conditions: { timeframe_filter: { quantity: number } }[] }[] } };
+    };
     resource.attributes.definition.condition_groups[0].conditions[0].timeframe_filter.quantity = 45;
     writeFileSync(file, JSON.stringify(resource, null, 4));
     const run = await runCli(['push', file, '--yes', '--base-url', fake.url], { env: cliEnv(fake) });
@@ -165,15 +171,25 @@ describe('push logic', function () {
   it('plans each file shape: create body, update body, resource with and without id, bare definition', () => {
     assert.equal(okPlan(createBody('A')).request.method, 'POST');
     const update = okPlan(JSON.stringify({ data: { type: 'segment', id: 'S00001', attributes: { is_active: false } } }));
-    assert.deepEqual([update.action, update.request.path, update.request.body], ['update', '/api/segments/S00001', { data: { type: 'segment', id: 'S00001', attributes: { is_active: false } } }]);
+    assert.deepEqual(
+      [update.action, update.request.path, update.request.body],
+      ['update', '/api/segments/S00001', { data: { type: 'segment', id: 'S00001', attributes: { is_active: false } } }],
+    );
     const bare = okPlan(JSON.stringify(segmentDefinition('L00000')), { fileName: 'vip-buyers.segment.json' });
     assert.deepEqual([bare.action, bare.name], ['create', 'Vip buyers']);
     const named = okPlan(JSON.stringify(segmentDefinition('L00000')), { name: 'VIP' });
     assert.deepEqual(named.request.body, { data: { type: 'segment', attributes: { name: 'VIP', definition: segmentDefinition('L00000') } } });
     const byId = okPlan(JSON.stringify(segmentDefinition('L00000')), { id: 'S00003' });
     assert.deepEqual([byId.action, byId.request.method, byId.request.path], ['update', 'PATCH', '/api/segments/S00003']);
-    const resource = okPlan(JSON.stringify({ type: 'segment', attributes: { name: 'R', definition: segmentDefinition('L00000'), is_starred: true, is_active: true, is_processing: false, created: null } }));
-    assert.deepEqual(resource.request.body, { data: { type: 'segment', attributes: { name: 'R', definition: segmentDefinition('L00000'), is_starred: true } } });
+    const resource = okPlan(
+      JSON.stringify({
+        type: 'segment',
+        attributes: { name: 'R', definition: segmentDefinition('L00000'), is_starred: true, is_active: true, is_processing: false, created: null },
+      }),
+    );
+    assert.deepEqual(resource.request.body, {
+      data: { type: 'segment', attributes: { name: 'R', definition: segmentDefinition('L00000'), is_starred: true } },
+    });
 
     const condition = planPush('{"type": "profile-region", "in_region": true, "region_id": "european_union"}', { language });
     assert.ok(!condition.ok && condition.problems.some((p) => p.code === 'single-condition'), 'a lone condition is refused');
@@ -199,7 +215,13 @@ describe('push logic', function () {
     const key = new ApiKey(TEST_KEY);
     const account = key.fingerprint(fake.url);
     const now = Date.now();
-    writeFileSync(budgetFile, JSON.stringify({ version: 1, accounts: { [account]: { created: Array.from({ length: 100 }, (_, i) => new Date(now - (i + 1) * 60_000).toISOString()) } } }));
+    writeFileSync(
+      budgetFile,
+      JSON.stringify({
+        version: 1,
+        accounts: { [account]: { created: Array.from({ length: 100 }, (_, i) => new Date(now - (i + 1) * 60_000).toISOString()) } },
+      }),
+    );
     const error = await executePush(engineClient(fake), okPlan(createBody('One too many')), { apiKey: key, budget: new CreationBudget(budgetFile) }).then(
       () => assert.fail('should be refused'),
       (e: unknown) => e,
@@ -210,7 +232,11 @@ describe('push logic', function () {
     assert.match(error.message, /created 100 segments in the last 24 hours .* limit is 100 per day; the next creation is possible at \d{4}-/);
     assert.equal(writes(fake).length, 0);
     // Updates are not creations: still allowed.
-    const update = await executePush(engineClient(fake), okPlan(JSON.stringify({ data: { type: 'segment', id: 'S00001', attributes: { name: 'Still fine' } } })), { apiKey: key, budget: new CreationBudget(budgetFile) });
+    const update = await executePush(
+      engineClient(fake),
+      okPlan(JSON.stringify({ data: { type: 'segment', id: 'S00001', attributes: { name: 'Still fine' } } })),
+      { apiKey: key, budget: new CreationBudget(budgetFile) },
+    );
     assert.equal(update.attributes?.name, 'Still fine');
   });
 
@@ -219,14 +245,20 @@ describe('push logic', function () {
     const key = new ApiKey(TEST_KEY);
     const budget = new CreationBudget(budgetFile);
     const started = Date.now();
-    const first = await executePush(engineClient(fake), okPlan(createBody('Over the limit')), { apiKey: key, budget }).then(() => undefined, (e: unknown) => e);
+    const first = await executePush(engineClient(fake), okPlan(createBody('Over the limit')), { apiKey: key, budget }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(first instanceof KlaviyoError);
     transcript.push(first.message);
     assert.equal(first.kind, 'rate-limited');
     assert.match(first.message, /rate limit for POST \/api\/segments is used up \(1\/s burst, 15\/min steady, 100\/day\); it asks to wait 24\.0 h/);
     assert.ok(Date.now() - started < 5000, 'no waiting a day');
     assert.equal(writes(fake).length, 1);
-    const second = await executePush(engineClient(fake), okPlan(createBody('Still over')), { apiKey: key, budget }).then(() => undefined, (e: unknown) => e);
+    const second = await executePush(engineClient(fake), okPlan(createBody('Still over')), { apiKey: key, budget }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(second instanceof KlaviyoError);
     assert.equal(second.kind, 'budget');
     assert.match(second.message, /used up for this account until/);
@@ -234,7 +266,10 @@ describe('push logic', function () {
   });
 
   it('an update of a segment that no longer exists says so', async () => {
-    const error = await fetchSegment(engineClient(fake), 'GONE01').then(() => undefined, (e: unknown) => e);
+    const error = await fetchSegment(engineClient(fake), 'GONE01').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof KlaviyoError);
     assert.match(error.message, /no segment GONE01 \(404\)/);
   });
@@ -249,9 +284,15 @@ describe('push logic', function () {
     writeFileSync(join(out, 'segments', 'segment-DELETED.json'), '{}');
     const again = await pullSegments({ out, client });
     assert.equal(again.unchanged.length, 12);
-    assert.deepEqual(again.kept.map((k) => k.reason), ['edited-locally']);
+    assert.deepEqual(
+      again.kept.map((k) => k.reason),
+      ['edited-locally'],
+    );
     assert.equal(readFileSync(file, 'utf8'), edited);
-    assert.deepEqual(again.orphans.map((o) => o.split(/[\\/]/).pop()), ['segment-DELETED.json']);
+    assert.deepEqual(
+      again.orphans.map((o) => o.split(/[\\/]/).pop()),
+      ['segment-DELETED.json'],
+    );
     const forced = await pullSegments({ out, client, force: true });
     assert.equal(forced.written.length, 1);
     assert.match(readFileSync(file, 'utf8'), /"Segment 0"/);
@@ -260,7 +301,10 @@ describe('push logic', function () {
   it('a failed pull-segments writes nothing', async () => {
     const out = tempDir('pull-segments-fail');
     fake.fault({ when: (r) => Boolean(r.query['page[cursor]']), status: 500, times: 10 });
-    const error = await pullSegments({ out, client: engineClient(fake) }).then(() => undefined, (e: unknown) => e);
+    const error = await pullSegments({ out, client: engineClient(fake) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof KlaviyoError);
     assert.deepEqual(readdirSync(out), []);
   });

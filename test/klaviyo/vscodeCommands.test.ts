@@ -12,7 +12,10 @@ import { FakeKlaviyo, makeFixture, tempDir, TEST_KEY, transcript } from './fakeK
 // A minimal `vscode`
 
 class Uri {
-  private constructor(readonly scheme: string, readonly path: string) {}
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+  ) {}
   static file(path: string): Uri {
     return new Uri('file', path);
   }
@@ -31,7 +34,10 @@ class Position {
   constructor(readonly offset: number) {}
 }
 class Range {
-  constructor(readonly start: Position, readonly end: Position) {}
+  constructor(
+    readonly start: Position,
+    readonly end: Position,
+  ) {}
 }
 class WorkspaceEdit {
   readonly edits: { uri: Uri; range: Range; text: string }[] = [];
@@ -97,8 +103,10 @@ const vscodeStub = {
       ui.messages.push(message);
       return ui.stage.error(message, ...rest);
     },
-    withProgress: async (_options: unknown, task: (progress: { report(v: unknown): void }, token: { onCancellationRequested(f: () => void): void }) => Promise<unknown>) =>
-      task({ report: (v) => void ui.messages.push(JSON.stringify(v)) }, { onCancellationRequested: () => undefined }),
+    withProgress: async (
+      _options: unknown,
+      task: (progress: { report(v: unknown): void }, token: { onCancellationRequested(f: () => void): void }) => Promise<unknown>,
+    ) => task({ report: (v) => void ui.messages.push(JSON.stringify(v)) }, { onCancellationRequested: () => undefined }),
     activeTextEditor: undefined,
   },
   workspace: {
@@ -203,7 +211,10 @@ describe('VS Code Klaviyo commands', function () {
     assert.ok(offered.some((l) => l.includes('Full pull')));
     assert.ok(ui.executed.some((e) => e.command === 'segmentLens.reloadWorkspace'));
     assert.ok(ui.messages.some((m) => /pulled ws from Klaviyo: 40 profiles, 60 events/.test(m)));
-    assert.ok(ui.messages.some((m) => /"increment"/.test(m)), 'work-done progress was reported');
+    assert.ok(
+      ui.messages.some((m) => /"increment"/.test(m)),
+      'work-done progress was reported',
+    );
 
     // The next time, an incremental pull is offered.
     ui.stage.quickPick = (items) => {

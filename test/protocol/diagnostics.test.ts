@@ -37,7 +37,10 @@ describe('language server over stdio: diagnostics', function () {
     const fix = actions?.find((a) => 'edit' in a && a.title.includes('region'));
     assert.ok(fix && 'edit' in fix && fix.edit?.changes, 'a quick fix with an edit');
     const edits = fix.edit!.changes![uri];
-    assert.deepEqual(edits.map((e) => e.newText), ['"region"']);
+    assert.deepEqual(
+      edits.map((e) => e.newText),
+      ['"region"'],
+    );
     await client.close(uri);
   });
 
@@ -90,11 +93,17 @@ describe('language server over stdio: diagnostics', function () {
   });
 
   it('does not crash on huge or hostile input and still answers', async () => {
-    const conditions = Array.from({ length: 3000 }, (_, i) => `{"type":"profile-property","property":"properties['p${i}']","filter":{"type":"numeric","operator":"greater-than","value":${i}}}`);
+    const conditions = Array.from(
+      { length: 3000 },
+      (_, i) => `{"type":"profile-property","property":"properties['p${i}']","filter":{"type":"numeric","operator":"greater-than","value":${i}}}`,
+    );
     const uri = client.uriOf('/tmp/huge.segment.json');
     await client.open(uri, `{"condition_groups":[{"conditions":[${conditions.join(',')}]}]}`);
     const { diagnostics } = await client.diagnostics(uri, 1);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['too-many-conditions']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['too-many-conditions'],
+    );
     for (const text of ['', '[', '{"condition_groups": 5}', 'null', '"\\u', '{"condition_groups":[{"conditions":[null, 3, "x", []]}]}']) {
       const version = await client.change(uri, text);
       const published = await client.diagnostics(uri, version);
@@ -112,7 +121,10 @@ describe('the CLI runs the same server: segment-lens lsp --stdio', function () {
       const uri = client.uriOf('/tmp/cli-lsp.segment.json');
       await client.open(uri, REGION_LEGACY);
       const { diagnostics } = await client.diagnostics(uri, 1);
-      assert.deepEqual(diagnostics.map((d: Diagnostic) => d.code), ['legacy-region-id']);
+      assert.deepEqual(
+        diagnostics.map((d: Diagnostic) => d.code),
+        ['legacy-region-id'],
+      );
     } finally {
       await client.stop();
     }

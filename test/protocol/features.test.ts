@@ -13,8 +13,23 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseTree, findNodeAtLocation, type Node } from 'jsonc-parser';
 import {
-  CodeActionKind, CodeActionRequest, CompletionItemKind, DefinitionRequest, DidChangeWatchedFilesNotification, DocumentFormattingRequest, DocumentRangeFormattingRequest, DocumentSymbolRequest,
-  FileChangeType, FoldingRangeRequest, ReferencesRequest, SelectionRangeRequest, type CodeAction, type Diagnostic, type DocumentSymbol, type Location, type SelectionRange,
+  CodeActionKind,
+  CodeActionRequest,
+  CompletionItemKind,
+  DefinitionRequest,
+  DidChangeWatchedFilesNotification,
+  DocumentFormattingRequest,
+  DocumentRangeFormattingRequest,
+  DocumentSymbolRequest,
+  FileChangeType,
+  FoldingRangeRequest,
+  ReferencesRequest,
+  SelectionRangeRequest,
+  type CodeAction,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Location,
+  type SelectionRange,
 } from 'vscode-languageserver-protocol/node';
 import { applyCompletion, applyEdits, blockRange, cursor, item, positionAt, rangeOf, sorted } from '../support/lspText';
 import { definition } from '../support/segmentText';
@@ -56,14 +71,17 @@ describe('features over the protocol: completion and hover (Mint Vinyl sample wo
     removeDir(root);
   });
 
-  it('completion of metric_id offers the loaded workspace\'s metrics by name, most events first, and inserts the ID', async () => {
+  it("completion of metric_id offers the loaded workspace's metrics by name, most events first, and inserts the ID", async () => {
     const { text, items } = await s.complete(definition(metric('|').replace('"|"', '|')));
     const metrics = (JSON.parse(readFileSync(join(root, 'data', 'metrics.json'), 'utf8')) as { data: { id: string; attributes: { name: string } }[] }).data;
     assert.deepEqual(new Set(items.map((i) => i.label)), new Set(metrics.map((m) => m.attributes.name)));
     const placed = item(items, 'Placed Order');
     assert.ok(String(placed.detail).includes(`${fmt(metricFacts(root, 'VwxT3a').count)} events`), String(placed.detail));
     const order = sorted(items).map((i) => metricFacts(root, metrics.find((m) => m.attributes.name === i.label)!.id).count);
-    assert.deepEqual(order, [...order].sort((a, b) => b - a));
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => b - a),
+    );
     assert.deepEqual(await s.assertValid(applyCompletion(text, placed)), []);
   });
 
@@ -81,7 +99,7 @@ describe('features over the protocol: completion and hover (Mint Vinyl sample wo
     assert.deepEqual(range, rangeOf(text, '"type"'));
   });
 
-  it('hover on a metric_id shows the loaded workspace\'s facts about the metric', async () => {
+  it("hover on a metric_id shows the loaded workspace's facts about the metric", async () => {
     const { markdown } = await s.hover(definition(metric('VwxT3a').replace('"VwxT3a"', '"Vwx|T3a"')));
     const facts = metricFacts(root, 'VwxT3a');
     assert.match(markdown, /\*\*Placed Order\*\*/);
@@ -104,7 +122,12 @@ describe('features over the protocol: navigation and structure (Mint Vinyl sampl
     root = copyWorkspace(SAMPLE, join(parent, 'shop'));
     editorFolder = join(parent, 'marketing-repo');
     // An editor workspace folder that is not under the data workspace.
-    writeFile(join(editorFolder, 'segments', 'promo.json'), definition('{ "type": "profile-metric", "metric_id": "Mc9yTe", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }, "timeframe_filter": { "type": "date", "operator": "alltime" } }'));
+    writeFile(
+      join(editorFolder, 'segments', 'promo.json'),
+      definition(
+        '{ "type": "profile-metric", "metric_id": "Mc9yTe", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }, "timeframe_filter": { "type": "date", "operator": "alltime" } }',
+      ),
+    );
     client = new TestClient({ rootUri: pathToFileURL(editorFolder).toString(), settings: FAST });
     await client.initialize();
     s = new Session(client, root);
@@ -127,7 +150,10 @@ describe('features over the protocol: navigation and structure (Mint Vinyl sampl
         return (Array.isArray(result) ? result : result ? [result] : []) as Location[];
       });
       const file = join(root, 'data', c.file);
-      assert.deepEqual(locations.map((l) => l.uri), [client.uriOf(file)]);
+      assert.deepEqual(
+        locations.map((l) => l.uri),
+        [client.uriOf(file)],
+      );
       // The record's lines in the file, from its opening brace to its "id".
       const fileText = readFileSync(file, 'utf8');
       const records = findNodeAtLocation(parseTree(fileText) as Node, ['data'])?.children ?? [];
@@ -138,20 +164,29 @@ describe('features over the protocol: navigation and structure (Mint Vinyl sampl
     }
   });
 
-  it('references of a metric ID across the segment files of the workspace and of the editor\'s folders', async () => {
-    writeFile(join(root, 'segments', 'more', 'openers.json'), `{
+  it("references of a metric ID across the segment files of the workspace and of the editor's folders", async () => {
+    writeFile(
+      join(root, 'segments', 'more', 'openers.json'),
+      `{
   "condition_groups": [
     { "conditions": [
       { "type": "profile-metric", "metric_id": "Mc9yTe", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 2 }, "timeframe_filter": { "type": "date", "operator": "alltime" } },
       { "type": "profile-group-membership", "is_member": true, "group_ids": ["Mc9yTe"] }
     ] }
   ]
-}`);
-    writeFile(join(root, 'campaigns', 'welcome.segment.json'), `{"data":{"type":"segment","attributes":{"name":"Welcome","definition":{"condition_groups":[{"conditions":[{"type":"profile-metric","metric_id":"Mc9yTe","measurement":"count","measurement_filter":{"type":"numeric","operator":"equals","value":0},"timeframe_filter":{"type":"date","operator":"alltime"}}]}]}}}}`);
+}`,
+    );
+    writeFile(
+      join(root, 'campaigns', 'welcome.segment.json'),
+      `{"data":{"type":"segment","attributes":{"name":"Welcome","definition":{"condition_groups":[{"conditions":[{"type":"profile-metric","metric_id":"Mc9yTe","measurement":"count","measurement_filter":{"type":"numeric","operator":"equals","value":0},"timeframe_filter":{"type":"date","operator":"alltime"}}]}]}}}}`,
+    );
     writeFile(join(root, 'notes', 'not-a-segment.json'), '{"condition_groups":[{"conditions":[{"type":"profile-metric","metric_id":"Mc9yTe"}]}]}');
     // As the editor's file watcher does: the server indexes segment files once and follows these events.
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
-      changes: ['segments/more/openers.json', 'campaigns/welcome.segment.json', 'notes/not-a-segment.json'].map((file) => ({ uri: client.uriOf(join(root, ...file.split('/'))), type: FileChangeType.Created as FileChangeType })),
+      changes: ['segments/more/openers.json', 'campaigns/welcome.segment.json', 'notes/not-a-segment.json'].map((file) => ({
+        uri: client.uriOf(join(root, ...file.split('/'))),
+        type: FileChangeType.Created as FileChangeType,
+      })),
     });
 
     // The oracle: every "metric_id": "Mc9yTe" in the files the extension's default globs take.
@@ -171,32 +206,51 @@ describe('features over the protocol: navigation and structure (Mint Vinyl sampl
     await client.open(uri, text);
     try {
       const position = positionAt(text, text.indexOf('"Mc9yTe"') + 3);
-      const refs = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: false } })) ?? [];
+      const refs =
+        (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: false } })) ?? [];
       const got = refs.map((l) => `${l.uri} ${JSON.stringify(l.range)}`);
       assert.deepEqual([...got].sort(), [...expected].sort());
-      const withDeclaration = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: true } })) ?? [];
-      assert.deepEqual(withDeclaration.filter((l) => !got.includes(`${l.uri} ${JSON.stringify(l.range)}`)).map((l) => l.uri), [client.uriOf(join(root, 'data', 'metrics.json'))]);
+      const withDeclaration =
+        (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: true } })) ?? [];
+      assert.deepEqual(
+        withDeclaration.filter((l) => !got.includes(`${l.uri} ${JSON.stringify(l.range)}`)).map((l) => l.uri),
+        [client.uriOf(join(root, 'data', 'metrics.json'))],
+      );
     } finally {
       await client.close(uri);
     }
   });
 
-  it('document symbols name conditions with the workspace\'s names', async () => {
+  it("document symbols name conditions with the workspace's names", async () => {
     const text = definition('{ "type": "profile-group-membership", "is_member": true, "group_ids": ["NwS7kQ"] }');
-    const symbols = await s.with(text, async (uri) => (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[]);
-    assert.deepEqual(symbols.map((x) => x.name), ['Segment definition']);
-    assert.deepEqual(symbols[0].children?.[0].children?.map((c) => c.name), ['is in list Newsletter']);
+    const symbols = await s.with(
+      text,
+      async (uri) => (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[],
+    );
+    assert.deepEqual(
+      symbols.map((x) => x.name),
+      ['Segment definition'],
+    );
+    assert.deepEqual(
+      symbols[0].children?.[0].children?.map((c) => c.name),
+      ['is in list Newsletter'],
+    );
   });
 
   it('folding and selection ranges of a segment file', async () => {
     const text = readFileSync(join(root, 'segments', 'boston-purchasers.json'), 'utf8');
     const at = text.indexOf('"Boston"') + 3;
-    const [ranges, [selection]] = await s.with(text, async (uri) => Promise.all([
-      client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } }).then((r) => r ?? []),
-      client.connection.sendRequest(SelectionRangeRequest.type, { textDocument: { uri }, positions: [positionAt(text, at)] }).then((r) => r ?? []),
-    ]));
+    const [ranges, [selection]] = await s.with(text, async (uri) =>
+      Promise.all([
+        client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } }).then((r) => r ?? []),
+        client.connection.sendRequest(SelectionRangeRequest.type, { textDocument: { uri }, positions: [positionAt(text, at)] }).then((r) => r ?? []),
+      ]),
+    );
     // The file's outermost object folds from its first line to the line before its last.
-    assert.ok(ranges.some((r) => r.startLine === 0 && r.endLine === text.trimEnd().split('\n').length - 2), JSON.stringify(ranges));
+    assert.ok(
+      ranges.some((r) => r.startLine === 0 && r.endLine === text.trimEnd().split('\n').length - 2),
+      JSON.stringify(ranges),
+    );
     const chain: string[] = [];
     for (let r: SelectionRange | undefined = selection; r; r = r.parent) chain.push(JSON.stringify(r.range));
     assert.equal(chain[0], JSON.stringify(rangeOf(text, '"Boston"')));
@@ -206,23 +260,43 @@ describe('features over the protocol: navigation and structure (Mint Vinyl sampl
   it('formatting a document and a range', async () => {
     const text = '{"condition_groups":[{"conditions":[{"type":"profile-group-membership","is_member":true,"group_ids":["NwS7kQ"]}]}]}';
     const options = { tabSize: 2, insertSpaces: true };
-    const [whole, part] = await s.with(text, async (uri) => Promise.all([
-      client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options }).then((r) => r ?? []),
-      client.connection.sendRequest(DocumentRangeFormattingRequest.type, { textDocument: { uri }, options, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 22 } } }).then((r) => r ?? []),
-    ]));
+    const [whole, part] = await s.with(text, async (uri) =>
+      Promise.all([
+        client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options }).then((r) => r ?? []),
+        client.connection
+          .sendRequest(DocumentRangeFormattingRequest.type, {
+            textDocument: { uri },
+            options,
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 22 } },
+          })
+          .then((r) => r ?? []),
+      ]),
+    );
     assert.equal(applyEdits(text, whole), `${JSON.stringify(JSON.parse(text), null, 2)}\n`);
     assert.ok(part.length > 0 && part.length < whole.length, `range formatting edits part of the file: ${part.length} of ${whole.length} edits`);
   });
 
   it('code actions: refactorings when asked for rewrites, named after the file; quick fixes when asked for fixes', async () => {
     const text = readFileSync(join(root, 'segments', 'boston-purchasers.json'), 'utf8');
-    const [rewrites, fixes] = await s.with(text, async (uri) => {
-      const ask = (only: string[]) => client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only },
-      }).then((r) => (r ?? []) as CodeAction[]);
-      return Promise.all([ask([CodeActionKind.RefactorRewrite]), ask([CodeActionKind.QuickFix])]);
-    }, 'boston-purchasers-copy.json');
-    assert.deepEqual(rewrites.map((a) => a.title), ['Convert to a Segments API create body (POST)']);
+    const [rewrites, fixes] = await s.with(
+      text,
+      async (uri) => {
+        const ask = (only: string[]) =>
+          client.connection
+            .sendRequest(CodeActionRequest.type, {
+              textDocument: { uri },
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              context: { diagnostics: [], only },
+            })
+            .then((r) => (r ?? []) as CodeAction[]);
+        return Promise.all([ask([CodeActionKind.RefactorRewrite]), ask([CodeActionKind.QuickFix])]);
+      },
+      'boston-purchasers-copy.json',
+    );
+    assert.deepEqual(
+      rewrites.map((a) => a.title),
+      ['Convert to a Segments API create body (POST)'],
+    );
     const create = JSON.parse(applyEdits(text, Object.values(rewrites[0].edit!.changes!)[0]));
     assert.equal(create.data.attributes.name, 'Boston Purchasers Copy');
     assert.deepEqual(create.data.attributes.definition, JSON.parse(text));
@@ -313,7 +387,11 @@ describe('features over the protocol: outside a data workspace', function () {
 
   it('completion and hover on IDs still answer, without workspace data; the counts say there is no workspace', async () => {
     const { items } = await s.complete(definition(metric('|')).replace('"|"', '|'));
-    assert.deepEqual(items.filter((i) => i.kind === CompletionItemKind.Value), [], 'no metrics to offer');
+    assert.deepEqual(
+      items.filter((i) => i.kind === CompletionItemKind.Value),
+      [],
+      'no metrics to offer',
+    );
     const { markdown } = await s.hover(definition(metric('VwxT3a')).replace('"VwxT3a"', '"Vwx|T3a"'));
     assert.doesNotMatch(markdown, /Unknown metric/);
     const report = await s.with(definition(metric('VwxT3a')), (uri) => counts(client, uri));
@@ -347,7 +425,10 @@ describe('features over the protocol: opening a document is validated at once', 
     await client.open(uri, definition(metric('VwxT3a').replace('"count"', '"suum"')));
     const { diagnostics } = await client.diagnostics(uri, 1, 10_000);
     const elapsed = Date.now() - started;
-    assert.deepEqual(diagnostics.map((d) => d.code), ['invalid-value']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['invalid-value'],
+    );
     assert.ok(elapsed < DEBOUNCE_MS / 2, `published ${elapsed} ms after opening (debounce ${DEBOUNCE_MS} ms)`);
     await client.close(uri);
   });

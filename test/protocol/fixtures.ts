@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
-  CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, type Command, type CompletionItem, type Diagnostic, type Range,
+  CodeActionRequest,
+  CompletionRequest,
+  HoverRequest,
+  type CodeAction,
+  type Command,
+  type CompletionItem,
+  type Diagnostic,
+  type Range,
 } from 'vscode-languageserver-protocol/node';
 import { cursor, positionAt } from '../support/lspText';
 import { REPO, TestClient, type TestClientOptions } from './lspClient';
@@ -36,7 +43,10 @@ export const INFORMATION = 3;
 /** A test session: one server, one copy of a workspace, unique document names. */
 export class Session {
   private n = 0;
-  constructor(readonly client: TestClient, readonly root: string) {}
+  constructor(
+    readonly client: TestClient,
+    readonly root: string,
+  ) {}
 
   /** A fresh path for a segment file under the workspace. */
   path(name?: string): string {
@@ -67,23 +77,34 @@ export class Session {
   /** Completion at the `|` of `textWithCursor`. */
   async complete(textWithCursor: string, name?: string): Promise<{ text: string; offset: number; items: CompletionItem[] }> {
     const { text, offset } = cursor(textWithCursor);
-    const items = await this.with(text, async (uri) => {
-      const result = await this.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: positionAt(text, offset) });
-      return Array.isArray(result) ? result : (result?.items ?? []);
-    }, name);
+    const items = await this.with(
+      text,
+      async (uri) => {
+        const result = await this.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: positionAt(text, offset) });
+        return Array.isArray(result) ? result : (result?.items ?? []);
+      },
+      name,
+    );
     return { text, offset, items };
   }
 
   /** Hover markdown at the `|`; with `counts`, the counts are computed first. */
-  async hover(textWithCursor: string, options: { counts?: boolean; name?: string } = {}): Promise<{ markdown: string; range: Range | undefined; text: string; counts?: CountsReport }> {
+  async hover(
+    textWithCursor: string,
+    options: { counts?: boolean; name?: string } = {},
+  ): Promise<{ markdown: string; range: Range | undefined; text: string; counts?: CountsReport }> {
     const { text, offset } = cursor(textWithCursor);
-    return this.with(text, async (uri) => {
-      const counts = options.counts ? await this.client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri }) : undefined;
-      const result = await this.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionAt(text, offset) });
-      const contents = result?.contents;
-      const markdown = typeof contents === 'object' && contents !== null && 'value' in contents ? contents.value : '';
-      return { markdown, range: result?.range, text, counts };
-    }, options.name);
+    return this.with(
+      text,
+      async (uri) => {
+        const counts = options.counts ? await this.client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri }) : undefined;
+        const result = await this.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionAt(text, offset) });
+        const contents = result?.contents;
+        const markdown = typeof contents === 'object' && contents !== null && 'value' in contents ? contents.value : '';
+        return { markdown, range: result?.range, text, counts };
+      },
+      options.name,
+    );
   }
 
   /** The diagnostics the server publishes for `text` opened at a fresh path (or `name`). */
@@ -96,13 +117,21 @@ export class Session {
     assert.doesNotThrow(() => JSON.parse(text), `not strict JSON:\n${text}`);
     const diagnostics = await this.problems(text);
     const errors = diagnostics.filter((d) => d.severity === ERROR && !allow.includes(String(d.code)));
-    assert.deepEqual(errors.map((d) => `${d.code}: ${d.message}`), [], `errors in the result:\n${text}`);
+    assert.deepEqual(
+      errors.map((d) => `${d.code}: ${d.message}`),
+      [],
+      `errors in the result:\n${text}`,
+    );
     return diagnostics;
   }
 
   /** Code actions for one diagnostic (what an editor asks for the lightbulb). */
   async actions(uri: string, diagnostic: Diagnostic): Promise<CodeAction[]> {
-    const result = await this.client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    const result = await this.client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
     return (result ?? []).filter((a: CodeAction | Command): a is CodeAction => 'edit' in a || 'kind' in a);
   }
 }
@@ -111,7 +140,10 @@ export class Session {
  * A server started on a fresh copy of the workspace `source` (after `prepare` has changed the
  * copy), initialized, its workspace loaded: what a describe's before() sets up. stopSession ends it.
  */
-export async function readySession(source: string, options: TestClientOptions & { readyFile?: string; prepare?: (root: string) => void } = {}): Promise<{ client: TestClient; root: string; s: Session }> {
+export async function readySession(
+  source: string,
+  options: TestClientOptions & { readyFile?: string; prepare?: (root: string) => void } = {},
+): Promise<{ client: TestClient; root: string; s: Session }> {
   const root = copyWorkspace(source);
   options.prepare?.(root);
   const client = new TestClient(options);
@@ -143,7 +175,9 @@ export function metricFacts(root: string, metricId: string): EventFacts {
   if (!all) {
     all = new Map();
     const acc = new Map<string, { count: number; profiles: Set<string> }>();
-    for (const line of gunzipSync(readFileSync(join(root, 'data', 'events.jsonl.gz'))).toString('utf8').split('\n')) {
+    for (const line of gunzipSync(readFileSync(join(root, 'data', 'events.jsonl.gz')))
+      .toString('utf8')
+      .split('\n')) {
       let event: { relationships?: { metric?: { data?: { id?: string } }; profile?: { data?: { id?: string } } } };
       try {
         event = JSON.parse(line);

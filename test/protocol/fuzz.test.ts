@@ -12,8 +12,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  CodeActionRequest, CodeLensRequest, CompletionRequest, DocumentFormattingRequest, DocumentSymbolRequest, FoldingRangeRequest, HoverRequest, SelectionRangeRequest,
-  type Diagnostic, type Position,
+  CodeActionRequest,
+  CodeLensRequest,
+  CompletionRequest,
+  DocumentFormattingRequest,
+  DocumentSymbolRequest,
+  FoldingRangeRequest,
+  HoverRequest,
+  SelectionRangeRequest,
+  type Diagnostic,
+  type Position,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MemoryReport } from '../../server/src/protocol';
@@ -30,20 +38,34 @@ const MB = 1024 * 1024;
 const ERROR_LOG = 1;
 
 /** The requests an editor sends about a document, each at a random place where it takes one. */
-function requestsFor(uri: string, document: TextDocument, diagnostics: Diagnostic[], random: Random): { name: string; send: (client: TestClient) => Promise<unknown> }[] {
+function requestsFor(
+  uri: string,
+  document: TextDocument,
+  diagnostics: Diagnostic[],
+  random: Random,
+): { name: string; send: (client: TestClient) => Promise<unknown> }[] {
   const textDocument = { uri };
   const at = (): Position => document.positionAt(random.below(document.getText().length + 1));
   const position = at();
   const range = { start: position, end: at() };
-  const ordered = range.end.line < range.start.line || (range.end.line === range.start.line && range.end.character < range.start.character) ? { start: range.end, end: range.start } : range;
+  const ordered =
+    range.end.line < range.start.line || (range.end.line === range.start.line && range.end.character < range.start.character)
+      ? { start: range.end, end: range.start }
+      : range;
   return [
     { name: 'hover', send: (c) => c.connection.sendRequest(HoverRequest.type, { textDocument, position }) },
     { name: 'completion', send: (c) => c.connection.sendRequest(CompletionRequest.type, { textDocument, position: at() }) },
     { name: 'documentSymbol', send: (c) => c.connection.sendRequest(DocumentSymbolRequest.type, { textDocument }) },
     { name: 'foldingRange', send: (c) => c.connection.sendRequest(FoldingRangeRequest.type, { textDocument }) },
     { name: 'selectionRange', send: (c) => c.connection.sendRequest(SelectionRangeRequest.type, { textDocument, positions: [at()] }) },
-    { name: 'formatting', send: (c) => c.connection.sendRequest(DocumentFormattingRequest.type, { textDocument, options: { tabSize: 2, insertSpaces: true } }) },
-    { name: 'codeAction', send: (c) => c.connection.sendRequest(CodeActionRequest.type, { textDocument, range: ordered, context: { diagnostics: diagnostics.slice(0, 5) } }) },
+    {
+      name: 'formatting',
+      send: (c) => c.connection.sendRequest(DocumentFormattingRequest.type, { textDocument, options: { tabSize: 2, insertSpaces: true } }),
+    },
+    {
+      name: 'codeAction',
+      send: (c) => c.connection.sendRequest(CodeActionRequest.type, { textDocument, range: ordered, context: { diagnostics: diagnostics.slice(0, 5) } }),
+    },
     { name: 'codeLens', send: (c) => c.connection.sendRequest(CodeLensRequest.type, { textDocument }) },
   ];
 }
@@ -80,7 +102,9 @@ describe(`fuzz: mutated segment files over the protocol (seed ${SEED}, ${ITERATI
         const where = `seed ${SEED}, iteration ${iteration}, version ${version} (${mutated.mutations.join(', ')}; ${text.length.toLocaleString('en-US')} characters)`;
         if (version === 1) await client.open(uri, text);
         else await client.change(uri, text);
-        const published = await client.diagnosticsWhere(uri, (p) => p.version === version, 120_000).catch((error: Error) => assert.fail(`${where}: ${error.message}`));
+        const published = await client
+          .diagnosticsWhere(uri, (p) => p.version === version, 120_000)
+          .catch((error: Error) => assert.fail(`${where}: ${error.message}`));
         const document = TextDocument.create(uri, 'json', version, text);
         for (const request of requestsFor(uri, document, published.diagnostics, random)) {
           const sent = Date.now();
@@ -105,9 +129,11 @@ describe(`fuzz: mutated segment files over the protocol (seed ${SEED}, ${ITERATI
     const heap = (m: MemoryReport) => m.heapUsed + m.workers.reduce((a, b) => a + b, 0);
     const sorted = [...latencies].sort((a, b) => a - b);
     const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-    console.log(`      ${ITERATIONS} documents × ${VERSIONS} versions in ${((Date.now() - started) / 1000).toFixed(0)} s, largest ${(largest / MB).toFixed(1)} MB; `
-      + `${latencies.length} requests under 1 MB: p50 ${quantile(0.5)} ms, p99 ${quantile(0.99)} ms, max ${sorted[sorted.length - 1] ?? 0} ms; `
-      + `heaps ${(heap(before) / MB).toFixed(0)} → ${(heap(after) / MB).toFixed(0)} MB (server thread ${(before.heapUsed / MB).toFixed(0)} → ${(after.heapUsed / MB).toFixed(0)} MB), RSS ${(before.rss / MB).toFixed(0)} → ${(after.rss / MB).toFixed(0)} MB (peak seen ${(peakRss / MB).toFixed(0)} MB)`);
+    console.log(
+      `      ${ITERATIONS} documents × ${VERSIONS} versions in ${((Date.now() - started) / 1000).toFixed(0)} s, largest ${(largest / MB).toFixed(1)} MB; ` +
+        `${latencies.length} requests under 1 MB: p50 ${quantile(0.5)} ms, p99 ${quantile(0.99)} ms, max ${sorted[sorted.length - 1] ?? 0} ms; ` +
+        `heaps ${(heap(before) / MB).toFixed(0)} → ${(heap(after) / MB).toFixed(0)} MB (server thread ${(before.heapUsed / MB).toFixed(0)} → ${(after.heapUsed / MB).toFixed(0)} MB), RSS ${(before.rss / MB).toFixed(0)} → ${(after.rss / MB).toFixed(0)} MB (peak seen ${(peakRss / MB).toFixed(0)} MB)`,
+    );
     // Every document is closed: what the server keeps is its caches, bounded by bytes (docs/performance.md, "Robustness").
     assert.ok(heap(after) - heap(before) < 40 * MB, `the heaps grew by ${((heap(after) - heap(before)) / MB).toFixed(0)} MB`);
   });

@@ -91,7 +91,16 @@ export const MUTATIONS: readonly Mutation[] = [
     name: 'huge number',
     apply: (text, random) => {
       const numbers = tokens(text, NUMBERS);
-      const huge = random.pick(['1e400', '-1e400', '1e-400', '123456789012345678901234567890', '9007199254740993', '-0', '0.000000000000000000000000001', `1${'0'.repeat(10_000)}`]);
+      const huge = random.pick([
+        '1e400',
+        '-1e400',
+        '1e-400',
+        '123456789012345678901234567890',
+        '9007199254740993',
+        '-0',
+        '0.000000000000000000000000001',
+        `1${'0'.repeat(10_000)}`,
+      ]);
       return numbers.length ? replaceAt(text, random.pick(numbers), huge) : insertProperty(text, random, `"quantity": ${huge}`);
     },
   },
@@ -105,8 +114,20 @@ export const MUTATIONS: readonly Mutation[] = [
       return replaceAt(text, { offset: at.offset + 1, length: 0 }, surrogate);
     },
   },
-  { name: 'duplicate key', apply: (text, random) => insertProperty(text, random, random.pick(['"type": "profile-region"', '"condition_groups": []', '"conditions": {}', '"operator": "equals"'])) },
-  { name: '__proto__ key', apply: (text, random) => insertProperty(text, random, random.pick(['"__proto__": {"polluted": true}', '"__proto__": null', '"constructor": {"prototype": {"polluted": 1}}', '"hasOwnProperty": 1'])) },
+  {
+    name: 'duplicate key',
+    apply: (text, random) =>
+      insertProperty(text, random, random.pick(['"type": "profile-region"', '"condition_groups": []', '"conditions": {}', '"operator": "equals"'])),
+  },
+  {
+    name: '__proto__ key',
+    apply: (text, random) =>
+      insertProperty(
+        text,
+        random,
+        random.pick(['"__proto__": {"polluted": true}', '"__proto__": null', '"constructor": {"prototype": {"polluted": 1}}', '"hasOwnProperty": 1']),
+      ),
+  },
   {
     name: '{} for a text',
     apply: (text, random) => {

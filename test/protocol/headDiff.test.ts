@@ -17,7 +17,12 @@ import type { HeadDiffResult, ProfilesResult } from '../../server/src/protocol';
 
 const GOLD: FieldCondition[][] = [[{ field: 'tier', value: 'gold' }]];
 const SILVER: FieldCondition[][] = [[{ field: 'tier', value: 'silver' }]];
-const GOLD_OR_SILVER: FieldCondition[][] = [[{ field: 'tier', value: 'gold' }, { field: 'tier', value: 'silver' }]];
+const GOLD_OR_SILVER: FieldCondition[][] = [
+  [
+    { field: 'tier', value: 'gold' },
+    { field: 'tier', value: 'silver' },
+  ],
+];
 const US: FieldCondition[][] = [[{ field: 'country', value: 'US' }]];
 
 const text = (groups: FieldCondition[][]) => `${JSON.stringify(definition(groups), null, 2)}\n`;

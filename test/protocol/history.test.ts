@@ -47,10 +47,27 @@ describe('language server over stdio: size over time', function () {
     // Conditions that have no one-sweep series (consent with a status date) are evaluated day by
     // day: 12 of them over 400 days keep the worker busy long enough to be edited mid-way.
     const path = join(root, 'segments', 'recently-consented.json');
-    const text = JSON.stringify({ condition_groups: [{ conditions: Array.from({ length: 12 }, (_, k) => ({
-      type: 'profile-marketing-consent',
-      consent: { channel: 'email', can_receive_marketing: true, consent_status: { subscription: 'subscribed', filters: [{ field: 'status_date', filter: { type: 'date', operator: 'in-the-last', quantity: 30 * (k + 1), unit: 'day' } }] } },
-    })) }] }, null, 2);
+    const text = JSON.stringify(
+      {
+        condition_groups: [
+          {
+            conditions: Array.from({ length: 12 }, (_, k) => ({
+              type: 'profile-marketing-consent',
+              consent: {
+                channel: 'email',
+                can_receive_marketing: true,
+                consent_status: {
+                  subscription: 'subscribed',
+                  filters: [{ field: 'status_date', filter: { type: 'date', operator: 'in-the-last', quantity: 30 * (k + 1), unit: 'day' } }],
+                },
+              },
+            })),
+          },
+        ],
+      },
+      null,
+      2,
+    );
     writeFileSync(path, text);
     const uri = client.uriOf(path);
     await client.open(uri, text);

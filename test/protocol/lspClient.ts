@@ -2,9 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
-  DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
-  ConfigurationRequest, type ProtocolConnection, type PublishDiagnosticsParams, type InitializeResult, type ProgressToken,
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  ExitNotification,
+  ConfigurationRequest,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type InitializeResult,
+  type ProgressToken,
 } from 'vscode-languageserver-protocol/node';
 
 export const REPO = join(__dirname, '..', '..', '..');
@@ -102,7 +115,12 @@ export class TestClient {
       processId: process.pid,
       rootUri: this.options.rootUri ?? null,
       capabilities: {
-        workspace: { configuration: true, codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          codeLens: { refreshSupport: true },
+          inlayHint: { refreshSupport: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+        },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -164,11 +182,15 @@ export class TestClient {
 
   /** Waits for a `method` notification after the first `since` ones whose params satisfy `accept`; returns its index and params. */
   async notification<T>(method: RecordedNotification, accept: (params: T) => boolean, since = 0, timeoutMs = 20_000): Promise<{ index: number; params: T }> {
-    return this.waitUntil(() => {
-      const all = this.notifications.filter((n) => n.method === method);
-      for (let index = since; index < all.length; index++) if (accept(all[index].params as T)) return { index, params: all[index].params as T };
-      return undefined;
-    }, `a ${method} notification`, timeoutMs);
+    return this.waitUntil(
+      () => {
+        const all = this.notifications.filter((n) => n.method === method);
+        for (let index = since; index < all.length; index++) if (accept(all[index].params as T)) return { index, params: all[index].params as T };
+        return undefined;
+      },
+      `a ${method} notification`,
+      timeoutMs,
+    );
   }
 
   /** Waits for a `$/progress` value that satisfies `accept` (work the server reports as in flight). */

@@ -36,10 +36,16 @@ describe('hostile documents: one document cannot take the others down', function
     const otherUri = client.uriOf(s.path('after-deep.json'));
     await client.open(otherUri, '{"condition_groups": []}');
     const other = await client.diagnostics(otherUri, 1);
-    assert.deepEqual(other.diagnostics.map((d) => d.code), ['empty-condition-groups']);
+    assert.deepEqual(
+      other.diagnostics.map((d) => d.code),
+      ['empty-condition-groups'],
+    );
     await client.close(otherUri);
     await client.close(deepUri);
-    assert.deepEqual(client.logs.filter((l) => l.type === ERROR_LOG).map((l) => l.message), []);
+    assert.deepEqual(
+      client.logs.filter((l) => l.type === ERROR_LOG).map((l) => l.message),
+      [],
+    );
   });
 
   it('formatting 5 MB of random bytes, 10 KB of 5,000 nested arrays or 4.6 KB of unclosed brackets: no edits at once, the log says why, the server answers on', async () => {
@@ -49,16 +55,23 @@ describe('hostile documents: one document cannot take the others down', function
       unclosed: '['.repeat(4_600),
     };
     for (const [name, text] of Object.entries(cases)) {
-      await s.with(text, async (uri) => {
-        const started = Date.now();
-        const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
-        const ms = Date.now() - started;
-        assert.deepEqual(edits ?? [], [], name);
-        assert.ok(ms < 5_000, `${name}: formatting answered after ${ms} ms`);
-        await client.log((l) => l.message.includes(uri) && l.message.includes('not formatted'));
-        // The server is still there and answers the next request.
-        await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 1 } });
-      }, `format-${name}.json`);
+      await s.with(
+        text,
+        async (uri) => {
+          const started = Date.now();
+          const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, {
+            textDocument: { uri },
+            options: { tabSize: 2, insertSpaces: true },
+          });
+          const ms = Date.now() - started;
+          assert.deepEqual(edits ?? [], [], name);
+          assert.ok(ms < 5_000, `${name}: formatting answered after ${ms} ms`);
+          await client.log((l) => l.message.includes(uri) && l.message.includes('not formatted'));
+          // The server is still there and answers the next request.
+          await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 1 } });
+        },
+        `format-${name}.json`,
+      );
     }
   });
 });
@@ -71,7 +84,10 @@ describe('hostile documents: memory is given back when documents close', functio
   const MB = 1024 * 1024;
 
   // --expose-gc lets the memory request collect garbage first, so it reports what is kept.
-  before(async () => ({ client, root, s } = await readySession(SAMPLE, { settings: { debounceMs: 0 }, command: [process.execPath, '--expose-gc', SERVER, '--stdio'] })));
+  before(
+    async () =>
+      ({ client, root, s } = await readySession(SAMPLE, { settings: { debounceMs: 0 }, command: [process.execPath, '--expose-gc', SERVER, '--stdio'] })),
+  );
   after(() => stopSession(client, root));
 
   const memory = () => client.connection.sendRequest<MemoryReport>('segmentLens/debug/memory');
@@ -90,8 +106,14 @@ describe('hostile documents: memory is given back when documents close', functio
   /** Documents that differ only in a 1 MB key of a condition, a custom property's name or a filter value. */
   const variants = {
     'JSON key': (i: number) => definition(`{ "type": "profile-region", "in_region": true, "region": "european_union", ${JSON.stringify(megabyte(i))}: 1 }`),
-    'property name': (i: number) => definition(`{ "type": "profile-property", "property": ${JSON.stringify(`properties['${megabyte(i)}']`)}, "filter": { "type": "string", "operator": "equals", "value": "a" } }`),
-    value: (i: number) => definition(`{ "type": "profile-property", "property": "properties['Favorite Genre']", "filter": { "type": "string", "operator": "equals", "value": ${JSON.stringify(megabyte(i))} } }`),
+    'property name': (i: number) =>
+      definition(
+        `{ "type": "profile-property", "property": ${JSON.stringify(`properties['${megabyte(i)}']`)}, "filter": { "type": "string", "operator": "equals", "value": "a" } }`,
+      ),
+    value: (i: number) =>
+      definition(
+        `{ "type": "profile-property", "property": "properties['Favorite Genre']", "filter": { "type": "string", "operator": "equals", "value": ${JSON.stringify(megabyte(i))} } }`,
+      ),
   };
 
   for (const [what, text] of Object.entries(variants)) {
@@ -102,7 +124,9 @@ describe('hostile documents: memory is given back when documents close', functio
       for (let i = 0; i < 40; i++) await cycle(text(i), `big-${what.replace(' ', '-')}-${i}.json`);
       const after = await memory();
       const grown = { heap: (heap(after) - heap(before)) / MB, rss: (after.rss - before.rss) / MB };
-      console.log(`      ${what}: heaps ${(heap(before) / MB).toFixed(0)} → ${(heap(after) / MB).toFixed(0)} MB (server thread ${(before.heapUsed / MB).toFixed(0)} → ${(after.heapUsed / MB).toFixed(0)} MB), RSS ${(before.rss / MB).toFixed(0)} → ${(after.rss / MB).toFixed(0)} MB`);
+      console.log(
+        `      ${what}: heaps ${(heap(before) / MB).toFixed(0)} → ${(heap(after) / MB).toFixed(0)} MB (server thread ${(before.heapUsed / MB).toFixed(0)} → ${(after.heapUsed / MB).toFixed(0)} MB), RSS ${(before.rss / MB).toFixed(0)} → ${(after.rss / MB).toFixed(0)} MB`,
+      );
       // The 40 documents hold 40 MB of text: a server that kept anything of each (a memo keyed by
       // its text, a parse) would grow by at least that. The memos never keep a key of a megabyte
       // (docs/performance.md, "Robustness"), so a fixed server stays within a few megabytes.
@@ -125,19 +149,36 @@ describe('hostile documents: a slow condition does not starve the counts of othe
     // (under the 10 million of one match) and takes a tenth to a quarter of a second: seconds in all.
     let seed = 7;
     const letter = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) & 1024 ? 'a' : 'b');
-    const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({ type: 'profile', id: `NOTES${i}`, attributes: { properties: { Notes: `${Array.from({ length: 40_000 }, letter).join('')}c` } } }));
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify({ type: 'profile', id: `NOTES${i}`, attributes: { properties: { Notes: `${Array.from({ length: 40_000 }, letter).join('')}c` } } }),
+    );
     const prepare = (copy: string) => appendFileSync(join(copy, 'data', 'profiles.jsonl'), `\n${lines.join('\n')}\n`);
-    ({ client, root, s } = await readySession(TINY, { settings: { debounceMs: 0 }, env: { SEGMENT_LENS_CONDITION_BUDGET_MS: String(BUDGET_MS) }, readyFile: 'buyers.json', prepare }));
+    ({ client, root, s } = await readySession(TINY, {
+      settings: { debounceMs: 0 },
+      env: { SEGMENT_LENS_CONDITION_BUDGET_MS: String(BUDGET_MS) },
+      readyFile: 'buyers.json',
+      prepare,
+    }));
   });
   after(() => stopSession(client, root));
 
   it('the slow condition is "too slow to evaluate locally" after its budget; another document\'s counts wait no longer', async () => {
     const slowUri = client.uriOf(s.path('slow-regex.json'));
-    await client.open(slowUri, definition('{ "type": "profile-property", "property": "properties[\'Notes\']", "filter": { "type": "string", "operator": "regex", "value": "[ab]*a[ab]{200}[cd]" } }'));
+    await client.open(
+      slowUri,
+      definition(
+        '{ "type": "profile-property", "property": "properties[\'Notes\']", "filter": { "type": "string", "operator": "regex", "value": "[ab]*a[ab]{200}[cd]" } }',
+      ),
+    );
     await client.diagnostics(slowUri, 1);
     const otherUri = client.uriOf(s.path('jazz.json'));
     const started = Date.now();
-    await client.open(otherUri, definition('{ "type": "profile-property", "property": "properties[\'Favorite Genre\']", "filter": { "type": "string", "operator": "equals", "value": "Jazz" } }'));
+    await client.open(
+      otherUri,
+      definition(
+        '{ "type": "profile-property", "property": "properties[\'Favorite Genre\']", "filter": { "type": "string", "operator": "equals", "value": "Jazz" } }',
+      ),
+    );
     const other = await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri: otherUri });
     const waited = Date.now() - started;
     console.log(`      the other document's counts after ${waited} ms (budget ${BUDGET_MS} ms)`);

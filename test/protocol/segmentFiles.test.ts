@@ -11,7 +11,13 @@ import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, ReferencesRequest } from 'vscode-languageserver-protocol/node';
 import { REPO, TestClient } from './lspClient';
 
-const metricCondition = (metricId: string) => ({ type: 'profile-metric', metric_id: metricId, measurement: 'count', measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 }, timeframe_filter: { type: 'date', operator: 'alltime' } });
+const metricCondition = (metricId: string) => ({
+  type: 'profile-metric',
+  metric_id: metricId,
+  measurement: 'count',
+  measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+  timeframe_filter: { type: 'date', operator: 'alltime' },
+});
 const definitionText = (metricId: string) => JSON.stringify({ condition_groups: [{ conditions: [metricCondition(metricId)] }] }, null, 2);
 
 describe('segment files follow segmentLens.files and file events', function () {
@@ -23,7 +29,10 @@ describe('segment files follow segmentLens.files and file events', function () {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   };
-  const changed = (kind: FileChangeType, ...paths: string[]) => client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: paths.map((path) => ({ uri: client.uriOf(join(root, path)), type: kind })) });
+  const changed = (kind: FileChangeType, ...paths: string[]) =>
+    client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: paths.map((path) => ({ uri: client.uriOf(join(root, path)), type: kind })),
+    });
   const referencingFiles = async (path: string): Promise<string[]> => {
     const uri = client.uriOf(join(root, path));
     const text = definitionText('PLCORD');
@@ -32,7 +41,8 @@ describe('segment files follow segmentLens.files and file events', function () {
       const offset = text.indexOf('"PLCORD"') + 2;
       const lines = text.slice(0, offset).split('\n');
       const position = { line: lines.length - 1, character: lines[lines.length - 1].length };
-      const refs = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: false } })) ?? [];
+      const refs =
+        (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: false } })) ?? [];
       return [...new Set(refs.map((r) => r.uri.slice(client.uriOf(root).length + 1)))].sort();
     } finally {
       await client.close(uri);
@@ -76,7 +86,8 @@ describe('segment files follow segmentLens.files and file events', function () {
   });
 
   it('a segment ID is recognised only from the files the setting names', async () => {
-    const resource = (id: string, name: string) => JSON.stringify({ type: 'segment', id, attributes: { name, definition: { condition_groups: [{ conditions: [metricCondition('PLCORD')] }] } } });
+    const resource = (id: string, name: string) =>
+      JSON.stringify({ type: 'segment', id, attributes: { name, definition: { condition_groups: [{ conditions: [metricCondition('PLCORD')] }] } } });
     write('audiences/vip.json', resource('SEGVIP', 'VIP'));
     write('segments/hidden.json', resource('SEGHID', 'Not a segment file here'));
     await changed(FileChangeType.Created, 'audiences/vip.json', 'segments/hidden.json');
@@ -84,7 +95,11 @@ describe('segment files follow segmentLens.files and file events', function () {
     const membership = (id: string) => ({ type: 'profile-group-membership', is_member: true, group_ids: [id] });
     await client.open(uri, JSON.stringify({ condition_groups: [{ conditions: [membership('SEGVIP')] }, { conditions: [membership('SEGHID')] }] }, null, 2));
     // Data-dependent checks appear once the workspace has loaded.
-    const { diagnostics } = await client.diagnosticsWhere(uri, (p) => p.diagnostics.some((d) => d.code === 'unknown-list-id' || d.code === 'segment-id-in-group-ids'), 20_000);
+    const { diagnostics } = await client.diagnosticsWhere(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'unknown-list-id' || d.code === 'segment-id-in-group-ids'),
+      20_000,
+    );
     const about = (id: string) => diagnostics.filter((d) => String(d.message).includes(id)).map((d) => d.code);
     assert.deepEqual(about('SEGVIP'), ['segment-id-in-group-ids'], JSON.stringify(diagnostics));
     assert.deepEqual(about('SEGHID'), ['unknown-list-id'], JSON.stringify(diagnostics));

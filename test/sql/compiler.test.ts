@@ -27,8 +27,31 @@ const NOW = Date.parse('2024-06-17T15:00:00Z');
 
 /** Texts that would break out of a badly quoted literal, identifier or comment. */
 const HOSTILE = [
-  "it's", "''", 'back\\slash', '\\', "\\'", '50%_off', '%', '_', '!', '!%', 'new\nline', 'cr\rlf\r\n', 'tab\there', 'quote"double', '`backtick`',
-  '--comment', '/* block */', '*/', '$$dollar$$', "'; DROP TABLE profiles; --", '\u2028line separator\u2029', 'emoji 🎉', 'ünïcödé', '', ' ',
+  "it's",
+  "''",
+  'back\\slash',
+  '\\',
+  "\\'",
+  '50%_off',
+  '%',
+  '_',
+  '!',
+  '!%',
+  'new\nline',
+  'cr\rlf\r\n',
+  'tab\there',
+  'quote"double',
+  '`backtick`',
+  '--comment',
+  '/* block */',
+  '*/',
+  '$$dollar$$',
+  "'; DROP TABLE profiles; --",
+  '\u2028line separator\u2029',
+  'emoji 🎉',
+  'ünïcödé',
+  '',
+  ' ',
 ];
 
 const definition = (...conditions: unknown[]) => ({ condition_groups: [{ conditions }] });
@@ -56,7 +79,11 @@ describe('SQL compiler: literals and identifiers hold any text', function () {
   it('a condition on a property named and valued with hostile texts matches what the engine matches (DuckDB, PostgreSQL)', async () => {
     // Each hostile text is a property name and the value of one profile; conditions test equality,
     // containment (a LIKE pattern in PostgreSQL) and prefixes with each text.
-    const profiles = HOSTILE.filter((t) => t !== '').map((text, i) => ({ type: 'profile', id: `P${i}`, attributes: { properties: { [text]: text, Note: `x${text}y` } } }));
+    const profiles = HOSTILE.filter((t) => t !== '').map((text, i) => ({
+      type: 'profile',
+      id: `P${i}`,
+      attributes: { properties: { [text]: text, Note: `x${text}y` } },
+    }));
     const escaped = (name: string) => `properties['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
     const conditions = HOSTILE.flatMap((text) => [
       { type: 'profile-property', property: escaped(text || 'empty'), filter: { type: 'string', operator: 'equals', value: text } },
@@ -70,20 +97,30 @@ describe('SQL compiler: literals and identifiers hold any text', function () {
     for (const db of databases) {
       await db.load({ metrics: [], lists: [], profiles, listMembers: [], events: [] });
       const stats = newStats();
-      for (const condition of conditions) await checkEquivalence(db, { workspace, definition: definition(condition), label: `hostile ${JSON.stringify(condition)}` }, stats);
+      for (const condition of conditions)
+        await checkEquivalence(db, { workspace, definition: definition(condition), label: `hostile ${JSON.stringify(condition)}` }, stats);
       assert.equal(stats.agreed, conditions.length, `${db.dialect}: every condition compared`);
     }
   });
 
   it('BigQuery and Snowflake literals parse as one string literal holding the text', () => {
     const parser = new Parser();
-    for (const [name, d] of [['bigquery', DIALECTS.bigquery], ['snowflake', DIALECTS.snowflake]] as const) {
+    for (const [name, d] of [
+      ['bigquery', DIALECTS.bigquery],
+      ['snowflake', DIALECTS.snowflake],
+    ] as const) {
       for (const text of HOSTILE) {
         const sql = `SELECT ${d.stringLiteral(text)} AS ${d.quoteIdentifier('a')} FROM ${d.quoteIdentifier('t')}`;
         const ast = parser.astify(sql, { database: name }) as unknown as { columns: { expr: { type: string } }[] };
         assert.equal(ast.columns.length, 1, `${name}: ${JSON.stringify(text)}`);
         assert.match(ast.columns[0].expr.type, /string/, `${name}: ${JSON.stringify(text)} is one string literal`);
-        assert.ok(!d.stringLiteral(text).slice(1, -1).match(/(?<!\\)(?:\\\\)*'/), `${name}: no unescaped quote inside`);
+        assert.ok(
+          !d
+            .stringLiteral(text)
+            .slice(1, -1)
+            .match(/(?<!\\)(?:\\\\)*'/),
+          `${name}: no unescaped quote inside`,
+        );
         assert.ok(!/[\n\r]/.test(d.stringLiteral(text)), `${name}: no raw line break`);
       }
     }
@@ -101,7 +138,16 @@ describe('SQL compiler: literals and identifiers hold any text', function () {
 
   it('comments hold no line break, whatever the user text (metric IDs reach the preconditions comment)', () => {
     assert.equal(commentLine('a\nb\r\u2028c'), '-- a b  c');
-    const compiled = compileSegment(definition({ type: 'profile-metric', metric_id: "X\n; DROP TABLE events; --", measurement: 'count', measurement_filter: { type: 'numeric', operator: 'greater-than', value: 0 }, timeframe_filter: { type: 'date', operator: 'alltime' } }), { dialect: 'postgres', now: NOW });
+    const compiled = compileSegment(
+      definition({
+        type: 'profile-metric',
+        metric_id: 'X\n; DROP TABLE events; --',
+        measurement: 'count',
+        measurement_filter: { type: 'numeric', operator: 'greater-than', value: 0 },
+        timeframe_filter: { type: 'date', operator: 'alltime' },
+      }),
+      { dialect: 'postgres', now: NOW },
+    );
     const lines = (compiled.sql as string).split('\n');
     const requires = lines.filter((line) => line.startsWith('-- Requires'));
     assert.equal(requires.length, 1, 'one comment line for the precondition, the ID in it on the same line');
@@ -112,7 +158,13 @@ describe('SQL compiler: literals and identifiers hold any text', function () {
 });
 
 describe('SQL compiler: what it promises', () => {
-  const metricCondition = { type: 'profile-metric', metric_id: 'PO', measurement: 'count', measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 }, timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: 30 } };
+  const metricCondition = {
+    type: 'profile-metric',
+    metric_id: 'PO',
+    measurement: 'count',
+    measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+    timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: 30 },
+  };
 
   it('"now" is a literal: the same input gives the same text; another now moves the bounds', () => {
     const a = compileSegment(definition(metricCondition), { dialect: 'duckdb', now: NOW });
@@ -125,15 +177,34 @@ describe('SQL compiler: what it promises', () => {
   });
 
   it('conditions the engine cannot evaluate compile to "not evaluable", with the engine\'s reasons, and no query', () => {
-    const custom = { type: 'profile-has-custom-object', object_type_id: 'O', object_type_relationship_id: 'R', filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 }, filters: [] };
+    const custom = {
+      type: 'profile-has-custom-object',
+      object_type_id: 'O',
+      object_type_relationship_id: 'R',
+      filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+      filters: [],
+    };
     const whatsapp = { type: 'profile-permissions', channel: 'whatsapp_marketing', permission: { reachable_status: 'explicitly_reachable', filters: [] } };
-    const rcs = { type: 'profile-marketing-consent', consent: { channel: 'sms', can_receive_marketing: true, consent_status: { subscription: 'subscribed', filters: [{ field: 'is_rcs_capable', filter: { type: 'boolean', operator: 'equals', value: true } }] } } };
+    const rcs = {
+      type: 'profile-marketing-consent',
+      consent: {
+        channel: 'sms',
+        can_receive_marketing: true,
+        consent_status: { subscription: 'subscribed', filters: [{ field: 'is_rcs_capable', filter: { type: 'boolean', operator: 'equals', value: true } }] },
+      },
+    };
     const compiled = compileSegment(definition(custom, whatsapp, rcs, { type: 'profile-nonsense' }), { dialect: 'postgres', now: NOW });
     assert.equal(compiled.sql, null);
     assert.equal(compiled.countSql, null);
-    assert.deepEqual(compiled.notEvaluable.map((n) => n.reason), [
-      'the workspace format has no custom-object records', 'WhatsApp reachability is not in the profile data Klaviyo exports', 'RCS capability is not in the profile data Klaviyo exports', 'unknown condition type "profile-nonsense"',
-    ]);
+    assert.deepEqual(
+      compiled.notEvaluable.map((n) => n.reason),
+      [
+        'the workspace format has no custom-object records',
+        'WhatsApp reachability is not in the profile data Klaviyo exports',
+        'RCS capability is not in the profile data Klaviyo exports',
+        'unknown condition type "profile-nonsense"',
+      ],
+    );
     assert.match(compiled.countsSql, /-- Not evaluable at \/condition_groups\/0\/conditions\/0: the workspace format has no custom-object records/);
   });
 
@@ -141,15 +212,22 @@ describe('SQL compiler: what it promises', () => {
     const builder = new WorkspaceBuilder('t', NOW);
     builder.addProfile({ type: 'profile', id: 'A', attributes: {} });
     const catalog = workspaceCatalog(builder.build());
-    assert.deepEqual(compileSegment(definition(metricCondition), { dialect: 'duckdb', now: NOW, catalog }).notEvaluable.map((n) => n.reason), ['metric PO is not in the workspace']);
+    assert.deepEqual(
+      compileSegment(definition(metricCondition), { dialect: 'duckdb', now: NOW, catalog }).notEvaluable.map((n) => n.reason),
+      ['metric PO is not in the workspace'],
+    );
     const open = compileSegment(definition(metricCondition), { dialect: 'duckdb', now: NOW });
     assert.deepEqual(open.notEvaluable, []);
-    assert.deepEqual(open.preconditions.map((p) => [p.pointer, p.reason]), [['/condition_groups/0/conditions/0/metric_id', 'metric PO is not in the workspace']]);
+    assert.deepEqual(
+      open.preconditions.map((p) => [p.pointer, p.reason]),
+      [['/condition_groups/0/conditions/0/metric_id', 'metric PO is not in the workspace']],
+    );
   });
 
   it('regular expressions are exact on RE2 dialects and listed as approximations elsewhere', () => {
     const regex = definition({ type: 'profile-property', property: 'email', filter: { type: 'string', operator: 'regex', value: '^a\\b' } });
-    const rules = (dialect: 'duckdb' | 'postgres' | 'bigquery' | 'snowflake') => compileSegment(regex, { dialect, now: NOW }).approximations.map((a) => a.rule.split(':')[0]);
+    const rules = (dialect: 'duckdb' | 'postgres' | 'bigquery' | 'snowflake') =>
+      compileSegment(regex, { dialect, now: NOW }).approximations.map((a) => a.rule.split(':')[0]);
     assert.deepEqual(rules('duckdb'), []);
     assert.deepEqual(rules('bigquery'), []);
     assert.equal(rules('postgres').length, 1);
@@ -158,11 +236,21 @@ describe('SQL compiler: what it promises', () => {
 
   it('the Fivetran layout: flattened columns, deleted rows left out, values it lacks not evaluable', () => {
     const layout = fivetranLayout({ schema: ['klaviyo'] });
-    const city = compileSegment(definition({ type: 'profile-property', property: "location['city']", filter: { type: 'string', operator: 'equals', value: 'Boston' } }), { dialect: 'snowflake', layout, now: NOW });
+    const city = compileSegment(
+      definition({ type: 'profile-property', property: "location['city']", filter: { type: 'string', operator: 'equals', value: 'Boston' } }),
+      { dialect: 'snowflake', layout, now: NOW },
+    );
     assert.match(city.sql as string, /FROM \(SELECT p\.\* FROM "KLAVIYO"\."PERSON" AS p WHERE NOT COALESCE\(p\."_FIVETRAN_DELETED", FALSE\)\) AS p/);
     assert.match(city.sql as string, /p\."CITY" = 'Boston'/);
-    const locale = compileSegment(definition({ type: 'profile-property', property: 'locale', filter: { type: 'existence', operator: 'is-set' } }), { dialect: 'bigquery', layout, now: NOW });
-    assert.deepEqual(locale.notEvaluable.map((n) => n.reason), ['the Fivetran layout has no column for locale']);
+    const locale = compileSegment(definition({ type: 'profile-property', property: 'locale', filter: { type: 'existence', operator: 'is-set' } }), {
+      dialect: 'bigquery',
+      layout,
+      now: NOW,
+    });
+    assert.deepEqual(
+      locale.notEvaluable.map((n) => n.reason),
+      ['the Fivetran layout has no column for locale'],
+    );
     assert.equal(fivetranColumnName("Sender's Name"), 'sender_s_name');
     assert.equal(fivetranColumnName('$value'), 'value');
     assert.equal(fivetranColumnName('ItemNames'), 'item_names');
@@ -171,13 +259,20 @@ describe('SQL compiler: what it promises', () => {
   it('layout files rename tables and columns, and say what is wrong with them', () => {
     const result = layoutFromConfig({ schema: 'analytics', tables: { profiles: 'kl_profiles' }, columns: { profiles: { id: 'id' } } });
     assert.ok('layout' in result);
-    const compiled = compileSegment(definition({ type: 'profile-property', property: 'email', filter: { type: 'existence', operator: 'is-set' } }), { dialect: 'postgres', layout: result.layout, now: NOW });
+    const compiled = compileSegment(definition({ type: 'profile-property', property: 'email', filter: { type: 'existence', operator: 'is-set' } }), {
+      dialect: 'postgres',
+      layout: result.layout,
+      now: NOW,
+    });
     assert.match(compiled.sql as string, /FROM "analytics"\."kl_profiles" AS p/);
     assert.match(compiled.sql as string, /SELECT p\."id" AS "profile_id"/);
     const bad = layoutFromConfig({ tables: { profile: 'x' }, columns: { events: { time: 3 } }, layout: 'other' });
     assert.deepEqual(bad, { errors: ['"layout" is "workspace" or "fivetran", not "other"'] });
     const worse = layoutFromConfig({ tables: { profile: 'x' }, columns: { events: { timeMs: 3 } } });
-    assert.deepEqual('errors' in worse && worse.errors, ['unknown key "tables.profile" (known: profiles, events, metrics, lists, listMembers)', '"columns.events.timeMs" is a non-empty name']);
+    assert.deepEqual('errors' in worse && worse.errors, [
+      'unknown key "tables.profile" (known: profiles, events, metrics, lists, listMembers)',
+      '"columns.events.timeMs" is a non-empty name',
+    ]);
   });
 });
 
@@ -201,16 +296,33 @@ describe('SQL compiler: phone countries against libphonenumber', function () {
 
   it('E.164 numbers (an example of every region, and variations): the same country as libphonenumber for single-country calling codes, and nearly always for shared ones', async () => {
     // libphonenumber's example mobile number of every region, and variations of each.
-    const numbers = new Set<string>(['+15005550006', '+14165550123', '+442071838750', '+441481256789', '+3906698', '+80012345678', '+999123', '+12', '+0123456']);
-    for (const [region, national] of Object.entries(examples as Record<string, string>)) numbers.add(`+${getCountryCallingCode(region as CountryCode)}${national}`);
+    const numbers = new Set<string>([
+      '+15005550006',
+      '+14165550123',
+      '+442071838750',
+      '+441481256789',
+      '+3906698',
+      '+80012345678',
+      '+999123',
+      '+12',
+      '+0123456',
+    ]);
+    for (const [region, national] of Object.entries(examples as Record<string, string>))
+      numbers.add(`+${getCountryCallingCode(region as CountryCode)}${national}`);
     const e164 = [...numbers].filter((n) => n.startsWith('+'));
     for (const n of [...e164]) e164.push(`${n.slice(0, -1)}${(Number(n.slice(-1)) + 3) % 10}`, n.slice(0, -2));
     const expected = e164.map((n) => parsePhoneNumberFromString(n)?.country ?? null);
     const got = await sqlCountries(DIALECTS.duckdb, e164);
     const differ = e164.filter((_, i) => expected[i] !== got[i]);
     const sharedCodes = ['1', '7', '39', '44', '47', '61', '212', '262', '290', '358', '590', '599'];
-    assert.deepEqual(differ.filter((n) => !sharedCodes.some((c) => n.startsWith(`+${c}`))), [], 'single-country calling codes are exact');
-    console.log(`      phone countries: ${e164.length - differ.length} of ${e164.length} E.164 numbers as libphonenumber (differing: ${differ.join(', ') || 'none'})`);
+    assert.deepEqual(
+      differ.filter((n) => !sharedCodes.some((c) => n.startsWith(`+${c}`))),
+      [],
+      'single-country calling codes are exact',
+    );
+    console.log(
+      `      phone countries: ${e164.length - differ.length} of ${e164.length} E.164 numbers as libphonenumber (differing: ${differ.join(', ') || 'none'})`,
+    );
     assert.ok(differ.length <= e164.length * 0.01, `at most 1% differ (shared calling codes): ${differ.join(', ')}`);
   });
 });

@@ -21,7 +21,19 @@ import type { WorkspaceRecords } from '../../server/src/sql/workspaceTables';
 import { loadWorkspace } from '../../server/src/workspace/loadWorkspace';
 import type { ReferenceData } from '../unit/referenceEvaluator';
 import { build, CONDITION_SUITES, type ConditionSuite, type Fixture } from '../support/conditionCases';
-import { anyCondition, buildWorkspace, consentCondition, funnelCondition, membershipCondition, metricCondition, postalCondition, predictiveCondition, propertyCondition, regionCondition, scenarioArb } from '../support/engineArbitraries';
+import {
+  anyCondition,
+  buildWorkspace,
+  consentCondition,
+  funnelCondition,
+  membershipCondition,
+  metricCondition,
+  postalCondition,
+  predictiveCondition,
+  propertyCondition,
+  regionCondition,
+  scenarioArb,
+} from '../support/engineArbitraries';
 import { DuckDbDatabase, PostgresDatabase, type TestDatabase } from './support/databases';
 import { checkEquivalence, newStats, statsReport } from './support/equivalence';
 import { workspaceFiles, workspaceRecords } from './support/workspaceFiles';
@@ -32,7 +44,13 @@ const SEED = process.env.FC_SEED === undefined ? Math.floor(Math.random() * 2 **
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 
 function fixtureRecords(f: Fixture): WorkspaceRecords {
-  return { metrics: f.metrics ?? [], lists: f.lists ?? [], profiles: f.profiles, listMembers: Object.entries(f.members ?? {}).map(([listId, members]) => ({ listId, members })), events: f.events ?? [] };
+  return {
+    metrics: f.metrics ?? [],
+    lists: f.lists ?? [],
+    profiles: f.profiles,
+    listMembers: Object.entries(f.members ?? {}).map(([listId, members]) => ({ listId, members })),
+    events: f.events ?? [],
+  };
 }
 
 function dataRecords(data: ReferenceData): WorkspaceRecords {
@@ -64,7 +82,10 @@ describe('SQL: the compiled SQL agrees with the in-memory engine', function () {
     console.log(`\n    SQL equivalence (FC_SEED=${SEED}):\n    ${report.join('\n    ')}`);
   });
 
-  const databases: [string, () => Promise<TestDatabase>][] = [['DuckDB', () => DuckDbDatabase.open()], ['PostgreSQL', () => PostgresDatabase.open()]];
+  const databases: [string, () => Promise<TestDatabase>][] = [
+    ['DuckDB', () => DuckDbDatabase.open()],
+    ['PostgreSQL', () => PostgresDatabase.open()],
+  ];
   for (const [label, open] of databases) {
     let db: TestDatabase;
     describe(label, () => {
@@ -95,7 +116,16 @@ describe('SQL: the compiled SQL agrees with the in-memory engine', function () {
           for (const { title, checks } of allCases(suite)) {
             for (const check of checks) {
               await db.load(fixtureRecords(check.fixture));
-              await checkEquivalence(db, { workspace: build(check.fixture, check.now), definition: { condition_groups: [{ conditions: [check.condition] }] }, withPreconditions: true, label: title }, stats);
+              await checkEquivalence(
+                db,
+                {
+                  workspace: build(check.fixture, check.now),
+                  definition: { condition_groups: [{ conditions: [check.condition] }] },
+                  withPreconditions: true,
+                  label: title,
+                },
+                stats,
+              );
             }
           }
         }
@@ -109,7 +139,15 @@ describe('SQL: the compiled SQL agrees with the in-memory engine', function () {
           for (const [i, scenario] of scenarios.entries()) {
             const records = dataRecords(scenario.data);
             await db.load(records);
-            await checkEquivalence(db, { workspace: buildWorkspace(scenario.data, scenario.now), definition: scenario.definition, label: `${corpus.name} #${i} (FC_SEED=${SEED}, now=${new Date(scenario.now).toISOString()})` }, stats);
+            await checkEquivalence(
+              db,
+              {
+                workspace: buildWorkspace(scenario.data, scenario.now),
+                definition: scenario.definition,
+                label: `${corpus.name} #${i} (FC_SEED=${SEED}, now=${new Date(scenario.now).toISOString()})`,
+              },
+              stats,
+            );
           }
           report.push(statsReport(`${label}, random: ${corpus.name}`, stats));
         });

@@ -26,7 +26,10 @@ const UPDATE = process.env.UPDATE_SQL_GOLDEN === '1';
 const DEFINITIONS: { name: string; path: string }[] = [
   { name: 'every-filter', path: join(GOLDEN, 'definitions', 'every-filter.json') },
   { name: 'every-condition', path: join(GOLDEN, 'definitions', 'every-condition.json') },
-  ...['boston-purchasers', 'eu-residents', 'engaged-non-buyers', 'newsletter-subscribers-can-receive-email'].map((name) => ({ name, path: join(REPO, 'sample-workspace', 'segments', `${name}.json`) })),
+  ...['boston-purchasers', 'eu-residents', 'engaged-non-buyers', 'newsletter-subscribers-can-receive-email'].map((name) => ({
+    name,
+    path: join(REPO, 'sample-workspace', 'segments', `${name}.json`),
+  })),
 ];
 
 const LAYOUTS: { name: string; layout: TableLayout; definitions: string[] }[] = [
@@ -67,7 +70,13 @@ for (const dialect of ['bigquery', 'snowflake'] as const) {
             writeFileSync(file, text);
           }
           assert.equal(text, readFileSync(file, 'utf8'), `${file} differs (UPDATE_SQL_GOLDEN=1 rewrites it; review the change)`);
-          for (const [what, sql] of [['the IDs form', compiled.sql], ['the count form', compiled.countSql], ['the counts form', compiled.countsSql], ['the flags form', compiled.flagsSql], ['a page', compiled.pageSql({ limit: 100, after: "01J'X" })]] as const) {
+          for (const [what, sql] of [
+            ['the IDs form', compiled.sql],
+            ['the count form', compiled.countSql],
+            ['the counts form', compiled.countsSql],
+            ['the flags form', compiled.flagsSql],
+            ['a page', compiled.pageSql({ limit: 100, after: "01J'X" })],
+          ] as const) {
             if (sql !== null) parses(sql, dialect, what);
           }
           for (const precondition of compiled.preconditions) parses(precondition.sql, dialect, `the precondition "${precondition.reason}"`);
@@ -75,7 +84,7 @@ for (const dialect of ['bigquery', 'snowflake'] as const) {
       }
     }
 
-    it('the reference tables\' setup statements parse (create and the first insert of each of the four tables)', () => {
+    it("the reference tables' setup statements parse (create and the first insert of each of the four tables)", () => {
       const setup = setupStatements(DIALECTS[dialect], workspaceLayout());
       assert.equal(setup.filter((s) => s.startsWith('CREATE')).length, 4, 'four reference tables');
       const firstInserts = new Set<string>();

@@ -38,7 +38,8 @@ export const member = (id: string, joined?: string): Json => ({ type: 'profile',
 /** An event; a string time is `datetime`, a number is `timestamp` (epoch seconds). */
 export function event(profileId: string, metricId: string, time: string | number, properties: Json = {}): Json {
   return {
-    type: 'event', id: `${profileId}-${metricId}-${time}`,
+    type: 'event',
+    id: `${profileId}-${metricId}-${time}`,
     attributes: { ...(typeof time === 'number' ? { timestamp: time } : { datetime: time }), event_properties: properties },
     relationships: { profile: { data: { type: 'profile', id: profileId } }, metric: { data: { type: 'metric', id: metricId } } },
   };
@@ -139,10 +140,20 @@ export const calendarMonth = (value: number): Json => ({ type: 'date', operator:
 export const anniversary = (operator: 'anniversary' | 'anniversary-month'): Json => ({ type: 'date', operator });
 export const alltime: Json = { type: 'date', operator: 'alltime' };
 
-export function metricCondition(metricId: string, measurement: 'count' | 'sum', operator: string, value: number, timeframe: Json = alltime, filters?: Json[]): Json {
+export function metricCondition(
+  metricId: string,
+  measurement: 'count' | 'sum',
+  operator: string,
+  value: number,
+  timeframe: Json = alltime,
+  filters?: Json[],
+): Json {
   return {
-    type: 'profile-metric', metric_id: metricId, measurement,
-    measurement_filter: { type: 'numeric', operator, value }, timeframe_filter: timeframe,
+    type: 'profile-metric',
+    metric_id: metricId,
+    measurement,
+    measurement_filter: { type: 'numeric', operator, value },
+    timeframe_filter: timeframe,
     ...(filters === undefined ? {} : { metric_filters: filters }),
   };
 }
@@ -155,11 +166,17 @@ export function consent(channel: string, canReceive: boolean, subscription: stri
 }
 
 export const CUSTOM_OBJECT: Json = {
-  type: 'profile-has-custom-object', object_type_id: '01J8ZQ3D1V7T2P6XG8W3K9M4RB', object_type_relationship_id: '01J8ZQ3D1V7T2P6XG8W3K9M4RC',
+  type: 'profile-has-custom-object',
+  object_type_id: '01J8ZQ3D1V7T2P6XG8W3K9M4RB',
+  object_type_relationship_id: '01J8ZQ3D1V7T2P6XG8W3K9M4RC',
   filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
   filters: [{ property_id: 3, filter: { type: 'string', operator: 'equals', value: 'dog' } }],
 };
-export const PERMISSIONS: Json = { type: 'profile-permissions', channel: 'whatsapp_marketing', permission: { reachable_status: 'explicitly_reachable', filters: [] } };
+export const PERMISSIONS: Json = {
+  type: 'profile-permissions',
+  channel: 'whatsapp_marketing',
+  permission: { reachable_status: 'explicitly_reachable', filters: [] },
+};
 
 // =============================================================================================
 
@@ -168,7 +185,16 @@ suite('engine: profile-property, string filters', () => {
   // A custom property, which may hold any type: a number in the `email` attribute itself is not
   // stored at all (docs/workspace-format.md), see the case after this table.
   const f: Fixture = {
-    profiles: withProperty('Email', { S1: 'ann@gmail.com', S2: 'bob@Gmail.com', S3: '', S4: null, S5: undefined, S6: 42, S7: 'ann@gmail.com ', S8: 'carol@yahoo.com' }),
+    profiles: withProperty('Email', {
+      S1: 'ann@gmail.com',
+      S2: 'bob@Gmail.com',
+      S3: '',
+      S4: null,
+      S5: undefined,
+      S6: 42,
+      S7: 'ann@gmail.com ',
+      S8: 'carol@yahoo.com',
+    }),
   };
   const email = (filter: Json) => prop("properties['Email']", filter);
   table(f, [
@@ -217,7 +243,11 @@ suite('engine: profile-property, phone country code', () => {
   table(f, [
     ['phone-country-code-in US, GB: the US and UK numbers', prop('phone_number', str('phone-country-code-in', ['US', 'GB'])), ['Q1', 'Q3']],
     ['phone-country-code-in CA: a +1 416 number is Canadian', prop('phone_number', str('phone-country-code-in', ['CA'])), ['Q2']],
-    ['phone-country-code-not-in US, GB: only the Canadian; undeterminable and missing numbers match neither (SL)', prop('phone_number', str('phone-country-code-not-in', ['US', 'GB'])), ['Q2']],
+    [
+      'phone-country-code-not-in US, GB: only the Canadian; undeterminable and missing numbers match neither (SL)',
+      prop('phone_number', str('phone-country-code-not-in', ['US', 'GB'])),
+      ['Q2'],
+    ],
     ['phone-country-code-not-in CA', prop('phone_number', str('phone-country-code-not-in', ['CA'])), ['Q1', 'Q3']],
   ]);
 });
@@ -302,8 +332,16 @@ suite('engine: relative dates (now = 2024-06-17 15:00 UTC, D0 = 2024-06-17 00:00
   };
   const when = (filter: Json) => prop("properties['When']", filter);
   table(f, [
-    ['in-the-last 1 day = [D0-1d, now]: yesterday 00:00 in, the day before at 23:59:59 out, after-now out', when(rel('in-the-last', 1)), ['EPOCH', 'H1259', 'H13', 'NOW0', 'TODAY', 'Y0']],
-    ['in-the-last 3 days = [06-14 00:00, now]; the +02:00 value is 06-15 23:00 UTC', when(rel('in-the-last', 3)), ['D14', 'EPOCH', 'H1259', 'H13', 'NOW0', 'OFFSET', 'TODAY', 'Y0', 'Y1']],
+    [
+      'in-the-last 1 day = [D0-1d, now]: yesterday 00:00 in, the day before at 23:59:59 out, after-now out',
+      when(rel('in-the-last', 1)),
+      ['EPOCH', 'H1259', 'H13', 'NOW0', 'TODAY', 'Y0'],
+    ],
+    [
+      'in-the-last 3 days = [06-14 00:00, now]; the +02:00 value is 06-15 23:00 UTC',
+      when(rel('in-the-last', 3)),
+      ['D14', 'EPOCH', 'H1259', 'H13', 'NOW0', 'OFFSET', 'TODAY', 'Y0', 'Y1'],
+    ],
     ['at-least 3 days = t < 06-14 00:00', when(rel('at-least', 3)), ['D13', 'W09', 'W10']],
     ['between 3 and 5 days = [06-12, 06-15)', when(relBetween(3, 5)), ['D13', 'D14']],
     ["in-the-next 3 days = [now, 06-21 00:00): today's midnight value excluded, now included", when(rel('in-the-next', 3)), ['D20', 'NOW0', 'NOW1', 'TMRW']],
@@ -311,7 +349,11 @@ suite('engine: relative dates (now = 2024-06-17 15:00 UTC, D0 = 2024-06-17 00:00
     ['at-least 2 hours = t < 13:00', when(rel('at-least', 2, 'hour')), ['D13', 'D14', 'EPOCH', 'H1259', 'OFFSET', 'TODAY', 'W09', 'W10', 'Y0', 'Y1']],
     ['in-the-next 2 hours: from now', when(rel('in-the-next', 2, 'hour')), ['NOW0', 'NOW1']],
     ['between 1 and 2 hours = [13:00, 15:00)', when(relBetween(1, 2, 'hour')), ['H13']],
-    ['in-the-last 1 week = [D0-7d = 06-10 00:00, now]', when(rel('in-the-last', 1, 'week')), ['D13', 'D14', 'EPOCH', 'H1259', 'H13', 'NOW0', 'OFFSET', 'TODAY', 'W10', 'Y0', 'Y1']],
+    [
+      'in-the-last 1 week = [D0-7d = 06-10 00:00, now]',
+      when(rel('in-the-last', 1, 'week')),
+      ['D13', 'D14', 'EPOCH', 'H1259', 'H13', 'NOW0', 'OFFSET', 'TODAY', 'W10', 'Y0', 'Y1'],
+    ],
     ['at-least 1 week = t < 06-10 00:00', when(rel('at-least', 1, 'week')), ['W09']],
     ['in-the-next 1 week = [now, D0+8d)', when(rel('in-the-next', 1, 'week')), ['D20', 'D21', 'NOW0', 'NOW1', 'TMRW']],
     ['between 1 and 2 weeks = [D0-14d, D0)', when(relBetween(1, 2, 'week')), ['D13', 'D14', 'EPOCH', 'OFFSET', 'W09', 'W10', 'Y0', 'Y1']],
@@ -339,8 +381,16 @@ suite('engine: static dates (midnight = whole-day rule, otherwise exact instants
     ['after a midnight: the chosen day is excluded, t >= X + 1 day', when(after('2024-06-10T00:00:00+00:00')), ['E', 'F', 'G']],
     ['after 12:00: t > X exactly', when(after('2024-06-10T12:00:00+00:00')), ['D', 'E', 'F', 'G', 'I']],
     ['after 02:00+02:00 is UTC midnight: the day rule', when(after('2024-06-10T02:00:00+02:00')), ['E', 'F', 'G']],
-    ['between-static midnights: both days included, [06-10, 06-17)', when(betweenStatic('2024-06-10T00:00:00+00:00', '2024-06-16T00:00:00+00:00')), ['B', 'C', 'D', 'E', 'F', 'H', 'I']],
-    ['between-static exact instants: [X, Y] inclusive', when(betweenStatic('2024-06-10T12:00:00+00:00', '2024-06-16T23:59:59+00:00')), ['C', 'D', 'E', 'F', 'I']],
+    [
+      'between-static midnights: both days included, [06-10, 06-17)',
+      when(betweenStatic('2024-06-10T00:00:00+00:00', '2024-06-16T00:00:00+00:00')),
+      ['B', 'C', 'D', 'E', 'F', 'H', 'I'],
+    ],
+    [
+      'between-static exact instants: [X, Y] inclusive',
+      when(betweenStatic('2024-06-10T12:00:00+00:00', '2024-06-16T23:59:59+00:00')),
+      ['C', 'D', 'E', 'F', 'I'],
+    ],
   ]);
 });
 
@@ -368,59 +418,113 @@ suite('engine: calendar and anniversary filters', () => {
 
   const near: Fixture = {
     profiles: withProperty('Birthday', {
-      K1: '1990-06-14', K2: '1990-06-13', K3: '1990-06-17', K4: '1990-06-18', K5: '1990-06-13T23:59:59Z', K6: '1990-06-20', K7: '1990-06-21', K8: '1990-06-20T23:59:59Z',
+      K1: '1990-06-14',
+      K2: '1990-06-13',
+      K3: '1990-06-17',
+      K4: '1990-06-18',
+      K5: '1990-06-13T23:59:59Z',
+      K6: '1990-06-20',
+      K7: '1990-06-21',
+      K8: '1990-06-20T23:59:59Z',
     }),
   };
   table(near, [
-    ['anniversary-last 3 days: this year\'s date in [06-14 00:00, now]', birthday(rel('anniversary-last', 3)), ['K1', 'K3']],
+    ["anniversary-last 3 days: this year's date in [06-14 00:00, now]", birthday(rel('anniversary-last', 3)), ['K1', 'K3']],
     ["anniversary-next 3 days: in [now, 06-21 00:00); today's midnight already passed", birthday(rel('anniversary-next', 3)), ['K4', 'K6', 'K8']],
   ]);
 
   const yearEnd: Fixture = {
     profiles: withProperty('Birthday', {
-      Z1: '1990-12-30', Z2: '1990-01-01', Z3: '1990-12-27', Z4: '1990-01-03', Z5: '1990-12-28', Z6: '1990-01-05', Z7: '1990-12-31', Z8: '1990-01-04T23:59:59Z',
+      Z1: '1990-12-30',
+      Z2: '1990-01-01',
+      Z3: '1990-12-27',
+      Z4: '1990-01-03',
+      Z5: '1990-12-28',
+      Z6: '1990-01-05',
+      Z7: '1990-12-31',
+      Z8: '1990-01-04T23:59:59Z',
     }),
   };
   suite('across a year end, looking back from 2025-01-02 10:00', () => {
-    table(yearEnd, [
-      ['anniversary-last 5 days = [2024-12-28, now]: December dates placed in the previous year (Z3 = 12-27 and Z4, Z6, Z8 = later in January excluded)', birthday(rel('anniversary-last', 5)), ['Z1', 'Z2', 'Z5', 'Z7']],
-    ], Date.parse('2025-01-02T10:00:00Z'));
+    table(
+      yearEnd,
+      [
+        [
+          'anniversary-last 5 days = [2024-12-28, now]: December dates placed in the previous year (Z3 = 12-27 and Z4, Z6, Z8 = later in January excluded)',
+          birthday(rel('anniversary-last', 5)),
+          ['Z1', 'Z2', 'Z5', 'Z7'],
+        ],
+      ],
+      Date.parse('2025-01-02T10:00:00Z'),
+    );
   });
   suite('across a year end, looking ahead from 2024-12-30 10:00', () => {
-    table(yearEnd, [
-      ['anniversary-next 5 days = [now, 2025-01-05): January dates placed in the next year', birthday(rel('anniversary-next', 5)), ['Z2', 'Z4', 'Z7', 'Z8']],
-      ['anniversary-month in December', birthday(anniversary('anniversary-month')), ['Z1', 'Z3', 'Z5', 'Z7']],
-    ], Date.parse('2024-12-30T10:00:00Z'));
+    table(
+      yearEnd,
+      [
+        ['anniversary-next 5 days = [now, 2025-01-05): January dates placed in the next year', birthday(rel('anniversary-next', 5)), ['Z2', 'Z4', 'Z7', 'Z8']],
+        ['anniversary-month in December', birthday(anniversary('anniversary-month')), ['Z1', 'Z3', 'Z5', 'Z7']],
+      ],
+      Date.parse('2024-12-30T10:00:00Z'),
+    );
   });
 
   const leap: Fixture = { profiles: withProperty('Birthday', { F1: '2000-02-29', F2: '2001-02-28', F3: '2001-03-01', F4: '2000-02-29T20:00:00Z' }) };
   suite('29 February: day rules only in leap years, month rules always', () => {
     suite('now = 2024-03-02 12:00 (leap year)', () => {
-      table(leap, [['anniversary-last 3 days = [2024-02-28, now]: 29 February exists in 2024', birthday(rel('anniversary-last', 3)), ['F1', 'F2', 'F3', 'F4']]], Date.parse('2024-03-02T12:00:00Z'));
+      table(
+        leap,
+        [['anniversary-last 3 days = [2024-02-28, now]: 29 February exists in 2024', birthday(rel('anniversary-last', 3)), ['F1', 'F2', 'F3', 'F4']]],
+        Date.parse('2024-03-02T12:00:00Z'),
+      );
     });
     suite('now = 2025-03-02 12:00 (not a leap year)', () => {
-      table(leap, [['anniversary-last 3 days = [2025-02-27, now]: no 29 February in 2025', birthday(rel('anniversary-last', 3)), ['F2', 'F3']]], Date.parse('2025-03-02T12:00:00Z'));
+      table(
+        leap,
+        [['anniversary-last 3 days = [2025-02-27, now]: no 29 February in 2025', birthday(rel('anniversary-last', 3)), ['F2', 'F3']]],
+        Date.parse('2025-03-02T12:00:00Z'),
+      );
     });
     suite('now = 2025-02-10 12:00 (not a leap year)', () => {
-      table(leap, [
-        ['anniversary-month February includes 29 February', birthday(anniversary('anniversary-month')), ['F1', 'F2', 'F4']],
-        ['calendar-month 2 includes 29 February', birthday(calendarMonth(2)), ['F1', 'F2', 'F4']],
-      ], Date.parse('2025-02-10T12:00:00Z'));
+      table(
+        leap,
+        [
+          ['anniversary-month February includes 29 February', birthday(anniversary('anniversary-month')), ['F1', 'F2', 'F4']],
+          ['calendar-month 2 includes 29 February', birthday(calendarMonth(2)), ['F1', 'F2', 'F4']],
+        ],
+        Date.parse('2025-02-10T12:00:00Z'),
+      );
     });
     suite('now = 2024-02-29 12:00', () => {
       table(leap, [['anniversary on 29 February 2024', birthday(anniversary('anniversary')), ['F1', 'F4']]], Date.parse('2024-02-29T12:00:00Z'));
     });
     suite('now = 2025-02-28 12:00', () => {
-      table(leap, [['anniversary on 28 February 2025: 29 February is not moved to the 28th', birthday(anniversary('anniversary')), ['F2']]], Date.parse('2025-02-28T12:00:00Z'));
+      table(
+        leap,
+        [['anniversary on 28 February 2025: 29 February is not moved to the 28th', birthday(anniversary('anniversary')), ['F2']]],
+        Date.parse('2025-02-28T12:00:00Z'),
+      );
     });
     suite('now = 2025-03-01 12:00', () => {
-      table(leap, [['anniversary on 1 March 2025: 29 February is not moved to 1 March', birthday(anniversary('anniversary')), ['F3']]], Date.parse('2025-03-01T12:00:00Z'));
+      table(
+        leap,
+        [['anniversary on 1 March 2025: 29 February is not moved to 1 March', birthday(anniversary('anniversary')), ['F3']]],
+        Date.parse('2025-03-01T12:00:00Z'),
+      );
     });
     suite('now = 2025-02-27 10:00 (not a leap year)', () => {
-      table(leap, [['anniversary-next 3 days = [now, 2025-03-03): 29 February skipped', birthday(rel('anniversary-next', 3)), ['F2', 'F3']]], Date.parse('2025-02-27T10:00:00Z'));
+      table(
+        leap,
+        [['anniversary-next 3 days = [now, 2025-03-03): 29 February skipped', birthday(rel('anniversary-next', 3)), ['F2', 'F3']]],
+        Date.parse('2025-02-27T10:00:00Z'),
+      );
     });
     suite('now = 2028-02-27 10:00 (leap year)', () => {
-      table(leap, [['anniversary-next 3 days = [now, 2028-03-02): 29 February included', birthday(rel('anniversary-next', 3)), ['F1', 'F2', 'F3', 'F4']]], Date.parse('2028-02-27T10:00:00Z'));
+      table(
+        leap,
+        [['anniversary-next 3 days = [now, 2028-03-02): 29 February included', birthday(rel('anniversary-next', 3)), ['F1', 'F2', 'F3', 'F4']]],
+        Date.parse('2028-02-27T10:00:00Z'),
+      );
     });
   });
 });
@@ -441,7 +545,8 @@ suite('engine: profile-metric', () => {
       event('E', 'VP', '2024-06-16T00:00:00Z', {}),
     ],
   };
-  const po = (measurement: 'count' | 'sum', operator: string, value: number, timeframe: Json = alltime, filters?: Json[]) => metricCondition('PO', measurement, operator, value, timeframe, filters);
+  const po = (measurement: 'count' | 'sum', operator: string, value: number, timeframe: Json = alltime, filters?: Json[]) =>
+    metricCondition('PO', measurement, operator, value, timeframe, filters);
   const atLeastOnce = (filters: Json[]) => po('count', 'greater-than-or-equal', 1, alltime, filters);
   table(f, [
     ['count >= 1 over all time', po('count', 'greater-than-or-equal', 1), ['A', 'B', 'C']],
@@ -452,8 +557,16 @@ suite('engine: profile-metric', () => {
     ['count > 1', po('count', 'greater-than', 1), ['A', 'B']],
     ['count <= 1: includes the profiles with no events', po('count', 'less-than-or-equal', 1), ['C', 'D', 'E']],
     ['timeframe at-least 30 days ago (t < 05-18 00:00)', po('count', 'greater-than-or-equal', 1, rel('at-least', 30)), ['C']],
-    ['timeframe after a midnight: the chosen day 06-16 excluded, so only B\'s 06-17 event', po('count', 'greater-than-or-equal', 1, after('2024-06-16T00:00:00+00:00')), ['B']],
-    ['timeframe before 06-01 00:00: B\'s event at exactly 06-01 00:00 is not before', po('count', 'greater-than-or-equal', 1, before('2024-06-01T00:00:00+00:00')), ['C']],
+    [
+      "timeframe after a midnight: the chosen day 06-16 excluded, so only B's 06-17 event",
+      po('count', 'greater-than-or-equal', 1, after('2024-06-16T00:00:00+00:00')),
+      ['B'],
+    ],
+    [
+      "timeframe before 06-01 00:00: B's event at exactly 06-01 00:00 is not before",
+      po('count', 'greater-than-or-equal', 1, before('2024-06-01T00:00:00+00:00')),
+      ['C'],
+    ],
     ['timeframe between 1 and 7 days ago = [06-10, 06-17)', po('count', 'greater-than-or-equal', 1, relBetween(1, 7)), ['A']],
     ['timeframe in the next 7 days: no future events, so count >= 1 matches no one', po('count', 'greater-than-or-equal', 1, rel('in-the-next', 7)), []],
     ['count >= 1 in the last 1 day ([06-16 00:00, now])', po('count', 'greater-than-or-equal', 1, rel('in-the-last', 1)), ['A', 'B']],
@@ -461,20 +574,32 @@ suite('engine: profile-metric', () => {
     ['sum = 0: missing and non-numeric $value count 0, no events count 0', po('sum', 'equals', 0), ['B', 'D', 'E']],
     ['sum >= 10 in the last 1 day', po('sum', 'greater-than-or-equal', 10, rel('in-the-last', 1)), ['A']],
     ['sum <= 10: B (0), D and E (no events)', po('sum', 'less-than-or-equal', 10), ['B', 'D', 'E']],
-    ['sum < 100: C\'s 100 is not below 100', po('sum', 'less-than', 100), ['A', 'B', 'D', 'E']],
+    ["sum < 100: C's 100 is not below 100", po('sum', 'less-than', 100), ['A', 'B', 'D', 'E']],
     ['sum not-equals 30.5', po('sum', 'not-equals', 30.5), ['B', 'C', 'D', 'E']],
-    ['metric "between dates" includes both days: 06-10 00:00 .. 06-16 23:59:59', po('count', 'greater-than-or-equal', 2, betweenStatic('2024-06-10T00:00:00+00:00', '2024-06-16T00:00:00+00:00')), ['A']],
+    [
+      'metric "between dates" includes both days: 06-10 00:00 .. 06-16 23:59:59',
+      po('count', 'greater-than-or-equal', 2, betweenStatic('2024-06-10T00:00:00+00:00', '2024-06-16T00:00:00+00:00')),
+      ['A'],
+    ],
     ['metric filter string equals "Shoes" (case-sensitive)', atLeastOnce([{ property: 'Category', filter: str('equals', 'Shoes') }]), ['A', 'B']],
     ['metric filter string equals "shoes"', atLeastOnce([{ property: 'Category', filter: str('equals', 'shoes') }]), ['A']],
     ['metric filter string in', atLeastOnce([{ property: 'Category', filter: str('in', ['Shoes', 'Boots']) }]), ['A', 'B']],
-    ['metric filter not-equals: a null property is missing, so B\'s second event does not count', atLeastOnce([{ property: 'Category', filter: str('not-equals', 'Shoes') }]), ['A']],
+    [
+      "metric filter not-equals: a null property is missing, so B's second event does not count",
+      atLeastOnce([{ property: 'Category', filter: str('not-equals', 'Shoes') }]),
+      ['A'],
+    ],
     ['metric filter is-set', atLeastOnce([{ property: 'Category', filter: exists('is-set') }]), ['A', 'B']],
     ['metric filter not-set: null (B) and absent (C)', atLeastOnce([{ property: 'Category', filter: exists('not-set') }]), ['B', 'C']],
     ['a metric filter without "filter" means "is set" (SL)', atLeastOnce([{ property: 'Brand' }]), ['C']],
     ['list contains-any', atLeastOnce([{ property: 'Items', filter: lst('contains-any', ['a', 'z']) }]), ['A']],
     ['list contains-all', atLeastOnce([{ property: 'Items', filter: lst('contains-all', ['a', 'b']) }]), ['A']],
     ['list contains-all of one element', atLeastOnce([{ property: 'Items', filter: lst('contains-all', ['b']) }]), ['A', 'B']],
-    ['list not-contains-any: ["b"] and []; A\'s event without Items is missing', atLeastOnce([{ property: 'Items', filter: lst('not-contains-any', ['a']) }]), ['B']],
+    [
+      'list not-contains-any: ["b"] and []; A\'s event without Items is missing',
+      atLeastOnce([{ property: 'Items', filter: lst('not-contains-any', ['a']) }]),
+      ['B'],
+    ],
     ['list not-contains-all', atLeastOnce([{ property: 'Items', filter: lst('not-contains-all', ['a', 'b']) }]), ['B']],
     ['list contains-substring', atLeastOnce([{ property: 'Items', filter: lst('contains-substring', 'b') }]), ['A', 'B']],
     ['list not-contains-substring', atLeastOnce([{ property: 'Items', filter: lst('not-contains-substring', 'a') }]), ['B']],
@@ -484,8 +609,19 @@ suite('engine: profile-metric', () => {
     ['boolean equals false: a missing property is not false', atLeastOnce([{ property: 'Gift', filter: bool(false) }]), []],
     ['numeric greater-than', atLeastOnce([{ property: 'Price', filter: num('greater-than', 4) }]), ['A']],
     ['$event_id is not segmentable (SL): is-set never holds', atLeastOnce([{ property: '$event_id', filter: exists('is-set') }]), []],
-    ['metric filters are ANDed', atLeastOnce([{ property: 'Category', filter: str('equals', 'Shoes') }, { property: 'Items', filter: lst('contains-any', ['a']) }]), ['A']],
-    ['"zero times" with a filter: everyone without a qualifying event', po('count', 'equals', 0, alltime, [{ property: 'Category', filter: str('equals', 'Shoes') }]), ['C', 'D', 'E']],
+    [
+      'metric filters are ANDed',
+      atLeastOnce([
+        { property: 'Category', filter: str('equals', 'Shoes') },
+        { property: 'Items', filter: lst('contains-any', ['a']) },
+      ]),
+      ['A'],
+    ],
+    [
+      '"zero times" with a filter: everyone without a qualifying event',
+      po('count', 'equals', 0, alltime, [{ property: 'Category', filter: str('equals', 'Shoes') }]),
+      ['C', 'D', 'E'],
+    ],
     ['an unknown metric ID is not evaluable', metricCondition('NOPE', 'count', 'greater-than-or-equal', 1), 'not-evaluable'],
   ]);
 
@@ -494,13 +630,20 @@ suite('engine: profile-metric', () => {
     profiles: [profile('T1'), profile('T2')],
     events: [
       // timestamp (epoch seconds) wins over datetime
-      { ...event('T1', 'PO', Date.parse('2024-06-17T14:00:00Z') / 1000), attributes: { timestamp: Date.parse('2024-06-17T14:00:00Z') / 1000, datetime: '2020-01-01T00:00:00+00:00', event_properties: {} } },
+      {
+        ...event('T1', 'PO', Date.parse('2024-06-17T14:00:00Z') / 1000),
+        attributes: { timestamp: Date.parse('2024-06-17T14:00:00Z') / 1000, datetime: '2020-01-01T00:00:00+00:00', event_properties: {} },
+      },
       event('T2', 'PO', '2024-06-17T14:00:00+02:00'), // 12:00 UTC
     ],
   };
   table(times, [
-    ['an event\'s instant is its timestamp, else its datetime', metricCondition('PO', 'count', 'equals', 1, rel('in-the-last', 2, 'hour')), ['T1']],
-    ['datetime offsets are honoured', metricCondition('PO', 'count', 'equals', 1, betweenStatic('2024-06-17T11:59:59+00:00', '2024-06-17T12:00:00+00:00')), ['T2']],
+    ["an event's instant is its timestamp, else its datetime", metricCondition('PO', 'count', 'equals', 1, rel('in-the-last', 2, 'hour')), ['T1']],
+    [
+      'datetime offsets are honoured',
+      metricCondition('PO', 'count', 'equals', 1, betweenStatic('2024-06-17T11:59:59+00:00', '2024-06-17T12:00:00+00:00')),
+      ['T2'],
+    ],
   ]);
 });
 
@@ -511,33 +654,71 @@ suite('engine: profile-metric-funnel (timeframe: in the last 30 days = [05-18, n
     metrics: [metric('V', 'Viewed'), metric('ADD', 'Added to Cart'), metric('ORD', 'Ordered')],
     profiles: ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F13', 'F14'].map((id) => profile(id)),
     events: [
-      event('F1', 'V', '2024-06-01T10:00:00Z'), event('F1', 'ADD', '2024-06-01T11:00:00Z'), // in order, exactly 1 hour apart
-      event('F2', 'ADD', '2024-06-01T10:00:00Z'), event('F2', 'V', '2024-06-01T11:00:00Z'), // wrong order
-      event('F3', 'V', '2024-06-01T10:00:00Z'), event('F3', 'ADD', '2024-06-01T10:00:00Z'), // equal timestamps
-      event('F4', 'V', '2024-06-01T10:00:00Z'), event('F4', 'ADD', '2024-06-03T10:00:00Z'), // 2 days apart
-      event('F5', 'V', '2024-06-01T10:00:00Z'), event('F5', 'ORD', '2024-06-01T10:30:00Z'), event('F5', 'ADD', '2024-06-01T11:00:00Z'), // an ORD in between
-      event('F6', 'V', '2024-04-01T10:00:00Z'), event('F6', 'ADD', '2024-06-01T10:00:00Z'), // V before the timeframe
+      event('F1', 'V', '2024-06-01T10:00:00Z'),
+      event('F1', 'ADD', '2024-06-01T11:00:00Z'), // in order, exactly 1 hour apart
+      event('F2', 'ADD', '2024-06-01T10:00:00Z'),
+      event('F2', 'V', '2024-06-01T11:00:00Z'), // wrong order
+      event('F3', 'V', '2024-06-01T10:00:00Z'),
+      event('F3', 'ADD', '2024-06-01T10:00:00Z'), // equal timestamps
+      event('F4', 'V', '2024-06-01T10:00:00Z'),
+      event('F4', 'ADD', '2024-06-03T10:00:00Z'), // 2 days apart
+      event('F5', 'V', '2024-06-01T10:00:00Z'),
+      event('F5', 'ORD', '2024-06-01T10:30:00Z'),
+      event('F5', 'ADD', '2024-06-01T11:00:00Z'), // an ORD in between
+      event('F6', 'V', '2024-04-01T10:00:00Z'),
+      event('F6', 'ADD', '2024-06-01T10:00:00Z'), // V before the timeframe
       event('F7', 'V', '2024-06-01T10:00:00Z'), // V only
-      event('F8', 'V', '2024-06-01T10:00:00Z'), event('F8', 'V', '2024-06-02T10:00:00Z'), // V twice
-      event('F9', 'V', '2024-06-01T10:00:00Z'), event('F9', 'ORD', '2024-06-03T10:00:00Z'), // ORD 2 days after V
-      event('F10', 'ORD', '2024-05-25T10:00:00Z'), event('F10', 'V', '2024-06-01T10:00:00Z'), // ORD before V, in the timeframe
-      event('F11', 'ORD', '2024-04-01T10:00:00Z'), event('F11', 'V', '2024-06-01T10:00:00Z'), // ORD before the timeframe
-      event('F13', 'V', '2024-06-01T10:00:00Z'), event('F13', 'ADD', '2024-06-01T11:00:01Z'), // 1 hour and 1 second apart
-      event('F14', 'V', '2024-06-01T10:00:00Z'), event('F14', 'ORD', '2024-06-02T10:00:00Z'), // ORD exactly 1 day after V
+      event('F8', 'V', '2024-06-01T10:00:00Z'),
+      event('F8', 'V', '2024-06-02T10:00:00Z'), // V twice
+      event('F9', 'V', '2024-06-01T10:00:00Z'),
+      event('F9', 'ORD', '2024-06-03T10:00:00Z'), // ORD 2 days after V
+      event('F10', 'ORD', '2024-05-25T10:00:00Z'),
+      event('F10', 'V', '2024-06-01T10:00:00Z'), // ORD before V, in the timeframe
+      event('F11', 'ORD', '2024-04-01T10:00:00Z'),
+      event('F11', 'V', '2024-06-01T10:00:00Z'), // ORD before the timeframe
+      event('F13', 'V', '2024-06-01T10:00:00Z'),
+      event('F13', 'ADD', '2024-06-01T11:00:01Z'), // 1 hour and 1 second apart
+      event('F14', 'V', '2024-06-01T10:00:00Z'),
+      event('F14', 'ORD', '2024-06-02T10:00:00Z'), // ORD exactly 1 day after V
     ],
   };
   const last30 = rel('in-the-last', 30);
-  const step = (metricId: string, exists = true, filters?: Json[]): Json => ({ metric_exists: exists, metric_id: metricId, ...(filters ? { metric_filters: filters } : {}) });
-  const funnel = (steps: Json[], window?: string): Json => ({ type: 'profile-metric-funnel', timeframe_filter: last30, ...(window ? { completion_window_seconds: window } : {}), steps });
+  const step = (metricId: string, exists = true, filters?: Json[]): Json => ({
+    metric_exists: exists,
+    metric_id: metricId,
+    ...(filters ? { metric_filters: filters } : {}),
+  });
+  const funnel = (steps: Json[], window?: string): Json => ({
+    type: 'profile-metric-funnel',
+    timeframe_filter: last30,
+    ...(window ? { completion_window_seconds: window } : {}),
+    steps,
+  });
   table(f, [
     ['V then ADD, no window: in order (equal times count), all inside the timeframe', funnel([step('V'), step('ADD')]), ['F1', 'F13', 'F3', 'F4', 'F5']],
     ['V then ADD within DAYS_1: not F4 (2 days)', funnel([step('V'), step('ADD')], 'DAYS_1'), ['F1', 'F13', 'F3', 'F5']],
-    ['V then ADD within HOURS_1: exactly 1 hour is inside (tk - t1 <= window), 1 h 1 s is not', funnel([step('V'), step('ADD')], 'HOURS_1'), ['F1', 'F3', 'F5']],
+    [
+      'V then ADD within HOURS_1: exactly 1 hour is inside (tk - t1 <= window), 1 h 1 s is not',
+      funnel([step('V'), step('ADD')], 'HOURS_1'),
+      ['F1', 'F3', 'F5'],
+    ],
     ['V, no ORD, then ADD: F5 has an ORD strictly between', funnel([step('V'), step('ORD', false), step('ADD')]), ['F1', 'F13', 'F3', 'F4']],
     ['the same metric twice needs two distinct events', funnel([step('V'), step('V')]), ['F8']],
-    ['V then no ORD within DAYS_1: an ORD at exactly t1 + 1 day is inside the window (F14), 2 days later is not (F9)', funnel([step('V'), step('ORD', false)], 'DAYS_1'), ['F1', 'F10', 'F11', 'F13', 'F2', 'F3', 'F4', 'F7', 'F8', 'F9']],
-    ['V then no ORD without a window: no ORD after V until the end of the timeframe', funnel([step('V'), step('ORD', false)]), ['F1', 'F10', 'F11', 'F13', 'F2', 'F3', 'F4', 'F7', 'F8']],
-    ['no ORD then V: no ORD from the timeframe\'s start until V (F10 excluded, F11\'s ORD is before the timeframe)', funnel([step('ORD', false), step('V')]), ['F1', 'F11', 'F13', 'F14', 'F2', 'F3', 'F4', 'F5', 'F7', 'F8', 'F9']],
+    [
+      'V then no ORD within DAYS_1: an ORD at exactly t1 + 1 day is inside the window (F14), 2 days later is not (F9)',
+      funnel([step('V'), step('ORD', false)], 'DAYS_1'),
+      ['F1', 'F10', 'F11', 'F13', 'F2', 'F3', 'F4', 'F7', 'F8', 'F9'],
+    ],
+    [
+      'V then no ORD without a window: no ORD after V until the end of the timeframe',
+      funnel([step('V'), step('ORD', false)]),
+      ['F1', 'F10', 'F11', 'F13', 'F2', 'F3', 'F4', 'F7', 'F8'],
+    ],
+    [
+      "no ORD then V: no ORD from the timeframe's start until V (F10 excluded, F11's ORD is before the timeframe)",
+      funnel([step('ORD', false), step('V')]),
+      ['F1', 'F11', 'F13', 'F14', 'F2', 'F3', 'F4', 'F5', 'F7', 'F8', 'F9'],
+    ],
     ['a funnel step with an unknown metric is not evaluable', funnel([step('V'), step('NOPE')]), 'not-evaluable'],
   ]);
 
@@ -545,12 +726,14 @@ suite('engine: profile-metric-funnel (timeframe: in the last 30 days = [05-18, n
     metrics: [metric('V'), metric('ADD')],
     profiles: [profile('G1'), profile('G2')],
     events: [
-      event('G1', 'V', '2024-06-01T10:00:00Z', { Category: 'Shoes' }), event('G1', 'ADD', '2024-06-01T12:00:00Z'),
-      event('G2', 'V', '2024-06-01T10:00:00Z', { Category: 'Hats' }), event('G2', 'ADD', '2024-06-01T12:00:00Z'),
+      event('G1', 'V', '2024-06-01T10:00:00Z', { Category: 'Shoes' }),
+      event('G1', 'ADD', '2024-06-01T12:00:00Z'),
+      event('G2', 'V', '2024-06-01T10:00:00Z', { Category: 'Hats' }),
+      event('G2', 'ADD', '2024-06-01T12:00:00Z'),
     ],
   };
   table(filtered, [
-    ['a step\'s metric filters restrict its events', funnel([step('V', true, [{ property: 'Category', filter: str('equals', 'Shoes') }]), step('ADD')]), ['G1']],
+    ["a step's metric filters restrict its events", funnel([step('V', true, [{ property: 'Category', filter: str('equals', 'Shoes') }]), step('ADD')]), ['G1']],
   ]);
 });
 
@@ -565,7 +748,12 @@ suite('engine: profile-group-membership', () => {
       VIP: [member('E', '2024-06-17T00:00:00+00:00')],
     },
   };
-  const isMember = (id: string, timeframe?: Json): Json => ({ type: 'profile-group-membership', is_member: true, group_ids: [id], ...(timeframe ? { timeframe_filter: timeframe } : {}) });
+  const isMember = (id: string, timeframe?: Json): Json => ({
+    type: 'profile-group-membership',
+    is_member: true,
+    group_ids: [id],
+    ...(timeframe ? { timeframe_filter: timeframe } : {}),
+  });
   const notMember = (id: string): Json => ({ type: 'profile-group-membership', is_member: false, group_ids: [id] });
   table(f, [
     ['is_member true: current members', isMember('NEWS'), ['A', 'B', 'C']],
@@ -586,60 +774,170 @@ suite('engine: profile-marketing-consent, email', () => {
   const m = (fields: Json): Json => ({ email: { marketing: fields } });
   const f: Fixture = {
     profiles: [
-      profile('E1', { email: 'a@x.com', subscriptions: m({ can_receive_email_marketing: true, consent: 'SUBSCRIBED', consent_timestamp: '2024-06-10T00:00:00+00:00', method: 'PREFERENCE_PAGE', method_detail: 'mydomain.com/signup', double_optin: true, custom_method_detail: 'popup', suppression: [] }) }),
+      profile('E1', {
+        email: 'a@x.com',
+        subscriptions: m({
+          can_receive_email_marketing: true,
+          consent: 'SUBSCRIBED',
+          consent_timestamp: '2024-06-10T00:00:00+00:00',
+          method: 'PREFERENCE_PAGE',
+          method_detail: 'mydomain.com/signup',
+          double_optin: true,
+          custom_method_detail: 'popup',
+          suppression: [],
+        }),
+      }),
       profile('E2', { email: 'b@x.com', subscriptions: m({ can_receive_email_marketing: true, consent: 'NEVER_SUBSCRIBED' }) }),
-      profile('E3', { email: 'c@x.com', subscriptions: m({ can_receive_email_marketing: false, consent: 'UNSUBSCRIBED', method: 'API', method_detail: 'abcd', suppression: [{ reason: 'HARD_BOUNCE', timestamp: '2024-06-16T08:00:00+00:00' }] }) }),
+      profile('E3', {
+        email: 'c@x.com',
+        subscriptions: m({
+          can_receive_email_marketing: false,
+          consent: 'UNSUBSCRIBED',
+          method: 'API',
+          method_detail: 'abcd',
+          suppression: [{ reason: 'HARD_BOUNCE', timestamp: '2024-06-16T08:00:00+00:00' }],
+        }),
+      }),
       profile('E4', { subscriptions: m({ can_receive_email_marketing: true, consent: 'SUBSCRIBED' }) }), // no email address
       profile('E5', { email: 'e@x.com' }), // no subscription record
-      profile('E6', { email: 'f@x.com', subscriptions: m({ can_receive_email_marketing: false, consent: 'SUBSCRIBED', suppression: [{ reason: 'USER_SUPPRESSED', timestamp: '2024-01-15T00:00:00+00:00' }] }) }),
-      profile('E7', { email: 'g@x.com', subscriptions: m({ can_receive_email_marketing: true, consent: 'SUBSCRIBED', method: 'FORM', method_detail: 'Form1', double_optin: false }) }),
+      profile('E6', {
+        email: 'f@x.com',
+        subscriptions: m({
+          can_receive_email_marketing: false,
+          consent: 'SUBSCRIBED',
+          suppression: [{ reason: 'USER_SUPPRESSED', timestamp: '2024-01-15T00:00:00+00:00' }],
+        }),
+      }),
+      profile('E7', {
+        email: 'g@x.com',
+        subscriptions: m({ can_receive_email_marketing: true, consent: 'SUBSCRIBED', method: 'FORM', method_detail: 'Form1', double_optin: false }),
+      }),
       profile('E8', { email: 'h@x.com', subscriptions: m({ can_receive_email_marketing: true, consent: 'SUBSCRIBED', method: 'SHOPIFY' }) }),
-      profile('E9', { email: 'i@x.com', subscriptions: m({ can_receive_email_marketing: true, consent: 'SUBSCRIBED', method: 'INTEGRATION', method_detail: 'shopify' }) }),
-      profile('E10', { email: 'j@x.com', subscriptions: m({ can_receive_email_marketing: false, consent: 'UNSUBSCRIBED', method: 'SPAM_COMPLAINT', consent_timestamp: '2024-06-01T00:00:00+00:00', suppression: [{ reason: 'INVALID_EMAIL', timestamp: '2024-06-01T00:00:00+00:00' }] }) }),
-      profile('E11', { email: 'k@x.com', subscriptions: m({ can_receive_email_marketing: false, consent: 'NEVER_SUBSCRIBED', suppression: [{ reason: 'HARD_BOUNCE', timestamp: '2024-06-16T08:00:00+00:00' }] }) }),
+      profile('E9', {
+        email: 'i@x.com',
+        subscriptions: m({ can_receive_email_marketing: true, consent: 'SUBSCRIBED', method: 'INTEGRATION', method_detail: 'shopify' }),
+      }),
+      profile('E10', {
+        email: 'j@x.com',
+        subscriptions: m({
+          can_receive_email_marketing: false,
+          consent: 'UNSUBSCRIBED',
+          method: 'SPAM_COMPLAINT',
+          consent_timestamp: '2024-06-01T00:00:00+00:00',
+          suppression: [{ reason: 'INVALID_EMAIL', timestamp: '2024-06-01T00:00:00+00:00' }],
+        }),
+      }),
+      profile('E11', {
+        email: 'k@x.com',
+        subscriptions: m({
+          can_receive_email_marketing: false,
+          consent: 'NEVER_SUBSCRIBED',
+          suppression: [{ reason: 'HARD_BOUNCE', timestamp: '2024-06-16T08:00:00+00:00' }],
+        }),
+      }),
       profile('E12', { email: '', subscriptions: m({ can_receive_email_marketing: true, consent: 'SUBSCRIBED' }) }), // an empty address is no address
     ],
   };
-  const method = (name: string, inList?: string[]): Json => ({ field: 'method', method: name, ...(inList ? { filter: { type: 'string', operator: 'in', value: inList } } : {}) });
+  const method = (name: string, inList?: string[]): Json => ({
+    field: 'method',
+    method: name,
+    ...(inList ? { filter: { type: 'string', operator: 'in', value: inList } } : {}),
+  });
   table(f, [
     ['can receive, any: the flag is true and there is an email address (not E4, E12)', consent('email', true, 'any', null), ['E1', 'E2', 'E7', 'E8', 'E9']],
     ['can receive, subscribed', consent('email', true, 'subscribed'), ['E1', 'E7', 'E8', 'E9']],
     ['can receive, never subscribed', consent('email', true, 'never_subscribed'), ['E2']],
     ['cannot receive, any: suppressed, no address, no record (E5)', consent('email', false, 'any'), ['E10', 'E11', 'E12', 'E3', 'E4', 'E5', 'E6']],
     ['cannot receive, unsubscribed', consent('email', false, 'unsubscribed', null), ['E10', 'E3']],
-    ['cannot receive, subscribed, manually suppressed (E4, E12 have no suppression)', consent('email', false, 'subscribed', [{ field: 'manual_suppression_date', filter: exists('is-set') }]), ['E6']],
-    ['cannot receive, never subscribed, bounced (E5: no record = NEVER_SUBSCRIBED but no bounce)', consent('email', false, 'never_subscribed', [{ field: 'bounce_date', filter: exists('is-set') }]), ['E11']],
-    ['cannot receive, any, bounced in the last 7 days', consent('email', false, 'any', [{ field: 'bounce_date', filter: rel('in-the-last', 7) }]), ['E11', 'E3']],
+    [
+      'cannot receive, subscribed, manually suppressed (E4, E12 have no suppression)',
+      consent('email', false, 'subscribed', [{ field: 'manual_suppression_date', filter: exists('is-set') }]),
+      ['E6'],
+    ],
+    [
+      'cannot receive, never subscribed, bounced (E5: no record = NEVER_SUBSCRIBED but no bounce)',
+      consent('email', false, 'never_subscribed', [{ field: 'bounce_date', filter: exists('is-set') }]),
+      ['E11'],
+    ],
+    [
+      'cannot receive, any, bounced in the last 7 days',
+      consent('email', false, 'any', [{ field: 'bounce_date', filter: rel('in-the-last', 7) }]),
+      ['E11', 'E3'],
+    ],
     ['cannot receive, any, invalid email is set', consent('email', false, 'any', [{ field: 'invalid_email_date', filter: exists('is-set') }]), ['E10']],
-    ['cannot receive, any, manually suppressed before February', consent('email', false, 'any', [{ field: 'manual_suppression_date', filter: before('2024-02-01T00:00:00+00:00') }]), ['E6']],
-    ['cannot receive, unsubscribed, status date in the last 30 days (E3 has none)', consent('email', false, 'unsubscribed', [{ field: 'status_date', filter: rel('in-the-last', 30) }]), ['E10']],
+    [
+      'cannot receive, any, manually suppressed before February',
+      consent('email', false, 'any', [{ field: 'manual_suppression_date', filter: before('2024-02-01T00:00:00+00:00') }]),
+      ['E6'],
+    ],
+    [
+      'cannot receive, unsubscribed, status date in the last 30 days (E3 has none)',
+      consent('email', false, 'unsubscribed', [{ field: 'status_date', filter: rel('in-the-last', 30) }]),
+      ['E10'],
+    ],
     ['double opt-in true', consent('email', true, 'subscribed', [{ field: 'is_double_opt_in', filter: bool(true) }]), ['E1']],
     ['double opt-in false: a missing flag is not false', consent('email', true, 'subscribed', [{ field: 'is_double_opt_in', filter: bool(false) }]), ['E7']],
-    ['status date in the last 7 days: 06-10 00:00 is the window\'s first instant', consent('email', true, 'subscribed', [{ field: 'status_date', filter: rel('in-the-last', 7) }]), ['E1']],
+    [
+      "status date in the last 7 days: 06-10 00:00 is the window's first instant",
+      consent('email', true, 'subscribed', [{ field: 'status_date', filter: rel('in-the-last', 7) }]),
+      ['E1'],
+    ],
     ['custom source equals "popup"', consent('email', true, 'subscribed', [{ field: 'custom_source', filter: str('equals', 'popup') }]), ['E1']],
     ['custom source is case-sensitive', consent('email', true, 'subscribed', [{ field: 'custom_source', filter: str('equals', 'Popup') }]), []],
     ['method preference_page (case-insensitive against PREFERENCE_PAGE)', consent('email', true, 'subscribed', [method('preference_page')]), ['E1']],
     ['method form', consent('email', true, 'subscribed', [method('form')]), ['E7']],
-    ['method form with an "in" list, compared case-insensitively with method_detail', consent('email', true, 'subscribed', [method('form', ['form1'])]), ['E7']],
+    [
+      'method form with an "in" list, compared case-insensitively with method_detail',
+      consent('email', true, 'subscribed', [method('form', ['form1'])]),
+      ['E7'],
+    ],
     ['method form with another form ID', consent('email', true, 'subscribed', [method('form', ['form2'])]), []],
-    ['method integration shopify: method INTEGRATION with detail shopify, or method SHOPIFY (SL)', consent('email', true, 'subscribed', [method('integration', ['shopify'])]), ['E8', 'E9']],
+    [
+      'method integration shopify: method INTEGRATION with detail shopify, or method SHOPIFY (SL)',
+      consent('email', true, 'subscribed', [method('integration', ['shopify'])]),
+      ['E8', 'E9'],
+    ],
     ['method api with key "ABCD" (detail "abcd")', consent('email', false, 'unsubscribed', [method('api', ['ABCD'])]), ['E3']],
     ['method spam_complaint', consent('email', false, 'unsubscribed', [method('spam_complaint')]), ['E10']],
-    ['filters are ANDed (double opt-in and preference page)', consent('email', true, 'subscribed', [{ field: 'is_double_opt_in', filter: bool(true) }, method('preference_page')]), ['E1']],
-    ['filters are ANDed (double opt-in and form: nobody has both)', consent('email', true, 'subscribed', [{ field: 'is_double_opt_in', filter: bool(true) }, method('form')]), []],
+    [
+      'filters are ANDed (double opt-in and preference page)',
+      consent('email', true, 'subscribed', [{ field: 'is_double_opt_in', filter: bool(true) }, method('preference_page')]),
+      ['E1'],
+    ],
+    [
+      'filters are ANDed (double opt-in and form: nobody has both)',
+      consent('email', true, 'subscribed', [{ field: 'is_double_opt_in', filter: bool(true) }, method('form')]),
+      [],
+    ],
   ]);
 });
 
 suite('engine: profile-marketing-consent, SMS and push', () => {
   const sms: Fixture = {
     profiles: [
-      profile('S1', { subscriptions: { sms: { marketing: { can_receive_sms_marketing: true, consent: 'SUBSCRIBED', method: 'FORM', method_detail: 'form1', consent_timestamp: '2024-06-15T00:00:00+00:00' } } } }),
+      profile('S1', {
+        subscriptions: {
+          sms: {
+            marketing: {
+              can_receive_sms_marketing: true,
+              consent: 'SUBSCRIBED',
+              method: 'FORM',
+              method_detail: 'form1',
+              consent_timestamp: '2024-06-15T00:00:00+00:00',
+            },
+          },
+        },
+      }),
       profile('S2', { subscriptions: { sms: { marketing: { can_receive_sms_marketing: false, consent: 'UNSUBSCRIBED', method: 'CARRIER_DEACTIVATION' } } } }),
       profile('S3', { subscriptions: { sms: { marketing: { can_receive_sms_marketing: false, consent: 'NEVER_SUBSCRIBED' } } } }),
       profile('S4', { email: 's4@x.com' }), // no SMS record: cannot receive, NEVER_SUBSCRIBED (SL)
     ],
   };
-  const method = (name: string, inList?: string[]): Json => ({ field: 'method', method: name, ...(inList ? { filter: { type: 'string', operator: 'in', value: inList } } : {}) });
+  const method = (name: string, inList?: string[]): Json => ({
+    field: 'method',
+    method: name,
+    ...(inList ? { filter: { type: 'string', operator: 'in', value: inList } } : {}),
+  });
   table(sms, [
     ['sms can receive, subscribed', consent('sms', true, 'subscribed'), ['S1']],
     ['sms status date in the last 3 days', consent('sms', true, 'subscribed', [{ field: 'status_date', filter: rel('in-the-last', 3) }]), ['S1']],
@@ -654,10 +952,18 @@ suite('engine: profile-marketing-consent, SMS and push', () => {
 
   const push: Fixture = {
     profiles: [
-      profile('P1', { subscriptions: { mobile_push: { marketing: { can_receive_push_marketing: true, consent: 'SUBSCRIBED', consent_timestamp: '2024-06-16T00:00:00+00:00' } } } }),
+      profile('P1', {
+        subscriptions: {
+          mobile_push: { marketing: { can_receive_push_marketing: true, consent: 'SUBSCRIBED', consent_timestamp: '2024-06-16T00:00:00+00:00' } },
+        },
+      }),
       profile('P2', { subscriptions: { mobile_push: { marketing: { can_receive_push_marketing: false, consent: 'UNSUBSCRIBED' } } } }),
       profile('P3'),
-      profile('P4', { subscriptions: { mobile_push: { marketing: { can_receive_push_marketing: true, consent: 'SUBSCRIBED', consent_timestamp: '2024-01-01T00:00:00+00:00' } } } }),
+      profile('P4', {
+        subscriptions: {
+          mobile_push: { marketing: { can_receive_push_marketing: true, consent: 'SUBSCRIBED', consent_timestamp: '2024-01-01T00:00:00+00:00' } },
+        },
+      }),
     ],
   };
   table(push, [
@@ -688,7 +994,11 @@ suite('engine: profile-postal-code-distance (from ZIP 10017, Manhattan)', () => 
     ],
   };
   const distance = (operator: string, value: number, unit = 'miles', postal = '10017', country = 'USA'): Json => ({
-    type: 'profile-postal-code-distance', country_code: country, postal_code: postal, unit, filter: { type: 'numeric', operator, value },
+    type: 'profile-postal-code-distance',
+    country_code: country,
+    postal_code: postal,
+    unit,
+    filter: { type: 'numeric', operator, value },
   });
   table(f, [
     ['less than 10 miles', distance('less-than', 10), ['G1', 'G3', 'G9']],
@@ -709,14 +1019,32 @@ suite('engine: profile-postal-code-distance (from ZIP 10017, Manhattan)', () => 
 suite('engine: profile-region', () => {
   const f: Fixture = {
     profiles: [
-      ['R1', 'Germany'], ['R2', 'DE'], ['R3', 'DEU'], ['R4', 'United Kingdom'], ['R5', 'UK'], ['R6', 'United States'], ['R7', 'US'], ['R8', 'USA'],
-      ['R9', undefined], ['R10', ''], ['R11', 'Atlantis'], ['R12', 'France'], ['R13', 'de'], ['R14', 'Deutschland'], ['R15', 'GB'], ['R16', null],
+      ['R1', 'Germany'],
+      ['R2', 'DE'],
+      ['R3', 'DEU'],
+      ['R4', 'United Kingdom'],
+      ['R5', 'UK'],
+      ['R6', 'United States'],
+      ['R7', 'US'],
+      ['R8', 'USA'],
+      ['R9', undefined],
+      ['R10', ''],
+      ['R11', 'Atlantis'],
+      ['R12', 'France'],
+      ['R13', 'de'],
+      ['R14', 'Deutschland'],
+      ['R15', 'GB'],
+      ['R16', null],
     ].map(([id, country]) => profile(id as string, country === undefined ? {} : { location: { country } })),
   };
   const region = (name: string, inRegion: boolean): Json => ({ type: 'profile-region', in_region: inRegion, region: name });
   table(f, [
     ['in the EU: names, alpha-2 (any case), alpha-3, a German name', region('european_union', true), ['R1', 'R12', 'R13', 'R14', 'R2', 'R3']],
-    ['not in the EU: the UK (in any spelling) and the US; no country (R9, R10, R16, unknown R11) excluded', region('european_union', false), ['R15', 'R4', 'R5', 'R6', 'R7', 'R8']],
+    [
+      'not in the EU: the UK (in any spelling) and the US; no country (R9, R10, R16, unknown R11) excluded',
+      region('european_union', false),
+      ['R15', 'R4', 'R5', 'R6', 'R7', 'R8'],
+    ],
     ['in the US', region('united_states', true), ['R6', 'R7', 'R8']],
     ['not in the US; no country excluded both ways', region('united_states', false), ['R1', 'R12', 'R13', 'R14', 'R15', 'R2', 'R3', 'R4', 'R5']],
   ]);
@@ -727,25 +1055,54 @@ suite('engine: profile-predictive-analytics', () => {
     profiles: [
       profile('X1', {
         predictive_analytics: {
-          historic_clv: 100, average_order_value: 46.94, churn_probability: 0.89, expected_date_of_next_order: '2024-06-20T00:00:00+00:00',
-          ranked_channel_affinity: ['email', 'sms'], predicted_gender: 'likely_female', channel_affinity_rank: { email: 'high', sms: 'low' },
+          historic_clv: 100,
+          average_order_value: 46.94,
+          churn_probability: 0.89,
+          expected_date_of_next_order: '2024-06-20T00:00:00+00:00',
+          ranked_channel_affinity: ['email', 'sms'],
+          predicted_gender: 'likely_female',
+          channel_affinity_rank: { email: 'high', sms: 'low' },
         },
       }),
       profile('X2', {
         predictive_analytics: {
-          historic_clv: 50, average_order_value: null, expected_date_of_next_order: '2024-05-01',
-          ranked_channel_affinity: ['sms', 'email', 'push'], predicted_gender: 'likely_male', channel_affinity_rank: { sms: 'medium' },
+          historic_clv: 50,
+          average_order_value: null,
+          expected_date_of_next_order: '2024-05-01',
+          ranked_channel_affinity: ['sms', 'email', 'push'],
+          predicted_gender: 'likely_male',
+          channel_affinity_rank: { sms: 'medium' },
         },
       }),
       profile('X3', { predictive_analytics: { historic_clv: '100' } }),
       profile('X4'),
     ],
   };
-  const numeric = (dimension: string, operator: string, value: number): Json => ({ type: 'profile-predictive-analytics', dimension, filter: num(operator, value) });
+  const numeric = (dimension: string, operator: string, value: number): Json => ({
+    type: 'profile-predictive-analytics',
+    dimension,
+    filter: num(operator, value),
+  });
   const nextPurchase = (filter: Json): Json => ({ type: 'profile-predictive-analytics', dimension: 'expected_date_of_next_purchase', filter });
-  const gender = (operator: string, value: string): Json => ({ type: 'profile-predictive-analytics', dimension: 'predicted_gender', filter: str(operator, value) });
-  const priority = (channel: string, value: number): Json => ({ type: 'profile-predictive-analytics', dimension: 'channel_affinity', measurement: 'priority', predicted_channel: channel, filter: num('equals', value) });
-  const rank = (channel: string, operator: string, value: string): Json => ({ type: 'profile-predictive-analytics', dimension: 'channel_affinity', measurement: 'rank', predicted_channel: channel, filter: str(operator, value) });
+  const gender = (operator: string, value: string): Json => ({
+    type: 'profile-predictive-analytics',
+    dimension: 'predicted_gender',
+    filter: str(operator, value),
+  });
+  const priority = (channel: string, value: number): Json => ({
+    type: 'profile-predictive-analytics',
+    dimension: 'channel_affinity',
+    measurement: 'priority',
+    predicted_channel: channel,
+    filter: num('equals', value),
+  });
+  const rank = (channel: string, operator: string, value: string): Json => ({
+    type: 'profile-predictive-analytics',
+    dimension: 'channel_affinity',
+    measurement: 'rank',
+    predicted_channel: channel,
+    filter: str(operator, value),
+  });
   table(f, [
     ['historic_clv >= 100: the string "100" is not a number', numeric('historic_clv', 'greater-than-or-equal', 100), ['X1']],
     ['historic_clv < 75: missing values never match', numeric('historic_clv', 'less-than', 75), ['X2']],
@@ -788,12 +1145,44 @@ suite('engine: conditions that are not evaluable locally', () => {
 
 suite('engine: edge cases of the semantics', () => {
   example('every one of the 27 EU member states is in the EU, by name and by code (Hungary too)', () => {
-    const names = ['Austria', 'Belgium', 'Bulgaria', 'Croatia', 'Cyprus', 'Czechia', 'Denmark', 'Estonia', 'Finland', 'France', 'Germany', 'Greece', 'Hungary', 'Ireland', 'Italy', 'Latvia', 'Lithuania', 'Luxembourg', 'Malta', 'Netherlands', 'Poland', 'Portugal', 'Romania', 'Slovakia', 'Slovenia', 'Spain', 'Sweden'];
+    const names = [
+      'Austria',
+      'Belgium',
+      'Bulgaria',
+      'Croatia',
+      'Cyprus',
+      'Czechia',
+      'Denmark',
+      'Estonia',
+      'Finland',
+      'France',
+      'Germany',
+      'Greece',
+      'Hungary',
+      'Ireland',
+      'Italy',
+      'Latvia',
+      'Lithuania',
+      'Luxembourg',
+      'Malta',
+      'Netherlands',
+      'Poland',
+      'Portugal',
+      'Romania',
+      'Slovakia',
+      'Slovenia',
+      'Spain',
+      'Sweden',
+    ];
     assert.equal(names.length, 27);
     const f: Fixture = { profiles: names.map((country) => profile(country, { location: { country } })) };
     // Semantics §4: "is one of the 27 EU member states". Hungary joined in 2004.
     expectCondition(f, { type: 'profile-region', in_region: true, region: 'european_union' }, names);
-    expectCondition({ profiles: [profile('HU1', { location: { country: 'HU' } }), profile('HU2', { location: { country: 'HUN' } })] }, { type: 'profile-region', in_region: false, region: 'european_union' }, []);
+    expectCondition(
+      { profiles: [profile('HU1', { location: { country: 'HU' } }), profile('HU2', { location: { country: 'HUN' } })] },
+      { type: 'profile-region', in_region: false, region: 'european_union' },
+      [],
+    );
   });
 
   example('an impossible calendar date ("2023-02-29", "2023-04-31") is missing, not rolled into the next month', () => {
@@ -813,24 +1202,43 @@ suite('engine: edge cases of the semantics', () => {
     expectCondition(f, prop("properties['Code']", before('2100-01-01T00:00:00+00:00')), []);
   });
 
-  example('the preference-page method filter\'s page-URL filter restricts the profiles', () => {
+  example("the preference-page method filter's page-URL filter restricts the profiles", () => {
     // PreferencePageFilter = {field: method, method: preference_page, filter?: EqualsStringFilter}:
     // "Optional filter on a specific subscribe page url", matched against method_detail.
-    const m = (detail: string): Json => ({ email: { marketing: { can_receive_email_marketing: true, consent: 'SUBSCRIBED', method: 'PREFERENCE_PAGE', method_detail: detail } } });
-    const f: Fixture = { profiles: [profile('U1', { email: 'u1@x.com', subscriptions: m('mydomain.com/signup') }), profile('U2', { email: 'u2@x.com', subscriptions: m('other.com/page') })] };
-    expectCondition(f, consent('email', true, 'subscribed', [{ field: 'method', method: 'preference_page', filter: { type: 'string', operator: 'equals', value: 'mydomain.com/signup' } }]), ['U1']);
+    const m = (detail: string): Json => ({
+      email: { marketing: { can_receive_email_marketing: true, consent: 'SUBSCRIBED', method: 'PREFERENCE_PAGE', method_detail: detail } },
+    });
+    const f: Fixture = {
+      profiles: [
+        profile('U1', { email: 'u1@x.com', subscriptions: m('mydomain.com/signup') }),
+        profile('U2', { email: 'u2@x.com', subscriptions: m('other.com/page') }),
+      ],
+    };
+    expectCondition(
+      f,
+      consent('email', true, 'subscribed', [
+        { field: 'method', method: 'preference_page', filter: { type: 'string', operator: 'equals', value: 'mydomain.com/signup' } },
+      ]),
+      ['U1'],
+    );
   });
 
   example('channel-affinity priority is evaluable when no profile has ranked_channel_affinity (nobody matches)', () => {
     // Semantics §4: ranked_channel_affinity is in the profile API; only predicted_gender and the
     // channel-affinity rank are "otherwise not evaluable". Missing values never match.
     const f: Fixture = { profiles: [profile('A', { predictive_analytics: { historic_clv: 1 } }), profile('B')] };
-    expectCondition(f, { type: 'profile-predictive-analytics', dimension: 'channel_affinity', measurement: 'priority', predicted_channel: 'email', filter: num('equals', 1) }, []);
+    expectCondition(
+      f,
+      { type: 'profile-predictive-analytics', dimension: 'channel_affinity', measurement: 'priority', predicted_channel: 'email', filter: num('equals', 1) },
+      [],
+    );
   });
 
   example('an SMS NEVER_SUBSCRIBED profile cannot receive SMS, whatever its can_receive flag says', () => {
     // Semantics §4: "SMS never-subscribed cannot receive (documented)".
-    const f: Fixture = { profiles: [profile('T1', { subscriptions: { sms: { marketing: { can_receive_sms_marketing: true, consent: 'NEVER_SUBSCRIBED' } } } })] };
+    const f: Fixture = {
+      profiles: [profile('T1', { subscriptions: { sms: { marketing: { can_receive_sms_marketing: true, consent: 'NEVER_SUBSCRIBED' } } } })],
+    };
     expectCondition(f, consent('sms', false, 'never_subscribed'), ['T1']);
     expectCondition(f, consent('sms', false, 'any'), ['T1']);
   });
@@ -839,10 +1247,7 @@ suite('engine: edge cases of the semantics', () => {
     // WorkspaceIssues.duplicateProfiles: "the later one wins for profiles", whole. Keys the later
     // record lacks (or sets to null) must not keep the earlier record's values.
     const f: Fixture = {
-      profiles: [
-        profile('A', { email: 'old@x.com', properties: { Plan: 'gold' } }),
-        profile('A', { email: null, first_name: 'Ann' }),
-      ],
+      profiles: [profile('A', { email: 'old@x.com', properties: { Plan: 'gold' } }), profile('A', { email: null, first_name: 'Ann' })],
     };
     expectCondition(f, prop('email', exists('not-set')), ['A']);
     expectCondition(f, prop("properties['Plan']", exists('not-set')), ['A']);

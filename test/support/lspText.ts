@@ -134,7 +134,9 @@ export function expandSnippet(snippet: string): string {
 
 /** Applies LSP text edits (non-overlapping) to `text`. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = edits.map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
+  const sorted = edits
+    .map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText }))
+    .sort((a, b) => b.start - a.start);
   let result = text;
   for (const e of sorted) result = result.slice(0, e.start) + e.newText + result.slice(e.end);
   return result;

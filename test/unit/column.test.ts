@@ -29,9 +29,18 @@ describe('Column storage', () => {
     assert.equal(column.serialize().kind, 'dict');
     assert.ok((column.serialize() as { codes: unknown }).codes instanceof Uint8Array);
     for (const c of [column, roundTrip(column)]) {
-      assert.deepEqual(values.map((_, row) => c.get(row)), ['Boston', undefined, 'Berlin', 'Boston', undefined, 'Paris']);
-      assert.deepEqual(select(c, 6, (v) => v === 'Boston'), [0, 3]);
-      assert.deepEqual(select(c, 6, () => false, true), [1, 4]);
+      assert.deepEqual(
+        values.map((_, row) => c.get(row)),
+        ['Boston', undefined, 'Berlin', 'Boston', undefined, 'Paris'],
+      );
+      assert.deepEqual(
+        select(c, 6, (v) => v === 'Boston'),
+        [0, 3],
+      );
+      assert.deepEqual(
+        select(c, 6, () => false, true),
+        [1, 4],
+      );
       assert.equal(c.presentCount, 4);
     }
   });
@@ -41,7 +50,10 @@ describe('Column storage', () => {
     const column = columnOf(values);
     assert.equal(column.serialize().kind, 'strings');
     for (const c of [column, roundTrip(column)]) {
-      assert.deepEqual(values.map((_, row) => c.get(row)), values);
+      assert.deepEqual(
+        values.map((_, row) => c.get(row)),
+        values,
+      );
       assert.deepEqual(select(c, 3000, (v) => v === '').length, values.filter((v) => v === '').length);
       assert.deepEqual(select(c, 3000, () => true, false).length, values.filter((v) => v !== undefined).length);
     }
@@ -51,16 +63,25 @@ describe('Column storage', () => {
     const numbers = Array.from({ length: 3000 }, (_, i) => (i % 5 === 0 ? undefined : i * 1.25));
     const n = columnOf(numbers);
     assert.equal(n.serialize().kind, 'numbers');
-    assert.deepEqual(numbers.map((_, row) => roundTrip(n).get(row)), numbers);
+    assert.deepEqual(
+      numbers.map((_, row) => roundTrip(n).get(row)),
+      numbers,
+    );
     const mixed = Array.from({ length: 3000 }, (_, i) => (i % 2 ? `t${i}` : i));
     const m = columnOf(mixed);
     assert.equal(m.serialize().kind, 'raw');
-    assert.deepEqual(mixed.map((_, row) => roundTrip(m).get(row)), mixed);
+    assert.deepEqual(
+      mixed.map((_, row) => roundTrip(m).get(row)),
+      mixed,
+    );
   });
 
   it('keeps lists and objects as values (by content in a dictionary)', () => {
     const c = columnOf([['vip'], ['vip'], { a: 1 }, undefined]);
-    assert.deepEqual([0, 1, 2, 3].map((row) => roundTrip(c).get(row)), [['vip'], ['vip'], { a: 1 }, undefined]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((row) => roundTrip(c).get(row)),
+      [['vip'], ['vip'], { a: 1 }, undefined],
+    );
   });
 
   it('reorders rows while loading, and cannot change once finished', () => {
@@ -68,7 +89,10 @@ describe('Column storage', () => {
     ['a', 'b', 'c'].forEach((v, row) => c.set(row, v));
     c.permute(Int32Array.from([2, 0, 1]));
     c.finish();
-    assert.deepEqual([0, 1, 2].map((row) => c.get(row)), ['c', 'a', 'b']);
+    assert.deepEqual(
+      [0, 1, 2].map((row) => c.get(row)),
+      ['c', 'a', 'b'],
+    );
     assert.throws(() => c.set(0, 'x'), /finished column/);
   });
 
@@ -93,7 +117,7 @@ describe('Column storage', () => {
     column.finish();
     assert.equal(column.serialize().kind, 'dict');
     const back = roundTrip(column);
-    assert.equal(back.get(1_499_999), "v299999");
+    assert.equal(back.get(1_499_999), 'v299999');
     assert.equal(back.distinctValues?.length, 300_000);
   });
 
@@ -104,7 +128,10 @@ describe('Column storage', () => {
     ['c', undefined, 'a'].forEach((v, row) => theirs.set(row, v));
     mine.append(Column.fromTransfer(theirs.toTransfer().transfer), 5);
     mine.finish();
-    assert.deepEqual(Array.from({ length: 8 }, (_, row) => mine.get(row)), ['a', 'b', undefined, 'a', undefined, 'c', undefined, 'a']);
+    assert.deepEqual(
+      Array.from({ length: 8 }, (_, row) => mine.get(row)),
+      ['a', 'b', undefined, 'a', undefined, 'c', undefined, 'a'],
+    );
     assert.equal(mine.presentCount, 5);
     assert.deepEqual(mine.distinctValues, ['a', 'b', 'c']);
 
@@ -151,14 +178,22 @@ describe('Column storage', () => {
 
   it('reads a column from the cache when it is first used', () => {
     let loads = 0;
-    const lazy = Column.deserialize({ kind: 'lazy', rows: 3, present: 2, load: () => (loads++, { kind: 'raw', rows: 3, present: 2, values: [['Blue Train', 'Kind of Blue'], undefined, [1, 'b']] }) });
+    const lazy = Column.deserialize({
+      kind: 'lazy',
+      rows: 3,
+      present: 2,
+      load: () => (loads++, { kind: 'raw', rows: 3, present: 2, values: [['Blue Train', 'Kind of Blue'], undefined, [1, 'b']] }),
+    });
     assert.equal(lazy.presentCount, 2);
     assert.equal(lazy.length, 3);
     assert.equal(loads, 0);
     assert.deepEqual(lazy.get(0), ['Blue Train', 'Kind of Blue']);
     assert.equal(loads, 1);
     assert.equal(lazy.get(1), undefined);
-    assert.deepEqual(select(lazy, 3, (v) => Array.isArray(v) && v.includes('b')), [2]);
+    assert.deepEqual(
+      select(lazy, 3, (v) => Array.isArray(v) && v.includes('b')),
+      [2],
+    );
     assert.equal(lazy.serialize().kind, 'raw');
     assert.equal(loads, 1);
   });
@@ -176,7 +211,11 @@ describe('Column storage', () => {
         const compiled = compileValueFilter({ type: 'string', operator, value }, ref);
         assert.ok('test' in compiled);
         const expected = texts.map((t) => (t === undefined ? false : compiled.test(t)));
-        assert.deepEqual(select(column, texts.length, compiled.test), expected.flatMap((ok, row) => (ok ? [row] : [])), `${operator} ${value}`);
+        assert.deepEqual(
+          select(column, texts.length, compiled.test),
+          expected.flatMap((ok, row) => (ok ? [row] : [])),
+          `${operator} ${value}`,
+        );
         // Out of order and repeated (the contains scan remembers where it was).
         const rowTest = column.rowTest(compiled.test, false);
         for (const row of [12, 3, 3, 0, 15, 7, 1, 14, 2, 13, 5]) assert.equal(rowTest(row), expected[row], `${operator} ${value} row ${row}`);

@@ -13,7 +13,15 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  analyzeCoverage, coverageCsv, coverageJson, coverageMarkdown, coverageText, LIFECYCLE_STAGES, type CoverageReport, type CoverageSegmentInput, type Finding,
+  analyzeCoverage,
+  coverageCsv,
+  coverageJson,
+  coverageMarkdown,
+  coverageText,
+  LIFECYCLE_STAGES,
+  type CoverageReport,
+  type CoverageSegmentInput,
+  type Finding,
 } from '../../server/src/coverage';
 import { niceFloor, quantile, stepUp } from '../../server/src/coverage/stats';
 import type { Bitset } from '../../server/src/engine/bitset';
@@ -45,7 +53,10 @@ const LIFECYCLE_FILES: Record<string, string> = {
 
 function input(file: string, text: string): CoverageSegmentInput {
   const parsed = language.parse(text);
-  const errors = language.validate(parsed).filter((p) => p.severity === 'error').map((p) => p.message);
+  const errors = language
+    .validate(parsed)
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.message);
   return { file, name: segmentName(parsed), definition: definitionValue(parsed), ...(errors.length ? { errors } : {}) };
 }
 
@@ -53,7 +64,9 @@ const sampleText = (file: string) => readFileSync(join(SEGMENTS, file), 'utf8');
 
 /** The sample's segment files (minus `without`), plus extra files. */
 function inputs(without: string[] = [], extra: Record<string, unknown> = {}): CoverageSegmentInput[] {
-  const files = readdirSync(SEGMENTS).filter((f) => f.endsWith('.json') && !without.includes(f)).sort();
+  const files = readdirSync(SEGMENTS)
+    .filter((f) => f.endsWith('.json') && !without.includes(f))
+    .sort();
   return [
     ...files.map((f) => input(`segments/${f}`, sampleText(f))),
     ...Object.entries(extra).map(([f, value]) => input(`segments/${f}`, typeof value === 'string' ? value : JSON.stringify(value, null, 2))),
@@ -61,7 +74,10 @@ function inputs(without: string[] = [], extra: Record<string, unknown> = {}): Co
 }
 
 const missingStages = (report: CoverageReport) => report.findings.filter((f) => f.kind === 'missing').map((f) => f.stage as string);
-const lifecycleMissing = (report: CoverageReport) => missingStages(report).filter((s) => (LIFECYCLE_STAGES as readonly string[]).includes(s)).sort();
+const lifecycleMissing = (report: CoverageReport) =>
+  missingStages(report)
+    .filter((s) => (LIFECYCLE_STAGES as readonly string[]).includes(s))
+    .sort();
 const findingsOf = (report: CoverageReport, kind: Finding['kind']) => report.findings.filter((f) => f.kind === kind);
 
 function members(evaluator: Evaluator, definition: unknown): Bitset {
@@ -139,7 +155,7 @@ describe('segment coverage', function () {
       assert.equal(stepUp(360.5, [180, 270, 365, 540]), 365);
     });
 
-    it('derives VIP, replenishment, at-risk and lapsed windows from the sample\'s distributions', () => {
+    it("derives VIP, replenishment, at-risk and lapsed windows from the sample's distributions", () => {
       const t = full.thresholds;
       // Recomputed from the raw orders with the rules of docs/coverage.md.
       const expected = thresholds;
@@ -164,7 +180,14 @@ describe('segment coverage', function () {
         assert.deepEqual(entry?.stages, [stage], file);
       }
       assert.deepEqual(full.segments.find((s) => s.file === 'segments/segment-SgM4xT.json')?.stages, ['product-interest-jazz']);
-      for (const file of ['boston-purchasers.json', 'columbus-group.json', 'eu-residents.json', 'hotmail-addresses.json', 'likely-female.json', 'newsletter-subscribers-can-receive-email.json']) {
+      for (const file of [
+        'boston-purchasers.json',
+        'columbus-group.json',
+        'eu-residents.json',
+        'hotmail-addresses.json',
+        'likely-female.json',
+        'newsletter-subscribers-can-receive-email.json',
+      ]) {
         assert.deepEqual(full.segments.find((s) => s.file === `segments/${file}`)?.stages, [], file);
       }
     });
@@ -184,7 +207,10 @@ describe('segment coverage', function () {
       assert.ok(!stages.includes('product-interest-jazz'), 'Jazz Fans covers Jazz');
       assert.ok(!stages.includes('product-interest-vinyl'));
       const covered = full.stages.find((s) => s.stage === 'product-interest-jazz');
-      assert.deepEqual(covered?.coveredBy.map((c) => [c.file, c.how]), [['segments/segment-SgM4xT.json', 'definition']]);
+      assert.deepEqual(
+        covered?.coveredBy.map((c) => [c.file, c.how]),
+        [['segments/segment-SgM4xT.json', 'definition']],
+      );
     });
   });
 
@@ -198,14 +224,22 @@ describe('segment coverage', function () {
     it('names exactly the removed stages as new gaps, and nothing that is still present', () => {
       assert.deepEqual(lifecycleMissing(report), ['engaged-30-days', 'lapsed-customers', 'replenishment-due', 'vip-customers']);
       const baseline = new Set(lifecycleMissing(full));
-      assert.deepEqual(lifecycleMissing(report).filter((s) => !baseline.has(s)), removed.map((f) => LIFECYCLE_FILES[f]).sort());
-      const present = Object.entries(LIFECYCLE_FILES).filter(([f]) => !removed.includes(f)).map(([, s]) => s);
+      assert.deepEqual(
+        lifecycleMissing(report).filter((s) => !baseline.has(s)),
+        removed.map((f) => LIFECYCLE_FILES[f]).sort(),
+      );
+      const present = Object.entries(LIFECYCLE_FILES)
+        .filter(([f]) => !removed.includes(f))
+        .map(([, s]) => s);
       for (const stage of present) assert.ok(!missingStages(report).includes(stage), stage);
       // Product-interest gaps do not change.
-      assert.deepEqual(missingStages(report).filter((s) => s.startsWith('product-interest-')), missingStages(full).filter((s) => s.startsWith('product-interest-')));
+      assert.deepEqual(
+        missingStages(report).filter((s) => s.startsWith('product-interest-')),
+        missingStages(full).filter((s) => s.startsWith('product-interest-')),
+      );
     });
 
-    it('gives each gap evidence from the data, a priority, a status and a proposal with the workspace\'s metric IDs', () => {
+    it("gives each gap evidence from the data, a priority, a status and a proposal with the workspace's metric IDs", () => {
       const vip = report.findings.find((f) => f.stage === 'vip-customers') as Finding;
       const t = thresholds;
       const vips = audiences.vip.size;
@@ -217,21 +251,33 @@ describe('segment coverage', function () {
       assert.equal(vip.cadence, 'quarterly');
       assert.equal(vip.proposal?.fileName, 'vip-customers.json');
       assert.equal(vip.proposal?.matched, vips);
-      assert.equal(vip.rule, `Placed Order with a total value that is at least ${t.vipSpend} over all time OR Placed Order at least ${t.vipOrders} times over all time`);
+      assert.equal(
+        vip.rule,
+        `Placed Order with a total value that is at least ${t.vipSpend} over all time OR Placed Order at least ${t.vipOrders} times over all time`,
+      );
       const engaged = report.findings.find((f) => f.stage === 'engaged-30-days') as Finding;
       assert.equal(engaged.status, 'ready to create');
-      assert.deepEqual([...new Set(JSON.stringify(engaged.proposal?.definition).match(/"metric_id":"(\w+)"/g))].sort(), ['"metric_id":"Ls5hWq"', '"metric_id":"Mc9yTe"', '"metric_id":"Pz6tGv"', '"metric_id":"VwxT3a"']);
+      assert.deepEqual([...new Set(JSON.stringify(engaged.proposal?.definition).match(/"metric_id":"(\w+)"/g))].sort(), [
+        '"metric_id":"Ls5hWq"',
+        '"metric_id":"Mc9yTe"',
+        '"metric_id":"Pz6tGv"',
+        '"metric_id":"VwxT3a"',
+      ]);
     });
 
     it('writes proposals that validate with no errors against the workspace', () => {
       const context = { summary: summarizeWorkspace(workspace) };
       for (const finding of report.findings.filter((f) => f.kind === 'missing')) {
         const problems = language.validate(language.parse(finding.proposal?.text ?? ''), { workspace: context });
-        assert.deepEqual(problems.filter((p) => p.severity === 'error' || p.code === 'unknown-metric-id' || p.code === 'unknown-list-id').map((p) => p.message), [], finding.stage);
+        assert.deepEqual(
+          problems.filter((p) => p.severity === 'error' || p.code === 'unknown-metric-id' || p.code === 'unknown-list-id').map((p) => p.message),
+          [],
+          finding.stage,
+        );
       }
     });
 
-    it('proposes the removed audiences: lapsed and engaged-30 exactly, VIP as the data\'s top decile inside the old $500/5-order VIPs', () => {
+    it("proposes the removed audiences: lapsed and engaged-30 exactly, VIP as the data's top decile inside the old $500/5-order VIPs", () => {
       const original = (file: string) => members(evaluator, definitionValue(language.parse(sampleText(file))));
       const proposed = (stage: string) => members(evaluator, JSON.parse(report.findings.find((f) => f.stage === stage)?.proposal?.text ?? 'null'));
       assert.equal(jaccard(proposed('lapsed-customers'), original('lapsed-customers.json')), 1);
@@ -251,7 +297,11 @@ describe('segment coverage', function () {
     });
 
     it('stops reporting a gap once the proposal is added', () => {
-      const created = Object.fromEntries(report.findings.filter((f) => f.kind === 'missing' && removed.some((r) => r === f.proposal?.fileName)).map((f) => [f.proposal?.fileName as string, f.proposal?.text as string]));
+      const created = Object.fromEntries(
+        report.findings
+          .filter((f) => f.kind === 'missing' && removed.some((r) => r === f.proposal?.fileName))
+          .map((f) => [f.proposal?.fileName as string, f.proposal?.text as string]),
+      );
       assert.equal(Object.keys(created).length, 3);
       const after = analyze(removed, created);
       assert.deepEqual(lifecycleMissing(after), ['replenishment-due']);
@@ -282,23 +332,50 @@ describe('segment coverage', function () {
       assert.deepEqual(finding.files, ['segments/vip-customers.json']);
       assert.equal(finding.proposal?.fileName, 'vip-customers-can-receive-email.json');
       const vip = members(evaluator, definitionValue(language.parse(sampleText('vip-customers.json'))));
-      const canReceive = members(evaluator, { condition_groups: [{ conditions: [{ type: 'profile-marketing-consent', consent: { channel: 'email', can_receive_marketing: true, consent_status: { subscription: 'any' } } }] }] });
+      const canReceive = members(evaluator, {
+        condition_groups: [
+          {
+            conditions: [
+              { type: 'profile-marketing-consent', consent: { channel: 'email', can_receive_marketing: true, consent_status: { subscription: 'any' } } },
+            ],
+          },
+        ],
+      });
       const safe = members(evaluator, finding.proposal?.definition);
       assert.equal(jaccard(safe, vip.and(canReceive)), 1);
-      assert.equal(finding.evidence, `${vip.count() - safe.count()} of its ${vip.count()} members (${((100 * (vip.count() - safe.count())) / vip.count()).toFixed(1)}%) cannot receive email marketing; the consent-safe version has ${safe.count()}.`);
+      assert.equal(
+        finding.evidence,
+        `${vip.count() - safe.count()} of its ${vip.count()} members (${((100 * (vip.count() - safe.count())) / vip.count()).toFixed(1)}%) cannot receive email marketing; the consent-safe version has ${safe.count()}.`,
+      );
       // Audiences that already require consent, and non-marketing ones, get none.
       assert.ok(!missingStages(full).some((s) => /consent-safe-(engaged-\d|newsletter|eu|hotmail|likely|boston|columbus)/.test(s)), missingStages(full).join());
     });
 
     it('counts the consent-safe file as covering it, and not as a duplicate', () => {
-      const after = analyze([], { 'vip-customers-can-receive-email.json': full.findings.find((f) => f.stage === 'consent-safe-vip-customers')?.proposal?.text });
+      const after = analyze([], {
+        'vip-customers-can-receive-email.json': full.findings.find((f) => f.stage === 'consent-safe-vip-customers')?.proposal?.text,
+      });
       assert.ok(!missingStages(after).includes('consent-safe-vip-customers'));
       assert.deepEqual(findingsOf(after, 'duplicated'), []);
     });
   });
 
   describe('stale', () => {
-    const metricSegment = (metricId: string, value = 1) => ({ condition_groups: [{ conditions: [{ type: 'profile-metric', metric_id: metricId, measurement: 'count', measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value }, timeframe_filter: { type: 'date', operator: 'alltime' } }] }] });
+    const metricSegment = (metricId: string, value = 1) => ({
+      condition_groups: [
+        {
+          conditions: [
+            {
+              type: 'profile-metric',
+              metric_id: metricId,
+              measurement: 'count',
+              measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value },
+              timeframe_filter: { type: 'date', operator: 'alltime' },
+            },
+          ],
+        },
+      ],
+    });
     let report: CoverageReport;
     before(() => {
       report = analyze([], {
@@ -354,7 +431,12 @@ describe('segment coverage', function () {
       assert.equal(dup.length, 1);
       assert.deepEqual(dup[0].files, ['segments/repeat-buyers.json', 'segments/repeat-customers-copy.json']);
       assert.match(dup[0].evidence, /^Equivalent definitions \(same groups and conditions in any order\); /);
-      assert.ok(dup[0].evidence.endsWith(`; ${count(audiences.repeat.size)} in both, 0 only in segments/repeat-buyers.json, 0 only in segments/repeat-customers-copy.json (Jaccard 1.00).`), dup[0].evidence);
+      assert.ok(
+        dup[0].evidence.endsWith(
+          `; ${count(audiences.repeat.size)} in both, 0 only in segments/repeat-buyers.json, 0 only in segments/repeat-customers-copy.json (Jaccard 1.00).`,
+        ),
+        dup[0].evidence,
+      );
       assert.equal(dup[0].status, 'merge');
     });
 
@@ -365,7 +447,21 @@ describe('segment coverage', function () {
     });
 
     it('finds near-identical membership (Jaccard ≥ 0.9) with different definitions', () => {
-      const repeat = { condition_groups: [{ conditions: [{ type: 'profile-metric', metric_id: 'VwxT3a', measurement: 'count', measurement_filter: { type: 'numeric', operator: 'greater-than', value: 1 }, timeframe_filter: { type: 'date', operator: 'alltime' } }] }] };
+      const repeat = {
+        condition_groups: [
+          {
+            conditions: [
+              {
+                type: 'profile-metric',
+                metric_id: 'VwxT3a',
+                measurement: 'count',
+                measurement_filter: { type: 'numeric', operator: 'greater-than', value: 1 },
+                timeframe_filter: { type: 'date', operator: 'alltime' },
+              },
+            ],
+          },
+        ],
+      };
       const r = analyze([], { 'more-than-one-order.json': repeat });
       const dup = findingsOf(r, 'duplicated');
       assert.equal(dup.length, 1);
@@ -381,7 +477,9 @@ describe('segment coverage', function () {
   describe('too broad', () => {
     it('flags segments matching most of the account, including an empty definition', () => {
       const r = analyze([], {
-        'has-email.json': { condition_groups: [{ conditions: [{ type: 'profile-property', property: 'email', filter: { type: 'existence', operator: 'is-set' } }] }] },
+        'has-email.json': {
+          condition_groups: [{ conditions: [{ type: 'profile-property', property: 'email', filter: { type: 'existence', operator: 'is-set' } }] }],
+        },
         'everyone.json': { condition_groups: [] },
       });
       const broad = findingsOf(r, 'too-broad');
@@ -390,8 +488,16 @@ describe('segment coverage', function () {
       const withEmail = facts.where((_id, a) => a.email !== null && a.email !== undefined).size;
       const all = facts.profileCount;
       assert.ok(withEmail / all >= 0.8 && withEmail < all, `${withEmail} of ${all} have an email address`);
-      assert.ok(broad.find((f) => f.files?.[0] === 'segments/has-email.json')?.evidence.endsWith(`matches ${count(withEmail)} of ${count(all)} profiles (${percent(withEmail, all)}).`));
-      assert.ok(broad.find((f) => f.files?.[0] === 'segments/everyone.json')?.evidence.endsWith(`matches ${count(all)} of ${count(all)} profiles (100.0%): it has no condition groups.`));
+      assert.ok(
+        broad
+          .find((f) => f.files?.[0] === 'segments/has-email.json')
+          ?.evidence.endsWith(`matches ${count(withEmail)} of ${count(all)} profiles (${percent(withEmail, all)}).`),
+      );
+      assert.ok(
+        broad
+          .find((f) => f.files?.[0] === 'segments/everyone.json')
+          ?.evidence.endsWith(`matches ${count(all)} of ${count(all)} profiles (100.0%): it has no condition groups.`),
+      );
       assert.deepEqual(findingsOf(full, 'too-broad'), []);
     });
   });
@@ -404,20 +510,44 @@ describe('segment coverage', function () {
       const club = facts.listMembers.get('VpC4rX') as Set<string>;
       const vips = audiences.vip;
       const { both, jaccard: j } = overlap(club, vips);
-      assert.equal(f[0].evidence, `List VIP Club has ${count(club.size)} members; the VIP customers audience has ${count(vips.size)}; ${count(both)} are in both (Jaccard ${j.toFixed(2)}): ${count(club.size - both)} list members do not meet the rule and ${count(vips.size - both)} who do are not on the list.`);
+      assert.equal(
+        f[0].evidence,
+        `List VIP Club has ${count(club.size)} members; the VIP customers audience has ${count(vips.size)}; ${count(both)} are in both (Jaccard ${j.toFixed(2)}): ${count(club.size - both)} list members do not meet the rule and ${count(vips.size - both)} who do are not on the list.`,
+      );
       assert.match(f[0].recommendation, /segments\/vip-customers\.json/);
     });
 
     it('flags segments whose membership is frozen (a static list would do) and segments that only mirror a list', () => {
       const r = analyze([], {
-        'january-2024-buyers.json': { condition_groups: [{ conditions: [{ type: 'profile-metric', metric_id: 'VwxT3a', measurement: 'count', measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 }, timeframe_filter: { type: 'date', operator: 'between-static', start: '2024-01-01T00:00:00+00:00', end: '2024-01-31T00:00:00+00:00' } }] }] },
+        'january-2024-buyers.json': {
+          condition_groups: [
+            {
+              conditions: [
+                {
+                  type: 'profile-metric',
+                  metric_id: 'VwxT3a',
+                  measurement: 'count',
+                  measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+                  timeframe_filter: { type: 'date', operator: 'between-static', start: '2024-01-01T00:00:00+00:00', end: '2024-01-31T00:00:00+00:00' },
+                },
+              ],
+            },
+          ],
+        },
         'giveaway.json': { condition_groups: [{ conditions: [{ type: 'profile-group-membership', is_member: true, group_ids: ['Kg3Bva'] }] }] },
       });
       const f = findingsOf(r, 'list-vs-segment');
-      assert.match(f.find((x) => x.files?.[0] === 'segments/january-2024-buyers.json')?.evidence ?? '', /looks at fixed identifiers or at a period that has ended/);
+      assert.match(
+        f.find((x) => x.files?.[0] === 'segments/january-2024-buyers.json')?.evidence ?? '',
+        /looks at fixed identifiers or at a period that has ended/,
+      );
       const entrants = facts.listMembers.get('Kg3Bva')?.size ?? 0;
       assert.ok(entrants > 0);
-      assert.ok(f.find((x) => x.files?.[0] === 'segments/giveaway.json')?.evidence.includes(`only selects the members of list Instagram Giveaway (${count(entrants)} profiles (${percent(entrants, facts.profileCount)}))`));
+      assert.ok(
+        f
+          .find((x) => x.files?.[0] === 'segments/giveaway.json')
+          ?.evidence.includes(`only selects the members of list Instagram Giveaway (${count(entrants)} profiles (${percent(entrants, facts.profileCount)}))`),
+      );
     });
   });
 
@@ -430,11 +560,17 @@ describe('segment coverage', function () {
       for (const s of json.segments) assert.deepEqual(Object.keys(s), ['file', 'name', 'matched', 'share']);
       // The hand-written VIP rule: $500 spent or 5 orders.
       const vips = audiences.handVip.size;
-      assert.deepEqual(json.segments.find((s) => s.file === 'segments/vip-customers.json'), { file: 'segments/vip-customers.json', name: 'VIP customers', matched: vips, share: Math.round((vips / facts.profileCount) * 10_000) / 10_000 });
+      assert.deepEqual(
+        json.segments.find((s) => s.file === 'segments/vip-customers.json'),
+        { file: 'segments/vip-customers.json', name: 'VIP customers', matched: vips, share: Math.round((vips / facts.profileCount) * 10_000) / 10_000 },
+      );
       for (const f of json.findings) {
         assert.ok(['missing', 'stale', 'duplicated', 'too-broad', 'list-vs-segment'].includes(f.kind));
         assert.ok(['high', 'medium', 'low'].includes(f.priority));
-        assert.ok(Object.keys(f).every((k) => ['kind', 'stage', 'files', 'evidence', 'priority', 'recommendation'].includes(k)), Object.keys(f).join());
+        assert.ok(
+          Object.keys(f).every((k) => ['kind', 'stage', 'files', 'evidence', 'priority', 'recommendation'].includes(k)),
+          Object.keys(f).join(),
+        );
         assert.equal(typeof f.evidence, 'string');
       }
       assert.ok(json.findings.every((f) => f.kind !== 'missing' || typeof f.stage === 'string'));
@@ -445,22 +581,44 @@ describe('segment coverage', function () {
     it('lists every file and list in the inventory with rule, metrics and lists used', () => {
       const jazz = full.segments.find((s) => s.file === 'segments/segment-SgM4xT.json');
       assert.equal(jazz?.name, 'Jazz Fans');
-      assert.deepEqual(jazz?.metrics, [{ id: 'Xq4mPc', name: 'Viewed Product', found: true }, { id: 'Jb8Rk2', name: 'Ordered Product', found: true }]);
+      assert.deepEqual(jazz?.metrics, [
+        { id: 'Xq4mPc', name: 'Viewed Product', found: true },
+        { id: 'Jb8Rk2', name: 'Ordered Product', found: true },
+      ]);
       assert.match(jazz?.rule ?? '', /^Favorite Genre is "Jazz" OR Viewed Product at least 2 times/);
       assert.deepEqual(full.segments.find((s) => s.file === 'segments/columbus-group.json')?.lists, [{ id: 'NwS7kQ', name: 'Newsletter', found: true }]);
       // Members from the list files; users: the segment files that mention the list's ID.
       const usersOf = (id: string) => facts.segmentFiles().filter((f) => sampleText(f).includes(`"${id}"`)).length;
-      assert.deepEqual(full.lists.map((l) => [l.name, l.members, l.usedBy.length]), facts.lists.map((l) => [l.name, facts.listMembers.get(l.id)?.size, usersOf(l.id)]));
+      assert.deepEqual(
+        full.lists.map((l) => [l.name, l.members, l.usedBy.length]),
+        facts.lists.map((l) => [l.name, facts.listMembers.get(l.id)?.size, usersOf(l.id)]),
+      );
       assert.ok(full.lists.some((l) => l.usedBy.length > 0) && full.lists.some((l) => l.members === 0), 'the sample has a used list and an empty one');
     });
 
     it('writes a tracker with every column, one row per recommendation or existing file, and a summary', () => {
       const rows = parseCsv(coverageCsv(full)) as string[][];
-      assert.deepEqual(rows[0], ['Recommended segment', 'Files', 'Kind', 'Stage', 'Rule', 'Evidence', 'Intended use', 'Priority', 'Suggested owner', 'Review status', 'Refresh cadence', 'Recommendation']);
+      assert.deepEqual(rows[0], [
+        'Recommended segment',
+        'Files',
+        'Kind',
+        'Stage',
+        'Rule',
+        'Evidence',
+        'Intended use',
+        'Priority',
+        'Suggested owner',
+        'Review status',
+        'Refresh cadence',
+        'Recommendation',
+      ]);
       assert.equal(rows.length - 1, full.tracker.length);
       const files = facts.segmentFiles().length;
       // No finding other than a proposal is about a sample file, so each file has a row of its own.
-      assert.deepEqual(full.findings.filter((f) => f.kind !== 'missing').flatMap((f) => f.files ?? []), []);
+      assert.deepEqual(
+        full.findings.filter((f) => f.kind !== 'missing').flatMap((f) => f.files ?? []),
+        [],
+      );
       assert.equal(full.tracker.length, full.findings.length + files);
       for (const row of rows.slice(1)) {
         assert.ok(['campaign targeting', 'flow branching', 'reactivation', 'suppression', 'reporting'].includes(row[6]), row[6]);
@@ -471,7 +629,16 @@ describe('segment coverage', function () {
       assert.equal(summary['leave alone'], files);
       assert.equal(summary['ready to create'] + summary['needs business review'], full.findings.length);
       const md = coverageMarkdown(full);
-      for (const heading of ['## Summary', '## Findings', '## Coverage tracker', '## Lifecycle stages', '## Thresholds from the data', '## Segment inventory', '## Lists']) assert.ok(md.includes(heading), heading);
+      for (const heading of [
+        '## Summary',
+        '## Findings',
+        '## Coverage tracker',
+        '## Lifecycle stages',
+        '## Thresholds from the data',
+        '## Segment inventory',
+        '## Lists',
+      ])
+        assert.ok(md.includes(heading), heading);
       assert.match(md, /- \*\*Ready to create \(\d+\)\*\*: /);
       assert.match(md, /\| Recommended segment \| Rule \| Evidence \| Intended use \| Priority \| Suggested owner \| Review status \| Refresh cadence \|/);
     });
@@ -479,11 +646,21 @@ describe('segment coverage', function () {
     it('prints a terminal summary: segments with counts and stages, findings with evidence, and how to create files', () => {
       const text = coverageText(full);
       const all = facts.profileCount;
-      assert.ok(text.startsWith(`Segment coverage of ${facts.name} as of ${new Date(facts.now).toISOString()}: ${count(all)} profiles, ${facts.segmentFiles().length} segment files, ${facts.lists.length} lists\n`), text.split('\n')[0]);
+      assert.ok(
+        text.startsWith(
+          `Segment coverage of ${facts.name} as of ${new Date(facts.now).toISOString()}: ${count(all)} profiles, ${facts.segmentFiles().length} segment files, ${facts.lists.length} lists\n`,
+        ),
+        text.split('\n')[0],
+      );
       const vips = audiences.handVip.size;
       assert.ok(text.includes(`\n  segments/vip-customers.json: ${count(vips).padStart(7)} (${percent(vips, all)})  [vip-customers]\n`), text);
       const due = audiences.replenishment.size;
-      assert.match(text, new RegExp(`\\n {2}MEDIUM missing replenishment-due\\n {9}${count(due)} profiles \\(${percent(due, all).replace('.', '\\.')}\\): .*\\n {9}→ Create it for a reorder reminder flow`));
+      assert.match(
+        text,
+        new RegExp(
+          `\\n {2}MEDIUM missing replenishment-due\\n {9}${count(due)} profiles \\(${percent(due, all).replace('.', '\\.')}\\): .*\\n {9}→ Create it for a reorder reminder flow`,
+        ),
+      );
       assert.match(text, /\nCreate files with: segment-lens coverage DIR --create replenishment-due /);
     });
 
@@ -493,11 +670,24 @@ describe('segment coverage', function () {
       assert.equal(entry?.matched, null);
       assert.ok(entry?.errors?.length);
       assert.equal(r.tracker.find((t) => t.files[0] === 'segments/broken.json')?.status, 'refresh');
-      assert.deepEqual(r.findings.filter((f) => f.files?.includes('segments/broken.json')), []);
+      assert.deepEqual(
+        r.findings.filter((f) => f.files?.includes('segments/broken.json')),
+        [],
+      );
     });
 
     it('escapes names in Markdown and defuses spreadsheet formulas in CSV', () => {
-      const hostile = { data: { type: 'segment', attributes: { name: '=HYPERLINK("x")|<img src=x onerror=alert(1)>', definition: { condition_groups: [{ conditions: [{ type: 'profile-property', property: 'email', filter: { type: 'existence', operator: 'is-set' } }] }] } } } };
+      const hostile = {
+        data: {
+          type: 'segment',
+          attributes: {
+            name: '=HYPERLINK("x")|<img src=x onerror=alert(1)>',
+            definition: {
+              condition_groups: [{ conditions: [{ type: 'profile-property', property: 'email', filter: { type: 'existence', operator: 'is-set' } }] }],
+            },
+          },
+        },
+      };
       const r = analyze([], { 'hostile.json': hostile });
       const md = coverageMarkdown(r);
       assert.ok(!md.includes('<img'), 'no raw HTML');
@@ -512,9 +702,19 @@ describe('segment coverage', function () {
     it('proposes no purchase stages and says why', () => {
       const builder = new WorkspaceBuilder('empty shop', Date.parse('2026-01-01T00:00:00Z'));
       builder.addMetric({ type: 'metric', id: 'Op1', attributes: { name: 'Opened Email' } });
-      for (let i = 0; i < 40; i++) builder.addProfile({ type: 'profile', id: `p${i}`, attributes: { email: `p${i}@example.com`, subscriptions: { email: { marketing: { can_receive_email_marketing: true, consent: 'SUBSCRIBED' } } } } });
+      for (let i = 0; i < 40; i++)
+        builder.addProfile({
+          type: 'profile',
+          id: `p${i}`,
+          attributes: { email: `p${i}@example.com`, subscriptions: { email: { marketing: { can_receive_email_marketing: true, consent: 'SUBSCRIBED' } } } },
+        });
       const openers = 30;
-      for (let i = 0; i < openers; i++) builder.addEvent({ type: 'event', attributes: { datetime: '2025-12-20T10:00:00Z', event_properties: {} }, relationships: { profile: { data: { id: `p${i}` } }, metric: { data: { id: 'Op1' } } } });
+      for (let i = 0; i < openers; i++)
+        builder.addEvent({
+          type: 'event',
+          attributes: { datetime: '2025-12-20T10:00:00Z', event_properties: {} },
+          relationships: { profile: { data: { id: `p${i}` } }, metric: { data: { id: 'Op1' } } },
+        });
       const small = builder.build();
       const r = analyzeCoverage(small, [], {});
       assert.deepEqual(lifecycleMissing(r), ['engaged-30-days', 'engaged-60-days', 'engaged-90-days']);

@@ -17,7 +17,11 @@ function notesWorkspace(notes: string[]): Workspace {
   return builder.build();
 }
 
-const regex = (pattern: string, operator = 'regex') => ({ type: 'profile-property', property: "properties['Notes']", filter: { type: 'string', operator, value: pattern } });
+const regex = (pattern: string, operator = 'regex') => ({
+  type: 'profile-property',
+  property: "properties['Notes']",
+  filter: { type: 'string', operator, value: pattern },
+});
 
 function outcomeOf(workspace: Workspace, condition: unknown, evaluator = new Evaluator(workspace)): { matched?: string[]; notEvaluable?: string } {
   const { outcome } = evaluator.evaluateCondition(condition);

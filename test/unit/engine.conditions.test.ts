@@ -13,15 +13,31 @@
 import assert from 'node:assert/strict';
 import { Evaluator } from '../../server/src/engine/evaluator';
 import { WorkspaceBuilder, type Workspace } from '../../server/src/engine/workspace';
-import { build, CONDITION_SUITES, CUSTOM_OBJECT, NOW, profile, prop, referenceData, str, type ConditionSuite, type Expected, type Fixture } from '../support/conditionCases';
+import {
+  build,
+  CONDITION_SUITES,
+  CUSTOM_OBJECT,
+  NOW,
+  profile,
+  prop,
+  referenceData,
+  str,
+  type ConditionSuite,
+  type Expected,
+  type Fixture,
+} from '../support/conditionCases';
 import { referenceCondition, referenceDefinition } from './referenceEvaluator';
 
- 
 type Json = any;
 
 function engineIds(workspace: Workspace, condition: Json): Expected {
   const { outcome } = new Evaluator(workspace).evaluateCondition(condition);
-  return outcome.kind === 'matched' ? outcome.set.toArray().map((i) => workspace.profileIds[i]).sort() : 'not-evaluable';
+  return outcome.kind === 'matched'
+    ? outcome.set
+        .toArray()
+        .map((i) => workspace.profileIds[i])
+        .sort()
+    : 'not-evaluable';
 }
 
 function referenceIds(f: Fixture, condition: Json, now: number): Expected {
@@ -37,12 +53,15 @@ function expectCondition(f: Fixture, condition: Json, expected: Expected, now = 
   assert.deepEqual(engineIds(build(f, now), condition), want, `engine on ${text}`);
 }
 
-
 // =============================================================================================
 
 describe('engine: definition structure', () => {
   const f: Fixture = {
-    profiles: [profile('A', { first_name: 'Ann', last_name: 'X' }), profile('B', { first_name: 'Bob', last_name: 'Y' }), profile('C', { first_name: 'Cid', last_name: 'X' })],
+    profiles: [
+      profile('A', { first_name: 'Ann', last_name: 'X' }),
+      profile('B', { first_name: 'Bob', last_name: 'Y' }),
+      profile('C', { first_name: 'Cid', last_name: 'X' }),
+    ],
   };
   const firstName = (name: string) => prop('first_name', str('equals', name));
   const lastName = (name: string) => prop('last_name', str('equals', name));
@@ -68,21 +87,45 @@ describe('engine: definition structure', () => {
     const definition = { condition_groups: [{ conditions: [firstName('Ann'), firstName('Bob')] }, { conditions: [lastName('X')] }] };
     const result = new Evaluator(build(f)).evaluateDefinition(definition);
     assert.equal(result.total, 3);
-    assert.deepEqual(result.groups.map((g) => [g.matched, g.afterAnd]), [[2, 2], [2, 1]]);
-    assert.deepEqual(result.groups[0].conditions.map((c) => c.matched), [1, 1]);
+    assert.deepEqual(
+      result.groups.map((g) => [g.matched, g.afterAnd]),
+      [
+        [2, 2],
+        [2, 1],
+      ],
+    );
+    assert.deepEqual(
+      result.groups[0].conditions.map((c) => c.matched),
+      [1, 1],
+    );
     assert.equal(result.matched, 1);
     assert.deepEqual(result.set?.toArray(), [0]);
     assert.deepEqual(result.notEvaluable, []);
     const reference = referenceDefinition(referenceData(f), definition, NOW);
     assert.deepEqual(reference.matched, new Set(['A']));
-    assert.deepEqual(reference.groups.map((g) => [g.matched?.size, g.afterAnd?.size]), [[2, 2], [2, 1]]);
+    assert.deepEqual(
+      reference.groups.map((g) => [g.matched?.size, g.afterAnd?.size]),
+      [
+        [2, 2],
+        [2, 1],
+      ],
+    );
   });
 
   it('a not-evaluable condition makes its group, every later after-AND count and the definition null', () => {
     // Group 2 holds a custom-object condition (not evaluable) ORed with "last name X" (2 profiles).
-    const definition = { condition_groups: [{ conditions: [firstName('Ann')] }, { conditions: [CUSTOM_OBJECT, lastName('X')] }, { conditions: [firstName('Bob')] }] };
+    const definition = {
+      condition_groups: [{ conditions: [firstName('Ann')] }, { conditions: [CUSTOM_OBJECT, lastName('X')] }, { conditions: [firstName('Bob')] }],
+    };
     const result = new Evaluator(build(f)).evaluateDefinition(definition);
-    assert.deepEqual(result.groups.map((g) => [g.matched, g.afterAnd]), [[1, 1], [null, null], [1, null]]);
+    assert.deepEqual(
+      result.groups.map((g) => [g.matched, g.afterAnd]),
+      [
+        [1, 1],
+        [null, null],
+        [1, null],
+      ],
+    );
     assert.equal(result.groups[1].conditions[0].matched, null);
     assert.equal(typeof result.groups[1].conditions[0].notEvaluable, 'string');
     assert.equal(result.groups[1].conditions[1].matched, 2, 'the evaluable condition of the group still has its own count');
@@ -91,7 +134,14 @@ describe('engine: definition structure', () => {
     assert.equal(result.notEvaluable.length, 1);
     const reference = referenceDefinition(referenceData(f), definition, NOW);
     assert.equal(reference.matched, null);
-    assert.deepEqual(reference.groups.map((g) => [g.matched?.size ?? null, g.afterAnd?.size ?? null]), [[1, 1], [null, null], [1, null]]);
+    assert.deepEqual(
+      reference.groups.map((g) => [g.matched?.size ?? null, g.afterAnd?.size ?? null]),
+      [
+        [1, 1],
+        [null, null],
+        [1, null],
+      ],
+    );
   });
 
   it('caches conditions: the same condition twice is cached, a changed one is not', () => {
@@ -102,7 +152,10 @@ describe('engine: definition structure', () => {
     assert.equal(again.cached, true);
     assert.equal(again.outcome.kind === 'matched' && again.outcome.count, 1);
     // The same condition with its keys in another order is the same condition.
-    assert.equal(evaluator.evaluateCondition({ filter: { value: 'Ann', operator: 'equals', type: 'string' }, property: 'first_name', type: 'profile-property' }).cached, true);
+    assert.equal(
+      evaluator.evaluateCondition({ filter: { value: 'Ann', operator: 'equals', type: 'string' }, property: 'first_name', type: 'profile-property' }).cached,
+      true,
+    );
     const changed = evaluator.evaluateCondition(firstName('Bob'));
     assert.equal(changed.cached, false);
     assert.equal(changed.outcome.kind === 'matched' && changed.outcome.count, 1);
@@ -140,7 +193,13 @@ describe('postal-code centroids without coordinates', () => {
     builder.addProfile({ type: 'profile', id: 'P1', attributes: { location: { zip: 'V0N 1A0', country: 'Canada' } } });
     const evaluator = new Evaluator(builder.build());
     for (const operator of ['greater-than', 'less-than']) {
-      const { outcome } = evaluator.evaluateCondition({ type: 'profile-postal-code-distance', country_code: 'USA', postal_code: '02141', unit: 'miles', filter: { type: 'numeric', operator, value: 10 } });
+      const { outcome } = evaluator.evaluateCondition({
+        type: 'profile-postal-code-distance',
+        country_code: 'USA',
+        postal_code: '02141',
+        unit: 'miles',
+        filter: { type: 'numeric', operator, value: 10 },
+      });
       assert.equal(outcome.kind === 'matched' ? outcome.count : -1, 0, operator);
     }
   });

@@ -20,17 +20,38 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Evaluator } from '../../server/src/engine/evaluator';
 import { SegmentLanguage } from '../../server/src/segment/languageService';
-import { LIST_IDS, METRIC_IDS, NOWS, anyCondition, buildWorkspace, consentCondition, dateValue, definitionArb, eventArb, funnelCondition, membershipCondition, metricCondition, notEvaluableCondition, postalCondition, predictiveCondition, profileArb, propertyCondition, regionCondition, scenarioArb, type Scenario } from '../support/engineArbitraries';
+import {
+  LIST_IDS,
+  METRIC_IDS,
+  NOWS,
+  anyCondition,
+  buildWorkspace,
+  consentCondition,
+  dateValue,
+  definitionArb,
+  eventArb,
+  funnelCondition,
+  membershipCondition,
+  metricCondition,
+  notEvaluableCondition,
+  postalCondition,
+  predictiveCondition,
+  profileArb,
+  propertyCondition,
+  regionCondition,
+  scenarioArb,
+  type Scenario,
+} from '../support/engineArbitraries';
 import { referenceDefinition, type ReferenceData, type ReferenceOutcome } from './referenceEvaluator';
 
- 
 type Json = any;
 
 const SCALE = Number(process.env.FC_RUNS_SCALE ?? '1');
 const SEED = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 
-const describeOutcome = (o: ReferenceOutcome | string[] | null): string => (o === null || o === 'not-evaluable' ? 'not evaluable' : JSON.stringify([...o].sort()));
+const describeOutcome = (o: ReferenceOutcome | string[] | null): string =>
+  o === null || o === 'not-evaluable' ? 'not evaluable' : JSON.stringify([...o].sort());
 
 /** Engine and reference must agree on every condition, group, running AND and the result. */
 function agree(scenario: Scenario): void {
@@ -49,7 +70,9 @@ function agree(scenario: Scenario): void {
       const engineText = describeOutcome(engineIds);
       const referenceText = describeOutcome(r);
       if (engineText !== referenceText) {
-        assert.fail(`${context}: condition ${JSON.stringify(condition)}\n  engine:    ${engineText}${e.notEvaluable ? ` (${e.notEvaluable})` : ''}\n  reference: ${referenceText}`);
+        assert.fail(
+          `${context}: condition ${JSON.stringify(condition)}\n  engine:    ${engineText}${e.notEvaluable ? ` (${e.notEvaluable})` : ''}\n  reference: ${referenceText}`,
+        );
       }
     });
     assert.equal(describeOutcome(idsOf(engine.groups[g].set)), describeOutcome(reference.groups[g].matched), `${context}: group ${g}`);
@@ -75,12 +98,22 @@ function largeWorkspaceCheck(seed: number, profileCount: number, definitions: nu
   const now = NOWS[seed % NOWS.length];
   const attributes = fc.sample(profileArb(now), { numRuns: profileCount, seed });
   const profiles = attributes.map((a, i) => ({
-    type: 'profile', id: `P${i}`,
+    type: 'profile',
+    id: `P${i}`,
     // Distinct values in most rows: the engine switches these columns to plain arrays.
-    attributes: { ...a, external_id: i % 7 === 0 ? null : `ext-${i}`, properties: { ...(a.properties ?? {}), Serial: i % 5 === 0 ? undefined : i * 3, Tags: i % 3 === 0 ? [`t${i}`, 'vip'] : a.properties?.Tags } },
+    attributes: {
+      ...a,
+      external_id: i % 7 === 0 ? null : `ext-${i}`,
+      properties: { ...(a.properties ?? {}), Serial: i % 5 === 0 ? undefined : i * 3, Tags: i % 3 === 0 ? [`t${i}`, 'vip'] : a.properties?.Tags },
+    },
   }));
-  const events = fc.sample(eventArb(now, profileCount), { numRuns: profileCount * 2, seed: seed + 1 })
-    .map((e, i) => ({ ...e, attributes: { ...e.attributes, event_properties: { ...(e.attributes.event_properties ?? {}), Serial: i, Category: i % 4 === 0 ? `c${i}` : e.attributes.event_properties?.Category } } }));
+  const events = fc.sample(eventArb(now, profileCount), { numRuns: profileCount * 2, seed: seed + 1 }).map((e, i) => ({
+    ...e,
+    attributes: {
+      ...e.attributes,
+      event_properties: { ...(e.attributes.event_properties ?? {}), Serial: i, Category: i % 4 === 0 ? `c${i}` : e.attributes.event_properties?.Category },
+    },
+  }));
   const members = fc.sample(fc.tuple(fc.integer({ min: 0, max: profileCount - 1 }), dateValue(now)), { numRuns: Math.floor(profileCount / 2), seed: seed + 2 });
   const byProfile = new Map(members);
   const data: ReferenceData = {
@@ -91,13 +124,62 @@ function largeWorkspaceCheck(seed: number, profileCount: number, definitions: nu
     events,
   };
   const extra: Json[] = [
-    { condition_groups: [{ conditions: [{ type: 'profile-property', property: 'external_id', filter: { type: 'string', operator: 'ends-with', value: '7' } }] }] },
-    { condition_groups: [{ conditions: [{ type: 'profile-property', property: "properties['Serial']", filter: { type: 'numeric', operator: 'greater-than', value: 1000 } }] }] },
-    { condition_groups: [{ conditions: [{ type: 'profile-property', property: "properties['Serial']", filter: { type: 'existence', operator: 'not-set' } }] }] },
-    { condition_groups: [{ conditions: [{ type: 'profile-property', property: "properties['Tags']", filter: { type: 'list', operator: 'contains', value: 'vip' } }] }] },
-    { condition_groups: [{ conditions: [{ type: 'profile-group-membership', is_member: false, group_ids: ['L1'] }] }, { conditions: [{ type: 'profile-group-membership', is_member: false, group_ids: ['L2'] }] }] },
-    { condition_groups: [{ conditions: [{ type: 'profile-metric', metric_id: 'M1', measurement: 'count', measurement_filter: { type: 'numeric', operator: 'equals', value: 0 }, timeframe_filter: { type: 'date', operator: 'alltime' }, metric_filters: [{ property: 'Serial', filter: { type: 'numeric', operator: 'greater-than', value: 500 } }] }] }] },
-    { condition_groups: [{ conditions: [{ type: 'profile-metric', metric_id: 'M2', measurement: 'count', measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 }, timeframe_filter: { type: 'date', operator: 'alltime' }, metric_filters: [{ property: 'Category', filter: { type: 'string', operator: 'starts-with', value: 'c1' } }] }] }] },
+    {
+      condition_groups: [
+        { conditions: [{ type: 'profile-property', property: 'external_id', filter: { type: 'string', operator: 'ends-with', value: '7' } }] },
+      ],
+    },
+    {
+      condition_groups: [
+        { conditions: [{ type: 'profile-property', property: "properties['Serial']", filter: { type: 'numeric', operator: 'greater-than', value: 1000 } }] },
+      ],
+    },
+    {
+      condition_groups: [{ conditions: [{ type: 'profile-property', property: "properties['Serial']", filter: { type: 'existence', operator: 'not-set' } }] }],
+    },
+    {
+      condition_groups: [
+        { conditions: [{ type: 'profile-property', property: "properties['Tags']", filter: { type: 'list', operator: 'contains', value: 'vip' } }] },
+      ],
+    },
+    {
+      condition_groups: [
+        { conditions: [{ type: 'profile-group-membership', is_member: false, group_ids: ['L1'] }] },
+        { conditions: [{ type: 'profile-group-membership', is_member: false, group_ids: ['L2'] }] },
+      ],
+    },
+    {
+      condition_groups: [
+        {
+          conditions: [
+            {
+              type: 'profile-metric',
+              metric_id: 'M1',
+              measurement: 'count',
+              measurement_filter: { type: 'numeric', operator: 'equals', value: 0 },
+              timeframe_filter: { type: 'date', operator: 'alltime' },
+              metric_filters: [{ property: 'Serial', filter: { type: 'numeric', operator: 'greater-than', value: 500 } }],
+            },
+          ],
+        },
+      ],
+    },
+    {
+      condition_groups: [
+        {
+          conditions: [
+            {
+              type: 'profile-metric',
+              metric_id: 'M2',
+              measurement: 'count',
+              measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+              timeframe_filter: { type: 'date', operator: 'alltime' },
+              metric_filters: [{ property: 'Category', filter: { type: 'string', operator: 'starts-with', value: 'c1' } }],
+            },
+          ],
+        },
+      ],
+    },
     { condition_groups: [] },
   ];
   for (const definition of [...extra, ...fc.sample(definitionArb(anyCondition(now)), { numRuns: definitions, seed: seed + 3 })]) {
@@ -112,7 +194,11 @@ describe('engine agrees with the reference evaluator (property tests)', function
   check('profile-metric: count/sum, every timeframe, metric filters', metricCondition, 700);
   check('profile-metric-funnel: order, windows, negative steps, repeated metrics', funnelCondition, 600);
   check('profile-group-membership and profile-marketing-consent', (now) => fc.oneof(membershipCondition(now), consentCondition(now)), 600);
-  check('postal distance, region, predictive analytics, not-evaluable conditions', (now) => fc.oneof(postalCondition(), regionCondition, predictiveCondition(now), notEvaluableCondition), 500);
+  check(
+    'postal distance, region, predictive analytics, not-evaluable conditions',
+    (now) => fc.oneof(postalCondition(), regionCondition, predictiveCondition(now), notEvaluableCondition),
+    500,
+  );
   check('mixed definitions of every condition type', anyCondition, 900);
 
   it('the generated definitions are valid (no schema or rule error from the validator)', () => {
@@ -121,13 +207,20 @@ describe('engine agrees with the reference evaluator (property tests)', function
     for (const definition of fc.sample(arb, { numRuns: runs(300), seed: SEED })) {
       const text = JSON.stringify(definition, null, 1);
       const errors = lang.validate(lang.parse(text)).filter((p) => p.severity === 'error');
-      assert.deepEqual(errors.map((p) => `${p.code}: ${p.message} at ${JSON.stringify(text.slice(p.offset, p.offset + p.length))}`), [], text);
+      assert.deepEqual(
+        errors.map((p) => `${p.code}: ${p.message} at ${JSON.stringify(text.slice(p.offset, p.offset + p.length))}`),
+        [],
+        text,
+      );
     }
   });
 
   it('large workspaces: columns past 1024 distinct values, multi-word bitsets (2 workspaces of 1000+ profiles × 70 definitions)', () => {
     const seed = SEED ?? Math.floor(Math.random() * 1e9);
-    for (const [offset, n] of [[0, 1337], [1, 1061]] as const) {
+    for (const [offset, n] of [
+      [0, 1337],
+      [1, 1061],
+    ] as const) {
       try {
         largeWorkspaceCheck(seed + offset * 10, n, runs(60));
       } catch (error) {

@@ -15,7 +15,6 @@ import { WorkspaceBuilder } from '../../server/src/engine/workspace';
 import { SegmentLanguage } from '../../server/src/segment/languageService';
 import schema from '../../schemas/segment-definition.schema.json';
 
- 
 type Json = any;
 
 /** A snippet with every tab stop replaced by its default (the first choice, or the placeholder). */
@@ -66,7 +65,10 @@ describe('condition-kind registry', () => {
       assert.equal(condition.type, kind.type);
       const parsed = language.parse(JSON.stringify({ condition_groups: [{ conditions: [condition] }] }));
       const errors = language.validate(parsed).filter((p) => p.severity === 'error');
-      assert.deepEqual(errors.map((e) => `${e.code}: ${e.message}`), []);
+      assert.deepEqual(
+        errors.map((e) => `${e.code}: ${e.message}`),
+        [],
+      );
       assert.ok(kind.describe(condition, {}).length > 0);
     });
   }
@@ -82,8 +84,15 @@ describe('readings of half-typed conditions never throw', () => {
   // What an editor holds while someone types: `"operator": {}` after auto-closed braces,
   // `"group_ids": [{}]`, huge texts, deep nesting, all as jsonc-parser returns them.
   const hostile = fc.oneof(
-    fc.constant({}), fc.constant([{}]), fc.constant(null), fc.constant([]), fc.string(), fc.integer(), fc.boolean(),
-    fc.constant('x'.repeat(100_000)), fc.constant(JSON.parse(`${'['.repeat(500)}${']'.repeat(500)}`)),
+    fc.constant({}),
+    fc.constant([{}]),
+    fc.constant(null),
+    fc.constant([]),
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant('x'.repeat(100_000)),
+    fc.constant(JSON.parse(`${'['.repeat(500)}${']'.repeat(500)}`)),
   );
 
   it('describe, notes, explain and evaluate answer for every kind, whatever sits in its keys', () => {
@@ -91,25 +100,31 @@ describe('readings of half-typed conditions never throw', () => {
     builder.addMetric({ type: 'metric', id: 'METRIC_ID', attributes: { name: 'M' } });
     builder.addProfile({ type: 'profile', id: 'p1', attributes: { email: 'a@b.c', properties: { x: 1 } } });
     const workspace = builder.build();
-    fc.assert(fc.property(fc.constantFrom(...CONDITION_KINDS), fc.array(hostile, { minLength: 1, maxLength: 8 }), (kind, values) => {
-      const template = JSON.parse(expandSnippet(kind.template.body));
-      // Replace leaves of the template, one by one, with the hostile values.
-      let i = 0;
-      const replace = (node: Json): Json => {
-        if (Array.isArray(node)) return node.map(replace);
-        if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'type' && typeof v === 'string' && v.startsWith('profile-') ? v : replace(v)]));
-        return values[i++ % values.length];
-      };
-      const condition = asParsed(replace(template));
-      const text = describeCondition(condition);
-      assert.equal(typeof text, 'string');
-      assert.ok(text.length < 5_000, 'a reading stays short');
-      assert.ok(Array.isArray(conditionNotes(condition)));
-      assert.equal(typeof explainCondition(workspace, condition, 0).text, 'string');
-      const { outcome } = new Evaluator(workspace).evaluateCondition(condition);
-      assert.ok(outcome.kind === 'matched' || outcome.kind === 'not-evaluable');
-      assert.equal(typeof describeDefinition(asParsed({ condition_groups: [{ conditions: [condition] }] })), 'string');
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.constantFrom(...CONDITION_KINDS), fc.array(hostile, { minLength: 1, maxLength: 8 }), (kind, values) => {
+        const template = JSON.parse(expandSnippet(kind.template.body));
+        // Replace leaves of the template, one by one, with the hostile values.
+        let i = 0;
+        const replace = (node: Json): Json => {
+          if (Array.isArray(node)) return node.map(replace);
+          if (node && typeof node === 'object')
+            return Object.fromEntries(
+              Object.entries(node).map(([k, v]) => [k, k === 'type' && typeof v === 'string' && v.startsWith('profile-') ? v : replace(v)]),
+            );
+          return values[i++ % values.length];
+        };
+        const condition = asParsed(replace(template));
+        const text = describeCondition(condition);
+        assert.equal(typeof text, 'string');
+        assert.ok(text.length < 5_000, 'a reading stays short');
+        assert.ok(Array.isArray(conditionNotes(condition)));
+        assert.equal(typeof explainCondition(workspace, condition, 0).text, 'string');
+        const { outcome } = new Evaluator(workspace).evaluateCondition(condition);
+        assert.ok(outcome.kind === 'matched' || outcome.kind === 'not-evaluable');
+        assert.equal(typeof describeDefinition(asParsed({ condition_groups: [{ conditions: [condition] }] })), 'string');
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('reads "operator": {} and "group_ids": [{}] (the auto-closed braces of an editor)', () => {
@@ -131,10 +146,13 @@ describe('funnel: why it matched', () => {
   const ids = ['in-order', 'no-cart', 'wrong-order', 'too-slow', 'bought-between'];
   for (const id of ids) builder.addProfile({ type: 'profile', id, attributes: {} });
   let n = 0;
-  const event = (profile: string, metric: string, datetime: string) => builder.addEvent({
-    type: 'event', id: `e${n++}`, attributes: { datetime, event_properties: {} },
-    relationships: { profile: { data: { type: 'profile', id: profile } }, metric: { data: { type: 'metric', id: metric } } },
-  });
+  const event = (profile: string, metric: string, datetime: string) =>
+    builder.addEvent({
+      type: 'event',
+      id: `e${n++}`,
+      attributes: { datetime, event_properties: {} },
+      relationships: { profile: { data: { type: 'profile', id: profile } }, metric: { data: { type: 'metric', id: metric } } },
+    });
   event('in-order', 'VIEW', '2026-03-05T10:00:00Z');
   event('in-order', 'CART', '2026-03-05T10:30:00Z');
   event('no-cart', 'VIEW', '2026-03-05T10:00:00Z');
@@ -148,9 +166,14 @@ describe('funnel: why it matched', () => {
   const workspace = builder.build();
   const names = { metricName: (id: string) => workspace.metric(id)?.info.name };
   const funnel = {
-    type: 'profile-metric-funnel', completion_window_seconds: 'DAYS_1',
+    type: 'profile-metric-funnel',
+    completion_window_seconds: 'DAYS_1',
     timeframe_filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: 30 },
-    steps: [{ metric_exists: true, metric_id: 'VIEW' }, { metric_exists: false, metric_id: 'BUY' }, { metric_exists: true, metric_id: 'CART' }],
+    steps: [
+      { metric_exists: true, metric_id: 'VIEW' },
+      { metric_exists: false, metric_id: 'BUY' },
+      { metric_exists: true, metric_id: 'CART' },
+    ],
   };
   const evidence = (id: string) => explainCondition(workspace, funnel, workspace.profileIndexById.get(id) as number, names);
 

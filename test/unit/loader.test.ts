@@ -64,7 +64,10 @@ describe('workspace loader', () => {
     writeFileSync(`${events}.gz`, whole.subarray(0, Math.floor(whole.length * 0.6)));
     unlinkSync(events);
     const { workspace, warnings } = await loadWorkspace(dir);
-    assert.ok(warnings.some((w) => w.code === 'unreadable-file' && /Reading stopped/.test(w.message)), JSON.stringify(warnings));
+    assert.ok(
+      warnings.some((w) => w.code === 'unreadable-file' && /Reading stopped/.test(w.message)),
+      JSON.stringify(warnings),
+    );
     assert.ok(workspace.eventCount < 4);
     assert.equal(workspace.profileCount, 4);
   });
@@ -74,7 +77,13 @@ describe('workspace loader', () => {
     unlinkSync(join(dir, 'data', 'metrics.json'));
     const { workspace, warnings } = await loadWorkspace(dir);
     assert.equal(workspace.eventCount, 0);
-    assert.deepEqual(warnings.filter((w) => w.code === 'missing-file').map((w) => w.file).sort(), [join(dir, 'data', 'events.jsonl'), join(dir, 'data', 'metrics.json')].sort());
+    assert.deepEqual(
+      warnings
+        .filter((w) => w.code === 'missing-file')
+        .map((w) => w.file)
+        .sort(),
+      [join(dir, 'data', 'events.jsonl'), join(dir, 'data', 'metrics.json')].sort(),
+    );
   });
 
   it('reports a marker with a bad "now" and uses the wall clock', async () => {
@@ -99,9 +108,15 @@ describe('workspace loader', () => {
     assert.equal(b.matched, a.matched);
     assert.deepEqual(b.set?.toArray(), a.set?.toArray());
     assert.deepEqual(second.workspace.profileIds, first.workspace.profileIds);
-    assert.deepEqual(b.groups.map((g) => g.conditions.map((c) => c.matched)), a.groups.map((g) => g.conditions.map((c) => c.matched)));
+    assert.deepEqual(
+      b.groups.map((g) => g.conditions.map((c) => c.matched)),
+      a.groups.map((g) => g.conditions.map((c) => c.matched)),
+    );
 
-    appendFileSync(join(dir, 'data', 'events.jsonl'), '{"type":"event","id":"E9","attributes":{"datetime":"2026-10-31T10:00:00+00:00"},"relationships":{"metric":{"data":{"type":"metric","id":"PLCORD"}},"profile":{"data":{"type":"profile","id":"P4"}}}}\n');
+    appendFileSync(
+      join(dir, 'data', 'events.jsonl'),
+      '{"type":"event","id":"E9","attributes":{"datetime":"2026-10-31T10:00:00+00:00"},"relationships":{"metric":{"data":{"type":"metric","id":"PLCORD"}},"profile":{"data":{"type":"profile","id":"P4"}}}}\n',
+    );
     const third = await loadWorkspace(dir, { cache: true });
     assert.equal(third.fromCache, false);
     assert.equal(third.workspace.eventCount, 5);
@@ -132,7 +147,9 @@ describe('workspace loader: profiles and events parsed on load threads', functio
       metric: workspace.metrics[metric].id,
       offsets: Array.from(events.offsets),
       times: Array.from(events.times),
-      properties: [...events.properties].sort(([a], [b]) => a.localeCompare(b)).map(([key, column]) => [key, Array.from({ length: events.count }, (_, row) => column.get(row))]),
+      properties: [...events.properties]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, column]) => [key, Array.from({ length: events.count }, (_, row) => column.get(row))]),
     }));
   }
 
@@ -140,7 +157,9 @@ describe('workspace loader: profiles and events parsed on load threads', functio
   function profilesOf(workspace: Workspace): unknown {
     return {
       ids: workspace.profileIds,
-      columns: [...workspace.profileColumns].sort(([a], [b]) => a.localeCompare(b)).map(([key, column]) => [key, column.presentCount, Array.from({ length: workspace.profileCount }, (_, row) => column.get(row))]),
+      columns: [...workspace.profileColumns]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, column]) => [key, column.presentCount, Array.from({ length: workspace.profileCount }, (_, row) => column.get(row))]),
       members: workspace.memberships.map((m) => m.members.toArray()),
     };
   }
@@ -154,7 +173,10 @@ describe('workspace loader: profiles and events parsed on load threads', functio
       assert.equal(helped.workspace.eventCount, alone.workspace.eventCount);
       assert.deepEqual(helped.workspace.issues, alone.workspace.issues);
       assert.deepEqual(helped.warnings, alone.warnings);
-      assert.deepEqual(helped.workspace.metrics.map((m) => [m.id, m.declared]), alone.workspace.metrics.map((m) => [m.id, m.declared]));
+      assert.deepEqual(
+        helped.workspace.metrics.map((m) => [m.id, m.declared]),
+        alone.workspace.metrics.map((m) => [m.id, m.declared]),
+      );
       assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
       assert.deepEqual(profilesOf(helped.workspace), profilesOf(alone.workspace));
     }
@@ -168,7 +190,12 @@ describe('workspace loader: profiles and events parsed on load threads', functio
     LoadThreads.prototype.offer = function (this: LoadThreads, bytes: Buffer, firstLine: number, block: number): boolean {
       if (!sabotaged) {
         sabotaged = true;
-        (this as unknown as { threads: { worker: { postMessage(message: unknown): void } }[] }).threads[0].worker.postMessage({ type: 'lines', bytes: null, firstLine, block });
+        (this as unknown as { threads: { worker: { postMessage(message: unknown): void } }[] }).threads[0].worker.postMessage({
+          type: 'lines',
+          bytes: null,
+          firstLine,
+          block,
+        });
       }
       return original.call(this, bytes, firstLine, block);
     };
@@ -198,7 +225,15 @@ describe('workspace loader: profiles and events parsed on load threads', functio
         else if (i === 50000) lines.push(JSON.stringify({ type: 'event', id: 'P50001' }));
         else if (i === 40000) lines.push(profile('P1', { email: 'ada@new.example', properties: { Tier: 'gold' } }));
         else if (i === 41) lines.push(profile('P7', { email: 'seven@again.example' }));
-        else lines.push(profile(i === 0 ? 'P1' : `P${i + 1}`, { email: `p${i}@example.com`, first_name: 'x'.repeat(200), location: { city: i % 3 ? 'Boston' : 'Paris' }, properties: { n: i % 7 === 0 ? `${i}` : i } }));
+        else
+          lines.push(
+            profile(i === 0 ? 'P1' : `P${i + 1}`, {
+              email: `p${i}@example.com`,
+              first_name: 'x'.repeat(200),
+              location: { city: i % 3 ? 'Boston' : 'Paris' },
+              properties: { n: i % 7 === 0 ? `${i}` : i },
+            }),
+          );
       }
       writeFileSync(path, lines.join('\n') + '\n');
       const alone = await loadWorkspace(dir, { loadThreads: 0 });
@@ -206,7 +241,14 @@ describe('workspace loader: profiles and events parsed on load threads', functio
       assert.equal(alone.workspace.profileValue(0, 'attributes.email'), 'ada@new.example');
       assert.equal(alone.workspace.profileValue(0, 'properties.n'), undefined);
       assert.equal(alone.workspace.profileValue(0, 'properties.Tier'), 'gold');
-      assert.deepEqual(alone.warnings.filter((w) => w.file === path).map((w) => [w.code, w.line]), [['broken-line', 6], ['wrong-type', 30001], ['not-a-resource', 50001]]);
+      assert.deepEqual(
+        alone.warnings.filter((w) => w.file === path).map((w) => [w.code, w.line]),
+        [
+          ['broken-line', 6],
+          ['wrong-type', 30001],
+          ['not-a-resource', 50001],
+        ],
+      );
       for (const threads of [1, 2]) {
         const helped = await loadWorkspace(dir, { loadThreads: threads });
         assert.ok(helped.threadBlocks.profiles > 0, JSON.stringify(helped.threadBlocks));
@@ -224,7 +266,11 @@ describe('workspace loader: profiles and events parsed on load threads', functio
     try {
       cpSync(TINY, dir, { recursive: true });
       const events = join(dir, 'data', 'events.jsonl');
-      const [good, nobody] = ((all) => [all.slice(0, 4), all[4]])(readFileSync(events, 'utf8').split('\n').filter((line) => line.trim() !== ''));
+      const [good, nobody] = ((all) => [all.slice(0, 4), all[4]])(
+        readFileSync(events, 'utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== ''),
+      );
       assert.match(nobody, /NOBODY/);
       const wronglyTyped = good[1].replace('"event_properties":{"$value":30}', '"event_properties":[30]');
       assert.notEqual(wronglyTyped, good[1]);
@@ -244,7 +290,12 @@ describe('workspace loader: profiles and events parsed on load threads', functio
       const alone = await loadWorkspace(dir, { loadThreads: 0 });
       const skipped = alone.warnings.filter((w) => w.file === events).map((w) => [w.code, w.line]);
       assert.deepEqual(skipped, [
-        ['broken-line', 8], ['dropped-event', 101], ['not-a-resource', 15001], ['not-a-resource', 15002], ['wrong-type', 20001], ['dropped-event', 22001],
+        ['broken-line', 8],
+        ['dropped-event', 101],
+        ['not-a-resource', 15001],
+        ['not-a-resource', 15002],
+        ['wrong-type', 20001],
+        ['dropped-event', 22001],
         ...Array.from({ length: 18 }, (_, i) => ['dropped-event', 25001 + i]),
         ['broken-line', 29991],
         ['dropped-event', undefined],

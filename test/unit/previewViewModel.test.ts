@@ -4,10 +4,31 @@
  * number formatting. The rendered panel is tested in a browser by test/webview/previewRender.test.ts.
  */
 import assert from 'node:assert/strict';
-import { formatNumber, formatPercent, funnel, nextSort, PAGE_SIZE, pagesFor, ROW_HEIGHT, shortDate, summary, visibleRange, type SortColumn } from '../../client/src/webview/viewModel';
+import {
+  formatNumber,
+  formatPercent,
+  funnel,
+  nextSort,
+  PAGE_SIZE,
+  pagesFor,
+  ROW_HEIGHT,
+  shortDate,
+  summary,
+  visibleRange,
+  type SortColumn,
+} from '../../client/src/webview/viewModel';
 import type { CountsReport } from '../../server/src/protocol';
 
-const WORKSPACE = { name: 'acme-store', root: '/ws/acme', now: '2026-11-01T00:00:00Z', profiles: 100_000, events: 2_400_000, metrics: 12, lists: 4, warnings: 0 };
+const WORKSPACE = {
+  name: 'acme-store',
+  root: '/ws/acme',
+  now: '2026-11-01T00:00:00Z',
+  profiles: 100_000,
+  events: 2_400_000,
+  metrics: 12,
+  lists: 4,
+  warnings: 0,
+};
 
 function report(overrides: Partial<CountsReport> = {}): CountsReport {
   return {
@@ -42,18 +63,26 @@ describe('preview view model', () => {
 
   describe('funnel', () => {
     it('starts with all profiles at full width, then one step per AND group with the running count', () => {
-      const steps = funnel(report({
-        total: 1_000,
-        matched: 1,
-        groups: [
-          group(500, 400, 'Placed Order ≥ 1 time in the last 30 days'),
-          group(100, 40, 'Country is Germany'),
-          group(2, 1, 'Is in list VIP'),
-        ],
-      }));
-      assert.deepEqual(steps.map((s) => s.label), ['All profiles', 'AND group 1', 'AND group 2', 'AND group 3']);
-      assert.deepEqual(steps.map((s) => s.count), [1_000, 400, 40, 1]);
-      assert.deepEqual(steps.map((s) => s.width), [100, 40, 4, 0.5], 'widths relative to all profiles; a non-empty step is at least 0.5% wide');
+      const steps = funnel(
+        report({
+          total: 1_000,
+          matched: 1,
+          groups: [group(500, 400, 'Placed Order ≥ 1 time in the last 30 days'), group(100, 40, 'Country is Germany'), group(2, 1, 'Is in list VIP')],
+        }),
+      );
+      assert.deepEqual(
+        steps.map((s) => s.label),
+        ['All profiles', 'AND group 1', 'AND group 2', 'AND group 3'],
+      );
+      assert.deepEqual(
+        steps.map((s) => s.count),
+        [1_000, 400, 40, 1],
+      );
+      assert.deepEqual(
+        steps.map((s) => s.width),
+        [100, 40, 4, 0.5],
+        'widths relative to all profiles; a non-empty step is at least 0.5% wide',
+      );
       assert.equal(steps[0].detail, 'everyone in the workspace');
       assert.equal(steps[1].detail, 'Placed Order ≥ 1 time in the last 30 days (500 on its own)');
       assert.equal(steps[3].detail, 'Is in list VIP (2 on its own)');
@@ -66,11 +95,13 @@ describe('preview view model', () => {
     });
 
     it('draws an empty step at zero width and a non-evaluable step at zero width with no count', () => {
-      const steps = funnel(report({
-        total: 1_000,
-        matched: null,
-        groups: [group(0, 0, 'Country is Atlantis'), group(null, null, 'Predicted CLV > 100')],
-      }));
+      const steps = funnel(
+        report({
+          total: 1_000,
+          matched: null,
+          groups: [group(0, 0, 'Country is Atlantis'), group(null, null, 'Predicted CLV > 100')],
+        }),
+      );
       assert.equal(steps[1].width, 0);
       assert.equal(steps[1].count, 0);
       assert.equal(steps[1].detail, 'Country is Atlantis (0 on its own)');
@@ -93,7 +124,10 @@ describe('preview view model', () => {
     });
 
     it('has just the "All profiles" step for a definition with no groups', () => {
-      assert.deepEqual(funnel(report({ groups: [] })).map((s) => s.label), ['All profiles']);
+      assert.deepEqual(
+        funnel(report({ groups: [] })).map((s) => s.label),
+        ['All profiles'],
+      );
     });
   });
 
@@ -133,9 +167,9 @@ describe('preview view model', () => {
 
     const messages: Record<Exclude<CountsReport['state'], 'ok' | 'errors'>, string> = {
       'no-workspace': 'No klaviyo-workspace.json above this file (or set segmentLens.workspace): IDs cannot be checked and counts are unavailable.',
-      'loading': 'Loading the workspace (events 40%)…',
+      loading: 'Loading the workspace (events 40%)…',
       'not-a-definition': 'This file holds no segment definition.',
-      'failed': 'The workspace could not be loaded: events.jsonl line 3: unexpected token',
+      failed: 'The workspace could not be loaded: events.jsonl line 3: unexpected token',
     };
     for (const [state, message] of Object.entries(messages) as [keyof typeof messages, string][]) {
       it(`shows the server's message as the headline in state "${state}"`, () => {
@@ -216,7 +250,12 @@ describe('preview view model', () => {
     });
 
     it('returns page-aligned offsets only, covering the whole range', () => {
-      for (const [first, last] of [[0, 1], [199, 201], [12_345, 12_999], [99_999, 100_000]]) {
+      for (const [first, last] of [
+        [0, 1],
+        [199, 201],
+        [12_345, 12_999],
+        [99_999, 100_000],
+      ]) {
         const offsets = pagesFor(first, last);
         for (const offset of offsets) assert.equal(offset % PAGE_SIZE, 0);
         assert.ok(offsets[0] <= first && offsets[offsets.length - 1] + PAGE_SIZE >= last, `${first}-${last}: ${offsets.join(',')}`);

@@ -49,7 +49,8 @@ const w = (...conditions: string[]): string => `{"condition_groups":[{"condition
 const MF = '"measurement_filter":{"type":"numeric","operator":"greater-than","value":0}';
 const ALLTIME = '"timeframe_filter":{"type":"date","operator":"alltime"}';
 const LAST30 = '{"type":"date","operator":"in-the-last","unit":"day","quantity":30}';
-const postal = (code: string): string => `{"type":"profile-postal-code-distance","country_code":${code},"postal_code":"02141","unit":"miles","filter":{"type":"numeric","operator":"less-than","value":10}}`;
+const postal = (code: string): string =>
+  `{"type":"profile-postal-code-distance","country_code":${code},"postal_code":"02141","unit":"miles","filter":{"type":"numeric","operator":"less-than","value":10}}`;
 const region = (rest: string): string => `{"type":"profile-region",${rest}}`;
 const MEMBERSHIP = '{"type":"profile-group-membership","is_member":true,"group_ids":["Y6nRLr"]}';
 
@@ -83,12 +84,21 @@ ${field}: "location['city']",
 
 const cases: FixCase[] = [
   // Legacy spellings.
-  { name: 'region_id → region', text: w(region('"in_region":true,⟦"region_id"⟧:"european_union"')), code: 'legacy-region-id', expected: w(region('"in_region":true,"region":"european_union"')) },
+  {
+    name: 'region_id → region',
+    text: w(region('"in_region":true,⟦"region_id"⟧:"european_union"')),
+    code: 'legacy-region-id',
+    expected: w(region('"in_region":true,"region":"european_union"')),
+  },
   {
     name: 'is_double_optin → is_double_opt_in',
-    text: w('{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[{"field":⟦"is_double_optin"⟧,"filter":{"type":"boolean","operator":"equals","value":true}}]}}}'),
+    text: w(
+      '{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[{"field":⟦"is_double_optin"⟧,"filter":{"type":"boolean","operator":"equals","value":true}}]}}}',
+    ),
     code: 'legacy-double-optin',
-    expected: w('{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[{"field":"is_double_opt_in","filter":{"type":"boolean","operator":"equals","value":true}}]}}}'),
+    expected: w(
+      '{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[{"field":"is_double_opt_in","filter":{"type":"boolean","operator":"equals","value":true}}]}}}',
+    ),
   },
   {
     name: 'profile-attribute + field → profile-property + property (update-columbus-postal)',
@@ -98,9 +108,13 @@ const cases: FixCase[] = [
   },
   {
     name: 'static date "value" without offset → "date" with offset',
-    text: w(`{"type":"profile-metric","metric_id":"S4SFhi","measurement":"count",${MF},"timeframe_filter":{"type":"date","operator":"after",⟦"value"⟧:"2017-04-01T00:00:00"}}`),
+    text: w(
+      `{"type":"profile-metric","metric_id":"S4SFhi","measurement":"count",${MF},"timeframe_filter":{"type":"date","operator":"after",⟦"value"⟧:"2017-04-01T00:00:00"}}`,
+    ),
     code: 'legacy-static-date-value',
-    expected: w(`{"type":"profile-metric","metric_id":"S4SFhi","measurement":"count",${MF},"timeframe_filter":{"type":"date","operator":"after","date":"2017-04-01T00:00:00+00:00"}}`),
+    expected: w(
+      `{"type":"profile-metric","metric_id":"S4SFhi","measurement":"count",${MF},"timeframe_filter":{"type":"date","operator":"after","date":"2017-04-01T00:00:00+00:00"}}`,
+    ),
   },
   {
     name: 'static date "value" with a date only → "date" at midnight UTC',
@@ -129,8 +143,18 @@ const cases: FixCase[] = [
 
   // Syntax.
   { name: 'remove a trailing comma in an array', text: w(`${MEMBERSHIP}⟦,⟧`), code: 'json-trailing-comma', expected: w(MEMBERSHIP) },
-  { name: 'remove a trailing comma in an object', text: `{"condition_groups":[{"conditions":[${MEMBERSHIP}]}]⟦,⟧}`, code: 'json-trailing-comma', expected: w(MEMBERSHIP) },
-  { name: 'remove a line comment', text: `{⟦// engaged⟧\n"condition_groups":[{"conditions":[${MEMBERSHIP}]}]}`, code: 'json-comment', expected: `{\n"condition_groups":[{"conditions":[${MEMBERSHIP}]}]}` },
+  {
+    name: 'remove a trailing comma in an object',
+    text: `{"condition_groups":[{"conditions":[${MEMBERSHIP}]}]⟦,⟧}`,
+    code: 'json-trailing-comma',
+    expected: w(MEMBERSHIP),
+  },
+  {
+    name: 'remove a line comment',
+    text: `{⟦// engaged⟧\n"condition_groups":[{"conditions":[${MEMBERSHIP}]}]}`,
+    code: 'json-comment',
+    expected: `{\n"condition_groups":[{"conditions":[${MEMBERSHIP}]}]}`,
+  },
   { name: 'remove a block comment', text: `{"condition_groups":[{"conditions":[⟦/* list */⟧${MEMBERSHIP}]}]}`, code: 'json-comment', expected: w(MEMBERSHIP) },
 
   // A single condition → a definition.
@@ -144,29 +168,69 @@ const cases: FixCase[] = [
     name: 'wrap a single condition written on one line',
     text: `⟦{⟧"type":"profile-group-membership","is_member":true,"group_ids":["G2B2C2"],"timeframe_filter":${LAST30}}`,
     code: 'single-condition',
-    expectedValue: { condition_groups: [{ conditions: [{ type: 'profile-group-membership', is_member: true, group_ids: ['G2B2C2'], timeframe_filter: JSON.parse(LAST30) }] }] },
+    expectedValue: {
+      condition_groups: [{ conditions: [{ type: 'profile-group-membership', is_member: true, group_ids: ['G2B2C2'], timeframe_filter: JSON.parse(LAST30) }] }],
+    },
   },
 
   // Wrong types.
-  { name: 'quantity "30" → 30', text: w(`{"type":"profile-property","property":"created","filter":{"type":"date","operator":"in-the-last","unit":"day","quantity":⟦"30"⟧}}`), code: 'wrong-type', expected: w(`{"type":"profile-property","property":"created","filter":${LAST30}}`) },
+  {
+    name: 'quantity "30" → 30',
+    text: w(`{"type":"profile-property","property":"created","filter":{"type":"date","operator":"in-the-last","unit":"day","quantity":⟦"30"⟧}}`),
+    code: 'wrong-type',
+    expected: w(`{"type":"profile-property","property":"created","filter":${LAST30}}`),
+  },
   {
     name: 'value "200" → 200',
-    text: w(`{"type":"profile-metric","metric_id":"S4SFhi","measurement":"sum","measurement_filter":{"type":"numeric","operator":"greater-than","value":⟦"200"⟧},${ALLTIME}}`),
+    text: w(
+      `{"type":"profile-metric","metric_id":"S4SFhi","measurement":"sum","measurement_filter":{"type":"numeric","operator":"greater-than","value":⟦"200"⟧},${ALLTIME}}`,
+    ),
     code: 'wrong-type',
-    expected: w(`{"type":"profile-metric","metric_id":"S4SFhi","measurement":"sum","measurement_filter":{"type":"numeric","operator":"greater-than","value":200},${ALLTIME}}`),
+    expected: w(
+      `{"type":"profile-metric","metric_id":"S4SFhi","measurement":"sum","measurement_filter":{"type":"numeric","operator":"greater-than","value":200},${ALLTIME}}`,
+    ),
   },
-  { name: 'value "12.5" → 12.5', text: w(`{"type":"profile-property","property":"properties['Score']","filter":{"type":"numeric","operator":"equals","value":⟦"12.5"⟧}}`), code: 'wrong-type', expected: w(`{"type":"profile-property","property":"properties['Score']","filter":{"type":"numeric","operator":"equals","value":12.5}}`) },
-  { name: 'is_member "true" → true', text: w('{"type":"profile-group-membership","is_member":⟦"true"⟧,"group_ids":["Y6nRLr"]}'), code: 'wrong-type', expected: w(MEMBERSHIP) },
-  { name: 'group_ids "Y6nRLr" → ["Y6nRLr"]', text: w('{"type":"profile-group-membership","is_member":true,"group_ids":⟦"Y6nRLr"⟧}'), code: 'wrong-type', expected: w(MEMBERSHIP) },
+  {
+    name: 'value "12.5" → 12.5',
+    text: w(`{"type":"profile-property","property":"properties['Score']","filter":{"type":"numeric","operator":"equals","value":⟦"12.5"⟧}}`),
+    code: 'wrong-type',
+    expected: w(`{"type":"profile-property","property":"properties['Score']","filter":{"type":"numeric","operator":"equals","value":12.5}}`),
+  },
+  {
+    name: 'is_member "true" → true',
+    text: w('{"type":"profile-group-membership","is_member":⟦"true"⟧,"group_ids":["Y6nRLr"]}'),
+    code: 'wrong-type',
+    expected: w(MEMBERSHIP),
+  },
+  {
+    name: 'group_ids "Y6nRLr" → ["Y6nRLr"]',
+    text: w('{"type":"profile-group-membership","is_member":true,"group_ids":⟦"Y6nRLr"⟧}'),
+    code: 'wrong-type',
+    expected: w(MEMBERSHIP),
+  },
 
   // Did you mean: enum values, operators, condition types, keys.
-  { name: 'unit "days" → "day"', text: w(`{"type":"profile-property","property":"created","filter":{"type":"date","operator":"in-the-last","unit":⟦"days"⟧,"quantity":30}}`), code: 'invalid-value', expected: w(`{"type":"profile-property","property":"created","filter":${LAST30}}`) },
-  { name: 'region "europe" → "european_union"', text: w(region('"in_region":true,"region":⟦"europe"⟧')), code: 'invalid-value', expected: w(region('"in_region":true,"region":"european_union"')) },
+  {
+    name: 'unit "days" → "day"',
+    text: w(`{"type":"profile-property","property":"created","filter":{"type":"date","operator":"in-the-last","unit":⟦"days"⟧,"quantity":30}}`),
+    code: 'invalid-value',
+    expected: w(`{"type":"profile-property","property":"created","filter":${LAST30}}`),
+  },
+  {
+    name: 'region "europe" → "european_union"',
+    text: w(region('"in_region":true,"region":⟦"europe"⟧')),
+    code: 'invalid-value',
+    expected: w(region('"in_region":true,"region":"european_union"')),
+  },
   {
     name: 'predicted_channel "mail" → "email"',
-    text: w('{"type":"profile-predictive-analytics","dimension":"channel_affinity","measurement":"rank","predicted_channel":⟦"mail"⟧,"filter":{"type":"string","operator":"equals","value":"high"}}'),
+    text: w(
+      '{"type":"profile-predictive-analytics","dimension":"channel_affinity","measurement":"rank","predicted_channel":⟦"mail"⟧,"filter":{"type":"string","operator":"equals","value":"high"}}',
+    ),
     code: 'invalid-value',
-    expected: w('{"type":"profile-predictive-analytics","dimension":"channel_affinity","measurement":"rank","predicted_channel":"email","filter":{"type":"string","operator":"equals","value":"high"}}'),
+    expected: w(
+      '{"type":"profile-predictive-analytics","dimension":"channel_affinity","measurement":"rank","predicted_channel":"email","filter":{"type":"string","operator":"equals","value":"high"}}',
+    ),
   },
   {
     name: 'dimension "predicted_gendr" → "predicted_gender"',
@@ -176,9 +240,13 @@ const cases: FixCase[] = [
   },
   {
     name: 'consent filter field "status" → "status_date"',
-    text: w(`{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[{"field":⟦"status"⟧,"filter":${LAST30}}]}}}`),
+    text: w(
+      `{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[{"field":⟦"status"⟧,"filter":${LAST30}}]}}}`,
+    ),
     code: 'invalid-value',
-    expected: w(`{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[{"field":"status_date","filter":${LAST30}}]}}}`),
+    expected: w(
+      `{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[{"field":"status_date","filter":${LAST30}}]}}}`,
+    ),
   },
   {
     name: 'operator "greater" → "greater-than"',
@@ -188,7 +256,9 @@ const cases: FixCase[] = [
   },
   {
     name: 'metric timeframe operator "in-the-past" → "in-the-last"',
-    text: w(`{"type":"profile-metric","metric_id":"S4SFhi","measurement":"count",${MF},"timeframe_filter":{"type":"date","operator":⟦"in-the-past"⟧,"unit":"day","quantity":30}}`),
+    text: w(
+      `{"type":"profile-metric","metric_id":"S4SFhi","measurement":"count",${MF},"timeframe_filter":{"type":"date","operator":⟦"in-the-past"⟧,"unit":"day","quantity":30}}`,
+    ),
     code: 'unknown-operator',
     expected: w(`{"type":"profile-metric","metric_id":"S4SFhi","measurement":"count",${MF},"timeframe_filter":${LAST30}}`),
   },
@@ -200,9 +270,13 @@ const cases: FixCase[] = [
   },
   {
     name: 'unknown key "filter" → "filters" on a consent status',
-    text: w('{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed",⟦"filter"⟧:[]}}}'),
+    text: w(
+      '{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed",⟦"filter"⟧:[]}}}',
+    ),
     code: 'unknown-property',
-    expected: w('{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[]}}}'),
+    expected: w(
+      '{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true,"consent_status":{"subscription":"subscribed","filters":[]}}}',
+    ),
   },
 
   {
@@ -219,8 +293,18 @@ const cases: FixCase[] = [
   },
 
   // Date-times.
-  { name: 'date "2024-01-01" → "2024-01-01T00:00:00+00:00"', text: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"before","date":⟦"2024-01-01"⟧}}'), code: 'invalid-date-time', expected: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"before","date":"2024-01-01T00:00:00+00:00"}}') },
-  { name: 'date "2024-01-01T08:30" → "2024-01-01T08:30:00+00:00"', text: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"after","date":⟦"2024-01-01T08:30"⟧}}'), code: 'invalid-date-time', expected: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"after","date":"2024-01-01T08:30:00+00:00"}}') },
+  {
+    name: 'date "2024-01-01" → "2024-01-01T00:00:00+00:00"',
+    text: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"before","date":⟦"2024-01-01"⟧}}'),
+    code: 'invalid-date-time',
+    expected: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"before","date":"2024-01-01T00:00:00+00:00"}}'),
+  },
+  {
+    name: 'date "2024-01-01T08:30" → "2024-01-01T08:30:00+00:00"',
+    text: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"after","date":⟦"2024-01-01T08:30"⟧}}'),
+    code: 'invalid-date-time',
+    expected: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"after","date":"2024-01-01T08:30:00+00:00"}}'),
+  },
 
   // Rules.
   {
@@ -231,15 +315,23 @@ const cases: FixCase[] = [
   },
   {
     name: 'swap a reversed static range',
-    text: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"between-static","start":⟦"2025-12-31T00:00:00Z","end":"2025-01-01T00:00:00Z"⟧}}'),
+    text: w(
+      '{"type":"profile-property","property":"created","filter":{"type":"date","operator":"between-static","start":⟦"2025-12-31T00:00:00Z","end":"2025-01-01T00:00:00Z"⟧}}',
+    ),
     code: 'range-reversed',
-    expected: w('{"type":"profile-property","property":"created","filter":{"type":"date","operator":"between-static","start":"2025-01-01T00:00:00Z","end":"2025-12-31T00:00:00Z"}}'),
+    expected: w(
+      '{"type":"profile-property","property":"created","filter":{"type":"date","operator":"between-static","start":"2025-01-01T00:00:00Z","end":"2025-12-31T00:00:00Z"}}',
+    ),
   },
   {
     name: 'swap a reversed numeric range (custom object)',
-    text: w('{"type":"profile-has-custom-object","object_type_id":"01J8ZQ","object_type_relationship_id":"01J8ZR","filter":{"type":"numeric","operator":"greater-than-or-equal","value":1},"filters":[{"property_id":1,"filter":{"type":"numeric","operator":"between","start":⟦10,"end":1⟧}}]}'),
+    text: w(
+      '{"type":"profile-has-custom-object","object_type_id":"01J8ZQ","object_type_relationship_id":"01J8ZR","filter":{"type":"numeric","operator":"greater-than-or-equal","value":1},"filters":[{"property_id":1,"filter":{"type":"numeric","operator":"between","start":⟦10,"end":1⟧}}]}',
+    ),
     code: 'range-reversed',
-    expected: w('{"type":"profile-has-custom-object","object_type_id":"01J8ZQ","object_type_relationship_id":"01J8ZR","filter":{"type":"numeric","operator":"greater-than-or-equal","value":1},"filters":[{"property_id":1,"filter":{"type":"numeric","operator":"between","start":1,"end":10}}]}'),
+    expected: w(
+      '{"type":"profile-has-custom-object","object_type_id":"01J8ZQ","object_type_relationship_id":"01J8ZR","filter":{"type":"numeric","operator":"greater-than-or-equal","value":1},"filters":[{"property_id":1,"filter":{"type":"numeric","operator":"between","start":1,"end":10}}]}',
+    ),
   },
   { name: 'country_code "US" → "USA"', text: w(postal('⟦"US"⟧')), code: 'country-code-alpha2', expected: w(postal('"USA"')) },
   { name: 'country_code "gb" → "GBR"', text: w(postal('⟦"gb"⟧')), code: 'country-code-alpha2', expected: w(postal('"GBR"')) },
@@ -268,7 +360,11 @@ const cases: FixCase[] = [
     text: w('{"type":"profile-property","property":⟦"Kid\'s Name"⟧,"filter":{"type":"existence","operator":"is-set"}}'),
     code: 'unknown-profile-property',
     title: /properties\[/,
-    expectedValue: { condition_groups: [{ conditions: [{ type: 'profile-property', property: "properties['Kid\\'s Name']", filter: { type: 'existence', operator: 'is-set' } }] }] },
+    expectedValue: {
+      condition_groups: [
+        { conditions: [{ type: 'profile-property', property: "properties['Kid\\'s Name']", filter: { type: 'existence', operator: 'is-set' } }] },
+      ],
+    },
   },
 ];
 
@@ -287,7 +383,13 @@ describe('quick fixes', function () {
   });
 
   it('applyEdits applies edits from the end so offsets stay valid', () => {
-    assert.equal(applyEdits('abcdef', [{ offset: 0, length: 1, newText: 'X' }, { offset: 4, length: 2, newText: 'YZW' }]), 'XbcdYZW');
+    assert.equal(
+      applyEdits('abcdef', [
+        { offset: 0, length: 1, newText: 'X' },
+        { offset: 4, length: 2, newText: 'YZW' },
+      ]),
+      'XbcdYZW',
+    );
   });
 
   for (const c of cases) {
@@ -295,7 +397,10 @@ describe('quick fixes', function () {
       const { text, offset, length } = stripMarker(c.text);
       const problems = lang.validate(lang.parse(text));
       const problem = problems.find((p) => p.code === c.code && p.offset === offset && p.length === length);
-      assert.ok(problem, `no ${c.code} at ${offset}+${length} ${JSON.stringify(text.slice(offset, offset + length))}; got: ${problems.map((p) => `${p.code}@${p.offset}+${p.length}`).join(', ')}`);
+      assert.ok(
+        problem,
+        `no ${c.code} at ${offset}+${length} ${JSON.stringify(text.slice(offset, offset + length))}; got: ${problems.map((p) => `${p.code}@${p.offset}+${p.length}`).join(', ')}`,
+      );
       const fix = chosenFix(problem, c.title);
       assert.ok(fix, `${c.code} has no ${c.title ? `fix titled ${String(c.title)}` : 'preferred fix'}: ${JSON.stringify(problem.fixes)}`);
       assert.ok(fix.title.length > 0 && !/undefined/.test(fix.title), `fix title: ${fix.title}`);
@@ -305,7 +410,11 @@ describe('quick fixes', function () {
       const parsed = lang.parse(fixed);
       if (c.expectedValue !== undefined) assert.deepEqual(plain(parsed.value), c.expectedValue);
       const remaining = lang.validate(parsed).filter((p) => p.severity === 'error' || (!c.allowWarnings && p.severity === 'warning'));
-      assert.deepEqual(remaining.map((p) => `${p.severity} ${p.code} at ${p.offset}+${p.length}: ${p.message}`), [], `after "${fix.title}":\n${fixed}`);
+      assert.deepEqual(
+        remaining.map((p) => `${p.severity} ${p.code} at ${p.offset}+${p.length}: ${p.message}`),
+        [],
+        `after "${fix.title}":\n${fixed}`,
+      );
     });
   }
 
@@ -351,30 +460,56 @@ describe('quick fixes', function () {
 `;
     const { text, applied } = fixAll(doc);
     const problems = lang.validate(lang.parse(text));
-    assert.deepEqual(problems.filter((p) => p.severity === 'error' || p.severity === 'warning').map((p) => `${p.code}: ${p.message}`), [], `applied ${applied.join('; ')}:\n${text}`);
+    assert.deepEqual(
+      problems.filter((p) => p.severity === 'error' || p.severity === 'warning').map((p) => `${p.code}: ${p.message}`),
+      [],
+      `applied ${applied.join('; ')}:\n${text}`,
+    );
     assert.deepEqual(plain(lang.parse(text).value), {
-      condition_groups: [{
-        conditions: [{
-          type: 'profile-metric', metric_id: 'S4SFhi', measurement: 'count',
-          measurement_filter: { type: 'numeric', operator: 'greater-than', value: 200 },
-          timeframe_filter: { type: 'date', operator: 'after', date: '2017-04-01T00:00:00+00:00' },
-          metric_filters: [{ property: 'country', filter: { type: 'string', operator: 'equals', value: 'United States' } }],
-        }],
-      }],
+      condition_groups: [
+        {
+          conditions: [
+            {
+              type: 'profile-metric',
+              metric_id: 'S4SFhi',
+              measurement: 'count',
+              measurement_filter: { type: 'numeric', operator: 'greater-than', value: 200 },
+              timeframe_filter: { type: 'date', operator: 'after', date: '2017-04-01T00:00:00+00:00' },
+              metric_filters: [{ property: 'country', filter: { type: 'string', operator: 'equals', value: 'United States' } }],
+            },
+          ],
+        },
+      ],
     });
-    assert.ok(applied.some((a) => a.startsWith('json-trailing-comma')) && applied.some((a) => a.startsWith('legacy-static-date-value')) && applied.some((a) => a.startsWith('single-condition')), applied.join('; '));
+    assert.ok(
+      applied.some((a) => a.startsWith('json-trailing-comma')) &&
+        applied.some((a) => a.startsWith('legacy-static-date-value')) &&
+        applied.some((a) => a.startsWith('single-condition')),
+      applied.join('; '),
+    );
   });
 
   it('fixes the email-double-opt-in guide example completely (rename, wrap)', () => {
-    const doc = '{\n"type": "profile-marketing-consent",\n"consent": {\n"channel": "email",\n"can_receive_marketing": true,\n"consent_status": {\n"subscription": "subscribed",\n"filters": [\n{\n"field": "is_double_optin",\n"filter": {\n"type": "boolean",\n"operator": "equals",\n"value": true\n}\n}\n]\n}\n}\n}\n';
+    const doc =
+      '{\n"type": "profile-marketing-consent",\n"consent": {\n"channel": "email",\n"can_receive_marketing": true,\n"consent_status": {\n"subscription": "subscribed",\n"filters": [\n{\n"field": "is_double_optin",\n"filter": {\n"type": "boolean",\n"operator": "equals",\n"value": true\n}\n}\n]\n}\n}\n}\n';
     const { text, applied } = fixAll(doc);
-    assert.deepEqual(lang.validate(lang.parse(text)).map((p) => p.code), [], `applied ${applied.join('; ')}:\n${text}`);
+    assert.deepEqual(
+      lang.validate(lang.parse(text)).map((p) => p.code),
+      [],
+      `applied ${applied.join('; ')}:\n${text}`,
+    );
   });
 
   it('fixes the region-eu guide example completely (rename, wrap)', () => {
     const { text, applied } = fixAll('{\n"type": "profile-region",\n"in_region": true,\n"region_id": "european_union"\n}\n');
-    assert.deepEqual(lang.validate(lang.parse(text)).map((p) => p.code), [], `applied ${applied.join('; ')}:\n${text}`);
-    assert.deepEqual(plain(lang.parse(text).value), { condition_groups: [{ conditions: [{ type: 'profile-region', in_region: true, region: 'european_union' }] }] });
+    assert.deepEqual(
+      lang.validate(lang.parse(text)).map((p) => p.code),
+      [],
+      `applied ${applied.join('; ')}:\n${text}`,
+    );
+    assert.deepEqual(plain(lang.parse(text).value), {
+      condition_groups: [{ conditions: [{ type: 'profile-region', in_region: true, region: 'european_union' }] }],
+    });
   });
 
   it('every fix offered on the invalid guide examples leaves edits that do not overlap', () => {

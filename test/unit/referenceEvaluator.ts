@@ -23,7 +23,6 @@ import { parsePropertyPath } from '../../server/src/engine/propertyPath';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const zipcodes: { lookup(code: string): { latitude: number; longitude: number } | undefined } = require('zipcodes');
 
- 
 type Json = any;
 
 /** The raw workspace: records in Klaviyo's API shapes. */
@@ -217,18 +216,20 @@ export function referenceDateTest(filter: Json, nowMs: number): (t: number) => b
     case 'anniversary-last': {
       if (!relative || quantity === undefined) break;
       const lo = ago(quantity);
-      return (t) => [year, year - 1].some((y) => {
-        const placed = placeInYear(t, y);
-        return placed !== undefined && lo <= placed && placed <= now;
-      });
+      return (t) =>
+        [year, year - 1].some((y) => {
+          const placed = placeInYear(t, y);
+          return placed !== undefined && lo <= placed && placed <= now;
+        });
     }
     case 'anniversary-next': {
       if (!relative || quantity === undefined) break;
       const { end, inclusive } = ahead(quantity);
-      return (t) => [year, year + 1].some((y) => {
-        const placed = placeInYear(t, y);
-        return placed !== undefined && now <= placed && (inclusive ? placed <= end : placed < end);
-      });
+      return (t) =>
+        [year, year + 1].some((y) => {
+          const placed = placeInYear(t, y);
+          return placed !== undefined && now <= placed && (inclusive ? placed <= end : placed < end);
+        });
     }
   }
   throw new NotEvaluable(`date filter ${JSON.stringify(filter)}`);
@@ -248,12 +249,18 @@ function phoneRegion(phone: string): string | undefined {
 
 function compareNumbers(operator: unknown, a: number, b: number): boolean {
   switch (operator) {
-    case 'equals': return a === b;
-    case 'not-equals': return a !== b;
-    case 'greater-than': return a > b;
-    case 'greater-than-or-equal': return a >= b;
-    case 'less-than': return a < b;
-    case 'less-than-or-equal': return a <= b;
+    case 'equals':
+      return a === b;
+    case 'not-equals':
+      return a !== b;
+    case 'greater-than':
+      return a > b;
+    case 'greater-than-or-equal':
+      return a >= b;
+    case 'less-than':
+      return a < b;
+    case 'less-than-or-equal':
+      return a <= b;
   }
   throw new NotEvaluable(`numeric operator ${String(operator)}`);
 }
@@ -296,16 +303,26 @@ export function referenceValueMatches(filter: Json, value: unknown, nowMs: numbe
       if (typeof v !== 'string') return false;
       const s = text(filter.value);
       switch (op) {
-        case 'equals': return v === s;
-        case 'not-equals': return v !== s;
-        case 'contains': return v.includes(s);
-        case 'not-contains': return !v.includes(s);
-        case 'starts-with': return v.startsWith(s);
-        case 'not-starts-with': return !v.startsWith(s);
-        case 'ends-with': return v.endsWith(s);
-        case 'not-ends-with': return !v.endsWith(s);
-        case 'regex': return new RegExp(s).test(v);
-        case 'nregex': return !new RegExp(s).test(v);
+        case 'equals':
+          return v === s;
+        case 'not-equals':
+          return v !== s;
+        case 'contains':
+          return v.includes(s);
+        case 'not-contains':
+          return !v.includes(s);
+        case 'starts-with':
+          return v.startsWith(s);
+        case 'not-starts-with':
+          return !v.startsWith(s);
+        case 'ends-with':
+          return v.endsWith(s);
+        case 'not-ends-with':
+          return !v.endsWith(s);
+        case 'regex':
+          return new RegExp(s).test(v);
+        case 'nregex':
+          return !new RegExp(s).test(v);
         case 'in':
         case 'not-in':
           if (!Array.isArray(filter.value)) break;
@@ -327,14 +344,22 @@ export function referenceValueMatches(filter: Json, value: unknown, nowMs: numbe
       // SL: a null element value stands for an empty item ("" or null).
       const isElement = (e: unknown) => e === filter.value || (filter.value === null && (e === '' || e === null));
       switch (op) {
-        case 'contains': return v.some(isElement);
-        case 'not-contains': return !v.some(isElement);
-        case 'contains-any': return Array.isArray(filter.value) && filter.value.some((w: unknown) => v.includes(w));
-        case 'contains-all': return Array.isArray(filter.value) && filter.value.every((w: unknown) => v.includes(w));
-        case 'not-contains-any': return Array.isArray(filter.value) && !filter.value.some((w: unknown) => v.includes(w));
-        case 'not-contains-all': return Array.isArray(filter.value) && !filter.value.every((w: unknown) => v.includes(w));
-        case 'contains-substring': return v.some((e) => typeof e === 'string' && e.includes(text(filter.value)));
-        case 'not-contains-substring': return !v.some((e) => typeof e === 'string' && e.includes(text(filter.value)));
+        case 'contains':
+          return v.some(isElement);
+        case 'not-contains':
+          return !v.some(isElement);
+        case 'contains-any':
+          return Array.isArray(filter.value) && filter.value.some((w: unknown) => v.includes(w));
+        case 'contains-all':
+          return Array.isArray(filter.value) && filter.value.every((w: unknown) => v.includes(w));
+        case 'not-contains-any':
+          return Array.isArray(filter.value) && !filter.value.some((w: unknown) => v.includes(w));
+        case 'not-contains-all':
+          return Array.isArray(filter.value) && !filter.value.every((w: unknown) => v.includes(w));
+        case 'contains-substring':
+          return v.some((e) => typeof e === 'string' && e.includes(text(filter.value)));
+        case 'not-contains-substring':
+          return !v.some((e) => typeof e === 'string' && e.includes(text(filter.value)));
       }
       if (typeof op === 'string' && op.startsWith('length-') && typeof filter.value === 'number') {
         return compareNumbers(op.slice('length-'.length), v.length, filter.value);
@@ -530,23 +555,67 @@ const TEXT: JsonType[] = ['string'];
 const DATE: JsonType[] = ['string', 'number'];
 const COORDINATE: JsonType[] = ['string', 'number'];
 const PROFILE_TYPES: Record<string, JsonType[]> = {
-  email: TEXT, phone_number: TEXT, external_id: TEXT, first_name: TEXT, last_name: TEXT, organization: TEXT, locale: TEXT, title: TEXT, image: TEXT,
-  created: DATE, updated: DATE, last_event_date: DATE,
-  location: ['object'], properties: ['object'], subscriptions: ['object'], predictive_analytics: ['object'],
+  email: TEXT,
+  phone_number: TEXT,
+  external_id: TEXT,
+  first_name: TEXT,
+  last_name: TEXT,
+  organization: TEXT,
+  locale: TEXT,
+  title: TEXT,
+  image: TEXT,
+  created: DATE,
+  updated: DATE,
+  last_event_date: DATE,
+  location: ['object'],
+  properties: ['object'],
+  subscriptions: ['object'],
+  predictive_analytics: ['object'],
 };
 const LOCATION_TYPES: Record<string, JsonType[]> = {
-  address1: TEXT, address2: TEXT, city: TEXT, country: TEXT, region: TEXT, zip: TEXT, timezone: TEXT, ip: TEXT, latitude: COORDINATE, longitude: COORDINATE,
+  address1: TEXT,
+  address2: TEXT,
+  city: TEXT,
+  country: TEXT,
+  region: TEXT,
+  zip: TEXT,
+  timezone: TEXT,
+  ip: TEXT,
+  latitude: COORDINATE,
+  longitude: COORDINATE,
 };
 const SUBSCRIPTION_TYPES: Record<string, JsonType[]> = {
-  can_receive_email_marketing: ['boolean'], can_receive_sms_marketing: ['boolean'], can_receive_sms_transactional: ['boolean'], can_receive_push_marketing: ['boolean'], can_receive: ['boolean'], double_optin: ['boolean'],
-  consent: TEXT, method: TEXT, method_detail: TEXT, custom_method_detail: TEXT, phone_number: TEXT,
-  consent_timestamp: DATE, last_updated: DATE, created_timestamp: DATE, valid_until: DATE,
-  suppression: ['array'], list_suppressions: ['array'],
+  can_receive_email_marketing: ['boolean'],
+  can_receive_sms_marketing: ['boolean'],
+  can_receive_sms_transactional: ['boolean'],
+  can_receive_push_marketing: ['boolean'],
+  can_receive: ['boolean'],
+  double_optin: ['boolean'],
+  consent: TEXT,
+  method: TEXT,
+  method_detail: TEXT,
+  custom_method_detail: TEXT,
+  phone_number: TEXT,
+  consent_timestamp: DATE,
+  last_updated: DATE,
+  created_timestamp: DATE,
+  valid_until: DATE,
+  suppression: ['array'],
+  list_suppressions: ['array'],
 };
 const PREDICTIVE_TYPES: Record<string, JsonType[]> = {
-  historic_clv: ['number'], predicted_clv: ['number'], total_clv: ['number'], historic_number_of_orders: ['number'], predicted_number_of_orders: ['number'],
-  average_days_between_orders: ['number'], average_order_value: ['number'], churn_probability: ['number'],
-  expected_date_of_next_order: DATE, ranked_channel_affinity: ['array'], predicted_gender: TEXT, channel_affinity_rank: ['object'],
+  historic_clv: ['number'],
+  predicted_clv: ['number'],
+  total_clv: ['number'],
+  historic_number_of_orders: ['number'],
+  predicted_number_of_orders: ['number'],
+  average_days_between_orders: ['number'],
+  average_order_value: ['number'],
+  churn_probability: ['number'],
+  expected_date_of_next_order: DATE,
+  ranked_channel_affinity: ['array'],
+  predicted_gender: TEXT,
+  channel_affinity_rank: ['object'],
 };
 
 function jsonTypeOf(value: Json): JsonType | 'null' {
@@ -574,7 +643,11 @@ function documentedTypesOnly(attributes: Json): Record<string, Json> {
     const channels: Record<string, Json> = {};
     for (const [channel, kinds] of Object.entries(kept.subscriptions as Record<string, Json>)) {
       if (!isObject(kinds)) continue;
-      channels[channel] = Object.fromEntries(Object.entries(kinds).filter(([, record]) => isObject(record)).map(([kind, record]) => [kind, fitting(record, SUBSCRIPTION_TYPES)]));
+      channels[channel] = Object.fromEntries(
+        Object.entries(kinds)
+          .filter(([, record]) => isObject(record))
+          .map(([kind, record]) => [kind, fitting(record, SUBSCRIPTION_TYPES)]),
+      );
     }
     kept.subscriptions = channels;
   }
@@ -616,11 +689,26 @@ function passesMetricFilters(e: RefEvent, filters: Json, nowMs: number): boolean
 type ProfileTest = (profileId: string, attrs: Record<string, Json>) => boolean;
 
 const COMPLETION_WINDOWS: Record<string, number> = {
-  HOURS_1: HOUR, DAYS_1: DAY, DAYS_3: 3 * DAY, DAYS_5: 5 * DAY, WEEKS_1: 7 * DAY, DAYS_30: 30 * DAY, DAYS_90: 90 * DAY, DAYS_180: 180 * DAY, YEARS_1: 365 * DAY,
+  HOURS_1: HOUR,
+  DAYS_1: DAY,
+  DAYS_3: 3 * DAY,
+  DAYS_5: 5 * DAY,
+  WEEKS_1: 7 * DAY,
+  DAYS_30: 30 * DAY,
+  DAYS_90: 90 * DAY,
+  DAYS_180: 180 * DAY,
+  YEARS_1: 365 * DAY,
 };
 
 const NUMERIC_DIMENSIONS = [
-  'average_days_between_orders', 'average_order_value', 'churn_probability', 'historic_clv', 'historic_number_of_orders', 'predicted_clv', 'predicted_number_of_orders', 'total_clv',
+  'average_days_between_orders',
+  'average_order_value',
+  'churn_probability',
+  'historic_clv',
+  'historic_number_of_orders',
+  'predicted_clv',
+  'predicted_number_of_orders',
+  'total_clv',
 ];
 
 function propertyCondition(c: Json, nowMs: number): ProfileTest {
@@ -628,10 +716,17 @@ function propertyCondition(c: Json, nowMs: number): ProfileTest {
   const path = parsePropertyPath(c.property);
   let read: (attrs: Record<string, Json>) => Json;
   switch (path.kind) {
-    case 'attribute': read = (a) => get(a, path.name); break;
-    case 'location': read = (a) => get(get(a, 'location'), path.field); break;
-    case 'custom': read = (a) => get(get(a, 'properties'), path.name); break;
-    default: throw new NotEvaluable('unknown property');
+    case 'attribute':
+      read = (a) => get(a, path.name);
+      break;
+    case 'location':
+      read = (a) => get(get(a, 'location'), path.field);
+      break;
+    case 'custom':
+      read = (a) => get(get(a, 'properties'), path.name);
+      break;
+    default:
+      throw new NotEvaluable('unknown property');
   }
   referenceValueMatches(c.filter, undefined, nowMs); // validates the filter
   return (_id, a) => referenceValueMatches(c.filter, read(a), nowMs);
@@ -676,7 +771,9 @@ function funnelCondition(w: Prepared, c: Json, nowMs: number): ProfileTest {
   if (positive.length === 0) throw new NotEvaluable('no positive step');
   return (id) => {
     // The events that qualify for each step: in the timeframe and passing its filters.
-    const qualifying = steps.map((s) => eventsOf(w, id, s.metric_id, nowMs).filter((e) => inTimeframe(e.time) && passesMetricFilters(e, s.metric_filters, nowMs)));
+    const qualifying = steps.map((s) =>
+      eventsOf(w, id, s.metric_id, nowMs).filter((e) => inTimeframe(e.time) && passesMetricFilters(e, s.metric_filters, nowMs)),
+    );
     /** Whether a choice of events for the positive steps (same order as `positive`) satisfies every rule. */
     const accepts = (chosen: RefEvent[]): boolean => {
       const t1 = chosen[0].time;
@@ -729,7 +826,11 @@ function membershipCondition(w: Prepared, c: Json, nowMs: number): ProfileTest {
   };
 }
 
-const SUPPRESSION_REASONS: Record<string, string> = { bounce_date: 'HARD_BOUNCE', manual_suppression_date: 'USER_SUPPRESSED', invalid_email_date: 'INVALID_EMAIL' };
+const SUPPRESSION_REASONS: Record<string, string> = {
+  bounce_date: 'HARD_BOUNCE',
+  manual_suppression_date: 'USER_SUPPRESSED',
+  invalid_email_date: 'INVALID_EMAIL',
+};
 
 function consentCondition(c: Json, nowMs: number): ProfileTest {
   const consent = c.consent;
@@ -739,7 +840,12 @@ function consentCondition(c: Json, nowMs: number): ProfileTest {
   const canField = `can_receive_${channel}_marketing`;
   const status = get(consent, 'consent_status');
   const subscription = get(status, 'subscription');
-  const wanted: Record<string, string | undefined> = { any: undefined, subscribed: 'SUBSCRIBED', unsubscribed: 'UNSUBSCRIBED', never_subscribed: 'NEVER_SUBSCRIBED' };
+  const wanted: Record<string, string | undefined> = {
+    any: undefined,
+    subscribed: 'SUBSCRIBED',
+    unsubscribed: 'UNSUBSCRIBED',
+    never_subscribed: 'NEVER_SUBSCRIBED',
+  };
   if (!(subscription in wanted)) throw new NotEvaluable('subscription');
   const filters: Json[] = Array.isArray(get(status, 'filters')) ? get(status, 'filters') : [];
 
@@ -883,14 +989,22 @@ function predictiveCondition(w: Prepared, c: Json, nowMs: number): ProfileTest {
 function conditionTest(w: Prepared, c: Json, nowMs: number): ProfileTest {
   if (!isObject(c)) throw new NotEvaluable('not an object');
   switch (c.type) {
-    case 'profile-property': return propertyCondition(c, nowMs);
-    case 'profile-metric': return metricCondition(w, c, nowMs);
-    case 'profile-metric-funnel': return funnelCondition(w, c, nowMs);
-    case 'profile-group-membership': return membershipCondition(w, c, nowMs);
-    case 'profile-marketing-consent': return consentCondition(c, nowMs);
-    case 'profile-postal-code-distance': return postalCondition(c);
-    case 'profile-region': return regionCondition(c);
-    case 'profile-predictive-analytics': return predictiveCondition(w, c, nowMs);
+    case 'profile-property':
+      return propertyCondition(c, nowMs);
+    case 'profile-metric':
+      return metricCondition(w, c, nowMs);
+    case 'profile-metric-funnel':
+      return funnelCondition(w, c, nowMs);
+    case 'profile-group-membership':
+      return membershipCondition(w, c, nowMs);
+    case 'profile-marketing-consent':
+      return consentCondition(c, nowMs);
+    case 'profile-postal-code-distance':
+      return postalCondition(c);
+    case 'profile-region':
+      return regionCondition(c);
+    case 'profile-predictive-analytics':
+      return predictiveCondition(w, c, nowMs);
   }
   // profile-has-custom-object, profile-permissions (and anything unknown): not evaluable locally.
   throw new NotEvaluable(`condition type ${String(c.type)}`);

@@ -17,7 +17,10 @@ const REPO = join(__dirname, '..', '..', '..');
 function documentedCodes(): { code: string; severity: string; meaning: string; fix: string }[] {
   const rows: { code: string; severity: string; meaning: string; fix: string }[] = [];
   for (const line of readFileSync(join(REPO, 'docs', 'diagnostics.md'), 'utf8').split('\n')) {
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     if (cells.length !== 4 || !cells[0].startsWith('`')) continue;
     for (const code of cells[0].split('/').map((c) => c.trim().replace(/`/g, ''))) rows.push({ code, severity: cells[1], meaning: cells[2], fix: cells[3] });
   }
@@ -35,7 +38,10 @@ describe('review: diagnostic codes (SARIF rules)', () => {
   it('holds every row of docs/diagnostics.md with its severity, meaning and fix, and nothing else', () => {
     const documented = documentedCodes();
     assert.ok(documented.length > 40);
-    assert.deepEqual(DIAGNOSTIC_CODES.map(({ code, severity, meaning, fix }) => ({ code, severity, meaning, fix })), documented);
+    assert.deepEqual(
+      DIAGNOSTIC_CODES.map(({ code, severity, meaning, fix }) => ({ code, severity, meaning, fix })),
+      documented,
+    );
   });
 
   it('documents every code the validator and the CLI report', () => {
@@ -45,14 +51,20 @@ describe('review: diagnostic codes (SARIF rules)', () => {
       for (const match of readFileSync(file, 'utf8').matchAll(/code: '([a-z0-9-]+)'/g)) used.add(match[1]);
     }
     assert.ok(used.size > 30);
-    assert.deepEqual([...used].filter((code) => !known.has(code)), []);
+    assert.deepEqual(
+      [...used].filter((code) => !known.has(code)),
+      [],
+    );
   });
 });
 
 describe('review: escapeMarkdown', () => {
   it('turns every ASCII punctuation character into a character reference', () => {
     assert.equal(escapeMarkdown('<script>alert(1)</script>'), '&#60;script&#62;alert&#40;1&#41;&#60;&#47;script&#62;');
-    assert.equal(escapeMarkdown('a|b `c` [d](javascript:e) *f* _g_ ~h~ \\i &amp; @j #k !l'), 'a&#124;b &#96;c&#96; &#91;d&#93;&#40;javascript&#58;e&#41; &#42;f&#42; &#95;g&#95; &#126;h&#126; &#92;i &#38;amp&#59; &#64;j &#35;k &#33;l');
+    assert.equal(
+      escapeMarkdown('a|b `c` [d](javascript:e) *f* _g_ ~h~ \\i &amp; @j #k !l'),
+      'a&#124;b &#96;c&#96; &#91;d&#93;&#40;javascript&#58;e&#41; &#42;f&#42; &#95;g&#95; &#126;h&#126; &#92;i &#38;amp&#59; &#64;j &#35;k &#33;l',
+    );
   });
 
   it('keeps letters, digits, spaces and other scripts; line breaks and bidi overrides become spaces', () => {
@@ -72,14 +84,16 @@ describe('review: GitHub workflow commands', () => {
   });
 
   it('gives col and endColumn (the last column) on one line, only the lines for a range over several', () => {
-    const lines = githubAnnotations([{
-      file: 'dir/a:b,c.json',
-      problems: [
-        { severity: 'error', code: 'wrong-type', message: 'Expected 50%\nof it', start: { line: 2, column: 5 }, end: { line: 2, column: 9 } },
-        { severity: 'warning', code: 'unknown-property', message: 'm', start: { line: 3, column: 1 }, end: { line: 5, column: 2 } },
-        { severity: 'information', code: 'matches-no-one', message: 'n', start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-      ],
-    }]);
+    const lines = githubAnnotations([
+      {
+        file: 'dir/a:b,c.json',
+        problems: [
+          { severity: 'error', code: 'wrong-type', message: 'Expected 50%\nof it', start: { line: 2, column: 5 }, end: { line: 2, column: 9 } },
+          { severity: 'warning', code: 'unknown-property', message: 'm', start: { line: 3, column: 1 }, end: { line: 5, column: 2 } },
+          { severity: 'information', code: 'matches-no-one', message: 'n', start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+        ],
+      },
+    ]);
     assert.deepEqual(lines, [
       '::error file=dir/a%3Ab%2Cc.json,line=2,col=5,endLine=2,endColumn=8,title=wrong-type::Expected 50%25%0Aof it',
       '::warning file=dir/a%3Ab%2Cc.json,line=3,endLine=5,title=unknown-property::m',

@@ -9,7 +9,6 @@ import { gunzipSync } from 'node:zlib';
 
 const DAY = 86_400_000;
 
- 
 type Json = any;
 
 interface Event {
@@ -24,7 +23,10 @@ function instant(text: string): number {
 }
 
 function jsonl(text: string): Json[] {
-  return text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Json);
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as Json);
 }
 
 export class SampleFacts {
@@ -48,7 +50,8 @@ export class SampleFacts {
     for (const p of jsonl(readFileSync(join(dir, 'data', 'profiles.jsonl'), 'utf8'))) this.profiles.set(p.id, p.attributes);
     for (const m of JSON.parse(readFileSync(join(dir, 'data', 'metrics.json'), 'utf8')).data) this.metricIds.set(m.attributes.name, m.id);
     this.lists = (JSON.parse(readFileSync(join(dir, 'data', 'lists.json'), 'utf8')).data as Json[]).map((l) => ({ id: l.id, name: l.attributes.name }));
-    for (const l of this.lists) this.listMembers.set(l.id, new Set(jsonl(readFileSync(join(dir, 'data', 'list-members', `${l.id}.jsonl`), 'utf8')).map((m) => m.id as string)));
+    for (const l of this.lists)
+      this.listMembers.set(l.id, new Set(jsonl(readFileSync(join(dir, 'data', 'list-members', `${l.id}.jsonl`), 'utf8')).map((m) => m.id as string)));
     for (const e of jsonl(gunzipSync(readFileSync(join(dir, 'data', 'events.jsonl.gz'))).toString('utf8'))) {
       const metric = e.relationships.metric.data.id as string;
       const profile = e.relationships.profile.data.id as string;
@@ -117,7 +120,9 @@ export class SampleFacts {
 
   /** The segment files of the sample's segments/ folder. */
   segmentFiles(): string[] {
-    return readdirSync(join(this.dir, 'segments')).filter((f) => f.endsWith('.json')).sort();
+    return readdirSync(join(this.dir, 'segments'))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   }
 }
 
@@ -188,15 +193,22 @@ export function sampleThresholds(facts: SampleFacts) {
  */
 export function sampleAudiences(facts: SampleFacts, t = sampleThresholds(facts)) {
   const orders = (id: string) => facts.orders(id);
-  const any = (metric: string, id: string, test: (t: number) => boolean, pass: (e: Event) => boolean = () => true) => facts.eventsOf(metric, id).some((e) => test(e.t) && pass(e));
+  const any = (metric: string, id: string, test: (t: number) => boolean, pass: (e: Event) => boolean = () => true) =>
+    facts.eventsOf(metric, id).some((e) => test(e.t) && pass(e));
   const replenishmentEnd = Math.min(2 * t.replenishmentDays, t.atRiskDays - 1);
   const lapsedWindow = facts.inTheLast(t.lapsedDays);
   const engaged = (days: number) => {
     const window = facts.inTheLast(days);
     const newProfile = facts.inTheLast(15);
-    return facts.where((id, a) => facts.canReceiveEmail(id) && (
-      any('Opened Email', id, window) || any('Clicked Email', id, window, (e) => e.properties['Bot Click'] === false) || any('Active on Site', id, window)
-      || any('Placed Order', id, window) || (typeof a.created === 'string' && newProfile(instant(a.created)))));
+    return facts.where(
+      (id, a) =>
+        facts.canReceiveEmail(id) &&
+        (any('Opened Email', id, window) ||
+          any('Clicked Email', id, window, (e) => e.properties['Bot Click'] === false) ||
+          any('Active on Site', id, window) ||
+          any('Placed Order', id, window) ||
+          (typeof a.created === 'string' && newProfile(instant(a.created)))),
+    );
   };
   return {
     firstTime: facts.where((id) => orders(id).count === 1),
@@ -207,7 +219,10 @@ export function sampleAudiences(facts: SampleFacts, t = sampleThresholds(facts))
       const o = orders(id);
       return o.count >= 2 && o.times.some(facts.betweenDaysAgo(t.replenishmentDays, replenishmentEnd)) && !o.times.some(facts.inTheLast(t.replenishmentDays));
     }),
-    lapsed: facts.where((id) => orders(id).count >= 1 && !any('Placed Order', id, lapsedWindow) && !any('Active on Site', id, lapsedWindow) && !any('Opened Email', id, lapsedWindow)),
+    lapsed: facts.where(
+      (id) =>
+        orders(id).count >= 1 && !any('Placed Order', id, lapsedWindow) && !any('Active on Site', id, lapsedWindow) && !any('Opened Email', id, lapsedWindow),
+    ),
     engaged30: engaged(30),
   };
 }

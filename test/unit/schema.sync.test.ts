@@ -16,7 +16,15 @@ describe('schema: the committed JSON is what the builder builds', () => {
     const committed = readFileSync(join(REPO, 'schemas', 'segment-definition.schema.json'), 'utf8');
     const built = builder.schemaFileText();
     // Compare the values first (a readable diff of what changed), then the exact text.
-    assert.deepEqual(JSON.parse(committed), JSON.parse(built), 'schemas/segment-definition.schema.json is out of date: run `npm run build:schema` and commit the result');
-    assert.equal(committed, built, 'schemas/segment-definition.schema.json is not formatted as the builder writes it: run `npm run build:schema` and commit the result');
+    assert.deepEqual(
+      JSON.parse(committed),
+      JSON.parse(built),
+      'schemas/segment-definition.schema.json is out of date: run `npm run build:schema` and commit the result',
+    );
+    assert.equal(
+      committed,
+      built,
+      'schemas/segment-definition.schema.json is not formatted as the builder writes it: run `npm run build:schema` and commit the result',
+    );
   });
 });

@@ -18,13 +18,20 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-const rel = (root: string, paths: string[]) => paths.map((p) => p.slice(root.length + 1).split('\\').join('/'));
+const rel = (root: string, paths: string[]) =>
+  paths.map((p) =>
+    p
+      .slice(root.length + 1)
+      .split('\\')
+      .join('/'),
+  );
 
 describe('segment files: SegmentFileRules', () => {
   it('by default: *.segment.json anywhere and .json files inside a folder named segments', () => {
     const rules = SegmentFileRules.default;
     assert.deepEqual(rules.globs, DEFAULT_SEGMENT_GLOBS);
-    for (const path of ['/w/a.segment.json', '/w/segments/a.json', '/w/x/segments/deep/a.json', 'segments/a.json']) assert.equal(rules.matches(path), true, path);
+    for (const path of ['/w/a.segment.json', '/w/segments/a.json', '/w/x/segments/deep/a.json', 'segments/a.json'])
+      assert.equal(rules.matches(path), true, path);
     for (const path of ['/w/a.json', '/w/segments', '/w/segments/a.txt', '/w/segment/a.json']) assert.equal(rules.matches(path), false, path);
   });
 
@@ -45,8 +52,13 @@ describe('segment files: SegmentFileRules', () => {
 
   it('finds regular files only, skipping hidden, node_modules, out and dist folders', function () {
     const root = tree({
-      'segments/a.json': '{}', 'segments/sub/b.json': '{}', 'c.segment.json': '{}', 'notes/d.json': '{}',
-      '.hidden/segments/e.json': '{}', 'node_modules/segments/f.json': '{}', 'dist/g.segment.json': '{}',
+      'segments/a.json': '{}',
+      'segments/sub/b.json': '{}',
+      'c.segment.json': '{}',
+      'notes/d.json': '{}',
+      '.hidden/segments/e.json': '{}',
+      'node_modules/segments/f.json': '{}',
+      'dist/g.segment.json': '{}',
     });
     try {
       execFileSync('mkfifo', [join(root, 'segments', 'fifo.json')]);
@@ -76,7 +88,9 @@ describe('segment files: the CLI reads segmentLens.files from .vscode/settings.j
   it('uses the nearest settings file above a folder (JSONC), else the default', () => {
     const root = tree({
       '.vscode/settings.json': '{\n  // where our segments live\n  "segmentLens.files": ["audiences/**/*.json"],\n}',
-      'audiences/a.json': '{}', 'segments/b.json': '{}', 'sub/audiences/c.json': '{}',
+      'audiences/a.json': '{}',
+      'segments/b.json': '{}',
+      'sub/audiences/c.json': '{}',
     });
     assert.deepEqual(segmentFileRulesFor(join(root, 'sub')).globs, ['audiences/**/*.json']);
     assert.deepEqual(rel(root, expandWithSettings([root]).files), ['audiences/a.json']);

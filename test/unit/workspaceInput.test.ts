@@ -21,21 +21,27 @@ function contentsOf(workspace: Workspace): unknown {
   return {
     now: workspace.now,
     ids: workspace.profileIds,
-    columns: [...workspace.profileColumns].sort(([a], [b]) => a.localeCompare(b)).map(([key, column]) => [key, Array.from({ length: workspace.profileCount }, (_, row) => column.get(row))]),
+    columns: [...workspace.profileColumns]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, column]) => [key, Array.from({ length: workspace.profileCount }, (_, row) => column.get(row))]),
     metrics: workspace.metrics.map((m) => [m.id, m.name, m.declared]),
     lists: workspace.lists.map((l) => [l.id, l.name, l.declared]),
     members: workspace.memberships.map((m) => [m.members.toArray(), Array.from(m.joinedAt)]),
     events: workspace.events.map((events) => ({
       offsets: Array.from(events.offsets),
       times: Array.from(events.times),
-      properties: [...events.properties].sort(([a], [b]) => a.localeCompare(b)).map(([key, column]) => [key, Array.from({ length: events.count }, (_, row) => column.get(row))]),
+      properties: [...events.properties]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, column]) => [key, Array.from({ length: events.count }, (_, row) => column.get(row))]),
     })),
   };
 }
 
 /** The non-empty lines of a data file of the tiny workspace. */
 function tinyLines(dir: string, file: string): string[] {
-  return readFileSync(join(dir, 'data', file), 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return readFileSync(join(dir, 'data', file), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 const eventLine = (profile: string | undefined, metric: string | undefined, attributes: object): string =>
@@ -89,7 +95,7 @@ describe('workspace input read the way it was written', () => {
       });
     }
 
-    it('reads a date-time without an offset as UTC whatever the machine\'s time zone', async () => {
+    it("reads a date-time without an offset as UTC whatever the machine's time zone", async () => {
       writeMarker({ name: 'x', now: '2026-11-01T12:00:00' });
       const expected = Date.UTC(2026, 10, 1, 12, 0, 0);
       for (const zone of ['America/Los_Angeles', 'Asia/Tokyo', 'UTC']) {
@@ -141,7 +147,10 @@ describe('workspace input read the way it was written', () => {
       }
       const compressed = await loadWorkspace(ws());
       assert.deepEqual(contentsOf(compressed.workspace), contentsOf(plain.workspace));
-      assert.deepEqual(compressed.warnings.map((w) => [w.code, w.line, w.message]), plain.warnings.map((w) => [w.code, w.line, w.message]));
+      assert.deepEqual(
+        compressed.warnings.map((w) => [w.code, w.line, w.message]),
+        plain.warnings.map((w) => [w.code, w.line, w.message]),
+      );
     });
 
     it('is only skipped at the very start of a file: one on a later line is a broken line', async () => {
@@ -149,7 +158,10 @@ describe('workspace input read the way it was written', () => {
       const lines = tinyLines(ws(), 'profiles.jsonl');
       writeFileSync(path, Buffer.concat([BOM, Buffer.from(`${lines[0]}\n`), BOM, Buffer.from(`${lines.slice(1).join('\n')}\n`)]));
       const { warnings } = await loadWorkspace(ws());
-      assert.deepEqual(warnings.filter((w) => w.code === 'broken-line').map((w) => w.line), [2, 3]);
+      assert.deepEqual(
+        warnings.filter((w) => w.code === 'broken-line').map((w) => w.line),
+        [2, 3],
+      );
     });
 
     it('in a segment file reads as whitespace, with offsets unchanged', () => {
@@ -166,66 +178,115 @@ describe('workspace input read the way it was written', () => {
     it('skips a line whose "type" is another resource\'s, with its line; a line without "type" is read as the file\'s kind', async () => {
       const lines = tinyLines(ws(), 'profiles.jsonl');
       const event = tinyLines(ws(), 'events.jsonl')[0];
-      writeFileSync(join(ws(), 'data', 'profiles.jsonl'), [
-        lines[0],
-        event, // line 2: an event in the profiles file
-        JSON.stringify({ type: 'list', id: 'P9', attributes: { email: 'nine@example.com' } }), // line 3
-        JSON.stringify({ id: 'P8', attributes: { email: 'eight@example.com' } }), // line 4: no type
-        JSON.stringify({ type: 7, id: 'P7' }), // line 5: a type that is not even text
-        lines[1],
-      ].join('\n'));
+      writeFileSync(
+        join(ws(), 'data', 'profiles.jsonl'),
+        [
+          lines[0],
+          event, // line 2: an event in the profiles file
+          JSON.stringify({ type: 'list', id: 'P9', attributes: { email: 'nine@example.com' } }), // line 3
+          JSON.stringify({ id: 'P8', attributes: { email: 'eight@example.com' } }), // line 4: no type
+          JSON.stringify({ type: 7, id: 'P7' }), // line 5: a type that is not even text
+          lines[1],
+        ].join('\n'),
+      );
       const { workspace, warnings } = await loadWorkspace(ws());
       assert.deepEqual(workspace.profileIds.slice(0, 3), ['P1', 'P8', 'P2']);
       assert.ok(!workspace.profileIds.includes('P9') && !workspace.profileIds.includes('P7') && !workspace.profileIds.includes('E1'));
       assert.equal(workspace.profileValue(1, 'attributes.email'), 'eight@example.com');
       const foreign = warnings.filter((w) => w.code === 'not-a-resource');
-      assert.deepEqual(foreign.map((w) => w.line), [2, 3, 5]);
+      assert.deepEqual(
+        foreign.map((w) => w.line),
+        [2, 3, 5],
+      );
       assert.match(foreign[0].message, /"event"/);
       assert.match(foreign[0].message, /not a profile/);
       assert.ok(foreign.every((w) => w.file === join(ws(), 'data', 'profiles.jsonl')));
     });
 
     it('checks the type of metrics, lists, list members and events the same way', async () => {
-      const metrics = JSON.stringify({ data: [{ type: 'metric', id: 'PLCORD', attributes: { name: 'Placed Order' } }, { type: 'list', id: 'OPNEML', attributes: { name: 'Opened Email' } }] }, null, 1);
+      const metrics = JSON.stringify(
+        {
+          data: [
+            { type: 'metric', id: 'PLCORD', attributes: { name: 'Placed Order' } },
+            { type: 'list', id: 'OPNEML', attributes: { name: 'Opened Email' } },
+          ],
+        },
+        null,
+        1,
+      );
       writeFileSync(join(ws(), 'data', 'metrics.json'), metrics);
       // The second record's "{" is on the line before its "type" (0-based index = 1-based line).
       const listRecordLine = metrics.split('\n').findIndex((line) => line.includes('"list"'));
       writeFileSync(join(ws(), 'data', 'list-members', 'NEWSLT.jsonl'), `${tinyLines(ws(), 'list-members/NEWSLT.jsonl')[0]}\n{"type":"list","id":"P3"}\n`);
-      writeFileSync(join(ws(), 'data', 'events.jsonl'), `${tinyLines(ws(), 'events.jsonl').join('\n')}\n{"type":"metric","id":"PLCORD","attributes":{"name":"x"}}\n`);
+      writeFileSync(
+        join(ws(), 'data', 'events.jsonl'),
+        `${tinyLines(ws(), 'events.jsonl').join('\n')}\n{"type":"metric","id":"PLCORD","attributes":{"name":"x"}}\n`,
+      );
       const { workspace, warnings } = await loadWorkspace(ws());
       const foreign = warnings.filter((w) => w.code === 'not-a-resource').map((w) => [w.file.slice(ws().length + 1), w.line]);
-      assert.deepEqual(foreign, [['data/metrics.json', listRecordLine], ['data/list-members/NEWSLT.jsonl', 2], ['data/events.jsonl', 6]]);
+      assert.deepEqual(foreign, [
+        ['data/metrics.json', listRecordLine],
+        ['data/list-members/NEWSLT.jsonl', 2],
+        ['data/events.jsonl', 6],
+      ]);
       assert.equal(workspace.metric('OPNEML')?.info.declared, false);
       assert.deepEqual(workspace.list('NEWSLT')?.membership.members.toArray(), [0]);
     });
 
     it('does not store values of the wrong JSON type, and says where they are', async () => {
-      writeFileSync(join(ws(), 'data', 'profiles.jsonl'), [
-        JSON.stringify({ type: 'profile', id: 'P1', attributes: { email: 42, first_name: 'Ada', location: 'Boston', subscriptions: { email: { marketing: { consent: true, can_receive_email_marketing: 'yes' } } } } }),
-        JSON.stringify({ type: 'profile', id: 'P2', attributes: { email: 'bob@example.com', location: { city: ['Berlin'], country: 'Germany', latitude: '52.5' }, predictive_analytics: { historic_clv: '93.87', predicted_clv: 27.24 }, created: 1718893320 } }),
-        JSON.stringify({ type: 'profile', id: 'P3', attributes: 'not an object' }),
-      ].join('\n'));
-      writeFileSync(join(ws(), 'data', 'events.jsonl'), [
-        eventLine('P1', 'PLCORD', { datetime: '2026-10-20T09:00:00+00:00', event_properties: ['Kind of Blue'] }),
-        eventLine('P2', 'PLCORD', { datetime: 1793353200, timestamp: 1793353200, event_properties: { $value: 30 } }),
-        eventLine('P2', 'PLCORD', { timestamp: '1793353200', datetime: '2026-10-21T09:00:00Z' }),
-      ].join('\n'));
+      writeFileSync(
+        join(ws(), 'data', 'profiles.jsonl'),
+        [
+          JSON.stringify({
+            type: 'profile',
+            id: 'P1',
+            attributes: {
+              email: 42,
+              first_name: 'Ada',
+              location: 'Boston',
+              subscriptions: { email: { marketing: { consent: true, can_receive_email_marketing: 'yes' } } },
+            },
+          }),
+          JSON.stringify({
+            type: 'profile',
+            id: 'P2',
+            attributes: {
+              email: 'bob@example.com',
+              location: { city: ['Berlin'], country: 'Germany', latitude: '52.5' },
+              predictive_analytics: { historic_clv: '93.87', predicted_clv: 27.24 },
+              created: 1718893320,
+            },
+          }),
+          JSON.stringify({ type: 'profile', id: 'P3', attributes: 'not an object' }),
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(ws(), 'data', 'events.jsonl'),
+        [
+          eventLine('P1', 'PLCORD', { datetime: '2026-10-20T09:00:00+00:00', event_properties: ['Kind of Blue'] }),
+          eventLine('P2', 'PLCORD', { datetime: 1793353200, timestamp: 1793353200, event_properties: { $value: 30 } }),
+          eventLine('P2', 'PLCORD', { timestamp: '1793353200', datetime: '2026-10-21T09:00:00Z' }),
+        ].join('\n'),
+      );
       const { workspace, warnings } = await loadWorkspace(ws());
       const wrong = warnings.filter((w) => w.code === 'wrong-type');
       const profiles = join(ws(), 'data', 'profiles.jsonl');
       const events = join(ws(), 'data', 'events.jsonl');
-      assert.deepEqual(wrong.map((w) => [w.file, w.line, /"([^"]+)"/.exec(w.message)?.[1]]), [
-        [profiles, 1, 'attributes.email'],
-        [profiles, 1, 'attributes.location'],
-        [profiles, 1, 'attributes.subscriptions.email.marketing.consent'],
-        [profiles, 1, 'attributes.subscriptions.email.marketing.can_receive_email_marketing'],
-        [profiles, 2, 'attributes.location.city'],
-        [profiles, 2, 'attributes.predictive_analytics.historic_clv'],
-        [profiles, 3, 'attributes'],
-        [events, 1, 'attributes.event_properties'],
-        [events, 2, 'attributes.datetime'],
-        [events, 3, 'attributes.timestamp'],
-      ]);
+      assert.deepEqual(
+        wrong.map((w) => [w.file, w.line, /"([^"]+)"/.exec(w.message)?.[1]]),
+        [
+          [profiles, 1, 'attributes.email'],
+          [profiles, 1, 'attributes.location'],
+          [profiles, 1, 'attributes.subscriptions.email.marketing.consent'],
+          [profiles, 1, 'attributes.subscriptions.email.marketing.can_receive_email_marketing'],
+          [profiles, 2, 'attributes.location.city'],
+          [profiles, 2, 'attributes.predictive_analytics.historic_clv'],
+          [profiles, 3, 'attributes'],
+          [events, 1, 'attributes.event_properties'],
+          [events, 2, 'attributes.datetime'],
+          [events, 3, 'attributes.timestamp'],
+        ],
+      );
       assert.match(wrong[0].message, /is a number, not a string/);
       assert.match(wrong[1].message, /is a string, not an object/);
       // The wrong values are not stored; the rest of each record is.
@@ -262,7 +323,10 @@ describe('workspace input read the way it was written', () => {
       assert.equal(workspace.eventCount, 4);
       const dropped = warnings.filter((w) => w.code === 'dropped-event');
       const located = dropped.filter((w) => w.line !== undefined);
-      assert.deepEqual(located.map((w) => w.line), Array.from({ length: 20 }, (_, i) => i + 5));
+      assert.deepEqual(
+        located.map((w) => w.line),
+        Array.from({ length: 20 }, (_, i) => i + 5),
+      );
       assert.match(located[0].message, /no profile/);
       assert.match(located[1].message, /no metric/);
       assert.match(located[2].message, /time/);
@@ -272,7 +336,10 @@ describe('workspace input read the way it was written', () => {
       assert.equal(more.length, 1);
       assert.match(more[0].message, /^14 more /);
       // The totals stay in the summary.
-      assert.match(warnings.find((w) => w.code === 'dangling-references')?.message ?? '', /30 event\(s\) of profiles not in the workspace.*4 event\(s\) without a metric, a profile or a time/);
+      assert.match(
+        warnings.find((w) => w.code === 'dangling-references')?.message ?? '',
+        /30 event\(s\) of profiles not in the workspace.*4 event\(s\) without a metric, a profile or a time/,
+      );
     });
   });
 
@@ -286,7 +353,10 @@ describe('workspace input read the way it was written', () => {
     }
     const mentionsSecret = (warnings: LoadWarning[]) => warnings.some((w) => w.message.includes('SECRET') || w.message.includes('outsider'));
 
-    for (const [label, target] of [['a relative path with ..', () => '../outside.jsonl'], ['an absolute path', () => join(dir, 'outside.jsonl')]] as const) {
+    for (const [label, target] of [
+      ['a relative path with ..', () => '../outside.jsonl'],
+      ['an absolute path', () => join(dir, 'outside.jsonl')],
+    ] as const) {
       it(`does not read a data path that is ${label}, and names the key`, async () => {
         outsideFile();
         writeMarker({ name: 'x', now: '2026-11-01T12:00:00Z', data: { profiles: target() } });
@@ -310,7 +380,10 @@ describe('workspace input read the way it was written', () => {
       const first = await loadWorkspace(ws());
       assert.ok(!first.workspace.profileIds.includes('OUTSIDER'), JSON.stringify(first.workspace.profileIds));
       assert.ok(!mentionsSecret(first.warnings), JSON.stringify(first.warnings));
-      assert.deepEqual(markerWarnings(first.warnings).map((w) => /"(\w+)"/.exec(w.message)?.[1]), ['profiles', 'listMembers']);
+      assert.deepEqual(
+        markerWarnings(first.warnings).map((w) => /"(\w+)"/.exec(w.message)?.[1]),
+        ['profiles', 'listMembers'],
+      );
 
       // The whole data folder is a link to a folder outside.
       const elsewhere = join(dir, 'elsewhere');
@@ -320,7 +393,12 @@ describe('workspace input read the way it was written', () => {
       const second = await loadWorkspace(ws());
       assert.equal(second.workspace.profileCount, 0);
       assert.equal(second.workspace.eventCount, 0);
-      assert.deepEqual(markerWarnings(second.warnings).map((w) => /"(\w+)"/.exec(w.message)?.[1]).sort(), ['events', 'listMembers', 'lists', 'metrics', 'profiles']);
+      assert.deepEqual(
+        markerWarnings(second.warnings)
+          .map((w) => /"(\w+)"/.exec(w.message)?.[1])
+          .sort(),
+        ['events', 'listMembers', 'lists', 'metrics', 'profiles'],
+      );
     });
 
     it('follows a symbolic link that stays inside the workspace', async () => {
@@ -347,12 +425,22 @@ describe('workspace input read the way it was written', () => {
 
     it('keeps the text of a line that is not JSON out of its warning', async () => {
       const path = join(ws(), 'data', 'events.jsonl');
-      writeFileSync(path, Buffer.concat([Buffer.from(`${SECRET}\n`), Buffer.from([0, 1, 2, 0xff, 0xfe, 10]), Buffer.from(`{"type": "event", "id": "${SECRET}"\n`)]));
+      writeFileSync(
+        path,
+        Buffer.concat([Buffer.from(`${SECRET}\n`), Buffer.from([0, 1, 2, 0xff, 0xfe, 10]), Buffer.from(`{"type": "event", "id": "${SECRET}"\n`)]),
+      );
       writeFileSync(join(ws(), 'klaviyo-workspace.json'), `{"name": "x", ${SECRET}}`);
       writeFileSync(join(ws(), 'data', 'metrics.json'), `{"data": [${SECRET}]}`);
       const { warnings } = await loadWorkspace(ws());
       const broken = warnings.filter((w) => w.file === path);
-      assert.deepEqual(broken.map((w) => [w.code, w.line]), [['broken-line', 1], ['broken-line', 2], ['broken-line', 3]]);
+      assert.deepEqual(
+        broken.map((w) => [w.code, w.line]),
+        [
+          ['broken-line', 1],
+          ['broken-line', 2],
+          ['broken-line', 3],
+        ],
+      );
       assert.ok(!warnings.some((w) => /SECRET|TOKEN|\uFFFD/.test(w.message) || w.message.includes('\u0000')), JSON.stringify(warnings));
       assert.match(broken[0].message, /Line 1 is not valid JSON \(.*column 1.*\); skipped\./);
     });

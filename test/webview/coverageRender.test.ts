@@ -28,13 +28,27 @@ describe('coverage panel rendered in Chromium (real HTML + CSP + bundle)', funct
     workspace = mkdtempSync(join(tmpdir(), 'segment-lens-coverage-render-'));
     cpSync(join(REPO, 'sample-workspace'), workspace, { recursive: true });
     // A hostile segment name and list name, as if an account had them.
-    writeFileSync(join(workspace, 'segments', 'hostile.json'), JSON.stringify({ data: { type: 'segment', attributes: { name: HOSTILE, definition: { condition_groups: [{ conditions: [{ type: 'profile-region', in_region: true, region: 'united_states' }] }] } } } }));
+    writeFileSync(
+      join(workspace, 'segments', 'hostile.json'),
+      JSON.stringify({
+        data: {
+          type: 'segment',
+          attributes: {
+            name: HOSTILE,
+            definition: { condition_groups: [{ conditions: [{ type: 'profile-region', in_region: true, region: 'united_states' }] }] },
+          },
+        },
+      }),
+    );
     const lists = JSON.parse(readFileSync(join(workspace, 'data', 'lists.json'), 'utf8')) as { data: { attributes: { name: string } }[] };
     lists.data[0].attributes.name = `${HOSTILE}<script>window.__xss=2</script>`;
     writeFileSync(join(workspace, 'data', 'lists.json'), JSON.stringify(lists));
     for (const file of ['vip-customers.json', 'lapsed-customers.json']) rmSync(join(workspace, 'segments', file));
     const { workspace: ws } = await loadWorkspace(workspace);
-    const sources = readdirSync(join(workspace, 'segments')).map((file) => ({ file: `segments/${file}`, text: readFileSync(join(workspace, 'segments', file), 'utf8') }));
+    const sources = readdirSync(join(workspace, 'segments')).map((file) => ({
+      file: `segments/${file}`,
+      text: readFileSync(join(workspace, 'segments', file), 'utf8'),
+    }));
     reply = coverageReply(ws, sources, { root: workspace });
 
     const html = coverageHtml({ cspSource: "'self'", nonce: 'test-nonce-123', scriptUri: '/coverage.js', styleUri: '/coverage.css' });
@@ -71,19 +85,22 @@ describe('coverage panel rendered in Chromium (real HTML + CSP + bundle)', funct
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
     });
-    await page.addInitScript((result) => {
-      const posted: unknown[] = [];
-      (window as unknown as { __posted: unknown[] }).__posted = posted;
-      (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
-        postMessage: (message: { type: string }) => {
-          posted.push(message);
-          if (message.type === 'ready') setTimeout(() => window.postMessage({ type: 'report', result, created: [] }, '*'), 10);
-        },
-        setState: () => undefined,
-        getState: () => undefined,
-      });
-      document.addEventListener('securitypolicyviolation', (event) => posted.push({ type: 'csp-violation', directive: event.violatedDirective }));
-    }, { state: 'ok', ...reply });
+    await page.addInitScript(
+      (result) => {
+        const posted: unknown[] = [];
+        (window as unknown as { __posted: unknown[] }).__posted = posted;
+        (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
+          postMessage: (message: { type: string }) => {
+            posted.push(message);
+            if (message.type === 'ready') setTimeout(() => window.postMessage({ type: 'report', result, created: [] }, '*'), 10);
+          },
+          setState: () => undefined,
+          getState: () => undefined,
+        });
+        document.addEventListener('securitypolicyviolation', (event) => posted.push({ type: 'csp-violation', directive: event.violatedDirective }));
+      },
+      { state: 'ok', ...reply },
+    );
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => document.querySelectorAll('button.create').length > 0);
 
@@ -100,7 +117,9 @@ describe('coverage panel rendered in Chromium (real HTML + CSP + bundle)', funct
     const writesBefore = await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'create').length);
     assert.equal(writesBefore, 0, 'nothing is created before a click');
     await page.click('button.create[data-stage="vip-customers"]');
-    const creates = await page.evaluate(() => (window as unknown as { __posted: { type: string; stage?: string }[] }).__posted.filter((m) => m.type === 'create'));
+    const creates = await page.evaluate(() =>
+      (window as unknown as { __posted: { type: string; stage?: string }[] }).__posted.filter((m) => m.type === 'create'),
+    );
     assert.deepEqual(creates, [{ type: 'create', stage: 'vip-customers' }]);
     await page.screenshot({ path: join(OUTPUT, 'coverage.png'), fullPage: false });
     await page.close();

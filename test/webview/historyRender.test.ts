@@ -9,7 +9,21 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { CountsReport, HistoryPointInfo, HistoryResult } from '../../server/src/protocol';
-import { assertClean, canvasPixels, contrast, launchBrowser, OUTPUT, Panel, startPanelServer, THEMES, waitForCanvasPixels, waitForPosted, type HostConfig, type PanelServer, type ThemeName } from './renderHarness';
+import {
+  assertClean,
+  canvasPixels,
+  contrast,
+  launchBrowser,
+  OUTPUT,
+  Panel,
+  startPanelServer,
+  THEMES,
+  waitForCanvasPixels,
+  waitForPosted,
+  type HostConfig,
+  type PanelServer,
+  type ThemeName,
+} from './renderHarness';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.parse('2026-11-01T09:30:00Z');
@@ -22,21 +36,53 @@ function series(days = 90, shift = 0): HistoryResult {
   for (let i = 0; i < days; i++) {
     const back = days - 1 - i;
     const end = back === 0 ? NOW : today - (back - 1) * DAY_MS - 1;
-    points.push({ day: new Date(end).toISOString().slice(0, 10), asOf: new Date(end).toISOString(), matched: 900 + 4 * i + ((i * 37) % 23) + shift, total: TOTAL - 3 * back });
+    points.push({
+      day: new Date(end).toISOString().slice(0, 10),
+      asOf: new Date(end).toISOString(),
+      matched: 900 + 4 * i + ((i * 37) % 23) + shift,
+      total: TOTAL - 3 * back,
+    });
   }
   return { version: 7, state: 'ok', points, notEvaluable: [], elapsedMs: 812 };
 }
 
 const REPORT: CountsReport = {
-  version: 7, state: 'ok', total: TOTAL, matched: 1_287, notEvaluable: [],
-  groups: [{ matched: 1_287, afterAnd: 1_287, description: 'Placed Order at least once in the last 30 days', conditions: [{ matched: 1_287, description: 'Placed Order at least once in the last 30 days' }] }],
+  version: 7,
+  state: 'ok',
+  total: TOTAL,
+  matched: 1_287,
+  notEvaluable: [],
+  groups: [
+    {
+      matched: 1_287,
+      afterAnd: 1_287,
+      description: 'Placed Order at least once in the last 30 days',
+      conditions: [{ matched: 1_287, description: 'Placed Order at least once in the last 30 days' }],
+    },
+  ],
   description: 'Placed Order in the last 30 days',
-  workspace: { name: 'acme-store', root: '/home/dev/acme-store', now: '2026-11-01T09:30:00Z', profiles: TOTAL, events: 1_204_877, metrics: 14, lists: 6, warnings: 0 },
-  computedAt: '2026-11-01T09:30:12.345Z', elapsedMs: 38,
+  workspace: {
+    name: 'acme-store',
+    root: '/home/dev/acme-store',
+    now: '2026-11-01T09:30:00Z',
+    profiles: TOTAL,
+    events: 1_204_877,
+    metrics: 14,
+    lists: 6,
+    warnings: 0,
+  },
+  computedAt: '2026-11-01T09:30:12.345Z',
+  elapsedMs: 38,
 };
 
 function host(overrides: Partial<HostConfig> = {}): HostConfig {
-  return { fileName: 'segments/buyers.segment.json', report: REPORT, data: { kind: 'generated', count: 1_287, propertyColumns: [] }, history: series(), ...overrides };
+  return {
+    fileName: 'segments/buyers.segment.json',
+    report: REPORT,
+    data: { kind: 'generated', count: 1_287, propertyColumns: [] },
+    history: series(),
+    ...overrides,
+  };
 }
 
 const format = (n: number) => n.toLocaleString('en-US');
@@ -98,10 +144,16 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
     // The canvas is an image with a label pointing to the table; the table is in a details element.
     const canvas = page.locator('#history-chart');
     assert.equal(await canvas.getAttribute('role'), 'img');
-    assert.match((await canvas.getAttribute('aria-label')) ?? '', /^Line chart of the profiles the segment matched at the end of each day from 2026-08-04 to 2026-11-01; .*"Numbers per day"/);
+    assert.match(
+      (await canvas.getAttribute('aria-label')) ?? '',
+      /^Line chart of the profiles the segment matched at the end of each day from 2026-08-04 to 2026-11-01; .*"Numbers per day"/,
+    );
     assert.equal(await page.locator('#history-details summary').textContent(), 'Numbers per day (table)');
     const counts = history.points.map((p) => p.matched!);
-    assert.equal(await page.locator('#history-status').textContent(), `90 days, 2026-08-04 to 2026-11-01 (UTC): ${format(Math.min(...counts))} to ${format(Math.max(...counts))} profiles · computed in 812 ms`);
+    assert.equal(
+      await page.locator('#history-status').textContent(),
+      `90 days, 2026-08-04 to 2026-11-01 (UTC): ${format(Math.min(...counts))} to ${format(Math.max(...counts))} profiles · computed in 812 ms`,
+    );
     await page.locator('#history-details summary').click();
     await panel.screenshot('history-dark.png');
     await assertCleanRun(panel);
@@ -112,10 +164,13 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
     await panel.waitForRow(0);
     await panel.send({ type: 'history-progress', version: 7, done: 34, total: 90 });
     await panel.page.waitForFunction(() => document.getElementById('history-status')?.textContent === 'Computing… 34 of 90 days');
-    assert.deepEqual(await panel.page.evaluate(() => {
-      const progress = document.getElementById('history-progress') as HTMLProgressElement;
-      return { hidden: progress.hidden, value: progress.value, max: progress.max, state: document.getElementById('history')?.dataset.state };
-    }), { hidden: false, value: 34, max: 90, state: 'computing' });
+    assert.deepEqual(
+      await panel.page.evaluate(() => {
+        const progress = document.getElementById('history-progress') as HTMLProgressElement;
+        return { hidden: progress.hidden, value: progress.value, max: progress.max, state: document.getElementById('history')?.dataset.state };
+      }),
+      { hidden: false, value: 34, max: 90, state: 'computing' },
+    );
     await panel.send({ type: 'history', result: series() });
     await waitForChart(panel);
     assert.equal(await panel.page.evaluate(() => (document.getElementById('history-progress') as HTMLProgressElement).hidden), true);
@@ -137,7 +192,10 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
     assert.doesNotMatch((await panel.page.locator('#history-status').textContent()) ?? '', /80 of 90/, 'the stale progress was not shown');
     // Version 8's own series replaces it.
     await panel.send({ type: 'history', result: { ...series(90, 1000), version: 8 } });
-    await panel.page.waitForFunction((text) => document.querySelector('#history-table tbody tr td')?.textContent === text, format(series(90, 1000).points[0].matched!));
+    await panel.page.waitForFunction(
+      (text) => document.querySelector('#history-table tbody tr td')?.textContent === text,
+      format(series(90, 1000).points[0].matched!),
+    );
   });
 
   it('a click on a day shows the table and "why it matched" as of that day, and "Back to now" returns', async () => {
@@ -155,7 +213,10 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
     assert.equal(request.asOf, day.asOf, 'rows are asked as of the end of the day');
     await page.waitForFunction((text) => document.getElementById('count')?.textContent === text, `${format(day.matched!)} profiles as of ${day.day}`);
     assert.equal(await page.locator('#as-of').isVisible(), true);
-    assert.equal(await page.locator('#as-of-text').textContent(), `As of the end of ${day.day} (UTC): ${format(day.matched!)} of ${format(day.total)} profiles (${(100 * day.matched! / day.total).toFixed(1)}%).`);
+    assert.equal(
+      await page.locator('#as-of-text').textContent(),
+      `As of the end of ${day.day} (UTC): ${format(day.matched!)} of ${format(day.total)} profiles (${((100 * day.matched!) / day.total).toFixed(1)}%).`,
+    );
     assert.equal(await page.locator(`#history-table tr[data-day="${day.day}"]`).getAttribute('class'), 'selected');
     assert.equal(await page.locator('#export-csv').isDisabled(), true, 'exports are of the segment now');
 
@@ -205,8 +266,12 @@ describe('preview panel: size over time (Chart.js, rendered in Chromium)', funct
       const series = await waitForPixels(panel, theme.vars['--vscode-charts-blue']);
       assert.ok(series > 200, `the line is charts.blue of the theme (${series} pixels)`);
       if (themeName === 'high-contrast') {
-        assert.ok(await pixelsOf(panel, theme.vars['--vscode-contrastBorder']) > 100, 'grid lines and axis in contrastBorder');
-        assert.equal(await panel.page.evaluate(() => getComputedStyle(document.querySelector('.chart-box')!).borderTopColor), 'rgb(111, 195, 223)', 'the chart is framed by contrastBorder');
+        assert.ok((await pixelsOf(panel, theme.vars['--vscode-contrastBorder'])) > 100, 'grid lines and axis in contrastBorder');
+        assert.equal(
+          await panel.page.evaluate(() => getComputedStyle(document.querySelector('.chart-box')!).borderTopColor),
+          'rgb(111, 195, 223)',
+          'the chart is framed by contrastBorder',
+        );
       }
       // The table's text is the theme's foreground, readable on its background.
       await panel.page.locator('#history-details summary').click();

@@ -28,11 +28,21 @@ const SHARES = [5, 3, 4, 2, 6, 3, 4, 5, 2, 3];
 
 /** Profile i is in segment s when a hash of (i, s) falls under the segment's share, except every 9th profile, in none. */
 function membership(count: number, segments: number): boolean[][] {
-  return Array.from({ length: count }, (_, i) => Array.from({ length: segments }, (__, s) => i % 9 !== 0 && (((i + 1) * 7919 * (s + 1) + s * 104729) % 101) % 10 < SHARES[s]));
+  return Array.from({ length: count }, (_, i) =>
+    Array.from({ length: segments }, (__, s) => i % 9 !== 0 && (((i + 1) * 7919 * (s + 1) + s * 104729) % 101) % 10 < SHARES[s]),
+  );
 }
 
 function row(i: number): ProfileRow {
-  return { id: `P${String(i).padStart(3, '0')}`, email: i === 4 ? `${HOSTILE}@x.example` : `user${i}@example.com`, name: i === 4 ? SCRIPT_END : `Person ${i}`, location: 'Berlin, Germany', phone: null, properties: {}, lastEvent: null };
+  return {
+    id: `P${String(i).padStart(3, '0')}`,
+    email: i === 4 ? `${HOSTILE}@x.example` : `user${i}@example.com`,
+    name: i === 4 ? SCRIPT_END : `Person ${i}`,
+    location: 'Berlin, Germany',
+    phone: null,
+    properties: {},
+    lastEvent: null,
+  };
 }
 
 /** The report the server would send for this data set (computed here, independently of the server). */
@@ -44,9 +54,17 @@ function reportOf(inSegment: boolean[][], names: string[]): OverlapReport {
     const members = m.flatMap((inside, s) => (inside ? [s] : []));
     if (members.length) cells.set(members.join(','), (cells.get(members.join(',')) ?? 0) + 1);
   }
-  const sorted = [...cells].map(([key, count]) => ({ members: key.split(',').map(Number), count })).sort((a, b) => b.count - a.count || a.members.length - b.members.length || a.members.join(',').localeCompare(b.members.join(',')));
+  const sorted = [...cells]
+    .map(([key, count]) => ({ members: key.split(',').map(Number), count }))
+    .sort((a, b) => b.count - a.count || a.members.length - b.members.length || a.members.join(',').localeCompare(b.members.join(',')));
   return {
-    state: 'ok', folder: 'segments', total: inSegment.length, union: inSegment.filter((m) => m.some(Boolean)).length, segments, pairwise, cells: sorted,
+    state: 'ok',
+    folder: 'segments',
+    total: inSegment.length,
+    union: inSegment.filter((m) => m.some(Boolean)).length,
+    segments,
+    pairwise,
+    cells: sorted,
     leftOut: [{ uri: 'file:///ws/segments/broken.json', file: 'broken.json', name: HOSTILE, reason: `the definition has errors: ${SCRIPT_END}` }],
     workspace: { name: HOSTILE, root: '/ws', now: '2026-11-01T12:00:00.000Z', profiles: inSegment.length, events: 0, metrics: 0, lists: 0, warnings: 0 },
     elapsedMs: 12,
@@ -74,12 +92,28 @@ function installStub(setup: { stub: Stub; vars: Record<string, string>; bodyClas
   if (document.body) theme();
   else document.addEventListener('DOMContentLoaded', theme);
   const send = (message: unknown) => setTimeout(() => window.postMessage(message, '*'), 5);
-  const page = (ids: number[], request: { requestId: number; offset: number; limit: number }) => send({
-    type: 'rows', requestId: request.requestId,
-    result: { version: 1, state: 'ok', total: ids.length, propertyColumns: [], rows: ids.slice(request.offset, request.offset + request.limit).map((i) => setup.rows[i]) },
-  });
+  const page = (ids: number[], request: { requestId: number; offset: number; limit: number }) =>
+    send({
+      type: 'rows',
+      requestId: request.requestId,
+      result: {
+        version: 1,
+        state: 'ok',
+        total: ids.length,
+        propertyColumns: [],
+        rows: ids.slice(request.offset, request.offset + request.limit).map((i) => setup.rows[i]),
+      },
+    });
   w.acquireVsCodeApi = () => ({
-    postMessage(message: { type: string; inside?: string[]; outside?: string[]; side?: 'added' | 'removed'; requestId: number; offset: number; limit: number }) {
+    postMessage(message: {
+      type: string;
+      inside?: string[];
+      outside?: string[];
+      side?: 'added' | 'removed';
+      requestId: number;
+      offset: number;
+      limit: number;
+    }) {
       posted.push(structuredClone(message));
       const { overlap, headDiff } = setup.stub;
       if (message.type === 'ready' && overlap) send({ type: 'report', report: overlap.report });
@@ -88,7 +122,10 @@ function installStub(setup: { stub: Stub; vars: Record<string, string>; bodyClas
         const index = (uri: string) => overlap.report.segments.findIndex((s) => s.uri === uri);
         const inside = (message.inside ?? []).map(index);
         const outside = (message.outside ?? []).map(index);
-        page(overlap.inSegment.flatMap((m, i) => (inside.every((s) => m[s]) && outside.every((s) => !m[s]) ? [i] : [])), message);
+        page(
+          overlap.inSegment.flatMap((m, i) => (inside.every((s) => m[s]) && outside.every((s) => !m[s]) ? [i] : [])),
+          message,
+        );
       }
       if (message.type === 'rows' && headDiff) page(message.side === 'removed' ? headDiff.removed : headDiff.added, message);
     },
@@ -107,14 +144,24 @@ describe('overlap and "changes since HEAD" panels rendered in Chromium (real HTM
   const pageErrors: string[] = [];
 
   before(async () => {
-    for (const file of ['overlap.js', 'overlap.css', 'headDiff.js', 'headDiff.css']) assert.ok(fs.existsSync(path.join(MEDIA, file)), `${file} is built (node scripts/build.mjs)`);
+    for (const file of ['overlap.js', 'overlap.css', 'headDiff.js', 'headDiff.css'])
+      assert.ok(fs.existsSync(path.join(MEDIA, file)), `${file} is built (node scripts/build.mjs)`);
     fs.mkdirSync(OUTPUT, { recursive: true });
     server = http.createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const html = url.pathname === '/overlap' ? overlapHtml : url.pathname === '/headDiff' ? headDiffHtml : undefined;
       if (html) {
         const name = url.pathname.slice(1);
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(asVsCodeLoadsIt(html({ cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/media/${name}.js`, styleUri: `${origin}/media/${name}.css` })));
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+          asVsCodeLoadsIt(
+            html({
+              cspSource: origin,
+              nonce: randomBytes(16).toString('base64'),
+              scriptUri: `${origin}/media/${name}.js`,
+              styleUri: `${origin}/media/${name}.css`,
+            }),
+          ),
+        );
         return;
       }
       const file = /^\/media\/([\w.-]+)$/.exec(url.pathname)?.[1];
@@ -154,13 +201,14 @@ describe('overlap and "changes since HEAD" panels rendered in Chromium (real HTM
     return opened;
   }
 
-  const posted = (p: Page) => p.evaluate(() => (window as unknown as { __posted: { type: string; inside?: string[]; outside?: string[]; side?: string }[] }).__posted);
+  const posted = (p: Page) =>
+    p.evaluate(() => (window as unknown as { __posted: { type: string; inside?: string[]; outside?: string[]; side?: string }[] }).__posted);
 
   async function assertInert(p: Page): Promise<void> {
     assert.deepEqual(await p.evaluate(() => (window as unknown as { __csp: string[] }).__csp), [], 'no CSP violation');
     assert.equal(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, 'no injected script ran');
     assert.equal(await p.locator('img, iframe, svg, object, embed').count(), 0, 'no element created from data');
-    assert.equal(await p.locator('script').count(), 1, 'only the page\'s own script');
+    assert.equal(await p.locator('script').count(), 1, "only the page's own script");
   }
 
   const pixelsOf = (p: Page, selector: string, hex: string) => canvasPixels(p, selector, hex);
@@ -170,14 +218,28 @@ describe('overlap and "changes since HEAD" panels rendered in Chromium (real HTM
   it('shows the matrix and the UpSet chart whose cells add up to the union, with hostile names as text', async () => {
     const inSegment = membership(120, NAMES.length);
     const report = reportOf(inSegment, NAMES);
-    const p = await open({ page: 'overlap', overlap: { report, inSegment } }, 'dark', inSegment.map((_, i) => row(i)));
+    const p = await open(
+      { page: 'overlap', overlap: { report, inSegment } },
+      'dark',
+      inSegment.map((_, i) => row(i)),
+    );
     await p.waitForFunction(() => document.body.dataset.state === 'ok');
-    assert.equal(await p.locator('#headline').textContent(), `5 segments: ${report.union} of 120 profiles are in at least one (${(100 * report.union / 120).toFixed(1)}%)`);
+    assert.equal(
+      await p.locator('#headline').textContent(),
+      `5 segments: ${report.union} of 120 profiles are in at least one (${((100 * report.union) / 120).toFixed(1)}%)`,
+    );
 
     // The matrix: every pairwise count, computed here from the memberships.
     const matrix = await p.$$eval('#matrix tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent)));
-    assert.deepEqual(matrix.map((r) => r.map(number)), NAMES.map((_, i) => NAMES.map((__, j) => inSegment.filter((m) => m[i] && m[j]).length)));
-    assert.deepEqual(await p.$$eval('#matrix tbody th', (ths) => ths.map((th) => th.textContent)), NAMES.map((name, s) => `[${s + 1}] ${name}`), 'hostile names as text in the row headers');
+    assert.deepEqual(
+      matrix.map((r) => r.map(number)),
+      NAMES.map((_, i) => NAMES.map((__, j) => inSegment.filter((m) => m[i] && m[j]).length)),
+    );
+    assert.deepEqual(
+      await p.$$eval('#matrix tbody th', (ths) => ths.map((th) => th.textContent)),
+      NAMES.map((name, s) => `[${s + 1}] ${name}`),
+      'hostile names as text in the row headers',
+    );
 
     // The exclusive cells: one row per combination of segments, adding up to the union.
     await p.locator('#cells-details summary').click();
@@ -191,12 +253,16 @@ describe('overlap and "changes since HEAD" panels rendered in Chromium (real HTM
       assert.equal(cell.segments, members.map((s) => `[${s + 1}] ${NAMES[s]}`).join(' ∩ '));
       assert.equal(number(cell.count), inSegment.filter((m) => m.every((inside, s) => inside === members.includes(s))).length, `cell ${members.join('+')}`);
     });
-    assert.ok(await pixelsOf(p, '#upset-chart', THEMES.dark.vars['--vscode-charts-blue']) > 300, 'the bars are drawn in charts.blue');
-    assert.match((await p.locator('#upset-chart').getAttribute('aria-label')) ?? '', /^UpSet chart: bars of the \d+ largest exclusive intersections of 5 segments/);
+    assert.ok((await pixelsOf(p, '#upset-chart', THEMES.dark.vars['--vscode-charts-blue'])) > 300, 'the bars are drawn in charts.blue');
+    assert.match(
+      (await p.locator('#upset-chart').getAttribute('aria-label')) ?? '',
+      /^UpSet chart: bars of the \d+ largest exclusive intersections of 5 segments/,
+    );
 
     // Hostile text everywhere it comes from data, shown literally.
     const text = await p.evaluate(() => document.body.innerText);
-    for (const value of [HOSTILE, SCRIPT_END, `broken.json (${HOSTILE}): the definition has errors: ${SCRIPT_END}`]) assert.ok(text.includes(value), `${value} shown as text`);
+    for (const value of [HOSTILE, SCRIPT_END, `broken.json (${HOSTILE}): the definition has errors: ${SCRIPT_END}`])
+      assert.ok(text.includes(value), `${value} shown as text`);
     await p.screenshot({ path: path.join(OUTPUT, 'overlap-dark.png'), fullPage: true });
     await assertInert(p);
   });
@@ -240,10 +306,19 @@ describe('overlap and "changes since HEAD" panels rendered in Chromium (real HTM
     });
     assert.ok(x > 0, 'the first bar is drawn');
     await p.mouse.click(box.x + x, box.y + box.height * 0.3);
-    await p.waitForFunction((title) => document.getElementById('profiles-title')?.textContent === title, `In ${largest.members.map((s) => `[${s + 1}] ${NAMES[s]}`).join(' ∩ ')} only`);
+    await p.waitForFunction(
+      (title) => document.getElementById('profiles-title')?.textContent === title,
+      `In ${largest.members.map((s) => `[${s + 1}] ${NAMES[s]}`).join(' ∩ ')} only`,
+    );
     const exclusive = (await posted(p)).filter((m) => m.type === 'rows').pop();
-    assert.deepEqual(exclusive?.inside, largest.members.map((s) => report.segments[s].uri));
-    assert.deepEqual(exclusive?.outside, report.segments.filter((_, s) => !largest.members.includes(s)).map((s) => s.uri));
+    assert.deepEqual(
+      exclusive?.inside,
+      largest.members.map((s) => report.segments[s].uri),
+    );
+    assert.deepEqual(
+      exclusive?.outside,
+      report.segments.filter((_, s) => !largest.members.includes(s)).map((s) => s.uri),
+    );
     await p.waitForFunction((n) => document.getElementById('count')?.textContent === `${n} profiles`, largest.count);
     await p.screenshot({ path: path.join(OUTPUT, 'overlap-cell.png'), fullPage: true });
     await assertInert(p);
@@ -255,12 +330,16 @@ describe('overlap and "changes since HEAD" panels rendered in Chromium (real HTM
     await p.waitForFunction(() => document.body.dataset.state === 'ok');
     const looks = await p.evaluate(() => {
       const cell = document.querySelector('#matrix tbody td:not(.diagonal)')!;
-      return { color: getComputedStyle(cell.querySelector('button')!).color, background: getComputedStyle(cell).backgroundColor, body: getComputedStyle(document.body).backgroundColor };
+      return {
+        color: getComputedStyle(cell.querySelector('button')!).color,
+        background: getComputedStyle(cell).backgroundColor,
+        body: getComputedStyle(document.body).backgroundColor,
+      };
     });
-    assert.equal(looks.color, 'rgb(255, 255, 255)', 'numbers in the theme\'s foreground');
+    assert.equal(looks.color, 'rgb(255, 255, 255)', "numbers in the theme's foreground");
     assert.equal(looks.background, 'rgba(0, 0, 0, 0)', 'no shade behind the numbers in high contrast');
     assert.ok(contrast(looks.color, looks.body) >= 7);
-    assert.ok(await pixelsOf(p, '#upset-chart', THEMES['high-contrast'].vars['--vscode-contrastBorder']) > 50, 'axis and grid in contrastBorder');
+    assert.ok((await pixelsOf(p, '#upset-chart', THEMES['high-contrast'].vars['--vscode-contrastBorder'])) > 50, 'axis and grid in contrastBorder');
     await p.screenshot({ path: path.join(OUTPUT, 'overlap-high-contrast.png'), fullPage: true });
     await assertInert(p);
   });
@@ -273,16 +352,26 @@ describe('overlap and "changes since HEAD" panels rendered in Chromium (real HTM
     assert.equal(await p.locator('#matrix-title').textContent(), 'Largest pairwise overlaps');
     const pairs = await p.$$eval('#matrix tbody tr', (rows) => rows.map((r) => Number((r.querySelector('td')?.textContent ?? '').replace(/,/g, ''))));
     assert.equal(pairs.length, 20);
-    const all = names.flatMap((_, i) => names.map((__, j) => (j > i ? inSegment.filter((m) => m[i] && m[j]).length : -1))).filter((n) => n >= 0).sort((a, b) => b - a);
+    const all = names
+      .flatMap((_, i) => names.map((__, j) => (j > i ? inSegment.filter((m) => m[i] && m[j]).length : -1)))
+      .filter((n) => n >= 0)
+      .sort((a, b) => b - a);
     assert.deepEqual(pairs, all.slice(0, 20));
   });
 
   it('"changes since HEAD" shows both definitions and lists the profiles added, then removed', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => row(i));
     const result: HeadDiffResult = {
-      version: 3, state: 'changed', commit: '0123456789abcdef0123456789abcdef01234567', path: 'segments/gold.json', definitionChanged: true,
-      before: { description: `Tier is "${HOSTILE}"`, matched: 5 }, after: { description: `Tier is "gold" OR Tier is "${SCRIPT_END}"`, matched: 7 },
-      added: 3, removed: 1, total: 12,
+      version: 3,
+      state: 'changed',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      path: 'segments/gold.json',
+      definitionChanged: true,
+      before: { description: `Tier is "${HOSTILE}"`, matched: 5 },
+      after: { description: `Tier is "gold" OR Tier is "${SCRIPT_END}"`, matched: 7 },
+      added: 3,
+      removed: 1,
+      total: 12,
       workspace: { name: 'Review shop', root: '/ws', now: '2026-11-01T12:00:00.000Z', profiles: 12, events: 0, metrics: 0, lists: 0, warnings: 0 },
     };
     const p = await open({ page: 'headDiff', headDiff: { result, added: [4, 7, 9], removed: [2] } }, 'light', rows);

@@ -20,14 +20,39 @@ import type { Browser } from 'playwright-core';
 import type { FromWebview } from '../../client/src/webview/messages';
 import { FILTER_DEBOUNCE_MS, PAGE_SIZE, ROW_HEIGHT } from '../../client/src/webview/viewModel';
 import type { CountsReport, ExplainResult, ProfileRow } from '../../server/src/protocol';
-import { assertClean, asVsCodeLoadsIt, contrast, generatedEmail, launchBrowser, MEDIA, OUTPUT, Panel, REPO, startPanelServer, THEMES, waitForPosted, type HostConfig, type PanelServer, type ThemeName } from './renderHarness';
+import {
+  assertClean,
+  asVsCodeLoadsIt,
+  contrast,
+  generatedEmail,
+  launchBrowser,
+  MEDIA,
+  OUTPUT,
+  Panel,
+  REPO,
+  startPanelServer,
+  THEMES,
+  waitForPosted,
+  type HostConfig,
+  type PanelServer,
+  type ThemeName,
+} from './renderHarness';
 
 type RowsRequest = Extract<FromWebview, { type: 'rows' }>;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const WORKSPACE = { name: 'acme-store', root: '/home/dev/acme-store', now: '2026-11-01T00:00:00Z', profiles: 48_213, events: 1_204_877, metrics: 14, lists: 6, warnings: 0 };
+const WORKSPACE = {
+  name: 'acme-store',
+  root: '/home/dev/acme-store',
+  now: '2026-11-01T00:00:00Z',
+  profiles: 48_213,
+  events: 1_204_877,
+  metrics: 14,
+  lists: 6,
+  warnings: 0,
+};
 
 /** A realistic report: three AND groups narrowing 48,213 profiles to 1,287. */
 const REPORT: CountsReport = {
@@ -37,13 +62,26 @@ const REPORT: CountsReport = {
   matched: 1_287,
   notEvaluable: [],
   groups: [
-    { matched: 9_412, afterAnd: 9_412, description: 'Placed Order at least once in the last 30 days', conditions: [{ matched: 9_412, description: 'Placed Order at least once in the last 30 days' }] },
-    { matched: 21_870, afterAnd: 4_102, description: 'Country is Germany, Austria or Switzerland', conditions: [{ matched: 21_870, description: 'Country is Germany, Austria or Switzerland' }] },
+    {
+      matched: 9_412,
+      afterAnd: 9_412,
+      description: 'Placed Order at least once in the last 30 days',
+      conditions: [{ matched: 9_412, description: 'Placed Order at least once in the last 30 days' }],
+    },
+    {
+      matched: 21_870,
+      afterAnd: 4_102,
+      description: 'Country is Germany, Austria or Switzerland',
+      conditions: [{ matched: 21_870, description: 'Country is Germany, Austria or Switzerland' }],
+    },
     {
       matched: 6_530,
       afterAnd: 1_287,
       description: 'Can receive email marketing, or Opened Email at least 2 times in the last 14 days',
-      conditions: [{ matched: 3_950, description: 'Can receive email marketing' }, { matched: 4_020, description: 'Opened Email at least 2 times in the last 14 days' }],
+      conditions: [
+        { matched: 3_950, description: 'Can receive email marketing' },
+        { matched: 4_020, description: 'Opened Email at least 2 times in the last 14 days' },
+      ],
     },
   ],
   description: 'Placed Order in the last 30 days, in DACH, reachable by email',
@@ -55,7 +93,12 @@ const REPORT: CountsReport = {
 const PROPERTY_COLUMNS = ['plan', 'orders', 'ltv'];
 
 function realistic(overrides: Partial<HostConfig> = {}): HostConfig {
-  return { fileName: 'segments/dach-buyers.segment.json', report: REPORT, data: { kind: 'generated', count: 1_287, propertyColumns: PROPERTY_COLUMNS }, ...overrides };
+  return {
+    fileName: 'segments/dach-buyers.segment.json',
+    report: REPORT,
+    data: { kind: 'generated', count: 1_287, propertyColumns: PROPERTY_COLUMNS },
+    ...overrides,
+  };
 }
 
 function bigReport(matched: number): CountsReport {
@@ -101,7 +144,15 @@ const HOSTILE_ROWS: ProfileRow[] = [
     properties: { plan: XSS.entities, orders: XSS.svg, [HOSTILE_COLUMN]: XSS.img },
     lastEvent: null,
   },
-  { id: '01PLAIN3', email: 'zoe@example.com', name: 'Zoë Plain', location: 'Vienna, Austria', phone: null, properties: { plan: 'pro', orders: '3', [HOSTILE_COLUMN]: 'x' }, lastEvent: '2026-10-01T08:00:00Z' },
+  {
+    id: '01PLAIN3',
+    email: 'zoe@example.com',
+    name: 'Zoë Plain',
+    location: 'Vienna, Austria',
+    phone: null,
+    properties: { plan: 'pro', orders: '3', [HOSTILE_COLUMN]: 'x' },
+    lastEvent: '2026-10-01T08:00:00Z',
+  },
 ];
 
 const HOSTILE_EXPLAIN: ExplainResult = {
@@ -114,7 +165,26 @@ const HOSTILE_EXPLAIN: ExplainResult = {
 };
 
 /** Tags that must never appear except as the shell's own (its <meta>s, <link>, <script>, and VS Code's default <style>). */
-const DANGEROUS_TAGS = ['img', 'svg', 'script', 'iframe', 'object', 'embed', 'style', 'link', 'a', 'form', 'math', 'base', 'meta', 'video', 'audio', 'source', 'template', 'frame'];
+const DANGEROUS_TAGS = [
+  'img',
+  'svg',
+  'script',
+  'iframe',
+  'object',
+  'embed',
+  'style',
+  'link',
+  'a',
+  'form',
+  'math',
+  'base',
+  'meta',
+  'video',
+  'audio',
+  'source',
+  'template',
+  'frame',
+];
 
 /** How many of each dangerous tag the served shell itself has. */
 function shellTags(html: string): Record<string, number> {
@@ -139,16 +209,23 @@ function quantile(values: number[], q: number): number {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 async function text(panel: Panel, selector: string): Promise<string> {
-  return panel.page.locator(selector).first().evaluate((e) => e.textContent ?? '');
+  return panel.page
+    .locator(selector)
+    .first()
+    .evaluate((e) => e.textContent ?? '');
 }
 
 async function nextFrames(panel: Panel, n = 2): Promise<void> {
-  await panel.page.evaluate((count) => new Promise<void>((resolve) => {
-    const raf = (window as unknown as { __nativeRaf: typeof requestAnimationFrame }).__nativeRaf;
-    let left = count;
-    const step = () => (--left <= 0 ? resolve() : raf(step));
-    raf(step);
-  }), n);
+  await panel.page.evaluate(
+    (count) =>
+      new Promise<void>((resolve) => {
+        const raf = (window as unknown as { __nativeRaf: typeof requestAnimationFrame }).__nativeRaf;
+        let left = count;
+        const step = () => (--left <= 0 ? resolve() : raf(step));
+        raf(step);
+      }),
+    n,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,24 +259,33 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
     (metrics.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map(round);
     fs.writeFileSync(path.join(OUTPUT, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     const scroll = metrics.scroll100k as Record<string, unknown> | undefined;
-    console.log(`      screenshots and metrics: ${path.relative(REPO, OUTPUT)}/${scroll ? `\n      100k rows: ${JSON.stringify({ jumpToMiddle: scroll.jumpToMiddle, jumpToEnd: scroll.jumpToEnd, wheel: scroll.wheel })}` : ''}`);
+    console.log(
+      `      screenshots and metrics: ${path.relative(REPO, OUTPUT)}/${scroll ? `\n      100k rows: ${JSON.stringify({ jumpToMiddle: scroll.jumpToMiddle, jumpToEnd: scroll.jumpToEnd, wheel: scroll.wheel })}` : ''}`,
+    );
   });
 
   describe('shell and CSP', () => {
-    it('loads the shell exactly as previewHtml makes it, with only our stylesheet and nonce\'d script', async () => {
+    it("loads the shell exactly as previewHtml makes it, with only our stylesheet and nonce'd script", async () => {
       const before = server.requests.length;
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       assert.deepEqual(server.requests.slice(before).sort(), ['/', '/media/preview.css', '/media/preview.js']);
       const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(server.lastHtml)?.[1];
       assert.ok(csp, 'previewHtml has a CSP meta');
-      assert.equal(await panel.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'), csp, 'the page runs under previewHtml\'s CSP, untouched');
+      assert.equal(
+        await panel.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'),
+        csp,
+        "the page runs under previewHtml's CSP, untouched",
+      );
       assert.match(csp, /default-src 'none'/);
       assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]+'/);
       assert.ok(!/unsafe-inline|unsafe-eval/.test(csp));
       // The stylesheet applied (layout), and the script ran (posted ready, then asked for rows).
       assert.equal(await panel.page.evaluate(() => getComputedStyle(document.body).display), 'flex');
-      assert.deepEqual((await panel.posted()).slice(0, 2).map((p) => p.message.type), ['ready', 'rows']);
+      assert.deepEqual(
+        (await panel.posted()).slice(0, 2).map((p) => p.message.type),
+        ['ready', 'rows'],
+      );
       await assertClean(panel);
     });
 
@@ -214,7 +300,10 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       });
       await panel.page.waitForFunction(() => (window as unknown as { __security: { csp: unknown[] } }).__security.csp.length > 0);
       const security = await panel.security();
-      assert.ok(security.csp.some((v) => v.directive.startsWith('img-src')), JSON.stringify(security.csp));
+      assert.ok(
+        security.csp.some((v) => v.directive.startsWith('img-src')),
+        JSON.stringify(security.csp),
+      );
       assert.ok(security.addedTags.includes('img'));
       assert.ok(security.dangerousAttributes.some((a) => a.includes('onerror')));
       assert.equal(security.xss, undefined, 'the inline handler was blocked by the CSP');
@@ -234,7 +323,12 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       };
       panel = await Panel.open(browser, server, {
         theme: 'dark',
-        host: { fileName: `segments/${XSS.img}.segment.json`, report, data: { kind: 'rows', rows: HOSTILE_ROWS, propertyColumns: ['plan', 'orders', HOSTILE_COLUMN] }, explain: { [HOSTILE_ROWS[0].id]: HOSTILE_EXPLAIN } },
+        host: {
+          fileName: `segments/${XSS.img}.segment.json`,
+          report,
+          data: { kind: 'rows', rows: HOSTILE_ROWS, propertyColumns: ['plan', 'orders', HOSTILE_COLUMN] },
+          explain: { [HOSTILE_ROWS[0].id]: HOSTILE_EXPLAIN },
+        },
       });
       await panel.waitForRow(2);
       const page = panel.page;
@@ -277,7 +371,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       const security = await panel.security();
       const counts: Record<string, number> = {};
       for (const tag of security.addedTags) if (DANGEROUS_TAGS.includes(tag)) counts[tag] = (counts[tag] ?? 0) + 1;
-      assert.deepEqual(counts, shellTags(asVsCodeLoadsIt(server.lastHtml)), 'no img/svg/script/iframe/style/… element beyond the shell\'s own');
+      assert.deepEqual(counts, shellTags(asVsCodeLoadsIt(server.lastHtml)), "no img/svg/script/iframe/style/… element beyond the shell's own");
       assert.deepEqual(counts, { meta: 3, link: 1, script: 1, style: 1 });
       assert.deepEqual(security.dangerousAttributes, [], 'no on* / srcdoc / javascript: attribute');
       assert.equal(await page.locator('img, svg, iframe, object, embed').count(), 0);
@@ -307,19 +401,35 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
         assert.equal(await page.evaluate(() => document.body.dataset.state), 'ok');
 
         // Funnel: one step per AND group, the bar as wide as the running count's share.
-        const steps = await page.$$eval('#funnel .step', (elements) => elements.map((step) => ({
-          label: step.querySelector('.step-label')!.textContent,
-          count: step.querySelector('.step-count')!.textContent,
-          detail: step.querySelector('.step-detail')!.textContent,
-          share: step.querySelector('.bar')!.getBoundingClientRect().width / step.querySelector('.track')!.clientWidth,
-        })));
-        assert.deepEqual(steps.map((s) => [s.label, s.count]), [['All profiles', '48,213'], ['AND group 1', '9,412'], ['AND group 2', '4,102'], ['AND group 3', '1,287']]);
+        const steps = await page.$$eval('#funnel .step', (elements) =>
+          elements.map((step) => ({
+            label: step.querySelector('.step-label')!.textContent,
+            count: step.querySelector('.step-count')!.textContent,
+            detail: step.querySelector('.step-detail')!.textContent,
+            share: step.querySelector('.bar')!.getBoundingClientRect().width / step.querySelector('.track')!.clientWidth,
+          })),
+        );
+        assert.deepEqual(
+          steps.map((s) => [s.label, s.count]),
+          [
+            ['All profiles', '48,213'],
+            ['AND group 1', '9,412'],
+            ['AND group 2', '4,102'],
+            ['AND group 3', '1,287'],
+          ],
+        );
         assert.equal(steps[3].detail, 'Can receive email marketing, or Opened Email at least 2 times in the last 14 days (6,530 on its own)');
         const expected = [1, 9_412 / 48_213, 4_102 / 48_213, 1_287 / 48_213];
         steps.forEach((s, i) => assert.ok(Math.abs(s.share - expected[i]) < 0.01, `step ${i}: bar share ${s.share} ≈ ${expected[i]}`));
 
         // Table.
-        assert.deepEqual(await page.$$eval('#header > *', (cells) => cells.map((c) => c.textContent)), ['Email ▲', 'Name', 'Location', 'Last event (UTC)', ...PROPERTY_COLUMNS]);
+        assert.deepEqual(await page.$$eval('#header > *', (cells) => cells.map((c) => c.textContent)), [
+          'Email ▲',
+          'Name',
+          'Location',
+          'Last event (UTC)',
+          ...PROPERTY_COLUMNS,
+        ]);
         assert.equal(await text(panel, '#count'), '1,287 profiles');
         const rows = await panel.renderedRows();
         assert.deepEqual(rows[0].cells, ['user0000000@example.com', 'Ava García', 'Berlin, Germany', '2026-10-31 23:59', 'free', '0', '0.5']);
@@ -345,7 +455,12 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
                 break;
               }
             }
-            return { color: computed.color, background, outline: `${computed.outlineStyle} ${computed.outlineColor}`, border: `${computed.borderTopStyle} ${computed.borderTopColor}` };
+            return {
+              color: computed.color,
+              background,
+              outline: `${computed.outlineStyle} ${computed.outlineColor}`,
+              border: `${computed.borderTopStyle} ${computed.borderTopColor}`,
+            };
           };
           return {
             body: style('body'),
@@ -359,14 +474,21 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
             button: style('#export-csv'),
             input: style('#filter'),
             stepDetail: style('.step-detail'),
-            bar: { color: getComputedStyle(document.querySelector('.bar')!).backgroundColor, background: getComputedStyle(document.querySelector('.track')!).backgroundColor },
+            bar: {
+              color: getComputedStyle(document.querySelector('.bar')!).backgroundColor,
+              background: getComputedStyle(document.querySelector('.track')!).backgroundColor,
+            },
             markHeld: style('.evidence.held .mark'),
             markFailed: style('.evidence.failed .mark'),
             evidence: style('.evidence .muted'),
           };
         });
         const expectedBackground = theme.vars['--vscode-editor-background'];
-        const hex = (css: string) => `#${(css.match(/[\d.]+/g) ?? []).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+        const hex = (css: string) =>
+          `#${(css.match(/[\d.]+/g) ?? [])
+            .slice(0, 3)
+            .map((n) => Number(n).toString(16).padStart(2, '0'))
+            .join('')}`;
         assert.equal(hex(colours.body.background), expectedBackground, 'the page background is the editor background');
         assert.equal(hex(colours.headline.color), theme.vars['--vscode-foreground']);
 
@@ -388,24 +510,40 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
         await panel.page.locator('#rows > .row[data-index="2"]').click();
         await panel.page.waitForSelector('#rows > .row.selected');
         await panel.page.mouse.move(5, 5);
-        const looks = await panel.page.evaluate(() => ['#rows > .row.selected', '#rows > .row[data-index="3"]'].map((selector) => {
-          const s = getComputedStyle(document.querySelector(selector)!);
-          return { background: s.backgroundColor, color: s.color, outline: s.outlineStyle === 'none' ? 'none' : `${s.outlineStyle} ${s.outlineColor}`, border: `${s.borderTopStyle} ${s.borderTopColor} ${s.borderLeftStyle}` };
-        }));
-        assert.notDeepEqual(looks[0], looks[1], `selected ${JSON.stringify(looks[0])} vs unselected ${JSON.stringify(looks[1])} (see test-output/webview/${themeName}.png)`);
+        const looks = await panel.page.evaluate(() =>
+          ['#rows > .row.selected', '#rows > .row[data-index="3"]'].map((selector) => {
+            const s = getComputedStyle(document.querySelector(selector)!);
+            return {
+              background: s.backgroundColor,
+              color: s.color,
+              outline: s.outlineStyle === 'none' ? 'none' : `${s.outlineStyle} ${s.outlineColor}`,
+              border: `${s.borderTopStyle} ${s.borderTopColor} ${s.borderLeftStyle}`,
+            };
+          }),
+        );
+        assert.notDeepEqual(
+          looks[0],
+          looks[1],
+          `selected ${JSON.stringify(looks[0])} vs unselected ${JSON.stringify(looks[1])} (see test-output/webview/${themeName}.png)`,
+        );
       });
     }
 
     /** Per column: how many of the rendered cells are cut off (text-overflow: ellipsis). */
-    const truncation = async (p: Panel) => p.page.evaluate(() => {
-      const header = Array.from(document.querySelectorAll('#header > *')).map((c) => c.textContent ?? '');
-      const rows = Array.from(document.querySelectorAll('#rows > .row[data-id]'));
-      return header.map((label, i) => {
-        const cells = rows.map((r) => r.children[i] as HTMLElement | undefined).filter((c): c is HTMLElement => Boolean(c && c.textContent));
-        const cut = cells.filter((c) => c.scrollWidth > c.clientWidth + 1).length;
-        return { column: label.replace(/ [▲▼]$/, ''), width: cells[0] ? Math.round(cells[0].getBoundingClientRect().width) : 0, cut: `${cut}/${cells.length}` };
+    const truncation = async (p: Panel) =>
+      p.page.evaluate(() => {
+        const header = Array.from(document.querySelectorAll('#header > *')).map((c) => c.textContent ?? '');
+        const rows = Array.from(document.querySelectorAll('#rows > .row[data-id]'));
+        return header.map((label, i) => {
+          const cells = rows.map((r) => r.children[i] as HTMLElement | undefined).filter((c): c is HTMLElement => Boolean(c && c.textContent));
+          const cut = cells.filter((c) => c.scrollWidth > c.clientWidth + 1).length;
+          return {
+            column: label.replace(/ [▲▼]$/, ''),
+            width: cells[0] ? Math.round(cells[0].getBoundingClientRect().width) : 0,
+            cut: `${cut}/${cells.length}`,
+          };
+        });
       });
-    });
 
     it('fits a typical side-by-side panel, 800 px wide (test-output/webview/narrow.png)', async () => {
       panel = await Panel.open(browser, server, { theme: 'dark', viewport: { width: 800, height: 800 }, host: realistic() });
@@ -429,7 +567,11 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       const columns = await truncation(panel);
       metrics.wide1200 = { columns };
       const lastEvent = columns.find((c) => c.column === 'Last event (UTC)')!;
-      assert.match(lastEvent.cut, /^0\//, `"2026-10-31 23:59" is cut to "2026-10…" in ${lastEvent.cut} rows (column ${lastEvent.width}px wide; see light.png / dark.png)`);
+      assert.match(
+        lastEvent.cut,
+        /^0\//,
+        `"2026-10-31 23:59" is cut to "2026-10…" in ${lastEvent.cut} rows (column ${lastEvent.width}px wide; see light.png / dark.png)`,
+      );
     });
 
     it('shows every report state in the header, with errors in the error colour', async () => {
@@ -437,7 +579,11 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await panel.waitForRow(0);
       const states: [CountsReport['state'], string | undefined, string][] = [
         ['errors', 'The definition has errors: fix them to see counts.', 'The definition has errors'],
-        ['no-workspace', 'No klaviyo-workspace.json above this file (or set segmentLens.workspace): IDs cannot be checked and counts are unavailable.', 'No klaviyo-workspace.json above this file (or set segmentLens.workspace): IDs cannot be checked and counts are unavailable.'],
+        [
+          'no-workspace',
+          'No klaviyo-workspace.json above this file (or set segmentLens.workspace): IDs cannot be checked and counts are unavailable.',
+          'No klaviyo-workspace.json above this file (or set segmentLens.workspace): IDs cannot be checked and counts are unavailable.',
+        ],
         ['loading', 'Loading the workspace (events 40%)…', 'Loading the workspace (events 40%)…'],
         ['not-a-definition', 'This file holds no segment definition.', 'This file holds no segment definition.'],
         ['failed', 'The workspace could not be loaded: boom', 'The workspace could not be loaded: boom'],
@@ -459,7 +605,20 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
         }
       }
       // Not evaluable locally: a warning line under the funnel, and n/a for the group.
-      const report: CountsReport = { ...REPORT, matched: null, notEvaluable: ['predictive analytics (Predicted CLV)'], groups: [...REPORT.groups.slice(0, 2), { matched: null, afterAnd: null, description: 'Predicted CLV is at least 500', conditions: [{ matched: null, notEvaluable: 'predictive analytics', description: 'Predicted CLV is at least 500' }] }] };
+      const report: CountsReport = {
+        ...REPORT,
+        matched: null,
+        notEvaluable: ['predictive analytics (Predicted CLV)'],
+        groups: [
+          ...REPORT.groups.slice(0, 2),
+          {
+            matched: null,
+            afterAnd: null,
+            description: 'Predicted CLV is at least 500',
+            conditions: [{ matched: null, notEvaluable: 'predictive analytics', description: 'Predicted CLV is at least 500' }],
+          },
+        ],
+      };
       await panel.host('setReport', report);
       await panel.send({ type: 'counts', report, fileName: 'segments/dach-buyers.segment.json' });
       await panel.page.waitForFunction(() => document.getElementById('headline')!.textContent === 'Not evaluable locally');
@@ -478,7 +637,13 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       panel = await Panel.open(browser, server, {
         theme: 'dark',
         viewport: { width: 1200, height: 800 },
-        host: { fileName: 'segments/newsletter.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: PROPERTY_COLUMNS }, latencyMs: 15, domProbe: false },
+        host: {
+          fileName: 'segments/newsletter.segment.json',
+          report: bigReport(TOTAL),
+          data: { kind: 'generated', count: TOTAL, propertyColumns: PROPERTY_COLUMNS },
+          latencyMs: 15,
+          domProbe: false,
+        },
       });
       await panel.waitForRow(0);
       const page = panel.page;
@@ -486,10 +651,17 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       metrics.scroll100k = result;
 
       assert.equal(await text(panel, '#count'), '100,000 profiles');
-      assert.deepEqual((await panel.posted('rows')).map((p) => (p.message as RowsRequest).offset), [0]);
+      assert.deepEqual(
+        (await panel.posted('rows')).map((p) => (p.message as RowsRequest).offset),
+        [0],
+      );
       const geometry = await page.evaluate(() => {
         const viewport = document.getElementById('viewport')!;
-        return { scrollHeight: viewport.scrollHeight, clientHeight: viewport.clientHeight, spacer: document.getElementById('spacer')!.getBoundingClientRect().height };
+        return {
+          scrollHeight: viewport.scrollHeight,
+          clientHeight: viewport.clientHeight,
+          spacer: document.getElementById('spacer')!.getBoundingClientRect().height,
+        };
       });
       assert.equal(geometry.spacer, TOTAL * ROW_HEIGHT);
       result.viewportHeight = geometry.clientHeight;
@@ -506,7 +678,10 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
         rows.forEach((row, k) => assert.equal(row.index, rows[0].index + k, `${where}: contiguous indexes`));
         const top = Math.floor(state.scrollTop / ROW_HEIGHT);
         const bottom = Math.min(TOTAL - 1, Math.floor((state.scrollTop + state.clientHeight - 1) / ROW_HEIGHT));
-        assert.ok(rows[0].index <= top && rows[rows.length - 1].index >= bottom, `${where}: rows ${rows[0].index}–${rows[rows.length - 1].index} cover the viewport's ${top}–${bottom}`);
+        assert.ok(
+          rows[0].index <= top && rows[rows.length - 1].index >= bottom,
+          `${where}: rows ${rows[0].index}–${rows[rows.length - 1].index} cover the viewport's ${top}–${bottom}`,
+        );
         for (const row of rows) {
           if (row.id === null) continue;
           assert.equal(row.cells[0], row.index % 97 === 13 ? '—' : generatedEmail(row.index), `${where}: row ${row.index} shows its own profile`);
@@ -515,43 +690,71 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       };
 
       /** Sets scrollTop and times: until the frame that renders placeholders, and until row `index` has its data. */
-      const jump = async (scrollTop: number, index: number) => page.evaluate(({ scrollTop, index }) => new Promise<{ placeholdersMs: number; dataMs: number; frames: number; scrollTop: number }>((resolve) => {
-        const viewport = document.getElementById('viewport')!;
-        const raf = (window as unknown as { __nativeRaf: typeof requestAnimationFrame }).__nativeRaf;
-        const start = performance.now();
-        let placeholdersMs = NaN;
-        let frames = 0;
-        viewport.scrollTop = scrollTop;
-        const check = () => {
-          frames++;
-          if (Number.isNaN(placeholdersMs) && document.querySelector(`#rows > .row[data-index="${index}"]`)) placeholdersMs = performance.now() - start;
-          if (document.querySelector(`#rows > .row[data-index="${index}"][data-id]`)) resolve({ placeholdersMs, dataMs: performance.now() - start, frames, scrollTop: viewport.scrollTop });
-          else raf(check);
-        };
-        raf(check);
-      }), { scrollTop, index });
+      const jump = async (scrollTop: number, index: number) =>
+        page.evaluate(
+          ({ scrollTop, index }) =>
+            new Promise<{ placeholdersMs: number; dataMs: number; frames: number; scrollTop: number }>((resolve) => {
+              const viewport = document.getElementById('viewport')!;
+              const raf = (window as unknown as { __nativeRaf: typeof requestAnimationFrame }).__nativeRaf;
+              const start = performance.now();
+              let placeholdersMs = NaN;
+              let frames = 0;
+              viewport.scrollTop = scrollTop;
+              const check = () => {
+                frames++;
+                if (Number.isNaN(placeholdersMs) && document.querySelector(`#rows > .row[data-index="${index}"]`)) placeholdersMs = performance.now() - start;
+                if (document.querySelector(`#rows > .row[data-index="${index}"][data-id]`))
+                  resolve({ placeholdersMs, dataMs: performance.now() - start, frames, scrollTop: viewport.scrollTop });
+                else raf(check);
+              };
+              raf(check);
+            }),
+          { scrollTop, index },
+        );
 
       // --- middle, by scrollTop
       let since = await panel.postedCount();
       const middle = await jump(50_000 * ROW_HEIGHT, 50_000);
       const mid = await checkRows('middle');
       const midRequests = await panel.postedSince(since, 'rows');
-      assert.deepEqual(midRequests.map((r) => r.offset).sort((a, b) => a - b), [49_800, 50_000], 'the two pages around row 50,000, once each');
+      assert.deepEqual(
+        midRequests.map((r) => r.offset).sort((a, b) => a - b),
+        [49_800, 50_000],
+        'the two pages around row 50,000, once each',
+      );
       for (const r of midRequests) assert.deepEqual([r.limit, r.sort, r.filter], [PAGE_SIZE, { column: 'email', descending: false }, '']);
       const row50k = mid.rows.find((r) => r.index === 50_000)!;
       assert.equal(row50k.cells[0], 'user0050000@example.com');
-      assert.ok(row50k.contentTop >= mid.state.scrollTop - ROW_HEIGHT && row50k.contentTop < mid.state.scrollTop + mid.state.clientHeight, 'row 50,000 is in view');
-      result.jumpToMiddle = { ...middle, placeholdersMs: round(middle.placeholdersMs), dataMs: round(middle.dataMs), rowElements: mid.rows.length, row50000OffsetFromTopPx: round(row50k.contentTop - mid.state.scrollTop) };
+      assert.ok(
+        row50k.contentTop >= mid.state.scrollTop - ROW_HEIGHT && row50k.contentTop < mid.state.scrollTop + mid.state.clientHeight,
+        'row 50,000 is in view',
+      );
+      result.jumpToMiddle = {
+        ...middle,
+        placeholdersMs: round(middle.placeholdersMs),
+        dataMs: round(middle.dataMs),
+        rowElements: mid.rows.length,
+        row50000OffsetFromTopPx: round(row50k.contentTop - mid.state.scrollTop),
+      };
 
       // --- end, by scrollTop (clamped by the browser)
       since = await panel.postedCount();
       const end = await jump(1e9, TOTAL - 1);
       const last = await checkRows('end');
-      assert.deepEqual((await panel.postedSince(since, 'rows')).map((r) => r.offset), [99_800]);
+      assert.deepEqual(
+        (await panel.postedSince(since, 'rows')).map((r) => r.offset),
+        [99_800],
+      );
       const lastRow = last.rows[last.rows.length - 1];
       assert.equal(lastRow.index, TOTAL - 1);
       assert.equal(lastRow.cells[0], 'user0099999@example.com');
-      result.jumpToEnd = { ...end, placeholdersMs: round(end.placeholdersMs), dataMs: round(end.dataMs), rowElements: last.rows.length, lastRowHiddenPx: round(lastRow.contentTop + lastRow.height - (last.state.scrollTop + last.state.clientHeight)) };
+      result.jumpToEnd = {
+        ...end,
+        placeholdersMs: round(end.placeholdersMs),
+        dataMs: round(end.dataMs),
+        rowElements: last.rows.length,
+        lastRowHiddenPx: round(lastRow.contentTop + lastRow.height - (last.state.scrollTop + last.state.clientHeight)),
+      };
 
       // --- the mouse wheel, from row 30,000 down, 40 notches of 520 px, one per frame
       await jump(30_000 * ROW_HEIGHT, 30_000);
@@ -560,7 +763,11 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       since = await panel.postedCount();
       const startTop = await page.evaluate(() => document.getElementById('viewport')!.scrollTop);
       await page.evaluate(() => {
-        const perf = (window as unknown as { __perf: { recording: boolean; frames: number[]; callbacks: number[]; blankRows: number[]; longFrames: unknown[]; rowsCreated: number } }).__perf;
+        const perf = (
+          window as unknown as {
+            __perf: { recording: boolean; frames: number[]; callbacks: number[]; blankRows: number[]; longFrames: unknown[]; rowsCreated: number };
+          }
+        ).__perf;
         Object.assign(perf, { frames: [], callbacks: [], blankRows: [], longFrames: [], rowsCreated: 0, recording: true });
         new MutationObserver((mutations) => {
           for (const m of mutations) perf.rowsCreated += m.addedNodes.length;
@@ -578,7 +785,18 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await panel.waitForRow(expectedIndex);
       await nextFrames(panel, 3);
       const perf = await page.evaluate(() => {
-        const p = (window as unknown as { __perf: { recording: boolean; frames: number[]; callbacks: number[]; blankRows: number[]; longFrames: { duration: number; blocking: number }[]; rowsCreated: number } }).__perf;
+        const p = (
+          window as unknown as {
+            __perf: {
+              recording: boolean;
+              frames: number[];
+              callbacks: number[];
+              blankRows: number[];
+              longFrames: { duration: number; blocking: number }[];
+              rowsCreated: number;
+            };
+          }
+        ).__perf;
         p.recording = false;
         return { frames: p.frames, callbacks: p.callbacks, blankRows: p.blankRows, longFrames: p.longFrames, rowsCreated: p.rowsCreated };
       });
@@ -589,7 +807,10 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       assert.equal(new Set(offsets).size, offsets.length, `each page requested once: ${offsets.join(', ')}`);
       for (const offset of offsets) {
         assert.equal(offset % PAGE_SIZE, 0);
-        assert.ok(offset >= Math.floor((startTop / ROW_HEIGHT - 20) / PAGE_SIZE) * PAGE_SIZE && offset <= endTop / ROW_HEIGHT + 50, `offset ${offset} is within the scrolled span`);
+        assert.ok(
+          offset >= Math.floor((startTop / ROW_HEIGHT - 20) / PAGE_SIZE) * PAGE_SIZE && offset <= endTop / ROW_HEIGHT + 50,
+          `offset ${offset} is within the scrolled span`,
+        );
       }
       const intervals = perf.frames.slice(1).map((t, i) => t - perf.frames[i]);
       result.wheel = {
@@ -611,7 +832,9 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
     });
 
     it('rows are ROW_HEIGHT (26 px) tall and sit where the scroll position puts them', async () => {
-      panel = await Panel.open(browser, server, { host: { fileName: 'a.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: [] } } });
+      panel = await Panel.open(browser, server, {
+        host: { fileName: 'a.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: [] } },
+      });
       await panel.waitForRow(0);
       await panel.scrollTo(50_000 * ROW_HEIGHT);
       await panel.waitForRow(50_000);
@@ -623,19 +846,29 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
     });
 
     it('after jumping to the end (End key, thumb dragged to the bottom) the last row is in view', async () => {
-      panel = await Panel.open(browser, server, { host: { fileName: 'a.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: [] } } });
+      panel = await Panel.open(browser, server, {
+        host: { fileName: 'a.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: [] } },
+      });
       await panel.waitForRow(0);
       await panel.scrollTo(1e9);
       await panel.waitForRow(TOTAL - 1);
       const rows = await panel.renderedRows();
-      const { scrollTop, clientHeight } = await panel.page.evaluate(() => ({ scrollTop: document.getElementById('viewport')!.scrollTop, clientHeight: document.getElementById('viewport')!.clientHeight }));
+      const { scrollTop, clientHeight } = await panel.page.evaluate(() => ({
+        scrollTop: document.getElementById('viewport')!.scrollTop,
+        clientHeight: document.getElementById('viewport')!.clientHeight,
+      }));
       const lastRow = rows[rows.length - 1];
-      assert.ok(lastRow.contentTop + lastRow.height <= scrollTop + clientHeight + 1, `the last row ends ${lastRow.contentTop + lastRow.height - scrollTop - clientHeight}px below the viewport`);
+      assert.ok(
+        lastRow.contentTop + lastRow.height <= scrollTop + clientHeight + 1,
+        `the last row ends ${lastRow.contentTop + lastRow.height - scrollTop - clientHeight}px below the viewport`,
+      );
     });
 
     it('the last of 2,000,000 matched profiles can be scrolled to (Chromium caps element height at 33,554,428 px)', async () => {
       const MANY = 2_000_000;
-      panel = await Panel.open(browser, server, { host: { fileName: 'a.segment.json', report: bigReport(MANY), data: { kind: 'generated', count: MANY, propertyColumns: [] } } });
+      panel = await Panel.open(browser, server, {
+        host: { fileName: 'a.segment.json', report: bigReport(MANY), data: { kind: 'generated', count: MANY, propertyColumns: [] } },
+      });
       await panel.waitForRow(0);
       await panel.scrollTo(1e12);
       await nextFrames(panel, 3);
@@ -645,7 +878,9 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
     });
 
     it('keeps showing rows when a live edit shrinks the audience while scrolled deep', async () => {
-      panel = await Panel.open(browser, server, { host: { fileName: 'a.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: [] } } });
+      panel = await Panel.open(browser, server, {
+        host: { fileName: 'a.segment.json', report: bigReport(TOTAL), data: { kind: 'generated', count: TOTAL, propertyColumns: [] } },
+      });
       await panel.waitForRow(0);
       await panel.scrollTo(50_000 * ROW_HEIGHT);
       await panel.waitForRow(50_000);
@@ -658,7 +893,10 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       }, small);
       await panel.waitForRow(9);
       const rows = await panel.renderedRows();
-      assert.deepEqual(rows.map((r) => r.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.deepEqual(
+        rows.map((r) => r.index),
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      );
       assert.equal(await text(panel, '#count'), '10 profiles');
       await assertClean(panel);
     });
@@ -679,7 +917,11 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await page.waitForFunction(() => document.querySelector('#header button[data-column="name"]')!.textContent === 'Name ▲');
       await panel.waitForRow(0);
       let shown = await names();
-      assert.deepEqual(shown, [...shown].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), 'ascending by name');
+      assert.deepEqual(
+        shown,
+        [...shown].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+        'ascending by name',
+      );
       assert.equal(await text(panel, '#header button[data-column="email"]'), 'Email');
 
       since = await panel.postedCount();
@@ -689,7 +931,11 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await page.waitForFunction(() => document.querySelector('#header button[data-column="name"]')!.textContent === 'Name ▼');
       await panel.waitForRow(0);
       shown = await names();
-      assert.deepEqual(shown, [...shown].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)), 'descending by name');
+      assert.deepEqual(
+        shown,
+        [...shown].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)),
+        'descending by name',
+      );
 
       since = await panel.postedCount();
       await page.locator('#header button[data-column="lastEvent"]').click();
@@ -698,7 +944,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await assertClean(panel);
     });
 
-    it('ignores a stale sort\'s rows when replies come back out of order', async () => {
+    it("ignores a stale sort's rows when replies come back out of order", async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       await panel.host('hold');
@@ -711,7 +957,11 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await panel.waitForRow(0);
       await nextFrames(panel, 3);
       const shown = (await panel.renderedRows()).filter((r) => r.id !== null && r.cells[1] !== '').map((r) => r.cells[1]);
-      assert.deepEqual(shown, [...shown].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)), 'still descending: the stale ascending page was dropped');
+      assert.deepEqual(
+        shown,
+        [...shown].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)),
+        'still descending: the stale ascending page was dropped',
+      );
       await assertClean(panel);
     });
 
@@ -743,22 +993,30 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
 
       // Debounce, with input events paced inside the page well inside the debounce: one request.
       const paced = await panel.postedCount();
-      await page.evaluate((pace) => new Promise<void>((resolve) => {
-        const input = document.getElementById('filter') as HTMLInputElement;
-        const word = 'garcía';
-        let i = 0;
-        const next = () => {
-          input.value = word.slice(0, ++i);
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-          if (i < word.length) setTimeout(next, pace);
-          else resolve();
-        };
-        next();
-      }), FILTER_DEBOUNCE_MS / 5);
+      await page.evaluate(
+        (pace) =>
+          new Promise<void>((resolve) => {
+            const input = document.getElementById('filter') as HTMLInputElement;
+            const word = 'garcía';
+            let i = 0;
+            const next = () => {
+              input.value = word.slice(0, ++i);
+              input.dispatchEvent(new Event('input', { bubbles: true }));
+              if (i < word.length) setTimeout(next, pace);
+              else resolve();
+            };
+            next();
+          }),
+        FILTER_DEBOUNCE_MS / 5,
+      );
       await waitForPosted(panel, paced, 'rows', (m) => m.filter === 'garcía');
       // Again the silence after the request is what is tested.
       await new Promise((resolve) => setTimeout(resolve, 2 * FILTER_DEBOUNCE_MS));
-      assert.deepEqual((await panel.postedSince(paced, 'rows')).map((r) => r.filter), ['garcía'], `nothing until a ${FILTER_DEBOUNCE_MS} ms pause, then one request with the whole text`);
+      assert.deepEqual(
+        (await panel.postedSince(paced, 'rows')).map((r) => r.filter),
+        ['garcía'],
+        `nothing until a ${FILTER_DEBOUNCE_MS} ms pause, then one request with the whole text`,
+      );
 
       const cleared = await panel.postedCount();
       await page.locator('#filter').fill('');
@@ -776,9 +1034,14 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await page.locator('#rows > .row[data-index="4"]').click();
       assert.deepEqual(await waitForPosted(panel, since, 'explain'), { type: 'explain', profileId: row.id });
       await page.waitForFunction(() => document.querySelectorAll('#why .evidence').length === 4);
-      assert.deepEqual((await panel.renderedRows()).filter((r) => r.selected).map((r) => r.index), [4]);
+      assert.deepEqual(
+        (await panel.renderedRows()).filter((r) => r.selected).map((r) => r.index),
+        [4],
+      );
       assert.equal(await text(panel, '#why h2'), row.cells[1]);
-      const why = await page.$$eval('#why > *', (elements) => elements.map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${e.className.replace(/ /g, '.')}` : ''}: ${e.textContent}`));
+      const why = await page.$$eval('#why > *', (elements) =>
+        elements.map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${e.className.replace(/ /g, '.')}` : ''}: ${e.textContent}`),
+      );
       assert.deepEqual(why.slice(2), [
         'p: Matches the segment because:',
         'h3: Group 1: one condition must hold',
@@ -796,7 +1059,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await assertClean(panel);
     });
 
-    it('a late explain reply for an earlier click does not replace the selected profile\'s evidence', async () => {
+    it("a late explain reply for an earlier click does not replace the selected profile's evidence", async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       const rows = await panel.renderedRows();
@@ -807,7 +1070,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await panel.host('release', [1, 0]); // row 2's reply first, row 1's late
       await nextFrames(panel, 3);
       assert.equal((await panel.renderedRows()).find((r) => r.selected)?.index, 2);
-      assert.equal(await text(panel, '#why h2'), rows[2].cells[1], 'the evidence shown is the selected profile\'s');
+      assert.equal(await text(panel, '#why h2'), rows[2].cells[1], "the evidence shown is the selected profile's");
     });
 
     it('a condition that cannot be evaluated (matched: null) is not styled as failed', async () => {
@@ -817,7 +1080,9 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       const result: ExplainResult = {
         profile: { id: profile.id!, email: profile.cells[0], name: profile.cells[1], location: null, phone: null, properties: {}, lastEvent: null },
         matched: true,
-        conditions: [{ group: 0, condition: 0, description: 'Predicted CLV is at least 500', matched: null, evidence: 'predictive analytics are not in the workspace' }],
+        conditions: [
+          { group: 0, condition: 0, description: 'Predicted CLV is at least 500', matched: null, evidence: 'predictive analytics are not in the workspace' },
+        ],
       };
       // Select the profile (evidence is only shown for the selected profile) and let the harness's
       // own answer render first: sent before it, ours could be replaced by it (seen in CI).
@@ -831,7 +1096,7 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       assert.equal(await panel.page.locator('#why .evidence.failed').count(), 0, 'shown with the ✗ colour (testing.iconFailed) although nothing failed');
     });
 
-    it('posts export and copy messages from the toolbar and shows the extension\'s notice', async () => {
+    it("posts export and copy messages from the toolbar and shows the extension's notice", async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       const page = panel.page;
@@ -859,7 +1124,11 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await waitForPosted(panel, since, 'rows');
       await panel.waitForRow(0);
       await nextFrames(panel, 2);
-      assert.equal(await panel.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.column), 'name', 'pressing Enter again should flip the direction');
+      assert.equal(
+        await panel.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.column),
+        'name',
+        'pressing Enter again should flip the direction',
+      );
     });
 
     it('a profile can be explained from the keyboard (rows are focusable)', async () => {
@@ -868,15 +1137,20 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       const reached: string[] = [];
       for (let i = 0; i < 20; i++) {
         await panel.page.keyboard.press('Tab');
-        reached.push(await panel.page.evaluate(() => {
-          const e = document.activeElement as HTMLElement | null;
-          return e ? `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}` : '';
-        }));
+        reached.push(
+          await panel.page.evaluate(() => {
+            const e = document.activeElement as HTMLElement | null;
+            return e ? `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}` : '';
+          }),
+        );
       }
-      assert.ok(reached.some((r) => r.includes('.row')), `Tab reaches: ${[...new Set(reached)].join(', ')}`);
+      assert.ok(
+        reached.some((r) => r.includes('.row')),
+        `Tab reaches: ${[...new Set(reached)].join(', ')}`,
+      );
     });
 
-    it('the header columns line up with the row columns (the rows\' scrollbar takes width from them)', async () => {
+    it("the header columns line up with the row columns (the rows' scrollbar takes width from them)", async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);
       const lefts = await panel.page.evaluate(() => ({

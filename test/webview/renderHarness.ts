@@ -41,7 +41,15 @@ export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const MEDIA = path.join(REPO, 'dist', 'media');
 export const OUTPUT = path.join(REPO, 'test-output', 'webview');
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Themes
@@ -71,7 +79,7 @@ const FONT = {
  * contrast, and `list.activeSelectionBackground` is unset (null) in Dark High Contrast.
  */
 export const THEMES: Record<ThemeName, Theme> = {
-  'light': {
+  light: {
     name: 'light',
     bodyClass: 'vscode-light',
     themeId: 'Default Light Modern',
@@ -111,7 +119,7 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-charts-green': '#388a34',
     },
   },
-  'dark': {
+  dark: {
     name: 'dark',
     bodyClass: 'vscode-dark',
     themeId: 'Default Dark Modern',
@@ -196,9 +204,7 @@ export const THEMES: Record<ThemeName, Theme> = {
 // Data the stub extension serves
 
 /** An explicit list of matched profiles, or `count` generated ones (row i has email userNNNNNNN@example.com, 7 digits). */
-export type DataSpec =
-  | { kind: 'rows'; rows: ProfileRow[]; propertyColumns: string[] }
-  | { kind: 'generated'; count: number; propertyColumns: string[] };
+export type DataSpec = { kind: 'rows'; rows: ProfileRow[]; propertyColumns: string[] } | { kind: 'generated'; count: number; propertyColumns: string[] };
 
 export interface HostConfig {
   fileName: string;
@@ -247,9 +253,13 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
   // --- security probes --------------------------------------------------------------------
   const security: SecurityRecord = { csp: [], addedTags: [], dangerousAttributes: [], xss: undefined };
   w.__security = security;
-  window.addEventListener('securitypolicyviolation', (event) => {
-    security.csp.push({ directive: event.violatedDirective, blockedURI: event.blockedURI, sourceFile: event.sourceFile, sample: event.sample });
-  }, true);
+  window.addEventListener(
+    'securitypolicyviolation',
+    (event) => {
+      security.csp.push({ directive: event.violatedDirective, blockedURI: event.blockedURI, sourceFile: event.sourceFile, sample: event.sample });
+    },
+    true,
+  );
   const seen = new WeakSet<Element>();
   const inspect = (element: Element) => {
     // An element added with its subtree is reported once, however its ancestors were reported.
@@ -259,24 +269,29 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
     for (const attribute of Array.from(element.attributes)) {
       const name = attribute.name.toLowerCase();
       const value = attribute.value.trim().toLowerCase();
-      if (name.startsWith('on') || name === 'srcdoc' || ((name === 'href' || name === 'src' || name === 'action' || name === 'formaction') && value.startsWith('javascript:'))) {
+      if (
+        name.startsWith('on') ||
+        name === 'srcdoc' ||
+        ((name === 'href' || name === 'src' || name === 'action' || name === 'formaction') && value.startsWith('javascript:'))
+      ) {
         security.dangerousAttributes.push(`<${element.tagName.toLowerCase()} ${name}="${attribute.value}">`);
       }
     }
   };
-  if (config.domProbe !== false) new MutationObserver((mutations) => {
-    for (const mutation of mutations) {
-      if (mutation.type === 'attributes' && mutation.target instanceof Element) {
-        const name = (mutation.attributeName ?? '').toLowerCase();
-        if (name.startsWith('on') || name === 'srcdoc') security.dangerousAttributes.push(`set ${name} on <${mutation.target.tagName.toLowerCase()}>`);
+  if (config.domProbe !== false)
+    new MutationObserver((mutations) => {
+      for (const mutation of mutations) {
+        if (mutation.type === 'attributes' && mutation.target instanceof Element) {
+          const name = (mutation.attributeName ?? '').toLowerCase();
+          if (name.startsWith('on') || name === 'srcdoc') security.dangerousAttributes.push(`set ${name} on <${mutation.target.tagName.toLowerCase()}>`);
+        }
+        for (const node of Array.from(mutation.addedNodes)) {
+          if (!(node instanceof Element)) continue;
+          inspect(node);
+          for (const inner of Array.from(node.querySelectorAll('*'))) inspect(inner);
+        }
       }
-      for (const node of Array.from(mutation.addedNodes)) {
-        if (!(node instanceof Element)) continue;
-        inspect(node);
-        for (const inner of Array.from(node.querySelectorAll('*'))) inspect(inner);
-      }
-    }
-  }).observe(document, { childList: true, subtree: true, attributes: true });
+    }).observe(document, { childList: true, subtree: true, attributes: true });
 
   // --- theme, as VS Code applies it ----------------------------------------------------------
   const applyTheme = () => {
@@ -302,9 +317,54 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
   }
 
   // --- the synthetic data set -----------------------------------------------------------------
-  const FIRST = ['Ava', 'Ben', 'Chloé', 'Dmitri', 'Emma', 'Farid', 'Greta', 'Hiro', 'Isabel', 'Jonas', 'Kemal', 'Lena', 'Mateo', 'Nora', 'Oskar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tomás'];
-  const LAST = ['Müller', 'Schmidt', 'Novak', 'García', 'Rossi', 'Dubois', 'Jansen', 'Kowalski', 'Svensson', 'Andersen', 'Fischer', 'Weber', "O'Brien", 'Nakamura'];
-  const CITIES = ['Berlin, Germany', 'Vienna, Austria', 'Zürich, Switzerland', 'Hamburg, Germany', 'Munich, Germany', 'Graz, Austria', 'Basel, Switzerland', 'Cologne, Germany'];
+  const FIRST = [
+    'Ava',
+    'Ben',
+    'Chloé',
+    'Dmitri',
+    'Emma',
+    'Farid',
+    'Greta',
+    'Hiro',
+    'Isabel',
+    'Jonas',
+    'Kemal',
+    'Lena',
+    'Mateo',
+    'Nora',
+    'Oskar',
+    'Priya',
+    'Quinn',
+    'Rosa',
+    'Sven',
+    'Tomás',
+  ];
+  const LAST = [
+    'Müller',
+    'Schmidt',
+    'Novak',
+    'García',
+    'Rossi',
+    'Dubois',
+    'Jansen',
+    'Kowalski',
+    'Svensson',
+    'Andersen',
+    'Fischer',
+    'Weber',
+    "O'Brien",
+    'Nakamura',
+  ];
+  const CITIES = [
+    'Berlin, Germany',
+    'Vienna, Austria',
+    'Zürich, Switzerland',
+    'Hamburg, Germany',
+    'Munich, Germany',
+    'Graz, Austria',
+    'Basel, Switzerland',
+    'Cologne, Germany',
+  ];
   const PLANS = ['free', 'pro', 'business', 'enterprise'];
   const base = Date.UTC(2026, 9, 31, 23, 59);
   const generate = (i: number): Row => {
@@ -333,32 +393,44 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
   };
   const sortKey = (row: Row, column: string, index: number): string => {
     switch (column) {
-      case 'email': return row.email ?? `user${String(index).padStart(7, '0')}@example.com`;
-      case 'name': return row.name ?? '\uffff';
-      case 'location': return row.location ?? '\uffff';
-      case 'lastEvent': return row.lastEvent ?? '';
-      default: return row.id;
+      case 'email':
+        return row.email ?? `user${String(index).padStart(7, '0')}@example.com`;
+      case 'name':
+        return row.name ?? '\uffff';
+      case 'location':
+        return row.location ?? '\uffff';
+      case 'lastEvent':
+        return row.lastEvent ?? '';
+      default:
+        return row.id;
     }
   };
   const cache = new Map<string, Row[]>();
-  const view = (sort: { column: string; descending?: boolean } | undefined, filter: string | undefined): { total: number; slice(offset: number, limit: number): Row[] } => {
+  const view = (
+    sort: { column: string; descending?: boolean } | undefined,
+    filter: string | undefined,
+  ): { total: number; slice(offset: number, limit: number): Row[] } => {
     const column = sort?.column ?? 'email';
     const descending = Boolean(sort?.descending);
     const needle = (filter ?? '').trim().toLowerCase();
     if (data.kind === 'generated' && column === 'email' && !needle) {
       // Large generated sets in the default order are virtual: no need to build 10⁶ objects.
       const count = data.count;
-      return { total: count, slice: (offset, limit) => {
-        const rows: Row[] = [];
-        for (let k = offset; k < Math.min(count, offset + limit); k++) rows.push(generate(descending ? count - 1 - k : k));
-        return rows;
-      } };
+      return {
+        total: count,
+        slice: (offset, limit) => {
+          const rows: Row[] = [];
+          for (let k = offset; k < Math.min(count, offset + limit); k++) rows.push(generate(descending ? count - 1 - k : k));
+          return rows;
+        },
+      };
     }
     const key = `${column}|${descending}|${needle}`;
     let rows = cache.get(key);
     if (!rows) {
       const source = all();
-      const indexed = source.map((row, index) => ({ row, index }))
+      const indexed = source
+        .map((row, index) => ({ row, index }))
         .filter(({ row }) => !needle || [row.email, row.name, row.location, row.id].some((v) => v !== null && v.toLowerCase().includes(needle)));
       indexed.sort((a, b) => {
         const x = sortKey(a.row, column, a.index);
@@ -388,10 +460,30 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
       profile,
       matched: true,
       conditions: [
-        { group: 0, condition: 0, description: 'Placed Order at least once in the last 30 days', matched: true, evidence: '3 Placed Order events between 2026-10-02 and 2026-11-01 (needed at least 1)', events: ['2026-10-04T09:12:44Z', '2026-10-17T18:03:10Z', '2026-10-29T07:45:00Z'] },
-        { group: 1, condition: 0, description: 'Country is Germany, Austria or Switzerland', matched: true, evidence: `location is "${profile.location ?? ''}"` },
+        {
+          group: 0,
+          condition: 0,
+          description: 'Placed Order at least once in the last 30 days',
+          matched: true,
+          evidence: '3 Placed Order events between 2026-10-02 and 2026-11-01 (needed at least 1)',
+          events: ['2026-10-04T09:12:44Z', '2026-10-17T18:03:10Z', '2026-10-29T07:45:00Z'],
+        },
+        {
+          group: 1,
+          condition: 0,
+          description: 'Country is Germany, Austria or Switzerland',
+          matched: true,
+          evidence: `location is "${profile.location ?? ''}"`,
+        },
         { group: 2, condition: 0, description: 'Can receive email marketing', matched: false, evidence: 'consent is "never subscribed"' },
-        { group: 2, condition: 1, description: 'Opened Email at least 2 times in the last 14 days', matched: true, evidence: '4 Opened Email events in the window (needed at least 2)', events: ['2026-10-20T08:00:00Z', '2026-10-24T08:01:00Z', '2026-10-27T12:30:00Z', '2026-10-31T19:00:00Z'] },
+        {
+          group: 2,
+          condition: 1,
+          description: 'Opened Email at least 2 times in the last 14 days',
+          matched: true,
+          evidence: '4 Opened Email events in the window (needed at least 2)',
+          events: ['2026-10-20T08:00:00Z', '2026-10-24T08:01:00Z', '2026-10-27T12:30:00Z', '2026-10-31T19:00:00Z'],
+        },
       ],
     };
   };
@@ -406,7 +498,11 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
   let history = config.history;
   let latency = config.latencyMs ?? 5;
   const deliver = (message: ToWebview) => {
-    delivered.push({ at: performance.now(), type: message.type, ...(message.type === 'rows' ? { requestId: message.requestId, rows: message.result?.rows.length ?? 0 } : {}) });
+    delivered.push({
+      at: performance.now(),
+      type: message.type,
+      ...(message.type === 'rows' ? { requestId: message.requestId, rows: message.result?.rows.length ?? 0 } : {}),
+    });
     window.postMessage(message, '*');
   };
   const reply = (message: ToWebview) => {
@@ -425,21 +521,45 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
         break;
       case 'rows': {
         if (!report || report.state !== 'ok') {
-          reply({ type: 'rows', requestId: message.requestId, result: { version: report?.version ?? 0, total: 0, rows: [], propertyColumns: [], state: report?.state ?? 'no-workspace', message: report?.message } });
+          reply({
+            type: 'rows',
+            requestId: message.requestId,
+            result: {
+              version: report?.version ?? 0,
+              total: 0,
+              rows: [],
+              propertyColumns: [],
+              state: report?.state ?? 'no-workspace',
+              message: report?.message,
+            },
+          });
           break;
         }
         const v = view(message.sort, message.filter);
         // As of a day: the first `matched` profiles of the current order.
         const day = 'asOf' in message && message.asOf ? history?.points.find((p) => p.asOf === message.asOf) : undefined;
         const total = day ? Math.min(v.total, day.matched ?? 0) : v.total;
-        reply({ type: 'rows', requestId: message.requestId, result: { version: report.version, state: 'ok', total, rows: v.slice(message.offset, Math.max(0, Math.min(message.limit, total - message.offset))), propertyColumns: data.propertyColumns } });
+        reply({
+          type: 'rows',
+          requestId: message.requestId,
+          result: {
+            version: report.version,
+            state: 'ok',
+            total,
+            rows: v.slice(message.offset, Math.max(0, Math.min(message.limit, total - message.offset))),
+            propertyColumns: data.propertyColumns,
+          },
+        });
         break;
       }
       case 'explain':
         reply({ type: 'explain', profileId: message.profileId, result: explainOf(message.profileId) });
         break;
       case 'export':
-        reply({ type: 'notice', text: `Exported ${(report?.matched ?? 0).toLocaleString('en-US')} profiles to segments/${config.fileName.replace(/^.*\//, '').replace(/\.json$/, '')}-profiles.csv.` });
+        reply({
+          type: 'notice',
+          text: `Exported ${(report?.matched ?? 0).toLocaleString('en-US')} profiles to segments/${config.fileName.replace(/^.*\//, '').replace(/\.json$/, '')}-profiles.csv.`,
+        });
         break;
       case 'copy':
         reply({ type: 'notice', text: `Copied ${(report?.matched ?? 0).toLocaleString('en-US')} ${message.format === 'ids' ? 'profile IDs' : 'emails'}.` });
@@ -476,11 +596,23 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
     delivered,
     held,
     send: (message: ToWebview) => deliver(message),
-    setReport: (next: CountsReport | null) => { report = next; },
-    setHistory: (next: HistoryResult | undefined) => { history = next; },
-    setData: (next: DataSpec) => { data = next; materialized = undefined; cache.clear(); },
-    setLatency: (ms: number) => { latency = ms; },
-    hold: () => { holding = true; },
+    setReport: (next: CountsReport | null) => {
+      report = next;
+    },
+    setHistory: (next: HistoryResult | undefined) => {
+      history = next;
+    },
+    setData: (next: DataSpec) => {
+      data = next;
+      materialized = undefined;
+      cache.clear();
+    },
+    setLatency: (ms: number) => {
+      latency = ms;
+    },
+    hold: () => {
+      holding = true;
+    },
     /** Delivers the held replies in the given order of their indexes (default: as they came), and stops holding. */
     release: (order?: number[]) => {
       holding = false;
@@ -490,21 +622,28 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
   };
 
   // --- frame and script timing, on demand -------------------------------------------------------
-  const perf = { recording: false, frames: [] as number[], callbacks: [] as number[], blankRows: [] as number[], longFrames: [] as { duration: number; blocking: number }[] };
+  const perf = {
+    recording: false,
+    frames: [] as number[],
+    callbacks: [] as number[],
+    blankRows: [] as number[],
+    longFrames: [] as { duration: number; blocking: number }[],
+  };
   w.__perf = perf;
   const nativeRaf = window.requestAnimationFrame.bind(window);
   // For the tests' own frame waits, so they are not counted as the page's work.
   w.__nativeRaf = nativeRaf;
   // Times the page's own animation-frame callbacks (its scroll handler renders rows in one).
-  window.requestAnimationFrame = (callback: FrameRequestCallback) => nativeRaf((time) => {
-    if (!perf.recording) return callback(time);
-    const start = performance.now();
-    try {
-      callback(time);
-    } finally {
-      perf.callbacks.push(performance.now() - start);
-    }
-  });
+  window.requestAnimationFrame = (callback: FrameRequestCallback) =>
+    nativeRaf((time) => {
+      if (!perf.recording) return callback(time);
+      const start = performance.now();
+      try {
+        callback(time);
+      } finally {
+        perf.callbacks.push(performance.now() - start);
+      }
+    });
   const tick = (time: number) => {
     if (perf.recording) {
       perf.frames.push(time);
@@ -527,7 +666,8 @@ function installHost(setup: { config: HostConfig; theme: Theme; rowHeight: numbe
   try {
     new PerformanceObserver((list) => {
       if (!perf.recording) return;
-      for (const entry of list.getEntries()) perf.longFrames.push({ duration: entry.duration, blocking: (entry as unknown as { blockingDuration?: number }).blockingDuration ?? 0 });
+      for (const entry of list.getEntries())
+        perf.longFrames.push({ duration: entry.duration, blocking: (entry as unknown as { blockingDuration?: number }).blockingDuration ?? 0 });
     }).observe({ type: 'long-animation-frame', buffered: false });
   } catch {
     // long-animation-frame is not supported: the frame intervals still tell the story.
@@ -615,10 +755,11 @@ export async function startPanelServer(): Promise<PanelServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   result.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  result.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  result.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return result;
 }
 
@@ -659,7 +800,11 @@ export class Panel {
   private postedSignals = 0;
   private readonly postWaiters: (() => void)[] = [];
 
-  private constructor(readonly context: BrowserContext, readonly page: Page, readonly theme: Theme) {
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly theme: Theme,
+  ) {
     page.on('dialog', (dialog) => {
       this.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
       void dialog.dismiss().catch(() => undefined);
@@ -733,7 +878,10 @@ export class Panel {
   /** Messages posted after the first `since` ones, of a type. */
   async postedSince<T extends FromWebview['type']>(since: number, type: T): Promise<Extract<FromWebview, { type: T }>[]> {
     const all = await this.posted();
-    return all.slice(since).map((p) => p.message).filter((m): m is Extract<FromWebview, { type: T }> => m.type === type);
+    return all
+      .slice(since)
+      .map((p) => p.message)
+      .filter((m): m is Extract<FromWebview, { type: T }> => m.type === type);
   }
 
   async send(message: ToWebview): Promise<void> {
@@ -741,10 +889,13 @@ export class Panel {
   }
 
   async host<R>(fn: string, ...args: unknown[]): Promise<R> {
-    return this.page.evaluate(({ fn, args }) => {
-      const host = (window as unknown as { __host: Record<string, (...a: unknown[]) => unknown> }).__host;
-      return host[fn](...args) as R;
-    }, { fn, args });
+    return this.page.evaluate(
+      ({ fn, args }) => {
+        const host = (window as unknown as { __host: Record<string, (...a: unknown[]) => unknown> }).__host;
+        return host[fn](...args) as R;
+      },
+      { fn, args },
+    );
   }
 
   async security(): Promise<SecurityRecord> {
@@ -802,7 +953,13 @@ export class Panel {
 // Checks shared by the panel tests
 
 /** The first message of `type` posted after the first `since` ones that satisfies `predicate`, as soon as the page posts it. */
-export async function waitForPosted<T extends FromWebview['type']>(panel: Panel, since: number, type: T, predicate: (m: Extract<FromWebview, { type: T }>) => boolean = () => true, timeout = 5_000): Promise<Extract<FromWebview, { type: T }>> {
+export async function waitForPosted<T extends FromWebview['type']>(
+  panel: Panel,
+  since: number,
+  type: T,
+  predicate: (m: Extract<FromWebview, { type: T }>) => boolean = () => true,
+  timeout = 5_000,
+): Promise<Extract<FromWebview, { type: T }>> {
   return panel.untilPosted(
     async () => (await panel.postedSince(since, type)).find(predicate),
     async () => `no ${type} message posted matching the expectation; posted: ${JSON.stringify((await panel.posted()).slice(since).map((p) => p.message))}`,
@@ -830,7 +987,8 @@ function countPixels({ selector, color, least }: { selector: string; color: stri
   if (canvas && context && canvas.width > 0) {
     const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
     const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6) count++;
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i + 3] === 255 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6) count++;
   }
   return least === undefined ? count : count >= least;
 }

@@ -45,7 +45,10 @@ export function chartTheme(): ChartTheme {
     highContrast,
     foreground,
     // In high contrast the grid uses the theme's contrast border, at full strength.
-    lines: (highContrast ? variable(style, '--vscode-contrastBorder') : undefined) ?? variable(style, '--vscode-charts-lines', '--vscode-panel-border') ?? foreground,
+    lines:
+      (highContrast ? variable(style, '--vscode-contrastBorder') : undefined) ??
+      variable(style, '--vscode-charts-lines', '--vscode-panel-border') ??
+      foreground,
     series: variable(style, '--vscode-charts-blue', '--vscode-editorInfo-foreground', '--vscode-progressBar-background', '--vscode-focusBorder') ?? foreground,
     accent: variable(style, '--vscode-charts-orange', '--vscode-focusBorder', '--vscode-contrastActiveBorder') ?? foreground,
     muted: variable(style, '--vscode-charts-lines', '--vscode-descriptionForeground', '--vscode-panel-border') ?? foreground,
@@ -63,7 +66,8 @@ export function chartTheme(): ChartTheme {
  * colour variables on <html> (a switch between two dark themes keeps the class).
  */
 export function onThemeChange(changed: () => void): void {
-  const key = () => `${document.body.className}|${document.body.getAttribute('data-vscode-theme-id') ?? ''}|${document.documentElement.getAttribute('style') ?? ''}`;
+  const key = () =>
+    `${document.body.className}|${document.body.getAttribute('data-vscode-theme-id') ?? ''}|${document.documentElement.getAttribute('style') ?? ''}`;
   let current = key();
   const observer = new MutationObserver(() => {
     const next = key();

@@ -41,7 +41,10 @@ function renderSide(prefix: 'before' | 'after', value: HeadDiffSide | undefined,
     description.textContent = missing;
     return;
   }
-  count.textContent = value.matched === null ? 'no count' : `${formatNumber(value.matched)} profile${value.matched === 1 ? '' : 's'}${total ? ` (${formatPercent(value.matched, total)})` : ''}`;
+  count.textContent =
+    value.matched === null
+      ? 'no count'
+      : `${formatNumber(value.matched)} profile${value.matched === 1 ? '' : 's'}${total ? ` (${formatPercent(value.matched, total)})` : ''}`;
   description.textContent = value.description ?? value.problem ?? '';
   description.className = value.description ? 'description' : 'description problem';
   if (value.description && value.problem) description.append(`\n(${value.problem})`);
@@ -64,12 +67,23 @@ function render(fileName: string, next: HeadDiffResult | null): void {
     return;
   }
   const counted = next.added !== null && next.removed !== null;
-  $('headline').textContent = next.state === 'changed'
-    ? counted ? `+${formatNumber(next.added as number)} / −${formatNumber(next.removed as number)} since HEAD` : 'Changed since HEAD (the two sides cannot be compared)'
-    : (STATE_TEXT[next.state] ?? next.message ?? next.state);
+  $('headline').textContent =
+    next.state === 'changed'
+      ? counted
+        ? `+${formatNumber(next.added as number)} / −${formatNumber(next.removed as number)} since HEAD`
+        : 'Changed since HEAD (the two sides cannot be compared)'
+      : (STATE_TEXT[next.state] ?? next.message ?? next.state);
   if ((next.state === 'new' || next.state === 'untracked') && next.added !== null) $('headline').textContent += ` +${formatNumber(next.added)}`;
-  const where = [next.path, next.commit ? `HEAD ${next.commit.slice(0, 10)}` : undefined, next.workspace ? `${next.workspace.name} · now ${next.workspace.now} (UTC)` : undefined].filter(Boolean).join(' · ');
-  $('subline').textContent = [where, next.definitionChanged === false ? 'The definition is the same (only the file\'s text differs).' : '', next.message ?? ''].filter(Boolean).join(' — ');
+  const where = [
+    next.path,
+    next.commit ? `HEAD ${next.commit.slice(0, 10)}` : undefined,
+    next.workspace ? `${next.workspace.name} · now ${next.workspace.now} (UTC)` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  $('subline').textContent = [where, next.definitionChanged === false ? "The definition is the same (only the file's text differs)." : '', next.message ?? '']
+    .filter(Boolean)
+    .join(' — ');
   renderSide('before', next.before, next.total, next.state === 'changed' || next.state === 'unchanged' ? '' : 'Not in HEAD.');
   renderSide('after', next.after, next.total, '');
   $('show-added').textContent = `Added (${next.added === null ? '?' : formatNumber(next.added)})`;

@@ -33,7 +33,10 @@ export class HistoryChart {
   private points: HistoryPointInfo[] = [];
   private selectedDay: string | undefined;
 
-  constructor(private readonly elements: HistoryChartElements, private readonly onPick: (point: HistoryPointInfo, isToday: boolean) => void) {
+  constructor(
+    private readonly elements: HistoryChartElements,
+    private readonly onPick: (point: HistoryPointInfo, isToday: boolean) => void,
+  ) {
     onThemeChange(() => this.applyTheme());
   }
 
@@ -70,7 +73,10 @@ export class HistoryChart {
     status.textContent = result.notEvaluable.length
       ? `Not evaluable locally: ${result.notEvaluable.join(' · ')}`
       : `${this.points.length} days, ${first.day} to ${last.day} (UTC): ${formatNumber(Math.min(...counted.map((p) => p.matched as number)))} to ${formatNumber(Math.max(...counted.map((p) => p.matched as number)))} profiles · computed in ${formatNumber(result.elapsedMs)} ms`;
-    canvas.setAttribute('aria-label', `Line chart of the profiles the segment matched at the end of each day from ${first.day} to ${last.day}; today is now. The table "Numbers per day" has the same numbers.`);
+    canvas.setAttribute(
+      'aria-label',
+      `Line chart of the profiles the segment matched at the end of each day from ${first.day} to ${last.day}; today is now. The table "Numbers per day" has the same numbers.`,
+    );
     this.renderTable();
     this.draw();
   }
@@ -87,14 +93,21 @@ export class HistoryChart {
     const body = el('tbody');
     this.points.forEach((point, i) => {
       const isToday = i === this.points.length - 1;
-      const button = el('button', { type: 'button', class: 'link', 'aria-label': isToday ? 'Show the segment now' : `Show the segment as of ${point.day}` }, isToday ? 'Now' : 'Show');
+      const button = el(
+        'button',
+        { type: 'button', class: 'link', 'aria-label': isToday ? 'Show the segment now' : `Show the segment as of ${point.day}` },
+        isToday ? 'Now' : 'Show',
+      );
       button.addEventListener('click', () => this.onPick(point, isToday));
-      const row = el('tr', { 'data-day': point.day },
+      const row = el(
+        'tr',
+        { 'data-day': point.day },
         el('th', { scope: 'row' }, isToday ? `${point.day} (now)` : point.day),
         el('td', {}, point.matched === null ? 'n/a' : formatNumber(point.matched)),
         el('td', {}, formatNumber(point.total)),
         el('td', {}, point.matched === null ? '' : formatPercent(point.matched, point.total)),
-        el('td', {}, button));
+        el('td', {}, button),
+      );
       if (point.day === this.selectedDay) row.classList.add('selected');
       body.append(row);
     });
@@ -109,19 +122,22 @@ export class HistoryChart {
       type: 'line',
       data: {
         labels: this.points.map((p) => p.day),
-        datasets: [{
-          label: 'Profiles matched',
-          data: this.points.map((p) => p.matched),
-          borderColor: theme.series,
-          backgroundColor: theme.series,
-          borderWidth: theme.lineWidth,
-          pointRadius: (context) => (context.dataIndex === selected() ? theme.pointRadius + 3 : context.dataIndex === this.points.length - 1 ? theme.pointRadius + 1 : 0),
-          pointHoverRadius: theme.pointRadius + 3,
-          pointBackgroundColor: (context) => (context.dataIndex === selected() ? theme.accent : theme.series),
-          pointBorderColor: (context) => (context.dataIndex === selected() ? theme.accent : theme.series),
-          spanGaps: false,
-          tension: 0,
-        }],
+        datasets: [
+          {
+            label: 'Profiles matched',
+            data: this.points.map((p) => p.matched),
+            borderColor: theme.series,
+            backgroundColor: theme.series,
+            borderWidth: theme.lineWidth,
+            pointRadius: (context) =>
+              context.dataIndex === selected() ? theme.pointRadius + 3 : context.dataIndex === this.points.length - 1 ? theme.pointRadius + 1 : 0,
+            pointHoverRadius: theme.pointRadius + 3,
+            pointBackgroundColor: (context) => (context.dataIndex === selected() ? theme.accent : theme.series),
+            pointBorderColor: (context) => (context.dataIndex === selected() ? theme.accent : theme.series),
+            spanGaps: false,
+            tension: 0,
+          },
+        ],
       },
       options: {
         animation: false,
@@ -137,8 +153,16 @@ export class HistoryChart {
           if (target) target.style.cursor = active.length ? 'pointer' : 'default';
         },
         scales: {
-          x: { ticks: { ...ticks, maxRotation: 0, autoSkipPadding: 16, callback: (_value, index) => shortDay(this.points[index]?.day ?? '') }, grid: { display: false }, border: { color: theme.lines, width: theme.highContrast ? 2 : 1 } },
-          y: { ticks: { ...ticks, maxTicksLimit: 5, callback: (value) => formatNumber(Number(value)) }, grid: { color: theme.lines, lineWidth: theme.highContrast ? 1.5 : 0.5 }, border: { display: false } },
+          x: {
+            ticks: { ...ticks, maxRotation: 0, autoSkipPadding: 16, callback: (_value, index) => shortDay(this.points[index]?.day ?? '') },
+            grid: { display: false },
+            border: { color: theme.lines, width: theme.highContrast ? 2 : 1 },
+          },
+          y: {
+            ticks: { ...ticks, maxTicksLimit: 5, callback: (value) => formatNumber(Number(value)) },
+            grid: { color: theme.lines, lineWidth: theme.highContrast ? 1.5 : 0.5 },
+            border: { display: false },
+          },
         },
         plugins: {
           legend: { display: false },
@@ -151,7 +175,9 @@ export class HistoryChart {
               },
               label: (item) => {
                 const point = this.points[item.dataIndex];
-                return point?.matched === null || !point ? 'not evaluable locally' : `${formatNumber(point.matched)} of ${formatNumber(point.total)} profiles (${formatPercent(point.matched, point.total)}) · click to show`;
+                return point?.matched === null || !point
+                  ? 'not evaluable locally'
+                  : `${formatNumber(point.matched)} of ${formatNumber(point.total)} profiles (${formatPercent(point.matched, point.total)}) · click to show`;
               },
             },
           },

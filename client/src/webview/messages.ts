@@ -36,24 +36,13 @@ export type FromWebview =
   | { type: 'refresh' };
 
 /** Messages from the extension to the overlap panel ("Compare Segments in Folder…"). */
-export type OverlapToWebview =
-  | { type: 'loading'; folder: string }
-  | { type: 'report'; report: OverlapReport | null }
-  | RowsReply;
+export type OverlapToWebview = { type: 'loading'; folder: string } | { type: 'report'; report: OverlapReport | null } | RowsReply;
 
 /** Messages from the overlap panel: `inside`/`outside` are segment URIs (the profiles in all of these and none of those). */
 export type OverlapFromWebview =
-  | { type: 'ready' }
-  | { type: 'refresh' }
-  | { type: 'open'; uri: string }
-  | (RowsRequest & { inside: string[]; outside: string[] });
+  { type: 'ready' } | { type: 'refresh' } | { type: 'open'; uri: string } | (RowsRequest & { inside: string[]; outside: string[] });
 
 /** Messages from the extension to the "changes since HEAD" panel. */
-export type HeadDiffToWebview =
-  | { type: 'diff'; result: HeadDiffResult | null; fileName: string }
-  | RowsReply;
+export type HeadDiffToWebview = { type: 'diff'; result: HeadDiffResult | null; fileName: string } | RowsReply;
 
-export type HeadDiffFromWebview =
-  | { type: 'ready' }
-  | { type: 'refresh' }
-  | (RowsRequest & { side: 'added' | 'removed' });
+export type HeadDiffFromWebview = { type: 'ready' } | { type: 'refresh' } | (RowsRequest & { side: 'added' | 'removed' });

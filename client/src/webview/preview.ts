@@ -39,13 +39,16 @@ const list = new ProfileList(profileListElements(), {
   countSuffix: () => (asOf ? ` as of ${asOf.day}` : ''),
 });
 
-const history = new HistoryChart({
-  section: $('history'),
-  canvas: $('history-chart') as HTMLCanvasElement,
-  status: $('history-status'),
-  progress: $('history-progress') as HTMLProgressElement,
-  table: $('history-table') as HTMLTableElement,
-}, (point, isToday) => showAsOf(isToday ? undefined : point));
+const history = new HistoryChart(
+  {
+    section: $('history'),
+    canvas: $('history-chart') as HTMLCanvasElement,
+    status: $('history-status'),
+    progress: $('history-progress') as HTMLProgressElement,
+    table: $('history-table') as HTMLTableElement,
+  },
+  (point, isToday) => showAsOf(isToday ? undefined : point),
+);
 
 function renderSummary(message: Extract<ToWebview, { type: 'counts' }>): void {
   const view = summary(message.report);
@@ -59,11 +62,16 @@ function renderSummary(message: Extract<ToWebview, { type: 'counts' }>): void {
     for (const step of funnel(message.report)) {
       const bar = el('div', { class: 'bar' });
       bar.style.width = `${step.width}%`;
-      funnelBox.append(el('div', { class: 'step', title: step.detail },
-        el('span', { class: 'step-label' }, step.label),
-        el('div', { class: 'track' }, bar),
-        el('span', { class: 'step-count' }, step.count === null ? 'n/a' : formatNumber(step.count)),
-        el('span', { class: 'step-detail' }, step.detail)));
+      funnelBox.append(
+        el(
+          'div',
+          { class: 'step', title: step.detail },
+          el('span', { class: 'step-label' }, step.label),
+          el('div', { class: 'track' }, bar),
+          el('span', { class: 'step-count' }, step.count === null ? 'n/a' : formatNumber(step.count)),
+          el('span', { class: 'step-detail' }, step.detail),
+        ),
+      );
     }
     const reasons = message.report.notEvaluable;
     if (reasons.length) funnelBox.append(el('p', { class: 'warning' }, `Not evaluable locally: ${reasons.join(' · ')}`));
@@ -78,7 +86,8 @@ function showAsOf(point: HistoryPointInfo | undefined): void {
   banner.hidden = !point;
   document.body.classList.toggle('as-of-day', Boolean(point));
   if (point) {
-    $('as-of-text').textContent = `As of the end of ${point.day} (UTC): ${point.matched === null ? 'not evaluable locally' : `${formatNumber(point.matched)} of ${formatNumber(point.total)} profiles (${formatPercent(point.matched, point.total)})`}.`;
+    $('as-of-text').textContent =
+      `As of the end of ${point.day} (UTC): ${point.matched === null ? 'not evaluable locally' : `${formatNumber(point.matched)} of ${formatNumber(point.total)} profiles (${formatPercent(point.matched, point.total)})`}.`;
   }
   history.select(point?.day);
   $('viewport').scrollTop = 0;
@@ -113,7 +122,13 @@ function renderExplain(profileId: string, result: ExplainResult | null): void {
       why.append(el('h3', {}, `Group ${group + 1}${group > 0 ? ' (AND)' : ''}: one condition must hold`));
     }
     const mark = c.matched === null ? '?' : c.matched ? '✓' : '✗';
-    const item = el('div', { class: `evidence ${c.matched === null ? 'unknown' : c.matched ? 'held' : 'failed'}` }, el('span', { class: 'mark' }, mark), el('span', {}, c.description), el('div', { class: 'muted' }, c.evidence));
+    const item = el(
+      'div',
+      { class: `evidence ${c.matched === null ? 'unknown' : c.matched ? 'held' : 'failed'}` },
+      el('span', { class: 'mark' }, mark),
+      el('span', {}, c.description),
+      el('div', { class: 'muted' }, c.evidence),
+    );
     if (c.events && c.events.length) item.append(el('div', { class: 'events' }, `events that counted: ${c.events.map(shortDate).join(', ')}`));
     why.append(item);
   }
@@ -130,7 +145,8 @@ function receive(message: ToWebview): void {
         countsKey = key;
         list.reset();
       }
-      if (message.report && message.report.state !== 'ok') history.message(message.report.state === 'loading' ? 'Waiting for the workspace…' : 'No size over time: the segment has no counts.', 'none');
+      if (message.report && message.report.state !== 'ok')
+        history.message(message.report.state === 'loading' ? 'Waiting for the workspace…' : 'No size over time: the segment has no counts.', 'none');
       break;
     }
     case 'history-progress':

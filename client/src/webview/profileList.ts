@@ -54,7 +54,10 @@ export class ProfileList {
   private readonly inFlight = new Map<number, number>();
   private headerColumns = '';
 
-  constructor(private readonly elements: ProfileListElements, private readonly options: ProfileListOptions) {
+  constructor(
+    private readonly elements: ProfileListElements,
+    private readonly options: ProfileListOptions,
+  ) {
     let filterTimer: ReturnType<typeof setTimeout> | undefined;
     elements.filter.addEventListener('input', () => {
       clearTimeout(filterTimer);
@@ -199,5 +202,12 @@ export class ProfileList {
 /** The list's markup (ids as the page's script finds them): a filter, a count, and the table. */
 export function profileListElements(prefix = ''): ProfileListElements {
   const id = (name: string) => document.getElementById(`${prefix}${name}`) as HTMLElement;
-  return { header: id('header'), viewport: id('viewport'), spacer: id('spacer'), rows: id('rows'), count: id('count'), filter: id('filter') as HTMLInputElement };
+  return {
+    header: id('header'),
+    viewport: id('viewport'),
+    spacer: id('spacer'),
+    rows: id('rows'),
+    count: id('count'),
+    filter: id('filter') as HTMLInputElement,
+  };
 }

@@ -1,5 +1,16 @@
 /// <reference lib="dom" />
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, PointElement, ScatterController, Tooltip, type ChartConfiguration, type ChartDataset } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  LinearScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartDataset,
+} from 'chart.js';
 import { chartTheme, onThemeChange, type ChartTheme } from './chartTheme';
 import { formatNumber } from './viewModel';
 
@@ -31,7 +42,11 @@ export class UpsetChart {
   private labels: string[] = [];
   private selected = -1;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly box: HTMLElement, private readonly onPick: (cell: UpsetCell) => void) {
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly box: HTMLElement,
+    private readonly onPick: (cell: UpsetCell) => void,
+  ) {
     onThemeChange(() => this.draw());
   }
 
@@ -53,20 +68,56 @@ export class UpsetChart {
 
   private datasets(theme: ChartTheme): ChartDataset[] {
     const columns = this.cells.map((_, i) => String(i + 1));
-    const dots = (inside: boolean) => this.cells.flatMap((cell, i) => this.labels.map((_, s) => ({ x: columns[i], y: s, inside: cell.members.includes(s) })).filter((d) => d.inside === inside).map(({ x, y }) => ({ x, y })));
+    const dots = (inside: boolean) =>
+      this.cells.flatMap((cell, i) =>
+        this.labels
+          .map((_, s) => ({ x: columns[i], y: s, inside: cell.members.includes(s) }))
+          .filter((d) => d.inside === inside)
+          .map(({ x, y }) => ({ x, y })),
+      );
     const barColor = (i: number) => (i === this.selected ? theme.accent : theme.series);
     return [
       {
-        type: 'bar', label: 'Profiles', yAxisID: 'count', data: this.cells.map((cell) => cell.count),
-        backgroundColor: this.cells.map((_, i) => barColor(i)), borderColor: theme.foreground, borderWidth: theme.borderWidth, categoryPercentage: 0.8, barPercentage: 0.9,
+        type: 'bar',
+        label: 'Profiles',
+        yAxisID: 'count',
+        data: this.cells.map((cell) => cell.count),
+        backgroundColor: this.cells.map((_, i) => barColor(i)),
+        borderColor: theme.foreground,
+        borderWidth: theme.borderWidth,
+        categoryPercentage: 0.8,
+        barPercentage: 0.9,
       },
       // The line joining a bar's segments: a thin floating bar from its first to its last member.
       {
-        type: 'bar', label: 'members', yAxisID: 'sets', data: this.cells.map((cell) => [Math.min(...cell.members), Math.max(...cell.members)] as [number, number]),
-        backgroundColor: theme.foreground, borderWidth: 0, barThickness: theme.highContrast ? 4 : 2, grouped: false,
+        type: 'bar',
+        label: 'members',
+        yAxisID: 'sets',
+        data: this.cells.map((cell) => [Math.min(...cell.members), Math.max(...cell.members)] as [number, number]),
+        backgroundColor: theme.foreground,
+        borderWidth: 0,
+        barThickness: theme.highContrast ? 4 : 2,
+        grouped: false,
       },
-      { type: 'scatter', label: 'not in', yAxisID: 'sets', data: dots(false), backgroundColor: theme.background, borderColor: theme.muted, borderWidth: theme.highContrast ? 2 : 1, pointRadius: theme.pointRadius + 2 },
-      { type: 'scatter', label: 'in', yAxisID: 'sets', data: dots(true), backgroundColor: theme.foreground, borderColor: theme.foreground, pointRadius: theme.pointRadius + 2.5 },
+      {
+        type: 'scatter',
+        label: 'not in',
+        yAxisID: 'sets',
+        data: dots(false),
+        backgroundColor: theme.background,
+        borderColor: theme.muted,
+        borderWidth: theme.highContrast ? 2 : 1,
+        pointRadius: theme.pointRadius + 2,
+      },
+      {
+        type: 'scatter',
+        label: 'in',
+        yAxisID: 'sets',
+        data: dots(true),
+        backgroundColor: theme.foreground,
+        borderColor: theme.foreground,
+        pointRadius: theme.pointRadius + 2.5,
+      },
     ] as ChartDataset[];
   }
 
@@ -94,17 +145,30 @@ export class UpsetChart {
           // Stacked axes sharing x: Chart.js lays the stack out bottom-up in this order, so the
           // dot matrix comes first (bottom) and the bars second (top), as in an UpSet chart.
           sets: {
-            type: 'linear', position: 'left', stack: 'upset', stackWeight: Math.max(1, segments * 0.35), reverse: true, min: -0.5, max: segments - 0.5, offset: false,
+            type: 'linear',
+            position: 'left',
+            stack: 'upset',
+            stackWeight: Math.max(1, segments * 0.35),
+            reverse: true,
+            min: -0.5,
+            max: segments - 0.5,
+            offset: false,
             afterBuildTicks: (axis) => {
               axis.ticks = this.labels.map((_, s) => ({ value: s }));
             },
             ticks: { color: theme.foreground, font, autoSkip: false, callback: (value) => axisLabel(this.labels[Number(value)] ?? '') },
-            grid: { display: false }, border: { display: false },
+            grid: { display: false },
+            border: { display: false },
           },
           count: {
-            type: 'linear', position: 'left', stack: 'upset', stackWeight: 2, beginAtZero: true,
+            type: 'linear',
+            position: 'left',
+            stack: 'upset',
+            stackWeight: 2,
+            beginAtZero: true,
             ticks: { color: theme.foreground, font, maxTicksLimit: 5, callback: (value) => formatNumber(Number(value)) },
-            grid: { color: theme.lines, lineWidth: theme.highContrast ? 1.5 : 0.5 }, border: { display: false },
+            grid: { color: theme.lines, lineWidth: theme.highContrast ? 1.5 : 0.5 },
+            border: { display: false },
             title: { display: true, text: 'profiles', color: theme.foreground, font },
           },
         },

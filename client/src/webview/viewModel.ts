@@ -55,9 +55,18 @@ export function summary(report: CountsReport | null): SummaryView {
   if (!report) return { headline: 'Counting…', subline: '', state: 'loading' };
   const ws = report.workspace;
   const where = ws ? `${ws.name} · now ${ws.now} (all dates in UTC) · computed ${report.computedAt} in ${report.elapsedMs} ms` : '';
-  if (report.state !== 'ok') return { headline: report.state === 'errors' ? 'The definition has errors' : (report.message ?? 'No counts'), subline: report.state === 'errors' ? (report.message ?? '') : '', state: report.state };
+  if (report.state !== 'ok')
+    return {
+      headline: report.state === 'errors' ? 'The definition has errors' : (report.message ?? 'No counts'),
+      subline: report.state === 'errors' ? (report.message ?? '') : '',
+      state: report.state,
+    };
   if (report.matched === null) return { headline: 'Not evaluable locally', subline: report.notEvaluable.join(' · '), state: report.state };
-  return { headline: `${formatNumber(report.matched)} of ${formatNumber(report.total)} profiles (${formatPercent(report.matched, report.total)})`, subline: where, state: 'ok' };
+  return {
+    headline: `${formatNumber(report.matched)} of ${formatNumber(report.total)} profiles (${formatPercent(report.matched, report.total)})`,
+    subline: where,
+    state: 'ok',
+  };
 }
 
 /**

@@ -1,7 +1,16 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { analyzeCoverage, coverageCsv, coverageJson, coverageMarkdown, coverageText, type CoverageReport, type CoverageSegmentInput, type Finding } from '../coverage';
+import {
+  analyzeCoverage,
+  coverageCsv,
+  coverageJson,
+  coverageMarkdown,
+  coverageText,
+  type CoverageReport,
+  type CoverageSegmentInput,
+  type Finding,
+} from '../coverage';
 import { Evaluator } from '../engine/evaluator';
 import { summarizeWorkspace } from '../engine/catalog';
 import type { Workspace } from '../engine/workspace';
@@ -35,7 +44,10 @@ function readSegments(dir: string, root: string, language: SegmentLanguage): { i
   const paths = segmentFileRulesFor(dir).find(dir, root);
   const inputs = paths.map((path): CoverageSegmentInput => {
     const parsed = language.parse(readTextFile(path));
-    const errors = language.validate(parsed).filter((p) => p.severity === 'error').map((p) => p.message);
+    const errors = language
+      .validate(parsed)
+      .filter((p) => p.severity === 'error')
+      .map((p) => p.message);
     return { file: reportPath(root, path), name: segmentName(parsed), definition: definitionValue(parsed), ...(errors.length ? { errors } : {}) };
   });
   return { inputs, paths };
@@ -67,7 +79,10 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
       const dir = resolve(dirArg);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliUsageError(`no such folder: ${printablePath(dirArg)}`);
       const root = options.workspace ? resolve(options.workspace) : findWorkspaceRoot(dir);
-      if (!root || !existsSync(join(root, MARKER_FILE))) throw new CliUsageError(`no ${MARKER_FILE} found ${options.workspace ? `in ${printablePath(options.workspace)}` : `at or above ${printablePath(dirArg)}`}; pass --workspace DIR`);
+      if (!root || !existsSync(join(root, MARKER_FILE)))
+        throw new CliUsageError(
+          `no ${MARKER_FILE} found ${options.workspace ? `in ${printablePath(options.workspace)}` : `at or above ${printablePath(dirArg)}`}; pass --workspace DIR`,
+        );
 
       const language = new SegmentLanguage();
       const loaded = await new WorkspaceCache(io, now).get(root);
@@ -80,7 +95,14 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
       let { report, paths } = analyze();
 
       if (options.create?.length) {
-        const created = createSegmentFiles(io, report, options.create, (fileName) => segmentFileRulesFor(dir).newFilePath(dir, root, paths, fileName.replace(/\.json$/, '')), language, workspace);
+        const created = createSegmentFiles(
+          io,
+          report,
+          options.create,
+          (fileName) => segmentFileRulesFor(dir).newFilePath(dir, root, paths, fileName.replace(/\.json$/, '')),
+          language,
+          workspace,
+        );
         if (!created) {
           io.exitCode(1);
           return;
@@ -104,17 +126,34 @@ export function registerCoverageCommand(program: Command, io: CliIo): void {
 }
 
 /** Writes the proposals of the named missing stages; returns false when a file could not be written. */
-function createSegmentFiles(io: CliIo, report: CoverageReport, requested: string[], pathFor: (fileName: string) => string, language: SegmentLanguage, workspace: Workspace): boolean {
-  const missing = report.findings.filter((f): f is Finding & { stage: string; proposal: NonNullable<Finding['proposal']> } => f.kind === 'missing' && f.stage !== undefined && f.proposal !== undefined);
-  const names = requested.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-  const chosen = names.includes('all') ? missing : names.map((name) => {
-    const finding = missing.find((f) => f.stage === name);
-    if (!finding) {
-      const available = missing.map((f) => f.stage);
-      throw new CliUsageError(`${JSON.stringify(name)} is not a missing stage of this workspace. ${available.length ? `Missing: ${available.join(', ')}` : 'Nothing is missing.'}`);
-    }
-    return finding;
-  });
+function createSegmentFiles(
+  io: CliIo,
+  report: CoverageReport,
+  requested: string[],
+  pathFor: (fileName: string) => string,
+  language: SegmentLanguage,
+  workspace: Workspace,
+): boolean {
+  const missing = report.findings.filter(
+    (f): f is Finding & { stage: string; proposal: NonNullable<Finding['proposal']> } =>
+      f.kind === 'missing' && f.stage !== undefined && f.proposal !== undefined,
+  );
+  const names = requested
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const chosen = names.includes('all')
+    ? missing
+    : names.map((name) => {
+        const finding = missing.find((f) => f.stage === name);
+        if (!finding) {
+          const available = missing.map((f) => f.stage);
+          throw new CliUsageError(
+            `${JSON.stringify(name)} is not a missing stage of this workspace. ${available.length ? `Missing: ${available.join(', ')}` : 'Nothing is missing.'}`,
+          );
+        }
+        return finding;
+      });
   if (!chosen.length) {
     io.err('nothing to create: no segment is missing');
     return true;

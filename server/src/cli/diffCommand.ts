@@ -31,10 +31,12 @@ export function registerDiffCommand(program: Command, io: CliIo): void {
       const limit = parseLimit(options.limit);
       const format = chooseFormat(options, FORMATS, 'text');
       const workspaces = new WorkspaceCache(io, undefined);
-      const report = await asUsageErrors(() => diffSegments(
-        { cwd: process.cwd(), base: options.base, paths, workspaceRoot: options.workspace, limit },
-        { language: new SegmentLanguage(), loadWorkspace: async (root) => (await workspaces.get(root)).workspace },
-      ));
+      const report = await asUsageErrors(() =>
+        diffSegments(
+          { cwd: process.cwd(), base: options.base, paths, workspaceRoot: options.workspace, limit },
+          { language: new SegmentLanguage(), loadWorkspace: async (root) => (await workspaces.get(root)).workspace },
+        ),
+      );
       if (format === 'json') io.out(JSON.stringify(report, null, 2));
       else io.out(format === 'markdown' ? diffAsMarkdown(report) : diffAsText(report));
       // Like validate: a definition that is invalid now fails the run; one that was invalid before does not.

@@ -36,7 +36,11 @@ const percent = (part: number, whole: number) => (whole === 0 ? '0%' : `${((100 
 /** Loads each workspace once, however many segment files use it. */
 export class WorkspaceCache {
   private readonly loaded = new Map<string, Promise<LoadedWorkspace>>();
-  constructor(private readonly io: CliIo, private readonly now: number | undefined, private readonly cache = true) {}
+  constructor(
+    private readonly io: CliIo,
+    private readonly now: number | undefined,
+    private readonly cache = true,
+  ) {}
 
   get(root: string): Promise<LoadedWorkspace> {
     let pending = this.loaded.get(root);
@@ -44,7 +48,8 @@ export class WorkspaceCache {
       const progress = progressReporter(this.io, `Loading ${printablePath(root)}`);
       pending = loadWorkspace(root, { now: this.now, onProgress: progress.update, cache: this.cache }).then((loaded) => {
         progress.done();
-        for (const warning of loaded.warnings) this.io.err(`${shownPath(warning.file)}${warning.line ? `:${warning.line}` : ''}: warning: ${warning.message} [${warning.code}]`);
+        for (const warning of loaded.warnings)
+          this.io.err(`${shownPath(warning.file)}${warning.line ? `:${warning.line}` : ''}: warning: ${warning.message} [${warning.code}]`);
         return loaded;
       });
       this.loaded.set(root, pending);
@@ -65,21 +70,27 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
     .option('--now <iso>', 'evaluate as of this instant instead of the workspace\'s "now"')
     .option('--history <span>', 'the size over time instead: the count as of the end of each of the last N UTC days (90d, 12w), today as of now')
     .option('--csv', 'with --history, print CSV (day, as_of, matched, total)')
-    .option('--no-cache', 'read the JSONL files even when the engine\'s on-disk cache is current')
+    .option('--no-cache', "read the JSONL files even when the engine's on-disk cache is current")
     .action(async (paths: string[], options: EvaluateOptions) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 0) throw new CliUsageError(`--limit must be a whole number, not ${JSON.stringify(options.limit)}`);
       const now = instantOption('--now', options.now);
       const historyDays = options.history === undefined ? undefined : parseHistorySpan(options.history);
-      if (options.history !== undefined && historyDays === undefined) throw new CliUsageError(`--history: expected a number of days or weeks such as 90d or 12w (at most ${MAX_HISTORY_DAYS} days), not ${JSON.stringify(options.history)}`);
+      if (options.history !== undefined && historyDays === undefined)
+        throw new CliUsageError(
+          `--history: expected a number of days or weeks such as 90d or 12w (at most ${MAX_HISTORY_DAYS} days), not ${JSON.stringify(options.history)}`,
+        );
       if (options.csv && historyDays === undefined) throw new CliUsageError('--csv needs --history');
       const histories: FileHistory[] = [];
       const { files, missing } = expandWithSettings(paths);
       if (missing.length) throw new CliUsageError(unusablePathsMessage(missing));
-      if (files.length === 0) throw new CliUsageError(`no segment files in ${paths.map(printablePath).join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
+      if (files.length === 0)
+        throw new CliUsageError(`no segment files in ${paths.map(printablePath).join(', ')} (*.segment.json, or .json files in a segments/ folder)`);
       // A folder without the marker would load as an empty workspace and count "0 of 0".
       if (options.workspace !== undefined && !existsSync(join(options.workspace, MARKER_FILE))) {
-        throw new CliUsageError(`--workspace ${printablePath(options.workspace)}: ${existsSync(options.workspace) ? `holds no ${MARKER_FILE}` : 'no such folder'}`);
+        throw new CliUsageError(
+          `--workspace ${printablePath(options.workspace)}: ${existsSync(options.workspace) ? `holds no ${MARKER_FILE}` : 'no such folder'}`,
+        );
       }
       const language = new SegmentLanguage();
       const workspaces = new WorkspaceCache(io, now, options.cache !== false);
@@ -139,7 +150,16 @@ function conditionsOf(definition: Record<string, unknown>, group: number): unkno
   return groups[group]?.conditions ?? [];
 }
 
-function jsonResult(file: string, name: string | undefined, definition: Record<string, unknown>, result: DefinitionResult, loaded: LoadedWorkspace, names: NameLookup, ids: boolean, limit: number) {
+function jsonResult(
+  file: string,
+  name: string | undefined,
+  definition: Record<string, unknown>,
+  result: DefinitionResult,
+  loaded: LoadedWorkspace,
+  names: NameLookup,
+  ids: boolean,
+  limit: number,
+) {
   const ws = loaded.workspace;
   const matchedIndexes = result.set ? result.set.toArray(ids ? Infinity : limit) : [];
   return {
@@ -168,15 +188,30 @@ function jsonResult(file: string, name: string | undefined, definition: Record<s
 /** One line per segment when evaluating a folder: validation result and match count. */
 function printSummaryLine(io: CliIo, file: string, name: string | undefined, result: DefinitionResult, warnings: number): void {
   const valid = warnings ? `valid, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'valid';
-  const count = result.matched === null ? `not evaluable locally (${result.notEvaluable[0]})` : `matches ${number(result.matched).padStart(6)} of ${number(result.total)} (${percent(result.matched, result.total)})`;
+  const count =
+    result.matched === null
+      ? `not evaluable locally (${result.notEvaluable[0]})`
+      : `matches ${number(result.matched).padStart(6)} of ${number(result.total)} (${percent(result.matched, result.total)})`;
   io.out(`${file}${name ? ` (${name})` : ''}: ${valid}; ${count}`);
 }
 
-function printResult(io: CliIo, file: string, name: string | undefined, definition: Record<string, unknown>, result: DefinitionResult, loaded: LoadedWorkspace, names: NameLookup, limit: number): void {
+function printResult(
+  io: CliIo,
+  file: string,
+  name: string | undefined,
+  definition: Record<string, unknown>,
+  result: DefinitionResult,
+  loaded: LoadedWorkspace,
+  names: NameLookup,
+  limit: number,
+): void {
   const ws = loaded.workspace;
   io.out(`${file}${name ? ` — ${name}` : ''}`);
   io.out(`  ${describeDefinition(definition, names)}`);
-  const count = result.matched === null ? 'not evaluable locally' : `${number(result.matched)} of ${number(result.total)} profiles (${percent(result.matched, result.total)})`;
+  const count =
+    result.matched === null
+      ? 'not evaluable locally'
+      : `${number(result.matched)} of ${number(result.total)} profiles (${percent(result.matched, result.total)})`;
   io.out(`  Matches ${count} in ${ws.name}, as of ${new Date(ws.now).toISOString()} (UTC)`);
   result.groups.forEach((group, g) => {
     const groupCount = group.matched === null ? 'not evaluable' : number(group.matched);

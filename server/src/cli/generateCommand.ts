@@ -42,7 +42,10 @@ function requireCount(name: string, value: string | undefined, min: number): num
 /** A progress bar on stderr for big runs (only on a terminal). */
 function progressBar(): { update: (p: GenerateProgress) => void; done: () => void } {
   if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
-  const bar = new SingleBar({ format: 'generate | {phase} | {bar} | {value}/{total} profiles | {events} events', stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'generate | {phase} | {bar} | {value}/{total} profiles | {events} events', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    Presets.shades_classic,
+  );
   let phase = '';
   return {
     update: (p) => {
@@ -77,7 +80,8 @@ export function registerGenerateCommand(program: Command, io: CliIo = processIo)
       let seed: number | undefined;
       if (options.seed !== undefined) {
         seed = /^\d+$/.test(options.seed.trim()) ? Number(options.seed.trim()) : NaN;
-        if (!Number.isSafeInteger(seed) || seed > 0xffffffff) throw new CliUsageError(`generate: --seed must be an integer from 0 to 4294967295 (got "${options.seed}")`);
+        if (!Number.isSafeInteger(seed) || seed > 0xffffffff)
+          throw new CliUsageError(`generate: --seed must be an integer from 0 to 4294967295 (got "${options.seed}")`);
       }
       instantOption('--now', options.now);
       if (!options.out) throw new CliUsageError('generate: --out <dir> is required');
@@ -88,7 +92,14 @@ export function registerGenerateCommand(program: Command, io: CliIo = processIo)
       const bar = profiles >= 50_000 ? progressBar() : undefined;
       try {
         const summary = await generateWorkspace({
-          profiles, events, seed, now: options.now, name: options.name, outDir: options.out, gzip, onProgress: bar?.update,
+          profiles,
+          events,
+          seed,
+          now: options.now,
+          name: options.name,
+          outDir: options.out,
+          gzip,
+          onProgress: bar?.update,
         });
         bar?.done();
         const members = Object.values(summary.listMembers).reduce((a, b) => a + b, 0);

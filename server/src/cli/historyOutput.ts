@@ -39,7 +39,9 @@ export function printHistories(io: CliIo, histories: readonly FileHistory[], for
   }
   if (format === 'csv') {
     const header = [...(histories.length > 1 ? ['file'] : []), 'day', 'as_of', 'matched', 'total'];
-    const rows = histories.flatMap(({ file, history }) => history.points.map((p) => [...(histories.length > 1 ? [file] : []), p.day, new Date(p.now).toISOString(), p.matched ?? '', p.total]));
+    const rows = histories.flatMap(({ file, history }) =>
+      history.points.map((p) => [...(histories.length > 1 ? [file] : []), p.day, new Date(p.now).toISOString(), p.matched ?? '', p.total]),
+    );
     io.out(stringify([header, ...rows]).trimEnd());
     return;
   }
@@ -47,7 +49,9 @@ export function printHistories(io: CliIo, histories: readonly FileHistory[], for
     const points = history.points;
     const first = points[0];
     const last = points[points.length - 1];
-    io.out(`${shown}${name ? ` (${name})` : ''}: ${points.length} day${points.length === 1 ? '' : 's'}, as of the end of each UTC day (today: as of ${new Date(last.now).toISOString()})`);
+    io.out(
+      `${shown}${name ? ` (${name})` : ''}: ${points.length} day${points.length === 1 ? '' : 's'}, as of the end of each UTC day (today: as of ${new Date(last.now).toISOString()})`,
+    );
     if (history.notEvaluable.length) {
       io.out(`  not evaluable locally: ${history.notEvaluable.join('; ')}`);
       continue;

@@ -19,7 +19,8 @@ export function requireApiKey(): ApiKey {
   } catch (error) {
     throw new CliUsageError(`${API_KEY_ENV} is not usable: ${redactError(error)}`);
   }
-  if (!key) throw new CliUsageError(`${API_KEY_ENV} is not set: export your Klaviyo private API key (pk_…) in the environment. The key is never accepted as a flag.`);
+  if (!key)
+    throw new CliUsageError(`${API_KEY_ENV} is not set: export your Klaviyo private API key (pk_…) in the environment. The key is never accepted as a flag.`);
   return key;
 }
 
@@ -77,7 +78,10 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
 /** A progress bar on stderr over the pull's steps (terminal only); elsewhere one line per finished step. */
 export function pullProgressReporter(io: CliIo): { update: (p: PullProgress) => void; done: () => void } {
   if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: 'Pulling | {bar} | {value}/{total} steps | {label}: {records} records', stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format: 'Pulling | {bar} | {value}/{total} steps | {label}: {records} records', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+      Presets.shades_classic,
+    );
     let started = false;
     return {
       update: (p) => {
@@ -97,7 +101,10 @@ export function pullProgressReporter(io: CliIo): { update: (p: PullProgress) => 
   return {
     update: (p) => {
       // Steps report once more when they finish, with the step's count.
-      if (p.stepsDone > lastDone && p.step !== 'commit') io.err(`  ${p.label}: ${p.records} record${p.records === 1 ? '' : 's'}${p.step.startsWith('merge:') ? '' : ` (${p.pages} page${p.pages === 1 ? '' : 's'})`}`);
+      if (p.stepsDone > lastDone && p.step !== 'commit')
+        io.err(
+          `  ${p.label}: ${p.records} record${p.records === 1 ? '' : 's'}${p.step.startsWith('merge:') ? '' : ` (${p.pages} page${p.pages === 1 ? '' : 's'})`}`,
+        );
       lastDone = Math.max(lastDone, p.stepsDone);
     },
     done: () => undefined,
@@ -120,6 +127,14 @@ export function colorDiff(diff: string, enabled: boolean): string {
   if (!enabled) return diff;
   return diff
     .split('\n')
-    .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? `\x1b[32m${line}\x1b[0m` : line.startsWith('-') && !line.startsWith('---') ? `\x1b[31m${line}\x1b[0m` : line.startsWith('@@') ? `\x1b[36m${line}\x1b[0m` : line))
+    .map((line) =>
+      line.startsWith('+') && !line.startsWith('+++')
+        ? `\x1b[32m${line}\x1b[0m`
+        : line.startsWith('-') && !line.startsWith('---')
+          ? `\x1b[31m${line}\x1b[0m`
+          : line.startsWith('@@')
+            ? `\x1b[36m${line}\x1b[0m`
+            : line,
+    )
     .join('\n');
 }

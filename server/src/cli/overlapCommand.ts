@@ -19,8 +19,10 @@ interface OverlapCommandOptions {
 function commonWorkspaceRoot(files: readonly string[], given: string | undefined): string {
   if (given) return resolve(given);
   const roots = new Set(files.map((file) => findWorkspaceRoot(dirname(resolve(file)))));
-  if (roots.has(undefined)) throw new CliUsageError(`no ${MARKER_FILE} found above ${files.find((f) => !findWorkspaceRoot(dirname(resolve(f))))}; pass --workspace DIR`);
-  if (roots.size > 1) throw new CliUsageError(`the segment files belong to different workspaces (${[...roots].join(', ')}); an overlap needs one: pass --workspace DIR`);
+  if (roots.has(undefined))
+    throw new CliUsageError(`no ${MARKER_FILE} found above ${files.find((f) => !findWorkspaceRoot(dirname(resolve(f))))}; pass --workspace DIR`);
+  if (roots.size > 1)
+    throw new CliUsageError(`the segment files belong to different workspaces (${[...roots].join(', ')}); an overlap needs one: pass --workspace DIR`);
   return [...roots][0] as string;
 }
 

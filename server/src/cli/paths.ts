@@ -55,5 +55,7 @@ export function unusablePathsMessage(paths: readonly string[]): string {
   return [
     missing.length ? `no such file or folder: ${missing.map(printablePath).join(', ')}` : '',
     notFiles.length ? `not a regular file: ${notFiles.map(printablePath).join(', ')}` : '',
-  ].filter(Boolean).join('; ');
+  ]
+    .filter(Boolean)
+    .join('; ');
 }

@@ -5,7 +5,10 @@ import type { CliIo } from './io';
 /** A progress bar on stderr while a workspace loads (only on a terminal; silent otherwise). */
 export function progressReporter(_io: CliIo, title: string): { update: (progress: LoadProgress) => void; done: () => void } {
   if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
-  const bar = new SingleBar({ format: `${title} | {phase} | {bar} | {records} records`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `${title} | {phase} | {bar} | {records} records`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    Presets.shades_classic,
+  );
   let started = false;
   let phase = '';
   return {

@@ -27,9 +27,10 @@ export function describePullResult(result: PullResult): string {
   const c = result.counts;
   const where = printablePath(relative(process.cwd(), result.out) || '.');
   const seconds = (result.ms / 1000).toFixed(1);
-  const head = result.mode === 'incremental' && result.changed
-    ? `Updated ${where}: ${plural(result.changed.profiles, 'changed profile')}, ${plural(result.changed.events, 'new event')}, ${plural(result.changed.memberships, 'new list membership')}.`
-    : `Pulled ${where}.`;
+  const head =
+    result.mode === 'incremental' && result.changed
+      ? `Updated ${where}: ${plural(result.changed.profiles, 'changed profile')}, ${plural(result.changed.events, 'new event')}, ${plural(result.changed.memberships, 'new list membership')}.`
+      : `Pulled ${where}.`;
   return `${head} The workspace now has ${plural(c.metrics, 'metric')}, ${plural(c.lists, 'list')} (${plural(c.memberships, 'membership')}), ${plural(c.profiles, 'profile')} and ${plural(c.events, 'event')} (${plural(result.requests, 'request')}, ${seconds} s).`;
 }
 
@@ -52,7 +53,8 @@ export function registerPullCommand(program: Command, io: CliIo): void {
       let maxProfiles: number | undefined;
       if (options.maxProfiles !== undefined) {
         maxProfiles = Number(options.maxProfiles);
-        if (!Number.isInteger(maxProfiles) || maxProfiles < 1) throw new CliUsageError(`--max-profiles must be a positive whole number, not "${options.maxProfiles}".`);
+        if (!Number.isInteger(maxProfiles) || maxProfiles < 1)
+          throw new CliUsageError(`--max-profiles must be a positive whole number, not "${options.maxProfiles}".`);
       }
       const apiKey = requireApiKey();
       const client = createCliClient(apiKey, options.baseUrl, io, options.verbose);

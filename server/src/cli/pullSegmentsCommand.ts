@@ -32,9 +32,14 @@ export function registerPullSegmentsCommand(program: Command, io: CliIo): void {
           io.out(JSON.stringify(result, null, 2));
         } else {
           for (const file of result.written) io.err(`  wrote ${shown(file)}`);
-          for (const kept of result.kept) io.err(`  kept ${shown(kept.file)}: ${kept.reason === 'edited-locally' ? 'edited locally' : 'changed in Klaviyo since it was pulled'} (--force overwrites it)`);
+          for (const kept of result.kept)
+            io.err(
+              `  kept ${shown(kept.file)}: ${kept.reason === 'edited-locally' ? 'edited locally' : 'changed in Klaviyo since it was pulled'} (--force overwrites it)`,
+            );
           for (const orphan of result.orphans) io.err(`  note: ${shown(orphan)} has no segment in the account (deleted in Klaviyo, or from another account)`);
-          io.out(`${result.total} segment${result.total === 1 ? '' : 's'} in the account: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.kept.length} kept locally, into ${shown(result.dir)}.`);
+          io.out(
+            `${result.total} segment${result.total === 1 ? '' : 's'} in the account: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.kept.length} kept locally, into ${shown(result.dir)}.`,
+          );
         }
         io.exitCode(0);
       } catch (error) {

@@ -26,7 +26,9 @@ interface PushCommandOptions {
 export function registerPushCommand(program: Command, io: CliIo): void {
   program
     .command('push')
-    .description('create (POST) or update (PATCH, when the file has an id) a segment in Klaviyo, after showing the diff and asking; the key comes from $KLAVIYO_API_KEY')
+    .description(
+      'create (POST) or update (PATCH, when the file has an id) a segment in Klaviyo, after showing the diff and asking; the key comes from $KLAVIYO_API_KEY',
+    )
     .argument('<file>', 'the segment file: a definition, a create/update body, or segments/segment-<ID>.json')
     .option('--dry-run', 'show the diff and the request without sending it')
     .option('-y, --yes', 'push without asking (required when stdin is not a terminal)')
@@ -81,7 +83,10 @@ export function registerPushCommand(program: Command, io: CliIo): void {
         }
         if (!client || !apiKey) throw new CliUsageError('KLAVIYO_API_KEY is not set.');
         if (!options.yes) {
-          if (!process.stdin.isTTY) throw new CliUsageError('not pushed: confirmation needed, but stdin is not a terminal. Review the diff above and re-run with --yes to push without asking.');
+          if (!process.stdin.isTTY)
+            throw new CliUsageError(
+              'not pushed: confirmation needed, but stdin is not a terminal. Review the diff above and re-run with --yes to push without asking.',
+            );
           if (!(await confirm(plan.action === 'create' ? 'Create this segment in Klaviyo?' : `Update segment ${plan.id} in Klaviyo?`))) {
             io.err('Not pushed.');
             io.exitCode(1);

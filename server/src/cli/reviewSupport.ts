@@ -11,8 +11,9 @@ export function parseLimit(text: string): number {
 
 /** The output format from `--format` and its `--json` shorthand. */
 export function chooseFormat<F extends string>(options: { json?: boolean; format?: string }, formats: readonly F[], fallback: F): F {
-  if (options.json && options.format !== undefined && options.format !== 'json') throw new CliUsageError(`--json and --format ${options.format} contradict each other`);
-  const format = options.json ? 'json' : options.format ?? fallback;
+  if (options.json && options.format !== undefined && options.format !== 'json')
+    throw new CliUsageError(`--json and --format ${options.format} contradict each other`);
+  const format = options.json ? 'json' : (options.format ?? fallback);
   if (!(formats as readonly string[]).includes(format)) throw new CliUsageError(`--format must be one of ${formats.join(', ')}, not ${JSON.stringify(format)}`);
   return format as F;
 }

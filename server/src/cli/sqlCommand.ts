@@ -58,7 +58,8 @@ export function registerSqlCommand(program: Command, io: CliIo): void {
     .option('--json', 'print { sql, countSql, countsSql, flagsSql, approximations, notEvaluable, preconditions, setup } as JSON')
     .option('--setup', 'print the statements that create the reference tables the query joins')
     .action((file: string, options: SqlCommandOptions) => {
-      if (!(DIALECT_NAMES as readonly string[]).includes(options.dialect)) throw new CliUsageError(`--dialect is ${DIALECT_NAMES.join(', ')}, not ${JSON.stringify(options.dialect)}`);
+      if (!(DIALECT_NAMES as readonly string[]).includes(options.dialect))
+        throw new CliUsageError(`--dialect is ${DIALECT_NAMES.join(', ')}, not ${JSON.stringify(options.dialect)}`);
       if (!existsSync(file)) throw new CliUsageError(`no such file: ${file}`);
       const layout = layoutOption(options.layout);
       const now = nowOption(options.now, file);
@@ -78,13 +79,38 @@ export function registerSqlCommand(program: Command, io: CliIo): void {
       const compiled = compileSegment(definition, { dialect: options.dialect as DialectName, layout, now });
       if (options.json) {
         const { sql, countSql, countsSql, flagsSql, approximations, notEvaluable, preconditions, setup } = compiled;
-        io.out(JSON.stringify({ dialect: compiled.dialect, layout: compiled.layout, now: compiled.now, sql, countSql, countsSql, flagsSql, approximations, notEvaluable, preconditions, setup }, null, 2));
+        io.out(
+          JSON.stringify(
+            {
+              dialect: compiled.dialect,
+              layout: compiled.layout,
+              now: compiled.now,
+              sql,
+              countSql,
+              countsSql,
+              flagsSql,
+              approximations,
+              notEvaluable,
+              preconditions,
+              setup,
+            },
+            null,
+            2,
+          ),
+        );
       } else if (options.setup) {
         io.out(compiled.setup.map((statement) => `${statement};`).join('\n'));
       } else {
         const query = options.count ? compiled.countSql : compiled.sql;
         // Not evaluable: the header says why (as SQL comments), and there is no query.
-        io.out(query === null ? compiled.countsSql.split('\n').filter((line) => line.startsWith('--')).join('\n') : `${query};`);
+        io.out(
+          query === null
+            ? compiled.countsSql
+                .split('\n')
+                .filter((line) => line.startsWith('--'))
+                .join('\n')
+            : `${query};`,
+        );
       }
       if (compiled.notEvaluable.length) {
         for (const { pointer, reason } of compiled.notEvaluable) io.err(`${shown}: not evaluable at ${pointer}: ${reason}`);

@@ -26,7 +26,11 @@ export function validateFiles(language: SegmentLanguage, files: readonly string[
       text = readTextFile(file);
     } catch (error) {
       const document = TextDocument.create(`file://${file}`, 'json', 0, '');
-      return { file, document, problems: [{ offset: 0, length: 0, severity: 'error', code: 'unreadable-file', message: `Cannot read the file: ${(error as Error).message}` }] };
+      return {
+        file,
+        document,
+        problems: [{ offset: 0, length: 0, severity: 'error', code: 'unreadable-file', message: `Cannot read the file: ${(error as Error).message}` }],
+      };
     }
     const document = TextDocument.create(`file://${file}`, 'json', 0, text);
     try {
@@ -51,30 +55,46 @@ type ValidateFormat = (typeof FORMATS)[number];
 function locatedProblems(results: readonly FileValidation[], verbose: boolean, shown: (file: string) => string): FileProblems[] {
   return results.map(({ file, document, problems }) => ({
     file: shown(file).split(sep).join('/'),
-    problems: problems.filter((p) => verbose || p.severity === 'error' || p.severity === 'warning').map((p) => {
-      const start = document.positionAt(p.offset);
-      const end = document.positionAt(p.offset + p.length);
-      return { severity: p.severity, code: p.code, message: p.message, start: { line: start.line + 1, column: start.character + 1 }, end: { line: end.line + 1, column: end.character + 1 } };
-    }),
+    problems: problems
+      .filter((p) => verbose || p.severity === 'error' || p.severity === 'warning')
+      .map((p) => {
+        const start = document.positionAt(p.offset);
+        const end = document.positionAt(p.offset + p.length);
+        return {
+          severity: p.severity,
+          code: p.code,
+          message: p.message,
+          start: { line: start.line + 1, column: start.character + 1 },
+          end: { line: end.line + 1, column: end.character + 1 },
+        };
+      }),
   }));
 }
 
 function printJson(io: CliIo, results: readonly FileValidation[], shown: (file: string) => string): void {
-  io.out(JSON.stringify(results.map(({ file, document, problems }) => ({
-    file: shown(file),
-    diagnostics: problems.map((p) => ({
-      range: { start: document.positionAt(p.offset), end: document.positionAt(p.offset + p.length) },
-      severity: SEVERITY_NUMBERS[p.severity],
-      message: p.message,
-      code: p.code,
-    })),
-  })), null, 2));
+  io.out(
+    JSON.stringify(
+      results.map(({ file, document, problems }) => ({
+        file: shown(file),
+        diagnostics: problems.map((p) => ({
+          range: { start: document.positionAt(p.offset), end: document.positionAt(p.offset + p.length) },
+          severity: SEVERITY_NUMBERS[p.severity],
+          message: p.message,
+          code: p.code,
+        })),
+      })),
+      null,
+      2,
+    ),
+  );
 }
 
 function printSummary(io: CliIo, results: readonly FileValidation[]): void {
   const errors = results.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'error').length, 0);
   const warnings = results.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'warning').length, 0);
-  io.err(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+  io.err(
+    `${results.length} file${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`,
+  );
 }
 
 export function registerValidateCommand(program: Command, io: CliIo): void {
@@ -96,14 +116,17 @@ export function registerValidateCommand(program: Command, io: CliIo): void {
       if (format === 'json') {
         printJson(io, results, shown);
       } else if (format === 'sarif') {
-        io.out(JSON.stringify(sarifLog(locatedProblems(results, verbose, shown), { version: program.version() ?? '0.0.0', baseDirectory: process.cwd() }), null, 2));
+        io.out(
+          JSON.stringify(sarifLog(locatedProblems(results, verbose, shown), { version: program.version() ?? '0.0.0', baseDirectory: process.cwd() }), null, 2),
+        );
       } else if (format === 'github') {
         for (const line of githubAnnotations(locatedProblems(results, verbose, shown))) io.out(line);
         printSummary(io, results);
       } else {
         // Like a compiler: errors and warnings; information and hints only with --verbose.
         for (const { file, document, problems } of results) {
-          for (const problem of problems) if (verbose || problem.severity === 'error' || problem.severity === 'warning') io.out(formatProblem(shown(file), document, problem));
+          for (const problem of problems)
+            if (verbose || problem.severity === 'error' || problem.severity === 'warning') io.out(formatProblem(shown(file), document, problem));
         }
         printSummary(io, results);
       }

@@ -60,7 +60,13 @@ export function analyzeCoverage(
 
   const tracker = trackerRows(review, findings, owners, cadence);
   return {
-    workspace: { name: workspace.name, ...(options.root ? { root: options.root } : {}), now: new Date(workspace.now).toISOString(), profiles: workspace.profileCount, events: workspace.eventCount },
+    workspace: {
+      name: workspace.name,
+      ...(options.root ? { root: options.root } : {}),
+      now: new Date(workspace.now).toISOString(),
+      profiles: workspace.profileCount,
+      events: workspace.eventCount,
+    },
     thresholds: review.thresholds,
     stages: [...review.stages],
     segments: segmentInventory(review),
@@ -76,7 +82,13 @@ export function analyzeCoverage(
  * Everything the findings read: thresholds from the data, every stage's candidate evaluated,
  * the segment files evaluated and recognised, how each stage is covered, and the lists.
  */
-function reviewSegments(workspace: Workspace, segments: readonly CoverageSegmentInput[], options: CoverageOptions, evaluator: Evaluator, cancellation?: Cancellation): Review {
+function reviewSegments(
+  workspace: Workspace,
+  segments: readonly CoverageSegmentInput[],
+  options: CoverageOptions,
+  evaluator: Evaluator,
+  cancellation?: Cancellation,
+): Review {
   const names: NameLookup = { metricName: (id) => workspace.metric(id)?.info.name, listName: (id) => workspace.list(id)?.info.name };
   const roles = metricRoles(workspace);
   const { thresholds } = deriveThresholds(workspace, roles, options);
@@ -86,7 +98,10 @@ function reviewSegments(workspace: Workspace, segments: readonly CoverageSegment
   const groups = options.productInterestGroups ?? 5;
   const products = productInterestCandidates(workspace, roles, groups);
   evaluateCandidates(products, evaluator, cancellation);
-  const keptProducts = products.filter((c) => (c.matched ?? 0) >= thresholds.minAudience).sort((a, b) => (b.matched ?? 0) - (a.matched ?? 0)).slice(0, groups);
+  const keptProducts = products
+    .filter((c) => (c.matched ?? 0) >= thresholds.minAudience)
+    .sort((a, b) => (b.matched ?? 0) - (a.matched ?? 0))
+    .slice(0, groups);
   const candidates = [...lifecycle, ...keptProducts];
   const byStage = new Map(candidates.map((c) => [c.stage, c]));
   const recognize: RecognizeContext = {

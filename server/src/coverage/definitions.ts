@@ -58,7 +58,8 @@ export function referencedIds(definition: unknown): { metrics: string[]; lists: 
     }
     if (!isRecord(value)) return;
     if (typeof value.metric_id === 'string') metrics.add(value.metric_id);
-    if (value.type === 'profile-group-membership' && Array.isArray(value.group_ids)) for (const id of value.group_ids) if (typeof id === 'string') lists.add(id);
+    if (value.type === 'profile-group-membership' && Array.isArray(value.group_ids))
+      for (const id of value.group_ids) if (typeof id === 'string') lists.add(id);
     for (const child of Object.values(value)) walk(child);
   };
   walk(definition);
@@ -69,7 +70,11 @@ export function referencedIds(definition: unknown): { metrics: string[]; lists: 
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (!isRecord(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, withoutNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
 }
 
 export function groupsOf(definition: unknown): unknown[][] {
@@ -110,7 +115,14 @@ export const allTime = (): Timeframe => ({ type: 'date', operator: 'alltime' });
 export const inTheLast = (days: number): Timeframe => ({ type: 'date', operator: 'in-the-last', unit: 'day', quantity: days });
 export const betweenDaysAgo = (start: number, end: number): Timeframe => ({ type: 'date', operator: 'between', start, end, unit: 'day' });
 
-export function metricCondition(metricId: string, measurement: 'count' | 'sum', operator: string, value: number, timeframe: Timeframe, metricFilters?: unknown[]): Record<string, unknown> {
+export function metricCondition(
+  metricId: string,
+  measurement: 'count' | 'sum',
+  operator: string,
+  value: number,
+  timeframe: Timeframe,
+  metricFilters?: unknown[],
+): Record<string, unknown> {
   return {
     type: 'profile-metric',
     metric_id: metricId,
@@ -121,7 +133,8 @@ export function metricCondition(metricId: string, measurement: 'count' | 'sum', 
   };
 }
 
-export const atLeastOnce = (metricId: string, timeframe: Timeframe, metricFilters?: unknown[]) => metricCondition(metricId, 'count', 'greater-than-or-equal', 1, timeframe, metricFilters);
+export const atLeastOnce = (metricId: string, timeframe: Timeframe, metricFilters?: unknown[]) =>
+  metricCondition(metricId, 'count', 'greater-than-or-equal', 1, timeframe, metricFilters);
 export const zeroTimes = (metricId: string, timeframe: Timeframe) => metricCondition(metricId, 'count', 'equals', 0, timeframe);
 
 export function emailConsentCondition(): Record<string, unknown> {

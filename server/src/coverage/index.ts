@@ -28,7 +28,13 @@ export function coverageInputs(sources: readonly CoverageSegmentSource[]): Cover
  * What the evaluation worker answers to a `coverage` request: the report and its Markdown and
  * CSV renderings (the webview saves them when asked).
  */
-export function coverageReply(workspace: Workspace, sources: readonly CoverageSegmentSource[], options: CoverageOptions = {}, evaluator?: Evaluator, cancellation?: Cancellation): CoverageReply {
+export function coverageReply(
+  workspace: Workspace,
+  sources: readonly CoverageSegmentSource[],
+  options: CoverageOptions = {},
+  evaluator?: Evaluator,
+  cancellation?: Cancellation,
+): CoverageReply {
   const report = analyzeCoverage(workspace, coverageInputs(sources), options, evaluator, cancellation);
   return { report, markdown: coverageMarkdown(report), csv: coverageCsv(report) };
 }

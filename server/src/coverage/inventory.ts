@@ -7,7 +7,14 @@ import type { Workspace } from '../engine/workspace';
 import { audience, shareOf, useOf, type Entry, type Review } from './review';
 import { round } from './stats';
 import {
-  REVIEW_STATUSES, type CoverageSummaryItem, type Finding, type IntendedUse, type ListInventoryEntry, type ReviewStatus, type SegmentInventoryEntry, type TrackerRow,
+  REVIEW_STATUSES,
+  type CoverageSummaryItem,
+  type Finding,
+  type IntendedUse,
+  type ListInventoryEntry,
+  type ReviewStatus,
+  type SegmentInventoryEntry,
+  type TrackerRow,
 } from './types';
 
 export function listInventory(workspace: Workspace, entries: readonly Entry[]): ListInventoryEntry[] {
@@ -15,8 +22,12 @@ export function listInventory(workspace: Workspace, entries: readonly Entry[]): 
   return workspace.lists.map((info, i) => {
     const members = workspace.memberships[i].members.count();
     return {
-      id: info.id, name: info.name ?? info.id, ...(info.optInProcess ? { optInProcess: info.optInProcess } : {}), members,
-      share: round(total === 0 ? 0 : members / total), usedBy: entries.filter((e) => e.lists.some((l) => l.id === info.id)).map((e) => e.input.file),
+      id: info.id,
+      name: info.name ?? info.id,
+      ...(info.optInProcess ? { optInProcess: info.optInProcess } : {}),
+      members,
+      share: round(total === 0 ? 0 : members / total),
+      usedBy: entries.filter((e) => e.lists.some((l) => l.id === info.id)).map((e) => e.input.file),
     };
   });
 }
@@ -39,17 +50,38 @@ export function segmentInventory(review: Review): SegmentInventoryEntry[] {
 /** One row per finding, then one per file no finding (other than a proposal) is about. */
 export function trackerRows(review: Review, findings: readonly Finding[], owners: Record<IntendedUse, string>, cadence: string): TrackerRow[] {
   const tracker: TrackerRow[] = findings.map((f) => ({
-    segment: f.title, files: f.files ?? (f.proposal ? [f.proposal.fileName] : []), kind: f.kind, ...(f.stage ? { stage: f.stage } : {}), rule: f.rule, evidence: f.evidence,
-    use: f.use, priority: f.priority, owner: f.owner, status: f.status, cadence: f.cadence, recommendation: f.recommendation,
+    segment: f.title,
+    files: f.files ?? (f.proposal ? [f.proposal.fileName] : []),
+    kind: f.kind,
+    ...(f.stage ? { stage: f.stage } : {}),
+    rule: f.rule,
+    evidence: f.evidence,
+    use: f.use,
+    priority: f.priority,
+    owner: f.owner,
+    status: f.status,
+    cadence: f.cadence,
+    recommendation: f.recommendation,
   }));
   const flagged = new Set(findings.filter((f) => f.kind !== 'missing').flatMap((f) => f.files ?? []));
   for (const e of review.entries) {
     if (flagged.has(e.input.file)) continue;
     const use = useOf(e, review.byStage);
     tracker.push({
-      segment: e.name, files: [e.input.file], kind: 'covered', ...(e.stages.length ? { stage: e.stages[0] } : {}), rule: e.rule,
-      evidence: e.matched === null ? `not evaluated: ${e.notEvaluable.join('; ')}` : `matches ${audience(review, e.matched)}${e.stages.length ? `; covers ${e.stages.join(', ')}` : ''}`,
-      use, priority: 'low', owner: owners[use], status: e.matched === null ? 'refresh' : 'leave alone', cadence,
+      segment: e.name,
+      files: [e.input.file],
+      kind: 'covered',
+      ...(e.stages.length ? { stage: e.stages[0] } : {}),
+      rule: e.rule,
+      evidence:
+        e.matched === null
+          ? `not evaluated: ${e.notEvaluable.join('; ')}`
+          : `matches ${audience(review, e.matched)}${e.stages.length ? `; covers ${e.stages.join(', ')}` : ''}`,
+      use,
+      priority: 'low',
+      owner: owners[use],
+      status: e.matched === null ? 'refresh' : 'leave alone',
+      cadence,
       recommendation: e.matched === null ? 'Fix the file so it can be evaluated.' : 'Nothing to do; review it with the others at the next refresh.',
     });
   }

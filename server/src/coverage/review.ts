@@ -10,9 +10,7 @@ import type { Workspace } from '../engine/workspace';
 import { MARKETING_WORDS } from '../segment/workspaceRules';
 import type { StageCandidate } from './stages';
 import { formatCount, formatShare, readableName } from './stats';
-import type {
-  CoverageSegmentInput, CoverageThresholds, Finding, IntendedUse, ListInventoryEntry, ListRef, MetricRef, StageCoverage,
-} from './types';
+import type { CoverageSegmentInput, CoverageThresholds, Finding, IntendedUse, ListInventoryEntry, ListRef, MetricRef, StageCoverage } from './types';
 
 /** A segment file as the analysis sees it. */
 export interface Entry {

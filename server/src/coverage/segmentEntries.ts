@@ -16,8 +16,13 @@ import type { CoverageSegmentInput, CoverageThresholds, ListRef, MetricRef, Stag
 
 /** Each file with its rule, references, evaluation and the stages its shape names. */
 export function readEntries(
-  workspace: Workspace, segments: readonly CoverageSegmentInput[], names: NameLookup, recognize: RecognizeContext,
-  byStage: ReadonlyMap<string, StageCandidate>, evaluator: Evaluator, cancellation?: Cancellation,
+  workspace: Workspace,
+  segments: readonly CoverageSegmentInput[],
+  names: NameLookup,
+  recognize: RecognizeContext,
+  byStage: ReadonlyMap<string, StageCandidate>,
+  evaluator: Evaluator,
+  cancellation?: Cancellation,
 ): Entry[] {
   return segments.map((input) => {
     const name = input.name ?? readableName(input.file);
@@ -27,13 +32,35 @@ export function readEntries(
     const lists = ids.lists.map((id): ListRef => withName(id, workspace.list(id)?.info.name, workspace.list(id) !== undefined));
     const rule = input.definition ? describeDefinition(input.definition, names) : 'no segment definition';
     if (!definition) {
-      return { input, name, rule, matched: null, notEvaluable: input.errors?.length ? ['the file has errors'] : ['the file holds no segment definition'], metrics, lists, shapeStages: [], stages: [] };
+      return {
+        input,
+        name,
+        rule,
+        matched: null,
+        notEvaluable: input.errors?.length ? ['the file has errors'] : ['the file holds no segment definition'],
+        metrics,
+        lists,
+        shapeStages: [],
+        stages: [],
+      };
     }
     const result = evaluator.evaluateDefinition(definition, { cancellation });
     const shapeStages = recognizeStages(definition, recognize).filter((s) => byStage.has(s) || (LIFECYCLE_STAGES as readonly string[]).includes(s));
     return {
-      input, name, rule, definition, set: result.set, matched: result.matched, notEvaluable: [...result.notEvaluable], metrics, lists, shapeStages, stages: [...shapeStages],
-      key: definitionKey(definition), keyWithoutConsent: definitionKey(definition, { withoutConsent: true }), consent: requiresEmailConsent(definition),
+      input,
+      name,
+      rule,
+      definition,
+      set: result.set,
+      matched: result.matched,
+      notEvaluable: [...result.notEvaluable],
+      metrics,
+      lists,
+      shapeStages,
+      stages: [...shapeStages],
+      key: definitionKey(definition),
+      keyWithoutConsent: definitionKey(definition, { withoutConsent: true }),
+      consent: requiresEmailConsent(definition),
     };
   });
 }
@@ -48,7 +75,10 @@ function withName(id: string, name: string | undefined, found: boolean): { id: s
  * file covering a stage by membership gets the stage added to its `stages`.
  */
 export function stageCoverage(
-  candidates: readonly StageCandidate[], unsupported: readonly UnsupportedStage[], entries: readonly Entry[], thresholds: CoverageThresholds,
+  candidates: readonly StageCandidate[],
+  unsupported: readonly UnsupportedStage[],
+  entries: readonly Entry[],
+  thresholds: CoverageThresholds,
 ): StageCoverage[] {
   const minAudience = thresholds.minAudience;
   const stages: StageCoverage[] = [];
@@ -69,10 +99,22 @@ export function stageCoverage(
       title: candidate.title,
       matched: candidate.matched ?? null,
       supported,
-      basis: supported ? candidate.basis : candidate.matched === null || candidate.matched === undefined ? 'not evaluable locally' : `only ${formatCount(candidate.matched)} profiles (fewer than ${formatCount(minAudience)})`,
+      basis: supported
+        ? candidate.basis
+        : candidate.matched === null || candidate.matched === undefined
+          ? 'not evaluable locally'
+          : `only ${formatCount(candidate.matched)} profiles (fewer than ${formatCount(minAudience)})`,
       coveredBy,
     });
   }
-  for (const u of unsupported) stages.push({ stage: u.stage, title: u.title, matched: null, supported: false, basis: u.basis, coveredBy: entries.filter((e) => e.shapeStages.includes(u.stage)).map((e) => ({ file: e.input.file, how: 'definition', jaccard: null })) });
+  for (const u of unsupported)
+    stages.push({
+      stage: u.stage,
+      title: u.title,
+      matched: null,
+      supported: false,
+      basis: u.basis,
+      coveredBy: entries.filter((e) => e.shapeStages.includes(u.stage)).map((e) => ({ file: e.input.file, how: 'definition', jaccard: null })),
+    });
   return stages;
 }

@@ -5,7 +5,16 @@ import type { Bitset } from '../engine/bitset';
 import { DAY_MS } from '../engine/time';
 import type { Workspace } from '../engine/workspace';
 import {
-  allTime, atLeastOnce, betweenDaysAgo, definitionOf, emailConsentCondition, group, inTheLast, metricCondition, zeroTimes, type MetricRoles,
+  allTime,
+  atLeastOnce,
+  betweenDaysAgo,
+  definitionOf,
+  emailConsentCondition,
+  group,
+  inTheLast,
+  metricCondition,
+  zeroTimes,
+  type MetricRoles,
 } from './definitions';
 import { formatCount, formatMoney, niceFloor, quantile, slug, stepUp } from './stats';
 import type { CoverageOptions, CoverageThresholds, IntendedUse, Priority } from './types';
@@ -16,8 +25,16 @@ import type { CoverageOptions, CoverageThresholds, IntendedUse, Priority } from 
  */
 
 export const LIFECYCLE_STAGES = [
-  'first-time-buyers', 'repeat-buyers', 'vip-customers', 'replenishment-due', 'at-risk-customers', 'lapsed-customers',
-  'engaged-non-buyers', 'engaged-30-days', 'engaged-60-days', 'engaged-90-days',
+  'first-time-buyers',
+  'repeat-buyers',
+  'vip-customers',
+  'replenishment-due',
+  'at-risk-customers',
+  'lapsed-customers',
+  'engaged-non-buyers',
+  'engaged-30-days',
+  'engaged-60-days',
+  'engaged-90-days',
 ] as const;
 
 export const ENGAGED_WINDOWS = [30, 60, 90];
@@ -151,11 +168,23 @@ const add = (into: Collector, c: StageCandidate) => into.candidates.push(c);
 const no = (into: Collector, stage: string, title: string, basis: string) => into.unsupported.push({ stage, title, basis });
 
 /** Candidates for every lifecycle stage the data can support, and the stages it cannot. */
-export function lifecycleCandidates(workspace: Workspace, roles: MetricRoles, t: CoverageThresholds): { candidates: StageCandidate[]; unsupported: UnsupportedStage[] } {
+export function lifecycleCandidates(
+  workspace: Workspace,
+  roles: MetricRoles,
+  t: CoverageThresholds,
+): { candidates: StageCandidate[]; unsupported: UnsupportedStage[] } {
   const into: Collector = { candidates: [], unsupported: [] };
   const order = roles.byRole.order;
   if (!order) {
-    for (const [stage, title] of [['first-time-buyers', 'First-time buyers'], ['repeat-buyers', 'Repeat buyers'], ['vip-customers', 'VIP customers'], ['replenishment-due', 'Due to reorder (replenishment)'], ['at-risk-customers', 'At-risk customers'], ['lapsed-customers', 'Lapsed customers'], ['engaged-non-buyers', 'Engaged non-buyers']]) {
+    for (const [stage, title] of [
+      ['first-time-buyers', 'First-time buyers'],
+      ['repeat-buyers', 'Repeat buyers'],
+      ['vip-customers', 'VIP customers'],
+      ['replenishment-due', 'Due to reorder (replenishment)'],
+      ['at-risk-customers', 'At-risk customers'],
+      ['lapsed-customers', 'Lapsed customers'],
+      ['engaged-non-buyers', 'Engaged non-buyers'],
+    ]) {
       no(into, stage, title, 'the workspace has no Placed Order events');
     }
   } else {
@@ -170,17 +199,23 @@ export function lifecycleCandidates(workspace: Workspace, roles: MetricRoles, t:
 function buyerCandidates(into: Collector, order: string, t: CoverageThresholds): void {
   const buyers = formatCount(t.buyers);
   add(into, {
-    stage: 'first-time-buyers', title: 'First-time buyers',
+    stage: 'first-time-buyers',
+    title: 'First-time buyers',
     definition: definitionOf(group(metricCondition(order, 'count', 'equals', 1, allTime()))),
     basis: `${buyers} profiles have placed an order; this many placed exactly one`,
-    use: 'flow branching', priority: 'high', status: 'ready to create',
+    use: 'flow branching',
+    priority: 'high',
+    status: 'ready to create',
     recommendation: 'Create it and branch post-purchase flows on it to earn the second order.',
   });
   add(into, {
-    stage: 'repeat-buyers', title: 'Repeat buyers',
+    stage: 'repeat-buyers',
+    title: 'Repeat buyers',
     definition: definitionOf(group(metricCondition(order, 'count', 'greater-than-or-equal', 2, allTime()))),
     basis: `of the ${buyers} buyers, this many ordered twice or more`,
-    use: 'campaign targeting', priority: 'medium', status: 'ready to create',
+    use: 'campaign targeting',
+    priority: 'medium',
+    status: 'ready to create',
     recommendation: 'Create it for loyalty campaigns and to exclude repeat customers from first-order offers.',
   });
   if (t.vipOrders !== null) {
@@ -188,12 +223,18 @@ function buyerCandidates(into: Collector, order: string, t: CoverageThresholds):
       ...(t.vipSpend !== null ? [metricCondition(order, 'sum', 'greater-than-or-equal', t.vipSpend, allTime())] : []),
       metricCondition(order, 'count', 'greater-than-or-equal', t.vipOrders, allTime()),
     ];
-    const spend = t.vipSpend !== null && t.spendP90 !== null ? `the top 10% of the ${buyers} buyers spent ${formatMoney(t.spendP90)} or more (rounded down to ${formatMoney(t.vipSpend)}); ` : '';
+    const spend =
+      t.vipSpend !== null && t.spendP90 !== null
+        ? `the top 10% of the ${buyers} buyers spent ${formatMoney(t.spendP90)} or more (rounded down to ${formatMoney(t.vipSpend)}); `
+        : '';
     add(into, {
-      stage: 'vip-customers', title: 'VIP customers',
+      stage: 'vip-customers',
+      title: 'VIP customers',
       definition: definitionOf(group(...conditions)),
       basis: `${spend}10% placed ${t.ordersP90 ?? t.vipOrders}+ orders (threshold ${t.vipOrders}); this many meet either`,
-      use: 'campaign targeting', priority: 'high', status: 'needs business review',
+      use: 'campaign targeting',
+      priority: 'high',
+      status: 'needs business review',
       recommendation: 'Create it for early access and VIP offers; confirm the spend and order thresholds with the business.',
     });
   }
@@ -201,18 +242,28 @@ function buyerCandidates(into: Collector, order: string, t: CoverageThresholds):
     const c = t.replenishmentDays;
     const end = Math.min(2 * c, t.atRiskDays - 1);
     add(into, {
-      stage: 'replenishment-due', title: 'Due to reorder (replenishment)',
+      stage: 'replenishment-due',
+      title: 'Due to reorder (replenishment)',
       definition: definitionOf(
         group(metricCondition(order, 'count', 'greater-than-or-equal', 2, allTime())),
         group(atLeastOnce(order, betweenDaysAgo(c, end))),
         group(zeroTimes(order, inTheLast(c))),
       ),
       basis: `half of the ${formatCount(t.repeatGaps)} repeat orders came within ${t.medianGapDays} days of the previous one; repeat buyers whose last order was ${c}–${end} days ago`,
-      use: 'flow branching', priority: 'medium', status: 'needs business review',
+      use: 'flow branching',
+      priority: 'medium',
+      status: 'needs business review',
       recommendation: `Create it for a reorder reminder flow timed to the ${days(c)} cycle; check which products are actually replenished.`,
     });
   } else {
-    no(into, 'replenishment-due', 'Due to reorder (replenishment)', t.repeatGaps < MIN_GAPS ? `only ${t.repeatGaps} repeat orders: too few to find a purchase cycle` : 'the typical purchase cycle is as long as the at-risk window');
+    no(
+      into,
+      'replenishment-due',
+      'Due to reorder (replenishment)',
+      t.repeatGaps < MIN_GAPS
+        ? `only ${t.repeatGaps} repeat orders: too few to find a purchase cycle`
+        : 'the typical purchase cycle is as long as the at-risk window',
+    );
   }
 }
 
@@ -221,15 +272,19 @@ function recencyCandidates(into: Collector, order: string, roles: MetricRoles, t
   const r = roles.byRole;
   const w = t.atRiskDays;
   add(into, {
-    stage: 'at-risk-customers', title: 'At-risk customers',
+    stage: 'at-risk-customers',
+    title: 'At-risk customers',
     definition: definitionOf(group(atLeastOnce(order, betweenDaysAgo(w, t.atRiskEndDays))), group(zeroTimes(order, inTheLast(w)))),
     basis: `${t.p75GapDays === null ? 'default window' : `75% of repeat orders come within ${t.p75GapDays} days of the previous one`}; customers whose last order was ${w}–${t.atRiskEndDays} days ago`,
-    use: 'reactivation', priority: 'high', status: 'needs business review',
+    use: 'reactivation',
+    priority: 'high',
+    status: 'needs business review',
     recommendation: `Create it for a win-back flow before customers lapse; the ${days(w)} window follows the purchase cycle.`,
   });
   const l = t.lapsedDays;
   add(into, {
-    stage: 'lapsed-customers', title: 'Lapsed customers',
+    stage: 'lapsed-customers',
+    title: 'Lapsed customers',
     definition: definitionOf(
       group(atLeastOnce(order, allTime())),
       group(zeroTimes(order, inTheLast(l))),
@@ -237,16 +292,21 @@ function recencyCandidates(into: Collector, order: string, roles: MetricRoles, t
       ...(r.openedEmail ? [group(zeroTimes(r.openedEmail, inTheLast(l)))] : []),
     ),
     basis: `${t.p95GapDays === null ? 'default window' : `95% of repeat orders come within ${t.p95GapDays} days of the previous one`}; customers with no order${r.activeOnSite ? ', site visit' : ''}${r.openedEmail ? ' or email open' : ''} in ${days(l)}`,
-    use: 'reactivation', priority: 'high', status: 'needs business review',
+    use: 'reactivation',
+    priority: 'high',
+    status: 'needs business review',
     recommendation: 'Create it for a last-chance win-back, then suppress those who stay silent to protect deliverability.',
   });
   const browse = [r.viewedProduct, r.addedToCart, r.activeOnSite, r.openedEmail].filter((id): id is string => id !== undefined);
   if (browse.length) {
     add(into, {
-      stage: 'engaged-non-buyers', title: 'Engaged non-buyers',
+      stage: 'engaged-non-buyers',
+      title: 'Engaged non-buyers',
       definition: definitionOf(group(zeroTimes(order, allTime())), group(...browse.map((id) => atLeastOnce(id, inTheLast(90))))),
       basis: 'never ordered, but browsed, carted, visited or opened an email in the last 90 days',
-      use: 'campaign targeting', priority: 'medium', status: 'ready to create',
+      use: 'campaign targeting',
+      priority: 'medium',
+      status: 'ready to create',
       recommendation: 'Create it for first-purchase offers and browse-abandonment content.',
     });
   } else {
@@ -269,16 +329,23 @@ function engagedCandidates(into: Collector, workspace: Workspace, roles: MetricR
     const bot = r.clickedEmail ? botProperty(workspace, r.clickedEmail) : undefined;
     const conditions = [
       ...(r.openedEmail ? [atLeastOnce(r.openedEmail, inTheLast(window))] : []),
-      ...(r.clickedEmail ? [atLeastOnce(r.clickedEmail, inTheLast(window), bot ? [{ property: bot, filter: { type: 'boolean', operator: 'equals', value: false } }] : undefined)] : []),
+      ...(r.clickedEmail
+        ? [atLeastOnce(r.clickedEmail, inTheLast(window), bot ? [{ property: bot, filter: { type: 'boolean', operator: 'equals', value: false } }] : undefined)]
+        : []),
       ...(r.activeOnSite ? [atLeastOnce(r.activeOnSite, inTheLast(window))] : []),
       ...(order ? [atLeastOnce(order, inTheLast(window))] : []),
-      ...(workspace.column('attributes.created') ? [{ type: 'profile-property', property: 'created', filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: NEW_PROFILE_DAYS } }] : []),
+      ...(workspace.column('attributes.created')
+        ? [{ type: 'profile-property', property: 'created', filter: { type: 'date', operator: 'in-the-last', unit: 'day', quantity: NEW_PROFILE_DAYS } }]
+        : []),
     ];
     add(into, {
-      stage, title,
+      stage,
+      title,
       definition: definitionOf(group(emailConsentCondition()), group(...conditions)),
       basis: `can receive email and opened, clicked${bot ? ' (not a bot)' : ''}, visited or ordered in the last ${window} days, or signed up in the last ${NEW_PROFILE_DAYS}`,
-      use: 'campaign targeting', priority: window === 90 ? 'high' : 'medium', status: 'ready to create',
+      use: 'campaign targeting',
+      priority: window === 90 ? 'high' : 'medium',
+      status: 'ready to create',
       recommendation: `Create it as the default send audience${window === 90 ? '' : ' for frequent campaigns'}: mailing only engaged profiles protects deliverability.`,
     });
   }
@@ -317,15 +384,22 @@ export function productInterestCandidates(workspace: Workspace, roles: MetricRol
       counts.set(v.toLowerCase(), entry);
     }
   }
-  const categories = [...counts.values()].filter((c) => c.events <= UBIQUITOUS_CATEGORY_SHARE * source.count).sort((a, b) => b.events - a.events).slice(0, limit * 2);
-  const filterFor = (property: { name: string; list: boolean }, value: string) => [{
-    property: property.name,
-    filter: property.list ? { type: 'list', operator: 'contains-any', value: [value] } : { type: 'string', operator: 'equals', value },
-  }];
+  const categories = [...counts.values()]
+    .filter((c) => c.events <= UBIQUITOUS_CATEGORY_SHARE * source.count)
+    .sort((a, b) => b.events - a.events)
+    .slice(0, limit * 2);
+  const filterFor = (property: { name: string; list: boolean }, value: string) => [
+    {
+      property: property.name,
+      filter: property.list ? { type: 'list', operator: 'contains-any', value: [value] } : { type: 'string', operator: 'equals', value },
+    },
+  ];
   return categories.map(({ value }) => {
     const conditions = [
       ...(ordered && roles.byRole.orderedProduct ? [atLeastOnce(roles.byRole.orderedProduct, allTime(), filterFor(ordered, value))] : []),
-      ...(viewed && roles.byRole.viewedProduct ? [metricCondition(roles.byRole.viewedProduct, 'count', 'greater-than-or-equal', INTEREST_VIEWS, inTheLast(INTEREST_DAYS), filterFor(viewed, value))] : []),
+      ...(viewed && roles.byRole.viewedProduct
+        ? [metricCondition(roles.byRole.viewedProduct, 'count', 'greater-than-or-equal', INTEREST_VIEWS, inTheLast(INTEREST_DAYS), filterFor(viewed, value))]
+        : []),
     ];
     return {
       stage: `product-interest-${slug(value)}`,
@@ -348,4 +422,3 @@ export function evaluateCandidates(candidates: StageCandidate[], evaluator: Eval
     candidate.matched = result.matched;
   }
 }
-

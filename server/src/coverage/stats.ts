@@ -34,12 +34,22 @@ export const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 1
 /** "vip-customers.json" → "vip customers"; "Jazz Fans" stays. */
 export function readableName(file: string): string {
   const base = file.split(/[\\/]/).pop() ?? file;
-  const text = base.replace(/\.(segment\.)?json$/i, '').replace(/[-_]+/g, ' ').trim();
+  const text = base
+    .replace(/\.(segment\.)?json$/i, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
   const cased = text.replace(/\b(vip|eu|sms|uk|usa)\b/gi, (w) => w.toUpperCase());
   return cased.charAt(0).toUpperCase() + cased.slice(1);
 }
 
 /** "Hip-Hop" → "hip-hop", "Audio Gear" → "audio-gear": a stage ID / file-name part. */
 export function slug(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'segment';
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'segment'
+  );
 }

@@ -213,8 +213,7 @@ export interface CoverageParams {
 
 export type CoverageResult =
   /** `newFiles`: where each proposal's file goes (by its `fileName`), relative to the workspace, so that `segmentLens.files` matches it. */
-  | ({ state: 'ok'; newFiles: Record<string, string> } & CoverageReply)
-  | { state: 'no-workspace' | 'failed'; message: string };
+  ({ state: 'ok'; newFiles: Record<string, string> } & CoverageReply) | { state: 'no-workspace' | 'failed'; message: string };
 
 export const CoverageMethods = {
   coverage: 'segmentLens/coverage',

@@ -24,7 +24,9 @@ export function canonicalJson(value: unknown): string {
         if (i > 0) pending.push({ text: ',' });
       }
     } else if (typeof v === 'object' && v !== null) {
-      const entries = Object.entries(v as Record<string, unknown>).filter(([, e]) => e !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, e]) => e !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       out.push('{');
       pending.push({ text: '}' });
       for (let i = entries.length - 1; i >= 0; i--) {

@@ -82,11 +82,18 @@ export function summarizeWorkspace(workspace: Workspace): WorkspaceSummary {
       lastEvent: iso(events.lastTime),
       valueCount: value?.types.number ?? 0,
       source: info.source,
-      properties: [...events.properties.entries()].map(([name, column]) => property(name, column.summarize(events.count, 10, isDateText))).sort((a, b) => b.present - a.present),
+      properties: [...events.properties.entries()]
+        .map(([name, column]) => property(name, column.summarize(events.count, 10, isDateText)))
+        .sort((a, b) => b.present - a.present),
     };
   });
   const lists = workspace.lists.map((info, i): ListSummary => ({
-    id: info.id, name: info.name, declared: info.declared, optInProcess: info.optInProcess, memberCount: workspace.memberships[i].members.count(), source: info.source,
+    id: info.id,
+    name: info.name,
+    declared: info.declared,
+    optInProcess: info.optInProcess,
+    memberCount: workspace.memberships[i].members.count(),
+    source: info.source,
   }));
   const profileProperties: PropertySummary[] = [];
   for (const [key, column] of workspace.profileColumns) {
@@ -97,5 +104,13 @@ export function summarizeWorkspace(workspace: Workspace): WorkspaceSummary {
     if (name) profileProperties.push(property(name, column.summarize(n, 10, isDateText)));
   }
   profileProperties.sort((a, b) => b.present - a.present);
-  return { name: workspace.name, now: new Date(workspace.now).toISOString(), profileCount: n, eventCount: workspace.eventCount, metrics, lists, profileProperties };
+  return {
+    name: workspace.name,
+    now: new Date(workspace.now).toISOString(),
+    profileCount: n,
+    eventCount: workspace.eventCount,
+    metrics,
+    lists,
+    profileProperties,
+  };
 }

@@ -144,7 +144,11 @@ export class Column {
     // Plain values packed as on finish(): posting a million numbers or texts one by one is slow.
     const packed = packValues(storage.values, this.rows);
     if (packed?.kind === 'numbers') return { transfer: { ...base, numbers: packed.values }, buffers: [packed.values.buffer as ArrayBuffer] };
-    if (packed?.kind === 'strings') return { transfer: { ...base, text: packed.text, offsets: packed.offsets, flags: packed.present }, buffers: [packed.offsets.buffer as ArrayBuffer, packed.present.buffer as ArrayBuffer] };
+    if (packed?.kind === 'strings')
+      return {
+        transfer: { ...base, text: packed.text, offsets: packed.offsets, flags: packed.present },
+        buffers: [packed.offsets.buffer as ArrayBuffer, packed.present.buffer as ArrayBuffer],
+      };
     // Lists and mixed values: one JSON text posts and parses faster than a cloned array of arrays
     // (missing rows become null, which a column never holds).
     const values = storage.values.slice(0, this.rows);
@@ -412,10 +416,14 @@ export class Column {
     const storage = this.storage;
     const base = { rows: this.rows, present: this.present };
     switch (storage.kind) {
-      case 'dict': return { ...base, kind: 'dict', codes: storage.codes, dict: this.dict };
-      case 'strings': return { ...base, kind: 'strings', text: storage.text, offsets: storage.offsets, flags: storage.present };
-      case 'numbers': return { ...base, kind: 'numbers', values: storage.values };
-      default: return { ...base, kind: 'raw', values: storage.kind === 'raw' ? storage.values : [] };
+      case 'dict':
+        return { ...base, kind: 'dict', codes: storage.codes, dict: this.dict };
+      case 'strings':
+        return { ...base, kind: 'strings', text: storage.text, offsets: storage.offsets, flags: storage.present };
+      case 'numbers':
+        return { ...base, kind: 'numbers', values: storage.values };
+      default:
+        return { ...base, kind: 'raw', values: storage.kind === 'raw' ? storage.values : [] };
     }
   }
 

@@ -22,8 +22,10 @@ export function describeGroup(group: unknown, names: NameLookup = {}): string {
 export function describeDefinition(definition: unknown, names: NameLookup = {}): string {
   const groups = isRecord(definition) && Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
   if (groups.length === 0) return 'everyone (no condition groups)';
-  return groups.map((g) => {
-    const text = describeGroup(g, names);
-    return groups.length > 1 && text.includes(' OR ') ? `(${text})` : text;
-  }).join(' AND ');
+  return groups
+    .map((g) => {
+      const text = describeGroup(g, names);
+      return groups.length > 1 && text.includes(' OR ') ? `(${text})` : text;
+    })
+    .join(' AND ');
 }

@@ -2,7 +2,16 @@ import { Bitset } from './bitset';
 import { BoundedMemo } from './boundedMemo';
 import { canonicalJson } from './canonical';
 import { conditionKind } from './conditions';
-import { ConditionTooSlow, EvaluationCancelled, isRecord, matched, notEvaluable, type Cancellation, type ConditionOutcome, type EvaluationContext } from './outcome';
+import {
+  ConditionTooSlow,
+  EvaluationCancelled,
+  isRecord,
+  matched,
+  notEvaluable,
+  type Cancellation,
+  type ConditionOutcome,
+  type EvaluationContext,
+} from './outcome';
 import { quoted } from './phrases';
 import { parseInstant, referenceTime, type ReferenceTime } from './time';
 import { withCheckpoint } from './workBudget';
@@ -95,7 +104,10 @@ export class Evaluator {
   });
   private readonly candidates = new Map<number, Bitset | undefined>();
 
-  constructor(readonly workspace: Workspace, private readonly options: EvaluatorOptions = {}) {}
+  constructor(
+    readonly workspace: Workspace,
+    private readonly options: EvaluatorOptions = {},
+  ) {}
 
   /**
    * Evaluates one condition (cached): the profiles that exist as of `now` and match it. Throws

@@ -24,7 +24,8 @@ export function postalCentroid(countryAlpha2Code: string, postalCode: string): L
     info = fsa ? lookup(fsa) : undefined;
   }
   // A few areas in the package have no coordinates (null): they place no one.
-  if (!info || typeof info.latitude !== 'number' || typeof info.longitude !== 'number' || !Number.isFinite(info.latitude) || !Number.isFinite(info.longitude)) return undefined;
+  if (!info || typeof info.latitude !== 'number' || typeof info.longitude !== 'number' || !Number.isFinite(info.latitude) || !Number.isFinite(info.longitude))
+    return undefined;
   return { lat: info.latitude, lon: info.longitude };
 }
 

@@ -43,7 +43,12 @@ export function historyInstants(ref: ReferenceTime, days: number): number[] {
 class DailyOutcomes {
   private readonly series = new Map<string, ConditionOutcome[] | null>();
 
-  constructor(private readonly evaluator: Evaluator, private readonly instants: readonly number[], private readonly refs: readonly ReferenceTime[], private readonly options: EvaluateOptions) {}
+  constructor(
+    private readonly evaluator: Evaluator,
+    private readonly instants: readonly number[],
+    private readonly refs: readonly ReferenceTime[],
+    private readonly options: EvaluateOptions,
+  ) {}
 
   /** The condition's outcome as of day `i`, over the profiles that existed then (`existing`; undefined: all). */
   outcome(condition: unknown, i: number, existing: Bitset | undefined): ConditionOutcome {
@@ -78,7 +83,12 @@ function conditionGroups(definition: unknown): unknown[][] {
  * are evaluated day by day, those that do not depend on the day once (the evaluator's cache).
  * `onProgress` hears after each point; cancellation stops between and inside points.
  */
-export function evaluateHistory(evaluator: Evaluator, definition: unknown, instants: readonly number[], options: EvaluateOptions & { onProgress?: (done: number, total: number) => void } = {}): HistoryResult {
+export function evaluateHistory(
+  evaluator: Evaluator,
+  definition: unknown,
+  instants: readonly number[],
+  options: EvaluateOptions & { onProgress?: (done: number, total: number) => void } = {},
+): HistoryResult {
   const started = Date.now();
   const workspace = evaluator.workspace;
   const n = workspace.profileCount;

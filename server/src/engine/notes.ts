@@ -23,8 +23,10 @@ function filterNotes(condition: Record<string, unknown>): string[] {
   if (operator === 'regex' || operator === 'nregex') notes.push('Patterns run with RE2 locally; Klaviyo does not document its dialect (SL).');
   if (timeframe) {
     const op = typeof timeframe.operator === 'string' ? timeframe.operator : '';
-    if (['in-the-last', 'at-least', 'between', 'in-the-next'].includes(op)) notes.push('Days start at 00:00 UTC: "in the last 1 day" is yesterday and today (all dates are UTC).');
-    if (['before', 'after', 'between-static'].includes(op)) notes.push('A date at exactly 00:00:00 UTC means the whole day: "after" excludes that day, "between" includes both days (SL).');
+    if (['in-the-last', 'at-least', 'between', 'in-the-next'].includes(op))
+      notes.push('Days start at 00:00 UTC: "in the last 1 day" is yesterday and today (all dates are UTC).');
+    if (['before', 'after', 'between-static'].includes(op))
+      notes.push('A date at exactly 00:00:00 UTC means the whole day: "after" excludes that day, "between" includes both days (SL).');
     if (op.startsWith('anniversary')) notes.push('29 February anniversaries match day-based rules only in leap years.');
   }
   return notes;

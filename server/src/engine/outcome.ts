@@ -4,8 +4,7 @@ import type { Workspace } from './workspace';
 
 /** The result of one condition: the matching profiles, or why the workspace cannot tell. */
 export type ConditionOutcome =
-  | { readonly kind: 'matched'; readonly set: Bitset; readonly count: number }
-  | { readonly kind: 'not-evaluable'; readonly reason: string };
+  { readonly kind: 'matched'; readonly set: Bitset; readonly count: number } | { readonly kind: 'not-evaluable'; readonly reason: string };
 
 export function notEvaluable(reason: string): ConditionOutcome {
   return { kind: 'not-evaluable', reason };

@@ -38,7 +38,8 @@ export function lookup<T>(table: Readonly<Record<string, T>>, key: unknown): T |
 }
 
 /** A number as written, or NaN for anything else (Number() would throw on an object without a prototype). */
-export const numberOf = (value: unknown): number => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN);
+export const numberOf = (value: unknown): number =>
+  typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
 
 export const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
@@ -56,30 +57,54 @@ export function describeTimeframe(filter: unknown): string {
   const unit = typeof filter.unit === 'string' ? cut(filter.unit) : 'day';
   const n = typeof filter.quantity === 'number' ? filter.quantity : 0;
   switch (filter.operator) {
-    case 'alltime': return 'over all time';
-    case 'in-the-last': return `in the last ${plural(n, unit)}`;
-    case 'at-least': return `at least ${plural(n, unit)} ago`;
-    case 'in-the-next': return `in the next ${plural(n, unit)}`;
-    case 'between': return `between ${shown(filter.start)} and ${plural(numberOf(filter.end), unit)} ago`;
-    case 'before': return `before ${day(filter.date)}`;
-    case 'after': return `after ${day(filter.date)}`;
-    case 'between-static': return `between ${day(filter.start)} and ${day(filter.end)}`;
-    case 'calendar-month': return `in ${MONTHS[numberOf(filter.value) - 1] ?? `month ${shown(filter.value)}`}`;
-    case 'anniversary': return 'with its anniversary today';
-    case 'anniversary-month': return 'with its anniversary this month';
-    case 'anniversary-last': return `with its anniversary in the last ${plural(n, unit)}`;
-    case 'anniversary-next': return `with its anniversary in the next ${plural(n, unit)}`;
+    case 'alltime':
+      return 'over all time';
+    case 'in-the-last':
+      return `in the last ${plural(n, unit)}`;
+    case 'at-least':
+      return `at least ${plural(n, unit)} ago`;
+    case 'in-the-next':
+      return `in the next ${plural(n, unit)}`;
+    case 'between':
+      return `between ${shown(filter.start)} and ${plural(numberOf(filter.end), unit)} ago`;
+    case 'before':
+      return `before ${day(filter.date)}`;
+    case 'after':
+      return `after ${day(filter.date)}`;
+    case 'between-static':
+      return `between ${day(filter.start)} and ${day(filter.end)}`;
+    case 'calendar-month':
+      return `in ${MONTHS[numberOf(filter.value) - 1] ?? `month ${shown(filter.value)}`}`;
+    case 'anniversary':
+      return 'with its anniversary today';
+    case 'anniversary-month':
+      return 'with its anniversary this month';
+    case 'anniversary-last':
+      return `with its anniversary in the last ${plural(n, unit)}`;
+    case 'anniversary-next':
+      return `with its anniversary in the next ${plural(n, unit)}`;
   }
   return `(${shown(filter.operator)})`;
 }
 
 const STRING_WORDS: Record<string, string> = {
-  equals: 'is', 'not-equals': 'is not', contains: 'contains', 'not-contains': 'does not contain', 'starts-with': 'starts with', 'not-starts-with': 'does not start with',
-  'ends-with': 'ends with', 'not-ends-with': 'does not end with',
+  equals: 'is',
+  'not-equals': 'is not',
+  contains: 'contains',
+  'not-contains': 'does not contain',
+  'starts-with': 'starts with',
+  'not-starts-with': 'does not start with',
+  'ends-with': 'ends with',
+  'not-ends-with': 'does not end with',
 };
 
 export const NUMERIC_WORDS: Record<string, string> = {
-  equals: 'is', 'not-equals': 'is not', 'greater-than': 'is greater than', 'greater-than-or-equal': 'is at least', 'less-than': 'is less than', 'less-than-or-equal': 'is at most',
+  equals: 'is',
+  'not-equals': 'is not',
+  'greater-than': 'is greater than',
+  'greater-than-or-equal': 'is at least',
+  'less-than': 'is less than',
+  'less-than-or-equal': 'is at most',
 };
 
 /** The words for an operator from a table, or the operator itself (shown safely). */
@@ -98,8 +123,10 @@ export function describeFilter(filter: unknown): string {
   const op = filter.operator;
   const v = filter.value;
   switch (filter.type) {
-    case 'existence': return op === 'not-set' ? 'is not set' : 'is set';
-    case 'boolean': return `is ${shown(v)}`;
+    case 'existence':
+      return op === 'not-set' ? 'is not set' : 'is set';
+    case 'boolean':
+      return `is ${shown(v)}`;
     case 'numeric':
       if (op === 'between') return `is between ${shown(filter.start)} and ${shown(filter.end)}`;
       return `${words(NUMERIC_WORDS, op)} ${shown(v)}`;
@@ -109,24 +136,39 @@ export function describeFilter(filter: unknown): string {
     }
     case 'string':
       switch (op) {
-        case 'in': return `is one of ${listOf(v)}`;
-        case 'not-in': return `is none of ${listOf(v)}`;
-        case 'phone-country-code-in': return `is a phone number from ${listOf(v)}`;
-        case 'phone-country-code-not-in': return `is a phone number not from ${listOf(v)}`;
-        case 'regex': return `matches /${shown(v)}/`;
-        case 'nregex': return `does not match /${shown(v)}/`;
-        default: return `${words(STRING_WORDS, op)} ${quoted(v)}`;
+        case 'in':
+          return `is one of ${listOf(v)}`;
+        case 'not-in':
+          return `is none of ${listOf(v)}`;
+        case 'phone-country-code-in':
+          return `is a phone number from ${listOf(v)}`;
+        case 'phone-country-code-not-in':
+          return `is a phone number not from ${listOf(v)}`;
+        case 'regex':
+          return `matches /${shown(v)}/`;
+        case 'nregex':
+          return `does not match /${shown(v)}/`;
+        default:
+          return `${words(STRING_WORDS, op)} ${quoted(v)}`;
       }
     case 'list':
       switch (op) {
-        case 'contains': return `contains ${quoted(v)}`;
-        case 'not-contains': return `does not contain ${quoted(v)}`;
-        case 'contains-any': return `includes any of ${listOf(v)}`;
-        case 'contains-all': return `includes all of ${listOf(v)}`;
-        case 'not-contains-any': return `includes none of ${listOf(v)}`;
-        case 'not-contains-all': return `does not include all of ${listOf(v)}`;
-        case 'contains-substring': return `has an item containing ${quoted(v)}`;
-        case 'not-contains-substring': return `has no item containing ${quoted(v)}`;
+        case 'contains':
+          return `contains ${quoted(v)}`;
+        case 'not-contains':
+          return `does not contain ${quoted(v)}`;
+        case 'contains-any':
+          return `includes any of ${listOf(v)}`;
+        case 'contains-all':
+          return `includes all of ${listOf(v)}`;
+        case 'not-contains-any':
+          return `includes none of ${listOf(v)}`;
+        case 'not-contains-all':
+          return `does not include all of ${listOf(v)}`;
+        case 'contains-substring':
+          return `has an item containing ${quoted(v)}`;
+        case 'not-contains-substring':
+          return `has no item containing ${quoted(v)}`;
         default: {
           const stripped = typeof op === 'string' ? op.replace(/^length-/, '') : '';
           return `has a length that ${lookup(NUMERIC_WORDS, stripped) ?? shown(op)} ${shown(v)}`;
@@ -146,12 +188,18 @@ export function describeMeasure(measurement: unknown, filter: unknown): string {
   if ((op === 'equals' && n === 0) || (op === 'less-than' && n === 1) || (op === 'less-than-or-equal' && n === 0)) return 'zero times';
   const times = (k: number) => (k === 1 ? 'once' : `${k} times`);
   switch (op) {
-    case 'equals': return `exactly ${times(n)}`;
-    case 'not-equals': return `not exactly ${times(n)}`;
-    case 'greater-than': return `more than ${times(n)}`;
-    case 'greater-than-or-equal': return `at least ${times(n)}`;
-    case 'less-than': return `fewer than ${times(n)}`;
-    case 'less-than-or-equal': return `at most ${times(n)}`;
+    case 'equals':
+      return `exactly ${times(n)}`;
+    case 'not-equals':
+      return `not exactly ${times(n)}`;
+    case 'greater-than':
+      return `more than ${times(n)}`;
+    case 'greater-than-or-equal':
+      return `at least ${times(n)}`;
+    case 'less-than':
+      return `fewer than ${times(n)}`;
+    case 'less-than-or-equal':
+      return `at most ${times(n)}`;
   }
   return `${shown(op)} ${shown(f.value)} times`;
 }
@@ -173,10 +221,14 @@ export function propertyLabel(property: unknown): string {
   if (typeof property !== 'string') return 'property';
   const path = parsePropertyPath(property);
   switch (path.kind) {
-    case 'attribute': return path.name.replace(/_/g, ' ');
-    case 'location': return path.field === 'zip' ? 'zip code' : path.field;
-    case 'custom': return cut(path.name);
-    default: return cut(property);
+    case 'attribute':
+      return path.name.replace(/_/g, ' ');
+    case 'location':
+      return path.field === 'zip' ? 'zip code' : path.field;
+    case 'custom':
+      return cut(path.name);
+    default:
+      return cut(property);
   }
 }
 

@@ -12,7 +12,18 @@ export type PropertyPath =
 
 /** Built-in profile attributes a segment can test (semantics §3). */
 export const PROFILE_ATTRIBUTES = [
-  'email', 'phone_number', 'external_id', 'first_name', 'last_name', 'organization', 'title', 'image', 'locale', 'created', 'updated', 'last_event_date',
+  'email',
+  'phone_number',
+  'external_id',
+  'first_name',
+  'last_name',
+  'organization',
+  'title',
+  'image',
+  'locale',
+  'created',
+  'updated',
+  'last_event_date',
 ] as const;
 
 /** Fields of `attributes.location`. */
@@ -36,7 +47,10 @@ export function parsePropertyPath(text: string): PropertyPath {
     return { kind: 'invalid', reason: `location['${name}'] is not a location field; the fields are ${LOCATION_FIELDS.join(', ')}.` };
   }
   if (/^(properties|location)\s*\[/.test(text)) {
-    return { kind: 'invalid', reason: `${JSON.stringify(text)} is not well formed: write properties['Name'] with the name in single quotes (escape a quote inside it as \\').` };
+    return {
+      kind: 'invalid',
+      reason: `${JSON.stringify(text)} is not well formed: write properties['Name'] with the name in single quotes (escape a quote inside it as \\').`,
+    };
   }
   return { kind: 'unknown', name: text };
 }

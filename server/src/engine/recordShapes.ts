@@ -22,19 +22,32 @@ const COORDINATE = JSON_STRING | JSON_NUMBER;
 /** The JSON type bit of a value; 0 for null and undefined. */
 export function jsonType(value: unknown): number {
   switch (typeof value) {
-    case 'string': return JSON_STRING;
-    case 'number': return JSON_NUMBER;
-    case 'boolean': return JSON_BOOLEAN;
-    case 'object': return value === null ? 0 : Array.isArray(value) ? JSON_ARRAY : JSON_OBJECT;
-    default: return 0;
+    case 'string':
+      return JSON_STRING;
+    case 'number':
+      return JSON_NUMBER;
+    case 'boolean':
+      return JSON_BOOLEAN;
+    case 'object':
+      return value === null ? 0 : Array.isArray(value) ? JSON_ARRAY : JSON_OBJECT;
+    default:
+      return 0;
   }
 }
 
-const TYPE_NAMES: [number, string][] = [[JSON_STRING, 'a string'], [JSON_NUMBER, 'a number'], [JSON_BOOLEAN, 'true or false'], [JSON_OBJECT, 'an object'], [JSON_ARRAY, 'an array']];
+const TYPE_NAMES: [number, string][] = [
+  [JSON_STRING, 'a string'],
+  [JSON_NUMBER, 'a number'],
+  [JSON_BOOLEAN, 'true or false'],
+  [JSON_OBJECT, 'an object'],
+  [JSON_ARRAY, 'an array'],
+];
 
 /** "a string", "a string or a number", ... for a set of JSON type bits. */
 export function jsonTypeName(types: number): string {
-  return TYPE_NAMES.filter(([bit]) => (types & bit) !== 0).map(([, name]) => name).join(' or ');
+  return TYPE_NAMES.filter(([bit]) => (types & bit) !== 0)
+    .map(([, name]) => name)
+    .join(' or ');
 }
 
 const table = (types: number, names: string[]): [string, number][] => names.map((name) => [name, types]);
@@ -54,7 +67,14 @@ export const LOCATION_FIELDS: ReadonlyMap<string, number> = new Map([
 
 /** The fields of each record in `attributes.subscriptions.<channel>.<kind>`. */
 export const SUBSCRIPTION_FIELDS: ReadonlyMap<string, number> = new Map([
-  ...table(JSON_BOOLEAN, ['can_receive_email_marketing', 'can_receive_sms_marketing', 'can_receive_sms_transactional', 'can_receive_push_marketing', 'can_receive', 'double_optin']),
+  ...table(JSON_BOOLEAN, [
+    'can_receive_email_marketing',
+    'can_receive_sms_marketing',
+    'can_receive_sms_transactional',
+    'can_receive_push_marketing',
+    'can_receive',
+    'double_optin',
+  ]),
   ...table(JSON_STRING, ['consent', 'method', 'method_detail', 'custom_method_detail', 'phone_number']),
   ...table(DATE, ['consent_timestamp', 'last_updated', 'created_timestamp', 'valid_until']),
   ...table(JSON_ARRAY, ['suppression', 'list_suppressions']),
@@ -62,7 +82,16 @@ export const SUBSCRIPTION_FIELDS: ReadonlyMap<string, number> = new Map([
 
 /** `attributes.predictive_analytics`, with the workspace-side extensions. */
 export const PREDICTIVE_FIELDS: ReadonlyMap<string, number> = new Map([
-  ...table(JSON_NUMBER, ['historic_clv', 'predicted_clv', 'total_clv', 'historic_number_of_orders', 'predicted_number_of_orders', 'average_days_between_orders', 'average_order_value', 'churn_probability']),
+  ...table(JSON_NUMBER, [
+    'historic_clv',
+    'predicted_clv',
+    'total_clv',
+    'historic_number_of_orders',
+    'predicted_number_of_orders',
+    'average_days_between_orders',
+    'average_order_value',
+    'churn_probability',
+  ]),
   ...table(DATE, ['expected_date_of_next_order']),
   ...table(JSON_ARRAY, ['ranked_channel_affinity']),
   ...table(JSON_STRING, ['predicted_gender']),

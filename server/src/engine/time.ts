@@ -127,8 +127,12 @@ export interface InstantRange {
 
 function window(lo: number, loInclusive: boolean, hi: number, hiInclusive: boolean, describe: string): InstantTest {
   const test = loInclusive
-    ? hiInclusive ? (t: number) => t >= lo && t <= hi : (t: number) => t >= lo && t < hi
-    : hiInclusive ? (t: number) => t > lo && t <= hi : (t: number) => t > lo && t < hi;
+    ? hiInclusive
+      ? (t: number) => t >= lo && t <= hi
+      : (t: number) => t >= lo && t < hi
+    : hiInclusive
+      ? (t: number) => t > lo && t <= hi
+      : (t: number) => t > lo && t < hi;
   return { test, describe, range: { lo, loInclusive, hi, hiInclusive } };
 }
 
@@ -153,12 +157,16 @@ function unitMs(unit: unknown): number | undefined {
  */
 function back(ref: ReferenceTime, n: number, unit: unknown): number {
   if (unit === 'hour') return ref.now - n * HOUR_MS;
-  return DateTime.fromMillis(ref.d0, { zone: 'utc' }).minus({ days: n * (unit === 'week' ? 7 : 1) }).toMillis();
+  return DateTime.fromMillis(ref.d0, { zone: 'utc' })
+    .minus({ days: n * (unit === 'week' ? 7 : 1) })
+    .toMillis();
 }
 
 function forward(ref: ReferenceTime, n: number, unit: unknown): number {
   if (unit === 'hour') return ref.now + n * HOUR_MS;
-  return DateTime.fromMillis(ref.d0, { zone: 'utc' }).plus({ days: n * (unit === 'week' ? 7 : 1) }).toMillis();
+  return DateTime.fromMillis(ref.d0, { zone: 'utc' })
+    .plus({ days: n * (unit === 'week' ? 7 : 1) })
+    .toMillis();
 }
 
 function isMidnightUtc(ms: number): boolean {
@@ -304,10 +312,11 @@ export function compileDateFilter(filter: unknown, ref: ReferenceTime): InstantT
       if (quantity === undefined || !unitMs(f.unit)) break;
       const lo = back(ref, quantity, f.unit);
       return {
-        test: (t) => [ref.year, ref.year - 1].some((year) => {
-          const placed = inYear(t, year, leapYears);
-          return placed !== undefined && placed >= lo && placed <= ref.now;
-        }),
+        test: (t) =>
+          [ref.year, ref.year - 1].some((year) => {
+            const placed = inYear(t, year, leapYears);
+            return placed !== undefined && placed >= lo && placed <= ref.now;
+          }),
         describe: `with its anniversary in the last ${quantity} ${f.unit}(s)`,
       };
     }
@@ -316,10 +325,11 @@ export function compileDateFilter(filter: unknown, ref: ReferenceTime): InstantT
       const hi = f.unit === 'hour' ? ref.now + quantity * HOUR_MS : forward(ref, f.unit === 'week' ? quantity * 7 + 1 : quantity + 1, 'day');
       const inclusive = f.unit === 'hour';
       return {
-        test: (t) => [ref.year, ref.year + 1].some((year) => {
-          const placed = inYear(t, year, leapYears);
-          return placed !== undefined && placed >= ref.now && (inclusive ? placed <= hi : placed < hi);
-        }),
+        test: (t) =>
+          [ref.year, ref.year + 1].some((year) => {
+            const placed = inYear(t, year, leapYears);
+            return placed !== undefined && placed >= ref.now && (inclusive ? placed <= hi : placed < hi);
+          }),
         describe: `with its anniversary in the next ${quantity} ${f.unit}(s)`,
       };
     }

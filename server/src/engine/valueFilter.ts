@@ -10,9 +10,7 @@ import { spendWork } from './workBudget';
  * null); `matchesMissing` says whether a missing value matches, which is true for `not-set` only
  * (semantics §3: missing values never match, not even negated operators).
  */
-export type CompiledValueFilter =
-  | { test: (value: unknown) => boolean; matchesMissing: boolean }
-  | { notEvaluable: string };
+export type CompiledValueFilter = { test: (value: unknown) => boolean; matchesMissing: boolean } | { notEvaluable: string };
 
 interface FilterJson {
   type?: unknown;
@@ -95,13 +93,20 @@ export function compileValueFilter(filter: unknown, ref: ReferenceTime): Compile
 /** A numeric comparison `value <op> n`. */
 export function numericComparison(operator: unknown, n: number): ((v: number) => boolean) | undefined {
   switch (operator) {
-    case 'equals': return (v) => v === n;
-    case 'not-equals': return (v) => v !== n;
-    case 'greater-than': return (v) => v > n;
-    case 'greater-than-or-equal': return (v) => v >= n;
-    case 'less-than': return (v) => v < n;
-    case 'less-than-or-equal': return (v) => v <= n;
-    default: return undefined;
+    case 'equals':
+      return (v) => v === n;
+    case 'not-equals':
+      return (v) => v !== n;
+    case 'greater-than':
+      return (v) => v > n;
+    case 'greater-than-or-equal':
+      return (v) => v >= n;
+    case 'less-than':
+      return (v) => v < n;
+    case 'less-than-or-equal':
+      return (v) => v <= n;
+    default:
+      return undefined;
   }
 }
 
@@ -130,22 +135,50 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
   const text = stringValue(filterValue);
   // Each test also runs in place on a column's joined texts (see ValueTest.inText).
   const textTest = (test: (v: string) => boolean, inText: (all: string, start: number, end: number) => boolean, negate: boolean): CompiledValueFilter => ({
-    test: Object.assign((v: unknown) => isString(v) && test(v) !== negate, { inText: (all: string, start: number, end: number) => inText(all, start, end) !== negate }),
+    test: Object.assign((v: unknown) => isString(v) && test(v) !== negate, {
+      inText: (all: string, start: number, end: number) => inText(all, start, end) !== negate,
+    }),
     matchesMissing: false,
   });
   const n = text.length;
-  const equals = textTest((v) => v === text, (all, start, end) => end - start === n && all.startsWith(text, start), false);
-  const startsWith = (negate: boolean) => textTest((v) => v.startsWith(text), (all, start, end) => end - start >= n && all.startsWith(text, start), negate);
-  const endsWith = (negate: boolean) => textTest((v) => v.endsWith(text), (all, start, end) => end - start >= n && all.endsWith(text, end), negate);
+  const equals = textTest(
+    (v) => v === text,
+    (all, start, end) => end - start === n && all.startsWith(text, start),
+    false,
+  );
+  const startsWith = (negate: boolean) =>
+    textTest(
+      (v) => v.startsWith(text),
+      (all, start, end) => end - start >= n && all.startsWith(text, start),
+      negate,
+    );
+  const endsWith = (negate: boolean) =>
+    textTest(
+      (v) => v.endsWith(text),
+      (all, start, end) => end - start >= n && all.endsWith(text, end),
+      negate,
+    );
   switch (operator) {
-    case 'equals': return equals;
-    case 'not-equals': return textTest((v) => v === text, (all, start, end) => end - start === n && all.startsWith(text, start), true);
-    case 'contains': return textTest((v) => v.includes(text), containsIn(text), false);
-    case 'not-contains': return textTest((v) => v.includes(text), containsIn(text), true);
-    case 'starts-with': return startsWith(false);
-    case 'not-starts-with': return startsWith(true);
-    case 'ends-with': return endsWith(false);
-    case 'not-ends-with': return endsWith(true);
+    case 'equals':
+      return equals;
+    case 'not-equals':
+      return textTest(
+        (v) => v === text,
+        (all, start, end) => end - start === n && all.startsWith(text, start),
+        true,
+      );
+    case 'contains':
+      return textTest((v) => v.includes(text), containsIn(text), false);
+    case 'not-contains':
+      return textTest((v) => v.includes(text), containsIn(text), true);
+    case 'starts-with':
+      return startsWith(false);
+    case 'not-starts-with':
+      return startsWith(true);
+    case 'ends-with':
+      return endsWith(false);
+    case 'not-ends-with':
+      return endsWith(true);
     case 'regex':
     case 'nregex': {
       const pattern = compileRegex(text);
@@ -158,7 +191,10 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
           // RE2's slowest path costs about one step per instruction and character: refuse a match
           // that could take seconds, and count the work towards the condition's time budget.
           const work = size * v.length;
-          if (work > REGEX_LIMITS.maxMatchWork) throw new ConditionTooSlow(`a value of ${v.length.toLocaleString('en-US')} characters is too long for a regular expression of ${size.toLocaleString('en-US')} instructions`);
+          if (work > REGEX_LIMITS.maxMatchWork)
+            throw new ConditionTooSlow(
+              `a value of ${v.length.toLocaleString('en-US')} characters is too long for a regular expression of ${size.toLocaleString('en-US')} instructions`,
+            );
           spendWork(work);
           // test() needs no match positions, so RE2 can answer with its DFA: much faster than find().
           return pattern.test(v) === wanted;
@@ -195,7 +231,8 @@ function containsIn(needle: string): (all: string, start: number, end: number) =
  */
 export function compileRegex(pattern: string): RE2JS | string {
   const count = (n: number) => n.toLocaleString('en-US');
-  if (pattern.length > REGEX_LIMITS.maxPatternLength) return `the regular expression is longer than ${count(REGEX_LIMITS.maxPatternLength)} characters (${count(pattern.length)}): too long to evaluate locally`;
+  if (pattern.length > REGEX_LIMITS.maxPatternLength)
+    return `the regular expression is longer than ${count(REGEX_LIMITS.maxPatternLength)} characters (${count(pattern.length)}): too long to evaluate locally`;
   let compiled: RE2JS;
   try {
     compiled = RE2JS.compile(pattern);
@@ -203,7 +240,8 @@ export function compileRegex(pattern: string): RE2JS | string {
     return `the regular expression ${JSON.stringify(pattern)} cannot be evaluated locally (${(error as Error).message})`;
   }
   const size = compiled.programSize();
-  if (size > REGEX_LIMITS.maxProgramSize) return `the regular expression ${JSON.stringify(pattern)} is too complex to evaluate locally (${count(size)} instructions; at most ${count(REGEX_LIMITS.maxProgramSize)})`;
+  if (size > REGEX_LIMITS.maxProgramSize)
+    return `the regular expression ${JSON.stringify(pattern)} is too complex to evaluate locally (${count(size)} instructions; at most ${count(REGEX_LIMITS.maxProgramSize)})`;
   return compiled;
 }
 
@@ -236,7 +274,14 @@ function compileListFilter(operator: unknown, filterValue: unknown): CompiledVal
       const wanted = filterValue;
       const any = (v: unknown[]) => wanted.some((w) => v.includes(w));
       const all = (v: unknown[]) => wanted.every((w) => v.includes(w));
-      const test = operator === 'contains-any' ? any : operator === 'contains-all' ? all : operator === 'not-contains-any' ? (v: unknown[]) => !any(v) : (v: unknown[]) => !all(v);
+      const test =
+        operator === 'contains-any'
+          ? any
+          : operator === 'contains-all'
+            ? all
+            : operator === 'not-contains-any'
+              ? (v: unknown[]) => !any(v)
+              : (v: unknown[]) => !all(v);
       return { test: (v) => isList(v) && test(v), matchesMissing: false };
     }
     case 'contains-substring':

@@ -1,6 +1,17 @@
 import { Bitset } from './bitset';
 import { Column, type ColumnTransfer } from './column';
-import { JSON_ANY, JSON_NUMBER, JSON_OBJECT, JSON_STRING, jsonType, jsonTypeName, LOCATION_FIELDS, PREDICTIVE_FIELDS, PROFILE_ATTRIBUTES, SUBSCRIPTION_FIELDS } from './recordShapes';
+import {
+  JSON_ANY,
+  JSON_NUMBER,
+  JSON_OBJECT,
+  JSON_STRING,
+  jsonType,
+  jsonTypeName,
+  LOCATION_FIELDS,
+  PREDICTIVE_FIELDS,
+  PROFILE_ATTRIBUTES,
+  SUBSCRIPTION_FIELDS,
+} from './recordShapes';
 import { parseInstant, referenceTime, type ReferenceTime } from './time';
 
 /** A metric (event type) of the workspace. */
@@ -251,10 +262,19 @@ export class WorkspaceBuilder {
   private readonly listIndex = new Map<string, number>();
   private readonly members: { profiles: number[]; joinedAt: number[] }[] = [];
   readonly issues: WorkspaceIssues = {
-    eventsOfUnknownProfiles: 0, eventsIncomplete: 0, eventsOfUndeclaredMetrics: 0, membersNotInProfiles: 0, undeclaredLists: 0, duplicateProfiles: 0,
+    eventsOfUnknownProfiles: 0,
+    eventsIncomplete: 0,
+    eventsOfUndeclaredMetrics: 0,
+    membersNotInProfiles: 0,
+    undeclaredLists: 0,
+    duplicateProfiles: 0,
   };
 
-  constructor(private readonly name: string, private readonly now: number, private problems: RecordProblemSink = IGNORED_PROBLEMS) {}
+  constructor(
+    private readonly name: string,
+    private readonly now: number,
+    private problems: RecordProblemSink = IGNORED_PROBLEMS,
+  ) {}
 
   /** Where problems with the records added from now on go (the loader gives one per file). */
   reportProblemsTo(problems: RecordProblemSink): void {
@@ -270,7 +290,9 @@ export class WorkspaceBuilder {
     const info: MetricInfo = {
       id: record.id,
       name: this.textAt(attributes, 'name', line),
-      integration: isRecord(attributes.integration) ? { name: stringOrUndefined(integration.name), category: stringOrUndefined(integration.category) } : undefined,
+      integration: isRecord(attributes.integration)
+        ? { name: stringOrUndefined(integration.name), category: stringOrUndefined(integration.category) }
+        : undefined,
       created: this.textAt(attributes, 'created', line),
       source,
       declared: true,
@@ -336,7 +358,9 @@ export class WorkspaceBuilder {
       const { joined_group_at: _joined, ...rest } = attributes;
       this.storeProfileAttributes(profile, rest, line);
     }
-    const joined = parseInstant(this.checked(attributes.joined_group_at, PROFILE_ATTRIBUTES.get('joined_group_at') ?? JSON_ANY, 'attributes.joined_group_at', line));
+    const joined = parseInstant(
+      this.checked(attributes.joined_group_at, PROFILE_ATTRIBUTES.get('joined_group_at') ?? JSON_ANY, 'attributes.joined_group_at', line),
+    );
     this.members[list].profiles.push(profile);
     this.members[list].joinedAt.push(joined ?? NaN);
     return true;
@@ -359,7 +383,12 @@ export class WorkspaceBuilder {
     const time = typeof timestamp === 'number' ? timestamp * 1000 : parseInstant(datetime);
     if (profileId === undefined || metricId === undefined || time === undefined || !Number.isFinite(time)) {
       this.issues.eventsIncomplete++;
-      const missing = profileId === undefined ? 'profile (relationships.profile.data.id)' : metricId === undefined ? 'metric (relationships.metric.data.id)' : 'usable time (a number attributes.timestamp, or an ISO 8601 attributes.datetime)';
+      const missing =
+        profileId === undefined
+          ? 'profile (relationships.profile.data.id)'
+          : metricId === undefined
+            ? 'metric (relationships.metric.data.id)'
+            : 'usable time (a number attributes.timestamp, or an ISO 8601 attributes.datetime)';
       return this.droppedEvent(line, `it has no ${missing}`);
     }
     const profile = this.profileIndex.get(profileId);
@@ -469,7 +498,8 @@ export class WorkspaceBuilder {
     this.issues.eventsIncomplete += transfer.eventsIncomplete;
     this.issues.eventsOfUndeclaredMetrics += transfer.eventsOfUndeclaredMetrics;
     for (const part of transfer.metrics) {
-      const metric = this.metricIndex.get(part.id) ?? this.newMetric({ id: part.id, name: undefined, integration: undefined, created: undefined, declared: false });
+      const metric =
+        this.metricIndex.get(part.id) ?? this.newMetric({ id: part.id, name: undefined, integration: undefined, created: undefined, declared: false });
       const pending = this.pending[metric];
       const offset = pending.profiles.length;
       pending.profiles.pushAll(part.profiles);
@@ -500,7 +530,18 @@ export class WorkspaceBuilder {
       return { members, joinedAt: joined };
     });
     for (const column of this.columns.values()) column.finish();
-    return new Workspace(this.name, this.now, this.profileIds, this.columns, this.metrics, events, this.lists, memberships, { ...this.issues }, this.profileIndex);
+    return new Workspace(
+      this.name,
+      this.now,
+      this.profileIds,
+      this.columns,
+      this.metrics,
+      events,
+      this.lists,
+      memberships,
+      { ...this.issues },
+      this.profileIndex,
+    );
   }
 
   private newProfile(id: string): number {
@@ -546,7 +587,16 @@ export class WorkspaceBuilder {
    * Stores `value` in the column of `name` in a group of keys, unless it is null or of a JSON
    * type `shapes` does not allow for the name (then it is reported, at `path` + name).
    */
-  private store(group: Map<string, AttributeSlot>, shapes: ReadonlyMap<string, number> | undefined, path: string, name: string, key: () => string, row: number, value: unknown, line: number): void {
+  private store(
+    group: Map<string, AttributeSlot>,
+    shapes: ReadonlyMap<string, number> | undefined,
+    path: string,
+    name: string,
+    key: () => string,
+    row: number,
+    value: unknown,
+    line: number,
+  ): void {
     if (value === undefined || value === null) return;
     let slot = group.get(name);
     if (!slot) group.set(name, (slot = { column: undefined, types: shapes?.get(name) ?? JSON_ANY }));
@@ -563,12 +613,14 @@ export class WorkspaceBuilder {
       switch (key) {
         case 'location': {
           const location = this.objectAt(value, 'attributes.location', line);
-          for (const field in location) this.store(this.locationSlots, LOCATION_FIELDS, 'attributes.location.', field, () => profileValueKey.location(field), row, location[field], line);
+          for (const field in location)
+            this.store(this.locationSlots, LOCATION_FIELDS, 'attributes.location.', field, () => profileValueKey.location(field), row, location[field], line);
           break;
         }
         case 'properties': {
           const properties = this.objectAt(value, 'attributes.properties', line);
-          for (const name in properties) this.store(this.customSlots, undefined, 'attributes.properties.', name, () => profileValueKey.custom(name), row, properties[name], line);
+          for (const name in properties)
+            this.store(this.customSlots, undefined, 'attributes.properties.', name, () => profileValueKey.custom(name), row, properties[name], line);
           break;
         }
         case 'subscriptions':
@@ -576,7 +628,17 @@ export class WorkspaceBuilder {
           break;
         case 'predictive_analytics': {
           const predictive = this.objectAt(value, 'attributes.predictive_analytics', line);
-          for (const field in predictive) this.store(this.predictiveSlots, PREDICTIVE_FIELDS, 'attributes.predictive_analytics.', field, () => profileValueKey.predictive(field), row, predictive[field], line);
+          for (const field in predictive)
+            this.store(
+              this.predictiveSlots,
+              PREDICTIVE_FIELDS,
+              'attributes.predictive_analytics.',
+              field,
+              () => profileValueKey.predictive(field),
+              row,
+              predictive[field],
+              line,
+            );
           break;
         }
         default:
@@ -594,7 +656,17 @@ export class WorkspaceBuilder {
         const record = this.objectAt(kinds[kind], `attributes.subscriptions.${prefix}`, line);
         let group = this.subscriptionSlots.get(prefix);
         if (!group) this.subscriptionSlots.set(prefix, (group = new Map()));
-        for (const field in record) this.store(group, SUBSCRIPTION_FIELDS, `attributes.subscriptions.${prefix}.`, field, () => `subscriptions.${prefix}.${field}`, row, record[field], line);
+        for (const field in record)
+          this.store(
+            group,
+            SUBSCRIPTION_FIELDS,
+            `attributes.subscriptions.${prefix}.`,
+            field,
+            () => `subscriptions.${prefix}.${field}`,
+            row,
+            record[field],
+            line,
+          );
       }
     }
   }
@@ -616,7 +688,11 @@ export class WorkspaceBuilder {
   }
 
   private notAResource(kind: string, line: number): false {
-    this.problems.add({ code: 'not-a-resource', line, message: `Line ${line} is not ${article(kind)} resource (${kind === 'event' ? 'an object' : 'an object with a text "id"'}); skipped.` });
+    this.problems.add({
+      code: 'not-a-resource',
+      line,
+      message: `Line ${line} is not ${article(kind)} resource (${kind === 'event' ? 'an object' : 'an object with a text "id"'}); skipped.`,
+    });
     return false;
   }
 
@@ -633,7 +709,11 @@ export class WorkspaceBuilder {
 
   private wrongType(path: string, value: unknown, types: number, line: number): void {
     // Quoted as JSON: the path holds the data's own keys (subscription channels), which may hold anything.
-    this.problems.add({ code: 'wrong-type', line, message: `Line ${line}: ${JSON.stringify(path)} is ${jsonTypeName(jsonType(value))}, not ${jsonTypeName(types)}; not stored.` });
+    this.problems.add({
+      code: 'wrong-type',
+      line,
+      message: `Line ${line}: ${JSON.stringify(path)} is ${jsonTypeName(jsonType(value))}, not ${jsonTypeName(types)}; not stored.`,
+    });
   }
 
   /** `value` when null, undefined or of one of `types`; otherwise reported (at `path`) and undefined. */

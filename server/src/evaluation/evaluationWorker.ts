@@ -104,7 +104,11 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
       total: result.total,
       matched: result.matched,
       notEvaluable: [...result.notEvaluable],
-      groups: result.groups.map((g) => ({ matched: g.matched, afterAnd: g.afterAnd, conditions: g.conditions.map((c) => ({ matched: c.matched, notEvaluable: c.notEvaluable })) })),
+      groups: result.groups.map((g) => ({
+        matched: g.matched,
+        afterAnd: g.afterAnd,
+        conditions: g.conditions.map((c) => ({ matched: c.matched, notEvaluable: c.notEvaluable })),
+      })),
       elapsedMs: result.elapsedMs,
       cachedConditions: result.cachedConditions,
     };
@@ -121,23 +125,28 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     if (p === undefined) return { profile: null, matched: false, conditions: [] };
     const result = evaluator.evaluateDefinition(definition, { cancellation, now });
     const names = table.names;
-    const conditions = conditionsOf(definition).flatMap((group, g) => group.map((condition, c) => {
-      const outcome = result.groups[g]?.conditions[c];
-      const evidence = explainCondition(workspace, condition, p, names, now);
-      return {
-        group: g,
-        condition: c,
-        description: describeCondition(condition, names),
-        matched: outcome?.set ? outcome.set.has(p) : null,
-        evidence: evidence.text,
-        events: evidence.events,
-      };
-    }));
+    const conditions = conditionsOf(definition).flatMap((group, g) =>
+      group.map((condition, c) => {
+        const outcome = result.groups[g]?.conditions[c];
+        const evidence = explainCondition(workspace, condition, p, names, now);
+        return {
+          group: g,
+          condition: c,
+          description: describeCondition(condition, names),
+          matched: outcome?.set ? outcome.set.has(p) : null,
+          evidence: evidence.text,
+          events: evidence.events,
+        };
+      }),
+    );
     return { profile: table.row(p), matched: result.set?.has(p) ?? false, conditions };
   },
 
   history({ workspace, evaluator }, { definition, days }, cancellation) {
-    const { points, notEvaluable, elapsedMs } = evaluateHistory(evaluator, definition, historyInstants(workspace.ref, days), { cancellation, onProgress: cancellation.progress });
+    const { points, notEvaluable, elapsedMs } = evaluateHistory(evaluator, definition, historyInstants(workspace.ref, days), {
+      cancellation,
+      onProgress: cancellation.progress,
+    });
     return { points: points.map(({ day, now, matched, total }) => ({ day, now, matched, total })), notEvaluable, elapsedMs };
   },
 
@@ -145,7 +154,17 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     const a = evaluator.evaluateDefinition(params.a, { cancellation });
     const b = evaluator.evaluateDefinition(params.b, { cancellation });
     const total = workspace.profileCount;
-    if (!a.set || !b.set) return { total, a: a.matched, b: b.matched, both: null, onlyA: null, onlyB: null, neither: null, message: 'One of the segments is not evaluable locally.' };
+    if (!a.set || !b.set)
+      return {
+        total,
+        a: a.matched,
+        b: b.matched,
+        both: null,
+        onlyA: null,
+        onlyB: null,
+        neither: null,
+        message: 'One of the segments is not evaluable locally.',
+      };
     const both = a.set.and(b.set).count();
     const union = a.set.or(b.set).count();
     return { total, a: a.set.count(), b: b.set.count(), both, onlyA: a.set.count() - both, onlyB: b.set.count() - both, neither: total - union };
@@ -184,7 +203,13 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     const old = side(before);
     const now = side(after);
     const count = (a: Bitset | undefined, b: Bitset | undefined) => (a && b ? a.andNot(b).count() : null);
-    return { total: workspace.profileCount, before: { matched: old.matched, notEvaluable: old.notEvaluable }, after: { matched: now.matched, notEvaluable: now.notEvaluable }, added: count(now.set, old.set), removed: count(old.set, now.set) };
+    return {
+      total: workspace.profileCount,
+      before: { matched: old.matched, notEvaluable: old.notEvaluable },
+      after: { matched: now.matched, notEvaluable: now.notEvaluable },
+      added: count(now.set, old.set),
+      removed: count(old.set, now.set),
+    };
   },
 
   coverage({ workspace, evaluator }, { segments, options }, cancellation) {
@@ -201,11 +226,27 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     const indexes = result.set ? result.set.toArray() : [];
     let text: string;
     if (params.format === 'ids') text = indexes.map((p) => `${workspace.profileIds[p]}\n`).join('');
-    else if (params.format === 'emails') text = indexes.map((p) => table.row(p).email).filter((e): e is string => Boolean(e)).map((e) => `${e}\n`).join('');
+    else if (params.format === 'emails')
+      text = indexes
+        .map((p) => table.row(p).email)
+        .filter((e): e is string => Boolean(e))
+        .map((e) => `${e}\n`)
+        .join('');
     else {
       const rows = indexes.map((p) => table.row(p));
       const header = ['id', 'email', 'name', 'location', 'phone', 'last_event', ...table.propertyColumns];
-      text = stringify([header, ...rows.map((r) => [r.id, r.email ?? '', r.name ?? '', r.location ?? '', r.phone ?? '', r.lastEvent ?? '', ...table.propertyColumns.map((c) => r.properties[c] ?? '')])]);
+      text = stringify([
+        header,
+        ...rows.map((r) => [
+          r.id,
+          r.email ?? '',
+          r.name ?? '',
+          r.location ?? '',
+          r.phone ?? '',
+          r.lastEvent ?? '',
+          ...table.propertyColumns.map((c) => r.properties[c] ?? ''),
+        ]),
+      ]);
     }
     // Without a path the text comes back (copy to the clipboard); with one it is written there.
     if (!params.path) return { written: indexes.length, text };

@@ -10,7 +10,10 @@ import type { CoverageOptions, CoverageReply, CoverageSegmentSource } from '../c
  */
 export interface WorkerMethods {
   evaluate: { params: { definition: unknown }; result: EvaluateReply };
-  rows: { params: { definition: unknown; now?: number; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }; result: RowsReply };
+  rows: {
+    params: { definition: unknown; now?: number; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string };
+    result: RowsReply;
+  };
   explain: { params: { definition: unknown; now?: number; profileId: string }; result: ExplainReply };
   /** Size over time: posts `progress-of` messages while it works. */
   history: { params: { definition: unknown; days: number }; result: HistoryReply };
@@ -18,7 +21,10 @@ export interface WorkerMethods {
   /** How the audiences of several definitions intersect (the overlap panel). */
   overlap: { params: { definitions: unknown[] }; result: OverlapReply };
   /** A page of the profiles matched by every definition of `inside` and by none of `outside`. */
-  setRows: { params: { inside: unknown[]; outside: unknown[]; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }; result: RowsReply };
+  setRows: {
+    params: { inside: unknown[]; outside: unknown[]; offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string };
+    result: RowsReply;
+  };
   /** A definition against an earlier one (null: none, a new file): who enters and who leaves. */
   diff: { params: { before: unknown; after: unknown }; result: DiffReply };
   export: { params: { definition: unknown; path: string; format: 'csv' | 'ids' | 'emails' }; result: ExportReply };
@@ -35,9 +41,7 @@ export type WorkerResult<M extends WorkerMethod> = WorkerMethods[M]['result'];
 export type WorkerRequest = { [M in WorkerMethod]: { method: M; params: WorkerParams<M> } }[WorkerMethod];
 
 /** Messages between the language server (host) and the evaluation worker that owns a workspace. */
-export type HostToWorker =
-  | { type: 'load'; root: string; now?: number }
-  | { type: 'request'; id: number; request: WorkerRequest; cancel: SharedArrayBuffer };
+export type HostToWorker = { type: 'load'; root: string; now?: number } | { type: 'request'; id: number; request: WorkerRequest; cancel: SharedArrayBuffer };
 
 /** An export's result: how many profiles, and the text itself when no file was asked for. */
 export interface ExportReply {

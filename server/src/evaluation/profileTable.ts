@@ -17,7 +17,10 @@ export class ProfileTable {
   private lastEvent: Float64Array | undefined;
   private sorted: { key: string; order: Int32Array } | undefined;
 
-  constructor(private readonly workspace: Workspace, summary: WorkspaceSummary) {
+  constructor(
+    private readonly workspace: Workspace,
+    summary: WorkspaceSummary,
+  ) {
     this.propertyColumns = summary.profileProperties
       .map((p) => parsePropertyPath(p.name))
       .filter((p): p is { kind: 'custom'; name: string } => p.kind === 'custom')
@@ -50,7 +53,13 @@ export class ProfileTable {
 
   row(p: number): ProfileRow {
     const name = [this.text(p, profileValueKey.attribute('first_name')), this.text(p, profileValueKey.attribute('last_name'))].filter(Boolean).join(' ');
-    const location = [this.text(p, profileValueKey.location('city')), this.text(p, profileValueKey.location('region')), this.text(p, profileValueKey.location('country'))].filter(Boolean).join(', ');
+    const location = [
+      this.text(p, profileValueKey.location('city')),
+      this.text(p, profileValueKey.location('region')),
+      this.text(p, profileValueKey.location('country')),
+    ]
+      .filter(Boolean)
+      .join(', ');
     const last = this.lastEventTimes()[p];
     const properties: Record<string, string> = {};
     for (const column of this.propertyColumns) {
@@ -69,7 +78,10 @@ export class ProfileTable {
   }
 
   /** One page of the matched profiles, filtered and sorted. */
-  page(set: Bitset, request: { offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string }): { total: number; rows: ProfileRow[]; propertyColumns: string[] } {
+  page(
+    set: Bitset,
+    request: { offset: number; limit: number; sort?: { column: string; descending?: boolean }; filter?: string },
+  ): { total: number; rows: ProfileRow[]; propertyColumns: string[] } {
     let indexes = this.order(request.sort).filter((p) => set.has(p));
     const needle = request.filter?.trim().toLowerCase();
     if (needle) {
@@ -94,14 +106,18 @@ export class ProfileTable {
       if (column !== 'id') {
         const value = (p: number): string | number => {
           switch (column) {
-            case 'email': return this.text(p, profileValueKey.attribute('email')) ?? '';
-            case 'name': return this.row(p).name ?? '';
-            case 'location': return this.row(p).location ?? '';
+            case 'email':
+              return this.text(p, profileValueKey.attribute('email')) ?? '';
+            case 'name':
+              return this.row(p).name ?? '';
+            case 'location':
+              return this.row(p).location ?? '';
             case 'lastEvent': {
               const t = this.lastEventTimes()[p];
               return Number.isNaN(t) ? -Infinity : t;
             }
-            default: return this.workspace.profileIds[p];
+            default:
+              return this.workspace.profileIds[p];
           }
         };
         const keys = Array.from(order, value);

@@ -18,7 +18,9 @@ const number = (n: number) => n.toLocaleString('en-US');
 export function headDiffTitle(diff: HeadDiffResult | undefined): string | undefined {
   switch (diff?.state) {
     case 'changed':
-      return diff.added === null || diff.removed === null ? 'Changed since HEAD (not comparable)' : `+${number(diff.added)} / −${number(diff.removed)} since HEAD`;
+      return diff.added === null || diff.removed === null
+        ? 'Changed since HEAD (not comparable)'
+        : `+${number(diff.added)} / −${number(diff.removed)} since HEAD`;
     case 'new':
     case 'untracked': {
       const what = diff.state === 'untracked' ? 'New since HEAD (untracked)' : 'New since HEAD';
@@ -57,7 +59,10 @@ export function codeLenses(document: TextDocument, parsed: ParsedSegment, report
     const result = report.groups[g];
     if (!result) return;
     const after = g > 0 ? ` · after AND: ${countText(result.afterAnd)}` : '';
-    lenses.push({ range: at(group.node.offset), command: { title: `group ${g + 1}: ${countText(result.matched)}${after}`, command: EVALUATE_COMMAND, arguments: [document.uri] } });
+    lenses.push({
+      range: at(group.node.offset),
+      command: { title: `group ${g + 1}: ${countText(result.matched)}${after}`, command: EVALUATE_COMMAND, arguments: [document.uri] },
+    });
   });
   return lenses;
 }

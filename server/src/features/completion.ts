@@ -53,8 +53,16 @@ export function completion(document: TextDocument, parsed: ParsedSegment, offset
   const location = getLocation(parsed.boundedText, offset);
   const root = parsed.root;
   const under = root ? findNodeAtOffset(root, offset, true) : undefined;
-  const scalar = under && (under.type === 'string' || under.type === 'number' || under.type === 'boolean' || under.type === 'null') && offset > under.offset && offset <= under.offset + under.length ? under : undefined;
-  const replace = scalar ? { start: document.positionAt(scalar.offset), end: document.positionAt(scalar.offset + scalar.length) } : { start: document.positionAt(offset), end: document.positionAt(offset) };
+  const scalar =
+    under &&
+    (under.type === 'string' || under.type === 'number' || under.type === 'boolean' || under.type === 'null') &&
+    offset > under.offset &&
+    offset <= under.offset + under.length
+      ? under
+      : undefined;
+  const replace = scalar
+    ? { start: document.positionAt(scalar.offset), end: document.positionAt(scalar.offset + scalar.length) }
+    : { start: document.positionAt(offset), end: document.positionAt(offset) };
   const after = text.slice(scalar ? scalar.offset + scalar.length : offset);
   const needsComma = /^\s*["{[\w-]/.test(after) && !/^\s*[,}\]]/.test(after);
   // What precedes the insertion: a finished value without a comma after it needs one before us.
@@ -117,7 +125,8 @@ function valueSnippet(schema: SegmentSchema, key: string, property: JsonSchema, 
   const n = counter.next++;
   const values = enumValues(resolved);
   if (values.length === 1) return json(values[0]);
-  if (values.length > 1 && values.every((v) => typeof v === 'string')) return `"\${${n}|${values.map((v) => snippetText(String(v)).replace(/[,|]/g, '\\$&')).join(',')}|}"`;
+  if (values.length > 1 && values.every((v) => typeof v === 'string'))
+    return `"\${${n}|${values.map((v) => snippetText(String(v)).replace(/[,|]/g, '\\$&')).join(',')}|}"`;
   if (values.length > 1) return `\${${n}|${values.map((v) => json(v)).join(',')}|}`;
   const types = typesOf(resolved);
   if (resolved.format === 'date-time') return `"\${${n}:2026-01-01T00:00:00+00:00}"`;
@@ -273,7 +282,10 @@ function observedDetail(p: PropertySummary | undefined, total: number): string {
 
 function topValuesMarkdown(p: PropertySummary | undefined): string {
   if (!p || p.topValues.length === 0) return '';
-  return `\n\nCommon values: ${p.topValues.slice(0, 8).map((v) => `\`${json(v.value)}\` (${number(v.count)})`).join(', ')}`;
+  return `\n\nCommon values: ${p.topValues
+    .slice(0, 8)
+    .map((v) => `\`${json(v.value)}\` (${number(v.count)})`)
+    .join(', ')}`;
 }
 
 /** Built-in profile properties and every custom property seen in the data. */
@@ -287,7 +299,10 @@ function profilePropertyItems(ctx: Context): CompletionItem[] {
       label: name,
       kind: name.startsWith('properties[') ? CompletionItemKind.Field : CompletionItemKind.Property,
       detail: observedDetail(p, ws?.profileCount ?? 0),
-      documentation: { kind: MarkupKind.Markdown, value: `${name.startsWith('properties[') ? 'Custom property' : name.startsWith('location[') ? 'Location field' : 'Built-in profile property'}${topValuesMarkdown(p)}` },
+      documentation: {
+        kind: MarkupKind.Markdown,
+        value: `${name.startsWith('properties[') ? 'Custom property' : name.startsWith('location[') ? 'Location field' : 'Built-in profile property'}${topValuesMarkdown(p)}`,
+      },
       textEdit: { range: ctx.range, newText: `${json(name)}${ctx.separator}` },
       filterText: json(name),
       // Properties most profiles have first.
@@ -331,7 +346,8 @@ function filterValueItems(ctx: Context, filterPath: (string | number)[]): Comple
   }
   const items: CompletionItem[] = [];
   if (filter?.type === 'boolean') {
-    for (const v of [true, false]) items.push({ label: json(v), kind: CompletionItemKind.Value, textEdit: { range: ctx.range, newText: `${json(v)}${ctx.separator}` } });
+    for (const v of [true, false])
+      items.push({ label: json(v), kind: CompletionItemKind.Value, textEdit: { range: ctx.range, newText: `${json(v)}${ctx.separator}` } });
   }
   const flatten = (values: { value: unknown; count: number }[]) => {
     // List-valued properties: offer their elements.
@@ -348,7 +364,14 @@ function filterValueItems(ctx: Context, filterPath: (string | number)[]): Comple
   };
   const wantsNumber = filter?.type === 'numeric' || (filter?.type === 'list' && String(filter.operator).startsWith('length-'));
   for (const [i, { value, count }] of flatten(observed?.topValues ?? []).entries()) {
-    if (wantsNumber ? typeof value !== 'number' : filter?.type === 'string' || filter?.type === 'list' ? typeof value !== 'string' && typeof value !== 'number' : false) continue;
+    if (
+      wantsNumber
+        ? typeof value !== 'number'
+        : filter?.type === 'string' || filter?.type === 'list'
+          ? typeof value !== 'string' && typeof value !== 'number'
+          : false
+    )
+      continue;
     if (filter?.type === 'boolean') continue;
     items.push({
       label: json(value),
@@ -376,14 +399,16 @@ function dateItems(ctx: Context, applicable: ApplicableSchemas): CompletionItem[
     [day(new Date(Date.UTC(now.getUTCFullYear() - 1, 0, 1))), 'start of last year'],
   ];
   const seen = new Set<string>();
-  return options.filter(([value]) => !seen.has(value) && seen.add(value)).map(([value, label], i) => ({
-    label: json(value),
-    kind: CompletionItemKind.Value,
-    detail: label,
-    textEdit: { range: ctx.range, newText: `${json(value)}${ctx.separator}` },
-    filterText: json(value),
-    sortText: String(i).padStart(4, '0'),
-  }));
+  return options
+    .filter(([value]) => !seen.has(value) && seen.add(value))
+    .map(([value, label], i) => ({
+      label: json(value),
+      kind: CompletionItemKind.Value,
+      detail: label,
+      textEdit: { range: ctx.range, newText: `${json(value)}${ctx.separator}` },
+      filterText: json(value),
+      sortText: String(i).padStart(4, '0'),
+    }));
 }
 
 /** For an object-valued position (a filter, a timeframe): one skeleton per alternative. */
@@ -400,18 +425,20 @@ function shapeItems(ctx: Context, applicable: ApplicableSchemas): CompletionItem
     const single = applicable.schemas.map((s) => resolve(schema, s)).find((s) => s.properties && s.required);
     if (single && typesOf(single).includes('object')) alternatives.push(single);
   }
-  return alternatives.filter((a) => a.properties).map((alternative, i) => {
-    const counter = { next: 1 };
-    const body = (alternative.required ?? []).map((k) => `${json(k)}: ${valueSnippet(schema, k, alternative.properties?.[k] ?? {}, counter)}`).join(', ');
-    return {
-      label: alternative.title ?? `option ${i + 1}`,
-      kind: CompletionItemKind.Snippet,
-      detail: alternative.properties?.operator?.enum ? `operators: ${alternative.properties.operator.enum.join(', ')}` : undefined,
-      documentation: alternative.description,
-      textEdit: { range: ctx.range, newText: `{ ${body} }${ctx.separator}` },
-      insertTextFormat: InsertTextFormat.Snippet,
-      filterText: `{ ${alternative.title ?? ''}`,
-      sortText: String(i).padStart(4, '0'),
-    };
-  });
+  return alternatives
+    .filter((a) => a.properties)
+    .map((alternative, i) => {
+      const counter = { next: 1 };
+      const body = (alternative.required ?? []).map((k) => `${json(k)}: ${valueSnippet(schema, k, alternative.properties?.[k] ?? {}, counter)}`).join(', ');
+      return {
+        label: alternative.title ?? `option ${i + 1}`,
+        kind: CompletionItemKind.Snippet,
+        detail: alternative.properties?.operator?.enum ? `operators: ${alternative.properties.operator.enum.join(', ')}` : undefined,
+        documentation: alternative.description,
+        textEdit: { range: ctx.range, newText: `{ ${body} }${ctx.separator}` },
+        insertTextFormat: InsertTextFormat.Snippet,
+        filterText: `{ ${alternative.title ?? ''}`,
+        sortText: String(i).padStart(4, '0'),
+      };
+    });
 }

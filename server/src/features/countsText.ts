@@ -17,8 +17,12 @@ export function headline(report: CountsReport | undefined): string {
   if (!report) return 'Counting…';
   switch (report.state) {
     case 'ok':
-      return report.matched === null ? `Not evaluable locally: ${report.notEvaluable[0] ?? 'see the conditions'}` : `Matches ${matchesText(report.matched, report.total)}`;
-    case 'errors': return 'Definition has errors: not evaluated';
-    default: return report.message ?? 'No counts';
+      return report.matched === null
+        ? `Not evaluable locally: ${report.notEvaluable[0] ?? 'see the conditions'}`
+        : `Matches ${matchesText(report.matched, report.total)}`;
+    case 'errors':
+      return 'Definition has errors: not evaluated';
+    default:
+      return report.message ?? 'No counts';
   }
 }

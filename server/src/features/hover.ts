@@ -31,8 +31,10 @@ export function hover(document: TextDocument, parsed: ParsedSegment, offset: num
   if (!node || (node.type !== 'string' && node.type !== 'number' && node.type !== 'boolean')) return null;
   const property = node.parent?.type === 'property' ? node.parent : undefined;
   const range = { start: document.positionAt(node.offset), end: document.positionAt(node.offset + node.length) };
-  const markdown = idDocumentation(node, services) ?? readingDocumentation(parsed, node, services)
-    ?? (property && property.children?.[0] === node ? keyDocumentation(parsed, property, services.schema) : valueDocumentation(parsed, node, services.schema));
+  const markdown =
+    idDocumentation(node, services) ??
+    readingDocumentation(parsed, node, services) ??
+    (property && property.children?.[0] === node ? keyDocumentation(parsed, property, services.schema) : valueDocumentation(parsed, node, services.schema));
   return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range } : null;
 }
 
@@ -41,7 +43,8 @@ const number = (n: number) => n.toLocaleString('en-US');
 /** A metric or list ID: what it names in the workspace. */
 function idDocumentation(node: Node, services: HoverServices): string | undefined {
   if (node.type !== 'string' || !services.workspace) return undefined;
-  const key = node.parent?.type === 'property' ? node.parent.children?.[0]?.value : node.parent?.type === 'array' ? node.parent.parent?.children?.[0]?.value : undefined;
+  const key =
+    node.parent?.type === 'property' ? node.parent.children?.[0]?.value : node.parent?.type === 'array' ? node.parent.parent?.children?.[0]?.value : undefined;
   const id = String(node.value);
   if (key === 'metric_id') {
     const m = services.workspace.metrics.find((metric) => metric.id === id);
@@ -70,7 +73,10 @@ function readingDocumentation(parsed: ParsedSegment, node: Node, services: Hover
   const names = services.names ?? {};
   if (key === 'condition_groups' && property?.children?.[0] === node) {
     const definition = definitionValue(parsed);
-    const counts = services.counts?.state === 'ok' && services.counts.matched !== null ? `\n\nMatches ${number(services.counts.matched)} of ${number(services.counts.total)} profiles in ${services.counts.workspace?.name ?? 'the workspace'}.` : '';
+    const counts =
+      services.counts?.state === 'ok' && services.counts.matched !== null
+        ? `\n\nMatches ${number(services.counts.matched)} of ${number(services.counts.total)} profiles in ${services.counts.workspace?.name ?? 'the workspace'}.`
+        : '';
     return `**Segment:** ${describeDefinition(definition, names)}${counts}\n\nGroups are ANDed; the conditions inside a group are ORed.`;
   }
   if (key !== 'type') return undefined;
@@ -78,16 +84,21 @@ function readingDocumentation(parsed: ParsedSegment, node: Node, services: Hover
     for (const condition of group.conditions) {
       if (property?.parent !== condition.node) continue;
       const result = services.counts?.state === 'ok' ? services.counts.groups[group.groupIndex]?.conditions[condition.conditionIndex] : undefined;
-      const count = result ? `\n\n${result.matched === null ? `Not evaluable locally: ${result.notEvaluable}` : `${countText(result.matched)} profiles match this condition.`}` : '';
-      const inGroup = group.conditions.length > 1 ? `\n\nGroup ${group.groupIndex + 1} (ORed): ${describeGroup({ conditions: group.conditions.map((c) => c.value) }, names)}` : '';
+      const count = result
+        ? `\n\n${result.matched === null ? `Not evaluable locally: ${result.notEvaluable}` : `${countText(result.matched)} profiles match this condition.`}`
+        : '';
+      const inGroup =
+        group.conditions.length > 1
+          ? `\n\nGroup ${group.groupIndex + 1} (ORed): ${describeGroup({ conditions: group.conditions.map((c) => c.value) }, names)}`
+          : '';
       const notes = conditionNotes(condition.value);
-      const schemaDoc = property?.children?.[1] === node ? valueDocumentation(parsed, node, services.schema) : keyDocumentation(parsed, property, services.schema);
+      const schemaDoc =
+        property?.children?.[1] === node ? valueDocumentation(parsed, node, services.schema) : keyDocumentation(parsed, property, services.schema);
       return `**Reads:** ${describeCondition(condition.value, names)}${count}${inGroup}${notes.length ? `\n\n${notes.map((n) => `- ${n}`).join('\n')}` : ''}${schemaDoc ? `\n\n---\n\n${schemaDoc}` : ''}`;
     }
   }
   return undefined;
 }
-
 
 function keyDocumentation(parsed: ParsedSegment, property: Node, schema: SegmentSchema): string | undefined {
   const objectNode = property.parent as Node;

@@ -17,7 +17,8 @@ export function idAt(parsed: ParsedSegment, offset: number): IdAtCursor | undefi
   if (!parsed.root) return undefined;
   const node = findNodeAtOffset(parsed.root, offset, true);
   if (node?.type !== 'string' || typeof node.value !== 'string') return undefined;
-  if (node.parent?.type === 'property' && node.parent.children?.[1] === node && node.parent.children[0].value === 'metric_id') return { kind: 'metric', id: node.value, node };
+  if (node.parent?.type === 'property' && node.parent.children?.[1] === node && node.parent.children[0].value === 'metric_id')
+    return { kind: 'metric', id: node.value, node };
   if (node.parent?.type === 'array' && node.parent.parent?.children?.[0]?.value === 'group_ids') return { kind: 'list', id: node.value, node };
   return undefined;
 }
@@ -38,9 +39,13 @@ export function idNodes(parsed: ParsedSegment, kind: 'metric' | 'list', id: stri
   const found: Node[] = [];
   for (const group of conditionGroups(parsed)) {
     for (const condition of group.conditions) {
-      const nodes = kind === 'metric'
-        ? [propertyValueNode(condition.node, 'metric_id'), ...(propertyValueNode(condition.node, 'steps')?.children ?? []).map((s) => propertyValueNode(s, 'metric_id'))]
-        : propertyValueNode(condition.node, 'group_ids')?.children ?? [];
+      const nodes =
+        kind === 'metric'
+          ? [
+              propertyValueNode(condition.node, 'metric_id'),
+              ...(propertyValueNode(condition.node, 'steps')?.children ?? []).map((s) => propertyValueNode(s, 'metric_id')),
+            ]
+          : (propertyValueNode(condition.node, 'group_ids')?.children ?? []);
       for (const n of nodes) if (n?.type === 'string' && n.value === id) found.push(n);
     }
   }
@@ -48,7 +53,14 @@ export function idNodes(parsed: ParsedSegment, kind: 'metric' | 'list', id: stri
 }
 
 /** Find references: the same metric or list ID in every segment file of the workspace. */
-export function references(document: TextDocument, parsed: ParsedSegment, offset: number, segments: { uri: string; parsed: ParsedSegment; document?: TextDocument }[], includeDeclaration: boolean, workspace: WorkspaceSummary | undefined): Location[] {
+export function references(
+  document: TextDocument,
+  parsed: ParsedSegment,
+  offset: number,
+  segments: { uri: string; parsed: ParsedSegment; document?: TextDocument }[],
+  includeDeclaration: boolean,
+  workspace: WorkspaceSummary | undefined,
+): Location[] {
   const target = idAt(parsed, offset);
   if (!target) return [];
   const locations: Location[] = [];
@@ -61,7 +73,8 @@ export function references(document: TextDocument, parsed: ParsedSegment, offset
     }
   }
   if (!segments.some((s) => s.uri === document.uri)) {
-    for (const node of idNodes(parsed, target.kind, target.id)) locations.push({ uri: document.uri, range: { start: document.positionAt(node.offset), end: document.positionAt(node.offset + node.length) } });
+    for (const node of idNodes(parsed, target.kind, target.id))
+      locations.push({ uri: document.uri, range: { start: document.positionAt(node.offset), end: document.positionAt(node.offset + node.length) } });
   }
   if (includeDeclaration) locations.push(...definition(parsed, offset, workspace));
   return locations;

@@ -5,7 +5,11 @@ import { definitionValue, segmentName, type ParsedSegment } from '../segment/par
 import { fixToAction } from './codeActions';
 
 function titleCase(fileName: string): string {
-  return fileName.replace(/\.(segment\.)?json$/, '').replace(/^segment-/, '').replace(/[-_]+/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
+  return fileName
+    .replace(/\.(segment\.)?json$/, '')
+    .replace(/^segment-/, '')
+    .replace(/[-_]+/g, ' ')
+    .replace(/\b\w/g, (c) => c.toUpperCase());
 }
 
 /**
@@ -21,9 +25,12 @@ export function shapeConversions(document: TextDocument, parsed: ParsedSegment):
   const whole = { offset: parsed.root.offset, length: parsed.root.length };
   const pretty = (v: unknown) => JSON.stringify(v, null, 2);
   const actions: CodeAction[] = [];
-  const rewrite = (title: string, v: unknown) => actions.push(fixToAction(document, { title, edits: [{ ...whole, newText: pretty(v) }] }, [], CodeActionKind.RefactorRewrite));
+  const rewrite = (title: string, v: unknown) =>
+    actions.push(fixToAction(document, { title, edits: [{ ...whole, newText: pretty(v) }] }, [], CodeActionKind.RefactorRewrite));
   if (parsed.shape !== 'definition') rewrite('Convert to a bare definition', definition);
-  if (parsed.shape !== 'create-body') rewrite('Convert to a Segments API create body (POST)', { data: { type: 'segment', attributes: { name, definition, is_starred: false } } });
-  if (parsed.shape !== 'update-body' && typeof id === 'string') rewrite('Convert to a Segments API update body (PATCH)', { data: { type: 'segment', id, attributes: { name, definition } } });
+  if (parsed.shape !== 'create-body')
+    rewrite('Convert to a Segments API create body (POST)', { data: { type: 'segment', attributes: { name, definition, is_starred: false } } });
+  if (parsed.shape !== 'update-body' && typeof id === 'string')
+    rewrite('Convert to a Segments API update body (PATCH)', { data: { type: 'segment', id, attributes: { name, definition } } });
   return actions;
 }

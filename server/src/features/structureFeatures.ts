@@ -27,14 +27,16 @@ export function documentSymbols(document: TextDocument, parsed: ParsedSegment, n
       selectionRange: rangeOf(document, condition.node),
     })),
   }));
-  return [{
-    name: segmentName(parsed) ?? 'Segment definition',
-    detail: parsed.shape,
-    kind: SymbolKind.Object,
-    range: rangeOf(document, anchor),
-    selectionRange: rangeOf(document, anchor),
-    children: groups,
-  }];
+  return [
+    {
+      name: segmentName(parsed) ?? 'Segment definition',
+      detail: parsed.shape,
+      kind: SymbolKind.Object,
+      range: rangeOf(document, anchor),
+      selectionRange: rangeOf(document, anchor),
+      children: groups,
+    },
+  ];
 }
 
 /** Folding: every object and array that spans lines. */
@@ -60,7 +62,14 @@ export function selectionRanges(document: TextDocument, parsed: ParsedSegment, o
     while (node) {
       const range = rangeOf(document, node);
       const last = chain[chain.length - 1];
-      if (!last || last.start.line !== range.start.line || last.start.character !== range.start.character || last.end.line !== range.end.line || last.end.character !== range.end.character) chain.push(range);
+      if (
+        !last ||
+        last.start.line !== range.start.line ||
+        last.start.character !== range.start.character ||
+        last.end.line !== range.end.line ||
+        last.end.character !== range.end.character
+      )
+        chain.push(range);
       node = node.parent;
     }
     let selection: SelectionRange | undefined;
@@ -101,11 +110,18 @@ export function formatDocument(document: TextDocument, options: { tabSize: numbe
 }
 
 /** formatDocument, saying why when it declines (see FORMAT_LIMITS); `now` is the clock of the time budget. */
-export function formatWithinLimits(document: TextDocument, options: { tabSize: number; insertSpaces: boolean }, range?: Range, limits = FORMAT_LIMITS, now: () => number = Date.now): FormatOutcome {
+export function formatWithinLimits(
+  document: TextDocument,
+  options: { tabSize: number; insertSpaces: boolean },
+  range?: Range,
+  limits = FORMAT_LIMITS,
+  now: () => number = Date.now,
+): FormatOutcome {
   const started = now();
   const text = document.getText();
   const number = (n: number) => n.toLocaleString('en-US');
-  if (text.length > limits.maxLength) return { edits: [], declined: `the document has ${number(text.length)} characters; formatting stops at ${number(limits.maxLength)}` };
+  if (text.length > limits.maxLength)
+    return { edits: [], declined: `the document has ${number(text.length)} characters; formatting stops at ${number(limits.maxLength)}` };
   const tabSize = options.tabSize || 2;
   const insertSpaces = options.insertSpaces !== false;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -113,7 +129,8 @@ export function formatWithinLimits(document: TextDocument, options: { tabSize: n
   if (scan.tooDeep.length > 0) return { edits: [], declined: `values are nested more than ${MAX_NESTING_DEPTH} levels deep` };
   // Every bracket and comma may start a new line, indented by its depth.
   const added = scan.breakPoints * eol.length + scan.depthSum * (insertSpaces ? tabSize : 1);
-  if (added > limits.maxAddedLength) return { edits: [], declined: `formatting would add about ${number(added)} characters of indentation; the limit is ${number(limits.maxAddedLength)}` };
+  if (added > limits.maxAddedLength)
+    return { edits: [], declined: `formatting would add about ${number(added)} characters of indentation; the limit is ${number(limits.maxAddedLength)}` };
   const offsetRange = range ? { offset: document.offsetAt(range.start), length: document.offsetAt(range.end) - document.offsetAt(range.start) } : undefined;
   const edits = format(text, offsetRange, { tabSize, insertSpaces, eol, insertFinalNewline: true });
   if (edits.length > limits.maxEdits) {
@@ -124,7 +141,8 @@ export function formatWithinLimits(document: TextDocument, options: { tabSize: n
   }
   const result: TextEdit[] = [];
   for (const edit of edits) {
-    if ((result.length & 0xff) === 0 && now() - started > limits.budgetMs) return { edits: [], declined: `formatting took more than ${number(limits.budgetMs)} ms` };
+    if ((result.length & 0xff) === 0 && now() - started > limits.budgetMs)
+      return { edits: [], declined: `formatting took more than ${number(limits.budgetMs)} ms` };
     result.push({ range: { start: document.positionAt(edit.offset), end: document.positionAt(edit.offset + edit.length) }, newText: edit.content });
   }
   return { edits: result };

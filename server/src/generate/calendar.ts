@@ -129,7 +129,8 @@ export class DayTable {
   /** The day at a cumulative weight position, as a fractional day number (continuous inverse CDF). */
   fractionalDayAt(position: number): number {
     const c = this.cumulative;
-    let lo = 0, hi = c.length - 2;
+    let lo = 0,
+      hi = c.length - 2;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (c[mid]! <= position) lo = mid;

@@ -10,8 +10,21 @@ import { Cohort, type ProfilePlan } from './profilePlan';
 import type { EmailState, Identity, Origin } from './profileParts';
 import { WeightedTable, type Rng } from './prng';
 
-const UNSUB_METHODS = WeightedTable.of<string>([['PREFERENCE_PAGE', 45], ['ONE_CLICK_UNSUBSCRIBE', 30], ['MAILBOX_PROVIDER', 10], ['SPAM_COMPLAINT', 8], ['MANUAL_REMOVE', 7]]);
-const NEVER_SMS_JSON = JSON.stringify({ can_receive_sms_marketing: false, consent: 'NEVER_SUBSCRIBED', consent_timestamp: null, method: null, method_detail: null, last_updated: null });
+const UNSUB_METHODS = WeightedTable.of<string>([
+  ['PREFERENCE_PAGE', 45],
+  ['ONE_CLICK_UNSUBSCRIBE', 30],
+  ['MAILBOX_PROVIDER', 10],
+  ['SPAM_COMPLAINT', 8],
+  ['MANUAL_REMOVE', 7],
+]);
+const NEVER_SMS_JSON = JSON.stringify({
+  can_receive_sms_marketing: false,
+  consent: 'NEVER_SUBSCRIBED',
+  consent_timestamp: null,
+  method: null,
+  method_detail: null,
+  last_updated: null,
+});
 const NEVER_PUSH_JSON = JSON.stringify({ can_receive_push_marketing: false, consent: 'NEVER_SUBSCRIBED', consent_timestamp: null });
 
 /** Where the profile came from; phone-only sign-ups come only from the shop or a checkout. */
@@ -37,10 +50,27 @@ export function firstOrderTime(rng: Rng, plan: ProfilePlan, origin: Origin): num
 }
 
 /** E-mail consent: subscribed by the origin's method, perhaps unsubscribed later, and suppressions (bounces, typos). */
-export function emailConsent(rng: Rng, ctx: GenContext, plan: ProfilePlan, place: Place, identity: Identity, origin: Origin, firstOrderAt: number | null): EmailState {
+export function emailConsent(
+  rng: Rng,
+  ctx: GenContext,
+  plan: ProfilePlan,
+  place: Place,
+  identity: Identity,
+  origin: Origin,
+  firstOrderAt: number | null,
+): EmailState {
   const em: EmailState = {
-    consent: 'NEVER_SUBSCRIBED', consentTs: null, method: null, methodDetail: null, customMethodDetail: null, doubleOptin: null,
-    suppression: [], listSuppressions: [], subscribedAt: null, mailFrom: null, mailUntil: ctx.now,
+    consent: 'NEVER_SUBSCRIBED',
+    consentTs: null,
+    method: null,
+    methodDetail: null,
+    customMethodDetail: null,
+    doubleOptin: null,
+    suppression: [],
+    listSuppressions: [],
+    subscribedAt: null,
+    mailFrom: null,
+    mailUntil: ctx.now,
   };
   if (!identity.email) return em;
   subscribeByOrigin(rng, ctx, plan, place, origin, firstOrderAt, em);
@@ -68,24 +98,40 @@ function subscribeByOrigin(rng: Rng, ctx: GenContext, plan: ProfilePlan, place: 
     em.subscribedAt = em.consentTs;
   };
   switch (origin) {
-    case 'import': if (rng.chance(0.8)) subscribe(created, 'MANUAL_IMPORT', 'ops@mintvinyl.com', false); break;
-    case 'giveaway': subscribe(created + rng.intBetween(1, 30), 'FORM', FORMS.giveaway, false); break;
-    case 'rsd': subscribe(created + rng.intBetween(1, 30), 'FORM', FORMS.rsdWaitlist, false); break;
+    case 'import':
+      if (rng.chance(0.8)) subscribe(created, 'MANUAL_IMPORT', 'ops@mintvinyl.com', false);
+      break;
+    case 'giveaway':
+      subscribe(created + rng.intBetween(1, 30), 'FORM', FORMS.giveaway, false);
+      break;
+    case 'rsd':
+      subscribe(created + rng.intBetween(1, 30), 'FORM', FORMS.rsdWaitlist, false);
+      break;
     case 'in-store':
       if (rng.chance(0.7)) {
         subscribe(created + rng.intBetween(60, 3 * 86400), 'MANUAL_ADD', 'staff@mintvinyl.com', false);
         em.customMethodDetail = place.region === 'OH' ? 'Columbus shop signup sheet' : 'Cambridge shop signup sheet';
       }
       break;
-    case 'checkout': if (rng.chance(0.55)) subscribe(firstOrderAt ?? created, 'CHECKOUT', 'mintvinyl.com/checkout', false); break;
-    case 'popup': case 'footer':
+    case 'checkout':
+      if (rng.chance(0.55)) subscribe(firstOrderAt ?? created, 'CHECKOUT', 'mintvinyl.com/checkout', false);
+      break;
+    case 'popup':
+    case 'footer':
       // Newsletter is double opt-in: some never confirm.
       if (rng.chance(0.85)) subscribe(created + rng.intBetween(60, 6 * 3600), 'FORM', origin === 'popup' ? FORMS.popup : FORMS.footer, true);
       break;
-    case 'back-in-stock': if (rng.chance(0.5)) subscribe(created + rng.intBetween(1, 60), 'BACK_IN_STOCK', null, false); break;
-    case 'preference-page': subscribe(created + rng.intBetween(60, 3600), 'PREFERENCE_PAGE', 'mintvinyl.com/pages/newsletter', true); break;
-    case 'api': subscribe(created + rng.intBetween(1, 60), 'API', 'a3f9', false); break;
-    case 'none': break;
+    case 'back-in-stock':
+      if (rng.chance(0.5)) subscribe(created + rng.intBetween(1, 60), 'BACK_IN_STOCK', null, false);
+      break;
+    case 'preference-page':
+      subscribe(created + rng.intBetween(60, 3600), 'PREFERENCE_PAGE', 'mintvinyl.com/pages/newsletter', true);
+      break;
+    case 'api':
+      subscribe(created + rng.intBetween(1, 60), 'API', 'a3f9', false);
+      break;
+    case 'none':
+      break;
   }
 }
 
@@ -145,17 +191,35 @@ export function otherChannels(rng: Rng, ctx: GenContext, plan: ProfilePlan, plac
       const method = identity.phoneOnly ? 'TEXT' : rng.pick(['CHECKOUT', 'FORM', 'FORM', 'TEXT']);
       const detail = method === 'TEXT' ? 'JOIN' : method === 'FORM' ? FORMS.popup : 'mintvinyl.com/checkout';
       const ts = isoSeconds(Math.min(now - 60, (firstOrderAt ?? created) + rng.intBetween(5, 600)));
-      smsJson = JSON.stringify({ can_receive_sms_marketing: true, consent: 'SUBSCRIBED', consent_timestamp: ts, method, method_detail: detail, last_updated: ts });
+      smsJson = JSON.stringify({
+        can_receive_sms_marketing: true,
+        consent: 'SUBSCRIBED',
+        consent_timestamp: ts,
+        method,
+        method_detail: detail,
+        last_updated: ts,
+      });
       smsSubscribed = true;
     } else if (smsMarket && r < 0.29) {
       const ts = isoSeconds(Math.floor(created + rng.next() * (now - created)));
-      smsJson = JSON.stringify({ can_receive_sms_marketing: false, consent: 'UNSUBSCRIBED', consent_timestamp: ts, method: 'TEXT', method_detail: 'STOP', last_updated: ts });
+      smsJson = JSON.stringify({
+        can_receive_sms_marketing: false,
+        consent: 'UNSUBSCRIBED',
+        consent_timestamp: ts,
+        method: 'TEXT',
+        method_detail: 'STOP',
+        last_updated: ts,
+      });
     }
   }
   let pushJson = NEVER_PUSH_JSON;
   const pushSubscribed = rng.chance(plan.nOrders > 0 ? 0.06 : 0.02);
   if (pushSubscribed) {
-    pushJson = JSON.stringify({ can_receive_push_marketing: true, consent: 'SUBSCRIBED', consent_timestamp: isoSeconds(Math.floor(created + rng.next() * (now - created))) });
+    pushJson = JSON.stringify({
+      can_receive_push_marketing: true,
+      consent: 'SUBSCRIBED',
+      consent_timestamp: isoSeconds(Math.floor(created + rng.next() * (now - created))),
+    });
   }
   return { smsJson, smsSubscribed, pushJson, pushSubscribed };
 }

@@ -20,12 +20,20 @@ export interface Campaign extends EmailMessage {
 }
 
 export const WELCOME_SERIES: readonly EmailMessage[] = [
-  { id: 'Wf1aQ7', name: 'Welcome Series: Email 1', subject: 'Welcome to Mint Vinyl — here’s 10% off your first record', url: 'https://mintvinyl.com/collections/new-arrivals' },
+  {
+    id: 'Wf1aQ7',
+    name: 'Welcome Series: Email 1',
+    subject: 'Welcome to Mint Vinyl — here’s 10% off your first record',
+    url: 'https://mintvinyl.com/collections/new-arrivals',
+  },
   { id: 'Wf2bR8', name: 'Welcome Series: Email 2', subject: 'How we grade used vinyl', url: 'https://mintvinyl.com/pages/grading' },
   { id: 'Wf3cS9', name: 'Welcome Series: Email 3', subject: 'Staff picks to start your collection', url: 'https://mintvinyl.com/collections/staff-picks' },
 ];
 export const POST_PURCHASE: EmailMessage = {
-  id: 'Pp1dT4', name: 'Post-Purchase: Record Care Tips', subject: 'Your records have landed — care tips inside', url: 'https://mintvinyl.com/pages/record-care',
+  id: 'Pp1dT4',
+  name: 'Post-Purchase: Record Care Tips',
+  subject: 'Your records have landed — care tips inside',
+  url: 'https://mintvinyl.com/pages/record-care',
 };
 
 export interface GenContext {
@@ -117,10 +125,18 @@ export function buildContext(seed: number, nowSec: number, profiles: number): Ge
 }
 
 const THEME_URLS: readonly string[] = [
-  'https://mintvinyl.com/collections/new-arrivals', 'https://mintvinyl.com/collections/staff-picks', 'https://mintvinyl.com/collections/restocks',
-  'https://mintvinyl.com/collections/jazz', 'https://mintvinyl.com/collections/hip-hop', 'https://mintvinyl.com/collections/audiophile',
-  'https://mintvinyl.com/blogs/turntable-tips', 'https://mintvinyl.com/collections/indie', 'https://mintvinyl.com/collections/sale',
-  'https://mintvinyl.com/collections/pre-orders', 'https://mintvinyl.com/collections/soul', 'https://mintvinyl.com/collections/used',
+  'https://mintvinyl.com/collections/new-arrivals',
+  'https://mintvinyl.com/collections/staff-picks',
+  'https://mintvinyl.com/collections/restocks',
+  'https://mintvinyl.com/collections/jazz',
+  'https://mintvinyl.com/collections/hip-hop',
+  'https://mintvinyl.com/collections/audiophile',
+  'https://mintvinyl.com/blogs/turntable-tips',
+  'https://mintvinyl.com/collections/indie',
+  'https://mintvinyl.com/collections/sale',
+  'https://mintvinyl.com/collections/pre-orders',
+  'https://mintvinyl.com/collections/soul',
+  'https://mintvinyl.com/collections/used',
 ];
 
 function buildCampaigns(rng: Rng, storeOpen: number, now: number): Campaign[] {
@@ -147,12 +163,37 @@ function buildCampaigns(rng: Rng, storeOpen: number, now: number): Campaign[] {
   const lastYear = new Date(now * 1000).getUTCFullYear();
   for (let y = firstYear; y <= lastYear; y++) {
     const s = specialDays(y);
-    add(s.blackFriday + 12 * 3600, `Black Friday ${y}: 25% off storewide`, 'Black Friday starts now — 25% off every record', 'https://mintvinyl.com/collections/sale');
+    add(
+      s.blackFriday + 12 * 3600,
+      `Black Friday ${y}: 25% off storewide`,
+      'Black Friday starts now — 25% off every record',
+      'https://mintvinyl.com/collections/sale',
+    );
     add(s.cyberMonday + 13 * 3600, `Cyber Monday ${y}: last call`, 'Last call: 25% off ends tonight', 'https://mintvinyl.com/collections/sale');
-    add(utcDay(y, 12, 15) + 14 * 3600, `Holiday Shipping Deadline ${y}`, 'Order by Dec 18 for delivery before the holidays', 'https://mintvinyl.com/collections/gifts');
-    add(s.recordStoreDay - 5 * DAY + 14 * 3600, `Record Store Day ${y}: the list`, `Our Record Store Day ${y} list is here`, 'https://mintvinyl.com/pages/record-store-day');
-    add(s.recordStoreDay + 11 * 3600, `Record Store Day ${y}: drops are live`, 'RSD exclusives are live online now', 'https://mintvinyl.com/pages/record-store-day');
-    add(s.vinylRecordDay + 14 * 3600, `National Vinyl Record Day ${y}`, 'Happy Vinyl Record Day — spin something new', 'https://mintvinyl.com/collections/new-arrivals');
+    add(
+      utcDay(y, 12, 15) + 14 * 3600,
+      `Holiday Shipping Deadline ${y}`,
+      'Order by Dec 18 for delivery before the holidays',
+      'https://mintvinyl.com/collections/gifts',
+    );
+    add(
+      s.recordStoreDay - 5 * DAY + 14 * 3600,
+      `Record Store Day ${y}: the list`,
+      `Our Record Store Day ${y} list is here`,
+      'https://mintvinyl.com/pages/record-store-day',
+    );
+    add(
+      s.recordStoreDay + 11 * 3600,
+      `Record Store Day ${y}: drops are live`,
+      'RSD exclusives are live online now',
+      'https://mintvinyl.com/pages/record-store-day',
+    );
+    add(
+      s.vinylRecordDay + 14 * 3600,
+      `National Vinyl Record Day ${y}`,
+      'Happy Vinyl Record Day — spin something new',
+      'https://mintvinyl.com/collections/new-arrivals',
+    );
     add(utcDay(y, 1, 2) + 15 * 3600, `New Year, New Records ${y}`, 'Start the year with a fresh stack', 'https://mintvinyl.com/collections/new-arrivals');
   }
   out.sort((a, b) => a.time - b.time);
@@ -161,7 +202,8 @@ function buildCampaigns(rng: Rng, storeOpen: number, now: number): Campaign[] {
 
 /** Index of the first campaign at or after `t` (binary search over the sorted times). */
 export function campaignIndexAtOrAfter(times: Float64Array, t: number): number {
-  let lo = 0, hi = times.length;
+  let lo = 0,
+    hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (times[mid]! < t) lo = mid + 1;

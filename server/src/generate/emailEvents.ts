@@ -44,7 +44,8 @@ export function pushEmailEvents(p: ProfileSubject, orders: readonly Order[], act
   const emailShare = em.mailFrom === null || !email ? 0 : EMAIL_SHARE[plan.cohort]!;
   const emailBudget = { left: Math.round(events.remaining * emailShare) };
   if (emailBudget.left <= 0 || em.mailFrom === null || !email) return { received: 0, opened: 0 };
-  const pOpen = plan.cohort === Cohort.Passive || plan.cohort === Cohort.Dormant ? 0 : Math.min(0.9, (plan.cohort === Cohort.Vip ? 0.5 : 0.32) * rng.lognormal(0, 0.4));
+  const pOpen =
+    plan.cohort === Cohort.Passive || plan.cohort === Cohort.Dormant ? 0 : Math.min(0.9, (plan.cohort === Cohort.Vip ? 0.5 : 0.32) * rng.lognormal(0, 0.4));
   const pClick = Math.min(0.6, 0.18 * rng.lognormal(0, 0.5));
   const pBot = p.identity.companyDomain ? 0.35 : 0.012;
   const perSlot = 1 + pOpen * (1 + pClick) + pBot;
@@ -81,7 +82,14 @@ function emailSlots(p: ProfileSubject, orders: readonly Order[], from: number, s
 }
 
 /** Received Email per slot; an open (and maybe a click) while the profile is active, else maybe a bot click. */
-function sendSlots(p: ProfileSubject, slots: readonly Slot[], odds: Odds, activeEnd: number, emailBudget: { left: number }, events: ProfileEvents): { received: number; opened: number } {
+function sendSlots(
+  p: ProfileSubject,
+  slots: readonly Slot[],
+  odds: Odds,
+  activeEnd: number,
+  emailBudget: { left: number },
+  events: ProfileEvents,
+): { received: number; opened: number } {
   const { rng } = p;
   const { now } = p.ctx;
   let received = 0;

@@ -81,7 +81,8 @@ export class GenerateOptionsError extends Error {
 /** The workspace's now in epoch seconds; a string is read like every date the product reads (no offset: UTC). */
 function parseNow(now: string | Date | undefined): number {
   const ms = now instanceof Date ? now.getTime() : parseInstant(now ?? DEFAULT_NOW);
-  if (ms === undefined || !Number.isFinite(ms)) throw new GenerateOptionsError(`invalid "now": ${String(now)} (expected an ISO 8601 date-time such as ${DEFAULT_NOW})`);
+  if (ms === undefined || !Number.isFinite(ms))
+    throw new GenerateOptionsError(`invalid "now": ${String(now)} (expected an ISO 8601 date-time such as ${DEFAULT_NOW})`);
   if (ms < Date.UTC(1990, 0, 1) || ms > Date.UTC(2200, 0, 1)) throw new GenerateOptionsError(`"now" out of range: ${String(now)}`);
   return Math.floor(ms / 1000);
 }
@@ -230,7 +231,12 @@ class EventBudgets {
   private cumulative = 0;
   private assigned = 0;
 
-  constructor(ctx: GenContext, profiles: number, private readonly target: number, onPlan: (index: number) => void) {
+  constructor(
+    ctx: GenContext,
+    profiles: number,
+    private readonly target: number,
+    onPlan: (index: number) => void,
+  ) {
     let sumOrder = 0;
     let sumEngagement = 0;
     for (let i = 0; i < profiles; i++) {
@@ -309,7 +315,11 @@ class WorkspaceWriters {
     }
     for (const m of built.memberships) {
       tally.memberCounts[m.list]!++;
-      const line = JSON.stringify({ type: 'profile', id: pid, attributes: { email: built.email, phone_number: built.phone, joined_group_at: isoSeconds(m.joined) } });
+      const line = JSON.stringify({
+        type: 'profile',
+        id: pid,
+        attributes: { email: built.email, phone_number: built.phone, joined_group_at: isoSeconds(m.joined) },
+      });
       if (this.membersOut[m.list]!.push(line)) await this.membersOut[m.list]!.flush();
     }
   }

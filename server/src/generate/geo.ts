@@ -47,7 +47,9 @@ export interface Place {
 export type Market = 'US' | 'CA' | 'UK' | 'DE' | 'FR' | 'NL' | 'IE' | 'ES' | 'IT' | 'SE' | 'DK' | 'BE' | 'AT' | 'PL' | 'PT' | 'OTHER';
 
 const US_STATES = new Set(
-  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(' '),
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(
+    ' ',
+  ),
 );
 
 const TZ_BY_STATE: Record<string, readonly [string, number]> = {};
@@ -63,13 +65,34 @@ TZ_BY_STATE['HI'] = ['Pacific/Honolulu', -10];
 
 /** A few real area codes per state; other states borrow from the general pool. */
 export const AREA_CODES: Readonly<Record<string, readonly number[]>> = {
-  MA: [617, 857, 781, 508, 978], OH: [614, 380, 216, 513, 330, 937, 419], NY: [212, 718, 917, 646, 347, 516, 914, 585, 716, 518],
-  CA: [213, 310, 415, 510, 408, 619, 714, 818, 916, 626, 949], IL: [312, 773, 847, 630], TX: [214, 512, 713, 210, 817, 469, 832],
-  WA: [206, 425, 253, 509], OR: [503, 971, 541], CO: [303, 720, 970], GA: [404, 678, 770], FL: [305, 786, 407, 813, 904, 954],
-  PA: [215, 267, 412, 610], MN: [612, 651, 952], MI: [313, 248, 734, 616], TN: [615, 901, 865], AZ: [602, 480, 520],
-  NC: [704, 919, 336], NJ: [201, 973, 732, 908], VA: [703, 804, 757], DC: [202], MD: [410, 301],
+  MA: [617, 857, 781, 508, 978],
+  OH: [614, 380, 216, 513, 330, 937, 419],
+  NY: [212, 718, 917, 646, 347, 516, 914, 585, 716, 518],
+  CA: [213, 310, 415, 510, 408, 619, 714, 818, 916, 626, 949],
+  IL: [312, 773, 847, 630],
+  TX: [214, 512, 713, 210, 817, 469, 832],
+  WA: [206, 425, 253, 509],
+  OR: [503, 971, 541],
+  CO: [303, 720, 970],
+  GA: [404, 678, 770],
+  FL: [305, 786, 407, 813, 904, 954],
+  PA: [215, 267, 412, 610],
+  MN: [612, 651, 952],
+  MI: [313, 248, 734, 616],
+  TN: [615, 901, 865],
+  AZ: [602, 480, 520],
+  NC: [704, 919, 336],
+  NJ: [201, 973, 732, 908],
+  VA: [703, 804, 757],
+  DC: [202],
+  MD: [410, 301],
   // Canadian provinces
-  ON: [416, 647, 437, 613, 343], QC: [514, 438], BC: [604, 778], AB: [403, 587, 780], MB: [204], NS: [902],
+  ON: [416, 647, 437, 613, 343],
+  QC: [514, 438],
+  BC: [604, 778],
+  AB: [403, 587, 780],
+  MB: [204],
+  NS: [902],
 };
 export const US_AREA_CODE_POOL: readonly number[] = [212, 312, 415, 617, 614, 206, 503, 303, 404, 713, 512, 602, 215, 612, 313, 615, 704, 201, 703, 305];
 
@@ -134,7 +157,12 @@ function getUsTables(): UsTables {
   return usTables;
 }
 
-const US_COUNTRY_SPELLINGS = WeightedTable.of<string>([['United States', 60], ['US', 22], ['USA', 12], ['United States of America', 6]]);
+const US_COUNTRY_SPELLINGS = WeightedTable.of<string>([
+  ['United States', 60],
+  ['US', 22],
+  ['USA', 12],
+  ['United States of America', 6],
+]);
 
 function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
@@ -174,7 +202,10 @@ const CA_CITIES: readonly (readonly [string, readonly string[], string, string, 
   ['Winnipeg', ['R3C', 'R3M'], 'MB', 'America/Winnipeg', -6, 'en-CA', 0.7],
   ['Halifax', ['B3H', 'B3K'], 'NS', 'America/Halifax', -4, 'en-CA', 0.6],
 ];
-const CA_TABLE = new WeightedTable(CA_CITIES, CA_CITIES.map((c) => c[6]));
+const CA_TABLE = new WeightedTable(
+  CA_CITIES,
+  CA_CITIES.map((c) => c[6]),
+);
 const LETTERS = 'ABCEGHJKLMNPRSTVWXYZ';
 
 function caPlace(rng: Rng): Place {
@@ -211,8 +242,16 @@ const UK_CITIES: readonly (readonly [string, number, number, readonly string[], 
   ['Liverpool', 53.4084, -2.9916, ['L1', 'L8'], 1.2],
   ['Brighton', 50.8225, -0.1372, ['BN1', 'BN2'], 1.2],
 ];
-const UK_TABLE = new WeightedTable(UK_CITIES, UK_CITIES.map((c) => c[4]));
-const UK_COUNTRY_SPELLINGS = WeightedTable.of<string>([['United Kingdom', 50], ['GB', 25], ['UK', 15], ['Great Britain', 10]]);
+const UK_TABLE = new WeightedTable(
+  UK_CITIES,
+  UK_CITIES.map((c) => c[4]),
+);
+const UK_COUNTRY_SPELLINGS = WeightedTable.of<string>([
+  ['United Kingdom', 50],
+  ['GB', 25],
+  ['UK', 15],
+  ['Great Britain', 10],
+]);
 
 function ukPlace(rng: Rng): Place {
   const [city, lat, lon, outward] = UK_TABLE.sample(rng);
@@ -262,62 +301,165 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 const upper2 = (rng: Rng): string => 'ABCDEFGHJKLMNPRSTVWXZ'[rng.int(21)]! + 'ABCDEFGHJKLMNPRSTVWXZ'[rng.int(21)]!;
 
 const EU_COUNTRIES: readonly EuCountry[] = [
-  { code: 'DE', name: 'Germany', alpha3: 'DEU', weight: 28, timezone: 'Europe/Berlin', utcOffset: 1, locale: 'de-DE', cities: [
-    { city: 'Berlin', lat: 52.52, lon: 13.405, zip: (r) => `10${pad2(r.intBetween(115, 999) % 100)}${r.int(10)}`, region: 'Berlin' },
-    { city: 'Hamburg', lat: 53.5511, lon: 9.9937, zip: (r) => `20${digits(r, 3)}`, region: 'Hamburg' },
-    { city: 'München', lat: 48.1351, lon: 11.582, zip: (r) => `80${digits(r, 3)}`, region: 'Bayern' },
-    { city: 'Köln', lat: 50.9375, lon: 6.9603, zip: (r) => `50${digits(r, 3)}`, region: 'Nordrhein-Westfalen' },
-    { city: 'Leipzig', lat: 51.3397, lon: 12.3731, zip: (r) => `04${digits(r, 3)}`, region: 'Sachsen' },
-  ] },
-  { code: 'FR', name: 'France', alpha3: 'FRA', weight: 18, timezone: 'Europe/Paris', utcOffset: 1, locale: 'fr-FR', cities: [
-    { city: 'Paris', lat: 48.8566, lon: 2.3522, zip: (r) => `750${pad2(r.intBetween(1, 20))}`, region: 'Île-de-France' },
-    { city: 'Lyon', lat: 45.764, lon: 4.8357, zip: (r) => `6900${r.intBetween(1, 9)}`, region: 'Auvergne-Rhône-Alpes' },
-    { city: 'Marseille', lat: 43.2965, lon: 5.3698, zip: (r) => `130${pad2(r.intBetween(1, 16))}`, region: "Provence-Alpes-Côte d'Azur" },
-    { city: 'Bordeaux', lat: 44.8378, lon: -0.5792, zip: () => '33000', region: 'Nouvelle-Aquitaine' },
-    { city: 'Lille', lat: 50.6292, lon: 3.0573, zip: () => '59000', region: 'Hauts-de-France' },
-  ] },
-  { code: 'NL', name: 'Netherlands', alpha3: 'NLD', weight: 14, timezone: 'Europe/Amsterdam', utcOffset: 1, locale: 'nl-NL', cities: [
-    { city: 'Amsterdam', lat: 52.3676, lon: 4.9041, zip: (r) => `10${r.intBetween(11, 99)} ${upper2(r)}`, region: 'Noord-Holland' },
-    { city: 'Rotterdam', lat: 51.9244, lon: 4.4777, zip: (r) => `30${r.intBetween(11, 89)} ${upper2(r)}`, region: 'Zuid-Holland' },
-    { city: 'Utrecht', lat: 52.0907, lon: 5.1214, zip: (r) => `35${r.intBetween(11, 85)} ${upper2(r)}`, region: 'Utrecht' },
-  ] },
-  { code: 'IE', name: 'Ireland', alpha3: 'IRL', weight: 10, timezone: 'Europe/Dublin', utcOffset: 0, locale: 'en-IE', cities: [
-    { city: 'Dublin', lat: 53.3498, lon: -6.2603, zip: (r) => `D0${r.intBetween(1, 8)} ${upper2(r)[0]}${digits(r, 3)}`, region: 'Dublin' },
-    { city: 'Cork', lat: 51.8985, lon: -8.4756, zip: (r) => `T12 ${upper2(r)[0]}${digits(r, 3)}`, region: 'Cork' },
-    { city: 'Galway', lat: 53.2707, lon: -9.0568, zip: () => '', region: 'Galway' },
-  ] },
-  { code: 'ES', name: 'Spain', alpha3: 'ESP', weight: 9, timezone: 'Europe/Madrid', utcOffset: 1, locale: 'es-ES', cities: [
-    { city: 'Madrid', lat: 40.4168, lon: -3.7038, zip: (r) => `280${pad2(r.intBetween(1, 55))}`, region: 'Madrid' },
-    { city: 'Barcelona', lat: 41.3874, lon: 2.1686, zip: (r) => `080${pad2(r.intBetween(1, 42))}`, region: 'Cataluña' },
-    { city: 'Valencia', lat: 39.4699, lon: -0.3763, zip: (r) => `460${pad2(r.intBetween(1, 26))}`, region: 'Comunidad Valenciana' },
-  ] },
-  { code: 'IT', name: 'Italy', alpha3: 'ITA', weight: 8, timezone: 'Europe/Rome', utcOffset: 1, locale: 'it-IT', cities: [
-    { city: 'Milano', lat: 45.4642, lon: 9.19, zip: (r) => `201${pad2(r.intBetween(21, 62))}`, region: 'Lombardia' },
-    { city: 'Roma', lat: 41.9028, lon: 12.4964, zip: (r) => `001${pad2(r.intBetween(18, 99))}`, region: 'Lazio' },
-    { city: 'Bologna', lat: 44.4949, lon: 11.3426, zip: (r) => `401${pad2(r.intBetween(21, 41))}`, region: 'Emilia-Romagna' },
-  ] },
-  { code: 'SE', name: 'Sweden', alpha3: 'SWE', weight: 4, timezone: 'Europe/Stockholm', utcOffset: 1, locale: 'sv-SE', cities: [
-    { city: 'Stockholm', lat: 59.3293, lon: 18.0686, zip: (r) => `1${r.intBetween(11, 29)} ${digits(r, 2)}`, region: null },
-    { city: 'Göteborg', lat: 57.7089, lon: 11.9746, zip: (r) => `41${r.int(10)} ${digits(r, 2)}`, region: null },
-  ] },
-  { code: 'DK', name: 'Denmark', alpha3: 'DNK', weight: 3, timezone: 'Europe/Copenhagen', utcOffset: 1, locale: 'da-DK', cities: [
-    { city: 'København', lat: 55.6761, lon: 12.5683, zip: (r) => `1${digits(r, 3)}`, region: null },
-  ] },
-  { code: 'BE', name: 'Belgium', alpha3: 'BEL', weight: 3, timezone: 'Europe/Brussels', utcOffset: 1, locale: 'nl-BE', cities: [
-    { city: 'Brussels', lat: 50.8503, lon: 4.3517, zip: () => '1000', region: null },
-    { city: 'Antwerpen', lat: 51.2194, lon: 4.4025, zip: () => '2000', region: null },
-  ] },
-  { code: 'AT', name: 'Austria', alpha3: 'AUT', weight: 2, timezone: 'Europe/Vienna', utcOffset: 1, locale: 'de-AT', cities: [
-    { city: 'Wien', lat: 48.2082, lon: 16.3738, zip: (r) => `1${pad2(r.intBetween(1, 23))}0`, region: 'Wien' },
-  ] },
-  { code: 'PL', name: 'Poland', alpha3: 'POL', weight: 2, timezone: 'Europe/Warsaw', utcOffset: 1, locale: 'pl-PL', cities: [
-    { city: 'Warszawa', lat: 52.2297, lon: 21.0122, zip: (r) => `0${r.intBetween(0, 4)}-${digits(r, 3)}`, region: null },
-  ] },
-  { code: 'PT', name: 'Portugal', alpha3: 'PRT', weight: 1, timezone: 'Europe/Lisbon', utcOffset: 0, locale: 'pt-PT', cities: [
-    { city: 'Lisboa', lat: 38.7223, lon: -9.1393, zip: (r) => `1${r.intBetween(100, 990)}-${digits(r, 3)}`, region: null },
-  ] },
+  {
+    code: 'DE',
+    name: 'Germany',
+    alpha3: 'DEU',
+    weight: 28,
+    timezone: 'Europe/Berlin',
+    utcOffset: 1,
+    locale: 'de-DE',
+    cities: [
+      { city: 'Berlin', lat: 52.52, lon: 13.405, zip: (r) => `10${pad2(r.intBetween(115, 999) % 100)}${r.int(10)}`, region: 'Berlin' },
+      { city: 'Hamburg', lat: 53.5511, lon: 9.9937, zip: (r) => `20${digits(r, 3)}`, region: 'Hamburg' },
+      { city: 'München', lat: 48.1351, lon: 11.582, zip: (r) => `80${digits(r, 3)}`, region: 'Bayern' },
+      { city: 'Köln', lat: 50.9375, lon: 6.9603, zip: (r) => `50${digits(r, 3)}`, region: 'Nordrhein-Westfalen' },
+      { city: 'Leipzig', lat: 51.3397, lon: 12.3731, zip: (r) => `04${digits(r, 3)}`, region: 'Sachsen' },
+    ],
+  },
+  {
+    code: 'FR',
+    name: 'France',
+    alpha3: 'FRA',
+    weight: 18,
+    timezone: 'Europe/Paris',
+    utcOffset: 1,
+    locale: 'fr-FR',
+    cities: [
+      { city: 'Paris', lat: 48.8566, lon: 2.3522, zip: (r) => `750${pad2(r.intBetween(1, 20))}`, region: 'Île-de-France' },
+      { city: 'Lyon', lat: 45.764, lon: 4.8357, zip: (r) => `6900${r.intBetween(1, 9)}`, region: 'Auvergne-Rhône-Alpes' },
+      { city: 'Marseille', lat: 43.2965, lon: 5.3698, zip: (r) => `130${pad2(r.intBetween(1, 16))}`, region: "Provence-Alpes-Côte d'Azur" },
+      { city: 'Bordeaux', lat: 44.8378, lon: -0.5792, zip: () => '33000', region: 'Nouvelle-Aquitaine' },
+      { city: 'Lille', lat: 50.6292, lon: 3.0573, zip: () => '59000', region: 'Hauts-de-France' },
+    ],
+  },
+  {
+    code: 'NL',
+    name: 'Netherlands',
+    alpha3: 'NLD',
+    weight: 14,
+    timezone: 'Europe/Amsterdam',
+    utcOffset: 1,
+    locale: 'nl-NL',
+    cities: [
+      { city: 'Amsterdam', lat: 52.3676, lon: 4.9041, zip: (r) => `10${r.intBetween(11, 99)} ${upper2(r)}`, region: 'Noord-Holland' },
+      { city: 'Rotterdam', lat: 51.9244, lon: 4.4777, zip: (r) => `30${r.intBetween(11, 89)} ${upper2(r)}`, region: 'Zuid-Holland' },
+      { city: 'Utrecht', lat: 52.0907, lon: 5.1214, zip: (r) => `35${r.intBetween(11, 85)} ${upper2(r)}`, region: 'Utrecht' },
+    ],
+  },
+  {
+    code: 'IE',
+    name: 'Ireland',
+    alpha3: 'IRL',
+    weight: 10,
+    timezone: 'Europe/Dublin',
+    utcOffset: 0,
+    locale: 'en-IE',
+    cities: [
+      { city: 'Dublin', lat: 53.3498, lon: -6.2603, zip: (r) => `D0${r.intBetween(1, 8)} ${upper2(r)[0]}${digits(r, 3)}`, region: 'Dublin' },
+      { city: 'Cork', lat: 51.8985, lon: -8.4756, zip: (r) => `T12 ${upper2(r)[0]}${digits(r, 3)}`, region: 'Cork' },
+      { city: 'Galway', lat: 53.2707, lon: -9.0568, zip: () => '', region: 'Galway' },
+    ],
+  },
+  {
+    code: 'ES',
+    name: 'Spain',
+    alpha3: 'ESP',
+    weight: 9,
+    timezone: 'Europe/Madrid',
+    utcOffset: 1,
+    locale: 'es-ES',
+    cities: [
+      { city: 'Madrid', lat: 40.4168, lon: -3.7038, zip: (r) => `280${pad2(r.intBetween(1, 55))}`, region: 'Madrid' },
+      { city: 'Barcelona', lat: 41.3874, lon: 2.1686, zip: (r) => `080${pad2(r.intBetween(1, 42))}`, region: 'Cataluña' },
+      { city: 'Valencia', lat: 39.4699, lon: -0.3763, zip: (r) => `460${pad2(r.intBetween(1, 26))}`, region: 'Comunidad Valenciana' },
+    ],
+  },
+  {
+    code: 'IT',
+    name: 'Italy',
+    alpha3: 'ITA',
+    weight: 8,
+    timezone: 'Europe/Rome',
+    utcOffset: 1,
+    locale: 'it-IT',
+    cities: [
+      { city: 'Milano', lat: 45.4642, lon: 9.19, zip: (r) => `201${pad2(r.intBetween(21, 62))}`, region: 'Lombardia' },
+      { city: 'Roma', lat: 41.9028, lon: 12.4964, zip: (r) => `001${pad2(r.intBetween(18, 99))}`, region: 'Lazio' },
+      { city: 'Bologna', lat: 44.4949, lon: 11.3426, zip: (r) => `401${pad2(r.intBetween(21, 41))}`, region: 'Emilia-Romagna' },
+    ],
+  },
+  {
+    code: 'SE',
+    name: 'Sweden',
+    alpha3: 'SWE',
+    weight: 4,
+    timezone: 'Europe/Stockholm',
+    utcOffset: 1,
+    locale: 'sv-SE',
+    cities: [
+      { city: 'Stockholm', lat: 59.3293, lon: 18.0686, zip: (r) => `1${r.intBetween(11, 29)} ${digits(r, 2)}`, region: null },
+      { city: 'Göteborg', lat: 57.7089, lon: 11.9746, zip: (r) => `41${r.int(10)} ${digits(r, 2)}`, region: null },
+    ],
+  },
+  {
+    code: 'DK',
+    name: 'Denmark',
+    alpha3: 'DNK',
+    weight: 3,
+    timezone: 'Europe/Copenhagen',
+    utcOffset: 1,
+    locale: 'da-DK',
+    cities: [{ city: 'København', lat: 55.6761, lon: 12.5683, zip: (r) => `1${digits(r, 3)}`, region: null }],
+  },
+  {
+    code: 'BE',
+    name: 'Belgium',
+    alpha3: 'BEL',
+    weight: 3,
+    timezone: 'Europe/Brussels',
+    utcOffset: 1,
+    locale: 'nl-BE',
+    cities: [
+      { city: 'Brussels', lat: 50.8503, lon: 4.3517, zip: () => '1000', region: null },
+      { city: 'Antwerpen', lat: 51.2194, lon: 4.4025, zip: () => '2000', region: null },
+    ],
+  },
+  {
+    code: 'AT',
+    name: 'Austria',
+    alpha3: 'AUT',
+    weight: 2,
+    timezone: 'Europe/Vienna',
+    utcOffset: 1,
+    locale: 'de-AT',
+    cities: [{ city: 'Wien', lat: 48.2082, lon: 16.3738, zip: (r) => `1${pad2(r.intBetween(1, 23))}0`, region: 'Wien' }],
+  },
+  {
+    code: 'PL',
+    name: 'Poland',
+    alpha3: 'POL',
+    weight: 2,
+    timezone: 'Europe/Warsaw',
+    utcOffset: 1,
+    locale: 'pl-PL',
+    cities: [{ city: 'Warszawa', lat: 52.2297, lon: 21.0122, zip: (r) => `0${r.intBetween(0, 4)}-${digits(r, 3)}`, region: null }],
+  },
+  {
+    code: 'PT',
+    name: 'Portugal',
+    alpha3: 'PRT',
+    weight: 1,
+    timezone: 'Europe/Lisbon',
+    utcOffset: 0,
+    locale: 'pt-PT',
+    cities: [{ city: 'Lisboa', lat: 38.7223, lon: -9.1393, zip: (r) => `1${r.intBetween(100, 990)}-${digits(r, 3)}`, region: null }],
+  },
 ];
-const EU_TABLE = new WeightedTable(EU_COUNTRIES, EU_COUNTRIES.map((c) => c.weight));
+const EU_TABLE = new WeightedTable(
+  EU_COUNTRIES,
+  EU_COUNTRIES.map((c) => c.weight),
+);
 
 function euPlace(rng: Rng): Place {
   const c = EU_TABLE.sample(rng);
@@ -355,16 +497,28 @@ const OTHER_PLACES: readonly (readonly [string, string, string, number, number, 
   ['Switzerland', 'CH', 'Zürich', 47.3769, 8.5417, 'Europe/Zurich', 1, 'de-CH', 1.5],
   ['New Zealand', 'NZ', 'Auckland', -36.8485, 174.7633, 'Pacific/Auckland', 12, 'en-NZ', 1],
 ];
-const OTHER_TABLE = new WeightedTable(OTHER_PLACES, OTHER_PLACES.map((p) => p[8]));
+const OTHER_TABLE = new WeightedTable(
+  OTHER_PLACES,
+  OTHER_PLACES.map((p) => p[8]),
+);
 
 function otherPlace(rng: Rng): Place {
   const [country, code, city, lat, lon, timezone, utcOffset, locale] = OTHER_TABLE.sample(rng);
   const hasCoords = rng.chance(0.5);
   return {
-    countryCode: code, country, city, region: null, zip: null,
+    countryCode: code,
+    country,
+    city,
+    region: null,
+    zip: null,
     latitude: hasCoords ? round4(lat + rng.between(-0.03, 0.03)) : null,
     longitude: hasCoords ? round4(lon + rng.between(-0.03, 0.03)) : null,
-    timezone, utcOffset, locale, market: 'OTHER', nearStore: false, state: null,
+    timezone,
+    utcOffset,
+    locale,
+    market: 'OTHER',
+    nearStore: false,
+    state: null,
   };
 }
 
@@ -374,23 +528,47 @@ function unknownPlace(rng: Rng): Place {
   const city = roll < 0.25 ? rng.pick(['Springfield', 'Portland', 'London', 'Paris', 'Columbus']) : null;
   const timezone = roll > 0.6 ? rng.pick(['America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Europe/London']) : null;
   return {
-    countryCode: undefined, country: null, city, region: null, zip: null, latitude: null, longitude: null,
-    timezone, utcOffset: -5, locale: rng.chance(0.5) ? 'en-US' : null, market: 'US', nearStore: false, state: null,
+    countryCode: undefined,
+    country: null,
+    city,
+    region: null,
+    zip: null,
+    latitude: null,
+    longitude: null,
+    timezone,
+    utcOffset: -5,
+    locale: rng.chance(0.5) ? 'en-US' : null,
+    market: 'US',
+    nearStore: false,
+    state: null,
   };
 }
 
 type PlaceKind = 'US' | 'CA' | 'UK' | 'EU' | 'OTHER' | 'NONE';
-const PLACE_KINDS = WeightedTable.of<PlaceKind>([['US', 68], ['CA', 6], ['UK', 5], ['EU', 13], ['OTHER', 3], ['NONE', 5]]);
+const PLACE_KINDS = WeightedTable.of<PlaceKind>([
+  ['US', 68],
+  ['CA', 6],
+  ['UK', 5],
+  ['EU', 13],
+  ['OTHER', 3],
+  ['NONE', 5],
+]);
 
 /** Picks where a profile lives. */
 export function samplePlace(rng: Rng): Place {
   switch (PLACE_KINDS.sample(rng)) {
-    case 'US': return usPlace(rng);
-    case 'CA': return caPlace(rng);
-    case 'UK': return ukPlace(rng);
-    case 'EU': return euPlace(rng);
-    case 'OTHER': return otherPlace(rng);
-    case 'NONE': return unknownPlace(rng);
+    case 'US':
+      return usPlace(rng);
+    case 'CA':
+      return caPlace(rng);
+    case 'UK':
+      return ukPlace(rng);
+    case 'EU':
+      return euPlace(rng);
+    case 'OTHER':
+      return otherPlace(rng);
+    case 'NONE':
+      return unknownPlace(rng);
   }
 }
 

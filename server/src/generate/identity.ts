@@ -3,9 +3,27 @@
  * odd capitals, a typo domain or a work domain) and phone number (unique, fitting the country).
  */
 import {
-  COMPANY_DOMAINS, EMAIL_DOMAINS_BY_COUNTRY, EMAIL_DOMAINS_UK, EMAIL_DOMAINS_US, FIRST_NAMES_DE, FIRST_NAMES_EN, FIRST_NAMES_ES,
-  FIRST_NAMES_FR, FIRST_NAMES_IT, FIRST_NAMES_NL, FIRST_NAMES_NORDIC, LAST_NAMES_DE, LAST_NAMES_EN, LAST_NAMES_ES, LAST_NAMES_FR,
-  LAST_NAMES_IE_UK, LAST_NAMES_IT, LAST_NAMES_NL, LAST_NAMES_NORDIC, TYPO_DOMAINS, type FirstName,
+  COMPANY_DOMAINS,
+  EMAIL_DOMAINS_BY_COUNTRY,
+  EMAIL_DOMAINS_UK,
+  EMAIL_DOMAINS_US,
+  FIRST_NAMES_DE,
+  FIRST_NAMES_EN,
+  FIRST_NAMES_ES,
+  FIRST_NAMES_FR,
+  FIRST_NAMES_IT,
+  FIRST_NAMES_NL,
+  FIRST_NAMES_NORDIC,
+  LAST_NAMES_DE,
+  LAST_NAMES_EN,
+  LAST_NAMES_ES,
+  LAST_NAMES_FR,
+  LAST_NAMES_IE_UK,
+  LAST_NAMES_IT,
+  LAST_NAMES_NL,
+  LAST_NAMES_NORDIC,
+  TYPO_DOMAINS,
+  type FirstName,
 } from './catalog';
 import { AREA_CODES, US_AREA_CODE_POOL, type Market, type Place } from './geo';
 import { HashSet32 } from './ids';
@@ -90,7 +108,15 @@ function pickMailbox(rng: Rng, plan: ProfilePlan, place: Place, firstName: First
 
 /** A unique phone number for some of the profiles (every phone-only one), or null. */
 function pickPhone(rng: Rng, place: Place, phoneOnly: boolean, state: BuildState): string | null {
-  const phoneChance = phoneOnly ? 1 : place.countryCode === 'US' || place.countryCode === 'CA' ? 0.45 : place.countryCode === 'GB' ? 0.35 : place.countryCode ? 0.22 : 0.1;
+  const phoneChance = phoneOnly
+    ? 1
+    : place.countryCode === 'US' || place.countryCode === 'CA'
+      ? 0.45
+      : place.countryCode === 'GB'
+        ? 0.35
+        : place.countryCode
+          ? 0.22
+          : 0.1;
   if (rng.chance(phoneChance)) {
     for (let attempt = 0; attempt < 20; attempt++) {
       const candidate = phoneFor(rng, place);
@@ -108,16 +134,30 @@ function asciiFold(s: string): string {
 
 function namePools(market: Market, rng: Rng): readonly [readonly FirstName[], readonly string[]] {
   switch (market) {
-    case 'DE': case 'AT': return [FIRST_NAMES_DE, LAST_NAMES_DE];
-    case 'FR': return [FIRST_NAMES_FR, LAST_NAMES_FR];
-    case 'BE': return rng.chance(0.5) ? [FIRST_NAMES_FR, LAST_NAMES_FR] : [FIRST_NAMES_NL, LAST_NAMES_NL];
-    case 'NL': return [FIRST_NAMES_NL, LAST_NAMES_NL];
-    case 'ES': case 'PT': return [FIRST_NAMES_ES, LAST_NAMES_ES];
-    case 'IT': return [FIRST_NAMES_IT, LAST_NAMES_IT];
-    case 'SE': case 'DK': return [FIRST_NAMES_NORDIC, LAST_NAMES_NORDIC];
-    case 'UK': case 'IE': return [FIRST_NAMES_EN, LAST_NAMES_IE_UK];
-    case 'CA': return rng.chance(0.25) ? [FIRST_NAMES_FR, LAST_NAMES_FR] : [FIRST_NAMES_EN, LAST_NAMES_EN];
-    default: return [FIRST_NAMES_EN, LAST_NAMES_EN];
+    case 'DE':
+    case 'AT':
+      return [FIRST_NAMES_DE, LAST_NAMES_DE];
+    case 'FR':
+      return [FIRST_NAMES_FR, LAST_NAMES_FR];
+    case 'BE':
+      return rng.chance(0.5) ? [FIRST_NAMES_FR, LAST_NAMES_FR] : [FIRST_NAMES_NL, LAST_NAMES_NL];
+    case 'NL':
+      return [FIRST_NAMES_NL, LAST_NAMES_NL];
+    case 'ES':
+    case 'PT':
+      return [FIRST_NAMES_ES, LAST_NAMES_ES];
+    case 'IT':
+      return [FIRST_NAMES_IT, LAST_NAMES_IT];
+    case 'SE':
+    case 'DK':
+      return [FIRST_NAMES_NORDIC, LAST_NAMES_NORDIC];
+    case 'UK':
+    case 'IE':
+      return [FIRST_NAMES_EN, LAST_NAMES_IE_UK];
+    case 'CA':
+      return rng.chance(0.25) ? [FIRST_NAMES_FR, LAST_NAMES_FR] : [FIRST_NAMES_EN, LAST_NAMES_EN];
+    default:
+      return [FIRST_NAMES_EN, LAST_NAMES_EN];
   }
 }
 
@@ -125,7 +165,7 @@ const DOMAIN_TABLES = new Map<string, WeightedTable<string>>();
 function domainTable(market: Market): WeightedTable<string> {
   let t = DOMAIN_TABLES.get(market);
   if (!t) {
-    const pairs = market === 'UK' ? EMAIL_DOMAINS_UK : EMAIL_DOMAINS_BY_COUNTRY[market] ?? EMAIL_DOMAINS_US;
+    const pairs = market === 'UK' ? EMAIL_DOMAINS_UK : (EMAIL_DOMAINS_BY_COUNTRY[market] ?? EMAIL_DOMAINS_US);
     t = WeightedTable.of(pairs);
     DOMAIN_TABLES.set(market, t);
   }
@@ -164,28 +204,51 @@ function phoneFor(rng: Rng, place: Place): string {
     return `+1${rng.pick(areas)}${exchange}${digitsOf(rng, 4)}`;
   };
   switch (place.countryCode) {
-    case 'US': return nanp((place.state && AREA_CODES[place.state]) || US_AREA_CODE_POOL);
-    case 'CA': return nanp((place.state && AREA_CODES[place.state]) || [416, 604, 514]);
-    case 'GB': return `+44${rng.pick(['7913', '7912', '7940', '7956', '7824', '7866', '7588', '7723', '7809', '7535'])}${digitsOf(rng, 6)}`;
-    case 'DE': return `+49${rng.pick(['151', '152', '157', '159', '160', '170', '171', '172', '175', '176', '177', '178', '179'])}${digitsOf(rng, 8)}`;
-    case 'FR': return `+33${rng.pick(['6', '7'])}${rng.intBetween(3, 9)}${digitsOf(rng, 7)}`;
-    case 'NL': return `+316${rng.intBetween(1, 5)}${digitsOf(rng, 7)}`;
-    case 'IE': return `+3538${rng.pick(['3', '5', '6', '7', '9'])}${digitsOf(rng, 7)}`;
-    case 'ES': return `+346${digitsOf(rng, 8)}`;
-    case 'IT': return `+393${rng.intBetween(1, 9)}${digitsOf(rng, 8)}`;
-    case 'SE': return `+467${rng.pick(['0', '2', '3', '6'])}${digitsOf(rng, 7)}`;
-    case 'DK': return `+45${rng.intBetween(2, 3)}${digitsOf(rng, 7)}`;
-    case 'BE': return `+324${rng.intBetween(7, 9)}${digitsOf(rng, 7)}`;
-    case 'AT': return `+43664${digitsOf(rng, 7)}`;
-    case 'PL': return `+48${rng.pick(['50', '51', '53', '60', '66', '69', '72', '79', '88'])}${digitsOf(rng, 7)}`;
-    case 'PT': return `+3519${rng.pick(['1', '2', '3', '6'])}${digitsOf(rng, 7)}`;
-    case 'AU': return `+614${rng.intBetween(0, 3)}${digitsOf(rng, 7)}`;
-    case 'JP': return `+81${rng.pick(['70', '80', '90'])}${rng.intBetween(1, 9)}${digitsOf(rng, 7)}`;
-    case 'MX': return `+5255${digitsOf(rng, 8)}`;
-    case 'BR': return `+55119${rng.intBetween(6, 9)}${digitsOf(rng, 7)}`;
-    case 'NO': return `+474${digitsOf(rng, 7)}`;
-    case 'CH': return `+417${rng.intBetween(6, 9)}${digitsOf(rng, 7)}`;
-    case 'NZ': return `+6421${digitsOf(rng, 7)}`;
-    default: return nanp(US_AREA_CODE_POOL);
+    case 'US':
+      return nanp((place.state && AREA_CODES[place.state]) || US_AREA_CODE_POOL);
+    case 'CA':
+      return nanp((place.state && AREA_CODES[place.state]) || [416, 604, 514]);
+    case 'GB':
+      return `+44${rng.pick(['7913', '7912', '7940', '7956', '7824', '7866', '7588', '7723', '7809', '7535'])}${digitsOf(rng, 6)}`;
+    case 'DE':
+      return `+49${rng.pick(['151', '152', '157', '159', '160', '170', '171', '172', '175', '176', '177', '178', '179'])}${digitsOf(rng, 8)}`;
+    case 'FR':
+      return `+33${rng.pick(['6', '7'])}${rng.intBetween(3, 9)}${digitsOf(rng, 7)}`;
+    case 'NL':
+      return `+316${rng.intBetween(1, 5)}${digitsOf(rng, 7)}`;
+    case 'IE':
+      return `+3538${rng.pick(['3', '5', '6', '7', '9'])}${digitsOf(rng, 7)}`;
+    case 'ES':
+      return `+346${digitsOf(rng, 8)}`;
+    case 'IT':
+      return `+393${rng.intBetween(1, 9)}${digitsOf(rng, 8)}`;
+    case 'SE':
+      return `+467${rng.pick(['0', '2', '3', '6'])}${digitsOf(rng, 7)}`;
+    case 'DK':
+      return `+45${rng.intBetween(2, 3)}${digitsOf(rng, 7)}`;
+    case 'BE':
+      return `+324${rng.intBetween(7, 9)}${digitsOf(rng, 7)}`;
+    case 'AT':
+      return `+43664${digitsOf(rng, 7)}`;
+    case 'PL':
+      return `+48${rng.pick(['50', '51', '53', '60', '66', '69', '72', '79', '88'])}${digitsOf(rng, 7)}`;
+    case 'PT':
+      return `+3519${rng.pick(['1', '2', '3', '6'])}${digitsOf(rng, 7)}`;
+    case 'AU':
+      return `+614${rng.intBetween(0, 3)}${digitsOf(rng, 7)}`;
+    case 'JP':
+      return `+81${rng.pick(['70', '80', '90'])}${rng.intBetween(1, 9)}${digitsOf(rng, 7)}`;
+    case 'MX':
+      return `+5255${digitsOf(rng, 8)}`;
+    case 'BR':
+      return `+55119${rng.intBetween(6, 9)}${digitsOf(rng, 7)}`;
+    case 'NO':
+      return `+474${digitsOf(rng, 7)}`;
+    case 'CH':
+      return `+417${rng.intBetween(6, 9)}${digitsOf(rng, 7)}`;
+    case 'NZ':
+      return `+6421${digitsOf(rng, 7)}`;
+    default:
+      return nanp(US_AREA_CODE_POOL);
   }
 }

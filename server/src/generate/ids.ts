@@ -71,12 +71,18 @@ export class EventIdSequence {
     }
     // 40 bits as 7 base-62 digits (62^7 > 2^40), most significant first, built in one allocation.
     let v = l * 0x100000 + r;
-    const d6 = v % 62; v = (v - d6) / 62;
-    const d5 = v % 62; v = (v - d5) / 62;
-    const d4 = v % 62; v = (v - d4) / 62;
-    const d3 = v % 62; v = (v - d3) / 62;
-    const d2 = v % 62; v = (v - d2) / 62;
-    const d1 = v % 62; v = (v - d1) / 62;
+    const d6 = v % 62;
+    v = (v - d6) / 62;
+    const d5 = v % 62;
+    v = (v - d5) / 62;
+    const d4 = v % 62;
+    v = (v - d4) / 62;
+    const d3 = v % 62;
+    v = (v - d3) / 62;
+    const d2 = v % 62;
+    v = (v - d2) / 62;
+    const d1 = v % 62;
+    v = (v - d1) / 62;
     const k = BASE62_CODES;
     return String.fromCharCode(k[v]!, k[d1]!, k[d2]!, k[d3]!, k[d4]!, k[d5]!, k[d6]!);
   }

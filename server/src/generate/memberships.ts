@@ -8,7 +8,17 @@ import type { Membership, Order, Origin, ProfileSubject } from './profileParts';
 
 /** How likely a subscriber from each source is on the Newsletter list. */
 const NEWSLETTER_CHANCE: Readonly<Record<Origin, number>> = {
-  import: 1, popup: 1, footer: 1, 'preference-page': 1, 'in-store': 1, checkout: 0.7, giveaway: 0.5, rsd: 0.5, api: 0.4, 'back-in-stock': 0, none: 0,
+  import: 1,
+  popup: 1,
+  footer: 1,
+  'preference-page': 1,
+  'in-store': 1,
+  checkout: 0.7,
+  giveaway: 0.5,
+  rsd: 0.5,
+  api: 0.4,
+  'back-in-stock': 0,
+  none: 0,
 };
 
 /** The profile's list memberships, by list; a giveaway entrant may also get a list suppression (added to `p.em`). */
@@ -34,7 +44,12 @@ export function listMemberships(p: ProfileSubject, placed: readonly Order[]): Me
   if (origin === 'giveaway') {
     const joined = created + rng.intBetween(1, 30);
     memberships.push({ list: L.InstagramGiveaway, joined });
-    if (email && rng.chance(0.08)) em.listSuppressions.push({ list_id: LISTS[L.InstagramGiveaway]!.id, reason: 'UNSUBSCRIBE', timestamp: Math.min(now - 60, joined + rng.intBetween(DAY, 120 * DAY)) });
+    if (email && rng.chance(0.08))
+      em.listSuppressions.push({
+        list_id: LISTS[L.InstagramGiveaway]!.id,
+        reason: 'UNSUBSCRIBE',
+        timestamp: Math.min(now - 60, joined + rng.intBetween(DAY, 120 * DAY)),
+      });
   } else if (created < ctx.giveawayStart && rng.chance(0.02)) {
     memberships.push({ list: L.InstagramGiveaway, joined: ctx.giveawayStart + rng.int(ctx.giveawayEnd - ctx.giveawayStart) });
   }

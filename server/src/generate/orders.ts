@@ -34,7 +34,12 @@ export function placeOrders(p: ProfileSubject, orderBudget: number, events: Prof
       qty.push(product.kind === 'record' && rng.chance(0.04) ? 2 : 1);
     }
     const sourceRoll = rng.next();
-    const source = (k === 0 && p.origin === 'in-store') || (p.place.nearStore && sourceRoll < 0.35) || sourceRoll < 0.02 ? 'pos' : sourceRoll > 0.97 ? 'shopify_draft_order' : 'web';
+    const source =
+      (k === 0 && p.origin === 'in-store') || (p.place.nearStore && sourceRoll < 0.35) || sourceRoll < 0.02
+        ? 'pos'
+        : sourceRoll > 0.97
+          ? 'shopify_draft_order'
+          : 'web';
     const { discount, pct } = orderDiscount(p, t, k === 0);
     let subtotal = 0;
     for (let j = 0; j < items.length; j++) subtotal += items[j]!.price * qty[j]!;
@@ -49,7 +54,8 @@ export function placeOrders(p: ProfileSubject, orderBudget: number, events: Prof
 function orderDiscount(p: ProfileSubject, t: number, firstOrder: boolean): { discount: string | null; pct: number } {
   const { rng, ctx } = p;
   const date = new Date(t * 1000);
-  if (date.getUTCMonth() === 10 && date.getUTCDate() >= 22 && rng.chance(0.6)) return { discount: `BLACKFRIDAY${String(date.getUTCFullYear()).slice(2)}`, pct: 0.25 };
+  if (date.getUTCMonth() === 10 && date.getUTCDate() >= 22 && rng.chance(0.6))
+    return { discount: `BLACKFRIDAY${String(date.getUTCFullYear()).slice(2)}`, pct: 0.25 };
   if (t >= ctx.rsdDay - 6 * DAY && t < ctx.rsdDay + DAY && rng.chance(0.4)) return { discount: `RSD${ctx.rsdYear}`, pct: 0.1 };
   if (firstOrder && p.em.method === 'FORM' && rng.chance(0.5)) return { discount: 'WELCOME10', pct: 0.1 };
   if (rng.chance(0.08)) {
@@ -68,9 +74,12 @@ function itemCount(o: Order): number {
 /** Placed Order for every order, then the follow-up events of each order while the order budget lasts. */
 export function pushOrderEvents(p: ProfileSubject, orders: Order[], orderBudget: number, events: ProfileEvents): void {
   for (const o of orders) {
-    events.push(o.t, M.PlacedOrder,
+    events.push(
+      o.t,
+      M.PlacedOrder,
       `"$value":${o.value},"$event_id":"${o.id}","ItemNames":${itemNamesJson(o.items)},"Categories":${categoriesJson(o.items)},"Item Count":${itemCount(o)}` +
-      `${o.discount ? `,"Discount Code":"${o.discount}"` : ''},"Source Name":"${o.source}"}`);
+        `${o.discount ? `,"Discount Code":"${o.discount}"` : ''},"Source Name":"${o.source}"}`,
+    );
   }
   const extras = { left: Math.max(0, orderBudget - orders.length) };
   for (const o of orders) {
@@ -86,22 +95,32 @@ function pushFollowUps(p: ProfileSubject, o: Order, extras: { left: number }, ev
   for (let j = 0; j < o.items.length && extras.left > 0 && events.remaining > 0; j++) {
     const product = o.items[j]!;
     const pj = productJson(product);
-    events.push(o.t, M.OrderedProduct,
+    events.push(
+      o.t,
+      M.OrderedProduct,
       `"$value":${round2(product.price * o.qty[j]!)},"$event_id":"${o.id}:${j + 1}","ProductName":${pj.name},"ProductID":"${product.id}","Categories":${pj.categories}` +
-      `${pj.artist ? `,"Artist":${pj.artist}` : ''},"Quantity":${o.qty[j]},"OrderId":"${o.id}"}`);
+        `${pj.artist ? `,"Artist":${pj.artist}` : ''},"Quantity":${o.qty[j]},"OrderId":"${o.id}"}`,
+    );
     extras.left--;
   }
   const ft = o.source === 'pos' ? o.t + rng.intBetween(30, 300) : o.t + rng.intBetween(12 * HOUR, 5 * DAY);
   if (extras.left > 0 && events.remaining > 0 && ft <= now) {
     o.fulfilledAt = ft;
     const carrier = o.source === 'pos' ? 'In-Store Pickup' : rng.pick(p.place.countryCode === 'US' ? CARRIERS_US : CARRIERS_INTL);
-    events.push(ft, M.FulfilledOrder, `"$value":${o.value},"$event_id":"${o.id}","ItemNames":${itemNamesJson(o.items)},"Item Count":${itemCount(o)},"Carrier":"${carrier}"}`);
+    events.push(
+      ft,
+      M.FulfilledOrder,
+      `"$value":${o.value},"$event_id":"${o.id}","ItemNames":${itemNamesJson(o.items)},"Item Count":${itemCount(o)},"Carrier":"${carrier}"}`,
+    );
     extras.left--;
   }
   if (extras.left > 0 && events.remaining > 0 && o.source === 'web' && rng.chance(0.9)) {
     const ct = o.t - rng.intBetween(60, 1500);
-    events.push(Math.max(ct, p.plan.created), M.StartedCheckout,
-      `"$value":${o.value},"$event_id":"c${randomToken(rng, 12)}","ItemNames":${itemNamesJson(o.items)},"Categories":${categoriesJson(o.items)},"Item Count":${itemCount(o)}}`);
+    events.push(
+      Math.max(ct, p.plan.created),
+      M.StartedCheckout,
+      `"$value":${o.value},"$event_id":"c${randomToken(rng, 12)}","ItemNames":${itemNamesJson(o.items)},"Categories":${categoriesJson(o.items)},"Item Count":${itemCount(o)}}`,
+    );
     extras.left--;
   }
   if (extras.left > 0 && events.remaining > 0 && o.fulfilledAt !== null && rng.chance(0.035)) {
@@ -110,9 +129,12 @@ function pushFollowUps(p: ProfileSubject, o: Order, extras: { left: number }, ev
       const j = rng.int(o.items.length);
       const whole = rng.chance(0.3);
       const reason = rng.pick(REFUND_REASONS);
-      events.push(rt, M.RefundedOrder,
+      events.push(
+        rt,
+        M.RefundedOrder,
         `"$value":${whole ? o.value : round2(o.items[j]!.price * o.qty[j]!)},"$event_id":"r${o.id}",` +
-        `"ItemNames":${whole ? itemNamesJson(o.items) : `[${productJson(o.items[j]!).name}]`},"Reason":"${reason}"}`);
+          `"ItemNames":${whole ? itemNamesJson(o.items) : `[${productJson(o.items[j]!).name}]`},"Reason":"${reason}"}`,
+      );
       extras.left--;
     }
   }

@@ -20,9 +20,25 @@ export interface ChannelInfo {
 }
 
 export function predictiveAnalytics(
-  rng: Rng, ctx: GenContext, orders: readonly Order[], name: FirstName, first: string | null, ch: ChannelInfo,
+  rng: Rng,
+  ctx: GenContext,
+  orders: readonly Order[],
+  name: FirstName,
+  first: string | null,
+  ch: ChannelInfo,
 ): Record<string, unknown> | null {
-  const gender = first === null ? 'uncertain' : name.gender === 'F' ? (rng.chance(0.93) ? 'likely_female' : 'uncertain') : name.gender === 'M' ? (rng.chance(0.93) ? 'likely_male' : 'uncertain') : 'uncertain';
+  const gender =
+    first === null
+      ? 'uncertain'
+      : name.gender === 'F'
+        ? rng.chance(0.93)
+          ? 'likely_female'
+          : 'uncertain'
+        : name.gender === 'M'
+          ? rng.chance(0.93)
+            ? 'likely_male'
+            : 'uncertain'
+          : 'uncertain';
   const ranked: string[] = [];
   const rank: Record<string, string> = {};
   const channels: [string, number][] = [];
@@ -39,10 +55,18 @@ export function predictiveAnalytics(
     if (!ch.hasEvents || !rng.chance(0.45)) return null;
     const predictedClv = round2(rng.chance(0.6) ? 0 : rng.exp(12));
     return {
-      historic_clv: 0, predicted_clv: predictedClv, total_clv: predictedClv, historic_number_of_orders: 0,
-      predicted_number_of_orders: round2(predictedClv > 0 ? rng.between(0.05, 0.4) : 0), average_days_between_orders: null,
-      average_order_value: null, churn_probability: null, expected_date_of_next_order: null, ranked_channel_affinity: ranked,
-      predicted_gender: gender, channel_affinity_rank: rank,
+      historic_clv: 0,
+      predicted_clv: predictedClv,
+      total_clv: predictedClv,
+      historic_number_of_orders: 0,
+      predicted_number_of_orders: round2(predictedClv > 0 ? rng.between(0.05, 0.4) : 0),
+      average_days_between_orders: null,
+      average_order_value: null,
+      churn_probability: null,
+      expected_date_of_next_order: null,
+      ranked_channel_affinity: ranked,
+      predicted_gender: gender,
+      channel_affinity_rank: rank,
     };
   }
   if (!rng.chance(0.92)) return null;
@@ -57,9 +81,18 @@ export function predictiveAnalytics(
   // Too new to predict: the model needs some history.
   if (since < 14 && n === 1 && rng.chance(0.6)) {
     return {
-      historic_clv: historic, predicted_clv: null, total_clv: null, historic_number_of_orders: n, predicted_number_of_orders: null,
-      average_days_between_orders: null, average_order_value: aov, churn_probability: null, expected_date_of_next_order: null,
-      ranked_channel_affinity: ranked, predicted_gender: gender, channel_affinity_rank: rank,
+      historic_clv: historic,
+      predicted_clv: null,
+      total_clv: null,
+      historic_number_of_orders: n,
+      predicted_number_of_orders: null,
+      average_days_between_orders: null,
+      average_order_value: aov,
+      churn_probability: null,
+      expected_date_of_next_order: null,
+      ranked_channel_affinity: ranked,
+      predicted_gender: gender,
+      channel_affinity_rank: rank,
     };
   }
   const churn = Math.min(0.99, Math.max(0.01, round2(1 / (1 + Math.exp(-(since - 1.5 * gap) / (0.5 * gap))) + rng.between(-0.04, 0.04))));

@@ -54,7 +54,10 @@ export class Rng {
 
   /** A uniformly distributed unsigned 32-bit integer. */
   uint32(): number {
-    const a = this.a, b = this.b, c = this.c, d = this.d;
+    const a = this.a,
+      b = this.b,
+      c = this.c,
+      d = this.d;
     const t = (((a + b) | 0) + d) | 0;
     this.d = (d + 1) | 0;
     this.a = b ^ (b >>> 9);
@@ -139,7 +142,10 @@ export class WeightedTable<T> {
   private readonly cumulative: Float64Array;
   readonly total: number;
 
-  constructor(readonly items: readonly T[], weights: readonly number[]) {
+  constructor(
+    readonly items: readonly T[],
+    weights: readonly number[],
+  ) {
     if (items.length === 0 || items.length !== weights.length) throw new Error('WeightedTable: items and weights must be non-empty and of equal length');
     this.cumulative = new Float64Array(items.length);
     let sum = 0;
@@ -152,7 +158,10 @@ export class WeightedTable<T> {
 
   /** Builds a table from `[item, weight]` pairs. */
   static of<T>(pairs: readonly (readonly [T, number])[]): WeightedTable<T> {
-    return new WeightedTable(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+    return new WeightedTable(
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+    );
   }
 
   sample(rng: Rng): T {
@@ -162,7 +171,8 @@ export class WeightedTable<T> {
   sampleIndex(rng: Rng): number {
     const x = rng.next() * this.total;
     const c = this.cumulative;
-    let lo = 0, hi = c.length - 1;
+    let lo = 0,
+      hi = c.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (c[mid]! > x) hi = mid;

@@ -46,7 +46,9 @@ export function productJson(p: Product): ProductJson {
     const artist = p.artist ? asciiJson(p.artist) : null;
     const url = asciiJson(`https://mintvinyl.com/products/${p.handle}`);
     j = {
-      name, categories, artist,
+      name,
+      categories,
+      artist,
       viewedBody: `"ProductName":${name},"ProductID":"${p.id}","Categories":${categories},"Price":${p.price}${artist ? `,"Artist":${artist}` : ''},"URL":${url}}`,
       addedBody: `"$value":${p.price},"AddedItemProductName":${name},"AddedItemPrice":${p.price},"AddedItemCategories":${categories},"AddedItemQuantity":1,"ItemNames":[${name}]}`,
     };

@@ -64,7 +64,9 @@ export function buildProfile(ctx: GenContext, plan: ProfilePlan, budget: number,
   const memberships = listMemberships(subject, orders);
   const properties = customProperties(subject, orders, spend, memberships);
   const predictive = predictiveAnalytics(rng, ctx, orders, identity.firstName, identity.first, {
-    email: canReceiveEmail(identity.email, subject.em), sms: channels.smsSubscribed, push: channels.pushSubscribed,
+    email: canReceiveEmail(identity.email, subject.em),
+    sms: channels.smsSubscribed,
+    push: channels.pushSubscribed,
     emailEngagement: opened / Math.max(1, received),
     hasEvents: events.list.length > 0,
   });

@@ -44,8 +44,7 @@ export function profileLine(p: ProfileSubject, facts: ProfileFacts): string {
   for (const m of facts.memberships) updated = Math.max(updated, m.joined);
   updated = Math.min(updated, now);
 
-  const address1 = place.countryCode === 'US' && rng.chance(placed.length ? 0.75 : 0.3)
-    ? `${rng.intBetween(1, 9899)} ${rng.pick(STREET_NAMES_US)}` : null;
+  const address1 = place.countryCode === 'US' && rng.chance(placed.length ? 0.75 : 0.3) ? `${rng.intBetween(1, 9899)} ${rng.pick(STREET_NAMES_US)}` : null;
   const address2 = address1 && rng.chance(0.15) ? `Apt ${rng.intBetween(1, 40)}${rng.pick(['', 'A', 'B', 'C'])}` : null;
   const ip = rng.chance(0.35) ? `${rng.intBetween(24, 223)}.${rng.int(256)}.${rng.int(256)}.${rng.intBetween(1, 254)}` : null;
 

@@ -12,10 +12,20 @@ export type CohortValue = (typeof Cohort)[keyof typeof Cohort];
 export const COHORT_NAMES: readonly string[] = ['dormant', 'passive', 'browser', 'one-time', 'repeat', 'vip'];
 
 const COHORTS = WeightedTable.of<CohortValue>([
-  [Cohort.Dormant, 8], [Cohort.Passive, 12], [Cohort.Browser, 26], [Cohort.OneTime, 26], [Cohort.Repeat, 22], [Cohort.Vip, 6],
+  [Cohort.Dormant, 8],
+  [Cohort.Passive, 12],
+  [Cohort.Browser, 26],
+  [Cohort.OneTime, 26],
+  [Cohort.Repeat, 22],
+  [Cohort.Vip, 6],
 ]);
 const IMPORTED_COHORTS = WeightedTable.of<CohortValue>([
-  [Cohort.Dormant, 30], [Cohort.Passive, 25], [Cohort.Browser, 15], [Cohort.OneTime, 15], [Cohort.Repeat, 11], [Cohort.Vip, 4],
+  [Cohort.Dormant, 30],
+  [Cohort.Passive, 25],
+  [Cohort.Browser, 15],
+  [Cohort.OneTime, 15],
+  [Cohort.Repeat, 11],
+  [Cohort.Vip, 4],
 ]);
 /** Relative weight of engagement events per cohort. */
 const ENGAGEMENT_FACTOR: readonly number[] = [0, 0.5, 1.2, 0.8, 1.2, 2.5];
@@ -23,7 +33,13 @@ const ENGAGEMENT_FACTOR: readonly number[] = [0, 0.5, 1.2, 0.8, 1.2, 2.5];
 export const EVENTS_PER_ORDER = 4.7;
 
 // Recency classes: days since the last activity, [lo, hi).
-const RECENCY_BOUNDS: readonly (readonly [number, number])[] = [[0, 30], [30, 90], [90, 180], [180, 365], [365, 100_000]];
+const RECENCY_BOUNDS: readonly (readonly [number, number])[] = [
+  [0, 30],
+  [30, 90],
+  [90, 180],
+  [180, 365],
+  [365, 100_000],
+];
 const RECENCY_WEIGHTS: readonly (readonly number[])[] = [
   [1, 1, 1, 1, 1], // dormant (unused)
   [1, 1, 1, 1, 1], // passive (unused)

@@ -12,9 +12,17 @@ import { WeightedTable } from './prng';
 
 const FORMATS = WeightedTable.of(FAVORITE_FORMATS);
 const SIGNUP_SOURCE: Readonly<Record<Origin, string | null>> = {
-  import: 'Legacy Mailing List Import', giveaway: 'Instagram Giveaway', rsd: 'Record Store Day Waitlist', 'in-store': 'In-Store',
-  checkout: 'Checkout', popup: 'Popup Form', footer: 'Footer Form', 'back-in-stock': 'Back in Stock', 'preference-page': 'Preference Page',
-  api: 'Discogs Sync', none: null,
+  import: 'Legacy Mailing List Import',
+  giveaway: 'Instagram Giveaway',
+  rsd: 'Record Store Day Waitlist',
+  'in-store': 'In-Store',
+  checkout: 'Checkout',
+  popup: 'Popup Form',
+  footer: 'Footer Form',
+  'back-in-stock': 'Back in Stock',
+  'preference-page': 'Preference Page',
+  api: 'Discogs Sync',
+  none: null,
 };
 
 export function customProperties(p: ProfileSubject, placed: readonly Order[], spend: number, memberships: readonly Membership[]): Record<string, unknown> {

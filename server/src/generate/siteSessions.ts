@@ -37,9 +37,12 @@ export function pushSiteSessions(p: ProfileSubject, activeEnd: number, events: P
       events.push(t, M.AddedToCart, pj.addedBody, true);
       if (events.remaining > 0 && rng.chance(0.3)) {
         t = Math.min(now, t + rng.intBetween(60, 900));
-        events.push(t, M.StartedCheckout,
+        events.push(
+          t,
+          M.StartedCheckout,
           `"$value":${round2(lastViewed.price + (lastViewed.price < 50 ? 5.99 : 0))},"$event_id":"c${randomToken(rng, 12)}",` +
-          `"ItemNames":[${pj.name}],"Categories":${pj.categories},"Item Count":1}`);
+            `"ItemNames":[${pj.name}],"Categories":${pj.categories},"Item Count":1}`,
+        );
       }
     }
   }

@@ -20,7 +20,11 @@ export class JsonlWriter {
   lines = 0;
 
   /** Writes to `path`; with `gzip`, the file is gzip-compressed (use a `.gz` name). */
-  constructor(readonly path: string, gzip: boolean, gzipLevel = 6) {
+  constructor(
+    readonly path: string,
+    gzip: boolean,
+    gzipLevel = 6,
+  ) {
     const file = createWriteStream(path, { highWaterMark: 1024 * 1024 });
     if (gzip) {
       const gz = createGzip({ level: gzipLevel, chunkSize: 64 * 1024, strategy: zlibConstants.Z_DEFAULT_STRATEGY });

@@ -25,7 +25,16 @@ export function workspaceInfo(host: WorkspaceHost): WorkspaceInfo | undefined {
   const state = host.state;
   if (state.kind !== 'ready') return undefined;
   const s = state.summary;
-  return { name: s.name, root: host.root, now: s.now, profiles: s.profileCount, events: s.eventCount, metrics: s.metrics.length, lists: s.lists.length, warnings: state.warnings.length };
+  return {
+    name: s.name,
+    root: host.root,
+    now: s.now,
+    profiles: s.profileCount,
+    events: s.eventCount,
+    metrics: s.metrics.length,
+    lists: s.lists.length,
+    warnings: state.warnings.length,
+  };
 }
 
 /**
@@ -37,7 +46,10 @@ export class CountsService {
   private readonly entries = new Map<string, Entry>();
   private readonly waiters = new Map<string, { version: number; wake: (report: CountsReport) => void }[]>();
 
-  constructor(private readonly registry: WorkspaceRegistry, private readonly onChange: (uri: string) => void) {}
+  constructor(
+    private readonly registry: WorkspaceRegistry,
+    private readonly onChange: (uri: string) => void,
+  ) {}
 
   /** The counts of `uri` at `version`, or undefined while they are being computed. */
   get(uri: string, version: number): CountsReport | undefined {
@@ -82,7 +94,12 @@ export class CountsService {
     const definition = definitionValue(parsed);
     if (hasErrors) return settle({ ...base, state: 'errors', message: 'The definition has errors: fix them to see counts.' });
     if (!definition) return settle({ ...base, state: 'not-a-definition', message: 'This file holds no segment definition.' });
-    if (!root) return settle({ ...base, state: 'no-workspace', message: 'No klaviyo-workspace.json above this file (or set segmentLens.workspace): IDs cannot be checked and counts are unavailable.' });
+    if (!root)
+      return settle({
+        ...base,
+        state: 'no-workspace',
+        message: 'No klaviyo-workspace.json above this file (or set segmentLens.workspace): IDs cannot be checked and counts are unavailable.',
+      });
     const host = this.registry.host(root);
     const state: HostState = host.state;
     if (state.kind === 'loading') {
@@ -111,33 +128,36 @@ export class CountsService {
     };
     const names = summaryNames(state.summary);
     const started = Date.now();
-    host.request('evaluate', { definition }, token).then((reply) => {
-      const groups = Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
-      settle({
-        ...base,
-        state: 'ok',
-        total: reply.total,
-        matched: reply.matched,
-        notEvaluable: reply.notEvaluable,
-        description: describeDefinition(definition, names),
-        groups: reply.groups.map((group, g) => {
-          const groupJson = groups[g];
-          const conditions = isRecord(groupJson) && Array.isArray(groupJson.conditions) ? groupJson.conditions : [];
-          return {
-            matched: group.matched,
-            afterAnd: group.afterAnd,
-            description: describeGroup(groupJson, names),
-            conditions: group.conditions.map((c, i) => ({ ...c, description: describeCondition(conditions[i], names) })),
-          };
-        }),
-        workspace: workspaceInfo(host),
-        computedAt: new Date().toISOString(),
-        elapsedMs: Date.now() - started,
-      });
-    }, (error: Error) => {
-      if (error instanceof RequestCancelled) return;
-      settle({ ...base, state: 'failed', message: `Evaluation failed: ${error.message}` });
-    });
+    host.request('evaluate', { definition }, token).then(
+      (reply) => {
+        const groups = Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
+        settle({
+          ...base,
+          state: 'ok',
+          total: reply.total,
+          matched: reply.matched,
+          notEvaluable: reply.notEvaluable,
+          description: describeDefinition(definition, names),
+          groups: reply.groups.map((group, g) => {
+            const groupJson = groups[g];
+            const conditions = isRecord(groupJson) && Array.isArray(groupJson.conditions) ? groupJson.conditions : [];
+            return {
+              matched: group.matched,
+              afterAnd: group.afterAnd,
+              description: describeGroup(groupJson, names),
+              conditions: group.conditions.map((c, i) => ({ ...c, description: describeCondition(conditions[i], names) })),
+            };
+          }),
+          workspace: workspaceInfo(host),
+          computedAt: new Date().toISOString(),
+          elapsedMs: Date.now() - started,
+        });
+      },
+      (error: Error) => {
+        if (error instanceof RequestCancelled) return;
+        settle({ ...base, state: 'failed', message: `Evaluation failed: ${error.message}` });
+      },
+    );
   }
 
   /** The document closed: its counts, its evaluation in flight and anyone waiting for them go. */
@@ -147,7 +167,18 @@ export class CountsService {
     const waiting = this.waiters.get(uri) ?? [];
     this.waiters.delete(uri);
     for (const { version, wake } of waiting) {
-      wake({ version, state: 'failed', message: 'The document was closed.', total: 0, matched: null, notEvaluable: [], groups: [], description: '', computedAt: new Date().toISOString(), elapsedMs: 0 });
+      wake({
+        version,
+        state: 'failed',
+        message: 'The document was closed.',
+        total: 0,
+        matched: null,
+        notEvaluable: [],
+        groups: [],
+        description: '',
+        computedAt: new Date().toISOString(),
+        elapsedMs: 0,
+      });
     }
   }
 }

@@ -6,14 +6,20 @@
 export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly delayMs: number, private readonly run: (uri: string) => Promise<void> | void) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly run: (uri: string) => Promise<void> | void,
+  ) {}
 
   schedule(uri: string, delayMs = this.delayMs): void {
     this.cancel(uri);
-    this.timers.set(uri, setTimeout(() => {
-      this.timers.delete(uri);
-      void this.run(uri);
-    }, delayMs));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        void this.run(uri);
+      }, delayMs),
+    );
   }
 
   cancel(uri: string): void {

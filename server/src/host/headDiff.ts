@@ -59,7 +59,10 @@ export class HeadDiffService {
   private readonly headSides = new Map<string, HeadSide>();
   private readonly editedAt = new Map<string, number>();
 
-  constructor(private readonly services: WorkspaceRequestServices, private readonly onChange: (uri: string) => void) {}
+  constructor(
+    private readonly services: WorkspaceRequestServices,
+    private readonly onChange: (uri: string) => void,
+  ) {}
 
   /** The comparison of a document version, when it is known (never waits; may ask git again in the background when idle). */
   get(uri: string, version: number): HeadDiffResult | undefined {
@@ -98,7 +101,15 @@ export class HeadDiffService {
     this.standings.delete(URI.parse(params.uri).fsPath);
     this.inFlight.get(params.uri)?.cancel.cancel();
     this.inFlight.delete(params.uri);
-    return (await this.refresh(params.uri, document.version))?.result ?? { version: document.version, state: 'failed', message: 'The segment changed: compare again.', added: null, removed: null };
+    return (
+      (await this.refresh(params.uri, document.version))?.result ?? {
+        version: document.version,
+        state: 'failed',
+        message: 'The segment changed: compare again.',
+        added: null,
+        removed: null,
+      }
+    );
   }
 
   /** segmentLens/headDiffProfiles: who the change adds to the segment, or removes from it. */
@@ -108,11 +119,16 @@ export class HeadDiffService {
     const root = this.services.registry.rootFor(params.uri);
     const host = root ? this.services.registry.existingHost(root) : undefined;
     const empty: ProfilesResult = { version: document?.version ?? 0, total: 0, rows: [], propertyColumns: [], state: 'ok' };
-    if (!entry || entry.version !== document?.version || !entry.after || entry.before === undefined || host?.state.kind !== 'ready') return { ...empty, state: 'failed', message: 'Compare the segment with HEAD again.' };
+    if (!entry || entry.version !== document?.version || !entry.after || entry.before === undefined || host?.state.kind !== 'ready')
+      return { ...empty, state: 'failed', message: 'Compare the segment with HEAD again.' };
     const before = entry.before ? [entry.before] : [];
     const [inside, outside] = params.side === 'added' ? [[entry.after], before] : [before, [entry.after]];
     if (inside.length === 0) return empty;
-    const reply = await host.request('setRows', { inside, outside, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
+    const reply = await host.request(
+      'setRows',
+      { inside, outside, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter },
+      token,
+    );
     return { ...empty, ...reply };
   }
 
@@ -122,19 +138,24 @@ export class HeadDiffService {
     if (running?.version === version) return running.promise;
     running?.cancel.cancel();
     const cancel = new CancellationTokenSource();
-    const promise = this.compute(uri, version, cancel.token).then((entry) => {
-      if (!entry || this.services.documents.get(uri)?.version !== version) return entry;
-      const previous = this.entries.get(uri);
-      this.entries.set(uri, entry);
-      if (!previous || JSON.stringify(previous.result) !== JSON.stringify(entry.result)) this.onChange(uri);
-      return entry;
-    }, (error: unknown) => {
-      if (!(error instanceof RequestCancelled)) throw error;
-      return undefined;
-    }).finally(() => {
-      if (this.inFlight.get(uri)?.promise === promise) this.inFlight.delete(uri);
-      cancel.dispose();
-    });
+    const promise = this.compute(uri, version, cancel.token)
+      .then(
+        (entry) => {
+          if (!entry || this.services.documents.get(uri)?.version !== version) return entry;
+          const previous = this.entries.get(uri);
+          this.entries.set(uri, entry);
+          if (!previous || JSON.stringify(previous.result) !== JSON.stringify(entry.result)) this.onChange(uri);
+          return entry;
+        },
+        (error: unknown) => {
+          if (!(error instanceof RequestCancelled)) throw error;
+          return undefined;
+        },
+      )
+      .finally(() => {
+        if (this.inFlight.get(uri)?.promise === promise) this.inFlight.delete(uri);
+        cancel.dispose();
+      });
     this.inFlight.set(uri, { version, promise, cancel });
     return promise;
   }
@@ -143,7 +164,10 @@ export class HeadDiffService {
   private standing(path: string): Promise<GitStanding> {
     let known = this.standings.get(path);
     if (!known) {
-      known = { standing: this.askGit(path).catch((error: unknown): GitStanding => ({ state: 'not-in-git', message: gitMessage(error) })), checkedAt: Date.now() };
+      known = {
+        standing: this.askGit(path).catch((error: unknown): GitStanding => ({ state: 'not-in-git', message: gitMessage(error) })),
+        checkedAt: Date.now(),
+      };
       this.standings.set(path, known);
     }
     return known.standing;
@@ -153,7 +177,8 @@ export class HeadDiffService {
     let repository: GitRepository;
     try {
       repository = await GitRepository.open(dirname(path));
-      if (!(await repository.hasCommits())) return { state: 'no-commits', message: `The repository at ${repository.root} has no commits yet: everything in it is new.` };
+      if (!(await repository.hasCommits()))
+        return { state: 'no-commits', message: `The repository at ${repository.root} has no commits yet: everything in it is new.` };
     } catch (error) {
       return { state: 'not-in-git', message: error instanceof GitError ? error.message : gitMessage(error) };
     }
@@ -175,7 +200,10 @@ export class HeadDiffService {
       const segment = this.services.language.parse(git.text);
       const errors = this.services.language.validate(segment, { allowComments: this.services.allowComments() }).filter((p) => p.severity === 'error');
       const definition = definitionValue(segment);
-      side = errors.length || !definition ? { problem: errors.length ? `the definition has errors: ${errors[0].message}` : 'no segment definition' } : { definition };
+      side =
+        errors.length || !definition
+          ? { problem: errors.length ? `the definition has errors: ${errors[0].message}` : 'no segment definition' }
+          : { definition };
       if (this.headSides.size > 200) this.headSides.clear();
       this.headSides.set(key, side);
     }
@@ -187,7 +215,12 @@ export class HeadDiffService {
     const parsed = URI.parse(uri);
     if (!document || document.version !== version) return undefined;
     const base = { version, added: null, removed: null };
-    const entry = (result: HeadDiffResult, before?: Record<string, unknown> | null, after?: Record<string, unknown>): Entry => ({ version, result, before, after });
+    const entry = (result: HeadDiffResult, before?: Record<string, unknown> | null, after?: Record<string, unknown>): Entry => ({
+      version,
+      result,
+      before,
+      after,
+    });
     if (parsed.scheme !== 'file') return entry({ ...base, state: 'not-in-git', message: 'The file is not on disk.' });
     const git = await this.standing(parsed.fsPath);
     if (git.state === 'not-in-git' || git.state === 'no-commits') return entry({ ...base, state: git.state, message: git.message });
@@ -197,17 +230,29 @@ export class HeadDiffService {
 
     const root = this.services.registry.rootFor(uri);
     const host = root ? this.services.registry.host(root) : undefined;
-    if (!host) return entry({ ...base, ...where, state: 'no-workspace', message: 'No klaviyo-workspace.json above this file: there are no profiles to compare.' });
-    if (host.state.kind !== 'ready') return entry({ ...base, ...where, state: host.state.kind === 'failed' ? 'failed' : 'loading', message: host.state.kind === 'failed' ? host.state.message : 'Loading the workspace…' });
+    if (!host)
+      return entry({ ...base, ...where, state: 'no-workspace', message: 'No klaviyo-workspace.json above this file: there are no profiles to compare.' });
+    if (host.state.kind !== 'ready')
+      return entry({
+        ...base,
+        ...where,
+        state: host.state.kind === 'failed' ? 'failed' : 'loading',
+        message: host.state.kind === 'failed' ? host.state.message : 'Loading the workspace…',
+      });
     const names = summaryNames(host.state.summary);
-    const describe = (side: HeadSide): HeadDiffSide => (side.definition ? { description: describeDefinition(side.definition, names), matched: null } : { description: null, matched: null, problem: side.problem });
+    const describe = (side: HeadSide): HeadDiffSide =>
+      side.definition
+        ? { description: describeDefinition(side.definition, names), matched: null }
+        : { description: null, matched: null, problem: side.problem };
     // The document was validated for its diagnostics and counts: its counts say whether it has errors.
     const counts = this.services.counts.get(uri, version);
     const definition = definitionValue(this.services.parsed.get(document));
-    const after: HeadSide = counts?.state === 'errors' ? { problem: 'the definition has errors' } : definition ? { definition } : { problem: 'no segment definition' };
+    const after: HeadSide =
+      counts?.state === 'errors' ? { problem: 'the definition has errors' } : definition ? { definition } : { problem: 'no segment definition' };
     const before: HeadSide | undefined = git.state === 'tracked' ? this.headSide(git) : undefined;
     const result: HeadDiffResult = {
-      ...base, ...where,
+      ...base,
+      ...where,
       state: git.state === 'tracked' ? 'changed' : git.state,
       definitionChanged: !before?.definition || !after.definition || canonicalJson(before.definition) !== canonicalJson(after.definition),
       before: before ? describe(before) : { description: null, matched: 0 },

@@ -47,7 +47,8 @@ export class OverlapRequests {
       if (!parsed) return { ...segment, problem: 'the file could not be read' };
       const errors = this.services.language.validate(parsed, { allowComments: this.services.allowComments() }).filter((p) => p.severity === 'error');
       const definition = definitionValue(parsed);
-      if (errors.length) return { ...segment, problem: `the definition has errors: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` };
+      if (errors.length)
+        return { ...segment, problem: `the definition has errors: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` };
       if (!definition) return { ...segment, problem: 'the file holds no segment definition' };
       const own = this.services.registry.rootFor(uri);
       if (own !== root) return { ...segment, problem: own ? `it uses another data workspace (${own})` : 'no data workspace above it' };
@@ -67,19 +68,47 @@ export class OverlapRequests {
     const root = this.services.registry.rootFor(params.folder);
     const shown = root && (folder === root || folder.startsWith(`${root}${sep}`)) ? slashes(relative(root, folder)) || '.' : folder;
     const empty: OverlapReport = { state: 'ok', folder: shown, total: 0, union: 0, segments: [], pairwise: [], cells: [], leftOut: [], elapsedMs: 0 };
-    if (!root) return { ...empty, state: 'no-workspace', message: 'No klaviyo-workspace.json above this folder (or set segmentLens.workspace): there are no profiles to compare.' };
+    if (!root)
+      return {
+        ...empty,
+        state: 'no-workspace',
+        message: 'No klaviyo-workspace.json above this folder (or set segmentLens.workspace): there are no profiles to compare.',
+      };
     const host = await this.readyHost(root);
     if (typeof host === 'string') return { ...empty, state: 'failed', message: host };
     const files = this.segmentsOf(folder, root);
-    if (files.length === 0) return { ...empty, state: 'no-segments', message: `No segment files in ${shown} (the segmentLens.files setting says which files are).`, workspace: workspaceInfo(host) };
+    if (files.length === 0)
+      return {
+        ...empty,
+        state: 'no-segments',
+        message: `No segment files in ${shown} (the segmentLens.files setting says which files are).`,
+        workspace: workspaceInfo(host),
+      };
     const usable = files.filter((f) => f.definition);
     const reply = await host.request('overlap', { definitions: usable.map((f) => f.definition) }, token);
     const leftOut = files.filter((f) => f.problem).map((f) => ({ uri: f.uri, file: f.file, name: f.name, reason: f.problem as string }));
     reply.outcomes.forEach((outcome, i) => {
-      if ('notEvaluable' in outcome) leftOut.push({ uri: usable[i].uri, file: usable[i].file, name: usable[i].name, reason: `not evaluable locally: ${outcome.notEvaluable}` });
+      if ('notEvaluable' in outcome)
+        leftOut.push({ uri: usable[i].uri, file: usable[i].file, name: usable[i].name, reason: `not evaluable locally: ${outcome.notEvaluable}` });
     });
-    const segments = reply.counted.map((i) => ({ uri: usable[i].uri, file: usable[i].file, name: usable[i].name, count: (reply.outcomes[i] as { matched: number }).matched }));
-    return { state: 'ok', folder: shown, workspace: workspaceInfo(host), total: reply.total, union: reply.union, segments, pairwise: reply.pairwise, cells: reply.cells, leftOut, elapsedMs: reply.elapsedMs };
+    const segments = reply.counted.map((i) => ({
+      uri: usable[i].uri,
+      file: usable[i].file,
+      name: usable[i].name,
+      count: (reply.outcomes[i] as { matched: number }).matched,
+    }));
+    return {
+      state: 'ok',
+      folder: shown,
+      workspace: workspaceInfo(host),
+      total: reply.total,
+      union: reply.union,
+      segments,
+      pairwise: reply.pairwise,
+      cells: reply.cells,
+      leftOut,
+      elapsedMs: reply.elapsedMs,
+    };
   }
 
   /** A page of the profiles in every segment of `inside` and in none of `outside`. */
@@ -93,8 +122,13 @@ export class OverlapRequests {
     const definitions = (uris: string[]) => uris.map((uri) => byUri.get(uri)?.definition);
     const inside = definitions(params.inside);
     const outside = definitions(params.outside);
-    if (inside.length === 0 || ![...inside, ...outside].every(Boolean)) return { ...empty, state: 'failed', message: 'A segment of this cell changed or went away: compare the folder again.' };
-    const reply = await host.request('setRows', { inside, outside, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
+    if (inside.length === 0 || ![...inside, ...outside].every(Boolean))
+      return { ...empty, state: 'failed', message: 'A segment of this cell changed or went away: compare the folder again.' };
+    const reply = await host.request(
+      'setRows',
+      { inside, outside, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter },
+      token,
+    );
     return { ...empty, ...reply };
   }
 }

@@ -34,7 +34,10 @@ export class SegmentFileIndex {
   private idsMemo: { key: string; ids: Map<string, { id: string; name: string }> } | undefined;
 
   /** `watching`: the editor reports file changes, so a listing stays valid until one arrives. */
-  constructor(private readonly language: SegmentLanguage, private readonly watching: () => boolean) {}
+  constructor(
+    private readonly language: SegmentLanguage,
+    private readonly watching: () => boolean,
+  ) {}
 
   get rules(): SegmentFileRules {
     return this.rulesValue;
@@ -56,7 +59,8 @@ export class SegmentFileIndex {
         if (!inside) continue;
         if (change.kind === 'deleted') {
           // A deleted folder takes its files with it.
-          for (const path of [...folder.files.keys()]) if (path === change.path || path.startsWith(`${change.path}/`) || path.startsWith(`${change.path}\\`)) folder.files.delete(path);
+          for (const path of [...folder.files.keys()])
+            if (path === change.path || path.startsWith(`${change.path}/`) || path.startsWith(`${change.path}\\`)) folder.files.delete(path);
         } else if (this.rulesValue.matches(change.path, root)) {
           folder.files.set(change.path, { mtimeMs: NaN });
         }

@@ -29,13 +29,13 @@ export const DEFAULT_SETTINGS: SegmentLensSettings = {
 /** Merges what the client sent over the defaults, ignoring values of the wrong type. */
 export function readSettings(raw: unknown): SegmentLensSettings {
   const value = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const section = (key: string) => (typeof value[key] === 'object' && value[key] !== null ? value[key] as Record<string, unknown> : {});
+  const section = (key: string) => (typeof value[key] === 'object' && value[key] !== null ? (value[key] as Record<string, unknown>) : {});
   return {
     files: SegmentFileRules.from(value.files),
     allowComments: typeof value.allowComments === 'boolean' ? value.allowComments : DEFAULT_SETTINGS.allowComments,
     workspace: typeof value.workspace === 'string' ? value.workspace : DEFAULT_SETTINGS.workspace,
-    codeLens: { enabled: typeof section('codeLens').enabled === 'boolean' ? section('codeLens').enabled as boolean : true },
-    inlayHints: { enabled: typeof section('inlayHints').enabled === 'boolean' ? section('inlayHints').enabled as boolean : true },
+    codeLens: { enabled: typeof section('codeLens').enabled === 'boolean' ? (section('codeLens').enabled as boolean) : true },
+    inlayHints: { enabled: typeof section('inlayHints').enabled === 'boolean' ? (section('inlayHints').enabled as boolean) : true },
     debounceMs: typeof value.debounceMs === 'number' && value.debounceMs >= 0 ? value.debounceMs : DEFAULT_SETTINGS.debounceMs,
     consentHint: value.consentHint === 'always' || value.consentHint === 'off' ? value.consentHint : 'marketing-names',
   };

@@ -28,11 +28,18 @@ export type HostState =
 export class WorkspaceHost {
   private worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; progress?: (done: number, total: number) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; progress?: (done: number, total: number) => void }
+  >();
   private stateValue: HostState = { kind: 'loading' };
   private readyWaiters: (() => void)[] = [];
 
-  constructor(readonly root: string, private readonly now: number | undefined, private readonly onState: (host: WorkspaceHost) => void) {
+  constructor(
+    readonly root: string,
+    private readonly now: number | undefined,
+    private readonly onState: (host: WorkspaceHost) => void,
+  ) {
     this.worker = this.spawn();
   }
 
@@ -47,7 +54,12 @@ export class WorkspaceHost {
   }
 
   /** Sends one request to the worker; a cancelled token sets the flag its evaluation polls. */
-  request<M extends WorkerMethod>(method: M, params: WorkerParams<M>, token?: CancellationSignal, progress?: (done: number, total: number) => void): Promise<WorkerResult<M>> {
+  request<M extends WorkerMethod>(
+    method: M,
+    params: WorkerParams<M>,
+    token?: CancellationSignal,
+    progress?: (done: number, total: number) => void,
+  ): Promise<WorkerResult<M>> {
     if (this.stateValue.kind !== 'ready') return Promise.reject(new Error('the workspace is not loaded'));
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);

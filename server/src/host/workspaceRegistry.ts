@@ -62,10 +62,13 @@ export class WorkspaceRegistry {
       const affected = paths.some((path) => files.includes(path) || isDataPath(host.root, path));
       if (!affected) continue;
       clearTimeout(this.reloadTimers.get(host.root));
-      this.reloadTimers.set(host.root, setTimeout(() => {
-        this.reloadTimers.delete(host.root);
-        host.reload();
-      }, 300));
+      this.reloadTimers.set(
+        host.root,
+        setTimeout(() => {
+          this.reloadTimers.delete(host.root);
+          host.reload();
+        }, 300),
+      );
     }
   }
 

@@ -9,7 +9,18 @@ import { workspaceInfo } from './countsService';
 import { RequestCancelled, type WorkspaceHost } from './workspaceHost';
 import type { WorkspaceRegistry } from './workspaceRegistry';
 import type { ParsedDocuments } from './parsedDocuments';
-import type { CompareParams, CompareResult, ExplainParams, ExplainResult, ExportParams, HistoryParams, HistoryResult, ProfilesParams, ProfilesResult, WorkspaceStatus } from '../protocol';
+import type {
+  CompareParams,
+  CompareResult,
+  ExplainParams,
+  ExplainResult,
+  ExportParams,
+  HistoryParams,
+  HistoryResult,
+  ProfilesParams,
+  ProfilesResult,
+  WorkspaceStatus,
+} from '../protocol';
 import { parseInstant } from '../engine/time';
 import type { SegmentLanguage } from '../segment/languageService';
 import { definitionValue } from '../segment/parse';
@@ -63,7 +74,11 @@ export class WorkspaceRequests {
     if (!host || !definition || report?.state !== 'ok') {
       return { version: document?.version ?? 0, total: 0, rows: [], propertyColumns: [], state: report?.state ?? 'no-workspace', message: report?.message };
     }
-    const reply = await host.request('rows', { definition, now: asOf(params.asOf), offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter }, token);
+    const reply = await host.request(
+      'rows',
+      { definition, now: asOf(params.asOf), offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter },
+      token,
+    );
     return { version: report.version, state: 'ok', ...reply };
   }
 
@@ -103,7 +118,13 @@ export class WorkspaceRequests {
       if (!host || !definition || (report && report.state !== 'ok')) return { ...empty, state: report?.state ?? 'no-workspace', message: report?.message };
       const days = Math.max(1, Math.min(MAX_HISTORY_DAYS, Math.floor(params.days)));
       const reply = await host.request('history', { definition, days }, cancelled.token, progress);
-      return { version, state: 'ok', elapsedMs: reply.elapsedMs, notEvaluable: reply.notEvaluable, points: reply.points.map((p) => ({ day: p.day, asOf: new Date(p.now).toISOString(), matched: p.matched, total: p.total })) };
+      return {
+        version,
+        state: 'ok',
+        elapsedMs: reply.elapsedMs,
+        notEvaluable: reply.notEvaluable,
+        points: reply.points.map((p) => ({ day: p.day, asOf: new Date(p.now).toISOString(), matched: p.matched, total: p.total })),
+      };
     } catch (error) {
       if (error instanceof RequestCancelled) return { ...empty, state: 'cancelled', message: 'Cancelled: the segment changed.' };
       throw error;
@@ -145,7 +166,10 @@ export class WorkspaceRequests {
     const segments = paths.map((path) => {
       const document = open.get(path);
       const segment = document ? parsed.get(document) : language.parse(readTextFile(path));
-      const errors = language.validate(segment, { allowComments: this.services.allowComments() }).filter((p) => p.severity === 'error').map((p) => p.message);
+      const errors = language
+        .validate(segment, { allowComments: this.services.allowComments() })
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.message);
       return { file: relative(root, path).split(sep).join('/'), text: segment.text, errors };
     });
     const reply = await host.request('coverage', { segments, options: { root } }, token);
@@ -175,11 +199,26 @@ export function workspaceStatus(host: WorkspaceHost | undefined): WorkspaceStatu
   if (!host) return { state: 'none', message: 'No klaviyo-workspace.json found for the open segment files.' };
   const state = host.state;
   switch (state.kind) {
-    case 'ready': return { state: 'ready', workspace: workspaceInfo(host), message: state.warnings.length ? `${state.warnings.length} data warning(s): ${state.warnings.slice(0, 3).map((w) => w.message).join(' ')}` : undefined };
-    case 'failed': return { state: 'error', message: state.message };
+    case 'ready':
+      return {
+        state: 'ready',
+        workspace: workspaceInfo(host),
+        message: state.warnings.length
+          ? `${state.warnings.length} data warning(s): ${state.warnings
+              .slice(0, 3)
+              .map((w) => w.message)
+              .join(' ')}`
+          : undefined,
+      };
+    case 'failed':
+      return { state: 'error', message: state.message };
     case 'loading': {
       const p = state.progress;
-      return { state: 'loading', message: host.root, progress: p ? { phase: p.phase, records: p.records, percent: p.totalBytes ? Math.round((100 * p.bytes) / p.totalBytes) : 0 } : undefined };
+      return {
+        state: 'loading',
+        message: host.root,
+        progress: p ? { phase: p.phase, records: p.records, percent: p.totalBytes ? Math.round((100 * p.bytes) / p.totalBytes) : 0 } : undefined,
+      };
     }
   }
 }

@@ -100,7 +100,10 @@ export function normalizeBaseUrl(raw: string | undefined): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new KlaviyoError('config', `The Klaviyo base URL must be http(s), not ${url.protocol}`);
   if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
-    throw new KlaviyoError('config', `Refusing to send the API key over plain http to ${url.host}: use an https base URL (http is accepted only for this machine, e.g. a local proxy).`);
+    throw new KlaviyoError(
+      'config',
+      `Refusing to send the API key over plain http to ${url.host}: use an https base URL (http is accepted only for this machine, e.g. a local proxy).`,
+    );
   }
   if (url.username || url.password) throw new KlaviyoError('config', 'The Klaviyo base URL must not carry a user name or password.');
   if (url.search || url.hash) throw new KlaviyoError('config', 'The Klaviyo base URL must not carry a query or fragment.');
@@ -187,7 +190,8 @@ export class KlaviyoClient {
     const doc = body as { data?: unknown; included?: unknown; links?: { next?: unknown } } | null;
     if (!doc || !Array.isArray(doc.data)) throw new KlaviyoError('bad-response', `${ENDPOINTS[endpoint].label} returned no "data" array.`);
     const next = typeof doc.links?.next === 'string' && doc.links.next !== '' ? this.relativePath(doc.links.next) : null;
-    if (next !== null && next === path) throw new KlaviyoError('bad-response', `${ENDPOINTS[endpoint].label} returned a "next" link to the same page; stopping to avoid a loop.`);
+    if (next !== null && next === path)
+      throw new KlaviyoError('bad-response', `${ENDPOINTS[endpoint].label} returned a "next" link to the same page; stopping to avoid a loop.`);
     return { data: doc.data as T[], included: Array.isArray(doc.included) ? (doc.included as Resource[]) : [], next };
   }
 
@@ -204,7 +208,8 @@ export class KlaviyoClient {
   /** GET a single resource document's `data`. */
   async getResource(endpoint: EndpointId, path: string, signal?: AbortSignal): Promise<Resource> {
     const body = (await this.request(endpoint, 'GET', path, undefined, signal)) as { data?: unknown } | null;
-    if (!body || typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) throw new KlaviyoError('bad-response', `${ENDPOINTS[endpoint].label} returned no resource.`);
+    if (!body || typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))
+      throw new KlaviyoError('bad-response', `${ENDPOINTS[endpoint].label} returned no resource.`);
     return body.data as Resource;
   }
 
@@ -235,12 +240,17 @@ export class KlaviyoClient {
       const sent = await this.send(endpoint, limit, path, { method, headers, body: payload, redirect: 'manual' }, attempt, signal);
       if ('failure' in sent) {
         if (signal?.aborted) throw new KlaviyoError('cancelled', 'Cancelled.');
-        const reason = sent.timedOut ? `no response within ${describeSeconds(this.timing.requestTimeoutMs / 1000)}` : `connection failed (${networkReason(sent.failure)})`;
+        const reason = sent.timedOut
+          ? `no response within ${describeSeconds(this.timing.requestTimeoutMs / 1000)}`
+          : `connection failed (${networkReason(sent.failure)})`;
         if (attempt < this.timing.maxRetries) {
           await this.backoff(method, path, reason, attempt, signal);
           continue;
         }
-        throw new KlaviyoError(sent.timedOut ? 'timeout' : 'network', `${info.label}: ${reason}, ${attempt + 1} attempt${attempt ? 's' : ''} to ${this.origin}${this.basePath}.`);
+        throw new KlaviyoError(
+          sent.timedOut ? 'timeout' : 'network',
+          `${info.label}: ${reason}, ${attempt + 1} attempt${attempt ? 's' : ''} to ${this.origin}${this.basePath}.`,
+        );
       }
       const { status, text, retryAfter } = sent;
 
@@ -266,7 +276,11 @@ export class KlaviyoClient {
         const limits = `${info.burstPerSecond}/s burst, ${info.steadyPerMinute}/min steady${info.dailyLimit ? `, ${info.dailyLimit}/day` : ''}`;
         if (seconds !== undefined && seconds > this.timing.maxRetryAfterSeconds) {
           const until = new Date(this.clock.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-          throw new KlaviyoError('rate-limited', `Klaviyo's rate limit for ${info.label} is used up (${limits}); it asks to wait ${describeSeconds(seconds)}, until ${until}. Try again then.${said ? ` Klaviyo said: ${said}` : ''}`, { status, errors, retryAfterSeconds: seconds });
+          throw new KlaviyoError(
+            'rate-limited',
+            `Klaviyo's rate limit for ${info.label} is used up (${limits}); it asks to wait ${describeSeconds(seconds)}, until ${until}. Try again then.${said ? ` Klaviyo said: ${said}` : ''}`,
+            { status, errors, retryAfterSeconds: seconds },
+          );
         }
         if (attempt < this.timing.maxRetries) {
           const delay = seconds !== undefined ? seconds * 1000 : this.backoffDelay(attempt);
@@ -276,17 +290,29 @@ export class KlaviyoClient {
           await this.sleep(delay, signal);
           continue;
         }
-        throw new KlaviyoError('rate-limited', `Klaviyo kept rate-limiting ${info.label} (HTTP 429, ${limits}) after ${attempt + 1} attempts; try again later.`, { status, errors, retryAfterSeconds: seconds });
+        throw new KlaviyoError(
+          'rate-limited',
+          `Klaviyo kept rate-limiting ${info.label} (HTTP 429, ${limits}) after ${attempt + 1} attempts; try again later.`,
+          { status, errors, retryAfterSeconds: seconds },
+        );
       }
       if (status >= 500) {
         if (attempt < this.timing.maxRetries) {
           await this.backoff(method, path, `HTTP ${status}`, attempt, signal);
           continue;
         }
-        throw new KlaviyoError('server', `Klaviyo failed on ${info.label} (HTTP ${status}) ${attempt + 1} times in a row; try again later.${said ? ` Last answer: ${said}` : ''}`, { status, errors });
+        throw new KlaviyoError(
+          'server',
+          `Klaviyo failed on ${info.label} (HTTP ${status}) ${attempt + 1} times in a row; try again later.${said ? ` Last answer: ${said}` : ''}`,
+          { status, errors },
+        );
       }
       if (status >= 300 && status < 400) {
-        throw new KlaviyoError('bad-response', `${info.label} answered with a redirect (HTTP ${status}); redirects are not followed so the key goes nowhere but ${this.baseUrl}. Check the base URL.`, { status });
+        throw new KlaviyoError(
+          'bad-response',
+          `${info.label} answered with a redirect (HTTP ${status}); redirects are not followed so the key goes nowhere but ${this.baseUrl}. Check the base URL.`,
+          { status },
+        );
       }
       throw this.clientError(info, status, shownPath, said, errors);
     }
@@ -325,12 +351,22 @@ export class KlaviyoClient {
   private clientError(info: EndpointInfo, status: number, path: string, said: string, errors: ReturnType<typeof errorObjectsOf>): KlaviyoError {
     const klaviyoSaid = said ? ` Klaviyo said: ${said}` : '';
     if (status === 401) {
-      const hint = this.apiKey.looksPrivate() ? '' : ' The key does not start with "pk_": segment and data endpoints need a private API key, not the public site ID.';
-      return new KlaviyoError('unauthorized', `Klaviyo rejected the API key (401 Unauthorized) on ${info.label}: the key is wrong, revoked or not a private key.${hint} Set a valid private key (KLAVIYO_API_KEY for the CLI, "Segment Lens: Set Klaviyo API Key" in VS Code).${klaviyoSaid}`, { status, errors });
+      const hint = this.apiKey.looksPrivate()
+        ? ''
+        : ' The key does not start with "pk_": segment and data endpoints need a private API key, not the public site ID.';
+      return new KlaviyoError(
+        'unauthorized',
+        `Klaviyo rejected the API key (401 Unauthorized) on ${info.label}: the key is wrong, revoked or not a private key.${hint} Set a valid private key (KLAVIYO_API_KEY for the CLI, "Segment Lens: Set Klaviyo API Key" in VS Code).${klaviyoSaid}`,
+        { status, errors },
+      );
     }
     if (status === 403) {
       const scopes = info.scopes.map((s) => `\`${s}\``).join(' and ');
-      return new KlaviyoError('forbidden', `The API key may not call ${info.label} (403 Forbidden): it needs the ${scopes} scope${info.scopes.length > 1 ? 's' : ''} (${info.scopeHint}). Edit the key's scopes in Klaviyo under Settings → API keys, or use a key that has them.${klaviyoSaid}`, { status, errors });
+      return new KlaviyoError(
+        'forbidden',
+        `The API key may not call ${info.label} (403 Forbidden): it needs the ${scopes} scope${info.scopes.length > 1 ? 's' : ''} (${info.scopeHint}). Edit the key's scopes in Klaviyo under Settings → API keys, or use a key that has them.${klaviyoSaid}`,
+        { status, errors },
+      );
     }
     if (status === 404) return new KlaviyoError('not-found', `Not found (404): ${info.method} ${path}.${klaviyoSaid}`, { status, errors });
     return new KlaviyoError('bad-request', `Klaviyo rejected ${info.method} ${path} (HTTP ${status}).${klaviyoSaid}`, { status, errors });

@@ -65,7 +65,10 @@ export class CreationBudget {
 
   private window(entry: { created: string[] } | undefined): number[] {
     const since = this.now() - DAY_MS;
-    return (entry?.created ?? []).map((t) => parseInstant(t)).filter((t): t is number => t !== undefined && t > since).sort((a, b) => a - b);
+    return (entry?.created ?? [])
+      .map((t) => parseInstant(t))
+      .filter((t): t is number => t !== undefined && t > since)
+      .sort((a, b) => a - b);
   }
 
   status(account: string): BudgetStatus {

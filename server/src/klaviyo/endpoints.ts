@@ -9,16 +9,7 @@ export const DEFAULT_BASE_URL = 'https://a.klaviyo.com';
 export const JSON_API = 'application/vnd.api+json';
 
 export type EndpointId =
-  | 'metrics'
-  | 'lists'
-  | 'list-profiles'
-  | 'profiles'
-  | 'profiles-predictive'
-  | 'events'
-  | 'segments'
-  | 'segment'
-  | 'segment-create'
-  | 'segment-update';
+  'metrics' | 'lists' | 'list-profiles' | 'profiles' | 'profiles-predictive' | 'events' | 'segments' | 'segment' | 'segment-create' | 'segment-update';
 
 export interface EndpointInfo {
   id: EndpointId;
@@ -39,14 +30,100 @@ export interface EndpointInfo {
 }
 
 export const ENDPOINTS: Record<EndpointId, EndpointInfo> = {
-  metrics: { id: 'metrics', method: 'GET', label: 'GET /api/metrics', scopes: ['metrics:read'], burstPerSecond: 10, steadyPerMinute: 150, scopeHint: 'Read access to Metrics' },
-  lists: { id: 'lists', method: 'GET', label: 'GET /api/lists', scopes: ['lists:read'], burstPerSecond: 75, steadyPerMinute: 700, scopeHint: 'Read access to Lists' },
-  'list-profiles': { id: 'list-profiles', method: 'GET', label: 'GET /api/lists/{id}/profiles', scopes: ['lists:read', 'profiles:read'], burstPerSecond: 75, steadyPerMinute: 700, maxPageSize: 100, scopeHint: 'Read access to Lists and Profiles' },
-  profiles: { id: 'profiles', method: 'GET', label: 'GET /api/profiles', scopes: ['profiles:read'], burstPerSecond: 75, steadyPerMinute: 750, maxPageSize: 100, scopeHint: 'Read access to Profiles' },
-  'profiles-predictive': { id: 'profiles-predictive', method: 'GET', label: 'GET /api/profiles (with predictive_analytics)', scopes: ['profiles:read'], burstPerSecond: 10, steadyPerMinute: 150, maxPageSize: 100, scopeHint: 'Read access to Profiles' },
-  events: { id: 'events', method: 'GET', label: 'GET /api/events', scopes: ['events:read'], burstPerSecond: 350, steadyPerMinute: 3500, maxPageSize: 1000, scopeHint: 'Read access to Events' },
-  segments: { id: 'segments', method: 'GET', label: 'GET /api/segments', scopes: ['segments:read'], burstPerSecond: 75, steadyPerMinute: 700, scopeHint: 'Read access to Segments' },
-  segment: { id: 'segment', method: 'GET', label: 'GET /api/segments/{id}', scopes: ['segments:read'], burstPerSecond: 75, steadyPerMinute: 700, scopeHint: 'Read access to Segments' },
-  'segment-create': { id: 'segment-create', method: 'POST', label: 'POST /api/segments', scopes: ['segments:write'], burstPerSecond: 1, steadyPerMinute: 15, dailyLimit: 100, scopeHint: 'Full access to Segments' },
-  'segment-update': { id: 'segment-update', method: 'PATCH', label: 'PATCH /api/segments/{id}', scopes: ['segments:write'], burstPerSecond: 1, steadyPerMinute: 15, dailyLimit: 100, scopeHint: 'Full access to Segments' },
+  metrics: {
+    id: 'metrics',
+    method: 'GET',
+    label: 'GET /api/metrics',
+    scopes: ['metrics:read'],
+    burstPerSecond: 10,
+    steadyPerMinute: 150,
+    scopeHint: 'Read access to Metrics',
+  },
+  lists: {
+    id: 'lists',
+    method: 'GET',
+    label: 'GET /api/lists',
+    scopes: ['lists:read'],
+    burstPerSecond: 75,
+    steadyPerMinute: 700,
+    scopeHint: 'Read access to Lists',
+  },
+  'list-profiles': {
+    id: 'list-profiles',
+    method: 'GET',
+    label: 'GET /api/lists/{id}/profiles',
+    scopes: ['lists:read', 'profiles:read'],
+    burstPerSecond: 75,
+    steadyPerMinute: 700,
+    maxPageSize: 100,
+    scopeHint: 'Read access to Lists and Profiles',
+  },
+  profiles: {
+    id: 'profiles',
+    method: 'GET',
+    label: 'GET /api/profiles',
+    scopes: ['profiles:read'],
+    burstPerSecond: 75,
+    steadyPerMinute: 750,
+    maxPageSize: 100,
+    scopeHint: 'Read access to Profiles',
+  },
+  'profiles-predictive': {
+    id: 'profiles-predictive',
+    method: 'GET',
+    label: 'GET /api/profiles (with predictive_analytics)',
+    scopes: ['profiles:read'],
+    burstPerSecond: 10,
+    steadyPerMinute: 150,
+    maxPageSize: 100,
+    scopeHint: 'Read access to Profiles',
+  },
+  events: {
+    id: 'events',
+    method: 'GET',
+    label: 'GET /api/events',
+    scopes: ['events:read'],
+    burstPerSecond: 350,
+    steadyPerMinute: 3500,
+    maxPageSize: 1000,
+    scopeHint: 'Read access to Events',
+  },
+  segments: {
+    id: 'segments',
+    method: 'GET',
+    label: 'GET /api/segments',
+    scopes: ['segments:read'],
+    burstPerSecond: 75,
+    steadyPerMinute: 700,
+    scopeHint: 'Read access to Segments',
+  },
+  segment: {
+    id: 'segment',
+    method: 'GET',
+    label: 'GET /api/segments/{id}',
+    scopes: ['segments:read'],
+    burstPerSecond: 75,
+    steadyPerMinute: 700,
+    scopeHint: 'Read access to Segments',
+  },
+  'segment-create': {
+    id: 'segment-create',
+    method: 'POST',
+    label: 'POST /api/segments',
+    scopes: ['segments:write'],
+    burstPerSecond: 1,
+    steadyPerMinute: 15,
+    dailyLimit: 100,
+    scopeHint: 'Full access to Segments',
+  },
+  'segment-update': {
+    id: 'segment-update',
+    method: 'PATCH',
+    label: 'PATCH /api/segments/{id}',
+    scopes: ['segments:write'],
+    burstPerSecond: 1,
+    steadyPerMinute: 15,
+    dailyLimit: 100,
+    scopeHint: 'Full access to Segments',
+  },
 };

@@ -93,7 +93,12 @@ export async function collectIds(path: string | undefined): Promise<Set<string>>
  * `incoming` (newer records replace older ones by id). Returns the number of records written.
  * `keep`, when given, drops lines of ids it rejects.
  */
-export async function mergeById(previous: string | undefined, incoming: string | undefined, out: string, keep?: (id: string) => boolean): Promise<{ records: number; replaced: number; added: number }> {
+export async function mergeById(
+  previous: string | undefined,
+  incoming: string | undefined,
+  out: string,
+  keep?: (id: string) => boolean,
+): Promise<{ records: number; replaced: number; added: number }> {
   const replacing = await collectIds(incoming);
   await mkdir(dirname(out), { recursive: true });
   const stream = createWriteStream(out, { encoding: 'utf8' });
@@ -143,7 +148,12 @@ export async function mergeById(previous: string | undefined, incoming: string |
  * - `json-document`: `{"data": [ ... ]}` written as it goes, closed by `finish()`.
  */
 export class RecordWriter {
-  private constructor(private readonly handle: FileHandle, readonly format: 'jsonl' | 'json-document', public bytes: number, private count: number) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly format: 'jsonl' | 'json-document',
+    public bytes: number,
+    private count: number,
+  ) {}
 
   static async open(path: string, format: 'jsonl' | 'json-document', resume: { bytes: number; records: number }): Promise<RecordWriter> {
     await mkdir(dirname(path), { recursive: true });

@@ -114,7 +114,9 @@ export function describeInterruptedPull(out: string): InterruptedPull | undefine
     const options = JSON.parse(state.fingerprint) as { baseUrl: string; mode: string; since: string | null; maxProfiles: number | null };
     return {
       startedAt: state.startedAt,
-      stepsDone: Object.entries(state.steps).filter(([, s]) => s.done).map(([k]) => k),
+      stepsDone: Object.entries(state.steps)
+        .filter(([, s]) => s.done)
+        .map(([k]) => k),
       incremental: options.mode === 'incremental',
       since: options.since,
       maxProfiles: options.maxProfiles,
@@ -173,10 +175,16 @@ interface PullPlan {
 function checkTarget(out: string): { exists: boolean; value?: Record<string, unknown> } {
   const marker = readMarker(out);
   if (existsSync(join(out, 'data')) && !marker.exists) {
-    throw new KlaviyoError('config', `${out} already has a data/ folder but no ${MARKER}: it is not a Segment Lens workspace. Pull into a new or empty folder, or into an existing workspace.`);
+    throw new KlaviyoError(
+      'config',
+      `${out} already has a data/ folder but no ${MARKER}: it is not a Segment Lens workspace. Pull into a new or empty folder, or into an existing workspace.`,
+    );
   }
   if (marker.value && typeof marker.value.data === 'object' && marker.value.data !== null) {
-    throw new KlaviyoError('config', `${join(out, MARKER)} sets custom "data" paths; a pull writes the default layout (data/…). Remove "data" from it or pull into another folder.`);
+    throw new KlaviyoError(
+      'config',
+      `${join(out, MARKER)} sets custom "data" paths; a pull writes the default layout (data/…). Remove "data" from it or pull into another folder.`,
+    );
   }
   return marker;
 }
@@ -184,18 +192,38 @@ function checkTarget(out: string): { exists: boolean; value?: Record<string, unk
 function planPull(options: PullOptions, out: string): PullPlan {
   const previous = readPullRecord(out);
   const incremental = options.incremental === true;
-  if (incremental && !previous) throw new KlaviyoError('config', `No completed pull in ${out} to continue from (${join('data', PULL_RECORD)} is missing): run a full pull first.`);
+  if (incremental && !previous)
+    throw new KlaviyoError('config', `No completed pull in ${out} to continue from (${join('data', PULL_RECORD)} is missing): run a full pull first.`);
   if (incremental && (options.since !== undefined || options.maxProfiles !== undefined)) {
     throw new KlaviyoError('config', '--since and --max-profiles apply to full pulls; an incremental pull keeps the settings of the last full pull.');
   }
-  if (options.maxProfiles !== undefined && (!Number.isInteger(options.maxProfiles) || options.maxProfiles < 1)) throw new KlaviyoError('config', '--max-profiles must be a positive whole number.');
-  const since = incremental ? previous?.since ?? null : options.since !== undefined ? isoSeconds(parseSince(options.since)) : null;
-  const maxProfiles = incremental ? previous?.maxProfiles ?? null : options.maxProfiles ?? null;
+  if (options.maxProfiles !== undefined && (!Number.isInteger(options.maxProfiles) || options.maxProfiles < 1))
+    throw new KlaviyoError('config', '--max-profiles must be a positive whole number.');
+  const since = incremental ? (previous?.since ?? null) : options.since !== undefined ? isoSeconds(parseSince(options.since)) : null;
+  const maxProfiles = incremental ? (previous?.maxProfiles ?? null) : (options.maxProfiles ?? null);
   // readPullRecord only returns a record whose startedAt parses.
   const cutoff = incremental && previous ? isoSeconds((parseInstant(previous.startedAt) as number) - INCREMENTAL_OVERLAP_MS) : undefined;
-  const fingerprint = JSON.stringify({ baseUrl: options.client.baseUrl, mode: incremental ? 'incremental' : 'full', since, maxProfiles, from: incremental ? previous?.startedAt : null });
+  const fingerprint = JSON.stringify({
+    baseUrl: options.client.baseUrl,
+    mode: incremental ? 'incremental' : 'full',
+    since,
+    maxProfiles,
+    from: incremental ? previous?.startedAt : null,
+  });
   const temp = pullTempDir(out);
-  return { out, temp, oldData: join(out, 'data'), dataDir: join(temp, 'data'), incomingDir: join(temp, 'incoming'), incremental, previous, since, maxProfiles, cutoff, fingerprint };
+  return {
+    out,
+    temp,
+    oldData: join(out, 'data'),
+    dataDir: join(temp, 'data'),
+    incomingDir: join(temp, 'incoming'),
+    incremental,
+    previous,
+    since,
+    maxProfiles,
+    cutoff,
+    fingerprint,
+  };
 }
 
 /**
@@ -250,7 +278,8 @@ export async function pullWorkspace(options: PullOptions): Promise<PullResult> {
     runner.stepsDone = runner.stepsTotal;
     runner.report('commit', 'Done');
 
-    if (plan.maxProfiles !== null) notes.push(`Limited to ${plan.maxProfiles} profile${plan.maxProfiles === 1 ? '' : 's'}: memberships and events of other profiles were left out.`);
+    if (plan.maxProfiles !== null)
+      notes.push(`Limited to ${plan.maxProfiles} profile${plan.maxProfiles === 1 ? '' : 's'}: memberships and events of other profiles were left out.`);
     return {
       out,
       mode: plan.incremental ? 'incremental' : 'full',
@@ -271,7 +300,11 @@ export async function pullWorkspace(options: PullOptions): Promise<PullResult> {
 /** A failed pull changed nothing in `out`: say so, and that the same pull resumes. */
 function explainFailure(error: unknown, out: string): unknown {
   if (error instanceof KlaviyoError && error.kind !== 'config' && error.kind !== 'cancelled') {
-    return new KlaviyoError(error.kind, `${error.message} Nothing in ${out} was changed; run the same pull again to resume where it stopped.`, { status: error.status, errors: error.errors, retryAfterSeconds: error.retryAfterSeconds });
+    return new KlaviyoError(error.kind, `${error.message} Nothing in ${out} was changed; run the same pull again to resume where it stopped.`, {
+      status: error.status,
+      errors: error.errors,
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
   }
   if (error instanceof KlaviyoError && error.kind === 'cancelled') {
     return new KlaviyoError('cancelled', `Pull cancelled. Nothing in ${out} was changed; run the same pull again to resume where it stopped.`);
@@ -292,12 +325,28 @@ interface Fetched {
  * events up to the pull's start; then, for an incremental pull, the merges.
  */
 async function fetchCollections(plan: PullPlan, checkpoint: Checkpoint, runner: StepRunner): Promise<Fetched> {
-  const metrics = await runner.collect({ key: 'metrics', label: 'Metrics', endpoint: 'metrics', first: '/api/metrics', file: 'data/metrics.json', format: 'json-document' });
-  const lists = await runner.collect({ key: 'lists', label: 'Lists', endpoint: 'lists', first: '/api/lists', file: 'data/lists.json', format: 'json-document' });
+  const metrics = await runner.collect({
+    key: 'metrics',
+    label: 'Metrics',
+    endpoint: 'metrics',
+    first: '/api/metrics',
+    file: 'data/metrics.json',
+    format: 'json-document',
+  });
+  const lists = await runner.collect({
+    key: 'lists',
+    label: 'Lists',
+    endpoint: 'lists',
+    first: '/api/lists',
+    file: 'data/lists.json',
+    format: 'json-document',
+  });
   const { listIds, listNames } = await pulledLists(plan, checkpoint);
 
   const memberListsBefore = new Set(plan.previous?.memberLists ?? []);
-  const incrementalLists = plan.incremental ? listIds.filter((id) => memberListsBefore.has(id) && existingDataFile(join(plan.oldData, 'list-members', `${id}.jsonl`))) : [];
+  const incrementalLists = plan.incremental
+    ? listIds.filter((id) => memberListsBefore.has(id) && existingDataFile(join(plan.oldData, 'list-members', `${id}.jsonl`)))
+    : [];
   runner.stepsTotal = 4 + listIds.length + (plan.incremental ? 2 + incrementalLists.length : 0) + 1;
 
   const { profiles, keepProfile } = await fetchProfiles(plan, runner);
@@ -314,8 +363,20 @@ async function fetchCollections(plan: PullPlan, checkpoint: Checkpoint, runner: 
   let eventCount = events.records;
   if (plan.incremental) {
     const { oldData, incomingDir, dataDir } = plan;
-    profileCount = await runner.merge('merge:profiles', 'Merging profiles', existingDataFile(join(oldData, 'profiles.jsonl')), join(incomingDir, 'profiles.jsonl'), join(dataDir, 'profiles.jsonl'));
-    eventCount = await runner.merge('merge:events', 'Merging events', existingDataFile(join(oldData, 'events.jsonl')), join(incomingDir, 'events.jsonl'), join(dataDir, 'events.jsonl'));
+    profileCount = await runner.merge(
+      'merge:profiles',
+      'Merging profiles',
+      existingDataFile(join(oldData, 'profiles.jsonl')),
+      join(incomingDir, 'profiles.jsonl'),
+      join(dataDir, 'profiles.jsonl'),
+    );
+    eventCount = await runner.merge(
+      'merge:events',
+      'Merging events',
+      existingDataFile(join(oldData, 'events.jsonl')),
+      join(incomingDir, 'events.jsonl'),
+      join(dataDir, 'events.jsonl'),
+    );
   }
   return {
     counts: { metrics: metrics.records, lists: lists.records, memberFiles: listIds.length, memberships, profiles: profileCount, events: eventCount },
@@ -364,7 +425,14 @@ async function fetchProfiles(plan: PullPlan, runner: StepRunner): Promise<{ prof
 }
 
 /** One list's members (new joins of a list pulled before, incrementally, then merged); its member count and the new ones. */
-async function fetchMembers(plan: PullPlan, runner: StepRunner, listId: string, listName: string, isIncremental: boolean, keepProfile?: (id: string) => boolean): Promise<{ total: number; changed: number }> {
+async function fetchMembers(
+  plan: PullPlan,
+  runner: StepRunner,
+  listId: string,
+  listName: string,
+  isIncremental: boolean,
+  keepProfile?: (id: string) => boolean,
+): Promise<{ total: number; changed: number }> {
   const st = await runner.collect({
     key: `list-members:${listId}`,
     label: `Members of ${listName}`,
@@ -379,7 +447,14 @@ async function fetchMembers(plan: PullPlan, runner: StepRunner, listId: string, 
   });
   if (!isIncremental) return { total: st.records, changed: 0 };
   const file = join('list-members', `${listId}.jsonl`);
-  const total = await runner.merge(`merge:list-members:${listId}`, `Merging members of ${listName}`, existingDataFile(join(plan.oldData, file)), join(plan.incomingDir, file), join(plan.dataDir, file), keepProfile);
+  const total = await runner.merge(
+    `merge:list-members:${listId}`,
+    `Merging members of ${listName}`,
+    existingDataFile(join(plan.oldData, file)),
+    join(plan.incomingDir, file),
+    join(plan.dataDir, file),
+    keepProfile,
+  );
   return { total, changed: st.records };
 }
 

@@ -53,7 +53,11 @@ export function readSavedState(out: string): PullState | undefined {
 
 /** The state of the pull in progress, saved after every page. */
 export class Checkpoint {
-  private constructor(readonly dir: string, readonly state: PullState, readonly resumed: boolean) {}
+  private constructor(
+    readonly dir: string,
+    readonly state: PullState,
+    readonly resumed: boolean,
+  ) {}
 
   /**
    * Resumes the interrupted pull in `dir` when it ran with the same options (`fingerprint`) and

@@ -45,7 +45,16 @@ export function recoverInterruptedCommit(out: string): void {
 }
 
 /** Files in data/ the pull writes; anything else found there is carried over to the new data/. */
-const OWN_DATA_ENTRIES = new Set(['metrics.json', 'lists.json', 'profiles.jsonl', 'profiles.jsonl.gz', 'events.jsonl', 'events.jsonl.gz', 'list-members', PULL_RECORD]);
+const OWN_DATA_ENTRIES = new Set([
+  'metrics.json',
+  'lists.json',
+  'profiles.jsonl',
+  'profiles.jsonl.gz',
+  'events.jsonl',
+  'events.jsonl.gz',
+  'list-members',
+  PULL_RECORD,
+]);
 
 /** Puts the pulled workspace in place: a new folder by one rename; an existing one by swapping data/ and rewriting the marker. */
 export async function commit(out: string, temp: string, marker: Record<string, unknown>, releaseLock: () => Promise<void>): Promise<void> {
@@ -82,7 +91,8 @@ export async function takeLock(temp: string, out: string): Promise<() => Promise
   if (activeLocks.has(temp)) throw new KlaviyoError('config', `A pull into ${out} is already running.`);
   try {
     const pid = Number((await readFile(lock, 'utf8')).trim());
-    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) throw new KlaviyoError('config', `A pull into ${out} is already running (process ${pid}).`);
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid))
+      throw new KlaviyoError('config', `A pull into ${out} is already running (process ${pid}).`);
   } catch (error) {
     if (error instanceof KlaviyoError) throw error;
   }

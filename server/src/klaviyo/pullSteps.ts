@@ -119,7 +119,14 @@ export class StepRunner {
   }
 
   /** Incremental pulls: merges the previous file and the changes by id into `outFile`; returns its records. */
-  async merge(key: string, label: string, previousFile: string | undefined, incomingFile: string, outFile: string, keep?: (id: string) => boolean): Promise<number> {
+  async merge(
+    key: string,
+    label: string,
+    previousFile: string | undefined,
+    incomingFile: string,
+    outFile: string,
+    keep?: (id: string) => boolean,
+  ): Promise<number> {
     const steps = this.checkpoint.state.steps;
     const st = steps[key];
     if (st?.done) {

@@ -48,13 +48,16 @@ function abortable(promise: Promise<void>, signal?: AbortSignal): Promise<void> 
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason ?? new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, (error: unknown) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(error);
-    });
+    promise.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }
 
@@ -182,17 +185,19 @@ export class RateLimiter {
   acquire(key: string, limit: Limit, signal?: AbortSignal): Promise<Answered> {
     if (this.timeScale <= 0) return Promise.resolve(() => undefined);
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(async (): Promise<Answered> => {
-      const log = this.logOf(key, limit);
-      for (;;) {
-        const wait = log.waitFor(this.now());
-        if (!wait) break;
-        if ('answer' in wait) await abortable(wait.answer, signal);
-        else await this.clock.sleep(Math.ceil((wait.until - this.now()) * this.timeScale), signal);
-      }
-      const sent = log.record();
-      return () => sent.markAnswered(this.now());
-    });
+    const next = previous
+      .catch(() => undefined)
+      .then(async (): Promise<Answered> => {
+        const log = this.logOf(key, limit);
+        for (;;) {
+          const wait = log.waitFor(this.now());
+          if (!wait) break;
+          if ('answer' in wait) await abortable(wait.answer, signal);
+          else await this.clock.sleep(Math.ceil((wait.until - this.now()) * this.timeScale), signal);
+        }
+        const sent = log.record();
+        return () => sent.markAnswered(this.now());
+      });
     this.queues.set(key, next);
     return next;
   }

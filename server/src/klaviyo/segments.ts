@@ -59,7 +59,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 /**
@@ -82,7 +85,8 @@ export async function pullSegments(options: PullSegmentsOptions): Promise<PullSe
   try {
     const toMove: { from: string; to: string }[] = [];
     for (const segment of segments) {
-      if (typeof segment.id !== 'string' || !/^[A-Za-z0-9_-]+$/.test(segment.id)) throw new KlaviyoError('bad-response', `GET /api/segments returned a segment with an unusable id: ${JSON.stringify(segment.id)}`);
+      if (typeof segment.id !== 'string' || !/^[A-Za-z0-9_-]+$/.test(segment.id))
+        throw new KlaviyoError('bad-response', `GET /api/segments returned a segment with an unusable id: ${JSON.stringify(segment.id)}`);
       const name = segmentFileName(segment.id);
       const target = join(dir, name);
       const fresh = segmentFileResource(segment);
@@ -100,7 +104,10 @@ export async function pullSegments(options: PullSegmentsOptions): Promise<PullSe
         if (!options.force) {
           // A file that does not parse is being edited: keep it too.
           const localUpdated = (local as { attributes?: { updated?: unknown } } | undefined)?.attributes?.updated;
-          result.kept.push({ file: target, reason: local === undefined || localUpdated === segment.attributes?.updated ? 'edited-locally' : 'changed-in-klaviyo' });
+          result.kept.push({
+            file: target,
+            reason: local === undefined || localUpdated === segment.attributes?.updated ? 'edited-locally' : 'changed-in-klaviyo',
+          });
           continue;
         }
       }
@@ -163,7 +170,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function nameFromFileName(fileName: string | undefined): string | undefined {
   if (!fileName) return undefined;
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  const stem = base.replace(/\.(segment\.)?json$/i, '').replace(/[-_]+/g, ' ').trim();
+  const stem = base
+    .replace(/\.(segment\.)?json$/i, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
   return stem ? stem.charAt(0).toUpperCase() + stem.slice(1) : undefined;
 }
 
@@ -181,7 +191,12 @@ export function planPush(text: string, options: PlanOptions = {}): PlanOutcome {
   const parsed = language.parse(text);
   const problems = language.validate(parsed, { fileName: options.fileName });
   const errors = problems.filter((p) => p.severity === 'error');
-  if (errors.length) return { ok: false, reason: `The definition has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} before pushing.`, problems: errors };
+  if (errors.length)
+    return {
+      ok: false,
+      reason: `The definition has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} before pushing.`,
+      problems: errors,
+    };
   const notes = problems.filter((p) => p.severity !== 'error');
   // Plain objects (the parser's have no prototype), exactly what JSON.stringify will send.
   const value = JSON.parse(JSON.stringify(parsed.value)) as unknown;
@@ -193,16 +208,35 @@ export function planPush(text: string, options: PlanOptions = {}): PlanOutcome {
   switch (parsed.shape) {
     case 'create-body':
     case 'update-body': {
-      const data = { ...((value as { data: Record<string, unknown> }).data) };
+      const data = { ...(value as { data: Record<string, unknown> }).data };
       const attributes = isRecord(data.attributes) ? { ...data.attributes } : {};
       if (options.name !== undefined) attributes.name = options.name;
       data.attributes = attributes;
       const id = idOption ?? (typeof data.id === 'string' ? data.id : undefined);
       if (id !== undefined) {
         data.id = id;
-        return { ok: true, plan: { action: 'update', id, name: typeof attributes.name === 'string' ? attributes.name : undefined, shape: parsed.shape, request: { method: 'PATCH', path: `/api/segments/${encodeURIComponent(id)}`, body: { data } }, notes } };
+        return {
+          ok: true,
+          plan: {
+            action: 'update',
+            id,
+            name: typeof attributes.name === 'string' ? attributes.name : undefined,
+            shape: parsed.shape,
+            request: { method: 'PATCH', path: `/api/segments/${encodeURIComponent(id)}`, body: { data } },
+            notes,
+          },
+        };
       }
-      return { ok: true, plan: { action: 'create', name: typeof attributes.name === 'string' ? attributes.name : undefined, shape: parsed.shape, request: { method: 'POST', path: '/api/segments', body: { data } }, notes } };
+      return {
+        ok: true,
+        plan: {
+          action: 'create',
+          name: typeof attributes.name === 'string' ? attributes.name : undefined,
+          shape: parsed.shape,
+          request: { method: 'POST', path: '/api/segments', body: { data } },
+          notes,
+        },
+      };
     }
     case 'resource':
     case 'definition': {
@@ -216,13 +250,36 @@ export function planPush(text: string, options: PlanOptions = {}): PlanOutcome {
       attributes.definition = definition;
       if (typeof fileAttributes.is_starred === 'boolean') attributes.is_starred = fileAttributes.is_starred;
       if (id !== undefined) {
-        return { ok: true, plan: { action: 'update', id, name, shape: parsed.shape, request: { method: 'PATCH', path: `/api/segments/${encodeURIComponent(id)}`, body: { data: { type: 'segment', id, attributes } } }, notes } };
+        return {
+          ok: true,
+          plan: {
+            action: 'update',
+            id,
+            name,
+            shape: parsed.shape,
+            request: { method: 'PATCH', path: `/api/segments/${encodeURIComponent(id)}`, body: { data: { type: 'segment', id, attributes } } },
+            notes,
+          },
+        };
       }
       if (name === undefined) return { ok: false, reason: 'A new segment needs a name: pass --name.', problems: [] };
-      return { ok: true, plan: { action: 'create', name, shape: parsed.shape, request: { method: 'POST', path: '/api/segments', body: { data: { type: 'segment', attributes } } }, notes } };
+      return {
+        ok: true,
+        plan: {
+          action: 'create',
+          name,
+          shape: parsed.shape,
+          request: { method: 'POST', path: '/api/segments', body: { data: { type: 'segment', attributes } } },
+          notes,
+        },
+      };
     }
     case 'condition':
-      return { ok: false, reason: 'The file holds a single condition, not a segment definition: wrap it as {"condition_groups": [{"conditions": [ … ]}]}.', problems: [] };
+      return {
+        ok: false,
+        reason: 'The file holds a single condition, not a segment definition: wrap it as {"condition_groups": [{"conditions": [ … ]}]}.',
+        problems: [],
+      };
     default:
       return { ok: false, reason: 'The file holds no segment definition, create body, update body or segment resource.', problems: [] };
   }
@@ -255,7 +312,10 @@ export function previewPush(plan: PushPlan, current?: Resource): PushPreview {
   const before = plan.action === 'update' ? `${JSON.stringify(alignKeys(beforeObject, afterObject), null, 2)}\n` : '';
   const after = `${JSON.stringify(afterObject, null, 2)}\n`;
   const label = plan.action === 'update' ? `segment ${plan.id}` : 'new segment';
-  const diff = unifiedDiff(before, after, { before: plan.action === 'update' ? `klaviyo: ${label}${typeof currentAttributes.name === 'string' ? ` "${currentAttributes.name}"` : ''}` : '/dev/null', after: `local: ${label}` });
+  const diff = unifiedDiff(before, after, {
+    before: plan.action === 'update' ? `klaviyo: ${label}${typeof currentAttributes.name === 'string' ? ` "${currentAttributes.name}"` : ''}` : '/dev/null',
+    after: `local: ${label}`,
+  });
   const { groups, conditions } = countConditions(sent.definition ?? currentAttributes.definition);
   const shape = `${groups} condition group${groups === 1 ? '' : 's'}, ${conditions} condition${conditions === 1 ? '' : 's'}`;
   const summary: string[] = [];
@@ -267,10 +327,18 @@ export function previewPush(plan: PushPlan, current?: Resource): PushPreview {
     if ('name' in sent && sent.name !== currentAttributes.name) summary.push(`Name: "${String(currentAttributes.name ?? '')}" → "${String(sent.name ?? '')}".`);
     if ('definition' in sent && !deepEqual(sent.definition, currentAttributes.definition)) {
       const lines = diff.split('\n').filter((l) => /^[+-](?![+-]{2})/.test(l));
-      summary.push(`Definition (${shape}): ${lines.filter((l) => l.startsWith('+')).length} line(s) added, ${lines.filter((l) => l.startsWith('-')).length} removed.`);
+      summary.push(
+        `Definition (${shape}): ${lines.filter((l) => l.startsWith('+')).length} line(s) added, ${lines.filter((l) => l.startsWith('-')).length} removed.`,
+      );
     }
-    if ('is_starred' in sent && sent.is_starred !== currentAttributes.is_starred) summary.push(`Starred: ${String(currentAttributes.is_starred)} → ${String(sent.is_starred)}.`);
-    if ('is_active' in sent && sent.is_active !== currentAttributes.is_active) summary.push(sent.is_active === false ? 'Deactivates the segment: it stops updating, which affects flows, campaigns and forms that use it.' : 'Reactivates the segment.');
+    if ('is_starred' in sent && sent.is_starred !== currentAttributes.is_starred)
+      summary.push(`Starred: ${String(currentAttributes.is_starred)} → ${String(sent.is_starred)}.`);
+    if ('is_active' in sent && sent.is_active !== currentAttributes.is_active)
+      summary.push(
+        sent.is_active === false
+          ? 'Deactivates the segment: it stops updating, which affects flows, campaigns and forms that use it.'
+          : 'Reactivates the segment.',
+      );
   }
   const changed = plan.action === 'create' || diff !== '';
   if (!changed) summary.push('The account already has this definition: nothing to push.');
@@ -282,7 +350,12 @@ export async function fetchSegment(client: KlaviyoClient, id: string, signal?: A
   try {
     return await client.getResource('segment', `/api/segments/${encodeURIComponent(id)}`, signal);
   } catch (error) {
-    if (error instanceof KlaviyoError && error.kind === 'not-found') throw new KlaviyoError('not-found', `The account has no segment ${id} (404): it may have been deleted, or the key belongs to another account. Remove the id from the file to create the segment anew.`, { status: 404 });
+    if (error instanceof KlaviyoError && error.kind === 'not-found')
+      throw new KlaviyoError(
+        'not-found',
+        `The account has no segment ${id} (404): it may have been deleted, or the key belongs to another account. Remove the id from the file to create the segment anew.`,
+        { status: 404 },
+      );
     throw error;
   }
 }
@@ -304,8 +377,16 @@ export async function executePush(client: KlaviyoClient, plan: PushPlan, options
   const now = options.now ?? Date.now;
   if (plan.action === 'create') {
     const status = budget.status(account);
-    if (status.blockedUntil) throw new KlaviyoError('budget', `Klaviyo's limit of 100 segment creations per day is used up for this account until ${status.blockedUntil} (it answered 429 earlier). Updating existing segments still works.`);
-    if (status.remaining <= 0) throw new KlaviyoError('budget', `This account has created ${status.used} segments in the last 24 hours with Segment Lens, Klaviyo's limit is ${budget.limit} per day; the next creation is possible at ${status.nextSlotAt}. Updating existing segments still works.`);
+    if (status.blockedUntil)
+      throw new KlaviyoError(
+        'budget',
+        `Klaviyo's limit of 100 segment creations per day is used up for this account until ${status.blockedUntil} (it answered 429 earlier). Updating existing segments still works.`,
+      );
+    if (status.remaining <= 0)
+      throw new KlaviyoError(
+        'budget',
+        `This account has created ${status.used} segments in the last 24 hours with Segment Lens, Klaviyo's limit is ${budget.limit} per day; the next creation is possible at ${status.nextSlotAt}. Updating existing segments still works.`,
+      );
   }
   try {
     const response = await client.write(plan.action === 'create' ? 'segment-create' : 'segment-update', plan.request.path, plan.request.body, options.signal);
@@ -345,7 +426,13 @@ export function textAfterPush(originalText: string, plan: PushPlan, response: Re
   if (plan.shape === 'resource') return segmentFileText(response, detectIndent(originalText));
   if (plan.shape === 'create-body' && plan.action === 'create' && typeof response.id === 'string') {
     const indent = detectIndent(originalText);
-    const edits = modify(originalText, ['data', 'id'], response.id, { formattingOptions: { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: originalText.includes('\r\n') ? '\r\n' : '\n' } });
+    const edits = modify(originalText, ['data', 'id'], response.id, {
+      formattingOptions: {
+        insertSpaces: !indent.includes('\t'),
+        tabSize: indent.includes('\t') ? 1 : indent.length,
+        eol: originalText.includes('\r\n') ? '\r\n' : '\n',
+      },
+    });
     return applyEdits(originalText, edits);
   }
   return undefined;

@@ -37,7 +37,10 @@ function rule(entry: DiagnosticCode): ReportingDescriptor {
 /** A relative path as a URI reference: each segment percent-encoded (spaces, `#`, `%` in names). */
 function artifactUri(file: string): string {
   if (/^([a-zA-Z]:)?[\\/]/.test(file)) return pathToFileURL(file).href;
-  return file.split('/').map((part) => (part === '..' || part === '.' ? part : encodeURIComponent(part))).join('/');
+  return file
+    .split('/')
+    .map((part) => (part === '..' || part === '.' ? part : encodeURIComponent(part)))
+    .join('/');
 }
 
 /**
@@ -62,12 +65,14 @@ export function sarifLog(files: readonly FileProblems[], tool: { version: string
         ruleIndex,
         level: SARIF_LEVELS[problem.severity],
         message: { text: problem.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: artifactUri(file), uriBaseId: '%SRCROOT%' },
-            region: { startLine: problem.start.line, startColumn: problem.start.column, endLine: problem.end.line, endColumn: problem.end.column },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: artifactUri(file), uriBaseId: '%SRCROOT%' },
+              region: { startLine: problem.start.line, startColumn: problem.start.column, endLine: problem.end.line, endColumn: problem.end.column },
+            },
           },
-        }],
+        ],
       });
     }
   }
@@ -75,12 +80,14 @@ export function sarifLog(files: readonly FileProblems[], tool: { version: string
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'segment-lens', version: tool.version, informationUri: DIAGNOSTICS_DOC_URL, rules } },
-      originalUriBaseIds: { '%SRCROOT%': { uri: base.endsWith('/') ? base : `${base}/` } },
-      columnKind: 'utf16CodeUnits',
-      results,
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'segment-lens', version: tool.version, informationUri: DIAGNOSTICS_DOC_URL, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: base.endsWith('/') ? base : `${base}/` } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
   };
 }
 
@@ -106,7 +113,10 @@ export function githubAnnotations(files: readonly FileProblems[]): string[] {
   const lines: string[] = [];
   for (const { file, problems } of files) {
     for (const problem of problems) {
-      const properties: [string, string | number][] = [['file', file], ['line', problem.start.line]];
+      const properties: [string, string | number][] = [
+        ['file', file],
+        ['line', problem.start.line],
+      ];
       if (problem.start.line === problem.end.line) properties.push(['col', problem.start.column]);
       properties.push(['endLine', problem.end.line]);
       if (problem.start.line === problem.end.line) properties.push(['endColumn', Math.max(problem.start.column, problem.end.column - 1)]);

@@ -116,7 +116,10 @@ export async function diffSegments(options: DiffOptions, environment: DiffEnviro
   // Which files are segment files: segmentLens.files of the repository's .vscode/settings.json, as in the editor.
   const rules = segmentFileRulesFor(repository.root);
   const relevant = changes
-    .filter((change) => isSelectedSegmentPath(change.path, selected, rules) || (change.oldPath !== undefined && isSelectedSegmentPath(change.oldPath, selected, rules)))
+    .filter(
+      (change) =>
+        isSelectedSegmentPath(change.path, selected, rules) || (change.oldPath !== undefined && isSelectedSegmentPath(change.oldPath, selected, rules)),
+    )
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const evaluators = new Map<Workspace, EvaluationContext>();
   const files: SegmentFileDiff[] = [];
@@ -127,7 +130,8 @@ export async function diffSegments(options: DiffOptions, environment: DiffEnviro
     const ws = await environment.loadWorkspace(root);
     let context = evaluators.get(ws);
     if (!context) evaluators.set(ws, (context = { language: environment.language, evaluator: new Evaluator(ws), names: workspaceNames(ws) }));
-    const before = change.status === 'added' || commit === null ? undefined : evaluateSegmentText(await repository.fileAt(commit, change.oldPath ?? change.path), context);
+    const before =
+      change.status === 'added' || commit === null ? undefined : evaluateSegmentText(await repository.fileAt(commit, change.oldPath ?? change.path), context);
     const after = change.status === 'removed' ? undefined : evaluateSegmentText(readFileSync(absolute, 'utf8'), context);
     files.push(compareSides(change, ws, root, before, after, options.limit));
   }

@@ -13,9 +13,12 @@ function baseLabel(report: SegmentDiffReport): string {
 export function sideCount(side: SegmentEvaluation | null): string {
   if (!side) return '—';
   switch (side.outcome.kind) {
-    case 'counted': return formatNumber(side.outcome.matched);
-    case 'invalid': return 'invalid';
-    case 'not-evaluable': return 'not evaluable';
+    case 'counted':
+      return formatNumber(side.outcome.matched);
+    case 'invalid':
+      return 'invalid';
+    case 'not-evaluable':
+      return 'not evaluable';
   }
 }
 
@@ -63,12 +66,16 @@ export function diffAsText(report: SegmentDiffReport): string {
     lines.push(report.noCommits ? 'No segment files in the working tree.' : `No segment file differs from ${baseLabel(report)}.`);
     return lines.join('\n');
   }
-  lines.push(`${plural(report.files.length, 'segment file')} ${report.noCommits ? 'in the working tree' : `differ${report.files.length === 1 ? 's' : ''} from ${baseLabel(report)}`}:`);
+  lines.push(
+    `${plural(report.files.length, 'segment file')} ${report.noCommits ? 'in the working tree' : `differ${report.files.length === 1 ? 's' : ''} from ${baseLabel(report)}`}:`,
+  );
   for (const file of report.files) {
     const name = file.after?.name ?? file.before?.name;
     lines.push('', `${file.path}${name ? ` (${name})` : ''}: ${statusLabel(file)}${file.definitionChanged ? '' : ', definition unchanged'}`);
     lines.push(...textSide('before:', file.before), ...textSide('after: ', file.after));
-    lines.push(`  count:  ${sideCount(file.before)} → ${sideCount(file.after)} of ${plural(file.workspace.profiles, 'profile')} in ${file.workspace.name} (${deltaLabel(file)})`);
+    lines.push(
+      `  count:  ${sideCount(file.before)} → ${sideCount(file.after)} of ${plural(file.workspace.profiles, 'profile')} in ${file.workspace.name} (${deltaLabel(file)})`,
+    );
     lines.push(...textDelta('+', 'added', file.added), ...textDelta('-', 'removed', file.removed));
   }
   return lines.join('\n');
@@ -108,7 +115,9 @@ export function diffAsMarkdown(report: SegmentDiffReport): string {
   if (!report.noCommits) lines.push(`Compared with ${markdownCode(baseLabel(report))}; counts in the workspace as it is now.`, '');
   lines.push('| File | Change | Before → after | Added / removed |', '|---|---|---:|---:|');
   for (const file of report.files) {
-    lines.push(`| ${markdownCode(file.path)} | ${escapeMarkdown(statusLabel(file))} | ${escapeMarkdown(sideCount(file.before))} → ${escapeMarkdown(sideCount(file.after))} | ${escapeMarkdown(deltaLabel(file))} |`);
+    lines.push(
+      `| ${markdownCode(file.path)} | ${escapeMarkdown(statusLabel(file))} | ${escapeMarkdown(sideCount(file.before))} → ${escapeMarkdown(sideCount(file.after))} | ${escapeMarkdown(deltaLabel(file))} |`,
+    );
   }
   lines.push('');
   for (const file of report.files) {

@@ -6,7 +6,10 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 export type GitFailure = 'git-missing' | 'not-a-repository' | 'unknown-revision' | 'outside-repository' | 'failed';
 
 export class GitError extends Error {
-  constructor(readonly failure: GitFailure, message: string) {
+  constructor(
+    readonly failure: GitFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -38,7 +41,11 @@ function runGit(cwd: string, args: readonly string[]): Promise<GitOutput> {
     execFile('git', [...args], { cwd, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       const failure = error as (NodeJS.ErrnoException & { code?: number | string }) | null;
       if (failure && typeof failure.code === 'string') {
-        reject(failure.code === 'ENOENT' ? new GitError('git-missing', 'git is not installed (or not on PATH); segment-lens diff reads the repository through the git command.') : failure);
+        reject(
+          failure.code === 'ENOENT'
+            ? new GitError('git-missing', 'git is not installed (or not on PATH); segment-lens diff reads the repository through the git command.')
+            : failure,
+        );
         return;
       }
       resolvePromise({ code: failure ? Number(failure.code ?? 1) : 0, stdout, stderr: stderr.toString('utf8').trim() });
@@ -92,7 +99,9 @@ export class GitRepository {
   /** The commit a revision names; GitError `unknown-revision` when it names none. */
   async resolveCommit(revision: string): Promise<string> {
     // A revision starting with "-" would be read as an option.
-    const { code, stdout } = revision.startsWith('-') ? { code: 1, stdout: Buffer.alloc(0) } : await runGit(this.root, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
+    const { code, stdout } = revision.startsWith('-')
+      ? { code: 1, stdout: Buffer.alloc(0) }
+      : await runGit(this.root, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
     if (code !== 0) throw new GitError('unknown-revision', `${JSON.stringify(revision)} is not a commit of the repository at ${this.root}.`);
     return stdout.toString('utf8').trim();
   }

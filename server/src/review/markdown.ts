@@ -11,9 +11,7 @@
  */
 export function escapeMarkdown(text: string, maxLength = 200): string {
   const clipped = text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
-  return clipped
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ')
-    .replace(/[!-/:-@[-`{-~]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return clipped.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').replace(/[!-/:-@[-`{-~]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Escaped text in a `<code>` element (GitHub does not turn `@name` inside code into a mention). */

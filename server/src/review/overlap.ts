@@ -41,7 +41,12 @@ export interface OverlapResult {
 export class SegmentOverlap {
   readonly result: OverlapResult;
 
-  constructor(private readonly workspace: Workspace, segments: readonly OverlapSegment[], private readonly sets: readonly Bitset[], leftOut: readonly LeftOutSegment[]) {
+  constructor(
+    private readonly workspace: Workspace,
+    segments: readonly OverlapSegment[],
+    private readonly sets: readonly Bitset[],
+    leftOut: readonly LeftOutSegment[],
+  ) {
     const { union, pairwise, cells } = overlapOfSets(sets, workspace.profileCount);
     this.result = { total: workspace.profileCount, union, segments: [...segments], pairwise, cells, leftOut: [...leftOut] };
   }
@@ -49,7 +54,10 @@ export class SegmentOverlap {
   /** The profiles (workspace indexes, increasing) in exactly the segments `members` and no other. */
   cellProfiles(members: readonly number[]): number[] {
     const inside = new Set(members);
-    const set = intersectionOf(members.map((s) => this.sets[s]), this.sets.filter((_, s) => !inside.has(s)));
+    const set = intersectionOf(
+      members.map((s) => this.sets[s]),
+      this.sets.filter((_, s) => !inside.has(s)),
+    );
     return set ? set.toArray() : [];
   }
 
@@ -60,7 +68,9 @@ export class SegmentOverlap {
 
   /** The first `limit` profiles of a cell, with email, name and location. */
   cellProfileSummaries(members: readonly number[], limit: number): ProfileSummary[] {
-    return this.cellProfiles(members).slice(0, limit).map((p) => profileSummary(this.workspace, p));
+    return this.cellProfiles(members)
+      .slice(0, limit)
+      .map((p) => profileSummary(this.workspace, p));
   }
 }
 

@@ -23,9 +23,11 @@ function matrixLines(result: OverlapResult): string[] {
 
 function pairLines(result: OverlapResult): string[] {
   const pairs: { i: number; j: number; count: number }[] = [];
-  result.pairwise.forEach((row, i) => row.forEach((count, j) => {
-    if (j > i) pairs.push({ i, j, count });
-  }));
+  result.pairwise.forEach((row, i) =>
+    row.forEach((count, j) => {
+      if (j > i) pairs.push({ i, j, count });
+    }),
+  );
   pairs.sort((a, b) => b.count - a.count || a.i - b.i || a.j - b.j);
   const shown = pairs.slice(0, LISTED_PAIRS);
   return [
@@ -39,7 +41,9 @@ function pairLines(result: OverlapResult): string[] {
 export function overlapAsText(result: OverlapResult, workspaceName: string): string {
   const lines: string[] = [];
   lines.push(`${plural(result.segments.length, 'segment')} in ${workspaceName} (${plural(result.total, 'profile')}):`);
-  result.segments.forEach((segment, s) => lines.push(`  [${s + 1}] ${segment.file}${segment.name ? ` (${segment.name})` : ''}: ${plural(segment.count, 'profile')}`));
+  result.segments.forEach((segment, s) =>
+    lines.push(`  [${s + 1}] ${segment.file}${segment.name ? ` (${segment.name})` : ''}: ${plural(segment.count, 'profile')}`),
+  );
   lines.push(`In at least one: ${plural(result.union, 'profile')} (${percent(result.union, result.total)})`);
   if (result.segments.length >= 2) lines.push('', ...(result.segments.length <= MATRIX_LIMIT ? matrixLines(result) : pairLines(result)));
   if (result.cells.length) {
@@ -54,9 +58,10 @@ export function overlapAsText(result: OverlapResult, workspaceName: string): str
   if (result.leftOut.length) {
     lines.push('', 'Left out (not counted):');
     for (const segment of result.leftOut) {
-      const why = segment.outcome.kind === 'invalid'
-        ? `invalid: ${segment.outcome.errors.map((e) => `${e.line}:${e.column}: ${e.message} [${e.code}]`).join('; ')}`
-        : `not evaluable locally: ${segment.outcome.reasons.join('; ')}`;
+      const why =
+        segment.outcome.kind === 'invalid'
+          ? `invalid: ${segment.outcome.errors.map((e) => `${e.line}:${e.column}: ${e.message} [${e.code}]`).join('; ')}`
+          : `not evaluable locally: ${segment.outcome.reasons.join('; ')}`;
       lines.push(`  ${segment.file}${segment.name ? ` (${segment.name})` : ''}: ${why}`);
     }
   }

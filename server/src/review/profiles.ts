@@ -25,6 +25,8 @@ export function profileSummary(ws: Workspace, p: number): ProfileSummary {
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
   const name = [get(profileValueKey.attribute('first_name')), get(profileValueKey.attribute('last_name'))].filter(Boolean).join(' ');
-  const location = [get(profileValueKey.location('city')), get(profileValueKey.location('region')), get(profileValueKey.location('country'))].filter(Boolean).join(', ');
+  const location = [get(profileValueKey.location('city')), get(profileValueKey.location('region')), get(profileValueKey.location('country'))]
+    .filter(Boolean)
+    .join(', ');
   return { id: ws.profileIds[p], email: get(profileValueKey.attribute('email')) ?? null, name: name || null, location: location || null };
 }

@@ -15,9 +15,7 @@ export interface SegmentError {
 
 /** What evaluating one segment file gave: a count, a reason it cannot be counted, or its errors. */
 export type SegmentOutcome =
-  | { kind: 'counted'; matched: number; total: number }
-  | { kind: 'not-evaluable'; reasons: string[] }
-  | { kind: 'invalid'; errors: SegmentError[] };
+  { kind: 'counted'; matched: number; total: number } | { kind: 'not-evaluable'; reasons: string[] } | { kind: 'invalid'; errors: SegmentError[] };
 
 /** One segment file's reading and count (plain data: the report formats and the editor use it). */
 export interface SegmentEvaluation {
@@ -62,14 +60,20 @@ export function evaluateSegmentText(text: string, context: EvaluationContext): {
   if (errors.length || !definition) {
     const listed = errors.length ? errors : [{ offset: 0, code: 'not-a-segment', message: 'The file holds no segment definition.' }];
     return {
-      evaluation: { name, description: null, canonical: null, outcome: { kind: 'invalid', errors: listed.map((p) => ({ message: p.message, code: p.code, ...lineAndColumn(text, p.offset) })) } },
+      evaluation: {
+        name,
+        description: null,
+        canonical: null,
+        outcome: { kind: 'invalid', errors: listed.map((p) => ({ message: p.message, code: p.code, ...lineAndColumn(text, p.offset) })) },
+      },
       set: undefined,
     };
   }
   const result = context.evaluator.evaluateDefinition(definition);
-  const outcome: SegmentOutcome = result.matched === null || !result.set
-    ? { kind: 'not-evaluable', reasons: [...result.notEvaluable] }
-    : { kind: 'counted', matched: result.matched, total: result.total };
+  const outcome: SegmentOutcome =
+    result.matched === null || !result.set
+      ? { kind: 'not-evaluable', reasons: [...result.notEvaluable] }
+      : { kind: 'counted', matched: result.matched, total: result.total };
   return {
     evaluation: { name, description: describeDefinition(definition, context.names), canonical: canonicalJson(definition), outcome },
     set: outcome.kind === 'counted' ? result.set : undefined,

@@ -37,10 +37,15 @@ export class SegmentLanguage {
    * the log), so one document's failure never touches another's diagnostics.
    */
   validate(parsed: ParsedSegment, options: ValidationOptions = {}): Problem[] {
-    const problems: Problem[] = parsed.syntaxProblems.filter((p) => !(options.allowComments && (p.code === 'json-comment' || p.code === 'json-trailing-comma')));
+    const problems: Problem[] = parsed.syntaxProblems.filter(
+      (p) => !(options.allowComments && (p.code === 'json-comment' || p.code === 'json-trailing-comma')),
+    );
     if (!parsed.root) {
       problems.push({
-        offset: 0, length: 0, severity: 'error', code: 'empty-file',
+        offset: 0,
+        length: 0,
+        severity: 'error',
+        code: 'empty-file',
         message: 'The file is empty. A segment definition looks like {"condition_groups": [{"conditions": [...]}]}.',
       });
       return problems;
@@ -64,12 +69,14 @@ export class SegmentLanguage {
     problems.push(...fromRules.filter((p) => !breaks.some((b) => b >= p.offset && b <= p.offset + p.length)));
     if (![...found, ...problems].some((p) => p.severity === 'error')) {
       if (options.workspace) problems.push(...workspaceProblems(parsed, options.workspace));
-      problems.push(...audienceProblems(parsed, {
-        matched: options.matched,
-        workspaceName: options.workspace?.summary.name,
-        name: segmentName(parsed) ?? options.fileName?.replace(/\.(segment\.)?json$/, '').replace(/[-_]+/g, ' '),
-        consentHint: options.consentHint ?? 'marketing-names',
-      }));
+      problems.push(
+        ...audienceProblems(parsed, {
+          matched: options.matched,
+          workspaceName: options.workspace?.summary.name,
+          name: segmentName(parsed) ?? options.fileName?.replace(/\.(segment\.)?json$/, '').replace(/[-_]+/g, ' '),
+          consentHint: options.consentHint ?? 'marketing-names',
+        }),
+      );
     }
     return problems;
   }
@@ -79,7 +86,10 @@ export class SegmentLanguage {
 export function validationFailed(error: unknown): Problem {
   const reason = error instanceof Error ? error.message : String(error);
   return {
-    offset: 0, length: 0, severity: 'error', code: 'validation-failed',
+    offset: 0,
+    length: 0,
+    severity: 'error',
+    code: 'validation-failed',
     message: `Segment Lens could not check this file (${reason}). This is a defect in Segment Lens, not in the file: the log has the details.`,
   };
 }

@@ -16,16 +16,23 @@ export interface LegacyKey {
 
 export const LEGACY_KEYS: readonly LegacyKey[] = [
   {
-    old: 'region_id', current: 'region', code: 'legacy-region-id',
+    old: 'region_id',
+    current: 'region',
+    code: 'legacy-region-id',
     message: () => '"region_id" is the spelling of API revision 2024-06-15; revision 2026-07-15 names this key "region".',
   },
   {
-    old: 'field', current: 'property', code: 'legacy-profile-attribute',
+    old: 'field',
+    current: 'property',
+    code: 'legacy-profile-attribute',
     message: () => '"field" is the 2024-06-15 spelling; a profile-property condition names the property in "property".',
   },
   {
-    old: 'value', current: 'date', code: 'legacy-static-date-value',
-    message: (title) => `A ${title} takes its date in "date" since API revision 2026-07-15 (the 2024-06-15 examples used "value"), as a full date-time with a UTC offset.`,
+    old: 'value',
+    current: 'date',
+    code: 'legacy-static-date-value',
+    message: (title) =>
+      `A ${title} takes its date in "date" since API revision 2026-07-15 (the 2024-06-15 examples used "value"), as a full date-time with a UTC offset.`,
   },
 ];
 
@@ -44,17 +51,29 @@ function renameKeyEdit(objectNode: Node | undefined, from: string, to: string) {
 export const LEGACY_VALUES: Readonly<Record<string, LegacyValue>> = {
   'type=profile-attribute': {
     code: 'legacy-profile-attribute',
-    message: '"profile-attribute" is the condition type of API revision 2024-06-15; revision 2026-07-15 calls it "profile-property" and names the property in "property" instead of "field".',
-    fix: (valueNode) => [{
-      title: 'Change to a "profile-property" condition',
-      edits: [{ offset: valueNode.offset, length: valueNode.length, newText: '"profile-property"' }, ...renameKeyEdit(valueNode.parent?.parent, 'field', 'property')],
-      isPreferred: true,
-    }],
+    message:
+      '"profile-attribute" is the condition type of API revision 2024-06-15; revision 2026-07-15 calls it "profile-property" and names the property in "property" instead of "field".',
+    fix: (valueNode) => [
+      {
+        title: 'Change to a "profile-property" condition',
+        edits: [
+          { offset: valueNode.offset, length: valueNode.length, newText: '"profile-property"' },
+          ...renameKeyEdit(valueNode.parent?.parent, 'field', 'property'),
+        ],
+        isPreferred: true,
+      },
+    ],
   },
   'field=is_double_optin': {
     code: 'legacy-double-optin',
     message: '"is_double_optin" is the 2024-06-15 spelling; revision 2026-07-15 expects "is_double_opt_in".',
-    fix: (valueNode) => [{ title: 'Change to "is_double_opt_in"', edits: [{ offset: valueNode.offset, length: valueNode.length, newText: '"is_double_opt_in"' }], isPreferred: true }],
+    fix: (valueNode) => [
+      {
+        title: 'Change to "is_double_opt_in"',
+        edits: [{ offset: valueNode.offset, length: valueNode.length, newText: '"is_double_opt_in"' }],
+        isPreferred: true,
+      },
+    ],
   },
 };
 

@@ -235,7 +235,9 @@ export function scanNesting(text: string): NestingScan {
 function boundNesting(text: string): { boundedText: string; tooDeep: { offset: number; length: number }[] } {
   const { tooDeep, longBlankRuns } = scanNesting(text);
   if (tooDeep.length === 0 && longBlankRuns.length === 0) return { boundedText: text, tooDeep };
-  const rewrites = [...tooDeep.map((part) => ({ ...part, value: true })), ...longBlankRuns.map((part) => ({ ...part, value: false }))].sort((a, b) => a.offset - b.offset);
+  const rewrites = [...tooDeep.map((part) => ({ ...part, value: true })), ...longBlankRuns.map((part) => ({ ...part, value: false }))].sort(
+    (a, b) => a.offset - b.offset,
+  );
   const pieces: string[] = [];
   let from = 0;
   for (const part of rewrites) {
@@ -372,6 +374,11 @@ export function definitionValue(parsed: ParsedSegment): Record<string, unknown> 
 /** The segment's name, where the file's shape carries one. */
 export function segmentName(parsed: ParsedSegment): string | undefined {
   const value = parsed.value as { data?: { attributes?: { name?: unknown } }; attributes?: { name?: unknown } } | undefined;
-  const name = parsed.shape === 'resource' ? value?.attributes?.name : parsed.shape === 'create-body' || parsed.shape === 'update-body' ? value?.data?.attributes?.name : undefined;
+  const name =
+    parsed.shape === 'resource'
+      ? value?.attributes?.name
+      : parsed.shape === 'create-body' || parsed.shape === 'update-body'
+        ? value?.data?.attributes?.name
+        : undefined;
   return typeof name === 'string' ? name : undefined;
 }

@@ -30,7 +30,14 @@ export function ruleProblems(parsed: ParsedSegment, schema: SegmentSchema, repor
   return problems;
 }
 
-function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, schema: SegmentSchema, reported: ReadonlySet<number>, problems: Problem[]): void {
+function unknownKeys(
+  node: Node,
+  value: unknown,
+  applicable: ApplicableSchemas,
+  schema: SegmentSchema,
+  reported: ReadonlySet<number>,
+  problems: Problem[],
+): void {
   if (node.type === 'object') {
     const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     const declared = applicable.unresolved ? undefined : declaredProperties(applicable);
@@ -39,7 +46,10 @@ function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, 
       if (!keyNode) continue;
       const key = String(keyNode.value);
       if (declared && declared.size > 0 && !declared.has(key) && !reported.has(keyNode.offset)) {
-        const suggestion = nearest(key, [...declared.keys()].filter((k) => !(k in record)));
+        const suggestion = nearest(
+          key,
+          [...declared.keys()].filter((k) => !(k in record)),
+        );
         // The most specific titled schema names the owner: "list non-membership condition", not "condition".
         const owner = [...applicable.schemas].reverse().find((s) => s.title)?.title;
         problems.push({
@@ -49,16 +59,26 @@ function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, 
           code: 'unknown-property',
           message: `${quote(key)} is not a key of ${owner ? article(owner) : 'this object'} at API revision 2026-07-15; Klaviyo ignores it or rejects the request.${suggestion ? ` Did you mean ${quote(suggestion)}?` : ''}`,
           unnecessary: true,
-          fixes: suggestion ? [{ title: `Rename to ${quote(suggestion)}`, edits: [{ offset: keyNode.offset, length: keyNode.length, newText: quote(suggestion) }], isPreferred: true }] : undefined,
+          fixes: suggestion
+            ? [
+                {
+                  title: `Rename to ${quote(suggestion)}`,
+                  edits: [{ offset: keyNode.offset, length: keyNode.length, newText: quote(suggestion) }],
+                  isPreferred: true,
+                },
+              ]
+            : undefined,
         });
       }
       // Only objects and arrays can hold keys to check: scalars need no schema resolution.
-      if (valueNode && (valueNode.type === 'object' || valueNode.type === 'array') && declared?.has(key)) unknownKeys(valueNode, record[key], childSchemas(schema, applicable, key, record[key]), schema, reported, problems);
+      if (valueNode && (valueNode.type === 'object' || valueNode.type === 'array') && declared?.has(key))
+        unknownKeys(valueNode, record[key], childSchemas(schema, applicable, key, record[key]), schema, reported, problems);
     }
   } else if (node.type === 'array') {
     const items = Array.isArray(value) ? value : [];
     (node.children ?? []).forEach((item, index) => {
-      if (item.type === 'object' || item.type === 'array') unknownKeys(item, items[index], childSchemas(schema, applicable, index, items[index]), schema, reported, problems);
+      if (item.type === 'object' || item.type === 'array')
+        unknownKeys(item, items[index], childSchemas(schema, applicable, index, items[index]), schema, reported, problems);
     });
   }
 }
@@ -68,7 +88,10 @@ function structureRules(parsed: ParsedSegment, problems: Problem[]): void {
   const groupsNode = propertyValueNode(parsed.definition, 'condition_groups');
   if (groupsNode?.type === 'array' && (groupsNode.children ?? []).length === 0) {
     problems.push({
-      offset: groupsNode.offset, length: groupsNode.length, severity: 'warning', code: 'empty-condition-groups',
+      offset: groupsNode.offset,
+      length: groupsNode.length,
+      severity: 'warning',
+      code: 'empty-condition-groups',
       message: 'No condition groups: this definition would match every profile in the account. Add at least one group.',
     });
   }
@@ -76,7 +99,10 @@ function structureRules(parsed: ParsedSegment, problems: Problem[]): void {
   for (const group of conditionGroups(parsed)) {
     if (group.conditionsNode && (group.conditionsNode.children ?? []).length === 0) {
       problems.push({
-        offset: group.conditionsNode.offset, length: group.conditionsNode.length, severity: 'warning', code: 'empty-conditions',
+        offset: group.conditionsNode.offset,
+        length: group.conditionsNode.length,
+        severity: 'warning',
+        code: 'empty-conditions',
         message: `Condition group ${group.groupIndex + 1} has no conditions, so it matches no one, and since groups are ANDed the whole segment matches no one.`,
       });
     }
@@ -84,7 +110,9 @@ function structureRules(parsed: ParsedSegment, problems: Problem[]): void {
   }
   if (total > LIMITS.conditionsPerSegment && groupsNode) {
     problems.push({
-      ...objectAnchor(groupsNode), severity: 'error', code: 'too-many-conditions',
+      ...objectAnchor(groupsNode),
+      severity: 'error',
+      code: 'too-many-conditions',
       message: `This definition has ${total} conditions; Klaviyo allows at most ${LIMITS.conditionsPerSegment} per segment.`,
     });
   }
@@ -93,7 +121,10 @@ function structureRules(parsed: ParsedSegment, problems: Problem[]): void {
     const isActive = propertyValueNode(attributes, 'is_active');
     if (isActive?.value === false && (attributes?.children ?? []).length > 1) {
       problems.push({
-        offset: isActive.offset, length: isActive.length, severity: 'error', code: 'deactivate-with-other-attributes',
+        offset: isActive.offset,
+        length: isActive.length,
+        severity: 'error',
+        code: 'deactivate-with-other-attributes',
         message: 'A PATCH that deactivates a segment ("is_active": false) must carry no other attribute; send the other changes in a separate request.',
       });
     }
@@ -103,13 +134,25 @@ function structureRules(parsed: ParsedSegment, problems: Problem[]): void {
 /** The condition's kind's own checks, placed on the tokens they name; then the checks of every filter in it. */
 function conditionRules(condition: ConditionLocation, problems: Problem[]): void {
   const { node, value } = condition;
-  conditionKind(value.type)?.check?.(value, (problem) => {
-    const target = findNodeAtLocation(node, [...problem.at]) ?? node;
-    problems.push({
-      offset: target.offset, length: target.length, severity: problem.severity, code: problem.code, message: problem.message,
-      fixes: problem.fixes?.map((fix) => ({ title: fix.title, edits: [{ offset: target.offset, length: target.length, newText: JSON.stringify(fix.value) }], isPreferred: fix.isPreferred })),
-    });
-  }, { nearest });
+  conditionKind(value.type)?.check?.(
+    value,
+    (problem) => {
+      const target = findNodeAtLocation(node, [...problem.at]) ?? node;
+      problems.push({
+        offset: target.offset,
+        length: target.length,
+        severity: problem.severity,
+        code: problem.code,
+        message: problem.message,
+        fixes: problem.fixes?.map((fix) => ({
+          title: fix.title,
+          edits: [{ offset: target.offset, length: target.length, newText: JSON.stringify(fix.value) }],
+          isPreferred: fix.isPreferred,
+        })),
+      });
+    },
+    { nearest },
+  );
   for (const filterNode of filterNodes(node)) filterRules(filterNode, problems);
 }
 
@@ -128,34 +171,99 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
   const quantity = get('quantity');
   // 0 is meaningful ("in the last 0 days" = today); a negative count of units is not.
   if (typeof quantity?.value === 'number' && quantity.value < 0 && operator !== undefined) {
-    problems.push({ offset: quantity.offset, length: quantity.length, severity: 'warning', code: 'negative-quantity', message: `${capitalizeFirst(article(quote(operator)))} window of ${quantity.value} units makes no sense; use a positive quantity.` });
+    problems.push({
+      offset: quantity.offset,
+      length: quantity.length,
+      severity: 'warning',
+      code: 'negative-quantity',
+      message: `${capitalizeFirst(article(quote(operator)))} window of ${quantity.value} units makes no sense; use a positive quantity.`,
+    });
   }
   const start = get('start');
   const end = get('end');
-  if (get('type')?.value === 'date' && operator === 'between' && typeof start?.value === 'number' && typeof end?.value === 'number' && start.value > end.value) {
+  if (
+    get('type')?.value === 'date' &&
+    operator === 'between' &&
+    typeof start?.value === 'number' &&
+    typeof end?.value === 'number' &&
+    start.value > end.value
+  ) {
     problems.push({
-      offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed',
+      offset: start.offset,
+      length: end.offset + end.length - start.offset,
+      severity: 'warning',
+      code: 'range-reversed',
       message: `"between ${start.value} and ${end.value} ago": "start" must be the nearer distance (the smaller number), so this window is empty.`,
-      fixes: [{ title: 'Swap start and end', edits: [{ offset: start.offset, length: start.length, newText: String(end.value) }, { offset: end.offset, length: end.length, newText: String(start.value) }], isPreferred: true }],
+      fixes: [
+        {
+          title: 'Swap start and end',
+          edits: [
+            { offset: start.offset, length: start.length, newText: String(end.value) },
+            { offset: end.offset, length: end.length, newText: String(start.value) },
+          ],
+          isPreferred: true,
+        },
+      ],
     });
   }
-  if (operator === 'between-static' && typeof start?.value === 'string' && typeof end?.value === 'string' && (parseInstant(start.value) ?? NaN) > (parseInstant(end.value) ?? NaN)) {
+  if (
+    operator === 'between-static' &&
+    typeof start?.value === 'string' &&
+    typeof end?.value === 'string' &&
+    (parseInstant(start.value) ?? NaN) > (parseInstant(end.value) ?? NaN)
+  ) {
     problems.push({
-      offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed',
+      offset: start.offset,
+      length: end.offset + end.length - start.offset,
+      severity: 'warning',
+      code: 'range-reversed',
       message: `The range ends (${end.value}) before it starts (${start.value}), so it matches nothing.`,
-      fixes: [{ title: 'Swap start and end', edits: [{ offset: start.offset, length: start.length, newText: quote(end.value) }, { offset: end.offset, length: end.length, newText: quote(start.value) }], isPreferred: true }],
+      fixes: [
+        {
+          title: 'Swap start and end',
+          edits: [
+            { offset: start.offset, length: start.length, newText: quote(end.value) },
+            { offset: end.offset, length: end.length, newText: quote(start.value) },
+          ],
+          isPreferred: true,
+        },
+      ],
     });
   }
-  if (operator === 'between' && get('type')?.value === 'numeric' && typeof start?.value === 'number' && typeof end?.value === 'number' && start.value > end.value) {
+  if (
+    operator === 'between' &&
+    get('type')?.value === 'numeric' &&
+    typeof start?.value === 'number' &&
+    typeof end?.value === 'number' &&
+    start.value > end.value
+  ) {
     problems.push({
-      offset: start.offset, length: end.offset + end.length - start.offset, severity: 'warning', code: 'range-reversed',
+      offset: start.offset,
+      length: end.offset + end.length - start.offset,
+      severity: 'warning',
+      code: 'range-reversed',
       message: `The range ${start.value}–${end.value} is empty: "start" is greater than "end".`,
-      fixes: [{ title: 'Swap start and end', edits: [{ offset: start.offset, length: start.length, newText: String(end.value) }, { offset: end.offset, length: end.length, newText: String(start.value) }], isPreferred: true }],
+      fixes: [
+        {
+          title: 'Swap start and end',
+          edits: [
+            { offset: start.offset, length: start.length, newText: String(end.value) },
+            { offset: end.offset, length: end.length, newText: String(start.value) },
+          ],
+          isPreferred: true,
+        },
+      ],
     });
   }
   const month = get('value');
   if (operator === 'calendar-month' && typeof month?.value === 'number' && (month.value < 1 || month.value > 12)) {
-    problems.push({ offset: month.offset, length: month.length, severity: 'error', code: 'invalid-month', message: `Month ${month.value} does not exist: use 1 (January) to 12 (December).` });
+    problems.push({
+      offset: month.offset,
+      length: month.length,
+      severity: 'error',
+      code: 'invalid-month',
+      message: `Month ${month.value} does not exist: use 1 (January) to 12 (December).`,
+    });
   }
 }
 

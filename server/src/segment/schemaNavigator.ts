@@ -78,7 +78,8 @@ function signature(value: unknown, keys: ReadonlySet<string>, depth = 0): string
     const v = (value as Record<string, unknown>)[key];
     // Keys are separated by a character JSON keys in practice never hold (a collision would only share a memo entry).
     text += `${key}\u0001`;
-    text += keys.has(key) && (v === null || typeof v !== 'object') ? `${typeof v}=${String(v)};` : `${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v};`;
+    text +=
+      keys.has(key) && (v === null || typeof v !== 'object') ? `${typeof v}=${String(v)};` : `${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v};`;
   }
   return `${text}}`;
 }
@@ -202,14 +203,22 @@ export const IF_KEYWORDS = new Set(['type', 'const', 'enum', 'properties', 'requ
 
 export function jsonTypeMatches(type: string, value: unknown): boolean {
   switch (type) {
-    case 'null': return value === null;
-    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'array': return Array.isArray(value);
-    case 'string': return typeof value === 'string';
-    case 'boolean': return typeof value === 'boolean';
-    case 'number': return typeof value === 'number';
-    case 'integer': return typeof value === 'number' && Number.isInteger(value);
-    default: return false;
+    case 'null':
+      return value === null;
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    default:
+      return false;
   }
 }
 

@@ -39,12 +39,14 @@ function mostSpecificErrors(errors: ErrorObject[]): ErrorObject[] {
   const kept: ErrorObject[] = [];
   const valueErrors = new Map<string, ErrorObject>();
   const seen = new Set<string>();
-  const allowedCount = (e: ErrorObject) => (e.keyword === 'enum' ? ((e.params as { allowedValues?: unknown[] }).allowedValues?.length ?? 0) : e.keyword === 'const' ? 1 : 0);
+  const allowedCount = (e: ErrorObject) =>
+    e.keyword === 'enum' ? ((e.params as { allowedValues?: unknown[] }).allowedValues?.length ?? 0) : e.keyword === 'const' ? 1 : 0;
   for (const error of errors) {
     if (error.keyword === 'if') continue;
     if (error.keyword === 'type' || error.keyword === 'enum' || error.keyword === 'const') {
       const current = valueErrors.get(error.instancePath);
-      const better = !current || (current.keyword === 'type' && error.keyword !== 'type') || (error.keyword !== 'type' && allowedCount(error) > allowedCount(current));
+      const better =
+        !current || (current.keyword === 'type' && error.keyword !== 'type') || (error.keyword !== 'type' && allowedCount(error) > allowedCount(current));
       if (better) valueErrors.set(error.instancePath, error);
       continue;
     }
@@ -62,17 +64,23 @@ function segmentListProblem(parsed: ParsedSegment): Problem | undefined {
   if (!Array.isArray(value?.data) || !parsed.root) return undefined;
   const key = findNodeAtLocation(parsed.root, ['data'])?.parent?.children?.[0];
   return {
-    offset: key?.offset ?? parsed.root.offset, length: key?.length ?? 1, severity: 'error', code: 'segment-list',
+    offset: key?.offset ?? parsed.root.offset,
+    length: key?.length ?? 1,
+    severity: 'error',
+    code: 'segment-list',
     message: `This is a list of ${value.data.length} segment(s), as GET /api/segments returns it. Keep one segment per file: its resource object, {"data": {...}}, or its bare definition.`,
   };
 }
 
 function pathOf(instancePath: string): (string | number)[] {
   if (instancePath === '') return [];
-  return instancePath.slice(1).split('/').map((segment) => {
-    const unescaped = segment.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^\d+$/.test(unescaped) ? Number(unescaped) : unescaped;
-  });
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((segment) => {
+      const unescaped = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^\d+$/.test(unescaped) ? Number(unescaped) : unescaped;
+    });
 }
 
 /** "quantity", or "item 2 of steps" for array items. */
@@ -106,8 +114,11 @@ function problemFor(error: ErrorObject, root: Node, schema: SegmentSchema, parse
       if (path.length === 0 && parsed.shape === 'condition' && missing === 'condition_groups') return singleConditionProblem(parsed);
       if (path.length === 0 && parsed.shape === 'unknown' && missing === 'condition_groups') {
         return {
-          ...objectAnchor(node), severity: 'error', code: 'not-a-segment',
-          message: 'This is not a segment definition: expected {"condition_groups": [...]}, a Segments API body {"data": {...}}, or a segment resource {"type": "segment", "attributes": {...}}.',
+          ...objectAnchor(node),
+          severity: 'error',
+          code: 'not-a-segment',
+          message:
+            'This is not a segment definition: expected {"condition_groups": [...]}, a Segments API body {"data": {...}}, or a segment resource {"type": "segment", "attributes": {...}}.',
         };
       }
       const property = propertySchema(schema, parentSchema, missing);
@@ -139,7 +150,13 @@ function propertySchema(schema: SegmentSchema, parentSchema: JsonSchema | undefi
 }
 
 const TYPE_NAMES: Record<string, string> = {
-  integer: 'a whole number', number: 'a number', string: 'a text in double quotes', boolean: 'true or false', object: 'an object', array: 'an array', null: 'null',
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a text in double quotes',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
 };
 
 function typeProblem(error: ErrorObject, node: Node, path: (string | number)[]): Problem {
@@ -149,13 +166,18 @@ function typeProblem(error: ErrorObject, node: Node, path: (string | number)[]):
   const fixes: Fix[] = [];
   if (typeof value === 'string' && (expected.includes('number') || expected.includes('integer')) && value.trim() !== '' && Number.isFinite(Number(value))) {
     const n = Number(value);
-    if (expected.includes('number') || Number.isInteger(n)) fixes.push({ title: `Write ${n} as a number`, edits: [{ offset: node.offset, length: node.length, newText: String(n) }], isPreferred: true });
+    if (expected.includes('number') || Number.isInteger(n))
+      fixes.push({ title: `Write ${n} as a number`, edits: [{ offset: node.offset, length: node.length, newText: String(n) }], isPreferred: true });
   }
   if (typeof value === 'string' && expected.includes('boolean') && (value === 'true' || value === 'false')) {
     fixes.push({ title: `Write ${value} as a boolean`, edits: [{ offset: node.offset, length: node.length, newText: value }], isPreferred: true });
   }
   if (typeof value === 'string' && expected.includes('array') && expected.length === 1) {
-    fixes.push({ title: `Put ${quote(value)} in an array`, edits: [{ offset: node.offset, length: node.length, newText: `[${JSON.stringify(value)}]` }], isPreferred: true });
+    fixes.push({
+      title: `Put ${quote(value)} in an array`,
+      edits: [{ offset: node.offset, length: node.length, newText: `[${JSON.stringify(value)}]` }],
+      isPreferred: true,
+    });
   }
   return {
     offset: node.offset,
@@ -169,7 +191,10 @@ function typeProblem(error: ErrorObject, node: Node, path: (string | number)[]):
 
 function enumProblem(error: ErrorObject, node: Node, path: (string | number)[], schema: SegmentSchema): Problem {
   const parentSchema = error.parentSchema as JsonSchema | undefined;
-  const allowed: unknown[] = error.keyword === 'const' ? [(error.params as { allowedValue: unknown }).allowedValue] : [...((error.params as { allowedValues: unknown[] }).allowedValues ?? [])];
+  const allowed: unknown[] =
+    error.keyword === 'const'
+      ? [(error.params as { allowedValue: unknown }).allowedValue]
+      : [...((error.params as { allowedValues: unknown[] }).allowedValues ?? [])];
   const value = node.value;
   const key = path[path.length - 1];
 
@@ -183,9 +208,25 @@ function enumProblem(error: ErrorObject, node: Node, path: (string | number)[], 
   const contextSchema = parentSchema ? schema.definitionOf(parentSchema)?.schema : undefined;
   const context = contextSchema?.title;
   const where = context && !label.includes(context) ? ` in ${article(context)}` : '';
-  const suggestion = typeof value === 'string' ? nearest(value, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
-  const fixes: Fix[] | undefined = suggestion ? [{ title: `Change to ${quote(suggestion)}`, edits: [{ offset: node.offset, length: node.length, newText: quote(suggestion) }], isPreferred: true }] : undefined;
-  const isDiscriminator = key === 'type' || key === 'operator' || key === 'field' || key === 'method' || key === 'subscription' || key === 'dimension' || key === 'measurement' || key === 'reachable_status';
+  const suggestion =
+    typeof value === 'string'
+      ? nearest(
+          value,
+          allowed.filter((a): a is string => typeof a === 'string'),
+        )
+      : undefined;
+  const fixes: Fix[] | undefined = suggestion
+    ? [{ title: `Change to ${quote(suggestion)}`, edits: [{ offset: node.offset, length: node.length, newText: quote(suggestion) }], isPreferred: true }]
+    : undefined;
+  const isDiscriminator =
+    key === 'type' ||
+    key === 'operator' ||
+    key === 'field' ||
+    key === 'method' ||
+    key === 'subscription' ||
+    key === 'dimension' ||
+    key === 'measurement' ||
+    key === 'reachable_status';
 
   let message: string;
   if (allowed.length === 1) {
@@ -211,7 +252,15 @@ function formatProblem(node: Node, path: (string | number)[]): Problem {
     message: completed
       ? `${capitalize(nameOf(path))} needs a full date-time with a UTC offset: ${quote(value)} has ${completed.hadTime ? 'no offset' : 'no time or offset'}. Klaviyo reads all dates in UTC; write ${quote(completed.fixed)}.`
       : `${capitalize(nameOf(path))} must be an ISO 8601 date-time with a UTC offset, such as "2026-07-15T00:00:00+00:00"; ${describeJsonValue(value)} is not.`,
-    fixes: completed ? [{ title: `Change to ${quote(completed.fixed)}`, edits: [{ offset: node.offset, length: node.length, newText: quote(completed.fixed) }], isPreferred: true }] : undefined,
+    fixes: completed
+      ? [
+          {
+            title: `Change to ${quote(completed.fixed)}`,
+            edits: [{ offset: node.offset, length: node.length, newText: quote(completed.fixed) }],
+            isPreferred: true,
+          },
+        ]
+      : undefined,
   };
 }
 
@@ -231,9 +280,16 @@ function legacyAliasFor(objectNode: Node, missing: string, title: string, parsed
     if (!property?.children?.[0]) continue;
     const keyNode = property.children[0];
     const valueNode = property.children[1];
-    const fixes: Fix[] = legacy.old === 'value' && missing === 'date' && valueNode
-      ? [legacyStaticDateFix(keyNode, valueNode)]
-      : [{ title: `Rename ${quote(legacy.old)} to ${quote(missing)}`, edits: [{ offset: keyNode.offset, length: keyNode.length, newText: quote(missing) }], isPreferred: true }];
+    const fixes: Fix[] =
+      legacy.old === 'value' && missing === 'date' && valueNode
+        ? [legacyStaticDateFix(keyNode, valueNode)]
+        : [
+            {
+              title: `Rename ${quote(legacy.old)} to ${quote(missing)}`,
+              edits: [{ offset: keyNode.offset, length: keyNode.length, newText: quote(missing) }],
+              isPreferred: true,
+            },
+          ];
     return {
       offset: keyNode.offset,
       length: keyNode.length,
@@ -249,9 +305,18 @@ function legacyAliasFor(objectNode: Node, missing: string, title: string, parsed
   if (property?.children?.[0]) {
     const keyNode = property.children[0];
     return {
-      offset: keyNode.offset, length: keyNode.length, severity: 'error', code: 'legacy-camel-case',
+      offset: keyNode.offset,
+      length: keyNode.length,
+      severity: 'error',
+      code: 'legacy-camel-case',
       message: `${quote(camel)} is the camelCase spelling some SDKs use; the Segments API expects ${quote(missing)}.`,
-      fixes: [{ title: `Rename ${quote(camel)} to ${quote(missing)}`, edits: [{ offset: keyNode.offset, length: keyNode.length, newText: quote(missing) }], isPreferred: true }],
+      fixes: [
+        {
+          title: `Rename ${quote(camel)} to ${quote(missing)}`,
+          edits: [{ offset: keyNode.offset, length: keyNode.length, newText: quote(missing) }],
+          isPreferred: true,
+        },
+      ],
     };
   }
   void parsed;
@@ -261,17 +326,28 @@ function legacyAliasFor(objectNode: Node, missing: string, title: string, parsed
 function singleConditionProblem(parsed: ParsedSegment): Problem {
   const root = parsed.root as Node;
   const text = parsed.text.slice(root.offset, root.offset + root.length);
-  const indented = text.split('\n').map((line, i) => (i === 0 ? line : `      ${line}`)).join('\n');
+  const indented = text
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : `      ${line}`))
+    .join('\n');
   return {
     offset: root.offset,
     length: 1,
     severity: 'error',
     code: 'single-condition',
     message: 'This file holds a single condition, not a segment definition. The Segments API expects {"condition_groups": [{"conditions": [...]}]}.',
-    fixes: [{
-      title: 'Wrap the condition in a segment definition',
-      edits: [{ offset: root.offset, length: root.length, newText: `{\n  "condition_groups": [\n    {\n      "conditions": [\n      ${indented}\n      ]\n    }\n  ]\n}` }],
-      isPreferred: true,
-    }],
+    fixes: [
+      {
+        title: 'Wrap the condition in a segment definition',
+        edits: [
+          {
+            offset: root.offset,
+            length: root.length,
+            newText: `{\n  "condition_groups": [\n    {\n      "conditions": [\n      ${indented}\n      ]\n    }\n  ]\n}`,
+          },
+        ],
+        isPreferred: true,
+      },
+    ],
   };
 }

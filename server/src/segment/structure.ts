@@ -38,7 +38,17 @@ export function conditionGroups(parsed: ParsedSegment): GroupLocation[] {
 function computeConditionGroups(parsed: ParsedSegment): GroupLocation[] {
   if (parsed.shape === 'condition' && parsed.root) {
     const value = nodeObject(parsed.root);
-    return value ? [{ groupIndex: 0, node: parsed.root, path: [], conditionsNode: undefined, conditions: [{ groupIndex: 0, conditionIndex: 0, node: parsed.root, path: [], value }] }] : [];
+    return value
+      ? [
+          {
+            groupIndex: 0,
+            node: parsed.root,
+            path: [],
+            conditionsNode: undefined,
+            conditions: [{ groupIndex: 0, conditionIndex: 0, node: parsed.root, path: [], value }],
+          },
+        ]
+      : [];
   }
   const groupsNode = propertyValueNode(parsed.definition, 'condition_groups');
   if (groupsNode?.type !== 'array') return [];

@@ -11,11 +11,16 @@ export function describeJsonValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
-    case 'string': return `the text ${truncate(quote(value))}`;
-    case 'number': return `the number ${value}`;
-    case 'boolean': return `${value}`;
-    case 'object': return 'an object';
-    default: return 'nothing';
+    case 'string':
+      return `the text ${truncate(quote(value))}`;
+    case 'number':
+      return `the number ${value}`;
+    case 'boolean':
+      return `${value}`;
+    case 'object':
+      return 'an object';
+    default:
+      return 'nothing';
   }
 }
 

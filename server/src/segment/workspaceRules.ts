@@ -16,7 +16,6 @@ export interface WorkspaceContext {
   segmentIds?: ReadonlyMap<string, string>;
 }
 
-
 /**
  * Checks that need the data workspace: IDs that point nowhere (with "did you mean"), filters that
  * do not fit the observed type of a property, sums over events without values, dates that cannot
@@ -34,11 +33,21 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
     if (typeof node?.value !== 'string') return undefined;
     const metric = metrics.get(node.value);
     if (metric) return metric;
-    const suggestions = closestIds(node.value, summary.metrics.map((m) => ({ id: m.id, name: m.name, weight: m.eventCount })));
+    const suggestions = closestIds(
+      node.value,
+      summary.metrics.map((m) => ({ id: m.id, name: m.name, weight: m.eventCount })),
+    );
     problems.push({
-      offset: node.offset, length: node.length, severity: 'warning', code: 'unknown-metric-id',
+      offset: node.offset,
+      length: node.length,
+      severity: 'warning',
+      code: 'unknown-metric-id',
       message: `No metric ${quote(node.value)} in workspace ${summary.name}.${suggestions[0] ? ` Did you mean ${suggestions[0].name ?? 'metric'} (${suggestions[0].id})?` : ''}`,
-      fixes: suggestions.map((s, i) => ({ title: `Change to ${s.name ?? 'metric'} (${s.id})`, edits: [{ offset: node.offset, length: node.length, newText: quote(s.id) }], isPreferred: i === 0 })),
+      fixes: suggestions.map((s, i) => ({
+        title: `Change to ${s.name ?? 'metric'} (${s.id})`,
+        edits: [{ offset: node.offset, length: node.length, newText: quote(s.id) }],
+        isPreferred: i === 0,
+      })),
     });
     return undefined;
   };
@@ -52,7 +61,10 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
           if (metric && value.measurement === 'sum' && metric.valueCount === 0) {
             const measurement = propertyValueNode(node, 'measurement') as Node;
             problems.push({
-              offset: measurement.offset, length: measurement.length, severity: 'warning', code: 'sum-without-value',
+              offset: measurement.offset,
+              length: measurement.length,
+              severity: 'warning',
+              code: 'sum-without-value',
               message: `None of the ${metric.eventCount.toLocaleString('en-US')} ${metric.name ?? metric.id} events in the workspace carries a numeric "$value", so their sum is always 0. Did you mean "count"?`,
               fixes: [{ title: 'Change to "count"', edits: [{ offset: measurement.offset, length: measurement.length, newText: '"count"' }] }],
             });
@@ -72,16 +84,29 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
             const segmentName = context.segmentIds?.get(idNode.value);
             if (segmentName !== undefined) {
               problems.push({
-                offset: idNode.offset, length: idNode.length, severity: 'error', code: 'segment-id-in-group-ids',
+                offset: idNode.offset,
+                length: idNode.length,
+                severity: 'error',
+                code: 'segment-id-in-group-ids',
                 message: `${quote(idNode.value)} is the ID of segment ${quote(segmentName)}; "group_ids" takes a list ID (segments cannot be nested).`,
               });
               continue;
             }
-            const suggestions = closestIds(idNode.value, summary.lists.map((l) => ({ id: l.id, name: l.name, weight: l.memberCount })));
+            const suggestions = closestIds(
+              idNode.value,
+              summary.lists.map((l) => ({ id: l.id, name: l.name, weight: l.memberCount })),
+            );
             problems.push({
-              offset: idNode.offset, length: idNode.length, severity: 'warning', code: 'unknown-list-id',
+              offset: idNode.offset,
+              length: idNode.length,
+              severity: 'warning',
+              code: 'unknown-list-id',
               message: `No list ${quote(idNode.value)} in workspace ${summary.name}.${suggestions[0] ? ` Did you mean ${suggestions[0].name ?? 'list'} (${suggestions[0].id})?` : ''}`,
-              fixes: suggestions.map((s, i) => ({ title: `Change to ${s.name ?? 'list'} (${s.id})`, edits: [{ offset: idNode.offset, length: idNode.length, newText: quote(s.id) }], isPreferred: i === 0 })),
+              fixes: suggestions.map((s, i) => ({
+                title: `Change to ${s.name ?? 'list'} (${s.id})`,
+                edits: [{ offset: idNode.offset, length: idNode.length, newText: quote(s.id) }],
+                isPreferred: i === 0,
+              })),
             });
           }
           break;
@@ -93,12 +118,24 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
           if (!observed && path.kind === 'custom') {
             const candidates = summary.profileProperties.filter((p) => p.name.startsWith('properties['));
             const name = propertyNode.value.toLowerCase();
-            const close = name.length > MAX_TYPO_LENGTH ? undefined : candidates.map((p) => ({ p, d: distance(p.name.toLowerCase(), name) })).sort((a, b) => a.d - b.d)[0];
+            const close =
+              name.length > MAX_TYPO_LENGTH ? undefined : candidates.map((p) => ({ p, d: distance(p.name.toLowerCase(), name) })).sort((a, b) => a.d - b.d)[0];
             const suggestion = close && close.d <= Math.max(3, propertyNode.value.length / 4) ? close.p : undefined;
             problems.push({
-              offset: propertyNode.offset, length: propertyNode.length, severity: 'information', code: 'unseen-property',
+              offset: propertyNode.offset,
+              length: propertyNode.length,
+              severity: 'information',
+              code: 'unseen-property',
               message: `No profile in workspace ${summary.name} has ${propertyNode.value} (custom property names are case-sensitive).${suggestion ? ` Did you mean ${suggestion.name}?` : ''}`,
-              fixes: suggestion ? [{ title: `Change to ${suggestion.name}`, edits: [{ offset: propertyNode.offset, length: propertyNode.length, newText: quote(suggestion.name) }], isPreferred: true }] : undefined,
+              fixes: suggestion
+                ? [
+                    {
+                      title: `Change to ${suggestion.name}`,
+                      edits: [{ offset: propertyNode.offset, length: propertyNode.length, newText: quote(suggestion.name) }],
+                      isPreferred: true,
+                    },
+                  ]
+                : undefined,
             });
           }
           if (observed) filterTypeProblem(propertyValueNode(node, 'filter'), observed, propertyNode.value, problems);
@@ -123,7 +160,11 @@ function closestIds(id: string, candidates: { id: string; name: string | undefin
 }
 
 const FAMILY_TYPES: Record<string, string[]> = {
-  string: ['string', 'date'], numeric: ['number'], boolean: ['boolean'], list: ['list'], date: ['date', 'number'],
+  string: ['string', 'date'],
+  numeric: ['number'],
+  boolean: ['boolean'],
+  list: ['list'],
+  date: ['date', 'number'],
 };
 
 /** A filter family that fits none of the values the workspace holds for this property. */
@@ -138,14 +179,20 @@ function filterTypeProblem(filterNode: Node | undefined, observed: PropertySumma
   const main = observed.mainType ?? 'unknown';
   const suggestion = main === 'number' ? 'numeric' : main === 'list' ? 'list' : main === 'boolean' ? 'boolean' : main === 'date' ? 'date' : 'string';
   problems.push({
-    offset: (typeNode as Node).offset, length: (typeNode as Node).length, severity: 'warning', code: 'filter-type-mismatch',
+    offset: (typeNode as Node).offset,
+    length: (typeNode as Node).length,
+    severity: 'warning',
+    code: 'filter-type-mismatch',
     message: `${name} holds ${describeTypes(observed)} in this workspace; a ${family} filter matches none of them (Klaviyo does not convert types). Use a ${suggestion} filter.`,
   });
 }
 
 function describeTypes(observed: PropertySummary): string {
   const total = Object.values(observed.types).reduce((a, b) => a + b, 0);
-  return Object.entries(observed.types).sort((a, b) => b[1] - a[1]).map(([type, n]) => `${type === 'list' ? 'lists' : `${type}s`} (${Math.round((100 * n) / total)}%)`).join(', ');
+  return Object.entries(observed.types)
+    .sort((a, b) => b[1] - a[1])
+    .map(([type, n]) => `${type === 'list' ? 'lists' : `${type}s`} (${Math.round((100 * n) / total)}%)`)
+    .join(', ');
 }
 
 function metricFilterTypes(filtersNode: Node | undefined, metric: MetricSummary, problems: Problem[]): void {
@@ -156,8 +203,18 @@ function metricFilterTypes(filtersNode: Node | undefined, metric: MetricSummary,
     const observed = byName.get(propertyNode.value);
     if (!observed) {
       problems.push({
-        offset: propertyNode.offset, length: propertyNode.length, severity: 'information', code: 'unseen-event-property',
-        message: `No ${metric.name ?? metric.id} event in the workspace has the property ${quote(propertyNode.value)}${metric.properties.length ? `; its events have ${metric.properties.slice(0, 8).map((p) => quote(p.name)).join(', ')}` : ''}.`,
+        offset: propertyNode.offset,
+        length: propertyNode.length,
+        severity: 'information',
+        code: 'unseen-event-property',
+        message: `No ${metric.name ?? metric.id} event in the workspace has the property ${quote(propertyNode.value)}${
+          metric.properties.length
+            ? `; its events have ${metric.properties
+                .slice(0, 8)
+                .map((p) => quote(p.name))
+                .join(', ')}`
+            : ''
+        }.`,
       });
       continue;
     }
@@ -173,7 +230,13 @@ function staticDateProblems(condition: ConditionLocation, now: number, problems:
       if ((key.value === 'date' || key.value === 'start' || key.value === 'end') && typeof value.value === 'string') {
         const t = parseInstant(value.value) ?? NaN;
         if (Number.isFinite(t) && t > now + 2 * 365 * DAY_MS) {
-          problems.push({ offset: value.offset, length: value.length, severity: 'warning', code: 'far-future-date', message: `${value.value} is more than two years after the workspace's "now" (${new Date(now).toISOString().slice(0, 10)}); is the year right?` });
+          problems.push({
+            offset: value.offset,
+            length: value.length,
+            severity: 'warning',
+            code: 'far-future-date',
+            message: `${value.value} is more than two years after the workspace's "now" (${new Date(now).toISOString().slice(0, 10)}); is the year right?`,
+          });
         }
       }
     }
@@ -192,7 +255,15 @@ function duplicateAndContradiction(parsed: ParsedSegment, problems: Problem[]): 
       const first = seen.get(key);
       if (first !== undefined) {
         const fix: Fix = { title: 'Remove the duplicate condition', edits: [removalEdit(parsed.text, condition.node)] };
-        problems.push({ offset: condition.node.offset, length: condition.node.length, severity: 'warning', code: 'duplicate-condition', message: `This condition repeats condition ${first + 1} of group ${group.groupIndex + 1}; it changes nothing.`, unnecessary: true, fixes: [fix] });
+        problems.push({
+          offset: condition.node.offset,
+          length: condition.node.length,
+          severity: 'warning',
+          code: 'duplicate-condition',
+          message: `This condition repeats condition ${first + 1} of group ${group.groupIndex + 1}; it changes nothing.`,
+          unnecessary: true,
+          fixes: [fix],
+        });
       } else {
         seen.set(key, condition.conditionIndex);
       }
@@ -204,8 +275,12 @@ function duplicateAndContradiction(parsed: ParsedSegment, problems: Problem[]): 
     const first = seenGroups.get(key);
     if (first !== undefined && group.conditions.length) {
       problems.push({
-        offset: group.node.offset, length: group.node.length, severity: 'warning', code: 'duplicate-group',
-        message: `Condition group ${group.groupIndex + 1} repeats group ${first + 1}; ANDing it again changes nothing.`, unnecessary: true,
+        offset: group.node.offset,
+        length: group.node.length,
+        severity: 'warning',
+        code: 'duplicate-group',
+        message: `Condition group ${group.groupIndex + 1} repeats group ${first + 1}; ANDing it again changes nothing.`,
+        unnecessary: true,
         fixes: [{ title: 'Remove the duplicate group', edits: [removalEdit(parsed.text, group.node)] }],
       });
     } else {
@@ -219,7 +294,10 @@ function duplicateAndContradiction(parsed: ParsedSegment, problems: Problem[]): 
       const reason = contradiction(singles[i].conditions[0].value, singles[j].conditions[0].value);
       if (reason) {
         problems.push({
-          offset: singles[j].conditions[0].node.offset, length: 1, severity: 'warning', code: 'contradiction',
+          offset: singles[j].conditions[0].node.offset,
+          length: 1,
+          severity: 'warning',
+          code: 'contradiction',
           message: `Groups ${singles[i].groupIndex + 1} and ${singles[j].groupIndex + 1} can never both hold (${reason}), and groups are ANDed: this segment matches no one.`,
         });
       }
@@ -232,7 +310,8 @@ function contradiction(a: Record<string, unknown>, b: Record<string, unknown>): 
   const same = (key: string) => canonicalJson(a[key]) === canonicalJson(b[key]);
   switch (a.type) {
     case 'profile-group-membership':
-      if (same('group_ids') && a.is_member !== b.is_member && (a.is_member === false ? !b.timeframe_filter : !a.timeframe_filter)) return 'in the list and not in the list';
+      if (same('group_ids') && a.is_member !== b.is_member && (a.is_member === false ? !b.timeframe_filter : !a.timeframe_filter))
+        return 'in the list and not in the list';
       return undefined;
     case 'profile-region':
       if (same('region') && a.in_region !== b.in_region) return 'in the region and not in it';
@@ -240,15 +319,18 @@ function contradiction(a: Record<string, unknown>, b: Record<string, unknown>): 
     case 'profile-marketing-consent': {
       const ca = a.consent as Record<string, unknown> | undefined;
       const cb = b.consent as Record<string, unknown> | undefined;
-      if (ca && cb && ca.channel === cb.channel && ca.can_receive_marketing !== cb.can_receive_marketing) return `can and cannot receive ${String(ca.channel)} marketing`;
+      if (ca && cb && ca.channel === cb.channel && ca.can_receive_marketing !== cb.can_receive_marketing)
+        return `can and cannot receive ${String(ca.channel)} marketing`;
       return undefined;
     }
     case 'profile-property': {
       const fa = a.filter as Record<string, unknown> | undefined;
       const fb = b.filter as Record<string, unknown> | undefined;
       if (!same('property') || !fa || !fb) return undefined;
-      if (fa.operator === 'equals' && fb.operator === 'equals' && fa.type === fb.type && canonicalJson(fa.value) !== canonicalJson(fb.value)) return `${String(a.property)} cannot equal two values`;
-      if ((fa.operator === 'is-set' && fb.operator === 'not-set') || (fa.operator === 'not-set' && fb.operator === 'is-set')) return `${String(a.property)} cannot be set and not set`;
+      if (fa.operator === 'equals' && fb.operator === 'equals' && fa.type === fb.type && canonicalJson(fa.value) !== canonicalJson(fb.value))
+        return `${String(a.property)} cannot equal two values`;
+      if ((fa.operator === 'is-set' && fb.operator === 'not-set') || (fa.operator === 'not-set' && fb.operator === 'is-set'))
+        return `${String(a.property)} cannot be set and not set`;
       return undefined;
     }
     case 'profile-metric': {
@@ -256,7 +338,9 @@ function contradiction(a: Record<string, unknown>, b: Record<string, unknown>): 
       const ma = a.measurement_filter as Record<string, unknown> | undefined;
       const mb = b.measurement_filter as Record<string, unknown> | undefined;
       const zero = (m: Record<string, unknown> | undefined) => m?.operator === 'equals' && m.value === 0;
-      const positive = (m: Record<string, unknown> | undefined) => (m?.operator === 'greater-than-or-equal' && typeof m.value === 'number' && m.value > 0) || (m?.operator === 'greater-than' && typeof m.value === 'number' && m.value >= 0);
+      const positive = (m: Record<string, unknown> | undefined) =>
+        (m?.operator === 'greater-than-or-equal' && typeof m.value === 'number' && m.value > 0) ||
+        (m?.operator === 'greater-than' && typeof m.value === 'number' && m.value >= 0);
       if ((zero(ma) && positive(mb)) || (zero(mb) && positive(ma))) return 'zero times and at least once, over the same events';
       return undefined;
     }
@@ -277,14 +361,16 @@ export function removalEdit(text: string, node: Node): { offset: number; length:
   return { offset: start, length: end - start, newText: '' };
 }
 
-const CONSENT_GROUP = '{ "conditions": [ { "type": "profile-marketing-consent", "consent": { "channel": "email", "can_receive_marketing": true, "consent_status": { "subscription": "any" } } } ] }';
+const CONSENT_GROUP =
+  '{ "conditions": [ { "type": "profile-marketing-consent", "consent": { "channel": "email", "can_receive_marketing": true, "consent_status": { "subscription": "any" } } } ] }';
 
 /**
  * Words in a segment's name (or file name) that say it is meant for sending marketing. A segment
  * called "Newsletter subscribers" or "VIP win-back" is an audience; one called "EU residents" may
  * be a suppression or reporting segment, and gets no consent hint.
  */
-export const MARKETING_WORDS = /\b(newsletter|campaign|promo(tion)?s?|marketing|sale|offer|discount|coupon|win[- ]?back|re-?engage(ment)?|reactivat(e|ion)|abandon(ed)?|launch|announcement|send|audience|sms|email blast|vip|drop)\b/i;
+export const MARKETING_WORDS =
+  /\b(newsletter|campaign|promo(tion)?s?|marketing|sale|offer|discount|coupon|win[- ]?back|re-?engage(ment)?|reactivat(e|ion)|abandon(ed)?|launch|announcement|send|audience|sms|email blast|vip|drop)\b/i;
 
 export interface AudienceOptions {
   matched: number | null | undefined;
@@ -314,15 +400,29 @@ export function audienceProblems(parsed: ParsedSegment, options: AudienceOptions
     const indent = last ? parsed.text.slice(last.offset - whitespaceBefore(parsed.text, last.offset, false), last.offset) : '';
     const insertAt = last ? last.offset + last.length : groupsNode.offset + 1;
     problems.push({
-      offset: keyNode.offset, length: keyNode.length, severity: 'information', code: 'no-consent-condition',
+      offset: keyNode.offset,
+      length: keyNode.length,
+      severity: 'information',
+      code: 'no-consent-condition',
       message: `"${options.name}" looks like a marketing audience but has no marketing-consent condition: unlike lists, segments include people who never opted in. Add a consent condition before sending to it.`,
-      fixes: [{ title: 'Add a group: can receive email marketing', edits: [{ offset: insertAt, length: 0, newText: last ? `,\n${indent}${CONSENT_GROUP}` : CONSENT_GROUP }] }],
+      fixes: [
+        {
+          title: 'Add a group: can receive email marketing',
+          edits: [{ offset: insertAt, length: 0, newText: last ? `,\n${indent}${CONSENT_GROUP}` : CONSENT_GROUP }],
+        },
+      ],
     });
   }
   if (matched === 0) {
     problems.push({
-      offset: keyNode.offset, length: keyNode.length, severity: 'information', code: 'matches-no-one',
-      message: `This segment matches no one in workspace ${workspaceName ?? ''}. Check each group's count (code lens) to see which one empties it.`.replace('  ', ' '),
+      offset: keyNode.offset,
+      length: keyNode.length,
+      severity: 'information',
+      code: 'matches-no-one',
+      message: `This segment matches no one in workspace ${workspaceName ?? ''}. Check each group's count (code lens) to see which one empties it.`.replace(
+        '  ',
+        ' ',
+      ),
     });
   }
   return problems;

@@ -1,6 +1,17 @@
 import type { ConditionPath } from '../engine/conditions';
 import type {
-  SqlBuilder, SqlComparison, SqlEventRow, SqlEvents, SqlInstant, SqlNotEvaluable, SqlNumber, SqlNumericOperator, SqlPredicate, SqlResult, SqlText, SqlValue,
+  SqlBuilder,
+  SqlComparison,
+  SqlEventRow,
+  SqlEvents,
+  SqlInstant,
+  SqlNotEvaluable,
+  SqlNumber,
+  SqlNumericOperator,
+  SqlPredicate,
+  SqlResult,
+  SqlText,
+  SqlValue,
 } from '../engine/conditions/sqlBuilder';
 import { isSqlNotEvaluable } from '../engine/conditions/sqlBuilder';
 import type { LatLon } from '../engine/geo';
@@ -38,7 +49,13 @@ const valueImpl = (v: SqlValue) => v as unknown as ValueImpl;
 const asValue = (v: ValueImpl) => v as unknown as SqlValue;
 export const instantImpl = (i: SqlInstant) => i as unknown as InstantImpl;
 
-const JSON_KINDS: [number, JsonKind][] = [[JSON_STRING, 'string'], [JSON_NUMBER, 'number'], [JSON_BOOLEAN, 'boolean'], [JSON_OBJECT, 'object'], [JSON_ARRAY, 'array']];
+const JSON_KINDS: [number, JsonKind][] = [
+  [JSON_STRING, 'string'],
+  [JSON_NUMBER, 'number'],
+  [JSON_BOOLEAN, 'boolean'],
+  [JSON_OBJECT, 'object'],
+  [JSON_ARRAY, 'array'],
+];
 
 /**
  * A JSON value whose type the workspace format documents, as the loader keeps it: a value of
@@ -65,7 +82,10 @@ const rowImpl = (r: SqlEventRow) => r as unknown as EventRowImpl;
 export class ConditionSqlBuilder implements SqlBuilder {
   readonly ref: ReferenceTime;
 
-  constructor(private readonly ctx: CompileContext, private readonly base: ConditionPath) {
+  constructor(
+    private readonly ctx: CompileContext,
+    private readonly base: ConditionPath,
+  ) {
     this.ref = ctx.ref;
   }
 
@@ -140,7 +160,9 @@ export class ConditionSqlBuilder implements SqlBuilder {
   anyElement(value: SqlValue, test: (element: SqlValue) => SqlPredicate): SqlPredicate {
     const v = valueImpl(value);
     if (v.kind !== 'json') return predicate('FALSE');
-    return predicate(this.d.jsonSomeElement(v.sql, this.ctx.alias('l'), (element) => sqlOf(test(asValue({ kind: 'json', sql: element, scope: 'row', stage: 0 })))));
+    return predicate(
+      this.d.jsonSomeElement(v.sql, this.ctx.alias('l'), (element) => sqlOf(test(asValue({ kind: 'json', sql: element, scope: 'row', stage: 0 })))),
+    );
   }
 
   valueFilter(value: SqlValue, filter: unknown, at: ConditionPath): SqlResult<SqlPredicate> {
@@ -259,7 +281,8 @@ export class ConditionSqlBuilder implements SqlBuilder {
       left = toMs(left);
       right = toMs(right);
     }
-    const shifted = plusMs === 0 ? right.sql : right.unit === 'ms' ? `(${right.sql} + ${this.d.numberLiteral(plusMs)})` : this.d.timestampPlusMs(right.sql, plusMs);
+    const shifted =
+      plusMs === 0 ? right.sql : right.unit === 'ms' ? `(${right.sql} + ${this.d.numberLiteral(plusMs)})` : this.d.timestampPlusMs(right.sql, plusMs);
     return predicate(orFalse(`${left.sql} ${operator} ${shifted}`));
   }
 
@@ -290,7 +313,11 @@ export class ConditionSqlBuilder implements SqlBuilder {
     if (known === undefined) {
       const profiles = this.ctx.layout.profiles;
       const live = profiles.live ? ` AND ${profiles.live('p', this.d)}` : '';
-      this.ctx.require(this.at(at), reason, `SELECT EXISTS (SELECT 1 FROM ${tableSql(this.d, profiles.table)} AS p WHERE ${isPresent(this.d, value)}${live}) AS ok`);
+      this.ctx.require(
+        this.at(at),
+        reason,
+        `SELECT EXISTS (SELECT 1 FROM ${tableSql(this.d, profiles.table)} AS p WHERE ${isPresent(this.d, value)}${live}) AS ok`,
+      );
     }
     return undefined;
   }
@@ -303,7 +330,11 @@ export class ConditionSqlBuilder implements SqlBuilder {
     if (known === false) return { notEvaluable: reason };
     if (known === undefined) {
       const source = kind === 'metric' ? this.ctx.layout.metrics : this.ctx.layout.lists;
-      this.ctx.require(this.at(at), reason, `SELECT EXISTS (SELECT 1 FROM ${tableSql(this.d, source.table)} AS r WHERE ${columnSql(this.d, 'r', source.id)} = ${this.d.stringLiteral(id)}) AS ok`);
+      this.ctx.require(
+        this.at(at),
+        reason,
+        `SELECT EXISTS (SELECT 1 FROM ${tableSql(this.d, source.table)} AS r WHERE ${columnSql(this.d, 'r', source.id)} = ${this.d.stringLiteral(id)}) AS ok`,
+      );
     }
     return undefined;
   }
@@ -320,7 +351,11 @@ export class ConditionSqlBuilder implements SqlBuilder {
     if (isSqlNotEvaluable(test)) throw new Error(`an event test failed after its trial: ${test.notEvaluable}`);
     return this.and(
       predicate(`${columnSql(this.d, alias, layout.events.metricId)} = ${this.d.stringLiteral(events.metricId)}`),
-      predicate(correlated ? `${columnSql(this.d, alias, layout.events.profileId)} = ${columnSql(this.d, 'p', layout.profiles.id)}` : `${columnSql(this.d, alias, layout.events.profileId)} IS NOT NULL`),
+      predicate(
+        correlated
+          ? `${columnSql(this.d, alias, layout.events.profileId)} = ${columnSql(this.d, 'p', layout.profiles.id)}`
+          : `${columnSql(this.d, alias, layout.events.profileId)} IS NOT NULL`,
+      ),
       ...(layout.events.live ? [predicate(layout.events.live(alias, this.d))] : []),
       test,
     );

@@ -101,7 +101,9 @@ export function compileSegment(definition: unknown, options: CompileOptions): Co
       afterAndColumn: `g${g + 1}_and`,
     };
   });
-  const notEvaluable = groups.flatMap((group) => group.conditions.filter((c) => c.notEvaluable !== null).map((c) => ({ path: c.path, pointer: c.pointer, reason: c.notEvaluable as string })));
+  const notEvaluable = groups.flatMap((group) =>
+    group.conditions.filter((c) => c.notEvaluable !== null).map((c) => ({ path: c.path, pointer: c.pointer, reason: c.notEvaluable as string })),
+  );
   return assemble(ctx, groups, notEvaluable, options.now, existsAsOfNow(ctx));
 }
 
@@ -119,7 +121,9 @@ function existsAsOfNow(ctx: CompileContext): string {
 function groupPredicate(group: CompiledGroup, indent: string): string | null {
   if (group.conditions.some((c) => c.predicate === null)) return null;
   if (group.conditions.length === 0) return 'FALSE';
-  const lines = group.conditions.map((c, i) => `${indent}  ${i === 0 ? '' : 'OR '}${c.predicate}${c.type && conditionKind(c.type) ? ` ${commentLine(`${c.column}: ${c.type}`)}` : ''}`);
+  const lines = group.conditions.map(
+    (c, i) => `${indent}  ${i === 0 ? '' : 'OR '}${c.predicate}${c.type && conditionKind(c.type) ? ` ${commentLine(`${c.column}: ${c.type}`)}` : ''}`,
+  );
   return `(\n${lines.join('\n')}\n${indent})`;
 }
 
@@ -132,21 +136,28 @@ function assemble(ctx: CompileContext, groups: CompiledGroup[], notEvaluable: Co
   const approximations = [...ctx.approximations.values()];
   const preconditions = [...ctx.preconditions.values()];
   const header = [
-    commentLine(`Segment Lens: ${d.name} SQL over the ${layout.name} layout; now = ${new Date(now).toISOString()} (D0 = ${new Date(ctx.ref.d0).toISOString()}).`),
+    commentLine(
+      `Segment Lens: ${d.name} SQL over the ${layout.name} layout; now = ${new Date(now).toISOString()} (D0 = ${new Date(ctx.ref.d0).toISOString()}).`,
+    ),
     ...approximations.map((a) => commentLine(`Approximation at ${a.pointer}: ${a.rule}`)),
     ...preconditions.map((p) => commentLine(`Requires (else not evaluable: ${p.reason}): ${p.sql}`)),
     ...notEvaluable.map((n) => commentLine(`Not evaluable at ${n.pointer}: ${n.reason}`)),
   ].join('\n');
   const evaluable = notEvaluable.length === 0;
   const where = [exists, ...groups.map((g) => groupPredicate(g, '  '))].join('\n  AND ');
-  const idsSql = (extra: string, tail: string) => `${header}\nSELECT ${id} AS ${q('profile_id')}\nFROM ${source}\nWHERE ${where}${extra}\nORDER BY ${id}${tail}`;
+  const idsSql = (extra: string, tail: string) =>
+    `${header}\nSELECT ${id} AS ${q('profile_id')}\nFROM ${source}\nWHERE ${where}${extra}\nORDER BY ${id}${tail}`;
   const conditions = groups.flatMap((g) => g.conditions).filter((c) => c.predicate !== null);
   const flagsSql = `${header}\nSELECT ${id} AS ${q('profile_id')}${conditions.map((c) => `,\n  ${c.predicate} AS ${q(c.column)}`).join('')}\nFROM ${source}\nWHERE ${exists}`;
   const count = (test: string, column: string) => `,\n  SUM(CASE WHEN ${test} THEN 1 ELSE 0 END) AS ${q(column)}`;
   let counts = `SELECT COUNT(*) AS ${q('total')}${conditions.map((c) => count(q(c.column), c.column)).join('')}`;
   let running: string[] | null = [];
   for (const group of groups) {
-    const test = group.conditions.some((c) => c.predicate === null) ? null : group.conditions.length === 0 ? 'FALSE' : `(${group.conditions.map((c) => q(c.column)).join(' OR ')})`;
+    const test = group.conditions.some((c) => c.predicate === null)
+      ? null
+      : group.conditions.length === 0
+        ? 'FALSE'
+        : `(${group.conditions.map((c) => q(c.column)).join(' OR ')})`;
     if (test) counts += count(test, group.column);
     running = running && test ? [...running, test] : null;
     if (running) counts += count(running.join(' AND '), group.afterAndColumn);
@@ -167,6 +178,7 @@ function assemble(ctx: CompileContext, groups: CompiledGroup[], notEvaluable: Co
     notEvaluable,
     preconditions,
     setup: setupStatements(d, layout, ctx.references),
-    pageSql: ({ limit, after }) => (evaluable ? idsSql(after === undefined ? '' : `\n  AND ${id} > ${d.stringLiteral(after)}`, `\nLIMIT ${d.integerLiteral(limit)}`) : null),
+    pageSql: ({ limit, after }) =>
+      evaluable ? idsSql(after === undefined ? '' : `\n  AND ${id} > ${d.stringLiteral(after)}`, `\nLIMIT ${d.integerLiteral(limit)}`) : null,
   };
 }

@@ -82,7 +82,12 @@ export class CompileContext {
   readonly preconditions = new Map<string, Precondition>();
   readonly references = new Set<ReferenceTable>();
 
-  constructor(readonly dialect: SqlDialect, readonly layout: TableLayout, readonly ref: ReferenceTime, readonly catalog: SqlCatalog | undefined) {}
+  constructor(
+    readonly dialect: SqlDialect,
+    readonly layout: TableLayout,
+    readonly ref: ReferenceTime,
+    readonly catalog: SqlCatalog | undefined,
+  ) {}
 
   /** A fresh alias for an inner row (`e1`, `m2`...). */
   alias(prefix: string): string {

@@ -24,7 +24,12 @@ export function instantOf(ctx: CompileContext, value: ValueImpl): InstantImpl {
   // One scalar subquery per value; for a profile's value, computed once per profile.
   const parsed = { sql: isoInstantMs(d, textOf(d, value)), stage: value.stage };
   if (value.kind !== 'json') return { sql: parsed.sql, unit: 'ms', scope: scopeOf(value), stage: parsed.stage };
-  const instant = hoist(ctx, `CASE WHEN ${d.jsonIs(value.sql, 'number')} THEN ${d.jsonNumber(value.sql)} * 1000 ELSE ${parsed.sql} END`, scopeOf(value), parsed.stage);
+  const instant = hoist(
+    ctx,
+    `CASE WHEN ${d.jsonIs(value.sql, 'number')} THEN ${d.jsonNumber(value.sql)} * 1000 ELSE ${parsed.sql} END`,
+    scopeOf(value),
+    parsed.stage,
+  );
   return { sql: instant.sql, unit: 'ms', scope: scopeOf(value), stage: instant.stage };
 }
 
@@ -68,7 +73,12 @@ function monthDayPredicate(ctx: CompileContext, instant: InstantImpl, days: numb
   if (days.length === 0) return 'FALSE';
   const [min, max] = d.dateRangeMs;
   const ms = instant.unit === 'ms' ? instant.sql : d.timestampToEpochMs(instant.sql);
-  const monthDay = hoist(ctx, `CASE WHEN ${ms} BETWEEN ${d.numberLiteral(min)} AND ${d.numberLiteral(max)} THEN ${d.monthDayOfEpochMs(ms)} END`, instant.scope, instant.stage);
+  const monthDay = hoist(
+    ctx,
+    `CASE WHEN ${ms} BETWEEN ${d.numberLiteral(min)} AND ${d.numberLiteral(max)} THEN ${d.monthDayOfEpochMs(ms)} END`,
+    instant.scope,
+    instant.stage,
+  );
   // Whole months read better as months.
   const months = [...new Set(days.map((md) => Math.floor(md / 100)))];
   const whole = months.every((m) => days.filter((md) => Math.floor(md / 100) === m).length === DAYS_IN_MONTH_2000[m - 1]);

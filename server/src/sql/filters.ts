@@ -25,7 +25,8 @@ export function valueFilterSql(ctx: CompileContext, value: ValueImpl, filter: un
     case 'boolean':
       return orFalse(`${booleanOf(d, value)} = ${d.booleanLiteral(f.value === true)}`);
     case 'numeric':
-      if (f.operator === 'between') return orFalse(`${numberOf(d, value)} BETWEEN ${d.numberLiteral(f.start as number)} AND ${d.numberLiteral(f.end as number)}`);
+      if (f.operator === 'between')
+        return orFalse(`${numberOf(d, value)} BETWEEN ${d.numberLiteral(f.start as number)} AND ${d.numberLiteral(f.end as number)}`);
       return compareSql(ctx, numberOf(d, value), f.operator as string, f.value as number);
     case 'string':
       return stringFilterSql(ctx, value, f.operator as string, f.value, at);
@@ -38,7 +39,12 @@ export function valueFilterSql(ctx: CompileContext, value: ValueImpl, filter: un
 }
 
 const SQL_OPERATORS: Record<string, string> = {
-  equals: '=', 'not-equals': '<>', 'greater-than': '>', 'greater-than-or-equal': '>=', 'less-than': '<', 'less-than-or-equal': '<=',
+  equals: '=',
+  'not-equals': '<>',
+  'greater-than': '>',
+  'greater-than-or-equal': '>=',
+  'less-than': '<',
+  'less-than-or-equal': '<=',
 };
 
 /** `number <op> n` (numericComparison in valueFilter.ts); a NULL number passes nothing. */
@@ -51,12 +57,18 @@ export function compareSql(ctx: CompileContext, number: string, operator: string
 /** Whether a JavaScript comparison holds (for "does 0 pass?", decided at compile time). */
 export function compareJs(value: number, operator: string, n: number): boolean {
   switch (operator) {
-    case 'equals': return value === n;
-    case 'not-equals': return value !== n;
-    case 'greater-than': return value > n;
-    case 'greater-than-or-equal': return value >= n;
-    case 'less-than': return value < n;
-    case 'less-than-or-equal': return value <= n;
+    case 'equals':
+      return value === n;
+    case 'not-equals':
+      return value !== n;
+    case 'greater-than':
+      return value > n;
+    case 'greater-than-or-equal':
+      return value >= n;
+    case 'less-than':
+      return value < n;
+    case 'less-than-or-equal':
+      return value <= n;
   }
   return false;
 }
@@ -88,8 +100,10 @@ function stringFilterSql(ctx: CompileContext, value: ValueImpl, operator: string
   const literal = d.stringLiteral(needle);
   const negatable = (test: string, negate: boolean) => orFalse(negate ? `NOT ${test}` : test);
   switch (operator) {
-    case 'equals': return orFalse(`${text} = ${literal}`);
-    case 'not-equals': return orFalse(`${text} <> ${literal}`);
+    case 'equals':
+      return orFalse(`${text} = ${literal}`);
+    case 'not-equals':
+      return orFalse(`${text} <> ${literal}`);
     case 'contains':
     case 'not-contains':
     case 'starts-with':
@@ -134,8 +148,10 @@ function listFilterSql(ctx: CompileContext, value: ValueImpl, operator: string, 
   const all = (...parts: string[]) => `(${parts.join(' AND ')})`;
   const some = (wanted: unknown, nullMatchesEmpty: boolean) => someElement(ctx, value, (e) => elementEquals(ctx, e, wanted, nullMatchesEmpty));
   switch (operator) {
-    case 'contains': return some(filterValue, true);
-    case 'not-contains': return all(isList, `NOT ${some(filterValue, true)}`);
+    case 'contains':
+      return some(filterValue, true);
+    case 'not-contains':
+      return all(isList, `NOT ${some(filterValue, true)}`);
     case 'contains-any':
     case 'contains-all':
     case 'not-contains-any':

@@ -6,6 +6,14 @@ export type { TableLayout } from './layout';
 export { workspaceLayout, WORKSPACE_NAMES } from './layouts/workspace';
 export { setupStatements } from './referenceTables';
 export { workspaceCatalog } from './catalog';
-export { duckdbLoadStatements, workspaceInsertStatements, workspaceRows, workspaceTableStatements, type WorkspaceFiles, type WorkspaceRecords, type WorkspaceRows } from './workspaceTables';
+export {
+  duckdbLoadStatements,
+  workspaceInsertStatements,
+  workspaceRows,
+  workspaceTableStatements,
+  type WorkspaceFiles,
+  type WorkspaceRecords,
+  type WorkspaceRows,
+} from './workspaceTables';
 export { fivetranLayout, fivetranColumnName, type FivetranOptions } from './layouts/fivetran';
 export { layoutFromConfig } from './layouts/mapping';

@@ -18,8 +18,12 @@ export function isoInstantMs(d: SqlDialect, text: string): string {
   // 1: the fields, read from the text (s) once it has the ISO shape.
   const fields = [
     `${d.regexFullMatch('i0.s', ISO_DATE_TIME)} AS iso`,
-    `${int('i0.s', 1, 4)} AS y`, `${int('i0.s', 6, 2)} AS mo`, `${int('i0.s', 9, 2)} AS dd`,
-    `${d.length('i0.s')} AS len`, `${int('i0.s', 12, 2)} AS hh`, `${int('i0.s', 15, 2)} AS mi`,
+    `${int('i0.s', 1, 4)} AS y`,
+    `${int('i0.s', 6, 2)} AS mo`,
+    `${int('i0.s', 9, 2)} AS dd`,
+    `${d.length('i0.s')} AS len`,
+    `${int('i0.s', 12, 2)} AS hh`,
+    `${int('i0.s', 15, 2)} AS mi`,
     `CASE WHEN ${d.substr('i0.s', 17, 1)} = ':' THEN ${int('i0.s', 18, 2)} ELSE 0 END AS ss`,
     // The fraction is read as the engine reads it: floor(Number('0.' + digits) * 1000), in doubles.
     `COALESCE(${d.floorDiv(`${d.tryDouble(d.concat(`'0.'`, d.regexExtract('i0.s', '^.{19}[.]([0-9]+)')))} * 1000`, '1')}, 0) AS ms`,

@@ -20,11 +20,12 @@ export function phoneCountry(ctx: CompileContext, text: string): string {
   const lengthText = `CAST(${nationalLength} AS ${d.types.text})`;
   const match = [
     `(${r}.leading_digits IS NOT NULL AND ${search(d.concat(`'^('`, `${r}.leading_digits`, `')'`))})`,
-    `(${r}.leading_digits IS NULL AND ${search(d.concat(`'^('`, `${r}.national_pattern`, `')$'`))} AND ${search(d.concat(`'^('`, `${r}.type_pattern`, `')$'`))}`
-      + ` AND (${r}.lengths IS NULL OR ${d.contains(`${r}.lengths`, d.concat(`','`, lengthText, `','`))}))`,
+    `(${r}.leading_digits IS NULL AND ${search(d.concat(`'^('`, `${r}.national_pattern`, `')$'`))} AND ${search(d.concat(`'^('`, `${r}.type_pattern`, `')$'`))}` +
+      ` AND (${r}.lengths IS NULL OR ${d.contains(`${r}.lengths`, d.concat(`','`, lengthText, `','`))}))`,
   ].join(' OR ');
   const shared = `(SELECT ${d.substr(`MIN(${r}.sort_key)`, 3)} FROM ${rules} AS ${r} WHERE ${r}.calling_code = ${code} AND (${match}))`;
-  const lookup = `(SELECT COALESCE(${cc}.country, CASE WHEN ${cc}.shared THEN ${shared} END) FROM ${codes} AS ${cc}`
-    + ` WHERE ${d.startsWith(d.substr(text, 2), code)} AND ${d.length(text)} - 1 - ${d.length(code)} BETWEEN 2 AND 17)`;
+  const lookup =
+    `(SELECT COALESCE(${cc}.country, CASE WHEN ${cc}.shared THEN ${shared} END) FROM ${codes} AS ${cc}` +
+    ` WHERE ${d.startsWith(d.substr(text, 2), code)} AND ${d.length(text)} - 1 - ${d.length(code)} BETWEEN 2 AND 17)`;
   return `CASE WHEN ${d.regexFullMatch(text, '[+][0-9]+')} THEN ${lookup} END`;
 }

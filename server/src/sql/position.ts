@@ -72,7 +72,8 @@ export function distanceTest(ctx: CompileContext, position: PositionImpl, centre
   const centroids = ctx.reference('postal_centroids');
   const c = ctx.alias('c');
   const own = compareSql(ctx, haversineKm(ctx, centre, position.lat, position.lon), operator, km);
-  const fromCentroid = `EXISTS (SELECT 1 FROM ${centroids} AS ${c} WHERE ${c}.country = ${position.country} AND ${c}.code = ${position.key}`
-    + ` AND ${compareSql(ctx, haversineKm(ctx, centre, `${c}.latitude`, `${c}.longitude`), operator, km)})`;
+  const fromCentroid =
+    `EXISTS (SELECT 1 FROM ${centroids} AS ${c} WHERE ${c}.country = ${position.country} AND ${c}.code = ${position.key}` +
+    ` AND ${compareSql(ctx, haversineKm(ctx, centre, `${c}.latitude`, `${c}.longitude`), operator, km)})`;
   return `((${position.hasCoordinates} AND ${own}) OR (NOT ${position.hasCoordinates} AND ${fromCentroid}))`;
 }

@@ -42,7 +42,11 @@ function portablePattern(pattern: string): string {
 
 function phoneCallingCodes(): Cell[][] {
   const json = metadataJson as unknown as { country_calling_codes: Record<string, string[]>; nonGeographic?: Record<string, unknown> };
-  const rows: Cell[][] = Object.entries(json.country_calling_codes).map(([code, countries]) => [code, countries.length === 1 ? countries[0] : null, countries.length > 1]);
+  const rows: Cell[][] = Object.entries(json.country_calling_codes).map(([code, countries]) => [
+    code,
+    countries.length === 1 ? countries[0] : null,
+    countries.length > 1,
+  ]);
   // Non-geographic codes (+800 …) belong to no country, but they are calling codes all the same.
   for (const code of Object.keys(json.nonGeographic ?? {})) if (!json.country_calling_codes[code]) rows.push([code, null, false]);
   return rows;
@@ -67,7 +71,15 @@ function phoneRules(): Cell[][] {
         const type = plan.type(name);
         if (!type || !type.pattern()) continue;
         const lengths = type.possibleLengths();
-        rows.push([code, sortKey, country, null, portablePattern(plan.nationalNumberPattern()), portablePattern(type.pattern()), lengths ? `,${lengths.join(',')},` : null]);
+        rows.push([
+          code,
+          sortKey,
+          country,
+          null,
+          portablePattern(plan.nationalNumberPattern()),
+          portablePattern(type.pattern()),
+          lengths ? `,${lengths.join(',')},` : null,
+        ]);
       }
     });
   }
@@ -76,24 +88,42 @@ function phoneRules(): Cell[][] {
 
 export const REFERENCE_TABLES: Readonly<Record<ReferenceTable, TableData>> = {
   country_keys: {
-    columns: [{ name: 'country_key', type: 'text' }, { name: 'alpha2', type: 'text' }],
+    columns: [
+      { name: 'country_key', type: 'text' },
+      { name: 'alpha2', type: 'text' },
+    ],
     primaryKey: ['country_key'],
     rows: () => countryKeys(),
   },
   postal_centroids: {
-    columns: [{ name: 'country', type: 'text' }, { name: 'code', type: 'text' }, { name: 'latitude', type: 'double' }, { name: 'longitude', type: 'double' }],
+    columns: [
+      { name: 'country', type: 'text' },
+      { name: 'code', type: 'text' },
+      { name: 'latitude', type: 'double' },
+      { name: 'longitude', type: 'double' },
+    ],
     primaryKey: ['country', 'code'],
     rows: () => postalCentroids().map(({ country, code, lat, lon }) => [country, code, lat, lon]),
   },
   phone_calling_codes: {
-    columns: [{ name: 'calling_code', type: 'text' }, { name: 'country', type: 'text' }, { name: 'shared', type: 'boolean' }],
+    columns: [
+      { name: 'calling_code', type: 'text' },
+      { name: 'country', type: 'text' },
+      { name: 'shared', type: 'boolean' },
+    ],
     primaryKey: ['calling_code'],
     rows: phoneCallingCodes,
   },
   phone_rules: {
     columns: [
-      { name: 'calling_code', type: 'text' }, { name: 'sort_key', type: 'text' }, { name: 'country', type: 'text' }, { name: 'leading_digits', type: 'text' },
-      { name: 'national_pattern', type: 'text' }, { name: 'type_pattern', type: 'text' }, { name: 'lengths', type: 'text' }, { name: 'rule', type: 'bigint' },
+      { name: 'calling_code', type: 'text' },
+      { name: 'sort_key', type: 'text' },
+      { name: 'country', type: 'text' },
+      { name: 'leading_digits', type: 'text' },
+      { name: 'national_pattern', type: 'text' },
+      { name: 'type_pattern', type: 'text' },
+      { name: 'lengths', type: 'text' },
+      { name: 'rule', type: 'bigint' },
     ],
     primaryKey: ['calling_code', 'rule'],
     rows: () => phoneRules().map((row, rule) => [...row, rule]),
@@ -119,7 +149,11 @@ export function insertStatements(d: SqlDialect, table: string, columns: readonly
 }
 
 /** Drops, creates and fills reference tables (all of them by default). */
-export function setupStatements(d: SqlDialect, layout: TableLayout, tables: Iterable<ReferenceTable> = Object.keys(REFERENCE_TABLES) as ReferenceTable[]): string[] {
+export function setupStatements(
+  d: SqlDialect,
+  layout: TableLayout,
+  tables: Iterable<ReferenceTable> = Object.keys(REFERENCE_TABLES) as ReferenceTable[],
+): string[] {
   const statements: string[] = [];
   for (const name of tables) {
     const data = REFERENCE_TABLES[name];
@@ -135,7 +169,14 @@ export function setupStatements(d: SqlDialect, layout: TableLayout, tables: Iter
       statements.push(`DROP TABLE IF EXISTS ${table}`);
       statements.push(`CREATE TABLE ${table} (${[...columns, key].join(', ')})`);
     }
-    statements.push(...insertStatements(d, table, data.columns.map((c) => c.name), data.rows()));
+    statements.push(
+      ...insertStatements(
+        d,
+        table,
+        data.columns.map((c) => c.name),
+        data.rows(),
+      ),
+    );
   }
   return statements;
 }

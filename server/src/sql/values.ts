@@ -25,9 +25,12 @@ export function orFalse(sql: string): string {
 
 export function isPresent(d: SqlDialect, value: ValueImpl): string {
   switch (value.kind) {
-    case 'json': return `(${value.sql} IS NOT NULL AND NOT ${d.jsonIs(value.sql, 'null')})`;
-    case 'column': return `(${value.sql} IS NOT NULL)`;
-    case 'missing': return 'FALSE';
+    case 'json':
+      return `(${value.sql} IS NOT NULL AND NOT ${d.jsonIs(value.sql, 'null')})`;
+    case 'column':
+      return `(${value.sql} IS NOT NULL)`;
+    case 'missing':
+      return 'FALSE';
   }
 }
 
@@ -36,9 +39,12 @@ const COLUMN_KIND: Record<string, JsonKind | undefined> = { text: 'string', numb
 /** Whether the value is present and of a JSON kind (a typed column is of its type's kind). */
 export function isKind(d: SqlDialect, value: ValueImpl, kind: JsonKind): string {
   switch (value.kind) {
-    case 'json': return d.jsonIs(value.sql, kind);
-    case 'column': return COLUMN_KIND[value.type] === kind ? `(${value.sql} IS NOT NULL)` : 'FALSE';
-    case 'missing': return 'FALSE';
+    case 'json':
+      return d.jsonIs(value.sql, kind);
+    case 'column':
+      return COLUMN_KIND[value.type] === kind ? `(${value.sql} IS NOT NULL)` : 'FALSE';
+    case 'missing':
+      return 'FALSE';
   }
 }
 

@@ -90,7 +90,14 @@ export function workspaceRows(records: WorkspaceRecords): WorkspaceRows {
     const time = typeof attributes.timestamp === 'number' ? attributes.timestamp * 1000 : parseInstant(attributes.datetime);
     if (metricId === undefined || profileId === undefined || time === undefined || !Number.isFinite(time) || !profiles.has(profileId)) return;
     if (!metrics.has(metricId)) metrics.set(metricId, { id: metricId, name: null, declared: false });
-    events.push({ key, eventId: typeof e.id === 'string' ? e.id : null, profileId, metricId, timeMs: time, properties: isRecord(attributes.event_properties) ? attributes.event_properties : {} });
+    events.push({
+      key,
+      eventId: typeof e.id === 'string' ? e.id : null,
+      profileId,
+      metricId,
+      timeMs: time,
+      properties: isRecord(attributes.event_properties) ? attributes.event_properties : {},
+    });
   });
   return {
     profiles: [...profiles].map(([id, attributes]) => ({ id, attributes })),
@@ -112,17 +119,39 @@ export function workspaceInsertStatements(d: SqlDialect, rows: WorkspaceRows, na
   const insert = (table: string, columns: string[], cells: Cell[][]) => {
     const statements: string[] = [];
     for (let i = 0; i < cells.length; i += batch) {
-      const values = cells.slice(i, i + batch).map((row) => `(${row.map((cell) => (cell !== null && typeof cell === 'object' ? cell.sql : literalOf(d, cell))).join(', ')})`);
+      const values = cells
+        .slice(i, i + batch)
+        .map((row) => `(${row.map((cell) => (cell !== null && typeof cell === 'object' ? cell.sql : literalOf(d, cell))).join(', ')})`);
       statements.push(`INSERT INTO ${table} (${columns.map((col) => d.quoteIdentifier(col)).join(', ')}) VALUES\n${values.join(',\n')}`);
     }
     return statements;
   };
   return [
-    ...insert(t(names.tables.profiles), [c.profiles.id, c.profiles.attributes], rows.profiles.map((p) => [p.id, raw(json(p.attributes))])),
-    ...insert(t(names.tables.metrics), [c.metrics.id, 'name', 'declared'], rows.metrics.map((m) => [m.id, m.name, m.declared])),
-    ...insert(t(names.tables.lists), [c.lists.id, 'name', 'declared'], rows.lists.map((l) => [l.id, l.name, l.declared])),
-    ...insert(t(names.tables.listMembers), [c.listMembers.listId, c.listMembers.profileId, c.listMembers.joinedAtMs], rows.members.map((m) => [m.listId, m.profileId, m.joinedAtMs])),
-    ...insert(t(names.tables.events), [c.events.key, 'event_id', c.events.profileId, c.events.metricId, c.events.timeMs, c.events.properties], rows.events.map((e) => [e.key, e.eventId, e.profileId, e.metricId, e.timeMs, raw(json(e.properties))])),
+    ...insert(
+      t(names.tables.profiles),
+      [c.profiles.id, c.profiles.attributes],
+      rows.profiles.map((p) => [p.id, raw(json(p.attributes))]),
+    ),
+    ...insert(
+      t(names.tables.metrics),
+      [c.metrics.id, 'name', 'declared'],
+      rows.metrics.map((m) => [m.id, m.name, m.declared]),
+    ),
+    ...insert(
+      t(names.tables.lists),
+      [c.lists.id, 'name', 'declared'],
+      rows.lists.map((l) => [l.id, l.name, l.declared]),
+    ),
+    ...insert(
+      t(names.tables.listMembers),
+      [c.listMembers.listId, c.listMembers.profileId, c.listMembers.joinedAtMs],
+      rows.members.map((m) => [m.listId, m.profileId, m.joinedAtMs]),
+    ),
+    ...insert(
+      t(names.tables.events),
+      [c.events.key, 'event_id', c.events.profileId, c.events.metricId, c.events.timeMs, c.events.properties],
+      rows.events.map((e) => [e.key, e.eventId, e.profileId, e.metricId, e.timeMs, raw(json(e.properties))]),
+    ),
   ];
 }
 
@@ -156,15 +185,18 @@ export function duckdbLoadStatements(files: WorkspaceFiles, names: WorkspaceName
   const q = (name: string) => d.quoteIdentifier(name);
   const c = names.columns;
   const lines = (path: string) => `SELECT ordinality AS line, json AS doc FROM read_ndjson_objects(${lit(path)}, ignore_errors = true) WITH ORDINALITY`;
-  const collection = (path: string | undefined) => (path === undefined
-    ? 'SELECT CAST(NULL AS JSON) AS r WHERE FALSE'
-    : `SELECT unnest(CAST(json_extract(CASE WHEN json_type(json) = 'ARRAY' THEN json ELSE json -> '$.data' END, '$[*]') AS JSON[])) AS r FROM read_json_objects(${lit(path)}, format = 'unstructured')`);
+  const collection = (path: string | undefined) =>
+    path === undefined
+      ? 'SELECT CAST(NULL AS JSON) AS r WHERE FALSE'
+      : `SELECT unnest(CAST(json_extract(CASE WHEN json_type(json) = 'ARRAY' THEN json ELSE json -> '$.data' END, '$[*]') AS JSON[])) AS r FROM read_json_objects(${lit(path)}, format = 'unstructured')`;
   const idOk = (doc: string) => `json_type(${doc}) = 'OBJECT' AND json_type(${doc} -> '$.id') = 'VARCHAR' AND (${doc} ->> '$.id') <> ''`;
   const attributesOf = (doc: string) => `CASE WHEN json_type(${doc} -> '$.attributes') = 'OBJECT' THEN ${doc} -> '$.attributes' ELSE CAST('{}' AS JSON) END`;
-  const instant = (json: string) => `CASE WHEN json_type(${json}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(${json} AS DOUBLE) * 1000 WHEN json_type(${json}) = 'VARCHAR' THEN ${isoInstantMs(d, `(${json} ->> '$')`)} END`;
-  const members = files.listMembers.length === 0
-    ? `SELECT CAST(NULL AS BIGINT) AS file, CAST(NULL AS VARCHAR) AS list_id, CAST(NULL AS BIGINT) AS line, CAST(NULL AS JSON) AS doc WHERE FALSE`
-    : files.listMembers.map((f, i) => `SELECT ${i} AS file, ${lit(f.listId)} AS list_id, line, doc FROM (${lines(f.path)})`).join('\nUNION ALL\n');
+  const instant = (json: string) =>
+    `CASE WHEN json_type(${json}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(${json} AS DOUBLE) * 1000 WHEN json_type(${json}) = 'VARCHAR' THEN ${isoInstantMs(d, `(${json} ->> '$')`)} END`;
+  const members =
+    files.listMembers.length === 0
+      ? `SELECT CAST(NULL AS BIGINT) AS file, CAST(NULL AS VARCHAR) AS list_id, CAST(NULL AS BIGINT) AS line, CAST(NULL AS JSON) AS doc WHERE FALSE`
+      : files.listMembers.map((f, i) => `SELECT ${i} AS file, ${lit(f.listId)} AS list_id, line, doc FROM (${lines(f.path)})`).join('\nUNION ALL\n');
   const profileLines = files.profiles === undefined ? 'SELECT CAST(NULL AS BIGINT) AS line, CAST(NULL AS JSON) AS doc WHERE FALSE' : lines(files.profiles);
   const eventLines = files.events === undefined ? 'SELECT CAST(NULL AS BIGINT) AS line, CAST(NULL AS JSON) AS doc WHERE FALSE' : lines(files.events);
   return [
@@ -189,4 +221,3 @@ export function duckdbLoadStatements(files: WorkspaceFiles, names: WorkspaceName
     'DROP TABLE sl_member_lines',
   ];
 }
-

@@ -121,7 +121,12 @@ export interface JsonlReadOptions {
  * (faster than readline): never holds the whole file in memory. Returns undefined when the file
  * cannot be read at all (`unreadable`) or stops part way (`stopped`: the records before are kept).
  */
-export async function readJsonl(path: string, onRecord: (value: unknown, line: number) => void, problems: LineProblems, options: JsonlReadOptions = {}): Promise<{ unreadable?: string; stopped?: { line: number; message: string } }> {
+export async function readJsonl(
+  path: string,
+  onRecord: (value: unknown, line: number) => void,
+  problems: LineProblems,
+  options: JsonlReadOptions = {},
+): Promise<{ unreadable?: string; stopped?: { line: number; message: string } }> {
   let file: { fd: number; size: number };
   try {
     file = openRegularFile(path);

@@ -56,7 +56,12 @@ export class LoadThreads {
    * has one core, the worker script is missing, or `SEGMENT_LENS_LOAD_THREADS=0`. `threads`
    * forces a count whatever the size (tests). `onMessage` receives profile blocks as they come.
    */
-  static start(bytes: number, data: Omit<LoadThreadData, 'counters'>, threads: number | undefined, onMessage: (message: FromLoadThread) => void = () => undefined): LoadThreads | undefined {
+  static start(
+    bytes: number,
+    data: Omit<LoadThreadData, 'counters'>,
+    threads: number | undefined,
+    onMessage: (message: FromLoadThread) => void = () => undefined,
+  ): LoadThreads | undefined {
     const script = join(__dirname, 'loadWorker.js');
     if (!existsSync(script)) return undefined;
     const fromEnv = process.env.SEGMENT_LENS_LOAD_THREADS;

@@ -30,17 +30,27 @@ port.on('message', (message: ToLoadThread) => {
   const bytes = Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength);
   let records = 0;
   if (events) {
-    parseLines(bytes, message.firstLine, (value, line) => {
-      events.addEvent(value, line);
-      records++;
-    }, problems);
+    parseLines(
+      bytes,
+      message.firstLine,
+      (value, line) => {
+        events.addEvent(value, line);
+        records++;
+      },
+      problems,
+    );
   } else {
     const own = new LineProblems();
     const profiles = new WorkspaceBuilder('', 0, own);
-    parseLines(bytes, message.firstLine, (value, line) => {
-      profiles.addProfile(value, line);
-      records++;
-    }, own);
+    parseLines(
+      bytes,
+      message.firstLine,
+      (value, line) => {
+        profiles.addProfile(value, line);
+        records++;
+      },
+      own,
+    );
     const { transfer, buffers } = profiles.exportProfiles();
     post({ type: 'profiles', block: message.block, profiles: transfer, problems: own.toReport() }, buffers);
   }

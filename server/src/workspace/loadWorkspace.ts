@@ -99,7 +99,13 @@ export function findWorkspaceRoot(start: string): string | undefined {
 }
 
 /** The default data paths, relative to the workspace folder. */
-const DEFAULT_PATHS: WorkspaceConfig['paths'] = { metrics: 'data/metrics.json', lists: 'data/lists.json', listMembers: 'data/list-members', profiles: 'data/profiles.jsonl', events: 'data/events.jsonl' };
+const DEFAULT_PATHS: WorkspaceConfig['paths'] = {
+  metrics: 'data/metrics.json',
+  lists: 'data/lists.json',
+  listMembers: 'data/list-members',
+  profiles: 'data/profiles.jsonl',
+  events: 'data/events.jsonl',
+};
 
 /** Reads klaviyo-workspace.json. Problems become warnings; defaults fill in. */
 export function readWorkspaceConfig(root: string, warnings: LoadWarning[] = []): WorkspaceConfig {
@@ -111,7 +117,10 @@ export function readWorkspaceConfig(root: string, warnings: LoadWarning[] = []):
     // Only an ISO date or date-time: Date.parse would read "10/15/2026", roll 2026-02-30 over
     // into March and read an offset-less time in this machine's time zone.
     now = typeof marker.now === 'string' ? parseInstant(marker.now) : undefined;
-    if (now === undefined) warn(`"now" is ${preview(marker.now)}, which is not an ISO 8601 date or date-time such as "2026-11-01T12:00:00Z" or "2026-11-01" (UTC when it has no offset); using the wall clock.`);
+    if (now === undefined)
+      warn(
+        `"now" is ${preview(marker.now)}, which is not an ISO 8601 date or date-time such as "2026-11-01T12:00:00Z" or "2026-11-01" (UTC when it has no offset); using the wall clock.`,
+      );
   }
   let data: Record<string, unknown> = {};
   if (isObject(marker.data)) data = marker.data;
@@ -125,7 +134,7 @@ export function readWorkspaceConfig(root: string, warnings: LoadWarning[] = []):
   return {
     root,
     markerPath,
-    name: typeof marker.name === 'string' ? marker.name : root.split(/[\\/]/).pop() ?? 'workspace',
+    name: typeof marker.name === 'string' ? marker.name : (root.split(/[\\/]/).pop() ?? 'workspace'),
     now,
     // Where they point is checked when they are read (DataPaths): a path may not leave the folder.
     paths: {
@@ -157,7 +166,9 @@ function readMarker(root: string, markerPath: string, warn: (message: string) =>
   } catch {
     const { problem, offset } = describeJsonError(text);
     const line = lineIndex(text)(offset);
-    warn(`${MARKER_FILE} is not valid JSON (${problem} at line ${line}, column ${offset - (offset > 0 ? text.lastIndexOf('\n', offset - 1) : -1)}); the defaults apply.`);
+    warn(
+      `${MARKER_FILE} is not valid JSON (${problem} at line ${line}, column ${offset - (offset > 0 ? text.lastIndexOf('\n', offset - 1) : -1)}); the defaults apply.`,
+    );
     return {};
   }
   if (isObject(parsed)) return parsed;
@@ -194,7 +205,18 @@ async function loadOnce(root: string, options: LoadOptions): Promise<LoadedWorks
   const key = options.cache ? cacheKey(config.root, workspaceFiles(config)) : undefined;
   if (key) {
     const cached = readWorkspaceCache(key, now);
-    if (cached) return { config, workspace: cached.workspace, warnings: cached.warnings, files: cached.files, loadMs: Date.now() - started, fromCache: true, summary: cached.summary, cacheWritten: false, threadBlocks: { profiles: 0, events: 0 } };
+    if (cached)
+      return {
+        config,
+        workspace: cached.workspace,
+        warnings: cached.warnings,
+        files: cached.files,
+        loadMs: Date.now() - started,
+        fromCache: true,
+        summary: cached.summary,
+        cacheWritten: false,
+        threadBlocks: { profiles: 0, events: 0 },
+      };
   }
   const builder = new WorkspaceBuilder(config.name, now);
   const threadBlocks = { profiles: 0, events: 0 };
@@ -282,7 +304,16 @@ interface ThreadedRead {
  * its problems into `problems`, as `parseLines` does broken lines); problems become warnings.
  * `threads` parse some blocks elsewhere; returns how many.
  */
-async function readRecords(path: string, kind: string, phase: LoadProgress['phase'], problems: LineProblems, warnings: LoadWarning[], options: LoadOptions, add: (value: unknown, line: number) => void, threads?: ThreadedRead): Promise<number> {
+async function readRecords(
+  path: string,
+  kind: string,
+  phase: LoadProgress['phase'],
+  problems: LineProblems,
+  warnings: LoadWarning[],
+  options: LoadOptions,
+  add: (value: unknown, line: number) => void,
+  threads?: ThreadedRead,
+): Promise<number> {
   let records = 0;
   const onRecord = (value: unknown, line: number): void => {
     add(value, line);
@@ -321,7 +352,13 @@ async function readRecords(path: string, kind: string, phase: LoadProgress['phas
     return 0;
   }
   reportLineProblems(path, kind, problems, warnings);
-  if (result.stopped) warnings.push({ file: path, line: result.stopped.line || undefined, code: 'unreadable-file', message: `Reading stopped after line ${result.stopped.line}: ${result.stopped.message}. The records before it were loaded.` });
+  if (result.stopped)
+    warnings.push({
+      file: path,
+      line: result.stopped.line || undefined,
+      code: 'unreadable-file',
+      message: `Reading stopped after line ${result.stopped.line}: ${result.stopped.message}. The records before it were loaded.`,
+    });
   return pool?.blocksSent ?? 0;
 }
 
@@ -329,7 +366,12 @@ async function readRecords(path: string, kind: string, phase: LoadProgress['phas
 function reportLineProblems(path: string, kind: string, problems: LineProblems, warnings: LoadWarning[]): void {
   const report = problems.report();
   for (const problem of report.lines) warnings.push({ file: path, ...problem });
-  const more = { 'broken-line': 'broken line(s) skipped', 'not-a-resource': `line(s) that are not ${kind} resources skipped`, 'wrong-type': 'value(s) of the wrong type not stored', 'dropped-event': 'event(s) dropped' };
+  const more = {
+    'broken-line': 'broken line(s) skipped',
+    'not-a-resource': `line(s) that are not ${kind} resources skipped`,
+    'wrong-type': 'value(s) of the wrong type not stored',
+    'dropped-event': 'event(s) dropped',
+  };
   for (const { code, count } of report.more) warnings.push({ file: path, code, message: `${count} more ${more[code]}.` });
 }
 
@@ -362,7 +404,13 @@ async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: L
   const pool = LoadThreads.start(fileSize(path), { kind: 'profiles' }, options.loadThreads, (message) => {
     if (message.type !== 'profiles') return;
     const { ids, columns, duplicateProfiles } = message.profiles;
-    waiting.set(message.block, () => builder.importProfiles(ids, columns.map(([key, transfer]): [string, Column] => [key, Column.fromTransfer(transfer)]), duplicateProfiles));
+    waiting.set(message.block, () =>
+      builder.importProfiles(
+        ids,
+        columns.map(([key, transfer]): [string, Column] => [key, Column.fromTransfer(transfer)]),
+        duplicateProfiles,
+      ),
+    );
     problemsElsewhere.push(message.problems);
     drain();
   });
@@ -389,7 +437,8 @@ async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: L
     finished: (_parts, all) => {
       for (const report of problemsElsewhere) all.merge(report);
       drain();
-      if (waiting.size > 0 || nextToMerge !== parsedHere + pool.blocksSent) throw new LoadThreadFailed('a block of profiles read on a load thread never came back');
+      if (waiting.size > 0 || nextToMerge !== parsedHere + pool.blocksSent)
+        throw new LoadThreadFailed('a block of profiles read on a load thread never came back');
     },
   });
 }
@@ -405,15 +454,24 @@ async function readEvents(path: string, builder: WorkspaceBuilder, warnings: Loa
   builder.reportProblemsTo(problems);
   // Compressed JSONL is about a sixth of its size.
   const pool = LoadThreads.start(path.endsWith('.gz') ? bytes * 6 : bytes, { kind: 'events', context: builder.eventsContext() }, options.loadThreads);
-  return readRecords(path, 'event', 'events', problems, warnings, options, (value, line) => void builder.addEvent(value, line), pool && {
-    pool,
-    finished: (parts, all) => {
-      for (const part of parts) {
-        if (part.events) builder.importEvents(part.events);
-        all.merge(part.problems);
-      }
+  return readRecords(
+    path,
+    'event',
+    'events',
+    problems,
+    warnings,
+    options,
+    (value, line) => void builder.addEvent(value, line),
+    pool && {
+      pool,
+      finished: (parts, all) => {
+        for (const part of parts) {
+          if (part.events) builder.importEvents(part.events);
+          all.merge(part.problems);
+        }
+      },
     },
-  });
+  );
 }
 
 /**
@@ -425,14 +483,19 @@ async function readEvents(path: string, builder: WorkspaceBuilder, warnings: Loa
 class DataPaths {
   private readonly realRoot: string;
 
-  constructor(private readonly config: WorkspaceConfig, private readonly warnings?: LoadWarning[]) {
+  constructor(
+    private readonly config: WorkspaceConfig,
+    private readonly warnings?: LoadWarning[],
+  ) {
     this.realRoot = realLocation(config.root);
   }
 
   /** `path` (the data path of `key`) when it stays inside the workspace folder. */
   inside(key: keyof WorkspaceConfig['paths'], path: string): string | undefined {
     if (isInside(this.realRoot, path)) return path;
-    this.warn(`The "${key}" data path ${preview(this.shown(path))} leads outside the workspace folder; it is not read. Data paths stay inside the folder of ${MARKER_FILE}: no "..", absolute path or symbolic link out of it.`);
+    this.warn(
+      `The "${key}" data path ${preview(this.shown(path))} leads outside the workspace folder; it is not read. Data paths stay inside the folder of ${MARKER_FILE}: no "..", absolute path or symbolic link out of it.`,
+    );
     return undefined;
   }
 
@@ -507,14 +570,23 @@ function readCollection(path: string, warnings: LoadWarning[]): { value: unknown
     text = readTextFile(path);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    warnings.push({ file: path, code: missing ? 'missing-file' : 'unreadable-file', message: missing ? 'File not found; treated as empty.' : `Cannot read the file: ${(error as Error).message}` });
+    warnings.push({
+      file: path,
+      code: missing ? 'missing-file' : 'unreadable-file',
+      message: missing ? 'File not found; treated as empty.' : `Cannot read the file: ${(error as Error).message}`,
+    });
     return undefined;
   }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length || !root) {
     const { problem, offset } = describeJsonError(text);
-    warnings.push({ file: path, line: lineIndex(text)(offset), code: 'broken-line', message: `This file is not valid JSON (${problem}); records after the error may be missing.` });
+    warnings.push({
+      file: path,
+      line: lineIndex(text)(offset),
+      code: 'broken-line',
+      message: `This file is not valid JSON (${problem}); records after the error may be missing.`,
+    });
   }
   const array: Node | undefined = root?.type === 'array' ? root : root?.children?.find((p) => p.children?.[0]?.value === 'data')?.children?.[1];
   if (!array || array.type !== 'array') {

@@ -23,7 +23,12 @@ export class SegmentFileRules {
   /** Globs as VS Code matches them: against the path relative to a workspace folder, or the whole path (`**` patterns). */
   constructor(readonly globs: readonly string[]) {
     const usable = globs.filter((glob) => typeof glob === 'string' && glob.trim() !== '');
-    this.test = usable.length ? picomatch(usable.map((glob) => glob.replace(/\\/g, '/')), { dot: true }) : () => false;
+    this.test = usable.length
+      ? picomatch(
+          usable.map((glob) => glob.replace(/\\/g, '/')),
+          { dot: true },
+        )
+      : () => false;
   }
 
   /** Rules from a settings value: the globs when it is a non-empty list of texts, else the default. */
@@ -96,7 +101,8 @@ export class SegmentFileRules {
   newFilePath(dir: string, root: string, existing: readonly string[], base: string): string {
     const folders: string[] = [];
     if (basename(dir) === 'segments') folders.push(dir);
-    for (const candidate of [join(dir, 'segments'), join(root, 'segments')]) if (existsSync(candidate) && statSync(candidate).isDirectory()) folders.push(candidate);
+    for (const candidate of [join(dir, 'segments'), join(root, 'segments')])
+      if (existsSync(candidate) && statSync(candidate).isDirectory()) folders.push(candidate);
     const byFolder = new Map<string, number>();
     for (const file of existing) byFolder.set(dirname(file), (byFolder.get(dirname(file)) ?? 0) + 1);
     folders.push(...[...byFolder.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length).map(([folder]) => folder));

@@ -59,6 +59,8 @@ export function describeJsonError(text: string): { problem: string; offset: numb
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
   if (!first) return { problem: 'not JSON', offset: 0 };
-  const words = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = printParseErrorCode(first.error)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return { problem: words, offset: first.offset };
 }

@@ -53,7 +53,11 @@ function removeOlderEntries(dir: string, key: string): void {
 }
 
 type BlobKind = 'json' | 'utf8' | 'i32' | 'f64' | 'u32' | 'u16' | 'u8';
-interface BlobRef { kind: BlobKind; offset: number; length: number }
+interface BlobRef {
+  kind: BlobKind;
+  offset: number;
+  length: number;
+}
 type ColumnRef =
   | { kind: 'dict'; rows: number; present: number; codes: BlobRef; dict: BlobRef }
   | { kind: 'strings'; rows: number; present: number; text: BlobRef; offsets: BlobRef; flags: BlobRef }
@@ -102,17 +106,38 @@ class BlobWriter {
     const data = column.serialize();
     const base = { rows: data.rows, present: data.present };
     switch (data.kind) {
-      case 'dict': return { ...base, kind: 'dict', codes: this.typed(data.codes instanceof Uint8Array ? 'u8' : data.codes instanceof Uint16Array ? 'u16' : 'u32', data.codes), dict: this.json(data.dict) };
+      case 'dict':
+        return {
+          ...base,
+          kind: 'dict',
+          codes: this.typed(data.codes instanceof Uint8Array ? 'u8' : data.codes instanceof Uint16Array ? 'u16' : 'u32', data.codes),
+          dict: this.json(data.dict),
+        };
       // One UTF-8 blob for all texts: decoding it is one call, not a JSON parse of a million strings.
-      case 'strings': return { ...base, kind: 'strings', text: this.write('utf8', Buffer.from(data.text, 'utf8')), offsets: this.typed('i32', data.offsets), flags: this.typed('u8', data.flags) };
-      case 'numbers': return { ...base, kind: 'numbers', values: this.typed('f64', data.values) };
-      case 'raw': return { ...base, kind: 'raw', values: this.json(data.values.map((v) => (v === undefined ? null : v))) };
+      case 'strings':
+        return {
+          ...base,
+          kind: 'strings',
+          text: this.write('utf8', Buffer.from(data.text, 'utf8')),
+          offsets: this.typed('i32', data.offsets),
+          flags: this.typed('u8', data.flags),
+        };
+      case 'numbers':
+        return { ...base, kind: 'numbers', values: this.typed('f64', data.values) };
+      case 'raw':
+        return { ...base, kind: 'raw', values: this.json(data.values.map((v) => (v === undefined ? null : v))) };
     }
   }
 }
 
 /** Saves a loaded workspace under `key`. Failures only cost the next load its speed. */
-export function writeWorkspaceCache(key: string, workspace: Workspace, files: readonly string[], warnings: readonly LoadWarning[], summary: WorkspaceSummary): void {
+export function writeWorkspaceCache(
+  key: string,
+  workspace: Workspace,
+  files: readonly string[],
+  warnings: readonly LoadWarning[],
+  summary: WorkspaceSummary,
+): void {
   const dir = cacheDirectory();
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `${key}.bin`);
@@ -174,7 +199,10 @@ export function writeWorkspaceCache(key: string, workspace: Workspace, files: re
 }
 
 /** Reads a cached workspace, or undefined when there is none (or it is unreadable). */
-export function readWorkspaceCache(key: string, now: number): { workspace: Workspace; files: string[]; warnings: LoadWarning[]; summary: WorkspaceSummary } | undefined {
+export function readWorkspaceCache(
+  key: string,
+  now: number,
+): { workspace: Workspace; files: string[]; warnings: LoadWarning[]; summary: WorkspaceSummary } | undefined {
   const path = join(cacheDirectory(), `${key}.bin`);
   let fd: number;
   try {
@@ -203,28 +231,41 @@ export function readWorkspaceCache(key: string, now: number): { workspace: Works
     };
     const json = (ref: BlobRef): unknown => JSON.parse(bytes(ref).toString('utf8'));
     const SIZES: Record<BlobKind, number> = { json: 1, utf8: 1, i32: 4, f64: 8, u32: 4, u16: 2, u8: 1 };
-    const typed = <T extends Int32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array>(ref: BlobRef, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T => {
+    const typed = <T extends Int32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+      ref: BlobRef,
+      make: (buffer: ArrayBuffer, offset: number, length: number) => T,
+    ): T => {
       const buffer = bytes(ref);
       return make(buffer.buffer as ArrayBuffer, buffer.byteOffset, ref.length / SIZES[ref.kind]);
     };
     const i32 = (ref: BlobRef) => typed(ref, (b, o, l) => new Int32Array(b, o, l));
     const f64 = (ref: BlobRef) => typed(ref, (b, o, l) => new Float64Array(b, o, l));
     const u32 = (ref: BlobRef) => typed(ref, (b, o, l) => new Uint32Array(b, o, l));
-    const codes = (ref: BlobRef) => (ref.kind === 'u8' ? typed(ref, (b, o, l) => new Uint8Array(b, o, l)) : ref.kind === 'u16' ? typed(ref, (b, o, l) => new Uint16Array(b, o, l)) : u32(ref));
+    const codes = (ref: BlobRef) =>
+      ref.kind === 'u8' ? typed(ref, (b, o, l) => new Uint8Array(b, o, l)) : ref.kind === 'u16' ? typed(ref, (b, o, l) => new Uint16Array(b, o, l)) : u32(ref);
     const column = (ref: ColumnRef): Column => {
       let data: SerializedColumn;
       switch (ref.kind) {
-        case 'dict': data = { ...ref, codes: codes(ref.codes), dict: json(ref.dict) as unknown[] }; break;
+        case 'dict':
+          data = { ...ref, codes: codes(ref.codes), dict: json(ref.dict) as unknown[] };
+          break;
         // Texts and plain values are read now, decoded when a condition first reads them (see Column).
         case 'strings': {
           const [text, offsets, flags] = [bytes(ref.text), i32(ref.offsets), typed(ref.flags, (b, o, l) => new Uint8Array(b, o, l))];
           data = { kind: 'lazy', rows: ref.rows, present: ref.present, load: () => ({ ...ref, text: text.toString('utf8'), offsets, flags }) };
           break;
         }
-        case 'numbers': data = { ...ref, values: f64(ref.values) }; break;
+        case 'numbers':
+          data = { ...ref, values: f64(ref.values) };
+          break;
         case 'raw': {
           const text = bytes(ref.values);
-          data = { kind: 'lazy', rows: ref.rows, present: ref.present, load: () => ({ ...ref, values: (JSON.parse(text.toString('utf8')) as unknown[]).map((v) => (v === null ? undefined : v)) }) };
+          data = {
+            kind: 'lazy',
+            rows: ref.rows,
+            present: ref.present,
+            load: () => ({ ...ref, values: (JSON.parse(text.toString('utf8')) as unknown[]).map((v) => (v === null ? undefined : v)) }),
+          };
           break;
         }
       }
@@ -241,8 +282,15 @@ export function readWorkspaceCache(key: string, now: number): { workspace: Works
     }));
     const memberships = header.memberships.map((m) => ({ members: new Bitset(profileIds.length, u32(m.members)), joinedAt: f64(m.joinedAt) }));
     const workspace = new Workspace(
-      header.name, now, profileIds, new Map(header.profileColumns.map((c) => [c.key, column(c.column)])),
-      header.metrics, events, header.lists, memberships, header.issues,
+      header.name,
+      now,
+      profileIds,
+      new Map(header.profileColumns.map((c) => [c.key, column(c.column)])),
+      header.metrics,
+      events,
+      header.lists,
+      memberships,
+      header.issues,
     );
     return { workspace, files: header.files, warnings: header.warnings, summary: { ...header.summary, now: new Date(now).toISOString() } };
   } catch {

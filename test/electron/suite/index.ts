@@ -40,7 +40,10 @@ export async function run(): Promise<void> {
   const workspace = process.env.SEGMENT_LENS_TEST_WORKSPACE as string;
   const segment = vscode.Uri.file(join(workspace, 'segments', 'buyers.json'));
   const broken = vscode.Uri.file(join(workspace, 'segments', 'broken.json'));
-  await vscode.workspace.fs.writeFile(broken, Buffer.from('{"condition_groups":[{"conditions":[{"type":"profile-region","in_region":true,"region_id":"european_union"}]}]}'));
+  await vscode.workspace.fs.writeFile(
+    broken,
+    Buffer.from('{"condition_groups":[{"conditions":[{"type":"profile-region","in_region":true,"region_id":"european_union"}]}]}'),
+  );
 
   const document = await vscode.workspace.openTextDocument(broken);
   await vscode.window.showTextDocument(document);

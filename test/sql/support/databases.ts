@@ -7,7 +7,14 @@ import { DIALECTS } from '../../../server/src/sql/dialects';
 import type { DialectName } from '../../../server/src/sql/dialect';
 import { workspaceLayout } from '../../../server/src/sql/layouts/workspace';
 import { setupStatements } from '../../../server/src/sql/referenceTables';
-import { duckdbLoadStatements, workspaceInsertStatements, workspaceRows, workspaceTableStatements, type WorkspaceFiles, type WorkspaceRecords } from '../../../server/src/sql/workspaceTables';
+import {
+  duckdbLoadStatements,
+  workspaceInsertStatements,
+  workspaceRows,
+  workspaceTableStatements,
+  type WorkspaceFiles,
+  type WorkspaceRecords,
+} from '../../../server/src/sql/workspaceTables';
 import { PostgresServer } from './postgres';
 
 /** A database the equivalence tests load workspaces into and query. */
@@ -54,7 +61,13 @@ export class DuckDbDatabase implements TestDatabase {
       writeFileSync(path, jsonl(members));
       return { listId, path };
     });
-    await this.loadFiles({ metrics: join(dir, 'metrics.json'), lists: join(dir, 'lists.json'), profiles: join(dir, 'profiles.jsonl'), events: join(dir, 'events.jsonl'), listMembers });
+    await this.loadFiles({
+      metrics: join(dir, 'metrics.json'),
+      lists: join(dir, 'lists.json'),
+      profiles: join(dir, 'profiles.jsonl'),
+      events: join(dir, 'events.jsonl'),
+      listMembers,
+    });
     rmSync(dir, { recursive: true, force: true });
   }
 
@@ -81,7 +94,10 @@ export class DuckDbDatabase implements TestDatabase {
 export class PostgresDatabase implements TestDatabase {
   readonly dialect = 'postgres';
 
-  private constructor(private readonly server: PostgresServer, private readonly client: pg.Client) {}
+  private constructor(
+    private readonly server: PostgresServer,
+    private readonly client: pg.Client,
+  ) {}
 
   static async open(): Promise<PostgresDatabase> {
     const server = await PostgresServer.start();

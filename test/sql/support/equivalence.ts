@@ -41,7 +41,13 @@ export interface Scenario {
   label: string;
 }
 
-const ids = (workspace: Workspace, set: Bitset | undefined) => (set ? set.toArray().map((i) => workspace.profileIds[i]).sort() : null);
+const ids = (workspace: Workspace, set: Bitset | undefined) =>
+  set
+    ? set
+        .toArray()
+        .map((i) => workspace.profileIds[i])
+        .sort()
+    : null;
 const sorted = (values: unknown[]) => values.map(String).sort();
 
 /** Runs the preconditions; the reasons of those that fail. */
@@ -57,7 +63,11 @@ async function failedPreconditions(db: TestDatabase, compiled: CompiledSegment):
 export async function checkEquivalence(db: TestDatabase, scenario: Scenario, stats: EquivalenceStats): Promise<void> {
   const { workspace, definition, label } = scenario;
   const engine = new Evaluator(workspace).evaluateDefinition(definition);
-  const compiled = compileSegment(definition, { dialect: db.dialect, now: workspace.now, catalog: scenario.withPreconditions ? undefined : workspaceCatalog(workspace) });
+  const compiled = compileSegment(definition, {
+    dialect: db.dialect,
+    now: workspace.now,
+    catalog: scenario.withPreconditions ? undefined : workspaceCatalog(workspace),
+  });
   const failed = scenario.withPreconditions ? await failedPreconditions(db, compiled) : [];
   if (!scenario.withPreconditions) assert.deepEqual(compiled.preconditions, [], `${label}: a catalog leaves no precondition`);
   stats.scenarios++;
@@ -73,7 +83,11 @@ export async function checkEquivalence(db: TestDatabase, scenario: Scenario, sta
       const failedHere = failed.filter((p) => p.pointer.startsWith(`${condition.pointer}/`));
       const sqlNotEvaluable = condition.notEvaluable !== null || failedHere.length > 0;
       if (expected.matched === null || sqlNotEvaluable) {
-        assert.equal(sqlNotEvaluable, expected.matched === null, `${context}: engine says ${expected.notEvaluable ?? 'evaluable'}, SQL says ${condition.notEvaluable ?? (failedHere.map((p) => p.reason).join('; ') || 'evaluable')}`);
+        assert.equal(
+          sqlNotEvaluable,
+          expected.matched === null,
+          `${context}: engine says ${expected.notEvaluable ?? 'evaluable'}, SQL says ${condition.notEvaluable ?? (failedHere.map((p) => p.reason).join('; ') || 'evaluable')}`,
+        );
         stats.notEvaluable++;
         return;
       }
@@ -97,10 +111,15 @@ export async function checkEquivalence(db: TestDatabase, scenario: Scenario, sta
   assert.deepEqual(sorted(rows.map((r) => r[0])), ids(workspace, engine.set), `${label}: ${db.dialect}, the definition's profiles`);
   const counts = (await db.query(compiled.countsSql))[0].map(Number);
   const countColumns = ['total', ...columns.map((c) => c.column), ...compiled.groups.flatMap((g) => [g.column, g.afterAndColumn]), 'matched'];
-  const expectedCounts = [engine.total, ...columns.map((c) => {
-    const [, gi, ci] = /^c(\d+)_(\d+)$/.exec(c.column)!.map(Number);
-    return engine.groups[gi - 1].conditions[ci - 1].matched;
-  }), ...engine.groups.flatMap((g) => [g.matched, g.afterAnd]), engine.matched];
+  const expectedCounts = [
+    engine.total,
+    ...columns.map((c) => {
+      const [, gi, ci] = /^c(\d+)_(\d+)$/.exec(c.column)!.map(Number);
+      return engine.groups[gi - 1].conditions[ci - 1].matched;
+    }),
+    ...engine.groups.flatMap((g) => [g.matched, g.afterAnd]),
+    engine.matched,
+  ];
   assert.deepEqual(counts, expectedCounts, `${label}: ${db.dialect}, counts ${countColumns.join(', ')}`);
   const countOnly = await db.query(compiled.countSql as string);
   assert.equal(Number(countOnly[0][0]), engine.matched, `${label}: ${db.dialect}, the count form`);

@@ -10,13 +10,16 @@ function readJsonl(path: string): unknown[] {
   if (!existsSync(file)) return [];
   const buffer = readFileSync(file);
   const text = (file.endsWith('.gz') ? gunzipSync(buffer) : buffer).toString('utf8');
-  return text.split('\n').filter((line) => line.trim() !== '').flatMap((line) => {
-    try {
-      return [JSON.parse(line) as unknown];
-    } catch {
-      return [];
-    }
-  });
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as unknown];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function readCollection(path: string): unknown[] {

@@ -39,7 +39,11 @@ describe('code actions: quick fixes for workspace problems', () => {
       const fixed = apply(f, fix);
       assert.doesNotThrow(() => JSON.parse(fixed), `valid JSON after the fix:\n${fixed}`);
       const after = diagnose(plainFixture(fixed, { uri: c.uri }));
-      assert.deepEqual(after.filter((d) => d.code === code() || d.severity === DiagnosticSeverity.Error).map((d) => `${d.code}: ${d.message}`), [], `after the fix:\n${fixed}`);
+      assert.deepEqual(
+        after.filter((d) => d.code === code() || d.severity === DiagnosticSeverity.Error).map((d) => `${d.code}: ${d.message}`),
+        [],
+        `after the fix:\n${fixed}`,
+      );
     });
   }
 
@@ -48,7 +52,10 @@ describe('code actions: quick fixes for workspace problems', () => {
     const { actions } = actionsFor(f, 'unknown-metric-id');
     assert.equal(actions[0].title, 'Change to Clicked Email (Ls5hWq)');
     assert.equal(actions[0].isPreferred, true);
-    assert.ok(actions.slice(1).every((a) => !a.isPreferred), JSON.stringify(actions.map((a) => [a.title, a.isPreferred])));
+    assert.ok(
+      actions.slice(1).every((a) => !a.isPreferred),
+      JSON.stringify(actions.map((a) => [a.title, a.isPreferred])),
+    );
   });
 
   it('removing a duplicate condition takes its comma along', () => {
@@ -56,7 +63,10 @@ describe('code actions: quick fixes for workspace problems', () => {
     const f = fixture(c.source);
     const { actions } = actionsFor(f, 'duplicate-condition');
     const fixed = JSON.parse(apply(f, actions[0])) as { condition_groups: { conditions: { type: string }[] }[] };
-    assert.deepEqual(fixed.condition_groups[0].conditions.map((x) => x.type), ['profile-region', 'profile-metric']);
+    assert.deepEqual(
+      fixed.condition_groups[0].conditions.map((x) => x.type),
+      ['profile-region', 'profile-metric'],
+    );
   });
 });
 

@@ -11,12 +11,21 @@ import { assertValid, definition, fixture, segmentLanguage, type SegmentFixture 
 import { LISTS, memberCount, metricFacts, METRICS, PROFILES, profilesInCity, SHOP_NOW, tinyShop } from './tinyShop';
 
 const CONDITION_TYPES = [
-  'profile-metric', 'profile-property', 'profile-group-membership', 'profile-marketing-consent', 'profile-metric-funnel', 'profile-postal-code-distance',
-  'profile-region', 'profile-predictive-analytics', 'profile-has-custom-object', 'profile-permissions',
+  'profile-metric',
+  'profile-property',
+  'profile-group-membership',
+  'profile-marketing-consent',
+  'profile-metric-funnel',
+  'profile-postal-code-distance',
+  'profile-region',
+  'profile-predictive-analytics',
+  'profile-has-custom-object',
+  'profile-permissions',
 ];
 
 const GTE_1 = '{ "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }';
-const metricWith = (measurementFilter: string, timeframe: string) => definition(`{ "type": "profile-metric", "metric_id": "VwxT3a", "measurement": "count",
+const metricWith = (measurementFilter: string, timeframe: string) =>
+  definition(`{ "type": "profile-metric", "metric_id": "VwxT3a", "measurement": "count",
           "measurement_filter": ${measurementFilter},
           "timeframe_filter": ${timeframe} }`);
 
@@ -30,7 +39,10 @@ interface Completed {
 /** Completion at the `|`, in the tiny shop (or, with `workspace: false`, outside any data workspace). */
 function complete(source: string, options: { workspace?: boolean } = {}): Completed {
   const f = fixture(source);
-  const { items } = completion(f.document, f.parsed, f.offset, { schema: segmentLanguage().schema, workspace: options.workspace === false ? undefined : tinyShop().summary });
+  const { items } = completion(f.document, f.parsed, f.offset, {
+    schema: segmentLanguage().schema,
+    workspace: options.workspace === false ? undefined : tinyShop().summary,
+  });
   return { f, text: f.text, offset: f.offset, items };
 }
 
@@ -77,7 +89,10 @@ describe('completion: keys', () => {
 
   it('of an empty profile-group-membership condition: is_member (required) and group_ids, no keys of other types', () => {
     const c = complete(definition('{ "type": "profile-group-membership", | }'));
-    assert.ok(c.items.some((i) => i.label === 'group_ids'), `group_ids offered; got ${JSON.stringify(labels(c.items))}`);
+    assert.ok(
+      c.items.some((i) => i.label === 'group_ids'),
+      `group_ids offered; got ${JSON.stringify(labels(c.items))}`,
+    );
     assert.equal(item(c.items, 'is_member').detail, 'required');
     assert.ok(!c.items.some((i) => ['metric_id', 'region', 'property'].includes(i.label)), 'no keys of other condition types');
     assertValid(applyCompletion(c.text, item(c.items, 'is_member')), ['missing-property']);
@@ -102,12 +117,18 @@ describe('completion: keys', () => {
     assert.equal(sorted(c.items)[0].label, 'operator');
     assert.equal(item(c.items, 'operator').detail, 'required');
     const allowed = new Set(['operator', 'date', 'start', 'end', 'unit', 'quantity']);
-    assert.deepEqual(labels(c.items).filter((l) => !allowed.has(l)), [], 'only keys of date filters valid in a metric timeframe');
+    assert.deepEqual(
+      labels(c.items).filter((l) => !allowed.has(l)),
+      [],
+      'only keys of date filters valid in a metric timeframe',
+    );
     assertValid(applyCompletion(c.text, item(c.items, 'operator')), ['missing-property']);
   });
 
   it('of a date filter with its operator: exactly what that operator needs', () => {
-    const c = complete(definition('{ "type": "profile-property", "property": "created", "filter": { "type": "date", "operator": "in-the-last", "quantity": 30, | } }'));
+    const c = complete(
+      definition('{ "type": "profile-property", "property": "created", "filter": { "type": "date", "operator": "in-the-last", "quantity": 30, | } }'),
+    );
     assert.deepEqual(labels(c.items), ['unit']);
     assert.deepEqual(editOf(c.items[0]), { range: atCursor(c), newText: '"unit": "${1|hour,day,week|}"' });
     assert.deepEqual(assertValid(applyCompletion(c.text, c.items[0])), []);
@@ -128,7 +149,9 @@ describe('completion: keys', () => {
   });
 
   it('of an empty consent_status: subscription', () => {
-    const c = complete(definition('{ "type": "profile-marketing-consent", "consent": { "channel": "email", "can_receive_marketing": true, "consent_status": { | } } }'));
+    const c = complete(
+      definition('{ "type": "profile-marketing-consent", "consent": { "channel": "email", "can_receive_marketing": true, "consent_status": { | } } }'),
+    );
     item(c.items, 'subscription');
   });
 });
@@ -227,7 +250,10 @@ describe('completion: operators, units, timeframe and filter shapes', () => {
 
   it('operator values after "type": "numeric" in a measurement filter: the numeric operators', () => {
     const c = complete(metricWith('{ "type": "numeric", "operator": |, "value": 1 }', '{ "type": "date", "operator": "alltime" }'));
-    assert.deepEqual(new Set(labels(c.items)), new Set(['"equals"', '"not-equals"', '"greater-than"', '"greater-than-or-equal"', '"less-than"', '"less-than-or-equal"']));
+    assert.deepEqual(
+      new Set(labels(c.items)),
+      new Set(['"equals"', '"not-equals"', '"greater-than"', '"greater-than-or-equal"', '"less-than"', '"less-than-or-equal"']),
+    );
     const gte = item(c.items, '"greater-than-or-equal"');
     assert.deepEqual(editOf(gte), { range: atCursor(c), newText: '"greater-than-or-equal"' });
     assert.deepEqual(assertValid(applyCompletion(c.text, gte)), []);
@@ -240,14 +266,21 @@ describe('completion: operators, units, timeframe and filter shapes', () => {
   });
 
   it('operator values after "type": "date" in a list-join timeframe: no alltime, no anniversaries', () => {
-    const c = complete(definition('{ "type": "profile-group-membership", "is_member": true, "group_ids": ["NwS7kQ"], "timeframe_filter": { "type": "date", "operator": |, "unit": "day", "quantity": 30 } }'));
+    const c = complete(
+      definition(
+        '{ "type": "profile-group-membership", "is_member": true, "group_ids": ["NwS7kQ"], "timeframe_filter": { "type": "date", "operator": |, "unit": "day", "quantity": 30 } }',
+      ),
+    );
     assert.deepEqual(new Set(labels(c.items)), new Set(RELATIVE));
     assert.deepEqual(assertValid(applyCompletion(c.text, item(c.items, '"in-the-last"'))), []);
   });
 
   it('operator values after "type": "date" in a profile-property filter: calendar and anniversary operators too', () => {
     const c = complete(definition('{ "type": "profile-property", "property": "properties[\'Birthday\']", "filter": { "type": "date", "operator": | } }'));
-    assert.deepEqual(new Set(labels(c.items)), new Set([...RELATIVE, '"anniversary-last"', '"anniversary-next"', '"calendar-month"', '"anniversary"', '"anniversary-month"']));
+    assert.deepEqual(
+      new Set(labels(c.items)),
+      new Set([...RELATIVE, '"anniversary-last"', '"anniversary-next"', '"calendar-month"', '"anniversary"', '"anniversary-month"']),
+    );
   });
 
   it('unit values in a relative timeframe: hour, day, week in that order', () => {
@@ -258,12 +291,23 @@ describe('completion: operators, units, timeframe and filter shapes', () => {
   });
 
   it('unit values of a postal-code distance: miles, kilometers', () => {
-    const c = complete(definition('{ "type": "profile-postal-code-distance", "country_code": "USA", "postal_code": "02141", "unit": |, "filter": { "type": "numeric", "operator": "less-than", "value": 10 } }'));
+    const c = complete(
+      definition(
+        '{ "type": "profile-postal-code-distance", "country_code": "USA", "postal_code": "02141", "unit": |, "filter": { "type": "numeric", "operator": "less-than", "value": 10 } }',
+      ),
+    );
     assert.deepEqual(new Set(labels(c.items)), new Set(['"miles"', '"kilometers"']));
     assert.deepEqual(assertValid(applyCompletion(c.text, item(c.items, '"kilometers"'))), []);
   });
 
-  const METRIC_SHAPES = ['static date filter', 'static date range filter', 'relative date filter', 'relative anniversary filter', 'relative date range filter', 'all-time filter'];
+  const METRIC_SHAPES = [
+    'static date filter',
+    'static date range filter',
+    'relative date filter',
+    'relative anniversary filter',
+    'relative date range filter',
+    'all-time filter',
+  ];
 
   it('timeframe shapes for "timeframe_filter": | of a metric condition: one snippet per shape', () => {
     const c = complete(metricWith(GTE_1, '|'));
@@ -284,13 +328,25 @@ describe('completion: operators, units, timeframe and filter shapes', () => {
 
   it('timeframe shapes of a list join: only those a list join accepts, each valid', () => {
     const c = complete(definition('{ "type": "profile-group-membership", "is_member": true, "group_ids": ["NwS7kQ"], "timeframe_filter": | }'));
-    assert.deepEqual(new Set(labels(c.items)), new Set(['static date filter', 'static date range filter', 'relative date filter', 'relative date range filter']));
+    assert.deepEqual(
+      new Set(labels(c.items)),
+      new Set(['static date filter', 'static date range filter', 'relative date filter', 'relative date range filter']),
+    );
     for (const i of c.items) assert.deepEqual(assertValid(applyCompletion(c.text, i)), [], i.label);
   });
 
   it('filter shapes for "filter": | of a profile-property condition: every family, each valid', () => {
     const c = complete(definition('{ "type": "profile-property", "property": "properties[\'Favorite Genre\']", "filter": | }'));
-    for (const family of ['text filter', 'numeric filter', 'boolean filter', 'relative date filter', 'calendar month filter', 'list length filter', 'existence filter']) item(c.items, family);
+    for (const family of [
+      'text filter',
+      'numeric filter',
+      'boolean filter',
+      'relative date filter',
+      'calendar month filter',
+      'list length filter',
+      'existence filter',
+    ])
+      item(c.items, family);
     // Warnings may remain (a numeric filter on a text property); errors may not.
     for (const i of c.items) assertValid(applyCompletion(c.text, i));
   });
@@ -308,7 +364,11 @@ describe('completion: from the workspace data', () => {
     const facts = metricFacts('VwxT3a');
     assert.ok(String(placed.detail).includes(`${fmt(facts.count)} events`), `${placed.detail} has the event count ${facts.count}`);
     const counts = sorted(c.items).map((i) => metricFacts(METRICS.find((m) => m.attributes.name === i.label).id).count);
-    assert.deepEqual(counts, [...counts].sort((a, b) => b - a), `ordered by most events: ${labels(sorted(c.items))}`);
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => b - a),
+      `ordered by most events: ${labels(sorted(c.items))}`,
+    );
     assert.deepEqual(assertValid(applyCompletion(c.text, placed)), []);
   });
 
@@ -353,17 +413,23 @@ describe('completion: from the workspace data', () => {
     const c = complete(definition('{ "type": "profile-property", "property": |, "filter": { "type": "string", "operator": "equals", "value": "Boston" } }'));
     for (const name of ['email', 'phone_number', 'created', "location['city']", "location['country']"]) item(c.items, name);
     const types: Record<string, string> = {
-      "properties['Favorite Genre']": 'string', "properties['Loyalty Points']": 'number', "properties['Birthday']": 'date', "properties['Tags']": 'list', "properties['Accepts Marketing']": 'boolean',
+      "properties['Favorite Genre']": 'string',
+      "properties['Loyalty Points']": 'number',
+      "properties['Birthday']": 'date',
+      "properties['Tags']": 'list',
+      "properties['Accepts Marketing']": 'boolean',
     };
-    for (const [name, type] of Object.entries(types)) assert.match(String(item(c.items, name).detail), new RegExp(`^${type}\\b`), `${name}: ${item(c.items, name).detail}`);
+    for (const [name, type] of Object.entries(types))
+      assert.match(String(item(c.items, name).detail), new RegExp(`^${type}\\b`), `${name}: ${item(c.items, name).detail}`);
     const city = item(c.items, "location['city']");
     assert.deepEqual(editOf(city), { range: atCursor(c), newText: '"location[\'city\']"' });
     assert.deepEqual(assertValid(applyCompletion(c.text, city)), []);
   });
 
-  const cityValue = (value: string) => definition(`{ "type": "profile-property", "property": "location['city']", "filter": { "type": "string", "operator": "equals", "value": ${value} } }`);
+  const cityValue = (value: string) =>
+    definition(`{ "type": "profile-property", "property": "location['city']", "filter": { "type": "string", "operator": "equals", "value": ${value} } }`);
 
-  it('filter value of location[\'city\']: the cities seen in the workspace, with profile counts', () => {
+  it("filter value of location['city']: the cities seen in the workspace, with profile counts", () => {
     const c = complete(cityValue('|'));
     const boston = item(c.items, '"Boston"');
     item(c.items, '"Columbus"');
@@ -375,7 +441,11 @@ describe('completion: from the workspace data', () => {
   it('filter value typed "Bo keeps the cities starting with Bo and replaces the string', () => {
     const c = complete(cityValue('"Bo|"'));
     const kept = editorFilter(c.items, c.text, c.offset);
-    const cities = new Set(PROFILES.map((p) => p.attributes.location?.city).filter((city) => city?.startsWith('Bo')).map((city) => JSON.stringify(city)));
+    const cities = new Set(
+      PROFILES.map((p) => p.attributes.location?.city)
+        .filter((city) => city?.startsWith('Bo'))
+        .map((city) => JSON.stringify(city)),
+    );
     assert.ok(cities.size > 1, 'precondition: more than one city starts with Bo');
     assert.deepEqual(new Set(labels(kept)), cities);
     const result = applyCompletion(c.text, item(kept, '"Boston"'));
@@ -384,10 +454,12 @@ describe('completion: from the workspace data', () => {
   });
 
   it('metric_filters[].property: the event properties of that metric only', () => {
-    const clicked = complete(definition(`{ "type": "profile-metric", "metric_id": "Ls5hWq", "measurement": "count",
+    const clicked = complete(
+      definition(`{ "type": "profile-metric", "metric_id": "Ls5hWq", "measurement": "count",
           "measurement_filter": ${GTE_1},
           "timeframe_filter": { "type": "date", "operator": "alltime" },
-          "metric_filters": [ { "property": |, "filter": { "type": "boolean", "operator": "equals", "value": false } } ] }`));
+          "metric_filters": [ { "property": |, "filter": { "type": "boolean", "operator": "equals", "value": false } } ] }`),
+    );
     const bot = item(clicked.items, 'Bot Click');
     assert.match(String(bot.detail), /^boolean/);
     assert.ok(!labels(clicked.items).includes('Categories'), 'no property of another metric');
@@ -401,13 +473,17 @@ describe('completion: from the workspace data', () => {
   });
 
   it('filter value of a numeric filter: only the numbers seen (Loyalty Points is once a string)', () => {
-    const c = complete(definition('{ "type": "profile-property", "property": "properties[\'Loyalty Points\']", "filter": { "type": "numeric", "operator": "greater-than", "value": | } }'));
+    const c = complete(
+      definition(
+        '{ "type": "profile-property", "property": "properties[\'Loyalty Points\']", "filter": { "type": "numeric", "operator": "greater-than", "value": | } }',
+      ),
+    );
     assert.ok(c.items.length > 0, 'observed values are offered');
     for (const i of c.items) assert.equal(typeof JSON.parse(editOf(i).newText), 'number', `${i.label} is a number`);
     assert.deepEqual(assertValid(applyCompletion(c.text, c.items[0])), []);
   });
 
-  it('date values of a static date filter: midnight UTC days counted from the workspace\'s now', () => {
+  it("date values of a static date filter: midnight UTC days counted from the workspace's now", () => {
     const c = complete(definition('{ "type": "profile-property", "property": "created", "filter": { "type": "date", "operator": "after", "date": | } }'));
     const byDetail = new Map(c.items.map((i) => [i.detail, i]));
     const day = (ms: number) => `"${new Date(ms).toISOString().slice(0, 10)}T00:00:00+00:00"`;
@@ -419,8 +495,11 @@ describe('completion: from the workspace data', () => {
     assert.deepEqual(assertValid(applyCompletion(c.text, thirtyDaysAgo)), []);
   });
 
-  it('outside a data workspace: no metrics to offer, the schema\'s completions still work', () => {
-    assert.deepEqual(complete(metricIdAtCursor, { workspace: false }).items.filter((i) => i.kind === CompletionItemKind.Value), []);
+  it("outside a data workspace: no metrics to offer, the schema's completions still work", () => {
+    assert.deepEqual(
+      complete(metricIdAtCursor, { workspace: false }).items.filter((i) => i.kind === CompletionItemKind.Value),
+      [],
+    );
     item(complete(definition('{ "type": "profile-region", | }'), { workspace: false }).items, 'region');
   });
 });

@@ -39,32 +39,52 @@ describe('diagnostics: problems found with the workspace data', () => {
 
   it('matches-no-one needs counts that say 0: none without counts, none when someone matches', () => {
     const c = PROBLEM_CASES.find((p) => p.counts)!;
-    assert.deepEqual(codes(diagnose(fixture(c.source))).filter((code) => code === 'matches-no-one'), []);
+    assert.deepEqual(
+      codes(diagnose(fixture(c.source))).filter((code) => code === 'matches-no-one'),
+      [],
+    );
     const someone = fixture(c.source.replace('Tw7pCm', 'VwxT3a'));
     assert.ok((countsOf(someone).matched ?? 0) > 0, 'precondition: someone placed an order in the last 30 days');
-    assert.deepEqual(codes(diagnose(someone, { matched: countsOf(someone).matched })).filter((code) => code === 'matches-no-one'), []);
+    assert.deepEqual(
+      codes(diagnose(someone, { matched: countsOf(someone).matched })).filter((code) => code === 'matches-no-one'),
+      [],
+    );
   });
 
   it('outside a data workspace, none of them appear and an unknown ID is never an error', () => {
     for (const c of PROBLEM_CASES) {
       const diagnostics = diagnose(fixture(c.source, { uri: c.uri }), { workspace: false });
-      assert.deepEqual(codes(diagnostics).filter((code) => DATA_CODES.includes(code)), [], `${c.title}: ${JSON.stringify(codes(diagnostics))}`);
-      assert.deepEqual(diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => d.code), [], `${c.title}: no errors`);
+      assert.deepEqual(
+        codes(diagnostics).filter((code) => DATA_CODES.includes(code)),
+        [],
+        `${c.title}: ${JSON.stringify(codes(diagnostics))}`,
+      );
+      assert.deepEqual(
+        diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => d.code),
+        [],
+        `${c.title}: no errors`,
+      );
     }
   });
 });
 
 describe('diagnostics: the marketing-consent hint (setting segmentLens.consentHint)', () => {
-  const BUYERS = definition('{ "type": "profile-metric", "metric_id": "VwxT3a", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }, "timeframe_filter": { "type": "date", "operator": "alltime" } }');
-  const hinted = (f: SegmentFixture, consentHint?: 'marketing-names' | 'always' | 'off') => diagnose(f, { consentHint }).filter((d) => d.code === 'no-consent-condition');
+  const BUYERS = definition(
+    '{ "type": "profile-metric", "metric_id": "VwxT3a", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }, "timeframe_filter": { "type": "date", "operator": "alltime" } }',
+  );
+  const hinted = (f: SegmentFixture, consentHint?: 'marketing-names' | 'always' | 'off') =>
+    diagnose(f, { consentHint }).filter((d) => d.code === 'no-consent-condition');
 
   it('not for a segment whose name does not suggest marketing', () => {
     assert.deepEqual(hinted(fixture(BUYERS, { uri: 'file:///tiny-vinyl/segments/eu-residents-copy.json' })), []);
   });
 
   it('reads the name of a create body before the file name', () => {
-    const f = fixture(`{"data":{"type":"segment","attributes":{"name":"VIP win-back","definition":{"condition_groups":[{"conditions":[{"type":"profile-region","in_region":true,"region":"united_states"}]}]}}}}
-//                                                                          ^^^^^^^^^^^^^^^^^^ key`, { uri: 'file:///tiny-vinyl/segments/some-file.json' });
+    const f = fixture(
+      `{"data":{"type":"segment","attributes":{"name":"VIP win-back","definition":{"condition_groups":[{"conditions":[{"type":"profile-region","in_region":true,"region":"united_states"}]}]}}}}
+//                                                                          ^^^^^^^^^^^^^^^^^^ key`,
+      { uri: 'file:///tiny-vinyl/segments/some-file.json' },
+    );
     const [d] = hinted(f);
     assert.ok(d, JSON.stringify(codes(diagnose(f))));
     assert.match(messageOf(d), /"VIP win-back"/);
@@ -76,7 +96,12 @@ describe('diagnostics: the marketing-consent hint (setting segmentLens.consentHi
     assert.equal(hinted(plain, 'always').length, 1);
     const promo = fixture(BUYERS, { uri: 'file:///tiny-vinyl/segments/spring-promo.json' });
     assert.deepEqual(hinted(promo, 'off'), []);
-    const withConsent = fixture(definition('{ "type": "profile-marketing-consent", "consent": { "channel": "email", "can_receive_marketing": true, "consent_status": { "subscription": "any" } } }'), { uri: 'file:///tiny-vinyl/segments/spring-promo.json' });
+    const withConsent = fixture(
+      definition(
+        '{ "type": "profile-marketing-consent", "consent": { "channel": "email", "can_receive_marketing": true, "consent_status": { "subscription": "any" } } }',
+      ),
+      { uri: 'file:///tiny-vinyl/segments/spring-promo.json' },
+    );
     assert.deepEqual(hinted(withConsent, 'always'), []);
   });
 });
@@ -108,7 +133,10 @@ describe('diagnostics: syntax (setting segmentLens.allowComments)', () => {
 
   it('an empty file is one error at its start', () => {
     const diagnostics = diagnose(fixture(''), { workspace: false });
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.range]), [['empty-file', DiagnosticSeverity.Error, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity, d.range]),
+      [['empty-file', DiagnosticSeverity.Error, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]],
+    );
   });
 });
 
@@ -124,12 +152,15 @@ describe('diagnostics: conversion of problems to LSP diagnostics', () => {
       { offset: 0, length: 0, severity: 'information', code: 'i', message: 'information', unnecessary: true },
       { offset: 0, length: 0, severity: 'hint', code: 'h', message: 'a hint', deprecated: true, unnecessary: true },
     ]);
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.source, d.message, d.tags]), [
-      ['e', DiagnosticSeverity.Error, 'segment-lens', 'an error', undefined],
-      ['w', DiagnosticSeverity.Warning, 'segment-lens', 'a warning', [DiagnosticTag.Deprecated]],
-      ['i', DiagnosticSeverity.Information, 'segment-lens', 'information', [DiagnosticTag.Unnecessary]],
-      ['h', DiagnosticSeverity.Hint, 'segment-lens', 'a hint', [DiagnosticTag.Deprecated, DiagnosticTag.Unnecessary]],
-    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity, d.source, d.message, d.tags]),
+      [
+        ['e', DiagnosticSeverity.Error, 'segment-lens', 'an error', undefined],
+        ['w', DiagnosticSeverity.Warning, 'segment-lens', 'a warning', [DiagnosticTag.Deprecated]],
+        ['i', DiagnosticSeverity.Information, 'segment-lens', 'information', [DiagnosticTag.Unnecessary]],
+        ['h', DiagnosticSeverity.Hint, 'segment-lens', 'a hint', [DiagnosticTag.Deprecated, DiagnosticTag.Unnecessary]],
+      ],
+    );
     // "b\ncd": from line 0 character 1 to line 1 character 2; "fg" starts after "\r\n" on line 2.
     assert.deepEqual(diagnostics[0].range, { start: { line: 0, character: 1 }, end: { line: 1, character: 2 } });
     assert.deepEqual(diagnostics[1].range, { start: { line: 2, character: 0 }, end: { line: 2, character: 2 } });

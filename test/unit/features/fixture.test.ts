@@ -14,7 +14,9 @@ describe('feature fixtures: markers', () => {
   it('an annotation line marks the columns of the line above and is removed', () => {
     const { text, annotations } = parseMarkers('{\n  "key": "value"\n//       ^^^^^^^ the value\n}');
     assert.equal(text, '{\n  "key": "value"\n}');
-    assert.deepEqual(annotations, [{ label: 'the value', offset: 11, length: 7, range: { start: { line: 1, character: 9 }, end: { line: 1, character: 16 } } }]);
+    assert.deepEqual(annotations, [
+      { label: 'the value', offset: 11, length: 7, range: { start: { line: 1, character: 9 }, end: { line: 1, character: 16 } } },
+    ]);
     assert.equal(text.slice(11, 18), '"value"');
   });
 
@@ -22,7 +24,13 @@ describe('feature fixtures: markers', () => {
     const { text, cursor, annotations } = parseMarkers('{ "k": "va|lue" }\n//     ^^^^^^^^ value\n//^^^ key');
     assert.equal(text, '{ "k": "value" }');
     assert.equal(cursor, 10);
-    assert.deepEqual(annotations.map((a) => [a.label, text.slice(a.offset, a.offset + a.length)]), [['value', '"value"'], ['key', '"k"']]);
+    assert.deepEqual(
+      annotations.map((a) => [a.label, text.slice(a.offset, a.offset + a.length)]),
+      [
+        ['value', '"value"'],
+        ['key', '"k"'],
+      ],
+    );
   });
 
   it('a comment that is not carets stays in the document', () => {

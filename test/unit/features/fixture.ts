@@ -124,7 +124,10 @@ function segmentFixture(text: string, cursor: number | undefined, annotations: A
     return cursor;
   };
   return {
-    text, document, parsed, annotations,
+    text,
+    document,
+    parsed,
+    annotations,
     get offset() {
       return offset();
     },
@@ -138,7 +141,6 @@ function segmentFixture(text: string, cursor: number | undefined, annotations: A
     },
   };
 }
-
 
 /** Tests write bare definitions with this helper (test/support/segmentText.ts). */
 export { definition } from '../../support/segmentText';
@@ -172,7 +174,11 @@ export function assertValid(text: string, allow: readonly string[] = []): Diagno
   assert.doesNotThrow(() => JSON.parse(text), `not strict JSON:\n${text}`);
   const diagnostics = diagnose(plainFixture(text));
   const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error && !allow.includes(String(d.code)));
-  assert.deepEqual(errors.map((d) => `${d.code}: ${d.message}`), [], `errors in:\n${text}`);
+  assert.deepEqual(
+    errors.map((d) => `${d.code}: ${d.message}`),
+    [],
+    `errors in:\n${text}`,
+  );
   return diagnostics;
 }
 
@@ -199,9 +205,22 @@ export function countsOf(f: SegmentFixture): CountsReport {
       matched: group.matched,
       afterAnd: group.afterAnd,
       description: describeGroup(groupsJson[g], names),
-      conditions: group.conditions.map((c, i) => ({ matched: c.matched, notEvaluable: c.notEvaluable, description: describeCondition(groupsJson[g]?.conditions?.[i], names) })),
+      conditions: group.conditions.map((c, i) => ({
+        matched: c.matched,
+        notEvaluable: c.notEvaluable,
+        description: describeCondition(groupsJson[g]?.conditions?.[i], names),
+      })),
     })),
-    workspace: { name: SHOP_NAME, root: '/tiny-vinyl', now: tinyShop().summary.now, profiles: workspace.profileCount, events: workspace.eventCount, metrics: workspace.metrics.length, lists: workspace.lists.length, warnings: 0 },
+    workspace: {
+      name: SHOP_NAME,
+      root: '/tiny-vinyl',
+      now: tinyShop().summary.now,
+      profiles: workspace.profileCount,
+      events: workspace.eventCount,
+      metrics: workspace.metrics.length,
+      lists: workspace.lists.length,
+      warnings: 0,
+    },
     computedAt: tinyShop().summary.now,
     elapsedMs: result.elapsedMs,
   };

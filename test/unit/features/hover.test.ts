@@ -21,7 +21,10 @@ function hoverAt(source: string, options: { counts?: boolean; workspace?: boolea
   const f = fixture(source);
   const shop = options.workspace === false ? undefined : tinyShop();
   const result = hover(f.document, f.parsed, f.offset, {
-    schema: segmentLanguage().schema, workspace: shop?.summary, names: shop?.names, counts: options.counts ? countsOf(f) : undefined,
+    schema: segmentLanguage().schema,
+    workspace: shop?.summary,
+    names: shop?.names,
+    counts: options.counts ? countsOf(f) : undefined,
   });
   const contents = result?.contents;
   const markdown = typeof contents === 'object' && contents !== null && 'value' in contents ? contents.value : '';
@@ -35,32 +38,38 @@ const IN_US = profilesInCountries('United States');
 const IN_EU = profilesInCountries('Germany', 'Italy');
 
 /** Two groups: recent buyers AND (in the US OR in the EU); `marked` replaces one line to put the cursor and annotations. */
-const twoGroups = (lines: Record<string, string> = {}) => [
-  '{',
-  '  "condition_groups": [',
-  '    { "conditions": [',
-  lines.metric ?? '      { "type": "profile-metric", "metric_id": "VwxT3a", "measurement": "count",',
-  '        "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 },',
-  lines.timeframe ?? '        "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": 30 } }',
-  '    ] },',
-  '    { "conditions": [',
-  '      { "type": "profile-region", "in_region": true, "region": "united_states" },',
-  lines.eu ?? '      { "type": "profile-region", "in_region": true, "region": "european_union" }',
-  '    ] }',
-  '  ]',
-  '}',
-].join('\n');
+const twoGroups = (lines: Record<string, string> = {}) =>
+  [
+    '{',
+    '  "condition_groups": [',
+    '    { "conditions": [',
+    lines.metric ?? '      { "type": "profile-metric", "metric_id": "VwxT3a", "measurement": "count",',
+    '        "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 },',
+    lines.timeframe ?? '        "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": 30 } }',
+    '    ] },',
+    '    { "conditions": [',
+    '      { "type": "profile-region", "in_region": true, "region": "united_states" },',
+    lines.eu ?? '      { "type": "profile-region", "in_region": true, "region": "european_union" }',
+    '    ] }',
+    '  ]',
+    '}',
+  ].join('\n');
 
 describe('hover: plain-English readings', () => {
   it('on a condition\'s "type" key: the reading and the count of profiles matching it', () => {
-    const h = hoverAt(twoGroups({ metric: '      { "ty|pe": "profile-metric", "metric_id": "VwxT3a", "measurement": "count",\n      //^^^^^^^ hovered' }), { counts: true });
+    const h = hoverAt(twoGroups({ metric: '      { "ty|pe": "profile-metric", "metric_id": "VwxT3a", "measurement": "count",\n      //^^^^^^^ hovered' }), {
+      counts: true,
+    });
     assert.match(h.markdown, /\*\*Reads:\*\* Placed Order at least once in the last 30 days/);
     assert.ok(h.markdown.includes(`${fmt(RECENT_BUYERS.size)} profiles match this condition`), h.markdown);
     assert.deepEqual(h.range, h.f.range('hovered'));
   });
 
   it('on a condition\'s "type" value: the same reading, over the value', () => {
-    const h = hoverAt(twoGroups({ metric: '      { "type": "profile-me|tric", "metric_id": "VwxT3a", "measurement": "count",\n      //        ^^^^^^^^^^^^^^^^^ hovered' }), { counts: true });
+    const h = hoverAt(
+      twoGroups({ metric: '      { "type": "profile-me|tric", "metric_id": "VwxT3a", "measurement": "count",\n      //        ^^^^^^^^^^^^^^^^^ hovered' }),
+      { counts: true },
+    );
     assert.match(h.markdown, /\*\*Reads:\*\* Placed Order at least once in the last 30 days/);
     assert.match(h.markdown, /profiles match this condition/);
     assert.deepEqual(h.range, h.f.range('hovered'));
@@ -72,7 +81,7 @@ describe('hover: plain-English readings', () => {
     assert.doesNotMatch(h.markdown, /match this condition/);
   });
 
-  it('on a condition in an OR group: its reading and count, the group\'s reading, the region rule', () => {
+  it("on a condition in an OR group: its reading and count, the group's reading, the region rule", () => {
     const h = hoverAt(twoGroups({ eu: '      { "type": "profile-re|gion", "in_region": true, "region": "european_union" }' }), { counts: true });
     assert.match(h.markdown, /\*\*Reads:\*\* is in the EU/);
     assert.ok(h.markdown.includes(`${fmt(IN_EU.size)} profiles match this condition`), h.markdown);
@@ -91,17 +100,24 @@ describe('hover: plain-English readings', () => {
   });
 
   it('on a condition that cannot be evaluated locally: says so instead of a count', () => {
-    const h = hoverAt(definition('{ "ty|pe": "profile-permissions", "channel": "whatsapp_marketing", "permission": { "reachable_status": "implicitly_reachable" } }'), { counts: true });
+    const h = hoverAt(
+      definition('{ "ty|pe": "profile-permissions", "channel": "whatsapp_marketing", "permission": { "reachable_status": "implicitly_reachable" } }'),
+      { counts: true },
+    );
     assert.match(h.markdown, /Not evaluable locally/);
   });
 
   it('rule notes: a sum explains $value, a negated text filter explains missing values and case', () => {
-    const sum = hoverAt(definition(`{ "ty|pe": "profile-metric", "metric_id": "VwxT3a", "measurement": "sum",
+    const sum = hoverAt(
+      definition(`{ "ty|pe": "profile-metric", "metric_id": "VwxT3a", "measurement": "sum",
           "measurement_filter": { "type": "numeric", "operator": "greater-than", "value": 100 },
-          "timeframe_filter": { "type": "date", "operator": "alltime" } }`));
+          "timeframe_filter": { "type": "date", "operator": "alltime" } }`),
+    );
     assert.match(sum.markdown, /\*\*Reads:\*\* Placed Order with a total value that is greater than 100 over all time/);
     assert.match(sum.markdown, /The sum adds each event's "\$value"/);
-    const negated = hoverAt(definition('{ "ty|pe": "profile-property", "property": "email", "filter": { "type": "string", "operator": "not-ends-with", "value": "@hotmail.com" } }'));
+    const negated = hoverAt(
+      definition('{ "ty|pe": "profile-property", "property": "email", "filter": { "type": "string", "operator": "not-ends-with", "value": "@hotmail.com" } }'),
+    );
     assert.match(negated.markdown, /\*\*Reads:\*\* email does not end with "@hotmail.com"/);
     assert.match(negated.markdown, /Profiles without this property do not match/);
     assert.match(negated.markdown, /case-sensitive/);
@@ -110,12 +126,20 @@ describe('hover: plain-English readings', () => {
 
 describe('hover: metric and list IDs', () => {
   it('on a metric_id: name, integration, event and profile counts, first and last event', () => {
-    const h = hoverAt(twoGroups({ metric: '      { "type": "profile-metric", "metric_id": "Vwx|T3a", "measurement": "count",\n      //                                       ^^^^^^^^^ hovered' }));
+    const h = hoverAt(
+      twoGroups({
+        metric:
+          '      { "type": "profile-metric", "metric_id": "Vwx|T3a", "measurement": "count",\n      //                                       ^^^^^^^^^ hovered',
+      }),
+    );
     const facts = metricFacts('VwxT3a');
     assert.match(h.markdown, /\*\*Placed Order\*\*/);
     assert.match(h.markdown, /`VwxT3a`/);
     assert.match(h.markdown, /Shopify/);
-    assert.ok(h.markdown.includes(`${fmt(facts.count)} events from ${fmt(facts.profiles)} profiles`), `${h.markdown}\nexpected ${facts.count} events from ${facts.profiles} profiles`);
+    assert.ok(
+      h.markdown.includes(`${fmt(facts.count)} events from ${fmt(facts.profiles)} profiles`),
+      `${h.markdown}\nexpected ${facts.count} events from ${facts.profiles} profiles`,
+    );
     assert.ok(h.markdown.includes(facts.first) && h.markdown.includes(facts.last), `first ${facts.first}, last ${facts.last} in:\n${h.markdown}`);
     assert.ok(h.markdown.includes(`${fmt(facts.withValue)} events carry a $value`), h.markdown);
     assert.deepEqual(h.range, h.f.range('hovered'));
@@ -156,7 +180,12 @@ describe('hover: metric and list IDs', () => {
 
 describe('hover: schema documentation', () => {
   it('on a key: its documentation, with the values it takes', () => {
-    const h = hoverAt(twoGroups({ metric: '      { "type": "profile-metric", "metric_id": "VwxT3a", "measure|ment": "count",\n      //                                                 ^^^^^^^^^^^^^^ hovered' }));
+    const h = hoverAt(
+      twoGroups({
+        metric:
+          '      { "type": "profile-metric", "metric_id": "VwxT3a", "measure|ment": "count",\n      //                                                 ^^^^^^^^^^^^^^ hovered',
+      }),
+    );
     assert.match(h.markdown, /\*\*measurement\*\*/);
     assert.match(h.markdown, /What to measure over the matching events/);
     assert.match(h.markdown, /`"count"`: How many events/);
@@ -164,20 +193,27 @@ describe('hover: schema documentation', () => {
     assert.deepEqual(h.range, h.f.range('hovered'));
   });
 
-  it('on a key inside a timeframe: the documentation of that filter\'s key', () => {
+  it("on a key inside a timeframe: the documentation of that filter's key", () => {
     const h = hoverAt(twoGroups({ timeframe: '        "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quan|tity": 30 } }' }));
     assert.match(h.markdown, /\*\*quantity\*\*/);
     assert.match(h.markdown, /How many units/);
   });
 
   it('on an operator value: the documentation of that operator', () => {
-    const h = hoverAt(twoGroups({ timeframe: '        "timeframe_filter": { "type": "date", "operator": "in-the-la|st", "unit": "day", "quantity": 30 } }' }), { workspace: false });
+    const h = hoverAt(twoGroups({ timeframe: '        "timeframe_filter": { "type": "date", "operator": "in-the-la|st", "unit": "day", "quantity": 30 } }' }), {
+      workspace: false,
+    });
     assert.match(h.markdown, /in-the-last/);
     assert.match(h.markdown, /today included/);
   });
 
   it('on a key in a consent filter: the documentation of the consent alternative', () => {
-    const h = hoverAt(definition('{ "type": "profile-marketing-consent", "consent": { "channel": "sms", "can_receive_marketing": true, "consent_status": { "subscr|iption": "subscribed" } } }'), { workspace: false });
+    const h = hoverAt(
+      definition(
+        '{ "type": "profile-marketing-consent", "consent": { "channel": "sms", "can_receive_marketing": true, "consent_status": { "subscr|iption": "subscribed" } } }',
+      ),
+      { workspace: false },
+    );
     assert.match(h.markdown, /\*\*subscription\*\*/);
     assert.match(h.markdown, /subscribed/i);
   });

@@ -15,19 +15,31 @@ describe('inlay hints', () => {
   it('after each condition: its count ("1 profile", "3 profiles"), its reading as the tooltip', () => {
     const f = fixture(COUNTED);
     const hints = inlayHints(f.document, f.parsed, countsOf(f), WHOLE);
-    assert.deepEqual(hints.map((h) => [h.position, h.label]), [
-      [f.range('vip').end, profiles(EXPECTED.vip)],
-      [f.range('us').end, profiles(EXPECTED.us)],
-      [f.range('eu').end, profiles(EXPECTED.eu)],
-    ]);
-    assert.ok(hints.every((h) => h.kind === InlayHintKind.Parameter && h.paddingLeft), 'parameter-like hints, padded');
-    assert.deepEqual(hints.map((h) => h.tooltip), ['is in list VIP Club', 'is in the US', 'is in the EU']);
+    assert.deepEqual(
+      hints.map((h) => [h.position, h.label]),
+      [
+        [f.range('vip').end, profiles(EXPECTED.vip)],
+        [f.range('us').end, profiles(EXPECTED.us)],
+        [f.range('eu').end, profiles(EXPECTED.eu)],
+      ],
+    );
+    assert.ok(
+      hints.every((h) => h.kind === InlayHintKind.Parameter && h.paddingLeft),
+      'parameter-like hints, padded',
+    );
+    assert.deepEqual(
+      hints.map((h) => h.tooltip),
+      ['is in list VIP Club', 'is in the US', 'is in the EU'],
+    );
   });
 
   it('only for the conditions that end inside the requested range', () => {
     const f = fixture(COUNTED);
     const hints = inlayHints(f.document, f.parsed, countsOf(f), { start: f.range('us').start, end: f.range('us').end });
-    assert.deepEqual(hints.map((h) => h.position), [f.range('us').end]);
+    assert.deepEqual(
+      hints.map((h) => h.position),
+      [f.range('us').end],
+    );
   });
 
   it('a condition that cannot be evaluated locally says so, and why in the tooltip', () => {

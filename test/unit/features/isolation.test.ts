@@ -15,7 +15,10 @@ describe('validation failures stay inside their document', () => {
     };
     const failures: unknown[] = [];
     const problems = language.validate(language.parse('{"condition_groups": []}'), { onFailure: (error) => failures.push(error) });
-    assert.deepEqual(problems.map((p) => [p.code, p.severity, p.offset]), [['validation-failed', 'error', 0]]);
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.severity, p.offset]),
+      [['validation-failed', 'error', 0]],
+    );
     assert.match(problems[0].message, /Maximum call stack size exceeded/);
     assert.equal(failures.length, 1);
     assert.ok(failures[0] instanceof RangeError);
@@ -27,6 +30,9 @@ describe('validation failures stay inside their document', () => {
       throw new Error('broken check');
     };
     const problems = language.validate(language.parse('{"condition_groups": [] // note\n}'));
-    assert.deepEqual(problems.map((p) => p.code), ['validation-failed', 'json-comment']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['validation-failed', 'json-comment'],
+    );
   });
 });

@@ -17,12 +17,19 @@ const at = (f: SegmentFixture) => definition(f.parsed, f.offset, tinyShop().summ
 /** Where go to definition lands for a record: the start of its line in the data file. */
 function recordLocation(kind: 'metric' | 'list', id: string): Location {
   const line = recordLine(kind, id) - 1;
-  return { uri: pathToFileURL(kind === 'metric' ? METRICS_FILE : LISTS_FILE).toString(), range: { start: { line, character: 0 }, end: { line, character: 0 } } };
+  return {
+    uri: pathToFileURL(kind === 'metric' ? METRICS_FILE : LISTS_FILE).toString(),
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+  };
 }
 
 describe('navigation: go to definition', () => {
   it('from a metric ID: its record in the metrics file', () => {
-    const f = fixture(definitionOf('{ "type": "profile-metric", "metric_id": "Mc9|yTe", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }, "timeframe_filter": { "type": "date", "operator": "alltime" } }'));
+    const f = fixture(
+      definitionOf(
+        '{ "type": "profile-metric", "metric_id": "Mc9|yTe", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }, "timeframe_filter": { "type": "date", "operator": "alltime" } }',
+      ),
+    );
     assert.deepEqual(at(f), [recordLocation('metric', 'Mc9yTe')]);
   });
 
@@ -31,8 +38,12 @@ describe('navigation: go to definition', () => {
     assert.deepEqual(at(f), [recordLocation('list', 'VpC4rX')]);
   });
 
-  it('from a funnel step\'s metric ID', () => {
-    const f = fixture(definitionOf('{ "type": "profile-metric-funnel", "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": 30 }, "steps": [ { "metric_exists": true, "metric_id": "Mc9yTe" }, { "metric_exists": true, "metric_id": "Ls5|hWq" } ] }'));
+  it("from a funnel step's metric ID", () => {
+    const f = fixture(
+      definitionOf(
+        '{ "type": "profile-metric-funnel", "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": 30 }, "steps": [ { "metric_exists": true, "metric_id": "Mc9yTe" }, { "metric_exists": true, "metric_id": "Ls5|hWq" } ] }',
+      ),
+    );
     assert.deepEqual(at(f), [recordLocation('metric', 'Ls5hWq')]);
   });
 
@@ -47,7 +58,8 @@ describe('navigation: go to definition', () => {
 describe('navigation: find references', () => {
   // Another segment file: the metric in a metric condition and in a funnel step count; the same
   // text as a list ID does not.
-  const openers = fixture(`{
+  const openers = fixture(
+    `{
   "condition_groups": [
     { "conditions": [
       { "type": "profile-metric", "metric_id": "Mc9yTe", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 2 }, "timeframe_filter": { "type": "date", "operator": "alltime" } },
@@ -59,17 +71,27 @@ describe('navigation: find references', () => {
       //                                                                                                                                                                                                                                      ^^^^^^^^ ref
     ] }
   ]
-}`, { uri: 'file:///tiny-vinyl/segments/more/openers.json' });
+}`,
+    { uri: 'file:///tiny-vinyl/segments/more/openers.json' },
+  );
   // A create body in another folder.
-  const welcome = fixture(`{"data":{"type":"segment","attributes":{"name":"Welcome","definition":{"condition_groups":[{"conditions":[
+  const welcome = fixture(
+    `{"data":{"type":"segment","attributes":{"name":"Welcome","definition":{"condition_groups":[{"conditions":[
 {"type":"profile-metric","metric_id":"Mc9yTe","measurement":"count","measurement_filter":{"type":"numeric","operator":"equals","value":0},"timeframe_filter":{"type":"date","operator":"alltime"}}
 //                                   ^^^^^^^^ ref
-]}]}}}}`, { uri: 'file:///marketing-repo/campaigns/welcome.segment.json' });
-  const current = fixture(definitionOf('{ "type": "profile-metric", "metric_id": "Mc9y|Te", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }, "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": 7 } }'));
+]}]}}}}`,
+    { uri: 'file:///marketing-repo/campaigns/welcome.segment.json' },
+  );
+  const current = fixture(
+    definitionOf(
+      '{ "type": "profile-metric", "metric_id": "Mc9y|Te", "measurement": "count", "measurement_filter": { "type": "numeric", "operator": "greater-than-or-equal", "value": 1 }, "timeframe_filter": { "type": "date", "operator": "in-the-last", "unit": "day", "quantity": 7 } }',
+    ),
+  );
   const segments = [openers, welcome].map((f) => ({ uri: f.document.uri, parsed: f.parsed, document: f.document }));
 
   const key = (l: Location) => `${l.uri} ${JSON.stringify(l.range)}`;
-  const expected = (...files: SegmentFixture[]) => files.flatMap((f) => f.annotations.filter((a) => a.label === 'ref').map((a) => key({ uri: f.document.uri, range: a.range })));
+  const expected = (...files: SegmentFixture[]) =>
+    files.flatMap((f) => f.annotations.filter((a) => a.label === 'ref').map((a) => key({ uri: f.document.uri, range: a.range })));
   const currentRef = (): Location => {
     const start = current.text.indexOf('"Mc9yTe"');
     return { uri: current.document.uri, range: { start: current.document.positionAt(start), end: current.document.positionAt(start + '"Mc9yTe"'.length) } };
@@ -80,10 +102,13 @@ describe('navigation: find references', () => {
     assert.deepEqual(found.map(key).sort(), [...expected(openers, welcome), key(currentRef())].sort());
   });
 
-  it('with the declaration: the metric\'s record as well', () => {
+  it("with the declaration: the metric's record as well", () => {
     const found = references(current.document, current.parsed, current.offset, segments, true, tinyShop().summary);
     const withoutDeclaration = new Set([...expected(openers, welcome), key(currentRef())]);
-    assert.deepEqual(found.filter((l) => !withoutDeclaration.has(key(l))), [recordLocation('metric', 'Mc9yTe')]);
+    assert.deepEqual(
+      found.filter((l) => !withoutDeclaration.has(key(l))),
+      [recordLocation('metric', 'Mc9yTe')],
+    );
   });
 
   it('the open document is counted once when it is among the segment files', () => {
@@ -96,7 +121,10 @@ describe('navigation: find references', () => {
     const list = fixture(definitionOf('{ "type": "profile-group-membership", "is_member": true, "group_ids": ["Mc9|yTe"] }'));
     const found = references(list.document, list.parsed, list.offset, segments, false, tinyShop().summary);
     const start = openers.text.indexOf('["Mc9yTe"]') + 1;
-    const inOpeners: Location = { uri: openers.document.uri, range: { start: openers.document.positionAt(start), end: openers.document.positionAt(start + 8) } };
+    const inOpeners: Location = {
+      uri: openers.document.uri,
+      range: { start: openers.document.positionAt(start), end: openers.document.positionAt(start + 8) },
+    };
     const own = list.text.indexOf('"Mc9yTe"');
     const inList: Location = { uri: list.document.uri, range: { start: list.document.positionAt(own), end: list.document.positionAt(own + 8) } };
     assert.deepEqual(found.map(key).sort(), [key(inOpeners), key(inList)].sort());

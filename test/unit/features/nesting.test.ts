@@ -26,7 +26,12 @@ function nestedArrays(arrays: number, closed = true): { text: string; firstTooDe
 const codes = (text: string, workspace = true) => diagnose(plainFixture(text), { workspace }).map((d) => String(d.code));
 
 describe('nesting limit: one too-deep diagnostic, at the first value past the limit', () => {
-  for (const [arrays, closed] of [[5_000, true], [5_000, false], [100_000, true], [200_000, false]] as const) {
+  for (const [arrays, closed] of [
+    [5_000, true],
+    [5_000, false],
+    [100_000, true],
+    [200_000, false],
+  ] as const) {
     it(`${arrays.toLocaleString('en-US')} nested arrays, ${closed ? 'closed' : 'never closed'}`, () => {
       const { text, firstTooDeep } = nestedArrays(arrays, closed);
       const f = plainFixture(text);
@@ -37,14 +42,20 @@ describe('nesting limit: one too-deep diagnostic, at the first value past the li
       assert.deepEqual(tooDeep[0].range.start, f.document.positionAt(firstTooDeep!));
       assert.match(String(tooDeep[0].message), new RegExp(`${DOCUMENTED_LIMIT} levels`));
       // Unclosed brackets are still a syntax error at the end; nothing else is said about the broken part.
-      assert.deepEqual(diagnostics.filter((d) => d.code !== 'too-deep').map((d) => d.code), closed ? [] : ['json-syntax']);
+      assert.deepEqual(
+        diagnostics.filter((d) => d.code !== 'too-deep').map((d) => d.code),
+        closed ? [] : ['json-syntax'],
+      );
     });
   }
 
   it('the limit itself is allowed; one more level is not', () => {
     // The root object is level 1: DOCUMENTED_LIMIT - 1 arrays reach exactly the limit.
     assert.ok(!codes(nestedArrays(DOCUMENTED_LIMIT - 1).text).includes('too-deep'));
-    assert.deepEqual(codes(nestedArrays(DOCUMENTED_LIMIT).text).filter((c) => c === 'too-deep'), ['too-deep']);
+    assert.deepEqual(
+      codes(nestedArrays(DOCUMENTED_LIMIT).text).filter((c) => c === 'too-deep'),
+      ['too-deep'],
+    );
   });
 
   it('brackets inside texts and comments are not nesting', () => {
@@ -107,7 +118,10 @@ describe('long runs of spaces', () => {
     const ms = Date.now() - started;
     assert.equal(f.parsed.root?.offset, padding.length);
     assert.equal(f.parsed.shape, 'definition');
-    assert.deepEqual(diagnose(f, { workspace: false }).map((d) => d.code), ['empty-condition-groups']);
+    assert.deepEqual(
+      diagnose(f, { workspace: false }).map((d) => d.code),
+      ['empty-condition-groups'],
+    );
     assert.ok(ms < 2_000, `${ms} ms`);
   });
 });

@@ -9,7 +9,6 @@ import { shapeConversions } from '../../../server/src/features/refactorings';
 import { applyEdits } from '../../support/lspText';
 import { assertValid, plainFixture } from './fixture';
 
- 
 type Json = any;
 
 const TO_BARE = 'Convert to a bare definition';
@@ -18,7 +17,17 @@ const TO_UPDATE = 'Convert to a Segments API update body (PATCH)';
 
 const DEFINITION = {
   condition_groups: [
-    { conditions: [{ type: 'profile-metric', metric_id: 'VwxT3a', measurement: 'count', measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 }, timeframe_filter: { type: 'date', operator: 'alltime' } }] },
+    {
+      conditions: [
+        {
+          type: 'profile-metric',
+          metric_id: 'VwxT3a',
+          measurement: 'count',
+          measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+          timeframe_filter: { type: 'date', operator: 'alltime' },
+        },
+      ],
+    },
     { conditions: [{ type: 'profile-property', property: "location['city']", filter: { type: 'string', operator: 'equals', value: 'Boston' } }] },
   ],
 };
@@ -45,7 +54,10 @@ const titled = (list: { title: string }[], title: string) => {
 describe('refactorings: converting between file shapes', () => {
   it('a bare definition: only to a create body (no ID for an update), named after the file; and back', () => {
     const fromBare = conversions(pretty(DEFINITION), 'boston-purchasers-copy.json');
-    assert.deepEqual(fromBare.map((c) => c.title), [TO_CREATE]);
+    assert.deepEqual(
+      fromBare.map((c) => c.title),
+      [TO_CREATE],
+    );
     const create = fromBare[0];
     assert.equal(create.result.data.type, 'segment');
     assert.equal(create.result.data.id, undefined);
@@ -72,8 +84,17 @@ describe('refactorings: converting between file shapes', () => {
 
   it('a segment resource (as headless-klaviyo saves it): to all three, the update body keeping its ID and name', () => {
     const resource = pretty({
-      type: 'segment', id: 'SgM4xT',
-      attributes: { name: 'Jazz Fans', definition: DEFINITION, created: '2026-03-02T18:22:41+00:00', updated: '2026-09-14T09:05:12+00:00', is_active: true, is_processing: false, is_starred: false },
+      type: 'segment',
+      id: 'SgM4xT',
+      attributes: {
+        name: 'Jazz Fans',
+        definition: DEFINITION,
+        created: '2026-03-02T18:22:41+00:00',
+        updated: '2026-09-14T09:05:12+00:00',
+        is_active: true,
+        is_processing: false,
+        is_starred: false,
+      },
     });
     const fromResource = conversions(resource, 'segment-SgM4xT-copy.json');
     assert.deepEqual(new Set(fromResource.map((c) => c.title)), new Set([TO_BARE, TO_CREATE, TO_UPDATE]));

@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { SymbolKind, type Range, type SelectionRange } from 'vscode-languageserver';
-import { documentSymbols, foldingRanges, formatDocument, FORMAT_LIMITS, formatWithinLimits, selectionRanges } from '../../../server/src/features/structureFeatures';
+import {
+  documentSymbols,
+  foldingRanges,
+  formatDocument,
+  FORMAT_LIMITS,
+  formatWithinLimits,
+  selectionRanges,
+} from '../../../server/src/features/structureFeatures';
 import { applyEdits, blockRange } from '../../support/lspText';
 import { assertValid, definition, fixture, plainFixture } from './fixture';
 import { tinyShop } from './tinyShop';
@@ -47,16 +54,22 @@ describe('structure: document symbols (outline)', () => {
     assert.equal(segment.name, 'Recent buyers in the US or on the newsletter');
     assert.equal(segment.kind, SymbolKind.Object);
     assert.deepEqual(segment.range, blockRange(f.text, '{\n        "condition_groups"'));
-    assert.deepEqual(segment.children?.map((g) => [g.name, g.detail]), [
-      ['Group 1', 'Placed Order at least once in the last 30 days'],
-      ['Group 2 (AND)', 'is in the US OR is in list Newsletter'],
-    ]);
+    assert.deepEqual(
+      segment.children?.map((g) => [g.name, g.detail]),
+      [
+        ['Group 1', 'Placed Order at least once in the last 30 days'],
+        ['Group 2 (AND)', 'is in the US OR is in list Newsletter'],
+      ],
+    );
     assert.deepEqual(segment.children?.[1].range, blockRange(f.text, '{\n            "conditions"', 1));
-    assert.deepEqual(segment.children?.flatMap((g) => g.children?.map((c) => [c.name, c.detail])), [
-      ['Placed Order at least once in the last 30 days', 'profile-metric'],
-      ['is in the US', 'profile-region'],
-      ['is in list Newsletter', 'profile-group-membership'],
-    ]);
+    assert.deepEqual(
+      segment.children?.flatMap((g) => g.children?.map((c) => [c.name, c.detail])),
+      [
+        ['Placed Order at least once in the last 30 days', 'profile-metric'],
+        ['is in the US', 'profile-region'],
+        ['is in list Newsletter', 'profile-group-membership'],
+      ],
+    );
     assert.deepEqual(segment.children?.[1].children?.[0].range, blockRange(f.text, '{ "type": "profile-region"'));
     assert.deepEqual(segment.children?.[1].children?.[1].range, blockRange(f.text, '{ "type": "profile-group-membership"'));
   });
@@ -133,9 +146,15 @@ describe('structure: selection ranges (smart select)', () => {
     for (let i = 1; i < chain.length; i++) {
       const [outerStart, outerEnd] = offsets(chain[i]);
       const [innerStart, innerEnd] = offsets(chain[i - 1]);
-      assert.ok(outerStart <= innerStart && outerEnd >= innerEnd && outerEnd - outerStart > innerEnd - innerStart, `range ${i} strictly contains range ${i - 1}`);
+      assert.ok(
+        outerStart <= innerStart && outerEnd >= innerEnd && outerEnd - outerStart > innerEnd - innerStart,
+        `range ${i} strictly contains range ${i - 1}`,
+      );
     }
-    assert.ok(chain.some((r) => JSON.stringify(r) === JSON.stringify(blockRange(f.text, '{\n          "type": "profile-property"'))), 'the condition is one step');
+    assert.ok(
+      chain.some((r) => JSON.stringify(r) === JSON.stringify(blockRange(f.text, '{\n          "type": "profile-property"'))),
+      'the condition is one step',
+    );
     assert.deepEqual(chain[chain.length - 1], { start: { line: 0, character: 0 }, end: f.document.positionAt(f.text.trimEnd().length) });
   });
 
@@ -149,7 +168,8 @@ describe('structure: selection ranges (smart select)', () => {
 });
 
 describe('structure: formatting', () => {
-  const compact = '{"condition_groups":[{"conditions":[{"type":"profile-group-membership","is_member":true,"group_ids":["NwS7kQ"]},{"type":"profile-region","in_region":false,"region":"european_union"}]},{"conditions":[{"type":"profile-property","property":"properties[\'Tags\']","filter":{"type":"list","operator":"length-equals","value":0}}]}]}';
+  const compact =
+    '{"condition_groups":[{"conditions":[{"type":"profile-group-membership","is_member":true,"group_ids":["NwS7kQ"]},{"type":"profile-region","in_region":false,"region":"european_union"}]},{"conditions":[{"type":"profile-property","property":"properties[\'Tags\']","filter":{"type":"list","operator":"length-equals","value":0}}]}]}';
 
   it('2-space indent, "key": value, a final newline; the document stays valid', () => {
     const f = plainFixture(compact);
@@ -215,7 +235,10 @@ describe('structure: formatting within its limits (docs/semantics.md, "Limits")'
   });
 
   it('many changes come back as one edit of the formatted part, with the same result', () => {
-    const conditions = Array.from({ length: 400 }, (_, i) => `{"type":"profile-property","property":"properties['Score ${i}']","filter":{"type":"numeric","operator":"greater-than","value":${i}}}`);
+    const conditions = Array.from(
+      { length: 400 },
+      (_, i) => `{"type":"profile-property","property":"properties['Score ${i}']","filter":{"type":"numeric","operator":"greater-than","value":${i}}}`,
+    );
     const compactBig = `{"condition_groups":[{"conditions":[${conditions.join(',')}]}]}`;
     const f = plainFixture(compactBig);
     const { edits } = formatWithinLimits(f.document, options);

@@ -10,7 +10,6 @@ import { summarizeWorkspace, type WorkspaceSummary } from '../../../server/src/e
 import type { NameLookup } from '../../../server/src/engine/describe';
 import { WorkspaceBuilder, type Workspace } from '../../../server/src/engine/workspace';
 
- 
 type Json = any;
 
 export const SHOP_NAME = 'Tiny Vinyl (fixture)';
@@ -22,14 +21,18 @@ export const LISTS_FILE = '/tiny-vinyl/data/lists.json';
 const FIRST_RECORD_LINE = 3;
 
 const metric = (id: string, name: string, integration: string, category: string): Json => ({
-  type: 'metric', id, attributes: { name, integration: { object: 'integration', name: integration, category } },
+  type: 'metric',
+  id,
+  attributes: { name, integration: { object: 'integration', name: integration, category } },
 });
 const list = (id: string, name: string, optIn: string): Json => ({ type: 'list', id, attributes: { name, opt_in_process: optIn } });
 const profile = (id: string, attributes: Json): Json => ({ type: 'profile', id, attributes });
 const member = (id: string, joined?: string): Json => ({ type: 'profile', id, attributes: joined ? { joined_group_at: joined } : {} });
 let eventNumber = 0;
 const event = (profileId: string, metricId: string, datetime: string, properties: Json = {}): Json => ({
-  type: 'event', id: `E${++eventNumber}`, attributes: { datetime, event_properties: properties },
+  type: 'event',
+  id: `E${++eventNumber}`,
+  attributes: { datetime, event_properties: properties },
   relationships: { profile: { data: { type: 'profile', id: profileId } }, metric: { data: { type: 'metric', id: metricId } } },
 });
 
@@ -40,26 +43,36 @@ export const METRICS: Json[] = [
   metric('Tw7pCm', 'Refunded Order', 'Shopify', 'ecommerce'),
 ];
 
-export const LISTS: Json[] = [
-  list('NwS7kQ', 'Newsletter', 'double_opt_in'),
-  list('VpC4rX', 'VIP Club', 'single_opt_in'),
-];
+export const LISTS: Json[] = [list('NwS7kQ', 'Newsletter', 'double_opt_in'), list('VpC4rX', 'VIP Club', 'single_opt_in')];
 
 /** A segment ID known from a segment file (segments cannot be used in `group_ids`). */
 export const SEGMENT_IDS: ReadonlyMap<string, string> = new Map([['UUvyMc', 'Columbus Regulars']]);
 
 export const PROFILES: Json[] = [
   profile('P1', {
-    email: 'ada@example.com', first_name: 'Ada', created: '2025-01-10T10:00:00+00:00', location: { city: 'Boston', country: 'United States' },
+    email: 'ada@example.com',
+    first_name: 'Ada',
+    created: '2025-01-10T10:00:00+00:00',
+    location: { city: 'Boston', country: 'United States' },
     properties: { 'Favorite Genre': 'Jazz', 'Loyalty Points': 120, Birthday: '1990-05-04', Tags: ['vinyl', 'jazz'], 'Accepts Marketing': true },
   }),
   profile('P2', {
-    email: 'bob@example.com', created: '2025-03-02T09:00:00+00:00', location: { city: 'Boston', country: 'United States' },
+    email: 'bob@example.com',
+    created: '2025-03-02T09:00:00+00:00',
+    location: { city: 'Boston', country: 'United States' },
     // A number kept as text: numeric completions must not offer it.
     properties: { 'Favorite Genre': 'Rock', 'Loyalty Points': '80', Tags: ['rock'], 'Accepts Marketing': false },
   }),
-  profile('P3', { email: 'cy@example.com', location: { city: 'Columbus', country: 'United States' }, properties: { 'Favorite Genre': 'Jazz', 'Loyalty Points': 40 } }),
-  profile('P4', { email: 'dee@example.com', location: { city: 'Berlin', country: 'Germany' }, properties: { 'Favorite Genre': 'Soul', 'Loyalty Points': 40, Birthday: '1985-11-20' } }),
+  profile('P3', {
+    email: 'cy@example.com',
+    location: { city: 'Columbus', country: 'United States' },
+    properties: { 'Favorite Genre': 'Jazz', 'Loyalty Points': 40 },
+  }),
+  profile('P4', {
+    email: 'dee@example.com',
+    location: { city: 'Berlin', country: 'Germany' },
+    properties: { 'Favorite Genre': 'Soul', 'Loyalty Points': 40, Birthday: '1985-11-20' },
+  }),
   profile('P5', { email: 'eve@example.com', location: { city: 'Bologna', country: 'Italy' } }),
   profile('P6', { phone_number: '+15005550006' }),
 ];

@@ -22,7 +22,9 @@ export function duplicatedFindings(review: Review): NewFinding[] {
       const near = j !== undefined && (a.matched ?? 0) > 0 && (b.matched ?? 0) > 0 && j.jaccard >= review.thresholds.duplicateJaccard;
       if (!same && !near) continue;
       const [keep, drop] = preferred(a, b);
-      const overlap = j ? `; ${formatCount(j.both)} in both, ${formatCount((a.matched ?? 0) - j.both)} only in ${a.input.file}, ${formatCount((b.matched ?? 0) - j.both)} only in ${b.input.file} (Jaccard ${j.jaccard.toFixed(2)})` : '';
+      const overlap = j
+        ? `; ${formatCount(j.both)} in both, ${formatCount((a.matched ?? 0) - j.both)} only in ${a.input.file}, ${formatCount((b.matched ?? 0) - j.both)} only in ${b.input.file} (Jaccard ${j.jaccard.toFixed(2)})`
+        : '';
       findings.push({
         kind: 'duplicated',
         files: [keep.input.file, drop.input.file],

@@ -11,7 +11,8 @@ import type { StageCandidate } from '../stages';
 import { formatCount, jaccard } from '../stats';
 
 /** Words in a list's name that say it stands for a behaviour a segment could compute. */
-const LIST_STAGE_WORDS = /\b(vip|loyal(ty)?|repeat|first[- ]?time|new customers?|buyers?|purchasers?|customers?|lapsed|at[- ]?risk|churn(ed)?|win[- ]?back|engaged|active|inactive)\b/i;
+const LIST_STAGE_WORDS =
+  /\b(vip|loyal(ty)?|repeat|first[- ]?time|new customers?|buyers?|purchasers?|customers?|lapsed|at[- ]?risk|churn(ed)?|win[- ]?back|engaged|active|inactive)\b/i;
 /** A list resembles a lifecycle audience from this Jaccard on (0.2 when its name says so). */
 const LIST_RESEMBLANCE = 0.5;
 const LIST_RESEMBLANCE_BY_NAME = 0.2;
@@ -93,14 +94,22 @@ function frozenAudience(definition: Record<string, unknown>, now: number): { lis
   if (!conditions.length || groups.some((g) => g.length === 0)) return undefined;
   if (conditions.length === 1) {
     const c = conditions[0];
-    if (isRecord(c) && c.type === 'profile-group-membership' && c.is_member === true && Array.isArray(c.group_ids) && c.group_ids.length === 1 && !isRecord(c.timeframe_filter) && typeof c.group_ids[0] === 'string') {
+    if (
+      isRecord(c) &&
+      c.type === 'profile-group-membership' &&
+      c.is_member === true &&
+      Array.isArray(c.group_ids) &&
+      c.group_ids.length === 1 &&
+      !isRecord(c.timeframe_filter) &&
+      typeof c.group_ids[0] === 'string'
+    ) {
       return { list: c.group_ids[0] };
     }
   }
   const ended = (filter: unknown): boolean => {
     if (!isRecord(filter)) return false;
     // Like the evaluator, only a string is a static date; a missing or impossible one never ends a period.
-    const instant = (v: unknown) => (typeof v === 'string' ? parseInstant(v) ?? NaN : NaN);
+    const instant = (v: unknown) => (typeof v === 'string' ? (parseInstant(v) ?? NaN) : NaN);
     if (filter.operator === 'before') return instant(filter.date) <= now;
     if (filter.operator === 'between-static') return instant(filter.end) < now;
     return false;
@@ -109,7 +118,13 @@ function frozenAudience(definition: Record<string, unknown>, now: number): { lis
     if (!isRecord(c)) return false;
     if (c.type === 'profile-metric') return ended(c.timeframe_filter);
     if (c.type === 'profile-metric-funnel') return ended(c.timeframe_filter);
-    if (c.type === 'profile-property') return typeof c.property === 'string' && IDENTIFIER_PROPERTIES.has(c.property) && isRecord(c.filter) && (c.filter.operator === 'equals' || c.filter.operator === 'in');
+    if (c.type === 'profile-property')
+      return (
+        typeof c.property === 'string' &&
+        IDENTIFIER_PROPERTIES.has(c.property) &&
+        isRecord(c.filter) &&
+        (c.filter.operator === 'equals' || c.filter.operator === 'in')
+      );
     return false;
   };
   return conditions.every(isFrozen) ? {} : undefined;

@@ -65,8 +65,12 @@ export function consentSafeFindings(review: Review, evaluator: Evaluator, cancel
     const safeCount = safe.count();
     const excluded = entry.matched - safeCount;
     if (excluded <= 0 || safeCount === 0) continue;
-    const covered = review.entries.some((other) => other !== entry && other.consent
-      && (other.keyWithoutConsent === entry.key || (other.set !== undefined && jaccard(other.set, safe).jaccard >= review.thresholds.duplicateJaccard)));
+    const covered = review.entries.some(
+      (other) =>
+        other !== entry &&
+        other.consent &&
+        (other.keyWithoutConsent === entry.key || (other.set !== undefined && jaccard(other.set, safe).jaccard >= review.thresholds.duplicateJaccard)),
+    );
     if (covered) continue;
     let stage = `consent-safe-${slug(entry.name)}`;
     for (let i = 2; usedStages.has(stage); i++) stage = `consent-safe-${slug(entry.name)}-${i}`;
@@ -83,7 +87,12 @@ export function consentSafeFindings(review: Review, evaluator: Evaluator, cancel
       rule: describeDefinition(definition, review.names),
       use: stageUse ?? 'campaign targeting',
       status: 'ready to create',
-      proposal: { fileName: `${stage.replace(/^consent-safe-/, '')}-can-receive-email.json`, definition, text: segmentFileText(definition), matched: safeCount },
+      proposal: {
+        fileName: `${stage.replace(/^consent-safe-/, '')}-can-receive-email.json`,
+        definition,
+        text: segmentFileText(definition),
+        matched: safeCount,
+      },
     });
   }
   return findings;

@@ -44,7 +44,9 @@ function staleReasons(review: Review, entry: Entry): { reasons: string[]; broken
       reasons.push(`metric ${label(m)} has no events at all`);
     } else if ((metric.events.lastTime ?? 0) < staleSince) {
       const last = metric.events.lastTime ?? 0;
-      reasons.push(`metric ${label(m)} has had no events since ${new Date(last).toISOString().slice(0, 10)} (${Math.floor((workspace.now - last) / DAY_MS)} days)`);
+      reasons.push(
+        `metric ${label(m)} has had no events since ${new Date(last).toISOString().slice(0, 10)} (${Math.floor((workspace.now - last) / DAY_MS)} days)`,
+      );
     }
   }
   for (const l of entry.lists) {

@@ -14,7 +14,8 @@ export function tooBroadFindings(review: Review): NewFinding[] {
       files: [entry.input.file],
       evidence: `${entry.name} matches ${formatCount(entry.matched)} of ${formatCount(total)} profiles (${formatShare(shareOf(review, entry.matched))})${empty ? ': it has no condition groups' : ''}.`,
       priority: 'medium',
-      recommendation: 'It separates almost no one, so it supports no clear action: narrow it (recent engagement, purchase history, consent) or keep it for reporting only.',
+      recommendation:
+        'It separates almost no one, so it supports no clear action: narrow it (recent engagement, purchase history, consent) or keep it for reporting only.',
       title: entry.name,
       rule: entry.rule,
       use: 'reporting',

@@ -112,7 +112,9 @@ export const profileGroupMembership: ConditionKind = {
     const ids = condition.group_ids;
     if (Array.isArray(ids) && ids.length !== 1) {
       report({
-        at: ['group_ids'], severity: 'error', code: 'group-ids-count',
+        at: ['group_ids'],
+        severity: 'error',
+        code: 'group-ids-count',
         message: `"group_ids" must hold exactly one list ID (it holds ${ids.length}). To test several lists, add one condition per list: conditions in a group are ORed.`,
       });
     }

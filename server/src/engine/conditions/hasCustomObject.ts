@@ -26,6 +26,13 @@ export const profileHasCustomObject: ConditionKind = {
   },
   notes: () => ['Custom-object records are not part of the workspace, so this condition is not evaluated locally.'],
   check(condition, report) {
-    checkCountLimit(condition.filters, ['filters'], MAX_CUSTOM_OBJECT_FILTERS, 'too-many-custom-object-filters', 'filters in a custom-object condition', report);
+    checkCountLimit(
+      condition.filters,
+      ['filters'],
+      MAX_CUSTOM_OBJECT_FILTERS,
+      'too-many-custom-object-filters',
+      'filters in a custom-object condition',
+      report,
+    );
   },
 };

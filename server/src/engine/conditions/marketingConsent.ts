@@ -12,7 +12,11 @@ type Channel = 'email' | 'sms' | 'push';
 const CHANNEL_RECORD = { email: 'email', sms: 'sms', push: 'mobile_push' } as const;
 const CAN_RECEIVE_FIELD = { email: 'can_receive_email_marketing', sms: 'can_receive_sms_marketing', push: 'can_receive_push_marketing' } as const;
 const CONSENT_OF_SUBSCRIPTION: Record<string, string> = { subscribed: 'SUBSCRIBED', unsubscribed: 'UNSUBSCRIBED', never_subscribed: 'NEVER_SUBSCRIBED' };
-const SUPPRESSION_REASON: Record<string, string> = { bounce_date: 'HARD_BOUNCE', manual_suppression_date: 'USER_SUPPRESSED', invalid_email_date: 'INVALID_EMAIL' };
+const SUPPRESSION_REASON: Record<string, string> = {
+  bounce_date: 'HARD_BOUNCE',
+  manual_suppression_date: 'USER_SUPPRESSED',
+  invalid_email_date: 'INVALID_EMAIL',
+};
 
 /** Reads one field of a profile's marketing subscription record on a channel. */
 type FieldReader = (profile: number) => unknown;
@@ -35,7 +39,8 @@ function evaluateConsent(ctx: EvaluationContext, condition: Condition): Conditio
   }
   const status = isRecord(consent.consent_status) ? consent.consent_status : {};
   const subscription = status.subscription;
-  if (subscription !== 'any' && typeof subscription === 'string' && lookup(CONSENT_OF_SUBSCRIPTION, subscription) === undefined) return notEvaluable(`unknown subscription ${shown(subscription)}`);
+  if (subscription !== 'any' && typeof subscription === 'string' && lookup(CONSENT_OF_SUBSCRIPTION, subscription) === undefined)
+    return notEvaluable(`unknown subscription ${shown(subscription)}`);
   const field = (name: string): FieldReader => {
     const column = ctx.workspace.column(profileValueKey.subscription(CHANNEL_RECORD[channel], name));
     return column ? (p) => column.get(p) : () => undefined;
@@ -92,7 +97,10 @@ function compileConsentFilter(ctx: EvaluationContext, item: unknown, field: (nam
       const detailFilter = isRecord(filter) && Array.isArray(filter.value) ? new Set(filter.value.map((v) => shown(v).toLowerCase())) : undefined;
       // preference_page may carry an `equals` filter on the subscribe page URL (method_detail);
       // like the method, it compares case-insensitively (SL).
-      const detailEquals = isRecord(filter) && filter.operator === 'equals' ? (filter.value === undefined || filter.value === null ? '' : shown(filter.value)).toLowerCase() : undefined;
+      const detailEquals =
+        isRecord(filter) && filter.operator === 'equals'
+          ? (filter.value === undefined || filter.value === null ? '' : shown(filter.value)).toLowerCase()
+          : undefined;
       // Method names compare case-insensitively ("PREFERENCE_PAGE" = "preference_page"); an
       // optional `in` list is tested against method_detail (SL). For "integration", a method
       // equal to the integration's name (e.g. SHOPIFY) also counts (SL).
@@ -151,14 +159,22 @@ function valueTest(ctx: EvaluationContext, read: FieldReader, filter: unknown): 
 function describeConsentFilter(filter: unknown): string {
   if (!isRecord(filter)) return '?';
   switch (filter.field) {
-    case 'is_double_opt_in': return isRecord(filter.filter) && filter.filter.value === false ? 'without double opt-in' : 'double opt-in';
-    case 'status_date': return `status changed ${describeTimeframe(filter.filter)}`;
-    case 'custom_source': return `custom source ${describeFilter(filter.filter)}`;
-    case 'method': return `via ${spaced(filter.method)}`;
-    case 'bounce_date': return `bounced ${describeTimeframe(filter.filter)}`.trim();
-    case 'manual_suppression_date': return `suppressed by hand ${describeTimeframe(filter.filter)}`.trim();
-    case 'invalid_email_date': return `invalid address ${describeTimeframe(filter.filter)}`.trim();
-    case 'is_rcs_capable': return 'RCS capable';
+    case 'is_double_opt_in':
+      return isRecord(filter.filter) && filter.filter.value === false ? 'without double opt-in' : 'double opt-in';
+    case 'status_date':
+      return `status changed ${describeTimeframe(filter.filter)}`;
+    case 'custom_source':
+      return `custom source ${describeFilter(filter.filter)}`;
+    case 'method':
+      return `via ${spaced(filter.method)}`;
+    case 'bounce_date':
+      return `bounced ${describeTimeframe(filter.filter)}`.trim();
+    case 'manual_suppression_date':
+      return `suppressed by hand ${describeTimeframe(filter.filter)}`.trim();
+    case 'invalid_email_date':
+      return `invalid address ${describeTimeframe(filter.filter)}`.trim();
+    case 'is_rcs_capable':
+      return 'RCS capable';
   }
   return shown(filter.field);
 }
@@ -176,13 +192,15 @@ function consentSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate
   }
   const status = isRecord(consent.consent_status) ? consent.consent_status : {};
   const subscription = status.subscription;
-  if (subscription !== 'any' && typeof subscription === 'string' && lookup(CONSENT_OF_SUBSCRIPTION, subscription) === undefined) return { notEvaluable: `unknown subscription ${shown(subscription)}` };
+  if (subscription !== 'any' && typeof subscription === 'string' && lookup(CONSENT_OF_SUBSCRIPTION, subscription) === undefined)
+    return { notEvaluable: `unknown subscription ${shown(subscription)}` };
   const field = (name: string): SqlResult<SqlValue> => b.profileValue(['subscriptions', CHANNEL_RECORD[channel], 'marketing', name], ['consent', 'channel']);
   const canReceiveField = field(CAN_RECEIVE_FIELD[channel]);
   const consentField = field('consent');
   if (isSqlNotEvaluable(canReceiveField)) return canReceiveField;
   if (isSqlNotEvaluable(consentField)) return consentField;
-  const consentIs = (value: string) => (value === 'NEVER_SUBSCRIBED' ? b.or(b.not(b.isPresent(consentField)), b.equalsLiteral(consentField, value)) : b.equalsLiteral(consentField, value));
+  const consentIs = (value: string) =>
+    value === 'NEVER_SUBSCRIBED' ? b.or(b.not(b.isPresent(consentField)), b.equalsLiteral(consentField, value)) : b.equalsLiteral(consentField, value);
   const canReceive: SqlPredicate[] = [b.equalsLiteral(canReceiveField, true)];
   if (channel === 'email') {
     const email = b.profileValue(['email'], ['consent', 'channel']);
@@ -214,9 +232,12 @@ function consentFilterSql(b: SqlBuilder, item: unknown, field: (name: string) =>
     return isSqlNotEvaluable(value) ? value : b.valueFilter(value, filter, [...at, 'filter']);
   };
   switch (item.field) {
-    case 'is_double_opt_in': return valueTest('double_optin');
-    case 'status_date': return valueTest('consent_timestamp');
-    case 'custom_source': return valueTest('custom_method_detail');
+    case 'is_double_opt_in':
+      return valueTest('double_optin');
+    case 'status_date':
+      return valueTest('consent_timestamp');
+    case 'custom_source':
+      return valueTest('custom_method_detail');
     case 'method': {
       const method = typeof item.method === 'string' ? item.method.toLowerCase() : undefined;
       if (!method) return { notEvaluable: 'a method filter has no "method"' };
@@ -225,9 +246,17 @@ function consentFilterSql(b: SqlBuilder, item: unknown, field: (name: string) =>
       if (isSqlNotEvaluable(actual)) return actual;
       if (isSqlNotEvaluable(detail)) return detail;
       const detailIn = isRecord(filter) && Array.isArray(filter.value) ? [...new Set(filter.value.map((v) => shown(v).toLowerCase()))] : undefined;
-      const detailEquals = isRecord(filter) && filter.operator === 'equals' ? (filter.value === undefined || filter.value === null ? '' : shown(filter.value)).toLowerCase() : undefined;
+      const detailEquals =
+        isRecord(filter) && filter.operator === 'equals'
+          ? (filter.value === undefined || filter.value === null ? '' : shown(filter.value)).toLowerCase()
+          : undefined;
       // Case-insensitive method and detail (SL); for "integration", a method equal to the integration's name also counts (SL).
-      const detailTest = detailEquals !== undefined ? b.lowerTextIn(detail, [detailEquals], [...at, 'filter']) : detailIn ? b.lowerTextIn(detail, detailIn, [...at, 'filter']) : b.constant(true);
+      const detailTest =
+        detailEquals !== undefined
+          ? b.lowerTextIn(detail, [detailEquals], [...at, 'filter'])
+          : detailIn
+            ? b.lowerTextIn(detail, detailIn, [...at, 'filter'])
+            : b.constant(true);
       const byMethod = b.and(b.lowerTextIn(actual, [method], [...at, 'method']), detailTest);
       return method === 'integration' && detailIn ? b.or(b.lowerTextIn(actual, detailIn, [...at, 'method']), byMethod) : byMethod;
     }
@@ -286,7 +315,8 @@ export const profileMarketingConsent: ConditionKind = {
     const field = (name: string) => value(profileValueKey.subscription(CHANNEL_RECORD[channel], name));
     const parts = [`can receive: ${evidenceValue(field(CAN_RECEIVE_FIELD[channel]))}`, `consent: ${evidenceValue(field('consent'))}`];
     if (channel === 'email') parts.unshift(`email: ${evidenceValue(value(profileValueKey.attribute('email')))}`);
-    for (const extra of ['method', 'method_detail', 'double_optin', 'consent_timestamp']) if (field(extra) !== undefined) parts.push(`${extra}: ${evidenceValue(field(extra))}`);
+    for (const extra of ['method', 'method_detail', 'double_optin', 'consent_timestamp'])
+      if (field(extra) !== undefined) parts.push(`${extra}: ${evidenceValue(field(extra))}`);
     return { text: parts.join(', ') };
   },
   describe(c) {

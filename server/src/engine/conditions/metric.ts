@@ -270,10 +270,17 @@ function metricSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate>
   });
   if (isSqlNotEvaluable(events)) return events;
   const measure = isRecord(condition.measurement_filter) ? condition.measurement_filter : {};
-  if (typeof measure.value !== 'number' || !numericComparison(measure.operator, measure.value)) return { notEvaluable: 'the measurement filter is not complete' };
+  if (typeof measure.value !== 'number' || !numericComparison(measure.operator, measure.value))
+    return { notEvaluable: 'the measurement filter is not complete' };
   if (condition.measurement !== 'sum' && condition.measurement !== 'count') return { notEvaluable: '"measurement" must be count or sum' };
   // Sums are compared rounded to 6 decimal places, like roundSum (SL).
-  const total = condition.measurement === 'sum' ? b.round(b.sumEvents(events, (row) => b.eventProperty(row, '$value')), 6) : b.countEvents(events);
+  const total =
+    condition.measurement === 'sum'
+      ? b.round(
+          b.sumEvents(events, (row) => b.eventProperty(row, '$value')),
+          6,
+        )
+      : b.countEvents(events);
   return b.compareNumber(total, measure.operator as SqlNumericOperator, measure.value);
 }
 
@@ -290,11 +297,15 @@ export const profileMetric: ConditionKind = {
   evaluateSeries: evaluateMetricSeries,
   explain: explainMetric,
   sql: metricSql,
-  describe: (c, names) => `${metricLabel(c.metric_id, names)} ${describeMeasure(c.measurement, c.measurement_filter)} ${describeTimeframe(c.timeframe_filter)}${describeMetricFilters(c.metric_filters)}`.replace(/\s+/g, ' ').trim(),
+  describe: (c, names) =>
+    `${metricLabel(c.metric_id, names)} ${describeMeasure(c.measurement, c.measurement_filter)} ${describeTimeframe(c.timeframe_filter)}${describeMetricFilters(c.metric_filters)}`
+      .replace(/\s+/g, ' ')
+      .trim(),
   notes(condition) {
     const notes: string[] = [];
     const m = isRecord(condition.measurement_filter) ? condition.measurement_filter : {};
-    if ((m.operator === 'equals' && m.value === 0) || m.operator === 'less-than' || m.operator === 'less-than-or-equal') notes.push('Profiles with no such event count as 0, so they match ("zero times").');
+    if ((m.operator === 'equals' && m.value === 0) || m.operator === 'less-than' || m.operator === 'less-than-or-equal')
+      notes.push('Profiles with no such event count as 0, so they match ("zero times").');
     if (condition.measurement === 'sum') notes.push('The sum adds each event\'s "$value"; a missing or non-numeric value counts as 0.');
     return notes;
   },

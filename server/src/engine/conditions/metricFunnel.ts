@@ -10,7 +10,15 @@ import { isSqlNotEvaluable, type SqlBuilder, type SqlEvents, type SqlEventRow, t
 
 /** `completion_window_seconds` tokens in milliseconds (semantics §4). */
 export const COMPLETION_WINDOWS: Readonly<Record<string, number>> = {
-  HOURS_1: HOUR_MS, DAYS_1: DAY_MS, DAYS_3: 3 * DAY_MS, DAYS_5: 5 * DAY_MS, WEEKS_1: 7 * DAY_MS, DAYS_30: 30 * DAY_MS, DAYS_90: 90 * DAY_MS, DAYS_180: 180 * DAY_MS, YEARS_1: 365 * DAY_MS,
+  HOURS_1: HOUR_MS,
+  DAYS_1: DAY_MS,
+  DAYS_3: 3 * DAY_MS,
+  DAYS_5: 5 * DAY_MS,
+  WEEKS_1: 7 * DAY_MS,
+  DAYS_30: 30 * DAY_MS,
+  DAYS_90: 90 * DAY_MS,
+  DAYS_180: 180 * DAY_MS,
+  YEARS_1: 365 * DAY_MS,
 };
 
 /** Documented API limits of a funnel. */
@@ -32,7 +40,10 @@ interface CompiledFunnel {
 }
 
 /** The timeframe, the completion window (ms; Infinity when unset) and the steps of a funnel, or why it has none. */
-function funnelFrame(condition: Condition, ref: ReferenceTime): { window: Extract<InstantTest, { test: unknown }>; maxSpan: number; rawSteps: unknown[] } | { notEvaluable: string } {
+function funnelFrame(
+  condition: Condition,
+  ref: ReferenceTime,
+): { window: Extract<InstantTest, { test: unknown }>; maxSpan: number; rawSteps: unknown[] } | { notEvaluable: string } {
   // Events after now have not happened yet (semantics: as of now).
   const window = compileEventWindow(condition.timeframe_filter, ref);
   if ('notEvaluable' in window) return window;
@@ -139,7 +150,6 @@ function qualifyingTimes(step: Step, profile: number, inTimeframe: (t: number) =
   return out;
 }
 
-
 type Candidate = { row: number; t: number };
 
 /**
@@ -147,7 +157,11 @@ type Candidate = { row: number; t: number };
  * the chosen event of each positive step (by step index; negative steps stay empty), or
  * undefined when there is none.
  */
-export function funnelPath(steps: readonly { exists: boolean; metricId: string }[], candidates: readonly Candidate[][], maxSpan: number): (Candidate | undefined)[] | undefined {
+export function funnelPath(
+  steps: readonly { exists: boolean; metricId: string }[],
+  candidates: readonly Candidate[][],
+  maxSpan: number,
+): (Candidate | undefined)[] | undefined {
   const used = new Set<string>();
   const chosen: (Candidate | undefined)[] = steps.map(() => undefined);
   const search = (index: number, previous: number | undefined, first: number | undefined, pendingNegatives: number[]): boolean => {
@@ -179,7 +193,17 @@ export function funnelPath(steps: readonly { exists: boolean; metricId: string }
 }
 
 /** `completion_window_seconds` tokens as people read them. */
-const WINDOW_WORDS: Readonly<Record<string, string>> = { HOURS_1: '1 hour', DAYS_1: '1 day', DAYS_3: '3 days', DAYS_5: '5 days', WEEKS_1: '1 week', DAYS_30: '30 days', DAYS_90: '90 days', DAYS_180: '180 days', YEARS_1: '1 year' };
+const WINDOW_WORDS: Readonly<Record<string, string>> = {
+  HOURS_1: '1 hour',
+  DAYS_1: '1 day',
+  DAYS_3: '3 days',
+  DAYS_5: '5 days',
+  WEEKS_1: '1 week',
+  DAYS_30: '30 days',
+  DAYS_90: '90 days',
+  DAYS_180: '180 days',
+  YEARS_1: '1 year',
+};
 
 const windowWords = (token: unknown) => lookup(WINDOW_WORDS, token) ?? shown(token);
 
@@ -202,16 +226,38 @@ function explainFunnel(ctx: EvaluationContext, condition: Condition, profile: nu
   if (path) {
     const done = steps.flatMap((step, i) => (step.exists && path[i] ? [{ step, event: path[i] as Candidate }] : []));
     const within = typeof condition.completion_window_seconds === 'string' ? `, within ${windowWords(condition.completion_window_seconds)}` : '';
-    return { text: `${done.map(({ step, event }) => `${name(step)} at ${iso(event.t)}`).join(', then ')}${within}`, events: done.map(({ event }) => iso(event.t)) };
+    return {
+      text: `${done.map(({ step, event }) => `${name(step)} at ${iso(event.t)}`).join(', then ')}${within}`,
+      events: done.map(({ event }) => iso(event.t)),
+    };
   }
-  if (steps.some((step) => !step.exists) && funnelPath(steps.filter((s) => s.exists), candidates.filter((_, i) => steps[i].exists), maxSpan)) {
+  if (
+    steps.some((step) => !step.exists) &&
+    funnelPath(
+      steps.filter((s) => s.exists),
+      candidates.filter((_, i) => steps[i].exists),
+      maxSpan,
+    )
+  ) {
     const negatives = steps.filter((step) => !step.exists).map(name);
     return { text: `the steps happened, but a ${negatives.join(' or ')} event came where the funnel forbids it` };
   }
-  if (maxSpan !== Infinity && funnelPath(steps.filter((s) => s.exists), candidates.filter((_, i) => steps[i].exists), Infinity)) {
+  if (
+    maxSpan !== Infinity &&
+    funnelPath(
+      steps.filter((s) => s.exists),
+      candidates.filter((_, i) => steps[i].exists),
+      Infinity,
+    )
+  ) {
     return { text: `the steps happened in order, but not within ${windowWords(condition.completion_window_seconds)}` };
   }
-  return { text: `every step has a qualifying event, but not in the funnel's order (${steps.filter((s) => s.exists).map(name).join(', then ')})` };
+  return {
+    text: `every step has a qualifying event, but not in the funnel's order (${steps
+      .filter((s) => s.exists)
+      .map(name)
+      .join(', then ')})`,
+  };
 }
 
 /**
@@ -238,11 +284,19 @@ function funnelSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate>
   }
   const positive = steps.filter((step) => step.exists);
   if (positive.length === 0) return { notEvaluable: 'the funnel has no step with "metric_exists": true' };
-  return b.existsEvents(positive.map((step) => step.events), (rows) => funnelRules(b, steps, rows, maxSpan));
+  return b.existsEvents(
+    positive.map((step) => step.events),
+    (rows) => funnelRules(b, steps, rows, maxSpan),
+  );
 }
 
 /** The order, distinctness, window and negative-step rules on the positive steps' events `rows`. */
-function funnelRules(b: SqlBuilder, steps: readonly { exists: boolean; metricId: string; events: SqlEvents }[], rows: readonly SqlEventRow[], maxSpan: number): SqlPredicate {
+function funnelRules(
+  b: SqlBuilder,
+  steps: readonly { exists: boolean; metricId: string; events: SqlEvents }[],
+  rows: readonly SqlEventRow[],
+  maxSpan: number,
+): SqlPredicate {
   const rules: SqlPredicate[] = [];
   const positiveIndex = steps.map((_, i) => steps.slice(0, i).filter((s) => s.exists).length);
   const metricOf = steps.filter((s) => s.exists).map((s) => s.metricId);
@@ -255,11 +309,13 @@ function funnelRules(b: SqlBuilder, steps: readonly { exists: boolean; metricId:
     if (step.exists) return;
     const previous = positiveIndex[i] > 0 ? rows[positiveIndex[i] - 1] : undefined;
     const next = positiveIndex[i] < rows.length ? rows[positiveIndex[i]] : undefined;
-    rules.push(b.noEvent(step.events, (event) => {
-      const after = previous ? b.compareInstants(event.time, '>', previous.time) : b.constant(true);
-      if (next) return b.and(after, b.compareInstants(event.time, '<', next.time));
-      return maxSpan === Infinity ? after : b.and(after, b.compareInstants(event.time, '<=', rows[0].time, maxSpan));
-    }));
+    rules.push(
+      b.noEvent(step.events, (event) => {
+        const after = previous ? b.compareInstants(event.time, '>', previous.time) : b.constant(true);
+        if (next) return b.and(after, b.compareInstants(event.time, '<', next.time));
+        return maxSpan === Infinity ? after : b.and(after, b.compareInstants(event.time, '<=', rows[0].time, maxSpan));
+      }),
+    );
   });
   return b.and(...rules);
 }
@@ -279,7 +335,11 @@ export const profileMetricFunnel: ConditionKind = {
   sql: funnelSql,
   describe(c, names) {
     const steps = Array.isArray(c.steps) ? c.steps : [];
-    const text = steps.map((s) => (isRecord(s) ? `${s.metric_exists === false ? 'not ' : ''}${metricLabel(s.metric_id, names)}${describeMetricFilters(s.metric_filters)}` : '?')).join(', then ');
+    const text = steps
+      .map((s) =>
+        isRecord(s) ? `${s.metric_exists === false ? 'not ' : ''}${metricLabel(s.metric_id, names)}${describeMetricFilters(s.metric_filters)}` : '?',
+      )
+      .join(', then ');
     const window = typeof c.completion_window_seconds === 'string' ? `, all within ${windowWords(c.completion_window_seconds)}` : '';
     return `did ${text} ${describeTimeframe(c.timeframe_filter)}${window}`;
   },
@@ -290,10 +350,23 @@ export const profileMetricFunnel: ConditionKind = {
     checkCountLimit(condition.steps, ['steps'], MAX_FUNNEL_STEPS, 'too-many-funnel-steps', 'steps in a funnel', report);
     const steps = Array.isArray(condition.steps) ? condition.steps : [];
     steps.forEach((step, i) => {
-      if (isRecord(step)) checkCountLimit(step.metric_filters, ['steps', i, 'metric_filters'], MAX_FILTERS_PER_STEP, 'too-many-funnel-filters', 'filters per funnel step', report);
+      if (isRecord(step))
+        checkCountLimit(
+          step.metric_filters,
+          ['steps', i, 'metric_filters'],
+          MAX_FILTERS_PER_STEP,
+          'too-many-funnel-filters',
+          'filters per funnel step',
+          report,
+        );
     });
     if (steps.length > 0 && steps.every((s) => isRecord(s) && s.metric_exists === false)) {
-      report({ at: ['steps'], severity: 'warning', code: 'funnel-without-positive-step', message: 'Every step of this funnel has "metric_exists": false; a funnel needs at least one step that happened.' });
+      report({
+        at: ['steps'],
+        severity: 'warning',
+        code: 'funnel-without-positive-step',
+        message: 'Every step of this funnel has "metric_exists": false; a funnel needs at least one step that happened.',
+      });
     }
   },
 };

@@ -33,7 +33,8 @@ function profilePositions(workspace: Workspace): { lat: Float64Array; lon: Float
 function conditionCentroid(condition: Condition): LatLon | { notEvaluable: string } {
   const country = countryAlpha2(condition.country_code);
   if (!country) return { notEvaluable: `"${shown(condition.country_code)}" is not a country code` };
-  if (!POSTAL_COUNTRIES.has(country)) return { notEvaluable: `postal codes of ${country} cannot be placed locally (the packaged geodata covers the US and Canada)` };
+  if (!POSTAL_COUNTRIES.has(country))
+    return { notEvaluable: `postal codes of ${country} cannot be placed locally (the packaged geodata covers the US and Canada)` };
   if (typeof condition.postal_code !== 'string') return { notEvaluable: 'the condition has no "postal_code"' };
   return postalCentroid(country, condition.postal_code) ?? { notEvaluable: `postal code ${condition.postal_code} is not in the packaged ${country} geodata` };
 }
@@ -48,7 +49,8 @@ function evaluatePostal(ctx: EvaluationContext, condition: Condition): Condition
   if ('notEvaluable' in centre) return notEvaluable(centre.notEvaluable);
   const filter = isRecord(condition.filter) ? condition.filter : {};
   const limit = typeof filter.value === 'number' ? filter.value : undefined;
-  if (limit === undefined || (filter.operator !== 'less-than' && filter.operator !== 'greater-than')) return notEvaluable('the distance filter is not complete');
+  if (limit === undefined || (filter.operator !== 'less-than' && filter.operator !== 'greater-than'))
+    return notEvaluable('the distance filter is not complete');
   const limitKm = condition.unit === 'miles' ? limit * KM_PER_MILE : condition.unit === 'kilometers' ? limit : undefined;
   if (limitKm === undefined) return notEvaluable('"unit" must be miles or kilometers');
   const { lat, lon } = profilePositions(ctx.workspace);
@@ -69,7 +71,8 @@ function postalSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate>
   if ('notEvaluable' in centre) return centre;
   const filter = isRecord(condition.filter) ? condition.filter : {};
   const limit = typeof filter.value === 'number' ? filter.value : undefined;
-  if (limit === undefined || (filter.operator !== 'less-than' && filter.operator !== 'greater-than')) return { notEvaluable: 'the distance filter is not complete' };
+  if (limit === undefined || (filter.operator !== 'less-than' && filter.operator !== 'greater-than'))
+    return { notEvaluable: 'the distance filter is not complete' };
   const limitKm = condition.unit === 'miles' ? limit * KM_PER_MILE : condition.unit === 'kilometers' ? limit : undefined;
   if (limitKm === undefined) return { notEvaluable: '"unit" must be miles or kilometers' };
   const km = b.profileDistanceKm(centre, []);
@@ -103,20 +106,30 @@ export const profilePostalCodeDistance: ConditionKind = {
     const where = `${shown(c.postal_code)}, ${shown(c.country_code)}`;
     return f.operator === 'greater-than' ? `lives more than ${shown(f.value)} ${unit} from ${where}` : `lives within ${shown(f.value)} ${unit} of ${where}`;
   },
-  notes: () => ['Great-circle distance; profiles without a location match neither less-than nor greater-than. Local geodata covers US and Canadian postal codes.'],
+  notes: () => [
+    'Great-circle distance; profiles without a location match neither less-than nor greater-than. Local geodata covers US and Canadian postal codes.',
+  ],
   check(condition, report) {
     const code = condition.country_code;
     if (typeof code === 'string' && !isCountryCode(code)) {
-      report({ at: ['country_code'], severity: 'warning', code: 'unknown-country-code', message: `${quoted(code)} is not an ISO 3166 country code; Klaviyo expects an alpha-3 code such as "USA" or "CAN".` });
+      report({
+        at: ['country_code'],
+        severity: 'warning',
+        code: 'unknown-country-code',
+        message: `${quoted(code)} is not an ISO 3166 country code; Klaviyo expects an alpha-3 code such as "USA" or "CAN".`,
+      });
     } else if (typeof code === 'string' && code.length === 2) {
       const alpha3 = alpha2ToAlpha3(code);
       report({
-        at: ['country_code'], severity: 'warning', code: 'country-code-alpha2',
+        at: ['country_code'],
+        severity: 'warning',
+        code: 'country-code-alpha2',
         message: `Klaviyo documents "country_code" as an ISO alpha-3 code; write ${JSON.stringify(alpha3)} rather than ${JSON.stringify(code)}.`,
         fixes: alpha3 ? [{ title: `Change to ${JSON.stringify(alpha3)}`, value: alpha3, isPreferred: true }] : undefined,
       });
     }
     const value = isRecord(condition.filter) ? condition.filter.value : undefined;
-    if (typeof value === 'number' && value <= 0) report({ at: ['filter', 'value'], severity: 'warning', code: 'non-positive-distance', message: 'A distance must be positive.' });
+    if (typeof value === 'number' && value <= 0)
+      report({ at: ['filter', 'value'], severity: 'warning', code: 'non-positive-distance', message: 'A distance must be positive.' });
   },
 };

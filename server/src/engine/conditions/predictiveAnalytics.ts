@@ -9,12 +9,25 @@ import { NUMERIC_OPERATOR_CHOICES } from './snippets';
 
 /** Numeric dimensions: each reads the `predictive_analytics` field of the same name. */
 export const NUMERIC_DIMENSIONS: ReadonlySet<string> = new Set([
-  'average_days_between_orders', 'average_order_value', 'churn_probability', 'historic_clv', 'historic_number_of_orders', 'predicted_clv', 'predicted_number_of_orders', 'total_clv',
+  'average_days_between_orders',
+  'average_order_value',
+  'churn_probability',
+  'historic_clv',
+  'historic_number_of_orders',
+  'predicted_clv',
+  'predicted_number_of_orders',
+  'total_clv',
 ]);
 
 const DIMENSION_NAMES: Readonly<Record<string, string>> = {
-  average_days_between_orders: 'predicted average days between orders', average_order_value: 'average order value', churn_probability: 'churn risk',
-  historic_clv: 'historic CLV', historic_number_of_orders: 'number of orders', predicted_clv: 'predicted CLV', predicted_number_of_orders: 'predicted number of orders', total_clv: 'total CLV',
+  average_days_between_orders: 'predicted average days between orders',
+  average_order_value: 'average order value',
+  churn_probability: 'churn risk',
+  historic_clv: 'historic CLV',
+  historic_number_of_orders: 'number of orders',
+  predicted_clv: 'predicted CLV',
+  predicted_number_of_orders: 'predicted number of orders',
+  total_clv: 'total CLV',
 };
 
 /**
@@ -45,7 +58,8 @@ function byFilter(ctx: EvaluationContext, key: string, filter: Record<string, un
 
 const unknownDimension = (condition: Condition) => notEvaluable(`unknown predictive dimension ${JSON.stringify(condition.dimension)}`);
 
-const notExported = (field: string) => notEvaluable(`no profile in the workspace carries predictive_analytics.${field} (Klaviyo's profile API does not return it)`);
+const notExported = (field: string) =>
+  notEvaluable(`no profile in the workspace carries predictive_analytics.${field} (Klaviyo's profile API does not return it)`);
 
 /** Channel affinity: priority n means the channel is at 1-based position n of the ranking (SL); rank compares the channel's rank. */
 function evaluateChannelAffinity(ctx: EvaluationContext, condition: Condition, key: string, filter: Record<string, unknown> | undefined): ConditionOutcome {
@@ -61,10 +75,17 @@ function evaluateChannelAffinity(ctx: EvaluationContext, condition: Condition, k
   if (!carries(ctx, key)) return notExported('channel_affinity_rank');
   const compiled = compileValueFilter(filter, ctx.ref);
   if ('notEvaluable' in compiled) return notEvaluable(compiled.notEvaluable);
-  return matched(selectProfiles(ctx, key, (ranks) => {
-    const rank = isRecord(ranks) ? ranks[channel] : undefined;
-    return rank !== undefined && rank !== null && compiled.test(rank);
-  }, false));
+  return matched(
+    selectProfiles(
+      ctx,
+      key,
+      (ranks) => {
+        const rank = isRecord(ranks) ? ranks[channel] : undefined;
+        return rank !== undefined && rank !== null && compiled.test(rank);
+      },
+      false,
+    ),
+  );
 }
 
 /**
@@ -144,6 +165,8 @@ export const profilePredictiveAnalytics: ConditionKind = {
     return `${name} ${describeFilter(c.filter)}`;
   },
   notes(condition) {
-    return condition.dimension === 'predicted_gender' || condition.measurement === 'rank' ? ['Klaviyo\'s profile API does not return this prediction; it is evaluable only if the workspace carries it.'] : [];
+    return condition.dimension === 'predicted_gender' || condition.measurement === 'rank'
+      ? ["Klaviyo's profile API does not return this prediction; it is evaluable only if the workspace carries it."]
+      : [];
   },
 };

@@ -15,11 +15,16 @@ export function propertyKey(property: unknown): { key: string } | { notEvaluable
   if (typeof property !== 'string') return { notEvaluable: 'the condition has no "property"' };
   const path = parsePropertyPath(property);
   switch (path.kind) {
-    case 'attribute': return { key: profileValueKey.attribute(path.name) };
-    case 'location': return { key: profileValueKey.location(path.field) };
-    case 'custom': return { key: profileValueKey.custom(path.name) };
-    case 'invalid': return { notEvaluable: path.reason };
-    case 'unknown': return { notEvaluable: `"${property}" is not a built-in profile property (a custom property is written properties['${property}'])` };
+    case 'attribute':
+      return { key: profileValueKey.attribute(path.name) };
+    case 'location':
+      return { key: profileValueKey.location(path.field) };
+    case 'custom':
+      return { key: profileValueKey.custom(path.name) };
+    case 'invalid':
+      return { notEvaluable: path.reason };
+    case 'unknown':
+      return { notEvaluable: `"${property}" is not a built-in profile property (a custom property is written properties['${property}'])` };
   }
 }
 
@@ -89,11 +94,15 @@ export function selectProfiles(ctx: EvaluationContext, key: string, test: (value
 
 /** `"name" = "value"` for evidence: a profile's value, or "not set". */
 export function evidenceValue(value: unknown): string {
-  return value === undefined ? 'not set' : JSON.stringify(value) ?? 'not set';
+  return value === undefined ? 'not set' : (JSON.stringify(value) ?? 'not set');
 }
 
 /** The property name: invalid paths are errors, names that are neither built in nor custom are likely typos. */
-function checkPropertyName(name: string, report: (problem: KindProblem) => void, nearest: (input: string, candidates: readonly string[]) => string | undefined): void {
+function checkPropertyName(
+  name: string,
+  report: (problem: KindProblem) => void,
+  nearest: (input: string, candidates: readonly string[]) => string | undefined,
+): void {
   const parsed = parsePropertyPath(name);
   if (parsed.kind === 'invalid') {
     report({ at: ['property'], severity: 'error', code: 'invalid-property-name', message: parsed.reason });
@@ -101,7 +110,9 @@ function checkPropertyName(name: string, report: (problem: KindProblem) => void,
     const suggestion = nearest(name, WELL_KNOWN_PROPERTIES);
     const asCustom = customPropertyPath(name);
     report({
-      at: ['property'], severity: 'warning', code: 'unknown-profile-property',
+      at: ['property'],
+      severity: 'warning',
+      code: 'unknown-profile-property',
       message: `${JSON.stringify(name)} is not one of Klaviyo's built-in profile properties.${suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''} A custom property is written ${JSON.stringify(asCustom)}.`,
       fixes: [
         ...(suggestion ? [{ title: `Change to ${JSON.stringify(suggestion)}`, value: suggestion, isPreferred: true }] : []),
@@ -113,10 +124,16 @@ function checkPropertyName(name: string, report: (problem: KindProblem) => void,
 
 /** Phone-country filters take ISO alpha-2 codes. */
 function checkPhoneCodes(filter: unknown, report: (problem: KindProblem) => void): void {
-  if (!isRecord(filter) || (filter.operator !== 'phone-country-code-in' && filter.operator !== 'phone-country-code-not-in') || !Array.isArray(filter.value)) return;
+  if (!isRecord(filter) || (filter.operator !== 'phone-country-code-in' && filter.operator !== 'phone-country-code-not-in') || !Array.isArray(filter.value))
+    return;
   filter.value.forEach((item, index) => {
     if (typeof item === 'string' && !(item.length === 2 && isCountryCode(item))) {
-      report({ at: ['filter', 'value', index], severity: 'warning', code: 'unknown-country-code', message: `${JSON.stringify(item)} is not an ISO 3166 alpha-2 country code such as "US" or "GB".` });
+      report({
+        at: ['filter', 'value', index],
+        severity: 'warning',
+        code: 'unknown-country-code',
+        message: `${JSON.stringify(item)} is not an ISO 3166 alpha-2 country code such as "US" or "GB".`,
+      });
     }
   });
 }

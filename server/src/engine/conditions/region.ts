@@ -18,17 +18,23 @@ function evaluateRegion(ctx: EvaluationContext, condition: Condition): Condition
   const belongs = region === 'european_union' ? (code: string) => EU_MEMBER_STATES.has(code) : (code: string) => code === 'US';
   const n = ctx.workspace.profileCount;
   const set = new Bitset(n);
-  ctx.workspace.column(profileValueKey.location('country'))?.select(n, (value) => {
-    const code = countryAlpha2(value);
-    return code !== undefined && belongs(code) === inRegion;
-  }, false, set);
+  ctx.workspace.column(profileValueKey.location('country'))?.select(
+    n,
+    (value) => {
+      const code = countryAlpha2(value);
+      return code !== undefined && belongs(code) === inRegion;
+    },
+    false,
+    set,
+  );
   return matched(set);
 }
 
 /** profile-region as SQL: the country's code in (or, when it is one, not in) the region; no country is in neither. */
 function regionSql(condition: Condition, b: SqlBuilder): SqlResult<SqlPredicate> {
   const region = condition.region;
-  if ((region !== 'european_union' && region !== 'united_states') || typeof condition.in_region !== 'boolean') return { notEvaluable: 'the region condition is not complete' };
+  if ((region !== 'european_union' && region !== 'united_states') || typeof condition.in_region !== 'boolean')
+    return { notEvaluable: 'the region condition is not complete' };
   const country = b.profileValue(['location', 'country'], []);
   if (isSqlNotEvaluable(country)) return country;
   const code = b.countryCode(country, []);
@@ -41,7 +47,7 @@ export const profileRegion: ConditionKind = {
   type: 'profile-region',
   template: {
     title: 'In the EU or the US',
-    description: 'By the location\'s country; profiles without a country match neither way.',
+    description: "By the location's country; profiles without a country match neither way.",
     body: '{ "type": "profile-region", "in_region": ${1|true,false|}, "region": "${2|european_union,united_states|}" }',
   },
   evaluate: evaluateRegion,

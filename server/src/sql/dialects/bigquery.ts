@@ -8,12 +8,18 @@ function literal(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what must not stay raw
   const escaped = text.replace(/[\\'\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
     switch (c) {
-      case '\\': return '\\\\';
-      case "'": return "\\'";
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      case '\\':
+        return '\\\\';
+      case "'":
+        return "\\'";
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      default:
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
     }
   });
   return `'${escaped}'`;
@@ -24,12 +30,15 @@ function literal(text: string): string {
  * (REGEXP_CONTAINS), backquoted identifiers, no RADIANS. Not executed by Segment Lens's tests:
  * checked by golden files and a parser only (docs/sql.md).
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must not stay raw
+const CONTROL_CHARACTERS = /[\u0000-\u001f]/g;
+
 export const bigquery: SqlDialect = {
   name: 'bigquery',
   regexEngine: 'RE2',
   types: { text: 'STRING', double: 'FLOAT64', bigint: 'INT64', boolean: 'BOOL', json: 'JSON', timestamp: 'TIMESTAMP' },
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not stay raw
-  quoteIdentifier: (name) => `\`${name.replace(/[\\`]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\``,
+  quoteIdentifier: (name) =>
+    `\`${name.replace(/[\\`]/g, (c) => `\\${c}`).replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\``,
   stringLiteral: literal,
   numberLiteral: (n) => `CAST(${numberText(n)} AS FLOAT64)`,
   integerLiteral: integerText,
@@ -68,5 +77,8 @@ export const bigquery: SqlDialect = {
   monthDayOfEpochMs: (ms) => `CAST(FORMAT_TIMESTAMP('%m%d', TIMESTAMP_MILLIS(CAST(TRUNC(${ms}) AS INT64))) AS INT64)`,
   // BigQuery timestamps run from year 1 to 9999.
   dateRangeMs: [-62135596800000, 253402300799999],
-  timestampPlusMs: (timestamp, ms) => (ms % 1000 === 0 ? `TIMESTAMP_ADD(${timestamp}, INTERVAL ${integerText(ms / 1000)} SECOND)` : `TIMESTAMP_ADD(${timestamp}, INTERVAL ${integerText(ms)} MILLISECOND)`),
+  timestampPlusMs: (timestamp, ms) =>
+    ms % 1000 === 0
+      ? `TIMESTAMP_ADD(${timestamp}, INTERVAL ${integerText(ms / 1000)} SECOND)`
+      : `TIMESTAMP_ADD(${timestamp}, INTERVAL ${integerText(ms)} MILLISECOND)`,
 };

@@ -2,7 +2,12 @@ import { doubled, integerText, isoSpaced, numberText, type JsonKind, type SqlDia
 
 /** json_type() names of each JSON kind (DuckDB reads integers as BIGINT, UBIGINT or HUGEINT). */
 const KINDS: Record<JsonKind, string[]> = {
-  string: ['VARCHAR'], number: ['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT', 'DOUBLE'], boolean: ['BOOLEAN'], array: ['ARRAY'], object: ['OBJECT'], null: ['NULL'],
+  string: ['VARCHAR'],
+  number: ['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT', 'DOUBLE'],
+  boolean: ['BOOLEAN'],
+  array: ['ARRAY'],
+  object: ['OBJECT'],
+  null: ['NULL'],
 };
 
 const literal = (text: string) => doubled(text, "'");
@@ -26,7 +31,8 @@ export const duckdb: SqlDialect = {
   jsonLiteral: (jsonText) => `CAST(${literal(jsonText)} AS JSON)`,
   jsonIs: (json, kind) => `COALESCE(json_type(${json}) IN (${KINDS[kind].map(literal).join(', ')}), FALSE)`,
   // A pointer of digits would also pick an array element: only objects have members.
-  jsonField: (json, key) => (/^\d+$/.test(key) ? `CASE WHEN json_type(${json}) = 'OBJECT' THEN (${json} -> ${pointer(key)}) END` : `(${json} -> ${pointer(key)})`),
+  jsonField: (json, key) =>
+    /^\d+$/.test(key) ? `CASE WHEN json_type(${json}) = 'OBJECT' THEN (${json} -> ${pointer(key)}) END` : `(${json} -> ${pointer(key)})`,
   jsonElement: (json, index) => `(${json} -> ${literal(`$[${integerText(index)}]`)})`,
   jsonText: (json) => `(${json} ->> '$')`,
   jsonNumber: (json) => `TRY_CAST(${json} AS DOUBLE)`,

@@ -1,9 +1,11 @@
 import { integerText, isoSpaced, numberText, type JsonKind, type SqlDialect } from '../dialect';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must not stay raw
+const LITERAL_ESCAPED = /[\\'\u0000\n\r\t]/g;
+
 /** A Snowflake string literal: backslash escapes for the quote, the backslash and line ends. */
 function literal(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not stay raw
-  const escaped = text.replace(/[\\'\u0000\n\r\t]/g, (c) => ({ '\\': '\\\\', "'": "\\'", '\u0000': '\\0', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] as string);
+  const escaped = text.replace(LITERAL_ESCAPED, (c) => ({ '\\': '\\\\', "'": "\\'", '\u0000': '\\0', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] as string);
   return `'${escaped}'`;
 }
 
@@ -39,7 +41,8 @@ export const snowflake: SqlDialect = {
   jsonNumber: (json) => `TO_DOUBLE(${json})`,
   jsonBoolean: (json) => `AS_BOOLEAN(${json})`,
   jsonArrayLength: (json) => `ARRAY_SIZE(${json})`,
-  jsonSomeElement: (json, alias, test) => `(IS_ARRAY(${json}) AND EXISTS (SELECT 1 FROM TABLE(FLATTEN(INPUT => ${json})) AS ${alias} WHERE ${test(`${alias}.value`)}))`,
+  jsonSomeElement: (json, alias, test) =>
+    `(IS_ARRAY(${json}) AND EXISTS (SELECT 1 FROM TABLE(FLATTEN(INPUT => ${json})) AS ${alias} WHERE ${test(`${alias}.value`)}))`,
   regexSearch: (text, pattern) => `(REGEXP_INSTR(${text}, ${pattern}) > 0)`,
   regexFullMatch: (text, pattern) => `REGEXP_LIKE(${text}, ${literal(pattern)})`,
   // POSIX has no (?: … ): the patterns keep their capturing group first, so plain groups after it change nothing.

@@ -19,7 +19,11 @@ export interface FivetranOptions {
 
 /** Fivetran's column name for a property name, as far as its naming rules are known: lower snake case. */
 export function fivetranColumnName(name: string): string {
-  return name.replace(/^\$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]/g, '_');
+  return name
+    .replace(/^\$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_');
 }
 
 type ColumnSpec = { column: string; type: ColumnType };
@@ -30,12 +34,27 @@ const bool = (column: string): ColumnSpec => ({ column, type: 'boolean' });
 
 /** API attribute paths (joined with '.') → PERSON columns. */
 const PERSON: Readonly<Record<string, ColumnSpec>> = {
-  email: text('email'), phone_number: text('phone_number'), external_id: text('external_id'), first_name: text('first_name'), last_name: text('last_name'),
-  organization: text('organization'), title: text('title'), image: text('image'),
-  created: time('created'), updated: time('updated'), last_event_date: time('last_event_date'),
-  'location.address1': text('address_1'), 'location.address2': text('address_2'), 'location.city': text('city'), 'location.region': text('region'),
-  'location.country': text('country'), 'location.zip': text('zip'), 'location.timezone': text('timezone'), 'location.ip': text('ip'),
-  'location.latitude': text('latitude'), 'location.longitude': text('longitude'),
+  email: text('email'),
+  phone_number: text('phone_number'),
+  external_id: text('external_id'),
+  first_name: text('first_name'),
+  last_name: text('last_name'),
+  organization: text('organization'),
+  title: text('title'),
+  image: text('image'),
+  created: time('created'),
+  updated: time('updated'),
+  last_event_date: time('last_event_date'),
+  'location.address1': text('address_1'),
+  'location.address2': text('address_2'),
+  'location.city': text('city'),
+  'location.region': text('region'),
+  'location.country': text('country'),
+  'location.zip': text('zip'),
+  'location.timezone': text('timezone'),
+  'location.ip': text('ip'),
+  'location.latitude': text('latitude'),
+  'location.longitude': text('longitude'),
   'subscriptions.email.marketing.can_receive_email_marketing': bool('subscriptions_email_marketing_can_receive_email_marketing'),
   'subscriptions.email.marketing.consent': text('subscriptions_email_marketing_consent'),
   'subscriptions.email.marketing.consent_timestamp': time('subscriptions_email_marketing_timestamp'),
@@ -50,29 +69,47 @@ const PERSON: Readonly<Record<string, ColumnSpec>> = {
   'subscriptions.sms.marketing.last_updated': time('subscriptions_sms_marketing_last_updated'),
   'subscriptions.sms.marketing.method': text('subscriptions_sms_marketing_method'),
   'subscriptions.sms.marketing.method_detail': text('subscriptions_sms_marketing_method_detail'),
-  ...Object.fromEntries(['average_days_between_orders', 'average_order_value', 'churn_probability', 'historic_clv', 'historic_number_of_orders', 'predicted_clv', 'predicted_number_of_orders', 'total_clv']
-    .map((f) => [`predictive_analytics.${f}`, number(`predictive_analytics_${f}`)])),
+  ...Object.fromEntries(
+    [
+      'average_days_between_orders',
+      'average_order_value',
+      'churn_probability',
+      'historic_clv',
+      'historic_number_of_orders',
+      'predicted_clv',
+      'predicted_number_of_orders',
+      'total_clv',
+    ].map((f) => [`predictive_analytics.${f}`, number(`predictive_analytics_${f}`)]),
+  ),
   'predictive_analytics.expected_date_of_next_order': time('predictive_analytics_expected_date_of_next_order'),
 };
 
 const NOTES = {
-  timestamp: 'The Fivetran layout stores this value as a timestamp: date filters on it are exact, but text filters cannot see Klaviyo\'s ISO text and match nothing.',
-  coordinateText: 'The Fivetran layout stores latitude and longitude as text: positions read them, but numeric filters on them match nothing (the API has numbers).',
+  timestamp:
+    "The Fivetran layout stores this value as a timestamp: date filters on it are exact, but text filters cannot see Klaviyo's ISO text and match nothing.",
+  coordinateText:
+    'The Fivetran layout stores latitude and longitude as text: positions read them, but numeric filters on them match nothing (the API has numbers).',
   doubleOptIn: 'The Fivetran layout stores double_optin as text: boolean filters on it match nothing.',
-  custom: 'The Fivetran layout flattens custom properties into custom_<name> columns whose name and type Fivetran derives; Segment Lens assumes the snake-case name and text unless the layout file says otherwise, and lists are not lists there.',
-  event: 'The Fivetran layout flattens event properties into property_<name> columns whose name and type Fivetran derives; Segment Lens assumes the snake-case name and text ($value: a number) unless the layout file says otherwise.',
+  custom:
+    'The Fivetran layout flattens custom properties into custom_<name> columns whose name and type Fivetran derives; Segment Lens assumes the snake-case name and text unless the layout file says otherwise, and lists are not lists there.',
+  event:
+    'The Fivetran layout flattens event properties into property_<name> columns whose name and type Fivetran derives; Segment Lens assumes the snake-case name and text ($value: a number) unless the layout file says otherwise.',
 };
 
 export function fivetranLayout(options: FivetranOptions = {}): TableLayout {
   const schema = options.schema ?? [];
   const table = (name: string): TableName => [...schema, name];
   const live = (alias: string, d: Parameters<TableLayout['profileValue']>[2]) => `NOT COALESCE(${columnSql(d, alias, '_fivetran_deleted')}, FALSE)`;
-  const customSpec = (name: string): ColumnSpec => ({ column: options.customProperties?.[name]?.column ?? `custom_${fivetranColumnName(name)}`, type: options.customProperties?.[name]?.type ?? 'text' });
+  const customSpec = (name: string): ColumnSpec => ({
+    column: options.customProperties?.[name]?.column ?? `custom_${fivetranColumnName(name)}`,
+    type: options.customProperties?.[name]?.type ?? 'text',
+  });
   const eventSpec = (name: string): ColumnSpec => ({
     column: options.eventProperties?.[name]?.column ?? `property_${fivetranColumnName(name)}`,
     type: options.eventProperties?.[name]?.type ?? (name === '$value' ? 'number' : 'text'),
   });
-  const personSpec = (path: readonly string[]): ColumnSpec | undefined => (path[0] === 'properties' && path.length === 2 ? customSpec(path[1]) : PERSON[path.join('.')]);
+  const personSpec = (path: readonly string[]): ColumnSpec | undefined =>
+    path[0] === 'properties' && path.length === 2 ? customSpec(path[1]) : PERSON[path.join('.')];
   return {
     name: 'fivetran',
     profiles: { table: table('person'), id: 'id', live },
@@ -90,7 +127,12 @@ export function fivetranLayout(options: FivetranOptions = {}): TableLayout {
     },
     events: { table: table('event'), key: 'id', profileId: 'person_id', metricId: 'metric_id', live },
     // The API's `timestamp` wins over `datetime` (engine/workspace.ts); Fivetran has both as timestamps.
-    eventTime: (alias, d) => ({ sql: `COALESCE(${columnSql(d, alias, 'timestamp')}, ${columnSql(d, alias, 'datetime')})`, unit: 'timestamp', scope: 'row', stage: 0 }),
+    eventTime: (alias, d) => ({
+      sql: `COALESCE(${columnSql(d, alias, 'timestamp')}, ${columnSql(d, alias, 'datetime')})`,
+      unit: 'timestamp',
+      scope: 'row',
+      stage: 0,
+    }),
     eventProperty(alias, name, d) {
       const spec = eventSpec(name);
       return { kind: 'column', sql: columnSql(d, alias, spec.column), type: spec.type, scope: 'row', stage: 0 };

@@ -33,7 +33,8 @@ export function layoutFromConfig(config: unknown): { layout: TableLayout } | { e
     if (!isObject(config.columns)) errors.push('"columns" is an object of tables');
     else {
       known(config.columns, Object.keys(names.columns), 'columns.', errors);
-      for (const [table, columns] of Object.entries(names.columns)) overlay(columns as Record<string, string>, config.columns[table], `columns.${table}`, errors);
+      for (const [table, columns] of Object.entries(names.columns))
+        overlay(columns as Record<string, string>, config.columns[table], `columns.${table}`, errors);
     }
   }
   return errors.length ? { errors } : { layout: workspaceLayout(names, 'mapping') };
@@ -80,7 +81,11 @@ function propertyColumns(value: unknown, key: string, errors: string[]): Record<
   }
   const out: Record<string, { column?: string; type?: ColumnType }> = {};
   for (const [name, spec] of Object.entries(value)) {
-    if (!isObject(spec) || (spec.column !== undefined && typeof spec.column !== 'string') || (spec.type !== undefined && !TYPES.includes(spec.type as ColumnType))) {
+    if (
+      !isObject(spec) ||
+      (spec.column !== undefined && typeof spec.column !== 'string') ||
+      (spec.type !== undefined && !TYPES.includes(spec.type as ColumnType))
+    ) {
       errors.push(`"${key}.${name}" is { "column": name, "type": ${TYPES.join(' | ')} }`);
       continue;
     }
