@@ -38,7 +38,7 @@ export const LAYERS = [
   },
   {
     folder: 'server/src/host',
-    layers: ['engine', 'segment', 'workspace', 'coverage', 'evaluation/messages.ts', 'protocol.ts', 'review/git.ts'],
+    layers: ['engine', 'segment', 'sql', 'workspace', 'coverage', 'evaluation/messages.ts', 'protocol.ts', 'review/git.ts'],
     packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-uri'],
     node: true,
   },

@@ -8,6 +8,7 @@ import { HeadDiffPanel } from './headDiffPanel';
 import { OverlapPanel } from './overlapPanel';
 import { registerKlaviyoCommands } from './klaviyoCommands';
 import { PreviewPanel } from './previewPanel';
+import { registerSqlCommands } from './sqlCommands';
 import { WorkspaceStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -79,6 +80,7 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   registerKlaviyoCommands(context);
+  registerSqlCommands(context, () => client);
   context.subscriptions.push(
     vscode.commands.registerCommand('segmentLens.restartServer', () => restartClient(context)),
     vscode.commands.registerCommand('segmentLens.evaluate', async (arg?: unknown) => {

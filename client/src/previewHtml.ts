@@ -43,6 +43,7 @@ export function previewHtml(options: PreviewHtmlOptions): string {
     <button id="export-csv" type="button">Export CSV…</button>
     <button id="copy-ids" type="button">Copy IDs</button>
     <button id="copy-emails" type="button">Copy emails</button>
+    <button id="copy-sql" type="button" title="Copy the segment as SQL (a dialect to choose; segmentLens.sql.layout)">Copy as SQL</button>
     <span id="notice" role="status"></span>
   </div>
 </header>

@@ -165,6 +165,10 @@ export class PreviewPanel {
         this.post({ type: 'notice', text: `Copied ${written.toLocaleString('en-US')} ${message.format === 'ids' ? 'profile IDs' : 'emails'}.` });
         break;
       }
+      case 'copy-sql':
+        // The command picks the dialect, copies and says so (client/src/sqlCommands.ts).
+        await vscode.commands.executeCommand('segmentLens.copyAsSql', this.uri);
+        break;
     }
   }
 

@@ -246,6 +246,42 @@ export interface ExportParams {
   format: 'csv' | 'ids' | 'emails';
 }
 
+/** The SQL dialects of `segmentLens/sql` (the compiler's DIALECT_NAMES, docs/sql.md). */
+export const SQL_DIALECTS = ['duckdb', 'postgres', 'bigquery', 'snowflake'] as const;
+export type SqlDialectName = (typeof SQL_DIALECTS)[number];
+/** The named table layouts of `segmentLens/sql` (docs/sql.md, "Table layouts"). */
+export const SQL_LAYOUTS = ['workspace', 'fivetran'] as const;
+export type SqlLayoutName = (typeof SQL_LAYOUTS)[number];
+/** `select`: the matching profile IDs; `count`: `SELECT COUNT(*) AS matched`. */
+export const SQL_FORMS = ['select', 'count'] as const;
+export type SqlForm = (typeof SQL_FORMS)[number];
+
+/** An open segment document compiled to SQL, as `segment-lens sql <file> --dialect D [--layout L] [--count]` prints it. */
+export interface SqlParams {
+  uri: string;
+  dialect: SqlDialectName;
+  /** Default `workspace`. */
+  layout?: SqlLayoutName;
+  /** Default `select`. */
+  form?: SqlForm;
+}
+
+export interface SqlResult {
+  /** The text the CLI prints: header comments and the query with its `;` (only the comments when a condition is not evaluable). */
+  sql: string;
+  form: SqlForm;
+  dialect: SqlDialectName;
+  layout: SqlLayoutName;
+  /** The instant relative dates are measured from (ISO): the workspace's "now", else the clock. */
+  now: string;
+  /** Rules the SQL reproduces only approximately (also in the header comments). */
+  approximations: { pointer: string; rule: string }[];
+  /** Checks to run first: when one is false, that condition is not evaluable for `reason`. */
+  preconditions: { pointer: string; reason: string; sql: string }[];
+  /** Conditions the engine cannot evaluate; non-empty: `sql` holds only comments. */
+  notEvaluable: { pointer: string; reason: string }[];
+}
+
 export const Methods = {
   counts: 'segmentLens/counts',
   profiles: 'segmentLens/profiles',
@@ -258,6 +294,7 @@ export const Methods = {
   overlapProfiles: 'segmentLens/overlapProfiles',
   headDiff: 'segmentLens/headDiff',
   headDiffProfiles: 'segmentLens/headDiffProfiles',
+  sql: 'segmentLens/sql',
   reloadWorkspace: 'segmentLens/reloadWorkspace',
   /** server → client notification */
   workspaceStatus: 'segmentLens/workspaceStatus',

@@ -31,6 +31,7 @@ import { summaryNames } from './host/countsService';
 import { SegmentFileIndex } from './host/segmentIndex';
 import { WorkspaceRequests, workspaceStatus } from './host/workspaceRequests';
 import { OverlapRequests } from './host/overlapRequests';
+import { registerSqlRequests } from './host/sqlRequests';
 import { HeadDiffService } from './host/headDiff';
 import { CoverageMethods, type CoverageParams, type CoverageResult } from './coverage/types';
 import type { WorkspaceSummary } from './engine/catalog';
@@ -506,6 +507,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const { rss, heapUsed } = process.memoryUsage();
     return { rss, heapUsed, workers };
   });
+  registerSqlRequests(connection, services);
   connection.onRequest(Methods.reloadWorkspace, (params: { uri?: string }) => requests.reload(params));
   connection.onRequest(Methods.workspaceStatusOf, (params: { uri: string }) => requests.status(params));
 

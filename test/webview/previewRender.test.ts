@@ -1115,6 +1115,25 @@ describe('preview panel rendered in Chromium (real HTML + CSP + bundle)', functi
       await assertClean(panel);
     });
 
+    it('Copy as SQL: a toolbar button that posts copy-sql once (the extension picks the dialect and copies), whatever the table shows', async () => {
+      panel = await Panel.open(browser, server, { host: realistic() });
+      await panel.waitForRow(0);
+      const button = panel.page.locator('.toolbar #copy-sql');
+      assert.equal(await button.count(), 1, 'the preview toolbar has a Copy as SQL button');
+      assert.equal((await button.textContent())?.trim(), 'Copy as SQL');
+      assert.equal(await button.getAttribute('type'), 'button');
+      assert.equal(await button.getAttribute('onclick'), null, 'no inline handler (the CSP forbids them)');
+      // The SQL is of the definition, not of the matches: not disabled while the filter leaves no row.
+      await panel.page.locator('#filter').fill('no profile has this in its email or name');
+      await panel.page.waitForFunction(() => document.getElementById('copy-ids')!.hasAttribute('disabled'));
+      assert.equal(await button.isDisabled(), false);
+      const since = await panel.postedCount();
+      await button.click();
+      assert.deepEqual(await waitForPosted(panel, since, 'copy-sql'), { type: 'copy-sql' });
+      assert.equal((await panel.postedSince(since, 'copy-sql')).length, 1, 'one message per click');
+      await assertClean(panel);
+    });
+
     it('a sort header keeps keyboard focus after Enter (rows replies rebuild the header)', async () => {
       panel = await Panel.open(browser, server, { host: realistic() });
       await panel.waitForRow(0);

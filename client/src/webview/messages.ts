@@ -33,6 +33,8 @@ export type FromWebview =
   | { type: 'explain'; profileId: string; asOf?: string }
   | { type: 'export'; format: 'csv' }
   | { type: 'copy'; format: 'ids' | 'emails' }
+  /** "Copy as SQL": the extension runs segmentLens.copyAsSql on the document (dialect quick pick, clipboard). */
+  | { type: 'copy-sql' }
   | { type: 'refresh' };
 
 /** Messages from the extension to the overlap panel ("Compare Segments in Folder…"). */

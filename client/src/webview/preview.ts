@@ -173,4 +173,6 @@ $('back-to-now').addEventListener('click', () => showAsOf(undefined));
 $('export-csv').addEventListener('click', () => post({ type: 'export', format: 'csv' }));
 $('copy-ids').addEventListener('click', () => post({ type: 'copy', format: 'ids' }));
 $('copy-emails').addEventListener('click', () => post({ type: 'copy', format: 'emails' }));
+// The segment's definition as SQL (not its matches): offered whatever the table shows.
+$('copy-sql').addEventListener('click', () => post({ type: 'copy-sql' }));
 post({ type: 'ready' });

@@ -5,7 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseInstant } from '../engine/time';
 import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue } from '../segment/parse';
-import { compileSegment, DIALECT_NAMES, fivetranLayout, layoutFromConfig, workspaceLayout, type DialectName, type TableLayout } from '../sql';
+import { compileSegment, DIALECT_NAMES, sqlText, fivetranLayout, layoutFromConfig, workspaceLayout, type DialectName, type TableLayout } from '../sql';
 import { findWorkspaceRoot, readWorkspaceConfig } from '../workspace/loadWorkspace';
 import { CliUsageError, type CliIo } from './io';
 import { formatProblem } from './validateCommand';
@@ -101,16 +101,8 @@ export function registerSqlCommand(program: Command, io: CliIo): void {
       } else if (options.setup) {
         io.out(compiled.setup.map((statement) => `${statement};`).join('\n'));
       } else {
-        const query = options.count ? compiled.countSql : compiled.sql;
         // Not evaluable: the header says why (as SQL comments), and there is no query.
-        io.out(
-          query === null
-            ? compiled.countsSql
-                .split('\n')
-                .filter((line) => line.startsWith('--'))
-                .join('\n')
-            : `${query};`,
-        );
+        io.out(sqlText(compiled, options.count ? 'count' : 'select'));
       }
       if (compiled.notEvaluable.length) {
         for (const { pointer, reason } of compiled.notEvaluable) io.err(`${shown}: not evaluable at ${pointer}: ${reason}`);

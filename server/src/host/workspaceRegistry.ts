@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { URI } from 'vscode-uri';
-import { findWorkspaceRoot, MARKER_FILE } from '../workspace/loadWorkspace';
+import { findWorkspaceRoot, MARKER_FILE, readWorkspaceConfig } from '../workspace/loadWorkspace';
 import { WorkspaceHost } from './workspaceHost';
 
 export interface RegistryOptions {
@@ -34,6 +34,14 @@ export class WorkspaceRegistry {
     const parsed = URI.parse(uri);
     if (parsed.scheme !== 'file') return undefined;
     return findWorkspaceRoot(parsed.fsPath);
+  }
+
+  /**
+   * The instant a workspace measures relative dates from, without loading it: the override
+   * (tests), else the `now` of its klaviyo-workspace.json; undefined means the clock.
+   */
+  configuredNow(root: string): number | undefined {
+    return this.options.now ?? readWorkspaceConfig(root).now;
   }
 
   /** The host of a workspace folder, started (and loading) on first use. */

@@ -182,3 +182,21 @@ function assemble(ctx: CompileContext, groups: CompiledGroup[], notEvaluable: Co
       evaluable ? idsSql(after === undefined ? '' : `\n  AND ${id} > ${d.stringLiteral(after)}`, `\nLIMIT ${d.integerLiteral(limit)}`) : null,
   };
 }
+
+/** Which query `sqlText` prints: the matching IDs, or their count. */
+export type SqlTextForm = 'select' | 'count';
+
+/**
+ * The text `segment-lens sql` prints and "Copy Segment as SQL" copies: the query of `form` with
+ * its header comments and a closing `;`, or, when a condition is not evaluable, only the header
+ * comments saying why (there is no query).
+ */
+export function sqlText(compiled: CompiledSegment, form: SqlTextForm = 'select'): string {
+  const query = form === 'count' ? compiled.countSql : compiled.sql;
+  return query === null
+    ? compiled.countsSql
+        .split('\n')
+        .filter((line) => line.startsWith('--'))
+        .join('\n')
+    : `${query};`;
+}

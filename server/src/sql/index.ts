@@ -1,4 +1,4 @@
-export { compileSegment, type CompileOptions, type CompiledCondition, type CompiledGroup, type CompiledSegment } from './compile';
+export { compileSegment, sqlText, type CompileOptions, type CompiledCondition, type CompiledGroup, type CompiledSegment, type SqlTextForm } from './compile';
 export type { Approximation, Precondition, SqlCatalog } from './context';
 export { DIALECT_NAMES, type DialectName, type SqlDialect } from './dialect';
 export { DIALECTS } from './dialects';
