@@ -53,8 +53,9 @@ const count = (value: unknown) => (value === null || value === undefined ? null 
 
 /**
  * Evaluates segment definitions with DuckDB through the segment→SQL compiler (server/src/sql/):
- * the counts form gives the total and each condition's, group's and running AND's count, the IDs
- * form the matched profiles. Preconditions the compiler lists (a value no profile carries, a
+ * the flags form (one row per existing profile, a boolean per condition) is computed once into a
+ * temporary table, and the total, each condition's, group's and running AND's count (as the
+ * compiler's counts form computes them) and the matched IDs are read from it. Preconditions the compiler lists (a value no profile carries, a
  * metric or list that is not in the data) are run first: a failed one makes its condition not
  * evaluable with the engine's reason, as in the in-memory engine.
  */
@@ -104,7 +105,26 @@ export class DuckDbEvaluator {
       const ok = (await this.session.rows(precondition.sql))[0]?.[0];
       if (ok !== true) failed.set(key, precondition.reason);
     }
-    const row = (await this.session.objects(compiled.countsSql))[0] ?? {};
+    // One pass over the profiles: the flags form into a temporary table, then the counts and the IDs from it.
+    const q = (name: string) => d.quoteIdentifier(name);
+    await this.session.run(`CREATE OR REPLACE TEMP TABLE sl_flags AS ${compiled.flagsSql}`);
+    const columns = compiled.groups.flatMap((group) => group.conditions).filter((c) => c.predicate !== null);
+    const sum = (test: string, column: string) => `, SUM(CASE WHEN ${test} THEN 1 ELSE 0 END) AS ${q(column)}`;
+    let countsSql = `SELECT COUNT(*) AS ${q('total')}${columns.map((c) => sum(q(c.column), c.column)).join('')}`;
+    let tests: string[] | null = [];
+    for (const group of compiled.groups) {
+      const test = group.conditions.some((c) => c.predicate === null)
+        ? null
+        : group.conditions.length === 0
+          ? 'FALSE'
+          : `(${group.conditions.map((c) => q(c.column)).join(' OR ')})`;
+      if (test) countsSql += sum(test, group.column);
+      tests = tests && test ? [...tests, test] : null;
+      if (tests) countsSql += sum(tests.join(' AND '), group.afterAndColumn);
+    }
+    const all = tests === null ? null : tests.length ? tests.join(' AND ') : 'TRUE';
+    if (all !== null) countsSql += sum(all, 'matched');
+    const row = (await this.session.objects(`${countsSql} FROM sl_flags`))[0] ?? {};
     const reasons: string[] = [];
     let running = true;
     const groups = compiled.groups.map((group, g): DuckDbGroupResult => {
@@ -122,10 +142,11 @@ export class DuckDbEvaluator {
     });
     const matched = running ? count(row.matched) : null;
     let ids: string[] = [];
-    if (matched !== null && matched > 0 && (options.ids || options.limit > 0)) {
-      const sql = options.ids ? compiled.sql : compiled.pageSql({ limit: options.limit });
-      if (sql) ids = (await this.session.rows(sql)).map((r) => String(r[0]));
+    if (all !== null && matched !== null && matched > 0 && (options.ids || options.limit > 0)) {
+      const page = options.ids ? '' : ` LIMIT ${options.limit}`;
+      ids = (await this.session.rows(`SELECT ${q('profile_id')} FROM sl_flags WHERE ${all} ORDER BY ${q('profile_id')}${page}`)).map((r) => String(r[0]));
     }
+    await this.session.run('DROP TABLE sl_flags');
     return {
       total: count(row.total) ?? 0,
       matched,
