@@ -24,7 +24,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/evaluation/evaluationWorker.ts'], outfile: 'dist/evaluationWorker.js' }),
   // Parses blocks of a big profiles.jsonl or events.jsonl beside the loading thread (server/src/workspace/loadThreads.ts).
   esbuild.build({ ...common, entryPoints: ['server/src/workspace/loadWorker.ts'], outfile: 'dist/loadWorker.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  // @duckdb/node-api is a native binding (a runtime dependency), loaded only by --engine duckdb (server/src/duckdb/session.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', external: ['@duckdb/node-api'] }),
   // The preview webview's script runs in the webview (a browser), not in Node.
   esbuild.build({
     ...common,

@@ -20,7 +20,7 @@ interface SqlCommandOptions {
 }
 
 /** `--layout`: a layout name or a layout file (docs/sql.md). */
-function layoutOption(value: string): TableLayout {
+export function layoutOption(value: string): TableLayout {
   if (value === 'workspace') return workspaceLayout();
   if (value === 'fivetran') return fivetranLayout();
   if (!existsSync(value)) throw new CliUsageError(`--layout is workspace, fivetran or a layout file; ${JSON.stringify(value)} is none of them`);

@@ -93,6 +93,36 @@ export function workspaceFiles(config: WorkspaceConfig): string[] {
   return files;
 }
 
+/**
+ * Where a workspace's data files are, by the loader's rules (data paths that lead outside the
+ * folder are left out; absent files are undefined), for loaders that read the files themselves
+ * (DuckDB's `duckdbLoadStatements`).
+ */
+export function workspaceDataFiles(config: WorkspaceConfig): {
+  metrics?: string;
+  lists?: string;
+  profiles?: string;
+  events?: string;
+  listMembers: { listId: string; path: string }[];
+} {
+  const data = new DataPaths(config);
+  const collection = (key: 'metrics' | 'lists') => {
+    const path = data.inside(key, config.paths[key]);
+    return path && existsSync(path) ? path : undefined;
+  };
+  const jsonl = (key: 'profiles' | 'events') => {
+    const file = data.jsonl(key);
+    return file?.exists ? file.path : undefined;
+  };
+  return {
+    metrics: collection('metrics'),
+    lists: collection('lists'),
+    profiles: jsonl('profiles'),
+    events: jsonl('events'),
+    listMembers: data.listMemberFiles(),
+  };
+}
+
 /** The nearest folder at or above `start` holding klaviyo-workspace.json. */
 export function findWorkspaceRoot(start: string): string | undefined {
   return searchUpwards(start, (dir) => (existsSync(join(dir, MARKER_FILE)) ? dir : undefined));

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { duckdbLoadStatements } from '../sql/workspaceTables';
+import { workspaceDataFiles, workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
+import { cacheDirectory, cacheKey } from '../workspace/workspaceCache';
+import { DuckDbSession, literal, type SessionOptions } from './session';
+
+/**
+ * A workspace's JSONL files converted into a DuckDB database in the engine's cache
+ * (`<cache>/duckdb/<key>-d<FORMAT>.duckdb`), keyed like the in-memory engine's cache entry
+ * (`cacheKey`: the workspace root and every data file's path, size and modification time), so it
+ * is converted again only when a data file changes. The conversion writes a temporary file and
+ * renames it into place; the older databases of the same workspace are then removed.
+ */
+export const DUCKDB_FORMAT = 1;
+
+/** The table the conversion adds: the workspace's name and "now" (epoch ms, NULL: the clock). */
+export const WORKSPACE_INFO_TABLE = 'sl_workspace';
+
+export function duckdbCacheDirectory(): string {
+  return join(cacheDirectory(), 'duckdb');
+}
+
+export interface ConvertedWorkspace {
+  path: string;
+  /** False when the database was current and was reused. */
+  converted: boolean;
+  convertMs: number;
+}
+
+export interface ConvertOptions extends SessionOptions {
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** Total size of a workspace's data files (what `--engine auto` weighs). */
+export function dataBytes(config: WorkspaceConfig): number {
+  let bytes = 0;
+  for (const file of workspaceFiles(config)) {
+    if (file === config.markerPath) continue;
+    try {
+      bytes += statSync(file).size;
+    } catch {
+      // Removed since it was listed.
+    }
+  }
+  return bytes;
+}
+
+/** The database of a workspace in the cache, converted first when its data changed. */
+export async function convertedWorkspace(config: WorkspaceConfig, options: ConvertOptions = {}): Promise<ConvertedWorkspace> {
+  const started = Date.now();
+  const key = cacheKey(config.root, workspaceFiles(config)) ?? `${createHash('sha256').update(config.root).digest('hex').slice(0, 16)}-uncached${process.pid}`;
+  const dir = duckdbCacheDirectory();
+  const path = join(dir, `${key}-d${DUCKDB_FORMAT}.duckdb`);
+  if (existsSync(path)) return { path, converted: false, convertMs: Date.now() - started };
+  mkdirSync(dir, { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  rmSync(temp, { force: true });
+  const statements = [
+    ...duckdbLoadStatements(workspaceDataFiles(config)),
+    `CREATE TABLE ${WORKSPACE_INFO_TABLE} AS SELECT ${literal(config.name)} AS name, ${config.now === undefined ? 'CAST(NULL AS DOUBLE)' : String(config.now)} AS now_ms, ${literal(config.root)} AS root, ${DUCKDB_FORMAT} AS format`,
+    'CHECKPOINT',
+  ];
+  const session = await DuckDbSession.open(temp, options);
+  try {
+    for (const [i, statement] of statements.entries()) {
+      options.onProgress?.({ phase: phaseOf(statement), records: i, bytes: i, totalBytes: statements.length });
+      await session.run(statement);
+    }
+    options.onProgress?.({ phase: 'indexing', records: statements.length, bytes: statements.length, totalBytes: statements.length });
+  } catch (error) {
+    session.close();
+    rmSync(temp, { force: true });
+    rmSync(`${temp}.wal`, { force: true });
+    throw error;
+  }
+  session.close();
+  renameSync(temp, path);
+  removeOlderDatabases(dir, key, path);
+  return { path, converted: true, convertMs: Date.now() - started };
+}
+
+/** Which table a load statement fills (for the progress bar). */
+function phaseOf(statement: string): LoadProgress['phase'] {
+  const into = /^INSERT INTO "?(\w+)/.exec(statement)?.[1];
+  if (into === 'profiles') return 'profiles';
+  if (into === 'events') return 'events';
+  if (into === 'metrics') return 'metrics';
+  if (into === 'lists') return 'lists';
+  if (into === 'list_members' || statement.includes('sl_member_lines')) return 'list-members';
+  return 'indexing';
+}
+
+/** Removes the other databases of the workspace `key` belongs to, and conversions abandoned an hour ago. */
+function removeOlderDatabases(dir: string, key: string, keep: string): void {
+  const prefix = key.slice(0, key.indexOf('-') + 1);
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (!name.startsWith(prefix) || path === keep) continue;
+    try {
+      if (name.endsWith('.duckdb') || Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+    } catch {
+      // Another process removed it first.
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import type { NameLookup } from '../engine/describe';
+import { compileSegment, type Approximation, type TableLayout } from '../sql';
+import { DIALECTS } from '../sql/dialects';
+import { columnSql, tableSql } from '../sql/layout';
+import type { DuckDbSession } from './session';
+
+/** What the evaluate command shows of the data an evaluator reads. */
+export interface DuckDbWorkspaceInfo {
+  name: string;
+  /** The workspace folder, or the database or Parquet folder given with --database. */
+  root: string;
+  /** "Now" of the evaluation (epoch ms). */
+  now: number;
+  profiles: number;
+  events: number;
+}
+
+export interface DuckDbConditionResult {
+  matched: number | null;
+  notEvaluable?: string;
+}
+
+export interface DuckDbGroupResult {
+  matched: number | null;
+  afterAnd: number | null;
+  conditions: DuckDbConditionResult[];
+}
+
+export interface DuckDbProfileSummary {
+  id: string;
+  email: string | null;
+  name: string | null;
+  location: string | null;
+}
+
+/** The in-memory engine's DefinitionResult, as counted by DuckDB, with the profiles it lists. */
+export interface DuckDbDefinitionResult {
+  total: number;
+  matched: number | null;
+  groups: DuckDbGroupResult[];
+  notEvaluable: string[];
+  /** Rules the SQL reproduces only approximately (the compiler's list; docs/sql.md). */
+  approximations: Approximation[];
+  /** Matched profile IDs in ID order: all of them with `ids`, else the first `limit`. */
+  ids: string[];
+  /** The first `limit` of them. */
+  profiles: DuckDbProfileSummary[];
+  elapsedMs: number;
+}
+
+const d = DIALECTS.duckdb;
+const count = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * Evaluates segment definitions with DuckDB through the segment→SQL compiler (server/src/sql/):
+ * the flags form (one row per existing profile, a boolean per condition) is computed once into a
+ * temporary table, and the total, each condition's, group's and running AND's count (as the
+ * compiler's counts form computes them) and the matched IDs are read from it. Preconditions the compiler lists (a value no profile carries, a
+ * metric or list that is not in the data) are run first: a failed one makes its condition not
+ * evaluable with the engine's reason, as in the in-memory engine.
+ */
+export class DuckDbEvaluator {
+  private readonly setUp = new Set<string>();
+
+  constructor(
+    private readonly session: DuckDbSession,
+    readonly layout: TableLayout,
+    readonly info: DuckDbWorkspaceInfo,
+    readonly names: NameLookup,
+  ) {}
+
+  /** The info and names of the data behind `layout` in `session`. */
+  static async open(session: DuckDbSession, layout: TableLayout, base: { name: string; root: string; now: number }): Promise<DuckDbEvaluator> {
+    const countOf = async (table: readonly string[], live: string | undefined) =>
+      Number((await session.rows(`SELECT COUNT(*) FROM ${tableSql(d, table)} AS p${live ? ` WHERE ${live}` : ''}`))[0][0]);
+    const profiles = await countOf(layout.profiles.table, layout.profiles.live?.('p', d));
+    const events = await countOf(layout.events.table, layout.events.live?.('p', d));
+    const nameMap = async (table: readonly string[], id: string) => {
+      try {
+        const rows = await session.rows(`SELECT ${columnSql(d, 'r', id)}, r."name" FROM ${tableSql(d, table)} AS r WHERE r."name" IS NOT NULL`);
+        return new Map(rows.map((row) => [String(row[0]), String(row[1])]));
+      } catch {
+        return new Map<string, string>(); // The layout's table has no name column.
+      }
+    };
+    const metrics = await nameMap(layout.metrics.table, layout.metrics.id);
+    const lists = await nameMap(layout.lists.table, layout.lists.id);
+    return new DuckDbEvaluator(session, layout, { ...base, profiles, events }, { metricName: (id) => metrics.get(id), listName: (id) => lists.get(id) });
+  }
+
+  async evaluate(definition: unknown, options: { ids: boolean; limit: number }): Promise<DuckDbDefinitionResult> {
+    const started = Date.now();
+    const compiled = compileSegment(definition, { dialect: 'duckdb', layout: this.layout, now: this.info.now });
+    for (const statement of compiled.setup) {
+      if (this.setUp.has(statement)) continue;
+      await this.session.run(statement);
+      this.setUp.add(statement);
+    }
+    // Conditions made not evaluable by the data: "g/c" → the engine's reason.
+    const failed = new Map<string, string>();
+    for (const precondition of compiled.preconditions) {
+      const [, g, , c] = precondition.path;
+      const key = `${g}/${c}`;
+      if (failed.has(key)) continue;
+      const ok = (await this.session.rows(precondition.sql))[0]?.[0];
+      if (ok !== true) failed.set(key, precondition.reason);
+    }
+    // One pass over the profiles: the flags form into a temporary table, then the counts and the IDs from it.
+    const q = (name: string) => d.quoteIdentifier(name);
+    await this.session.run(`CREATE OR REPLACE TEMP TABLE sl_flags AS ${compiled.flagsSql}`);
+    const columns = compiled.groups.flatMap((group) => group.conditions).filter((c) => c.predicate !== null);
+    const sum = (test: string, column: string) => `, SUM(CASE WHEN ${test} THEN 1 ELSE 0 END) AS ${q(column)}`;
+    let countsSql = `SELECT COUNT(*) AS ${q('total')}${columns.map((c) => sum(q(c.column), c.column)).join('')}`;
+    let tests: string[] | null = [];
+    for (const group of compiled.groups) {
+      const test = group.conditions.some((c) => c.predicate === null)
+        ? null
+        : group.conditions.length === 0
+          ? 'FALSE'
+          : `(${group.conditions.map((c) => q(c.column)).join(' OR ')})`;
+      if (test) countsSql += sum(test, group.column);
+      tests = tests && test ? [...tests, test] : null;
+      if (tests) countsSql += sum(tests.join(' AND '), group.afterAndColumn);
+    }
+    const all = tests === null ? null : tests.length ? tests.join(' AND ') : 'TRUE';
+    if (all !== null) countsSql += sum(all, 'matched');
+    const row = (await this.session.objects(`${countsSql} FROM sl_flags`))[0] ?? {};
+    const reasons: string[] = [];
+    let running = true;
+    const groups = compiled.groups.map((group, g): DuckDbGroupResult => {
+      const conditions = group.conditions.map((condition, c): DuckDbConditionResult => {
+        const reason = condition.notEvaluable ?? failed.get(`${g}/${c}`);
+        if (reason !== undefined) {
+          reasons.push(reason);
+          return { matched: null, notEvaluable: reason };
+        }
+        return { matched: count(row[condition.column]) };
+      });
+      const evaluable = conditions.every((c) => c.matched !== null);
+      running = running && evaluable;
+      return { matched: evaluable ? count(row[group.column]) : null, afterAnd: running ? count(row[group.afterAndColumn]) : null, conditions };
+    });
+    const matched = running ? count(row.matched) : null;
+    let ids: string[] = [];
+    if (all !== null && matched !== null && matched > 0 && (options.ids || options.limit > 0)) {
+      const page = options.ids ? '' : ` LIMIT ${options.limit}`;
+      ids = (await this.session.rows(`SELECT ${q('profile_id')} FROM sl_flags WHERE ${all} ORDER BY ${q('profile_id')}${page}`)).map((r) => String(r[0]));
+    }
+    await this.session.run('DROP TABLE sl_flags');
+    return {
+      total: count(row.total) ?? 0,
+      matched,
+      groups,
+      notEvaluable: [...new Set(reasons)],
+      approximations: compiled.approximations,
+      ids,
+      profiles: await this.summaries(ids.slice(0, options.limit)),
+      elapsedMs: Date.now() - started,
+    };
+  }
+
+  /** Email, name and location of these profiles (in this order), read through the layout. */
+  private async summaries(ids: string[]): Promise<DuckDbProfileSummary[]> {
+    if (ids.length === 0) return [];
+    const text = (path: string[]) => {
+      const value = this.layout.profileValue('p', path, d);
+      if ('notEvaluable' in value || value.kind === 'missing' || value.stage !== 0) return 'NULL';
+      if (value.kind === 'json') return `CASE WHEN json_type(${value.sql}) = 'VARCHAR' THEN ${value.sql} ->> '$' END`;
+      return `CAST(${value.sql} AS VARCHAR)`;
+    };
+    const fields: [string, string[]][] = [
+      ['email', ['email']],
+      ['first_name', ['first_name']],
+      ['last_name', ['last_name']],
+      ['city', ['location', 'city']],
+      ['region', ['location', 'region']],
+      ['country', ['location', 'country']],
+    ];
+    const id = columnSql(d, 'p', this.layout.profiles.id);
+    const rows = await this.session.rows(
+      `SELECT ${id}, ${fields.map(([name, path]) => `${text(path)} AS ${d.quoteIdentifier(name)}`).join(', ')} FROM ${tableSql(d, this.layout.profiles.table)} AS p WHERE ${id} IN (${ids.map((i) => d.stringLiteral(i)).join(', ')})`,
+    );
+    const byId = new Map(rows.map((r) => [String(r[0]), r.slice(1).map((v) => (typeof v === 'string' && v !== '' ? v : undefined))]));
+    return ids.map((profileId) => {
+      const [email, first, last, city, region, country] = byId.get(profileId) ?? [];
+      const name = [first, last].filter(Boolean).join(' ');
+      const location = [city, region, country].filter(Boolean).join(', ');
+      return { id: profileId, email: email ?? null, name: name || null, location: location || null };
+    });
+  }
+}

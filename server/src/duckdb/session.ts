@@ -1,0 +1,73 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/**
+ * A DuckDB database in this process. `@duckdb/node-api` (a native binding) is imported only when
+ * a session opens, so every other command works on a machine without it; there `--engine duckdb`
+ * fails with `DuckDbUnavailable` (a usage error, exit 2).
+ */
+export class DuckDbUnavailable extends Error {}
+
+export interface SessionOptions {
+  /** DuckDB's memory_limit (e.g. "2GB"); DuckDB's default (80% of RAM) when absent. */
+  memoryLimit?: string;
+  /** DuckDB's threads; DuckDB's default (the cores) when absent. */
+  threads?: number;
+}
+
+type DuckDbModule = typeof import('@duckdb/node-api');
+let loading: Promise<DuckDbModule> | undefined;
+
+/** The DuckDB package, imported on first use. */
+export function duckDbModule(): Promise<DuckDbModule> {
+  loading ??= import('@duckdb/node-api').catch((error: unknown) => {
+    loading = undefined;
+    throw new DuckDbUnavailable(
+      `the DuckDB engine needs the @duckdb/node-api package and its native binding for ${process.platform}-${process.arch}, which could not be loaded (${(error as Error).message.split('\n')[0]}); use --engine memory`,
+    );
+  });
+  return loading;
+}
+
+/** DuckDB's instance options for `options` (strings, as DuckDB's configuration takes them). */
+export function instanceOptions(options: SessionOptions): Record<string, string> {
+  const config: Record<string, string> = {};
+  if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+  if (options.threads !== undefined) config.threads = String(options.threads);
+  return config;
+}
+
+export class DuckDbSession {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (or creates) the database at `path` (':memory:' for one in memory). */
+  static async open(path: string, options: SessionOptions = {}): Promise<DuckDbSession> {
+    const { DuckDBInstance } = await duckDbModule();
+    const instance = await DuckDBInstance.create(path, instanceOptions(options));
+    return new DuckDbSession(instance, await instance.connect());
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  /** Rows as arrays of JavaScript values (BIGINT as bigint). */
+  async rows(sql: string): Promise<unknown[][]> {
+    return (await this.connection.runAndReadAll(sql)).getRows() as unknown[][];
+  }
+
+  /** Rows as objects by column name. */
+  async objects(sql: string): Promise<Record<string, unknown>[]> {
+    return (await this.connection.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** A DuckDB string literal. */
+export const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;

@@ -1,0 +1,174 @@
+/**
+ * `segment-lens evaluate --engine duckdb` as users run it: the same counts and IDs as the
+ * in-memory engine for every segment of the sample workspace; the converted database in the
+ * engine cache (reused, converted again when a data file changes); --database over a DuckDB file
+ * and over a folder of Parquet files, without a workspace folder; --engine auto; usage errors.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { REPO, runCli } from './cli';
+
+interface Evaluated {
+  file: string;
+  total: number;
+  matched: number | null;
+  not_evaluable: string[];
+  groups: { matched: number | null; after_and: number | null; conditions: { matched: number | null; description: string; not_evaluable?: string }[] }[];
+  profile_ids?: string[];
+  profiles: { id: string }[];
+  workspace: { name: string; now: string; profiles: number; events: number };
+  description: string;
+}
+
+const SEGMENTS = join('sample-workspace', 'segments');
+const SOME = ['vip-customers.json', 'eu-residents.json', 'boston-purchasers.json', 'engaged-non-buyers.json'];
+
+/** What both engines must agree on (IDs sorted: DuckDB lists profiles in ID order, the memory engine in file order). */
+function comparable(result: Evaluated) {
+  return {
+    file: result.file.replace(/^.*segments[\\/]/, ''),
+    description: result.description,
+    total: result.total,
+    matched: result.matched,
+    not_evaluable: result.not_evaluable,
+    groups: result.groups,
+    profile_ids: result.profile_ids ? [...result.profile_ids].sort() : undefined,
+    profiles: result.profiles.length,
+    workspace: { name: result.workspace.name, now: result.workspace.now, profiles: result.workspace.profiles, events: result.workspace.events },
+  };
+}
+
+describe('segment-lens evaluate --engine duckdb', function () {
+  this.timeout(600_000);
+  const tmp = mkdtempSync(join(tmpdir(), 'segment-lens-duckdb-cli-'));
+  const env = { SEGMENT_LENS_CACHE_DIR: join(tmp, 'cache') };
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, { env: { ...env, ...extra } });
+  const json = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+    const result = run([...args, '--json'], extra);
+    assert.equal(result.code, 0, result.stderr);
+    return { value: JSON.parse(result.stdout) as Evaluated | Evaluated[], stderr: result.stderr };
+  };
+  const list = (value: Evaluated | Evaluated[]) => (Array.isArray(value) ? value : [value]);
+  let memory: Evaluated[];
+  let converted: string;
+
+  before(() => {
+    memory = list(json(['evaluate', SEGMENTS, '--ids', '--engine', 'memory']).value);
+  });
+
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('gives the counts and IDs of the memory engine for every segment of the sample workspace', () => {
+    const { value, stderr } = json(['evaluate', SEGMENTS, '--ids', '--engine', 'duckdb']);
+    const duck = list(value);
+    assert.equal(duck.length, memory.length);
+    assert.ok(duck.length >= 16);
+    assert.deepEqual(duck.map(comparable), memory.map(comparable));
+    const match = /Converted .* into DuckDB in \d+ ms \((.+\.duckdb)\)/.exec(stderr);
+    assert.ok(match, stderr);
+    converted = match[1];
+  });
+
+  it("the text output has the memory engine's shape", () => {
+    const file = join(SEGMENTS, 'vip-customers.json');
+    const strip = (text: string) => text.replace(/^ {4}\S+ {2}.*$/gm, '    (profile)');
+    const duck = run(['evaluate', file, '--engine', 'duckdb']);
+    const mem = run(['evaluate', file, '--engine', 'memory']);
+    assert.equal(duck.code, 0, duck.stderr);
+    assert.equal(strip(duck.stdout), strip(mem.stdout));
+  });
+
+  it('reuses the converted database, and converts again (with a new answer) when a data file changes', () => {
+    const root = join(tmp, 'workspace');
+    cpSync(join(REPO, 'sample-workspace'), root, { recursive: true });
+    const file = join(root, 'segments', 'vip-customers.json');
+    const first = json(['evaluate', file, '--engine', 'duckdb']);
+    assert.match(first.stderr, /Converted /);
+    const second = json(['evaluate', file, '--engine', 'duckdb']);
+    assert.doesNotMatch(second.stderr, /Converted /);
+    assert.deepEqual(comparable(second.value as Evaluated), comparable(first.value as Evaluated));
+    appendFileSync(
+      join(root, 'data', 'profiles.jsonl'),
+      `${JSON.stringify({ type: 'profile', id: 'ZZ_NEW_PROFILE', attributes: { email: 'new@example.com' } })}\n`,
+    );
+    const third = json(['evaluate', file, '--engine', 'duckdb']);
+    assert.match(third.stderr, /Converted /);
+    assert.equal((third.value as Evaluated).total, (first.value as Evaluated).total + 1);
+    const memoryNow = json(['evaluate', file, '--engine', 'memory', '--no-cache']);
+    assert.deepEqual(comparable(third.value as Evaluated), comparable(memoryNow.value as Evaluated));
+    // The older database of the same workspace is gone.
+    const prefix = /([0-9a-f]{16})-[^/\\]*\.duckdb$/.exec(converted)?.[1];
+    assert.ok(prefix);
+    const databases = readdirSync(join(env.SEGMENT_LENS_CACHE_DIR, 'duckdb')).filter((name) => name.endsWith('.duckdb'));
+    assert.equal(databases.filter((name) => !name.startsWith(prefix)).length, 1, databases.join(', '));
+  });
+
+  describe('--database, without a workspace folder', () => {
+    const alone = join(tmp, 'alone', 'segments');
+    const parquet = join(tmp, 'parquet');
+    before(async () => {
+      mkdirSync(alone, { recursive: true });
+      for (const file of SOME) cpSync(join(REPO, SEGMENTS, file), join(alone, file));
+      mkdirSync(parquet, { recursive: true });
+      const instance = await DuckDBInstance.create(converted, { access_mode: 'READ_ONLY' });
+      const connection = await instance.connect();
+      for (const table of ['profiles', 'events', 'metrics', 'lists', 'list_members'])
+        await connection.run(`COPY ${table} TO '${join(parquet, `${table}.parquet`).replace(/'/g, "''")}' (FORMAT parquet)`);
+      connection.closeSync();
+      instance.closeSync();
+    });
+    const expected = () => memory.filter((m) => SOME.some((file) => m.file.endsWith(file))).map(comparable);
+
+    it('a DuckDB file the conversion produced gives the same counts and IDs', () => {
+      const duck = list(json(['evaluate', alone, '--ids', '--database', converted]).value);
+      assert.deepEqual(
+        duck.map(comparable).sort((a, b) => a.file.localeCompare(b.file)),
+        expected().sort((a, b) => a.file.localeCompare(b.file)),
+      );
+    });
+
+    it('a folder of Parquet files gives the same counts and IDs (with --now, which Parquet does not carry)', () => {
+      const now = memory[0].workspace.now;
+      const duck = list(json(['evaluate', alone, '--ids', '--database', parquet, '--layout', 'workspace', '--now', now]).value);
+      const strip = (r: ReturnType<typeof comparable>) => ({ ...r, workspace: { ...r.workspace, name: '' } });
+      assert.deepEqual(
+        duck
+          .map(comparable)
+          .map(strip)
+          .sort((a, b) => a.file.localeCompare(b.file)),
+        expected()
+          .map(strip)
+          .sort((a, b) => a.file.localeCompare(b.file)),
+      );
+    });
+  });
+
+  it('--engine auto: memory for the sample workspace, DuckDB with SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES=0, and says which', () => {
+    const file = join(SEGMENTS, 'eu-residents.json');
+    const small = json(['evaluate', file]);
+    assert.match(small.stderr, /Engine: memory for /);
+    const big = json(['evaluate', file], { SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES: '0' });
+    assert.match(big.stderr, /Engine: duckdb for /);
+    assert.deepEqual(comparable(big.value as Evaluated), comparable(small.value as Evaluated));
+  });
+
+  for (const [args, message] of [
+    [['--engine', 'sqlite'], /--engine is auto, memory or duckdb/],
+    [['--engine', 'duckdb', '--history', '7d'], /--history is not supported by the DuckDB engine/],
+    [['--database', 'nowhere.duckdb', '--history', '7d'], /--history is not supported by the DuckDB engine/],
+    [['--engine', 'memory', '--database', 'x.duckdb'], /--database is an option of the DuckDB engine/],
+    [['--layout', 'fivetran'], /--layout needs --database/],
+    [['--engine', 'duckdb', '--threads', '0'], /--threads must be/],
+    [['--engine', 'duckdb', '--memory-limit', 'lots'], /--memory-limit must be/],
+    [['--database', join('no', 'such.duckdb')], /no such file or folder/],
+  ] as [string[], RegExp][]) {
+    it(`usage error, exit 2: ${args.join(' ')}`, () => {
+      const result = run(['evaluate', join(SEGMENTS, 'vip-customers.json'), ...args]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    });
+  }
+});
