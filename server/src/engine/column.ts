@@ -81,6 +81,7 @@ export class Column {
   private present = 0;
   private instantsCache: Float64Array | undefined;
   private numbersCache: Float64Array | undefined;
+  private codesCache: Map<string, Uint16Array> | undefined;
 
   /**
    * How the values are kept. A column read from the workspace cache may leave its texts and plain
@@ -351,6 +352,36 @@ export class Column {
   instants(rows: number, parse: (value: unknown) => number | undefined): Float64Array {
     if (this.instantsCache && this.instantsCache.length === rows) return this.instantsCache;
     return (this.instantsCache = this.readRows(rows, (value) => parse(value) ?? NaN));
+  }
+
+  /**
+   * Each row's value read as a small code by `read` (0 when missing), computed once per column and
+   * `name` (such as the country of a phone number): every evaluation and edit of the workspace
+   * reuses it. Memory: two bytes a row per name; the names are the engine's, never user text.
+   */
+  codes(name: string, rows: number, read: (value: unknown) => number): Uint16Array {
+    const known = this.codesCache?.get(name);
+    if (known && known.length === rows) return known;
+    const out = new Uint16Array(rows);
+    const storage = this.storage;
+    if (storage.kind === 'dict') {
+      const read1 = [0, ...this.dict.map(read)];
+      for (let row = 0; row < Math.min(rows, storage.codes.length); row++) out[row] = read1[storage.codes[row]];
+    } else if (storage.kind === 'strings') {
+      const { text, offsets, present } = storage;
+      for (let row = 0; row < Math.min(rows, present.length); row++) {
+        if ((row & 0xffff) === 0) checkpoint();
+        if (present[row]) out[row] = read(text.slice(offsets[row], offsets[row + 1]));
+      }
+    } else {
+      for (let row = 0; row < rows; row++) {
+        if ((row & 0xffff) === 0) checkpoint();
+        const value = this.get(row);
+        if (value !== undefined) out[row] = read(value);
+      }
+    }
+    (this.codesCache ??= new Map()).set(name, out);
+    return out;
   }
 
   /** `read` of each row's value (NaN when missing), once per distinct value when dictionary-encoded. */

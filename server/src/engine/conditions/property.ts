@@ -4,6 +4,7 @@ import { isRecord, matched, notEvaluable, type Condition, type ConditionOutcome,
 import { describeFilter, propertyLabel, shown } from '../phrases';
 import { customPropertyPath, parsePropertyPath, WELL_KNOWN_PROPERTIES } from '../propertyPath';
 import { compileDateFilter, parseInstant, type ReferenceTime } from '../time';
+import { PHONE_REGION_CODES, phoneRegionCodeOf, phoneRegionName } from '../phoneCountry';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
 import type { ConditionKind, KindProblem, SeriesContext } from './kind';
@@ -81,6 +82,36 @@ export function selectByDateSeries(ctx: SeriesContext, key: string, filter: unkn
     return matched(set);
   });
 }
+
+/**
+ * `phone-country-code-in` / `-not-in` on a profile value: the column's phone countries are read
+ * once per workspace (`Column.codes`), so every later evaluation and edit compares small codes. A
+ * number whose country cannot be determined, or a value that is no text, matches neither.
+ */
+export function selectByPhoneCountry(ctx: EvaluationContext, key: string, filter: { operator: unknown; value: unknown }): ConditionOutcome {
+  if (!Array.isArray(filter.value)) return notEvaluable(`"${String(filter.operator)}" needs a list of country codes`);
+  const n = ctx.workspace.profileCount;
+  const set = new Bitset(n);
+  const column = ctx.workspace.column(key);
+  if (!column) return matched(set);
+  const codes = column.codes('phone-country', n, phoneRegionCodeOf);
+  const countries = new Set(filter.value.filter((c): c is string => typeof c === 'string').map((c) => c.toUpperCase()));
+  const wanted = filter.operator === 'phone-country-code-in';
+  // passes[c]: whether the country of code c matches (-1: not asked yet; code 0, no country, never does).
+  const passes = new Int8Array(PHONE_REGION_CODES).fill(-1);
+  passes[0] = 0;
+  for (let p = 0; p < n; p++) {
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    const code = codes[p];
+    let pass = passes[code];
+    if (pass < 0) pass = passes[code] = countries.has(phoneRegionName(code)!) === wanted ? 1 : 0;
+    if (pass === 1) set.add(p);
+  }
+  return matched(set);
+}
+
+const isPhoneFilter = (filter: unknown): filter is { operator: unknown; value: unknown } =>
+  isRecord(filter) && filter.type === 'string' && (filter.operator === 'phone-country-code-in' || filter.operator === 'phone-country-code-not-in');
 
 /** Profiles whose value at `key` passes `test` (missing values: `missing`). */
 export function selectProfiles(ctx: EvaluationContext, key: string, test: (value: unknown) => boolean, missing: boolean): Bitset {
@@ -171,6 +202,7 @@ export const profileProperty: ConditionKind = {
     const key = propertyKey(condition.property);
     if ('notEvaluable' in key) return notEvaluable(key.notEvaluable);
     if (isRecord(condition.filter) && condition.filter.type === 'date') return selectByDate(ctx, key.key, condition.filter);
+    if (isPhoneFilter(condition.filter)) return selectByPhoneCountry(ctx, key.key, condition.filter);
     const filter = compileValueFilter(condition.filter, ctx.ref);
     if ('notEvaluable' in filter) return notEvaluable(filter.notEvaluable);
     return matched(selectProfiles(ctx, key.key, filter.test, filter.matchesMissing));
