@@ -65,6 +65,16 @@ export interface ColumnSummary {
 
 const MISSING = -1;
 
+/** Distinct instants of a column (see `Column.distinctInstants`). */
+export interface DistinctInstants {
+  values: Float64Array;
+  /** Each row's index in `values`, -1 when it holds no instant. */
+  index: Int32Array;
+}
+
+/** Past this many distinct instants a column keeps no distinct index (two Maps' worth of memory for no gain). */
+const MAX_DISTINCT_INSTANTS = 1 << 16;
+
 const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value);
 
 /**
@@ -82,6 +92,7 @@ export class Column {
   private instantsCache: Float64Array | undefined;
   private numbersCache: Float64Array | undefined;
   private codesCache: Map<string, Uint16Array> | undefined;
+  private distinctInstantsCache: DistinctInstants | null | undefined;
 
   /**
    * How the values are kept. A column read from the workspace cache may leave its texts and plain
@@ -352,6 +363,35 @@ export class Column {
   instants(rows: number, parse: (value: unknown) => number | undefined): Float64Array {
     if (this.instantsCache && this.instantsCache.length === rows) return this.instantsCache;
     return (this.instantsCache = this.readRows(rows, (value) => parse(value) ?? NaN));
+  }
+
+  /**
+   * The column's instants (see `instants`) as their distinct values and each row's index among
+   * them (-1: no instant), computed once per column, so that a date filter tests each distinct
+   * date once (birthdays repeat the same few thousand days). Undefined when more than
+   * `MAX_DISTINCT_INSTANTS` are distinct (creation times): testing each row is as fast then.
+   */
+  distinctInstants(rows: number, parse: (value: unknown) => number | undefined): DistinctInstants | undefined {
+    const known = this.distinctInstantsCache;
+    if (known === null && this.instantsCache?.length === rows) return undefined;
+    if (known && known.index.length === rows) return known;
+    const instants = this.instants(rows, parse);
+    const distinct = new Map<number, number>();
+    const index = new Int32Array(rows).fill(-1);
+    for (let row = 0; row < rows; row++) {
+      const t = instants[row];
+      if (t !== t) continue; // NaN: no instant
+      let i = distinct.get(t);
+      if (i === undefined) {
+        if (distinct.size >= MAX_DISTINCT_INSTANTS) {
+          this.distinctInstantsCache = null;
+          return undefined;
+        }
+        distinct.set(t, (i = distinct.size));
+      }
+      index[row] = i;
+    }
+    return (this.distinctInstantsCache = { values: Float64Array.from(distinct.keys()), index });
   }
 
   /**

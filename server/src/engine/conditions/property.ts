@@ -37,8 +37,20 @@ export function selectByDate(ctx: EvaluationContext, key: string, filter: unknow
   const set = new Bitset(n);
   const column = ctx.workspace.column(key);
   if (!column) return matched(set);
-  const instants = column.instants(n, parseInstant);
   const test = window.test;
+  const distinct = column.distinctInstants(n, parseInstant);
+  if (distinct) {
+    // Each distinct date once, then each row by its date's index.
+    const { values, index } = distinct;
+    const passes = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) passes[i] = test(values[i]) ? 1 : 0;
+    for (let p = 0; p < n; p++) {
+      const i = index[p];
+      if (i >= 0 && passes[i] === 1) set.add(p);
+    }
+    return matched(set);
+  }
+  const instants = column.instants(n, parseInstant);
   for (let p = 0; p < n; p++) {
     const t = instants[p];
     if (t === t && test(t)) set.add(p); // t === t: not NaN
@@ -54,19 +66,7 @@ export function selectByDate(ctx: EvaluationContext, key: string, filter: unknow
 export function selectByDateSeries(ctx: SeriesContext, key: string, filter: unknown, refs: readonly ReferenceTime[]): ConditionOutcome[] {
   const n = ctx.workspace.profileCount;
   const column = ctx.workspace.column(key);
-  const instants = column?.instants(n, parseInstant);
-  const distinct = new Map<number, number>();
-  const valueOf = new Int32Array(n).fill(-1);
-  if (instants) {
-    for (let p = 0; p < n; p++) {
-      const t = instants[p];
-      if (t !== t) continue; // NaN: no date, never matches
-      let index = distinct.get(t);
-      if (index === undefined) distinct.set(t, (index = distinct.size));
-      valueOf[p] = index;
-    }
-  }
-  const values = Float64Array.from(distinct.keys());
+  const { values, index: valueOf } = column?.distinctInstants(n, parseInstant) ?? distinctOf(column?.instants(n, parseInstant), n);
   const passes = new Uint8Array(values.length);
   return refs.map((ref) => {
     const window = compileDateFilter(filter, ref);
@@ -81,6 +81,22 @@ export function selectByDateSeries(ctx: SeriesContext, key: string, filter: unkn
     }
     return matched(set);
   });
+}
+
+/** Distinct instants and each row's index among them, when the column keeps none (or there is no column). */
+function distinctOf(instants: Float64Array | undefined, n: number): { values: Float64Array; index: Int32Array } {
+  const distinct = new Map<number, number>();
+  const index = new Int32Array(n).fill(-1);
+  if (instants) {
+    for (let p = 0; p < n; p++) {
+      const t = instants[p];
+      if (t !== t) continue; // NaN: no date, never matches
+      let i = distinct.get(t);
+      if (i === undefined) distinct.set(t, (i = distinct.size));
+      index[p] = i;
+    }
+  }
+  return { values: Float64Array.from(distinct.keys()), index };
 }
 
 /**
