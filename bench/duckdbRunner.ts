@@ -145,6 +145,35 @@ export class DuckBench {
       nameRows.endRow();
     }
     nameRows.closeSync();
+
+    await this.createPhoneTables();
+  }
+
+  /**
+   * Calling codes from libphonenumber-js's full metadata (what the engine reads):
+   * phone_codes(calling_code, country, shared): the country of a code that has one (NULL for a
+   * shared or non-geographic code). segments.ts resolves shared codes from the same metadata.
+   */
+  private async createPhoneTables(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's own metadata, read once
+    const metadataJson = require('libphonenumber-js/metadata.max.json') as {
+      country_calling_codes: Record<string, string[]>;
+      nonGeographic?: Record<string, unknown>;
+    };
+    const c = this.connection;
+    await c.run(`CREATE OR REPLACE TABLE phone_codes (calling_code VARCHAR PRIMARY KEY, country VARCHAR, shared BOOLEAN)`);
+    const codes = await c.createAppender('phone_codes');
+    const addCode = (code: string, country: string | null, shared: boolean) => {
+      codes.appendVarchar(code);
+      if (country === null) codes.appendNull();
+      else codes.appendVarchar(country);
+      codes.appendBoolean(shared);
+      codes.endRow();
+    };
+    for (const [code, countries] of Object.entries(metadataJson.country_calling_codes))
+      addCode(code, countries.length === 1 ? countries[0] : null, countries.length > 1);
+    for (const code of Object.keys(metadataJson.nonGeographic ?? {})) if (!metadataJson.country_calling_codes[code]) addCode(code, null, false);
+    codes.closeSync();
   }
 
   /** Drops the workspace tables (between load runs). */

@@ -498,7 +498,86 @@ export function buildSuite(ids: SuiteIds, nowMs: number): BenchSegment[] {
     });
   }
 
+  // 17. Phone country: profiles whose phone number is Canadian or British (libphonenumber's country).
+  {
+    const definition = groups([
+      { type: 'profile-property', property: 'phone_number', filter: { type: 'string', operator: 'phone-country-code-in', value: ['CA', 'GB'] } },
+    ]);
+    const extra = ['IE', 'AU', 'NZ', 'US', 'DE', 'FR', 'BR', 'JE', 'GG', 'IM'];
+    suite.push({
+      name: 'phone-canada-uk',
+      description: 'phone_number is a Canadian or British number (phone-country-code-in CA, GB)',
+      definition,
+      edit: (k) =>
+        edited(
+          definition,
+          0,
+          0,
+          (c) => ((c.filter as Json).value = ['CA', 'GB', extra[k % extra.length], ...(k >= extra.length ? [extra[(k + 1) % extra.length]] : [])]),
+        ),
+      editDescription: 'CA, GB → CA, GB, IE',
+      // The country as libphonenumber finds it: `+` and digits; the calling code the prefix of the
+      // digits found in phone_codes (calling codes are prefix-free; see duckdbRunner.ts); 2–17
+      // national digits; a code of one country is that country, a shared one is resolved by
+      // sharedPhoneCountry (generated from the library's metadata).
+      sql: `WITH ph AS (SELECT pidx, substr(phone_number, 2) AS d FROM profiles WHERE regexp_full_match(phone_number, '[+][0-9]+')),
+        split AS (
+          ${[1, 2, 3]
+            .map(
+              (length) =>
+                `SELECT ph.pidx, c.calling_code, c.country, c.shared, substr(ph.d, ${length + 1}) AS nat FROM ph JOIN phone_codes c ON c.calling_code = substr(ph.d, 1, ${length})`,
+            )
+            .join('\n          UNION ALL ')}),
+        resolved AS (
+          SELECT pidx, CASE WHEN shared THEN ${sharedPhoneCountry('calling_code', 'nat')} ELSE country END AS country
+          FROM split WHERE length(nat) BETWEEN 2 AND 17)
+        SELECT pidx FROM resolved WHERE country IN ('CA', 'GB')`,
+    });
+  }
+
   return suite;
+}
+
+/**
+ * The country of a national number under a calling code several countries share, as libphonenumber
+ * finds it (getCountryByNationalNumber): the first country, in the library's order, whose leading
+ * digits start the number, or else whose national pattern and one of whose number-type patterns
+ * (with its possible lengths) match it whole. One CASE with constant patterns, generated from
+ * libphonenumber-js's metadata when the suite is built.
+ */
+function sharedPhoneCountry(code: string, nat: string): string {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the package's own metadata, read once */
+  const metadataJson = require('libphonenumber-js/metadata.max.json') as { country_calling_codes: Record<string, string[]> };
+  const { Metadata } = require('libphonenumber-js/core') as {
+    Metadata: new (json: unknown) => {
+      selectNumberingPlan(country: string): void;
+      leadingDigits(): string | undefined;
+      nationalNumberPattern(): string;
+      type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
+    };
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const types = ['FIXED_LINE', 'MOBILE', 'PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
+  const metadata = new Metadata(metadataJson);
+  const branches: string[] = [];
+  for (const [callingCode, countries] of Object.entries(metadataJson.country_calling_codes)) {
+    if (countries.length < 2) continue;
+    const whens = countries.map((country) => {
+      metadata.selectNumberingPlan(country);
+      const leading = metadata.leadingDigits();
+      if (leading) return `WHEN regexp_matches(${nat}, ${q(`^(?:${leading})`)}) THEN ${q(country)}`;
+      const typeTests = types.flatMap((name) => {
+        const type = metadata.type(name);
+        if (!type || !type.pattern()) return [];
+        const lengths = type.possibleLengths();
+        return [`(${lengths ? `length(${nat}) IN (${lengths.join(', ')}) AND ` : ''}regexp_full_match(${nat}, ${q(type.pattern())}))`];
+      });
+      if (typeTests.length === 0) return '';
+      return `WHEN regexp_full_match(${nat}, ${q(metadata.nationalNumberPattern())}) AND (${typeTests.join(' OR ')}) THEN ${q(country)}`;
+    });
+    branches.push(`WHEN ${code} = ${q(callingCode)} THEN CASE ${whens.filter((w) => w !== '').join(' ')} END`);
+  }
+  return `CASE ${branches.join(' ')} END`;
 }
 
 /** Great-circle distance in km (haversine, mean Earth radius 6371.0088 km), as SQL. */

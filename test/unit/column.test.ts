@@ -222,4 +222,26 @@ describe('Column storage', () => {
       }
     }
   });
+
+  it('keeps per-row codes and distinct instants once per column', () => {
+    const column = columnOf(['2020-05-01', undefined, 'x', '2020-05-01', '1990-01-02', 7]);
+    const parse = (v: unknown) =>
+      typeof v === 'string' && v.startsWith('19') ? Date.UTC(1990, 0, 2) : typeof v === 'string' && v.startsWith('20') ? Date.UTC(2020, 4, 1) : undefined;
+    const distinct = column.distinctInstants(6, parse)!;
+    assert.deepEqual(Array.from(distinct.values), [Date.UTC(2020, 4, 1), Date.UTC(1990, 0, 2)]);
+    assert.deepEqual(Array.from(distinct.index), [0, -1, -1, 0, 1, -1]);
+    assert.equal(column.distinctInstants(6, parse), distinct);
+    let reads = 0;
+    const read = (v: unknown) => (reads++, typeof v === 'string' ? v.length : 0);
+    const codes = column.codes('length', 6, read);
+    assert.deepEqual(Array.from(codes), [10, 0, 1, 10, 10, 0]);
+    assert.equal(column.codes('length', 6, read), codes);
+    assert.equal(reads, 4);
+    // Past 65,536 distinct instants the column keeps no distinct index.
+    const many = columnOf(Array.from({ length: 70_000 }, (_, i) => i));
+    assert.equal(
+      many.distinctInstants(70_000, (v) => v as number),
+      undefined,
+    );
+  });
 });

@@ -65,6 +65,16 @@ export interface ColumnSummary {
 
 const MISSING = -1;
 
+/** Distinct instants of a column (see `Column.distinctInstants`). */
+export interface DistinctInstants {
+  values: Float64Array;
+  /** Each row's index in `values`, -1 when it holds no instant. */
+  index: Int32Array;
+}
+
+/** Past this many distinct instants a column keeps no distinct index (two Maps' worth of memory for no gain). */
+const MAX_DISTINCT_INSTANTS = 1 << 16;
+
 const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value);
 
 /**
@@ -81,6 +91,8 @@ export class Column {
   private present = 0;
   private instantsCache: Float64Array | undefined;
   private numbersCache: Float64Array | undefined;
+  private codesCache: Map<string, Uint16Array> | undefined;
+  private distinctInstantsCache: DistinctInstants | null | undefined;
 
   /**
    * How the values are kept. A column read from the workspace cache may leave its texts and plain
@@ -351,6 +363,65 @@ export class Column {
   instants(rows: number, parse: (value: unknown) => number | undefined): Float64Array {
     if (this.instantsCache && this.instantsCache.length === rows) return this.instantsCache;
     return (this.instantsCache = this.readRows(rows, (value) => parse(value) ?? NaN));
+  }
+
+  /**
+   * The column's instants (see `instants`) as their distinct values and each row's index among
+   * them (-1: no instant), computed once per column, so that a date filter tests each distinct
+   * date once (birthdays repeat the same few thousand days). Undefined when more than
+   * `MAX_DISTINCT_INSTANTS` are distinct (creation times): testing each row is as fast then.
+   */
+  distinctInstants(rows: number, parse: (value: unknown) => number | undefined): DistinctInstants | undefined {
+    const known = this.distinctInstantsCache;
+    if (known === null && this.instantsCache?.length === rows) return undefined;
+    if (known && known.index.length === rows) return known;
+    const instants = this.instants(rows, parse);
+    const distinct = new Map<number, number>();
+    const index = new Int32Array(rows).fill(-1);
+    for (let row = 0; row < rows; row++) {
+      const t = instants[row];
+      if (t !== t) continue; // NaN: no instant
+      let i = distinct.get(t);
+      if (i === undefined) {
+        if (distinct.size >= MAX_DISTINCT_INSTANTS) {
+          this.distinctInstantsCache = null;
+          return undefined;
+        }
+        distinct.set(t, (i = distinct.size));
+      }
+      index[row] = i;
+    }
+    return (this.distinctInstantsCache = { values: Float64Array.from(distinct.keys()), index });
+  }
+
+  /**
+   * Each row's value read as a small code by `read` (0 when missing), computed once per column and
+   * `name` (such as the country of a phone number): every evaluation and edit of the workspace
+   * reuses it. Memory: two bytes a row per name; the names are the engine's, never user text.
+   */
+  codes(name: string, rows: number, read: (value: unknown) => number): Uint16Array {
+    const known = this.codesCache?.get(name);
+    if (known && known.length === rows) return known;
+    const out = new Uint16Array(rows);
+    const storage = this.storage;
+    if (storage.kind === 'dict') {
+      const read1 = [0, ...this.dict.map(read)];
+      for (let row = 0; row < Math.min(rows, storage.codes.length); row++) out[row] = read1[storage.codes[row]];
+    } else if (storage.kind === 'strings') {
+      const { text, offsets, present } = storage;
+      for (let row = 0; row < Math.min(rows, present.length); row++) {
+        if ((row & 0xffff) === 0) checkpoint();
+        if (present[row]) out[row] = read(text.slice(offsets[row], offsets[row + 1]));
+      }
+    } else {
+      for (let row = 0; row < rows; row++) {
+        if ((row & 0xffff) === 0) checkpoint();
+        const value = this.get(row);
+        if (value !== undefined) out[row] = read(value);
+      }
+    }
+    (this.codesCache ??= new Map()).set(name, out);
+    return out;
   }
 
   /** `read` of each row's value (NaN when missing), once per distinct value when dictionary-encoded. */

@@ -1,6 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { RE2JS } from 're2js';
 import { ConditionTooSlow } from './outcome';
+import { phoneRegion } from './phoneCountry';
 import { compileDateFilter, parseInstant, type ReferenceTime } from './time';
 import { spendWork } from './workBudget';
 
@@ -25,22 +25,6 @@ const NEVER: CompiledValueFilter = { test: () => false, matchesMissing: false };
 function stringValue(value: unknown): string {
   // A null filter value compares as the empty text (SL).
   return typeof value === 'string' ? value : '';
-}
-
-/**
- * ISO alpha-2 region of an E.164 phone number, via libphonenumber's full metadata; memoised. Up to
- * two million numbers of at most 32 characters (E.164 has 15 digits): about 200 MB at most, and a
- * longer text is no phone number worth remembering.
- */
-const phoneRegions = new Map<string, string | undefined>();
-const MAX_PHONE_KEY = 32;
-export function phoneRegion(phone: string): string | undefined {
-  if (phoneRegions.has(phone)) return phoneRegions.get(phone);
-  const region = parsePhoneNumberFromString(phone)?.country;
-  if (phone.length > MAX_PHONE_KEY) return region;
-  if (phoneRegions.size > 2_000_000) phoneRegions.clear();
-  phoneRegions.set(phone, region);
-  return region;
 }
 
 export function compileValueFilter(filter: unknown, ref: ReferenceTime): CompiledValueFilter {

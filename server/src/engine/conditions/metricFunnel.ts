@@ -1,6 +1,6 @@
 import { Bitset } from '../bitset';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
-import { compileEventWindow, DAY_MS, HOUR_MS, type InstantTest, type ReferenceTime } from '../time';
+import { compileEventWindow, DAY_MS, HOUR_MS, type InstantRange, type InstantTest, type ReferenceTime } from '../time';
 import type { MetricEvents } from '../workspace';
 import { describeMetricFilters, describeTimeframe, lookup, metricLabel, quoted, shown } from '../phrases';
 import { checkCountLimit } from './checks';
@@ -35,7 +35,7 @@ interface Step {
 /** A funnel compiled against the workspace: its steps, timeframe and completion window. */
 interface CompiledFunnel {
   steps: Step[];
-  window: { test: (t: number) => boolean };
+  window: { test: (t: number) => boolean; range?: InstantRange };
   maxSpan: number;
 }
 
@@ -85,16 +85,59 @@ function evaluateFunnel(ctx: EvaluationContext, condition: Condition): Condition
   const { steps, window, maxSpan } = funnel;
   const n = ctx.workspace.profileCount;
   const set = new Bitset(n);
-  const positive = steps.filter((step) => step.exists);
+  // Rarest step first: most profiles lack one of its events in the timeframe.
+  const positive = steps.filter((step) => step.exists).sort((a, b) => a.events.count - b.events.count);
+  const range = window.range;
+  const simple = steps.every((step) => step.exists) && new Set(steps.map((step) => step.metricId)).size === steps.length;
+  const pointers = new Int32Array(steps.length);
   for (let p = 0; p < n; p++) {
     if ((p & 0x3fff) === 0) ctx.checkpoint();
-    // Most profiles lack an event of some positive step: skip them before collecting anything.
-    if (positive.some((step) => step.events.offsets[p + 1] === step.events.offsets[p])) continue;
+    // Most profiles lack an event of some positive step in the timeframe: skip them before
+    // collecting anything (a binary search over the profile's sorted times per step).
+    if (range ? positive.some((step) => !hasEventIn(step.events, p, range)) : positive.some((step) => step.events.offsets[p + 1] === step.events.offsets[p]))
+      continue;
+    if (simple) {
+      if (simpleFunnelHolds(steps, p, window.test, maxSpan, pointers)) set.add(p);
+      continue;
+    }
     const candidates = steps.map((step) => qualifyingTimes(step, p, window.test));
     if (steps.some((step, i) => step.exists && candidates[i].length === 0)) continue;
     if (funnelPath(steps, candidates, maxSpan)) set.add(p);
   }
   return matched(set);
+}
+
+/**
+ * A funnel of positive steps only, each of another metric (no event can serve two steps): for
+ * each qualifying first event, the earliest qualifying event of each next step at or after the
+ * previous one gives the earliest possible last event, so the funnel holds exactly when one such
+ * chain ends within the completion window. The chains' events only move forward as the first
+ * event does, so each step's rows are read once (the depth-first search of `funnelPath` may
+ * revisit them for every first event).
+ */
+function simpleFunnelHolds(steps: readonly Step[], profile: number, inTimeframe: (t: number) => boolean, maxSpan: number, pointers: Int32Array): boolean {
+  const k = steps.length;
+  for (let s = 0; s < k; s++) pointers[s] = steps[s].events.offsets[profile];
+  const first = steps[0];
+  const firstEnd = first.events.offsets[profile + 1];
+  const firstTimes = first.events.times;
+  for (let r = first.events.offsets[profile]; r < firstEnd; r++) {
+    const t1 = firstTimes[r];
+    if (!inTimeframe(t1) || !first.rowTest(r)) continue;
+    let t = t1;
+    for (let s = 1; s < k; s++) {
+      const { offsets, times } = steps[s].events;
+      const end = offsets[profile + 1];
+      let row = pointers[s];
+      // Rows before `t`, or not qualifying, never serve a later chain either (t only grows).
+      while (row < end && (times[row] < t || !inTimeframe(times[row]) || !steps[s].rowTest(row))) row++;
+      pointers[s] = row;
+      if (row === end) return false; // no chain from this or any later first event
+      t = times[row];
+    }
+    if (t - t1 <= maxSpan) return true;
+  }
+  return false;
 }
 
 /**
@@ -138,6 +181,23 @@ function evaluateFunnelSeries(ctx: SeriesContext, condition: Condition, refs: re
     });
   }
   return sets.map(matched);
+}
+
+/** Whether `profile` has an event (of any filter) inside `range`: its times are sorted, so one binary search. */
+function hasEventIn(events: MetricEvents, profile: number, range: InstantRange): boolean {
+  const { offsets, times } = events;
+  const end = offsets[profile + 1];
+  let lo = offsets[profile];
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = times[mid];
+    if (t < range.lo || (t === range.lo && !range.loInclusive)) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === end) return false;
+  const t = times[lo];
+  return t < range.hi || (t === range.hi && range.hiInclusive);
 }
 
 /** The instants of a profile's events that qualify for a step (in the timeframe, passing its filters), ascending. */

@@ -4,6 +4,7 @@ import { isRecord, matched, notEvaluable, type Condition, type ConditionOutcome,
 import { describeFilter, propertyLabel, shown } from '../phrases';
 import { customPropertyPath, parsePropertyPath, WELL_KNOWN_PROPERTIES } from '../propertyPath';
 import { compileDateFilter, parseInstant, type ReferenceTime } from '../time';
+import { PHONE_REGION_CODES, phoneRegionCodeOf, phoneRegionName } from '../phoneCountry';
 import { compileValueFilter } from '../valueFilter';
 import { profileValueKey } from '../workspace';
 import type { ConditionKind, KindProblem, SeriesContext } from './kind';
@@ -36,8 +37,20 @@ export function selectByDate(ctx: EvaluationContext, key: string, filter: unknow
   const set = new Bitset(n);
   const column = ctx.workspace.column(key);
   if (!column) return matched(set);
-  const instants = column.instants(n, parseInstant);
   const test = window.test;
+  const distinct = column.distinctInstants(n, parseInstant);
+  if (distinct) {
+    // Each distinct date once, then each row by its date's index.
+    const { values, index } = distinct;
+    const passes = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) passes[i] = test(values[i]) ? 1 : 0;
+    for (let p = 0; p < n; p++) {
+      const i = index[p];
+      if (i >= 0 && passes[i] === 1) set.add(p);
+    }
+    return matched(set);
+  }
+  const instants = column.instants(n, parseInstant);
   for (let p = 0; p < n; p++) {
     const t = instants[p];
     if (t === t && test(t)) set.add(p); // t === t: not NaN
@@ -53,19 +66,7 @@ export function selectByDate(ctx: EvaluationContext, key: string, filter: unknow
 export function selectByDateSeries(ctx: SeriesContext, key: string, filter: unknown, refs: readonly ReferenceTime[]): ConditionOutcome[] {
   const n = ctx.workspace.profileCount;
   const column = ctx.workspace.column(key);
-  const instants = column?.instants(n, parseInstant);
-  const distinct = new Map<number, number>();
-  const valueOf = new Int32Array(n).fill(-1);
-  if (instants) {
-    for (let p = 0; p < n; p++) {
-      const t = instants[p];
-      if (t !== t) continue; // NaN: no date, never matches
-      let index = distinct.get(t);
-      if (index === undefined) distinct.set(t, (index = distinct.size));
-      valueOf[p] = index;
-    }
-  }
-  const values = Float64Array.from(distinct.keys());
+  const { values, index: valueOf } = column?.distinctInstants(n, parseInstant) ?? distinctOf(column?.instants(n, parseInstant), n);
   const passes = new Uint8Array(values.length);
   return refs.map((ref) => {
     const window = compileDateFilter(filter, ref);
@@ -81,6 +82,52 @@ export function selectByDateSeries(ctx: SeriesContext, key: string, filter: unkn
     return matched(set);
   });
 }
+
+/** Distinct instants and each row's index among them, when the column keeps none (or there is no column). */
+function distinctOf(instants: Float64Array | undefined, n: number): { values: Float64Array; index: Int32Array } {
+  const distinct = new Map<number, number>();
+  const index = new Int32Array(n).fill(-1);
+  if (instants) {
+    for (let p = 0; p < n; p++) {
+      const t = instants[p];
+      if (t !== t) continue; // NaN: no date, never matches
+      let i = distinct.get(t);
+      if (i === undefined) distinct.set(t, (i = distinct.size));
+      index[p] = i;
+    }
+  }
+  return { values: Float64Array.from(distinct.keys()), index };
+}
+
+/**
+ * `phone-country-code-in` / `-not-in` on a profile value: the column's phone countries are read
+ * once per workspace (`Column.codes`), so every later evaluation and edit compares small codes. A
+ * number whose country cannot be determined, or a value that is no text, matches neither.
+ */
+export function selectByPhoneCountry(ctx: EvaluationContext, key: string, filter: { operator: unknown; value: unknown }): ConditionOutcome {
+  if (!Array.isArray(filter.value)) return notEvaluable(`"${String(filter.operator)}" needs a list of country codes`);
+  const n = ctx.workspace.profileCount;
+  const set = new Bitset(n);
+  const column = ctx.workspace.column(key);
+  if (!column) return matched(set);
+  const codes = column.codes('phone-country', n, phoneRegionCodeOf);
+  const countries = new Set(filter.value.filter((c): c is string => typeof c === 'string').map((c) => c.toUpperCase()));
+  const wanted = filter.operator === 'phone-country-code-in';
+  // passes[c]: whether the country of code c matches (-1: not asked yet; code 0, no country, never does).
+  const passes = new Int8Array(PHONE_REGION_CODES).fill(-1);
+  passes[0] = 0;
+  for (let p = 0; p < n; p++) {
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    const code = codes[p];
+    let pass = passes[code];
+    if (pass < 0) pass = passes[code] = countries.has(phoneRegionName(code)!) === wanted ? 1 : 0;
+    if (pass === 1) set.add(p);
+  }
+  return matched(set);
+}
+
+const isPhoneFilter = (filter: unknown): filter is { operator: unknown; value: unknown } =>
+  isRecord(filter) && filter.type === 'string' && (filter.operator === 'phone-country-code-in' || filter.operator === 'phone-country-code-not-in');
 
 /** Profiles whose value at `key` passes `test` (missing values: `missing`). */
 export function selectProfiles(ctx: EvaluationContext, key: string, test: (value: unknown) => boolean, missing: boolean): Bitset {
@@ -171,6 +218,7 @@ export const profileProperty: ConditionKind = {
     const key = propertyKey(condition.property);
     if ('notEvaluable' in key) return notEvaluable(key.notEvaluable);
     if (isRecord(condition.filter) && condition.filter.type === 'date') return selectByDate(ctx, key.key, condition.filter);
+    if (isPhoneFilter(condition.filter)) return selectByPhoneCountry(ctx, key.key, condition.filter);
     const filter = compileValueFilter(condition.filter, ctx.ref);
     if ('notEvaluable' in filter) return notEvaluable(filter.notEvaluable);
     return matched(selectProfiles(ctx, key.key, filter.test, filter.matchesMissing));
