@@ -33,22 +33,14 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
     if (typeof node?.value !== 'string') return undefined;
     const metric = metrics.get(node.value);
     if (metric) return metric;
-    const suggestions = closestIds(
+    unknownIdProblem(
+      node,
       node.value,
+      'metric',
+      summary.name,
       summary.metrics.map((m) => ({ id: m.id, name: m.name, weight: m.eventCount })),
+      problems,
     );
-    problems.push({
-      offset: node.offset,
-      length: node.length,
-      severity: 'warning',
-      code: 'unknown-metric-id',
-      message: `No metric ${quote(node.value)} in workspace ${summary.name}.${suggestions[0] ? ` Did you mean ${suggestions[0].name ?? 'metric'} (${suggestions[0].id})?` : ''}`,
-      fixes: suggestions.map((s, i) => ({
-        title: `Change to ${s.name ?? 'metric'} (${s.id})`,
-        edits: [{ offset: node.offset, length: node.length, newText: quote(s.id) }],
-        isPreferred: i === 0,
-      })),
-    });
     return undefined;
   };
 
@@ -79,65 +71,14 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
           }
           break;
         case 'profile-group-membership':
-          for (const idNode of propertyValueNode(node, 'group_ids')?.children ?? []) {
-            if (typeof idNode.value !== 'string' || lists.has(idNode.value)) continue;
-            const segmentName = context.segmentIds?.get(idNode.value);
-            if (segmentName !== undefined) {
-              problems.push({
-                offset: idNode.offset,
-                length: idNode.length,
-                severity: 'error',
-                code: 'segment-id-in-group-ids',
-                message: `${quote(idNode.value)} is the ID of segment ${quote(segmentName)}; "group_ids" takes a list ID (segments cannot be nested).`,
-              });
-              continue;
-            }
-            const suggestions = closestIds(
-              idNode.value,
-              summary.lists.map((l) => ({ id: l.id, name: l.name, weight: l.memberCount })),
-            );
-            problems.push({
-              offset: idNode.offset,
-              length: idNode.length,
-              severity: 'warning',
-              code: 'unknown-list-id',
-              message: `No list ${quote(idNode.value)} in workspace ${summary.name}.${suggestions[0] ? ` Did you mean ${suggestions[0].name ?? 'list'} (${suggestions[0].id})?` : ''}`,
-              fixes: suggestions.map((s, i) => ({
-                title: `Change to ${s.name ?? 'list'} (${s.id})`,
-                edits: [{ offset: idNode.offset, length: idNode.length, newText: quote(s.id) }],
-                isPreferred: i === 0,
-              })),
-            });
-          }
+          for (const idNode of propertyValueNode(node, 'group_ids')?.children ?? []) listIdProblem(idNode, context, lists, problems);
           break;
         case 'profile-property': {
           const propertyNode = propertyValueNode(node, 'property');
           if (typeof propertyNode?.value !== 'string') break;
           const path = parsePropertyPath(propertyNode.value);
           const observed = properties.get(propertyNode.value);
-          if (!observed && path.kind === 'custom') {
-            const candidates = summary.profileProperties.filter((p) => p.name.startsWith('properties['));
-            const name = propertyNode.value.toLowerCase();
-            const close =
-              name.length > MAX_TYPO_LENGTH ? undefined : candidates.map((p) => ({ p, d: distance(p.name.toLowerCase(), name) })).sort((a, b) => a.d - b.d)[0];
-            const suggestion = close && close.d <= Math.max(3, propertyNode.value.length / 4) ? close.p : undefined;
-            problems.push({
-              offset: propertyNode.offset,
-              length: propertyNode.length,
-              severity: 'information',
-              code: 'unseen-property',
-              message: `No profile in workspace ${summary.name} has ${propertyNode.value} (custom property names are case-sensitive).${suggestion ? ` Did you mean ${suggestion.name}?` : ''}`,
-              fixes: suggestion
-                ? [
-                    {
-                      title: `Change to ${suggestion.name}`,
-                      edits: [{ offset: propertyNode.offset, length: propertyNode.length, newText: quote(suggestion.name) }],
-                      isPreferred: true,
-                    },
-                  ]
-                : undefined,
-            });
-          }
+          if (!observed && path.kind === 'custom') unseenPropertyProblem(propertyNode, propertyNode.value, summary, problems);
           if (observed) filterTypeProblem(propertyValueNode(node, 'filter'), observed, propertyNode.value, problems);
           break;
         }
@@ -147,6 +88,80 @@ export function workspaceProblems(parsed: ParsedSegment, context: WorkspaceConte
   }
   duplicateAndContradiction(parsed, problems);
   return problems;
+}
+
+/** A "group_ids" entry that names no list: a segment's ID (an error) or an unknown ID (with "did you mean"). */
+function listIdProblem(idNode: Node, context: WorkspaceContext, lists: ReadonlyMap<string, unknown>, problems: Problem[]): void {
+  const { summary } = context;
+  if (typeof idNode.value !== 'string' || lists.has(idNode.value)) return;
+  const segmentName = context.segmentIds?.get(idNode.value);
+  if (segmentName !== undefined) {
+    problems.push({
+      offset: idNode.offset,
+      length: idNode.length,
+      severity: 'error',
+      code: 'segment-id-in-group-ids',
+      message: `${quote(idNode.value)} is the ID of segment ${quote(segmentName)}; "group_ids" takes a list ID (segments cannot be nested).`,
+    });
+    return;
+  }
+  unknownIdProblem(
+    idNode,
+    idNode.value,
+    'list',
+    summary.name,
+    summary.lists.map((l) => ({ id: l.id, name: l.name, weight: l.memberCount })),
+    problems,
+  );
+}
+
+/** An ID that names no metric or list of the workspace, with the closest IDs as fixes. */
+function unknownIdProblem(
+  node: Node,
+  id: string,
+  kind: 'metric' | 'list',
+  workspaceName: string,
+  candidates: { id: string; name: string | undefined; weight: number }[],
+  problems: Problem[],
+): void {
+  const suggestions = closestIds(id, candidates);
+  problems.push({
+    offset: node.offset,
+    length: node.length,
+    severity: 'warning',
+    code: `unknown-${kind}-id`,
+    message: `No ${kind} ${quote(id)} in workspace ${workspaceName}.${suggestions[0] ? ` Did you mean ${suggestions[0].name ?? kind} (${suggestions[0].id})?` : ''}`,
+    fixes: suggestions.map((s, i) => ({
+      title: `Change to ${s.name ?? kind} (${s.id})`,
+      edits: [{ offset: node.offset, length: node.length, newText: quote(s.id) }],
+      isPreferred: i === 0,
+    })),
+  });
+}
+
+/** A custom property no profile has, with the closest observed name as a fix. */
+function unseenPropertyProblem(propertyNode: Node, property: string, summary: WorkspaceSummary, problems: Problem[]): void {
+  const candidates = summary.profileProperties.filter((p) => p.name.startsWith('properties['));
+  const name = property.toLowerCase();
+  const close =
+    name.length > MAX_TYPO_LENGTH ? undefined : candidates.map((p) => ({ p, d: distance(p.name.toLowerCase(), name) })).sort((a, b) => a.d - b.d)[0];
+  const suggestion = close && close.d <= Math.max(3, property.length / 4) ? close.p : undefined;
+  problems.push({
+    offset: propertyNode.offset,
+    length: propertyNode.length,
+    severity: 'information',
+    code: 'unseen-property',
+    message: `No profile in workspace ${summary.name} has ${property} (custom property names are case-sensitive).${suggestion ? ` Did you mean ${suggestion.name}?` : ''}`,
+    fixes: suggestion
+      ? [
+          {
+            title: `Change to ${suggestion.name}`,
+            edits: [{ offset: propertyNode.offset, length: propertyNode.length, newText: quote(suggestion.name) }],
+            isPreferred: true,
+          },
+        ]
+      : undefined,
+  });
 }
 
 /** IDs close to a mistyped one, by ID edit distance, the most used first. */
