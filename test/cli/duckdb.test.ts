@@ -155,6 +155,26 @@ describe('segment-lens evaluate --engine duckdb', function () {
     assert.deepEqual(comparable(big.value as Evaluated), comparable(small.value as Evaluated));
   });
 
+  describe('where the native binding cannot be loaded', () => {
+    // What a platform without @duckdb/node-api's binding sees (test/fixtures/cli/without-duckdb.cjs).
+    const without = { NODE_OPTIONS: `--require ${join(REPO, 'test', 'fixtures', 'cli', 'without-duckdb.cjs')}` };
+    const file = join(SEGMENTS, 'eu-residents.json');
+
+    it('--engine duckdb: a one-line error that names the binding and the way out, exit 2, no stack trace', () => {
+      const result = run(['evaluate', file, '--engine', 'duckdb'], without);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /native binding for \S+ .*could not be loaded.*use --engine memory/);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+      assert.equal(result.stdout, '');
+    });
+
+    it('--engine auto above the threshold: evaluates in memory instead, and says so', () => {
+      const result = json(['evaluate', file], { ...without, SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES: '0' });
+      assert.match(result.stderr, /DuckDB is not available here .*evaluating in memory/);
+      assert.deepEqual(comparable(result.value as Evaluated), comparable(list(json(['evaluate', file, '--engine', 'memory']).value)[0]));
+    });
+  });
+
   for (const [args, message] of [
     [['--engine', 'sqlite'], /--engine is auto, memory or duckdb/],
     [['--engine', 'duckdb', '--history', '7d'], /--history is not supported by the DuckDB engine/],

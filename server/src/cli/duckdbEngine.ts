@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { convertedWorkspace, dataBytes } from '../duckdb/convert';
 import { DuckDbEvaluator } from '../duckdb/evaluate';
 import { DatabaseNotUsable, openDatabase } from '../duckdb/external';
-import { DuckDbUnavailable, type DuckDbSession, type SessionOptions } from '../duckdb/session';
+import { duckDbModule, DuckDbUnavailable, type DuckDbSession, type SessionOptions } from '../duckdb/session';
 import { workspaceLayout, type TableLayout } from '../sql';
 import { readWorkspaceConfig } from '../workspace/loadWorkspace';
 import { CliUsageError, type CliIo } from './io';
@@ -116,6 +116,15 @@ export class DuckDbEngine {
         `Engine: ${duck ? 'duckdb' : 'memory'} for ${printablePath(root)} (data files ${bytes(size)}, ${duck ? 'at least' : 'below'} the DuckDB threshold of ${bytes(choice.thresholdBytes)}; --engine or SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES to change)`,
       );
       if (!duck) return undefined;
+      // Where the native binding is missing (another platform's package), auto keeps working in memory.
+      const unavailable = await duckDbModule().then(
+        () => undefined,
+        (error: unknown) => (error instanceof DuckDbUnavailable ? error.message : undefined),
+      );
+      if (unavailable !== undefined) {
+        this.io.err(`DuckDB is not available here (${unavailable.replace(/; use --engine memory$/, '')}); evaluating in memory`);
+        return undefined;
+      }
     }
     const progress = progressReporter(this.io, `Converting ${printablePath(root)} to DuckDB`);
     const converted = await convertedWorkspace(config, { ...choice.session, onProgress: progress.update }).finally(() => progress.done());

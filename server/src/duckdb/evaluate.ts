@@ -1,5 +1,5 @@
 import type { NameLookup } from '../engine/describe';
-import { compileSegment, type Approximation, type TableLayout } from '../sql';
+import { compileSegment, countsSelect, type Approximation, type TableLayout } from '../sql';
 import { DIALECTS } from '../sql/dialects';
 import { columnSql, tableSql } from '../sql/layout';
 import type { DuckDbSession } from './session';
@@ -108,23 +108,8 @@ export class DuckDbEvaluator {
     // One pass over the profiles: the flags form into a temporary table, then the counts and the IDs from it.
     const q = (name: string) => d.quoteIdentifier(name);
     await this.session.run(`CREATE OR REPLACE TEMP TABLE sl_flags AS ${compiled.flagsSql}`);
-    const columns = compiled.groups.flatMap((group) => group.conditions).filter((c) => c.predicate !== null);
-    const sum = (test: string, column: string) => `, SUM(CASE WHEN ${test} THEN 1 ELSE 0 END) AS ${q(column)}`;
-    let countsSql = `SELECT COUNT(*) AS ${q('total')}${columns.map((c) => sum(q(c.column), c.column)).join('')}`;
-    let tests: string[] | null = [];
-    for (const group of compiled.groups) {
-      const test = group.conditions.some((c) => c.predicate === null)
-        ? null
-        : group.conditions.length === 0
-          ? 'FALSE'
-          : `(${group.conditions.map((c) => q(c.column)).join(' OR ')})`;
-      if (test) countsSql += sum(test, group.column);
-      tests = tests && test ? [...tests, test] : null;
-      if (tests) countsSql += sum(tests.join(' AND '), group.afterAndColumn);
-    }
-    const all = tests === null ? null : tests.length ? tests.join(' AND ') : 'TRUE';
-    if (all !== null) countsSql += sum(all, 'matched');
-    const row = (await this.session.objects(`${countsSql} FROM sl_flags`))[0] ?? {};
+    const { sql: countsSql, matchedTest: all } = countsSelect(compiled.groups, q);
+    const row = (await this.session.objects(`${countsSql}\nFROM sl_flags`))[0] ?? {};
     const reasons: string[] = [];
     let running = true;
     const groups = compiled.groups.map((group, g): DuckDbGroupResult => {

@@ -127,6 +127,31 @@ function groupPredicate(group: CompiledGroup, indent: string): string | null {
   return `(\n${lines.join('\n')}\n${indent})`;
 }
 
+/**
+ * `SELECT COUNT(*) AS total, <each condition's count>, <each group's count and the running AND>,
+ * matched` over a flags relation (one boolean column per evaluable condition); no FROM. A column is
+ * left out where a condition it needs is not evaluable. `matchedTest` is the segment's test over the
+ * flags (null when a condition is not evaluable).
+ */
+export function countsSelect(groups: readonly CompiledGroup[], q: (name: string) => string): { sql: string; matchedTest: string | null } {
+  const conditions = groups.flatMap((g) => g.conditions).filter((c) => c.predicate !== null);
+  const count = (test: string, column: string) => `,\n  SUM(CASE WHEN ${test} THEN 1 ELSE 0 END) AS ${q(column)}`;
+  let counts = `SELECT COUNT(*) AS ${q('total')}${conditions.map((c) => count(q(c.column), c.column)).join('')}`;
+  let running: string[] | null = [];
+  for (const group of groups) {
+    const test = group.conditions.some((c) => c.predicate === null)
+      ? null
+      : group.conditions.length === 0
+        ? 'FALSE'
+        : `(${group.conditions.map((c) => q(c.column)).join(' OR ')})`;
+    if (test) counts += count(test, group.column);
+    running = running && test ? [...running, test] : null;
+    if (running) counts += count(running.join(' AND '), group.afterAndColumn);
+  }
+  if (running) counts += running.length ? count(running.join(' AND '), 'matched') : `,\n  COUNT(*) AS ${q('matched')}`;
+  return { sql: counts, matchedTest: running === null ? null : running.length ? running.join(' AND ') : 'TRUE' };
+}
+
 function assemble(ctx: CompileContext, groups: CompiledGroup[], notEvaluable: CompiledSegment['notEvaluable'], now: number, exists: string): CompiledSegment {
   const d = ctx.dialect;
   const layout = ctx.layout;
@@ -149,20 +174,7 @@ function assemble(ctx: CompileContext, groups: CompiledGroup[], notEvaluable: Co
     `${header}\nSELECT ${id} AS ${q('profile_id')}\nFROM ${source}\nWHERE ${where}${extra}\nORDER BY ${id}${tail}`;
   const conditions = groups.flatMap((g) => g.conditions).filter((c) => c.predicate !== null);
   const flagsSql = `${header}\nSELECT ${id} AS ${q('profile_id')}${conditions.map((c) => `,\n  ${c.predicate} AS ${q(c.column)}`).join('')}\nFROM ${source}\nWHERE ${exists}`;
-  const count = (test: string, column: string) => `,\n  SUM(CASE WHEN ${test} THEN 1 ELSE 0 END) AS ${q(column)}`;
-  let counts = `SELECT COUNT(*) AS ${q('total')}${conditions.map((c) => count(q(c.column), c.column)).join('')}`;
-  let running: string[] | null = [];
-  for (const group of groups) {
-    const test = group.conditions.some((c) => c.predicate === null)
-      ? null
-      : group.conditions.length === 0
-        ? 'FALSE'
-        : `(${group.conditions.map((c) => q(c.column)).join(' OR ')})`;
-    if (test) counts += count(test, group.column);
-    running = running && test ? [...running, test] : null;
-    if (running) counts += count(running.join(' AND '), group.afterAndColumn);
-  }
-  if (running) counts += running.length ? count(running.join(' AND '), 'matched') : `,\n  COUNT(*) AS ${q('matched')}`;
+  const counts = countsSelect(groups, q).sql;
   const flagsBody = flagsSql.slice(header.length + 1);
   const countsSql = `${header}\nWITH flags AS (\n${flagsBody}\n)\n${counts}\nFROM flags AS ${q('flags')}`;
   return {

@@ -1,4 +1,13 @@
-export { compileSegment, sqlText, type CompileOptions, type CompiledCondition, type CompiledGroup, type CompiledSegment, type SqlTextForm } from './compile';
+export {
+  compileSegment,
+  countsSelect,
+  sqlText,
+  type CompileOptions,
+  type CompiledCondition,
+  type CompiledGroup,
+  type CompiledSegment,
+  type SqlTextForm,
+} from './compile';
 export type { Approximation, Precondition, SqlCatalog } from './context';
 export { DIALECT_NAMES, type DialectName, type SqlDialect } from './dialect';
 export { DIALECTS } from './dialects';
