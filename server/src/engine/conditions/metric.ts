@@ -1,4 +1,5 @@
 import { Bitset } from '../bitset';
+import { canonicalJson } from '../canonical';
 import type { Column } from '../column';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { describeMeasure, describeMetricFilters, describeTimeframe, metricLabel, shown } from '../phrases';
@@ -105,17 +106,52 @@ function compileMetric(ctx: EvaluationContext, condition: Condition): CompiledMe
 function evaluateMetric(ctx: EvaluationContext, condition: Condition): ConditionOutcome {
   const compiled = compileMetric(ctx, condition);
   if ('notEvaluable' in compiled) return notEvaluable(compiled.notEvaluable);
-  const { events, window, rowTest, compare, sum } = compiled;
+  const { compare, sum } = compiled;
+  const n = ctx.workspace.profileCount;
+  // Most profiles have no event of a given metric: they all measure 0. Small counts are compared once, ahead.
+  const zeroPasses = compare(0);
+  const countPasses = Uint8Array.from({ length: COUNTS_AHEAD }, (_, count) => (compare(count) ? 1 : 0));
+  // Sums of money in binary floating point drift (1.1 + 2.2 = 3.3000000000000003): they are
+  // compared rounded to 6 decimal places (SL), and kept rounded.
+  const passes = (total: number) => (total === 0 ? zeroPasses : sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total));
+  // The measures depend on the events, filters and timeframe, not on the measurement filter: kept
+  // per workspace at its own instant, an edit of the measurement filter only compares them again.
+  const key = ctx.ref === ctx.workspace.ref ? measuresKey(condition) : undefined;
+  const kept = key === undefined ? undefined : ctx.workspace.metricMeasures.get(key)?.value;
+  const set = new Bitset(n);
+  if (kept) {
+    for (let p = 0; p < n; p++) {
+      if ((p & 0xffff) === 0) ctx.checkpoint();
+      if (passes(kept[p])) set.add(p);
+    }
+    return matched(set);
+  }
+  const measures = key === undefined ? undefined : new Float64Array(n);
+  measureProfiles(ctx, compiled, (p, total) => {
+    if (measures) measures[p] = total;
+    if (passes(total)) set.add(p);
+  });
+  if (key !== undefined && measures) ctx.workspace.metricMeasures.set(key, measures);
+  return matched(set);
+}
+
+/** What a metric condition's measures depend on (everything but the measurement filter). */
+function measuresKey(condition: Condition): string {
+  return canonicalJson([condition.metric_id, condition.measurement, condition.metric_filters ?? null, condition.timeframe_filter ?? null]);
+}
+
+/**
+ * Calls `measured(p, total)` for every profile with the count, or the rounded sum of `$value`, of
+ * its events in the window that pass the filters (0 for a profile without any).
+ */
+function measureProfiles(ctx: EvaluationContext, compiled: CompiledMetric, measured: (p: number, total: number) => void): void {
+  const { events, window, rowTest, sum } = compiled;
   const value = sum ? eventValue(events) : () => 1;
   const { offsets, times } = events;
   const n = ctx.workspace.profileCount;
-  const set = new Bitset(n);
   const test = window.test;
   const range = window.range;
   const unfiltered = rowTest === ALL_ROWS;
-  // Most profiles have no event of a given metric: they all measure 0.
-  const zeroPasses = compare(0);
-  const countPasses = Uint8Array.from({ length: COUNTS_AHEAD }, (_, count) => (compare(count) ? 1 : 0));
   const fromStart = range !== undefined && range.lo === -Infinity;
   const toEnd = range !== undefined && range.hi === Infinity;
   for (let p = 0; p < n; p++) {
@@ -123,7 +159,7 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
     let first = offsets[p];
     let end = offsets[p + 1];
     if (first === end) {
-      if (zeroPasses) set.add(p);
+      measured(p, 0);
       continue;
     }
     let total = 0;
@@ -136,11 +172,8 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
     } else {
       for (let row = first; row < end; row++) if (test(times[row]) && rowTest(row)) total += value(row);
     }
-    // Sums of money in binary floating point drift (1.1 + 2.2 = 3.3000000000000003): compare
-    // them rounded to 6 decimal places (SL). Small counts are compared once, ahead.
-    if (sum ? compare(roundSum(total)) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
+    measured(p, sum ? roundSum(total) : total);
   }
-  return matched(set);
 }
 
 /** Whether a value holds a date filter anywhere (its result could move with the instant). */
