@@ -1,7 +1,7 @@
 /**
  * The rules of docs/semantics.md that SQL reproduces only approximately (docs/sql.md
- * "Approximations"). The compiler lists each one it relies on, with the path of the condition
- * part, in a SQL comment and in `--json`.
+ * "Exact and approximate"). The compiler lists each one it relies on, with the path of the
+ * condition part, in a SQL comment and in `--json`.
  */
 export const APPROXIMATIONS = {
   regexAre:

@@ -184,7 +184,7 @@ export function assertValid(text: string, allow: readonly string[] = []): Diagno
 
 /**
  * The counts of a fixture's definition in the tiny shop, shaped as the server's counts report.
- * The server computes them in its evaluation worker (evaluation/countsService.ts needs a
+ * The server computes them in its evaluation worker (host/countsService.ts needs a
  * worker-backed workspace host); here the engine evaluates in this thread and the same
  * descriptions are attached.
  */
