@@ -309,7 +309,9 @@ async function main(): Promise<number> {
   held.workspace = undefined;
 
   // 4. Evaluation, cold (a new Evaluator each run), alternating with the DuckDB query run by
-  // run; then re-evaluation after editing one condition (same Evaluator).
+  // run; then re-evaluation after editing one condition (same Evaluator). The metric measures the
+  // workspace keeps (one condition's per-profile counts or sums) are a result cache: every run
+  // starts without them, so "cold" and "edit" never reuse a previous run's.
   const results: SegmentResult[] = [];
   try {
     for (const segment of suite) {
@@ -319,6 +321,7 @@ async function main(): Promise<number> {
       let duckMatched: number | undefined;
       let engineIds: Set<string> | undefined;
       for (let run = 0; run < o.runs; run++) {
+        ws.metricMeasures.clear();
         const evaluator = new Evaluator(ws);
         const started = performance.now();
         const result = evaluator.evaluateDefinition(segment.definition);
@@ -334,6 +337,7 @@ async function main(): Promise<number> {
       }
       const editTimes: number[] = [];
       for (let run = 0; run < o.runs; run++) {
+        ws.metricMeasures.clear();
         const evaluator = new Evaluator(ws);
         evaluator.evaluateDefinition(segment.definition);
         const started = performance.now();
@@ -345,6 +349,7 @@ async function main(): Promise<number> {
       }
       const historyTimes: number[] = [];
       for (let run = 0; run < o.runs; run++) {
+        ws.metricMeasures.clear();
         const evaluator = new Evaluator(ws);
         const started = performance.now();
         const { points } = evaluateHistory(evaluator, segment.definition, historyInstants(ws.ref, HISTORY_DAYS));

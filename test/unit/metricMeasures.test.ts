@@ -36,12 +36,14 @@ function shop(): Workspace {
   return builder.build();
 }
 
+/** A metric condition; every order has a positive value, so the filter changes no answer but makes the measure read the rows. */
 const metric = (measurement: 'count' | 'sum', operator: string, value: number, days = 30) => ({
   type: 'profile-metric',
   metric_id: 'ORDER',
   measurement,
   measurement_filter: { type: 'numeric', operator, value },
   timeframe_filter: { type: 'date', operator: 'in-the-last', quantity: days, unit: 'day' },
+  metric_filters: [{ property: '$value', filter: { type: 'numeric', operator: 'greater-than', value: 0 } }],
 });
 
 function ids(workspace: Workspace, evaluator: Evaluator, condition: unknown, now?: number): string[] {
@@ -71,6 +73,15 @@ describe('engine: metric measures kept per workspace', () => {
     }
     // One set of measures for the counts and one for the sums over the same events and timeframe.
     assert.equal(workspace.metricMeasures.size, 2);
+  });
+
+  it('a count without filters keeps nothing (two binary searches a profile measure it)', () => {
+    const workspace = shop();
+    const alltime = { ...metric('count', 'greater-than-or-equal', 2), timeframe_filter: { type: 'date', operator: 'alltime' }, metric_filters: undefined };
+    assert.deepEqual(ids(workspace, new Evaluator(workspace), alltime), ['p2', 'p3']);
+    const lastMonth = { ...metric('count', 'greater-than-or-equal', 1), metric_filters: undefined };
+    assert.deepEqual(ids(workspace, new Evaluator(workspace), lastMonth), ['p1', 'p2', 'p3']);
+    assert.equal(workspace.metricMeasures.size, 0);
   });
 
   it('another timeframe or another instant measures again (and the answer follows it)', () => {
