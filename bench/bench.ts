@@ -321,7 +321,7 @@ async function main(): Promise<number> {
       let duckMatched: number | undefined;
       let engineIds: Set<string> | undefined;
       for (let run = 0; run < o.runs; run++) {
-        ws.metricMeasures.clear();
+        ws.measures.clear();
         const evaluator = new Evaluator(ws);
         const started = performance.now();
         const result = evaluator.evaluateDefinition(segment.definition);
@@ -337,7 +337,7 @@ async function main(): Promise<number> {
       }
       const editTimes: number[] = [];
       for (let run = 0; run < o.runs; run++) {
-        ws.metricMeasures.clear();
+        ws.measures.clear();
         const evaluator = new Evaluator(ws);
         evaluator.evaluateDefinition(segment.definition);
         const started = performance.now();
@@ -349,7 +349,7 @@ async function main(): Promise<number> {
       }
       const historyTimes: number[] = [];
       for (let run = 0; run < o.runs; run++) {
-        ws.metricMeasures.clear();
+        ws.measures.clear();
         const evaluator = new Evaluator(ws);
         const started = performance.now();
         const { points } = evaluateHistory(evaluator, segment.definition, historyInstants(ws.ref, HISTORY_DAYS));

@@ -107,11 +107,12 @@ const IGNORED_PROBLEMS: RecordProblemSink = { add: () => undefined };
 export class Workspace {
   readonly ref: ReferenceTime;
   /**
-   * Per-profile measures (count or rounded sum) of metric conditions as of `now`, by what they
-   * depend on (conditions/metric.ts): an edit of a measurement filter compares them instead of
-   * reading the events again. Bounded by bytes (8 bytes a profile each).
+   * Per-profile measures of conditions as of `now`, by what they depend on: a metric condition's
+   * count or rounded sum (conditions/metric.ts), a postal code's distances (postalCodeDistance.ts).
+   * An edit of only the threshold compares them instead of measuring again. Bounded by bytes
+   * (8 bytes a profile each).
    */
-  readonly metricMeasures = new BoundedMemo<Float64Array>({ maxBytes: 64 * 1024 * 1024, maxKeyLength: 64 * 1024, sizeOf: (m) => m.byteLength });
+  readonly measures = new BoundedMemo<Float64Array>({ maxBytes: 64 * 1024 * 1024, maxKeyLength: 64 * 1024, sizeOf: (m) => m.byteLength });
   private readonly metricIndex: Map<string, number>;
   private readonly listIndex: Map<string, number>;
 

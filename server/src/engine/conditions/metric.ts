@@ -120,7 +120,7 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
   // quick as reading a kept measure: keeping it would only cost the memory.
   const direct = compiled.rowTest === ALL_ROWS && !sum && compiled.window.range !== undefined;
   const key = ctx.ref === ctx.workspace.ref && !direct ? measuresKey(condition) : undefined;
-  const kept = key === undefined ? undefined : ctx.workspace.metricMeasures.get(key)?.value;
+  const kept = key === undefined ? undefined : ctx.workspace.measures.get(key)?.value;
   const set = new Bitset(n);
   if (kept) {
     for (let p = 0; p < n; p++) {
@@ -131,13 +131,13 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
   }
   const measures = key === undefined ? undefined : new Float64Array(n);
   measureProfiles(ctx, compiled, set, measures, zeroPasses, countPasses);
-  if (key !== undefined && measures) ctx.workspace.metricMeasures.set(key, measures);
+  if (key !== undefined && measures) ctx.workspace.measures.set(key, measures);
   return matched(set);
 }
 
 /** What a metric condition's measures depend on (everything but the measurement filter). */
 function measuresKey(condition: Condition): string {
-  return canonicalJson([condition.metric_id, condition.measurement, condition.metric_filters ?? null, condition.timeframe_filter ?? null]);
+  return `metric\n${canonicalJson([condition.metric_id, condition.measurement, condition.metric_filters ?? null, condition.timeframe_filter ?? null])}`;
 }
 
 /**

@@ -53,16 +53,36 @@ function evaluatePostal(ctx: EvaluationContext, condition: Condition): Condition
     return notEvaluable('the distance filter is not complete');
   const limitKm = condition.unit === 'miles' ? limit * KM_PER_MILE : condition.unit === 'kilometers' ? limit : undefined;
   if (limitKm === undefined) return notEvaluable('"unit" must be miles or kilometers');
-  const { lat, lon } = profilePositions(ctx.workspace);
+  const distances = profileDistances(ctx, centre);
   const n = ctx.workspace.profileCount;
   const set = new Bitset(n);
   const closer = filter.operator === 'less-than';
+  // A profile without a position is NaN away: neither closer nor farther.
   for (let p = 0; p < n; p++) {
-    if (Number.isNaN(lat[p])) continue;
-    const d = distanceKm(centre, { lat: lat[p], lon: lon[p] });
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    const d = distances[p];
     if (closer ? d < limitKm : d > limitKm) set.add(p);
   }
   return matched(set);
+}
+
+/**
+ * Every profile's distance in km from `centre` (NaN: no position), kept with the workspace's
+ * measures: an edit of the distance or the unit only compares them again.
+ */
+function profileDistances(ctx: EvaluationContext, centre: LatLon): Float64Array {
+  const key = `distance\n${centre.lat},${centre.lon}`;
+  const kept = ctx.workspace.measures.get(key)?.value;
+  if (kept) return kept;
+  const { lat, lon } = profilePositions(ctx.workspace);
+  const n = ctx.workspace.profileCount;
+  const distances = new Float64Array(n).fill(NaN);
+  for (let p = 0; p < n; p++) {
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    if (!Number.isNaN(lat[p])) distances[p] = distanceKm(centre, { lat: lat[p], lon: lon[p] });
+  }
+  ctx.workspace.measures.set(key, distances);
+  return distances;
 }
 
 /** profile-postal-code-distance as SQL: the distance from the centroid to the profile's position, strictly compared. */

@@ -1,9 +1,9 @@
 /**
- * Per-profile measures of a metric condition (count or sum of its events in the timeframe that
- * pass its filters) are kept per workspace, so an edit of the measurement filter alone ("at least
- * 2" → "at least 3", the most common edit of such a condition) compares the kept measures instead
- * of reading every profile's events again. These tests check the answers stay those of a fresh
- * evaluation and that only the measurement filter shares the measures.
+ * Per-profile measures of a condition are kept per workspace: a metric condition's count or sum
+ * of its events in the timeframe that pass its filters, a postal code's distances. An edit of the
+ * threshold alone ("at least 2" → "at least 3", "within 25 miles" → "26", the most common edits)
+ * compares the kept measures instead of measuring every profile again. These tests check the
+ * answers stay those of a fresh evaluation and that only the threshold shares the measures.
  */
 import assert from 'node:assert/strict';
 import { Evaluator } from '../../server/src/engine/evaluator';
@@ -72,7 +72,7 @@ describe('engine: metric measures kept per workspace', () => {
       assert.deepEqual(ids(workspace, new Evaluator(shop()), condition), want, `${measurement} ${operator} ${value}, fresh`);
     }
     // One set of measures for the counts and one for the sums over the same events and timeframe.
-    assert.equal(workspace.metricMeasures.size, 2);
+    assert.equal(workspace.measures.size, 2);
   });
 
   it('a count without filters keeps nothing (two binary searches a profile measure it)', () => {
@@ -81,7 +81,7 @@ describe('engine: metric measures kept per workspace', () => {
     assert.deepEqual(ids(workspace, new Evaluator(workspace), alltime), ['p2', 'p3']);
     const lastMonth = { ...metric('count', 'greater-than-or-equal', 1), metric_filters: undefined };
     assert.deepEqual(ids(workspace, new Evaluator(workspace), lastMonth), ['p1', 'p2', 'p3']);
-    assert.equal(workspace.metricMeasures.size, 0);
+    assert.equal(workspace.measures.size, 0);
   });
 
   it('another timeframe or another instant measures again (and the answer follows it)', () => {
@@ -89,9 +89,48 @@ describe('engine: metric measures kept per workspace', () => {
     const evaluator = new Evaluator(workspace);
     assert.deepEqual(ids(workspace, evaluator, metric('count', 'greater-than-or-equal', 3)), []);
     assert.deepEqual(ids(workspace, evaluator, metric('count', 'greater-than-or-equal', 3, 500)), ['p3']);
-    assert.equal(workspace.metricMeasures.size, 2);
+    assert.equal(workspace.measures.size, 2);
     // As of 10 days earlier only p2's order of 20 days ago had happened: that instant measures without keeping.
     assert.deepEqual(ids(workspace, evaluator, metric('count', 'greater-than-or-equal', 1), NOW - 10 * DAY), ['p2']);
-    assert.equal(workspace.metricMeasures.size, 2);
+    assert.equal(workspace.measures.size, 2);
+  });
+});
+
+describe('engine: postal-code distances kept per workspace', () => {
+  /** Cambridge MA (02139), Boston (02108, about 2 miles from 02141), New York (10001, about 190 miles), and someone without a position. */
+  function people(): Workspace {
+    const builder = new WorkspaceBuilder('people', NOW);
+    const zips = ['02139', '02108', '10001', undefined];
+    zips.forEach((zip, i) =>
+      builder.addProfile({ type: 'profile', id: `p${i}`, attributes: { email: `p${i}@example.com`, location: zip ? { zip, country: 'United States' } : {} } }),
+    );
+    return builder.build();
+  }
+  const near = (operator: string, value: number, unit = 'miles', postal = '02141') => ({
+    type: 'profile-postal-code-distance',
+    country_code: 'USA',
+    postal_code: postal,
+    unit,
+    filter: { type: 'numeric', operator, value },
+  });
+
+  it('an edit of the distance or the unit reuses the distances and answers as a fresh evaluation does', () => {
+    const workspace = people();
+    const evaluator = new Evaluator(workspace);
+    const expected: [string, number, string, string[]][] = [
+      ['less-than', 25, 'miles', ['p0', 'p1']],
+      ['less-than', 300, 'miles', ['p0', 'p1', 'p2']],
+      ['greater-than', 25, 'miles', ['p2']],
+      ['greater-than', 25, 'kilometers', ['p2']],
+      ['less-than', 0.001, 'kilometers', []],
+    ];
+    for (const [operator, value, unit, want] of expected) {
+      assert.deepEqual(ids(workspace, evaluator, near(operator, value, unit)), want, `${operator} ${value} ${unit}`);
+      assert.deepEqual(ids(workspace, new Evaluator(people()), near(operator, value, unit)), want, `${operator} ${value} ${unit}, fresh`);
+    }
+    assert.equal(workspace.measures.size, 1);
+    // Another postal code measures from another place.
+    assert.deepEqual(ids(workspace, evaluator, near('less-than', 25, 'miles', '10001')), ['p2']);
+    assert.equal(workspace.measures.size, 2);
   });
 });
