@@ -25,6 +25,7 @@ import { DEFAULT_SEED } from '../server/src/generate';
 import { SegmentLanguage } from '../server/src/segment/languageService';
 import { loadWorkspace, type LoadOptions } from '../server/src/workspace/loadWorkspace';
 import { DuckBench } from './duckdbRunner';
+import type { FreshLoad } from './firstLoad';
 import { runLspBench, type LspBenchResult } from './lspBench';
 import { buildSuite, type BenchSegment } from './segments';
 import { fmtInt, fmtMs, fmtRatio, median, round, table } from './stats';
@@ -265,7 +266,8 @@ async function main(): Promise<number> {
   const duckLoadCpuMs = duck ? median(duckCpu) : null;
   if (duck && duckProfiles !== profileCount) log(`  warning: DuckDB has ${duckProfiles} profiles, the engine ${profileCount}`);
   let cachedLoadMs: number | null = null;
-  let cachedRss: { ms: number; rssMb: number; heapMb: number; fromCache: boolean } | undefined;
+  let cachedRss: FreshLoad | undefined;
+  let firstRss: FreshLoad | undefined;
   let evaluatedOn: 'jsonl' | 'cache' = 'jsonl';
   {
     // The engine's on-disk cache (a block, so that no variable here outlives it holding a workspace).
@@ -298,9 +300,14 @@ async function main(): Promise<number> {
     cachedLoadMs = median(times);
     log(`cached load: ${fmtMs(cachedLoadMs)}${fromCache === false ? ' (warning: the loader says it did not use its cache)' : ''}`);
     // What the language server holds on every later start: a fresh process that loads the cache.
-    cachedRss = freshCachedLoad(root);
+    cachedRss = freshLoad(root, 'cache');
     log(
-      `  a fresh process loading from the cache: ${fmtMs(cachedRss.ms)}, RSS ${cachedRss.rssMb.toFixed(0)} MB (heap ${cachedRss.heapMb.toFixed(0)} MB)${cachedRss.fromCache ? '' : ' (warning: it did not use the cache)'}`,
+      `  a fresh process loading from the cache: ${fmtMs(cachedRss.ms)}, RSS ${cachedRss.rssMb.toFixed(0)} MB (heap ${cachedRss.heapMb.toFixed(0)} MB, peak RSS ${cachedRss.peakRssMb.toFixed(0)} MB)${cachedRss.fromCache ? '' : ' (warning: it did not use the cache)'}`,
+    );
+    // The very first start: a fresh process, an empty cache, the JSONL files (peak: the kernel's high-water mark).
+    firstRss = freshLoad(root, 'jsonl');
+    log(
+      `  a fresh process's first load from JSONL: ${fmtMs(firstRss.ms)}, peak RSS ${firstRss.peakRssMb.toFixed(0)} MB, RSS after it ${firstRss.rssMb.toFixed(0)} MB (heap ${firstRss.heapMb.toFixed(0)} MB)${firstRss.fromCache ? ' (warning: it used a cache)' : ''}`,
     );
   }
   const workspace = held.workspace;
@@ -436,6 +443,10 @@ async function main(): Promise<number> {
       duckdb_load_cpu_ms: round(duckLoadCpuMs, 0),
       cached_process_rss_mb: round(cachedRss?.rssMb, 0),
       cached_process_heap_mb: round(cachedRss?.heapMb, 0),
+      cached_process_peak_rss_mb: round(cachedRss?.peakRssMb, 0),
+      first_load_process_ms: round(firstRss?.ms, 0),
+      first_load_peak_rss_mb: round(firstRss?.peakRssMb, 0),
+      first_load_process_rss_mb: round(firstRss?.rssMb, 0),
     },
     validation_ms: round(validation.medianMs, 1),
     segments: results.map((r) => ({
@@ -490,7 +501,18 @@ async function main(): Promise<number> {
           ],
           ['load from the on-disk cache (median)', cachedLoadMs === null ? 'n/a' : fmtMs(cachedLoadMs), '', ''],
           ['RSS after load (after GC)', `${rssMb.toFixed(0)} MB`, '', ''],
-          ['RSS of a fresh process loaded from the cache', cachedRss ? `${cachedRss.rssMb.toFixed(0)} MB` : 'n/a', '', ''],
+          [
+            'RSS of a fresh process loaded from the cache (peak)',
+            cachedRss ? `${cachedRss.rssMb.toFixed(0)} MB (${cachedRss.peakRssMb.toFixed(0)} MB)` : 'n/a',
+            '',
+            '',
+          ],
+          [
+            'first load of a fresh process from JSONL: time, peak RSS, RSS after',
+            firstRss ? `${fmtMs(firstRss.ms)}, ${firstRss.peakRssMb.toFixed(0)} MB, ${firstRss.rssMb.toFixed(0)} MB` : 'n/a',
+            '',
+            '',
+          ],
         ],
       ),
     );
@@ -576,19 +598,12 @@ main().then(
   },
 );
 
-/**
- * Loads the workspace from the engine's cache in a new Node process (as the language server's
- * worker does on every start after the first) and reports its time and resident memory after GC.
- */
-function freshCachedLoad(root: string): { ms: number; rssMb: number; heapMb: number; fromCache: boolean } {
-  const loader = join(__dirname, '..', 'server', 'src', 'workspace', 'loadWorkspace.js');
-  const script = `
-    const { loadWorkspace } = require(${JSON.stringify(loader)});
-    loadWorkspace(${JSON.stringify(root)}, { cache: true }).then((loaded) => {
-      global.gc();
-      const usage = process.memoryUsage();
-      process.stdout.write(JSON.stringify({ ms: loaded.loadMs, rssMb: usage.rss / 1048576, heapMb: usage.heapUsed / 1048576, fromCache: loaded.fromCache, profiles: loaded.workspace.profileCount }));
-    });`;
-  const out = execFileSync(process.execPath, ['--expose-gc', '-e', script], { env: process.env, maxBuffer: 1 << 20, encoding: 'utf8' });
-  return JSON.parse(out) as { ms: number; rssMb: number; heapMb: number; fromCache: boolean };
+/** One load in a new Node process (bench/firstLoad.ts): as the language server's worker starts the very first time (`jsonl`) or later (`cache`). */
+function freshLoad(root: string, from: 'jsonl' | 'cache'): FreshLoad {
+  const out = execFileSync(process.execPath, ['--expose-gc', join(__dirname, 'firstLoad.js'), root, '--from', from], {
+    env: process.env,
+    maxBuffer: 1 << 20,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as FreshLoad;
 }

@@ -32,6 +32,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const REPO = join(__dirname, '..', '..', '..');
 
@@ -104,18 +105,8 @@ function exists(path: string): boolean {
 
 /** 1-based line of each offset of `text`. */
 function lineLookup(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
+  const document = TextDocument.create('file:///pointer.md', 'markdown', 1, text);
+  return (offset) => document.positionAt(offset).line + 1;
 }
 
 // ---------------------------------------------------------------------------------------------

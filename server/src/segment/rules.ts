@@ -188,23 +188,15 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
     typeof end?.value === 'number' &&
     start.value > end.value
   ) {
-    problems.push({
-      offset: start.offset,
-      length: end.offset + end.length - start.offset,
-      severity: 'warning',
-      code: 'range-reversed',
-      message: `"between ${start.value} and ${end.value} ago": "start" must be the nearer distance (the smaller number), so this window is empty.`,
-      fixes: [
-        {
-          title: 'Swap start and end',
-          edits: [
-            { offset: start.offset, length: start.length, newText: String(end.value) },
-            { offset: end.offset, length: end.length, newText: String(start.value) },
-          ],
-          isPreferred: true,
-        },
-      ],
-    });
+    problems.push(
+      reversedRange(
+        start,
+        end,
+        `"between ${start.value} and ${end.value} ago": "start" must be the nearer distance (the smaller number), so this window is empty.`,
+        String(end.value),
+        String(start.value),
+      ),
+    );
   }
   if (
     operator === 'between-static' &&
@@ -212,23 +204,15 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
     typeof end?.value === 'string' &&
     (parseInstant(start.value) ?? NaN) > (parseInstant(end.value) ?? NaN)
   ) {
-    problems.push({
-      offset: start.offset,
-      length: end.offset + end.length - start.offset,
-      severity: 'warning',
-      code: 'range-reversed',
-      message: `The range ends (${end.value}) before it starts (${start.value}), so it matches nothing.`,
-      fixes: [
-        {
-          title: 'Swap start and end',
-          edits: [
-            { offset: start.offset, length: start.length, newText: quote(end.value) },
-            { offset: end.offset, length: end.length, newText: quote(start.value) },
-          ],
-          isPreferred: true,
-        },
-      ],
-    });
+    problems.push(
+      reversedRange(
+        start,
+        end,
+        `The range ends (${end.value}) before it starts (${start.value}), so it matches nothing.`,
+        quote(end.value),
+        quote(start.value),
+      ),
+    );
   }
   if (
     operator === 'between' &&
@@ -237,23 +221,9 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
     typeof end?.value === 'number' &&
     start.value > end.value
   ) {
-    problems.push({
-      offset: start.offset,
-      length: end.offset + end.length - start.offset,
-      severity: 'warning',
-      code: 'range-reversed',
-      message: `The range ${start.value}–${end.value} is empty: "start" is greater than "end".`,
-      fixes: [
-        {
-          title: 'Swap start and end',
-          edits: [
-            { offset: start.offset, length: start.length, newText: String(end.value) },
-            { offset: end.offset, length: end.length, newText: String(start.value) },
-          ],
-          isPreferred: true,
-        },
-      ],
-    });
+    problems.push(
+      reversedRange(start, end, `The range ${start.value}–${end.value} is empty: "start" is greater than "end".`, String(end.value), String(start.value)),
+    );
   }
   const month = get('value');
   if (operator === 'calendar-month' && typeof month?.value === 'number' && (month.value < 1 || month.value > 12)) {
@@ -269,4 +239,25 @@ function filterRules(filterNode: Node, problems: Problem[]): void {
 
 function capitalizeFirst(text: string): string {
   return text[0].toUpperCase() + text.slice(1);
+}
+
+/** A range whose start comes after its end ("range-reversed"), with the swap as its fix. */
+function reversedRange(start: Node, end: Node, message: string, startText: string, endText: string): Problem {
+  return {
+    offset: start.offset,
+    length: end.offset + end.length - start.offset,
+    severity: 'warning',
+    code: 'range-reversed',
+    message,
+    fixes: [
+      {
+        title: 'Swap start and end',
+        edits: [
+          { offset: start.offset, length: start.length, newText: startText },
+          { offset: end.offset, length: end.length, newText: endText },
+        ],
+        isPreferred: true,
+      },
+    ],
+  };
 }

@@ -1,3 +1,4 @@
+import { NUMERIC_DIMENSIONS } from '../../engine/conditions/predictiveAnalytics';
 import { columnSql, REFERENCE_TABLE_NAMES, type ColumnType, type TableLayout, type TableName, type ValueImpl } from '../layout';
 
 /**
@@ -69,18 +70,7 @@ const PERSON: Readonly<Record<string, ColumnSpec>> = {
   'subscriptions.sms.marketing.last_updated': time('subscriptions_sms_marketing_last_updated'),
   'subscriptions.sms.marketing.method': text('subscriptions_sms_marketing_method'),
   'subscriptions.sms.marketing.method_detail': text('subscriptions_sms_marketing_method_detail'),
-  ...Object.fromEntries(
-    [
-      'average_days_between_orders',
-      'average_order_value',
-      'churn_probability',
-      'historic_clv',
-      'historic_number_of_orders',
-      'predicted_clv',
-      'predicted_number_of_orders',
-      'total_clv',
-    ].map((f) => [`predictive_analytics.${f}`, number(`predictive_analytics_${f}`)]),
-  ),
+  ...Object.fromEntries([...NUMERIC_DIMENSIONS].map((f) => [`predictive_analytics.${f}`, number(`predictive_analytics_${f}`)])),
   'predictive_analytics.expected_date_of_next_order': time('predictive_analytics_expected_date_of_next_order'),
 };
 
