@@ -22,8 +22,8 @@
  *    the repository root (starting with one of REPO_FOLDERS, not right after a word and `/`) that
  *    ends with `/` or whose last part has an extension exists.
  * d. Nothing outside the repository. No file under SOURCE_ROOTS mentions `../shared` or an absolute
- *    path of the machine the repository was checked out on (`/work/`, or the folder holding the
- *    repository), except the files of OUTSIDE_MENTION_ALLOWED, each with its reason.
+ *    path of the machine the repository was checked out on (`/work/`, or the repository's own
+ *    absolute path), except the files of OUTSIDE_MENTION_ALLOWED, each with its reason.
  *
  * Generated or ignored outputs (GENERATED: out/, dist/, bench/.cache/, test-output/, node_modules/,
  * ...; folders of GENERATED_NAMES at any depth) are neither scanned nor required to exist. The
@@ -31,7 +31,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -302,8 +302,8 @@ function checkCodePointers(file: string, text: string, found: string[]): number 
 }
 
 function outsideMentions(): string[] {
-  const parent = dirname(REPO);
-  const forbidden = ['../shared', '/work/', ...(parent === '/' ? [] : [`${parent}/`])];
+  // The checkout's own absolute path, not its parent's: a clone in /tmp/x must not forbid the /tmp/ URIs tests build.
+  const forbidden = ['../shared', '/work/', `${REPO}/`];
   const found: string[] = [];
   for (const file of SOURCE_ROOTS.flatMap(filesUnder)) {
     if (OUTSIDE_MENTION_ALLOWED[file] !== undefined) continue;
