@@ -5,7 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseInstant } from '../engine/time';
 import { SegmentLanguage } from '../segment/languageService';
 import { definitionValue } from '../segment/parse';
-import { compileSegment, DIALECT_NAMES, sqlText, fivetranLayout, layoutFromConfig, workspaceLayout, type DialectName, type TableLayout } from '../sql';
+import { compileSegment, DIALECT_NAMES, sqlText, layoutFromConfig, NAMED_LAYOUTS, type DialectName, type TableLayout } from '../sql';
 import { findWorkspaceRoot, readWorkspaceConfig } from '../workspace/loadWorkspace';
 import { CliUsageError, type CliIo } from './io';
 import { formatProblem } from './validateCommand';
@@ -21,8 +21,7 @@ interface SqlCommandOptions {
 
 /** `--layout`: a layout name or a layout file (docs/sql.md). */
 export function layoutOption(value: string): TableLayout {
-  if (value === 'workspace') return workspaceLayout();
-  if (value === 'fivetran') return fivetranLayout();
+  if (value === 'workspace' || value === 'fivetran') return NAMED_LAYOUTS[value]();
   if (!existsSync(value)) throw new CliUsageError(`--layout is workspace, fivetran or a layout file; ${JSON.stringify(value)} is none of them`);
   let config: unknown;
   try {

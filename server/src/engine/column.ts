@@ -75,6 +75,26 @@ export interface DistinctInstants {
 /** Past this many distinct instants a column keeps no distinct index (two Maps' worth of memory for no gain). */
 const MAX_DISTINCT_INSTANTS = 1 << 16;
 
+/**
+ * The distinct instants among the first `rows` of `instants` (NaN: none) and each row's index
+ * among them (-1 for NaN); undefined when more than `limit` are distinct.
+ */
+export function indexDistinct(instants: Float64Array | undefined, rows: number, limit = Infinity): DistinctInstants | undefined {
+  const distinct = new Map<number, number>();
+  const index = new Int32Array(rows).fill(-1);
+  for (let row = 0; instants && row < rows; row++) {
+    const t = instants[row];
+    if (t !== t) continue; // NaN: no instant
+    let i = distinct.get(t);
+    if (i === undefined) {
+      if (distinct.size >= limit) return undefined;
+      distinct.set(t, (i = distinct.size));
+    }
+    index[row] = i;
+  }
+  return { values: Float64Array.from(distinct.keys()), index };
+}
+
 const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value);
 
 /**
@@ -375,23 +395,9 @@ export class Column {
     const known = this.distinctInstantsCache;
     if (known === null && this.instantsCache?.length === rows) return undefined;
     if (known && known.index.length === rows) return known;
-    const instants = this.instants(rows, parse);
-    const distinct = new Map<number, number>();
-    const index = new Int32Array(rows).fill(-1);
-    for (let row = 0; row < rows; row++) {
-      const t = instants[row];
-      if (t !== t) continue; // NaN: no instant
-      let i = distinct.get(t);
-      if (i === undefined) {
-        if (distinct.size >= MAX_DISTINCT_INSTANTS) {
-          this.distinctInstantsCache = null;
-          return undefined;
-        }
-        distinct.set(t, (i = distinct.size));
-      }
-      index[row] = i;
-    }
-    return (this.distinctInstantsCache = { values: Float64Array.from(distinct.keys()), index });
+    const distinct = indexDistinct(this.instants(rows, parse), rows, MAX_DISTINCT_INSTANTS);
+    this.distinctInstantsCache = distinct ?? null;
+    return distinct;
   }
 
   /**

@@ -1,16 +1,14 @@
 import { ErrorCodes, LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import { Methods, SQL_DIALECTS, SQL_FORMS, SQL_LAYOUTS, type SqlDialectName, type SqlLayoutName, type SqlParams, type SqlResult } from '../protocol';
+import { Methods, SQL_DIALECTS, SQL_FORMS, SQL_LAYOUTS, type SqlDialectName, type SqlParams, type SqlResult } from '../protocol';
 import { definitionValue, type ParsedSegment } from '../segment/parse';
-import { compileSegment, DIALECT_NAMES, fivetranLayout, sqlText, workspaceLayout, type DialectName, type TableLayout } from '../sql';
+import { compileSegment, DIALECT_NAMES, NAMED_LAYOUTS, sqlText, type DialectName } from '../sql';
 import { readTextFile } from '../workspace/textFiles';
 import type { WorkspaceRequestServices } from './workspaceRequests';
 
 // The protocol's dialect names are the compiler's (protocol.ts cannot import sql/, so the list is written twice).
 const sameDialects: [SqlDialectName, DialectName] extends [DialectName, SqlDialectName] ? true : never = true;
 void sameDialects;
-
-const LAYOUTS: Record<SqlLayoutName, () => TableLayout> = { workspace: workspaceLayout, fivetran: fivetranLayout };
 
 const invalidParams = (message: string) => new ResponseError(ErrorCodes.InvalidParams, message);
 const quoted = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : String(value));
@@ -42,7 +40,7 @@ export function sqlOfDocument(services: WorkspaceRequestServices, params: SqlPar
 
   const root = services.registry.rootFor(params.uri);
   const now = (root ? services.registry.configuredNow(root) : undefined) ?? Date.now();
-  const compiled = compileSegment(definition, { dialect: params.dialect, layout: LAYOUTS[layoutName](), now });
+  const compiled = compileSegment(definition, { dialect: params.dialect, layout: NAMED_LAYOUTS[layoutName](), now });
   return {
     sql: sqlText(compiled, form),
     form,

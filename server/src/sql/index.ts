@@ -26,3 +26,4 @@ export {
 } from './workspaceTables';
 export { fivetranLayout, fivetranColumnName, type FivetranOptions } from './layouts/fivetran';
 export { layoutFromConfig } from './layouts/mapping';
+export { NAMED_LAYOUTS } from './layouts/named';

@@ -1,4 +1,5 @@
 import { Bitset } from '../bitset';
+import { indexDistinct, type DistinctInstants } from '../column';
 import { isCountryCode } from '../countries';
 import { isRecord, matched, notEvaluable, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { describeFilter, propertyLabel, shown } from '../phrases';
@@ -66,7 +67,7 @@ export function selectByDate(ctx: EvaluationContext, key: string, filter: unknow
 export function selectByDateSeries(ctx: SeriesContext, key: string, filter: unknown, refs: readonly ReferenceTime[]): ConditionOutcome[] {
   const n = ctx.workspace.profileCount;
   const column = ctx.workspace.column(key);
-  const { values, index: valueOf } = column?.distinctInstants(n, parseInstant) ?? distinctOf(column?.instants(n, parseInstant), n);
+  const { values, index: valueOf } = column?.distinctInstants(n, parseInstant) ?? (indexDistinct(column?.instants(n, parseInstant), n) as DistinctInstants);
   const passes = new Uint8Array(values.length);
   return refs.map((ref) => {
     const window = compileDateFilter(filter, ref);
@@ -81,22 +82,6 @@ export function selectByDateSeries(ctx: SeriesContext, key: string, filter: unkn
     }
     return matched(set);
   });
-}
-
-/** Distinct instants and each row's index among them, when the column keeps none (or there is no column). */
-function distinctOf(instants: Float64Array | undefined, n: number): { values: Float64Array; index: Int32Array } {
-  const distinct = new Map<number, number>();
-  const index = new Int32Array(n).fill(-1);
-  if (instants) {
-    for (let p = 0; p < n; p++) {
-      const t = instants[p];
-      if (t !== t) continue; // NaN: no date, never matches
-      let i = distinct.get(t);
-      if (i === undefined) distinct.set(t, (i = distinct.size));
-      index[p] = i;
-    }
-  }
-  return { values: Float64Array.from(distinct.keys()), index };
 }
 
 /**
