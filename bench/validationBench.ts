@@ -10,7 +10,7 @@ import { LIST_IDS, METRIC_IDS } from '../server/src/generate';
 import { median } from './stats';
 
 /** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,24 +8,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTree } from 'jsonc-parser';
-import { generateSegmentText } from '../../bench/validationBench';
+import { generateSegmentText, rng } from '../../bench/validationBench';
 import { ConditionMemo } from '../../server/src/segment/conditionMemo';
 import { SegmentLanguage, type ValidationOptions } from '../../server/src/segment/languageService';
 import { strictTree } from '../../server/src/segment/parse';
 
 const REPO = join(__dirname, '..', '..', '..');
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Texts a user might type into a segment file: values valid and not, keys, whole conditions, syntax mistakes. */
 const SNIPPETS = [
