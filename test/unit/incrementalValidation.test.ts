@@ -188,4 +188,13 @@ describe('the tree of strict JSON (strictTree)', () => {
       assert.deepStrictEqual(strictTree(text), tolerant(text), text);
     }
   });
+
+  it('leaves to boundNesting what it would rewrite: nesting past the limit, long runs of blanks', () => {
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    assert.deepStrictEqual(strictTree(nested(64)), tolerant(nested(64)));
+    assert.equal(strictTree(nested(65)), undefined);
+    assert.deepStrictEqual(strictTree(`[1,${' '.repeat(255)}2]`), tolerant(`[1,${' '.repeat(255)}2]`));
+    assert.equal(strictTree(`[1,${' \t'.repeat(128)}2]`), undefined);
+    assert.deepStrictEqual(strictTree(`[1,${' \n'.repeat(300)}2]`), tolerant(`[1,${' \n'.repeat(300)}2]`));
+  });
 });

@@ -55,15 +55,17 @@ export function parseSegment(fileText: string): ParsedSegment {
   // A byte order mark (U+FEFF) that an editor kept at the start is whitespace, not an error; a
   // space in its place keeps every offset where it is in the file.
   const text = fileText.charCodeAt(0) === 0xfeff ? ` ${fileText.slice(1)}` : fileText;
-  const { boundedText, tooDeep } = boundNesting(text);
-  const errors: ParseError[] = [];
   // Strict JSON (what the API accepts, so nearly every file) gets the platform's parser for its
   // value and a tree built without the tolerant parser's error handling: the same tree, faster.
-  const strict = strictValue(boundedText);
-  const root =
-    strict !== NOT_STRICT
-      ? strictTree(boundedText)
-      : parseTree(boundedText, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: true });
+  // Nesting no deeper than the limit and no long run of blanks (which strictTree checks on its
+  // way) leave nothing for boundNesting to rewrite, so its scan is needed only otherwise.
+  const quick = strictValue(text);
+  const quickTree = quick !== NOT_STRICT ? strictTree(text) : undefined;
+  const { boundedText, tooDeep } = quickTree ? { boundedText: text, tooDeep: [] } : boundNesting(text);
+  const errors: ParseError[] = [];
+  const strict = quickTree ? quick : strictValue(boundedText);
+  const tolerant = () => parseTree(boundedText, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: true });
+  const root = quickTree ?? (strict !== NOT_STRICT ? (strictTree(boundedText) ?? tolerant()) : tolerant());
   const value = strict !== NOT_STRICT ? strict : root ? nodeValue(root) : undefined;
   const { shape, definitionPath } = detectShape(value);
   const definition = root && shape !== 'condition' && shape !== 'unknown' ? findNodeAtLocation(root, definitionPath) : undefined;
@@ -269,15 +271,35 @@ const COLON = 0x3a;
 const MINUS = 0x2d;
 
 /**
- * The tree jsonc-parser's `parseTree` builds (same nodes, fields and offsets; the parse test holds
- * the two to each other), for text that `JSON.parse` accepts, so without error handling: a
- * third of the time on a large file. Nesting is bounded by boundNesting.
+ * The tree jsonc-parser's `parseTree` builds (same nodes, fields and offsets; a unit test holds
+ * the two to each other), for text that `JSON.parse` accepts, so without error handling: half the
+ * time on a large file. Undefined when the text holds no value, nests deeper than
+ * MAX_NESTING_DEPTH or has a run of LONG_BLANK_RUN spaces and tabs: what boundNesting rewrites.
  */
 export function strictTree(text: string): Node | undefined {
+  try {
+    return buildStrictTree(text);
+  } catch (error) {
+    if (error === NOT_BOUNDED) return undefined;
+    throw error;
+  }
+}
+
+/** Thrown by buildStrictTree at a value nested too deep or a long run of blanks. */
+const NOT_BOUNDED = Symbol('needs boundNesting');
+
+function buildStrictTree(text: string): Node | undefined {
   type Built = { -readonly [K in keyof Node]: Node[K] };
   let pos = 0;
+  let depth = 0;
   const skipBlanks = () => {
-    for (let c = text.charCodeAt(pos); c === SPACE || c === LINE_FEED || c === CARRIAGE_RETURN || c === TAB; c = text.charCodeAt(++pos));
+    let run = 0;
+    for (let c = text.charCodeAt(pos); ; c = text.charCodeAt(++pos)) {
+      if (c === SPACE || c === TAB) {
+        if (++run >= LONG_BLANK_RUN) throw NOT_BOUNDED;
+      } else if (c === LINE_FEED || c === CARRIAGE_RETURN) run = 0;
+      else return;
+    }
   };
   const string = (): string => {
     const start = pos;
@@ -301,6 +323,7 @@ export function strictTree(text: string): Node | undefined {
       pos++;
       skipBlanks();
       const close = c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
+      if (++depth > MAX_NESTING_DEPTH) throw NOT_BOUNDED;
       while (text.charCodeAt(pos) !== close) {
         if (c === OPEN_BRACE) children.push(property(node));
         else children.push(value(node));
@@ -309,6 +332,7 @@ export function strictTree(text: string): Node | undefined {
         skipBlanks();
       }
       pos++;
+      depth--;
       node.length = pos - offset;
       return node;
     }
