@@ -52,7 +52,9 @@ export class ConditionMemo {
         const pointer = jsonPointer(path);
         const text = parsed.text.slice(node.offset, node.offset + node.length);
         const earlier = this.last.get(pointer);
-        const found = earlier?.text === text ? earlier : { text };
+        // The entry takes this version's text: a piece of a string keeps the whole string alive,
+        // so an entry that kept the text of the version it was found in would keep that version.
+        const found = earlier?.text === text ? { ...earlier, text } : { text };
         current.set(pointer, found);
         const unit = { node, found };
         byPointer.set(pointer, unit);
