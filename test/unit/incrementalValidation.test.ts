@@ -7,11 +7,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTree } from 'jsonc-parser';
+import { parseTree, type Node } from 'jsonc-parser';
 import { generateSegmentText, rng } from '../../bench/validationBench';
 import { ConditionMemo } from '../../server/src/segment/conditionMemo';
 import { SegmentLanguage, type ValidationOptions } from '../../server/src/segment/languageService';
 import { strictTree } from '../../server/src/segment/parse';
+import { declaredProperties, schemasAtPath } from '../../server/src/segment/schemaNavigator';
 
 const REPO = join(__dirname, '..', '..', '..');
 
@@ -152,6 +153,57 @@ describe('validation with the previous version (ConditionMemo)', function () {
     assert.equal(moved.length, 1);
     assert.equal(edited.slice(moved[0].offset, moved[0].offset + moved[0].length), text.slice(negative[0].offset, negative[0].offset + negative[0].length));
     assert.ok(after.some((p) => p.code === 'unknown-property' && edited.slice(p.offset, p.offset + p.length) === '"extra"'));
+  });
+});
+
+describe('unknown keys in a large file (conditions of one shape share a verdict)', () => {
+  /** Every key the schemas do not declare, found by walking the tree with schemasAtPath alone (no memo): the oracle. */
+  function undeclaredKeys(language: SegmentLanguage, text: string): number[] {
+    const parsed = language.parse(text);
+    const offsets: number[] = [];
+    const walk = (node: Node, path: (string | number)[]): void => {
+      const applicable = schemasAtPath(language.schema, parsed.value, path);
+      if (node.type === 'array') (node.children ?? []).forEach((item, index) => walk(item, [...path, index]));
+      if (node.type !== 'object' || applicable.unresolved) return;
+      const declared = declaredProperties(applicable);
+      for (const property of node.children ?? []) {
+        const [keyNode, valueNode] = property.children ?? [];
+        if (declared.size > 0 && !declared.has(String(keyNode.value))) offsets.push(keyNode.offset);
+        else if (valueNode && (valueNode.type === 'object' || valueNode.type === 'array')) walk(valueNode, [...path, String(keyNode.value)]);
+      }
+    };
+    if (parsed.root) walk(parsed.root, []);
+    return offsets;
+  }
+
+  it('reports every undeclared key, in conditions whose shape an earlier condition had without it', () => {
+    const next = rng(11);
+    const language = new SegmentLanguage();
+    let text = generateSegmentText(200);
+    // Keys added inside conditions (valid JSON): unknown ones, and known ones in the wrong place.
+    for (let i = 0; i < 60; i++) {
+      const at = text.indexOf('{\n', Math.floor(next() * text.length));
+      if (at < 0 || text.lastIndexOf('"conditions"', at) < 0) continue;
+      const key = ['"extra"', '"metric_id"', '"operator"', '"unit"', '"quantity"'][Math.floor(next() * 5)];
+      text = `${text.slice(0, at + 1)} ${key}: 1,${text.slice(at + 1)}`;
+    }
+    const reported = language
+      .validate(language.parse(text))
+      .filter((p) => p.code === 'unknown-property')
+      .map((p) => p.offset);
+    const expected = undeclaredKeys(language, text);
+    assert.ok(expected.length >= 10, `undeclared keys: ${expected.length}`);
+    // A key can be left unreported only where a schema problem already sits on it.
+    const schemaOffsets = new Set(
+      language
+        .validate(language.parse(text))
+        .filter((p) => p.code !== 'unknown-property')
+        .map((p) => p.offset),
+    );
+    assert.deepEqual(
+      reported,
+      expected.filter((offset) => !schemaOffsets.has(offset)),
+    );
   });
 });
 

@@ -1,9 +1,10 @@
 import { findNodeAtLocation, type Node } from 'jsonc-parser';
-import { reuseOrFind, type ConditionUnit, type ConditionUnits } from './conditionMemo';
+import { BoundedMemo } from '../engine/boundedMemo';
+import { reuseOrFind, type ConditionUnits } from './conditionMemo';
 import type { ParsedSegment } from './parse';
 import type { Problem } from './problem';
 import type { SegmentSchema } from './schema';
-import { applicableSchemas, childSchemas, declaredProperties, type ApplicableSchemas } from './schemaNavigator';
+import { applicableSchemas, childSchemas, declaredProperties, shapeKey, type ApplicableSchemas } from './schemaNavigator';
 import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
 import { article, nearest, objectAnchor, quote } from './text';
 import { conditionKind } from '../engine/conditions';
@@ -23,7 +24,11 @@ export function ruleProblems(parsed: ParsedSegment, schema: SegmentSchema, repor
   const problems: Problem[] = [];
   if (!parsed.root) return problems;
   const start = parsed.shape === 'condition' ? schema.definition('Condition') : schema.root;
-  if (start) unknownKeys(parsed.root, parsed.value, applicableSchemas(schema, start, parsed.value), { schema, reported, units }, problems);
+  if (start) {
+    const conditions = new Set(conditionGroups(parsed).flatMap((group) => group.conditions.map((condition) => condition.node)));
+    const walk: KeyWalk = { schema, reported, conditions, units, undeclared: 0 };
+    unknownKeys(parsed.root, parsed.value, applicableSchemas(schema, start, parsed.value), walk, problems);
+  }
   structureRules(parsed, problems);
   for (const group of conditionGroups(parsed)) {
     for (const condition of group.conditions) {
@@ -46,25 +51,46 @@ interface KeyWalk {
   readonly schema: SegmentSchema;
   /** The offsets that already carry a (schema) problem. */
   readonly reported: ReadonlySet<number>;
+  /** The nodes of the conditions. */
+  readonly conditions: ReadonlySet<Node>;
   readonly units: ConditionUnits | undefined;
+  /** How many keys the walk found that the schemas do not declare (reported or not). */
+  undeclared: number;
+}
+
+/**
+ * The shapes of conditions without an undeclared key, by schema (see shapeKey): most conditions
+ * of a large file share their shape with another, and the walk over one costs more than its key.
+ */
+const cleanShapes = new WeakMap<SegmentSchema, BoundedMemo<true>>();
+function cleanShapesOf(schema: SegmentSchema): BoundedMemo<true> {
+  let memo = cleanShapes.get(schema);
+  if (!memo) cleanShapes.set(schema, (memo = new BoundedMemo<true>({ maxBytes: 4 * 1024 * 1024, maxKeyLength: 4096 })));
+  return memo;
 }
 
 /**
  * The unknown keys of a condition (an item of `conditions`, whose array has the schemas `parent`):
  * a condition an earlier version had at the same place, with the same text, under the same
- * schemas, reuses what was found there.
+ * schemas, reuses what was found there; one whose shape is known to have every key declared has
+ * none.
  */
-function conditionUnknownKeys(unit: ConditionUnit, value: unknown, parent: ApplicableSchemas, index: number, walk: KeyWalk, problems: Problem[]): void {
-  const stored = unit.found.unknownKeys?.parent === parent ? unit.found.unknownKeys.problems : undefined;
+function conditionUnknownKeys(node: Node, value: unknown, parent: ApplicableSchemas, index: number, walk: KeyWalk, problems: Problem[]): void {
+  const unit = walk.units?.byNode.get(node);
+  const stored = unit?.found.unknownKeys?.parent === parent ? unit.found.unknownKeys.problems : undefined;
   const found = reuseOrFind(
     unit,
     stored,
     () => {
+      const shape = shapeKey(walk.schema, parent, node);
+      if (cleanShapesOf(walk.schema).get(shape)) return [];
       const own: Problem[] = [];
-      unknownKeys(unit.node, value, childSchemas(walk.schema, parent, index, value), walk, own);
+      const undeclared = walk.undeclared;
+      unknownKeys(node, value, childSchemas(walk.schema, parent, index, value), walk, own);
+      if (walk.undeclared === undeclared) cleanShapesOf(walk.schema).set(shape, true);
       return own;
     },
-    (relative) => (unit.found.unknownKeys = { parent, problems: relative }),
+    (relative) => unit && (unit.found.unknownKeys = { parent, problems: relative }),
   );
   for (const problem of found) problems.push(problem);
 }
@@ -78,7 +104,9 @@ function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, 
       const [keyNode, valueNode] = property.children ?? [];
       if (!keyNode) continue;
       const key = String(keyNode.value);
-      if (declared && declared.size > 0 && !declared.has(key) && !reported.has(keyNode.offset)) {
+      const isDeclared = !declared || declared.size === 0 || declared.has(key);
+      if (!isDeclared) walk.undeclared++;
+      if (!isDeclared && !reported.has(keyNode.offset)) {
         const suggestion = nearest(
           key,
           [...declared.keys()].filter((k) => !(k in record)),
@@ -111,8 +139,7 @@ function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, 
     const items = Array.isArray(value) ? value : [];
     (node.children ?? []).forEach((item, index) => {
       if (item.type !== 'object' && item.type !== 'array') return;
-      const unit = walk.units?.byNode.get(item);
-      if (unit) conditionUnknownKeys(unit, items[index], applicable, index, walk, problems);
+      if (walk.conditions.has(item)) conditionUnknownKeys(item, items[index], applicable, index, walk, problems);
       else unknownKeys(item, items[index], childSchemas(schema, applicable, index, items[index]), walk, problems);
     });
   }

@@ -1,3 +1,4 @@
+import type { Node } from 'jsonc-parser';
 import { BoundedMemo } from '../engine/boundedMemo';
 import type { JsonSchema, SegmentSchema } from './schema';
 
@@ -96,6 +97,41 @@ function signature(value: unknown, seen: Discriminators, depth = 0): string {
       keys.has(key) && (v === null || typeof v !== 'object') ? `${typeof v}=${String(v)};` : `${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v};`;
   }
   return `${text}}`;
+}
+
+/**
+ * A key for everything the unknown-key walk over `node` (a value under the schemas `parent`) reads:
+ * every key, in order, the type of every value, the values of discriminator keys (and of scalar
+ * array items when `if` clauses can see them). Two values with the same key resolve the same
+ * schemas everywhere inside, so they have the same undeclared keys.
+ */
+export function shapeKey(schema: SegmentSchema, parent: ApplicableSchemas, node: Node): string {
+  const seen = discriminatorKeys(schema);
+  let text = `s${idOf(parent)}\u0000`;
+  const visit = (current: Node, item: boolean): void => {
+    if (current.type === 'object') {
+      text += '{';
+      for (const property of current.children ?? []) {
+        const [keyNode, valueNode] = property.children ?? [];
+        text += `${JSON.stringify(keyNode?.value)}:`;
+        if (!valueNode) text += '-';
+        else if (valueNode.type !== 'object' && valueNode.type !== 'array' && seen.keys.has(String(keyNode?.value)))
+          text += `${valueNode.type}=${JSON.stringify(valueNode.value)}`;
+        else visit(valueNode, false);
+        text += ',';
+      }
+      text += '}';
+    } else if (current.type === 'array') {
+      text += '[';
+      for (const child of current.children ?? []) {
+        visit(child, true);
+        text += ',';
+      }
+      text += ']';
+    } else text += item && seen.scalarItems ? `${current.type}=${JSON.stringify(current.value)}` : current.type;
+  };
+  visit(node, false);
+  return text;
 }
 
 function resolve(schema: SegmentSchema, start: JsonSchema, value: unknown): ApplicableSchemas {
