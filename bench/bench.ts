@@ -12,6 +12,7 @@
  *   --no-lsp           skip the language-server latency measures
  *   --no-duckdb        skip DuckDB (no count comparison!)
  *   --segments a,b     only these segments of the suite (by name)
+ *   --only validation  only the validation measures (no workspace is generated or loaded)
  * Exit code: 1 when any segment's count differs between the engine and DuckDB (or a measure fails).
  */
 import { execFileSync } from 'node:child_process';
@@ -45,6 +46,8 @@ interface Options {
   evaluateOn: 'cache' | 'jsonl';
   /** Only these segments (by name); undefined: the whole suite. */
   segments: string[] | undefined;
+  /** Only the validation measures. */
+  onlyValidation: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -59,6 +62,7 @@ function parseArgs(argv: string[]): Options {
     duckdb: true,
     evaluateOn: 'cache',
     segments: undefined,
+    onlyValidation: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -109,10 +113,16 @@ function parseArgs(argv: string[]): Options {
           .map((name) => name.trim())
           .filter((name) => name !== '');
         break;
+      case '--only': {
+        const v = value();
+        if (v !== 'validation') throw new Error(`--only must be validation, got ${v}`);
+        o.onlyValidation = true;
+        break;
+      }
       case '--help':
       case '-h':
         process.stdout.write(
-          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b]\n',
+          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation]\n',
         );
         process.exit(0);
         break;
@@ -178,8 +188,17 @@ async function main(): Promise<number> {
   // 1. Validation of a ~1 MB segment file.
   const validation = runValidationBench(o.smoke ? 1 : 15);
   log(
-    `validation: ${(validation.bytes / 1e6).toFixed(2)} MB, ${validation.conditions} conditions: median ${fmtMs(validation.medianMs)} (${validation.times.length} runs)`,
+    `validation: ${(validation.bytes / 1e6).toFixed(2)} MB, ${validation.conditions} conditions: median ${fmtMs(validation.medianMs)} (${validation.times.length} runs); after an edit of one condition: median ${fmtMs(validation.editMedianMs)} (${validation.editTimes.length} edits)`,
   );
+  if (o.onlyValidation) {
+    const measures = { validation_ms: round(validation.medianMs, 1), validation_edit_ms: round(validation.editMedianMs, 1) };
+    process.stdout.write(
+      o.json
+        ? `${JSON.stringify(measures)}\n`
+        : `\nvalidation of a 1 MB, 2,000-condition file (median): ${fmtMs(validation.medianMs)}\n  after an edit of one condition, with the previous version (median): ${fmtMs(validation.editMedianMs)}\n`,
+    );
+    return 0;
+  }
 
   // 2. The workspace (generated once, cached in bench/.cache/<size>/).
   const cached = await ensureWorkspace(o.size, o.seed, log);
@@ -449,6 +468,7 @@ async function main(): Promise<number> {
       first_load_process_rss_mb: round(firstRss?.rssMb, 0),
     },
     validation_ms: round(validation.medianMs, 1),
+    validation_edit_ms: round(validation.editMedianMs, 1),
     segments: results.map((r) => ({
       name: r.segment.name,
       matched: r.matched,
@@ -492,6 +512,7 @@ async function main(): Promise<number> {
         ['measure', 'Segment Lens', 'DuckDB', 'ours/DuckDB'],
         [
           ['validation of a 1 MB, 2,000-condition file (median)', fmtMs(validation.medianMs), '', ''],
+          ['  after an edit of one condition, with the previous version (median)', fmtMs(validation.editMedianMs), '', ''],
           ['load from JSONL (median)', fmtMs(loadMs), fmtMs(duckLoadMs), duckLoadMs ? fmtRatio(loadMs / duckLoadMs) : '–'],
           [
             '  CPU time of that load (all threads)',

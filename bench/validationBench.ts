@@ -1,14 +1,16 @@
 /**
  * Validation benchmark: a generated segment file of about 1 MB with 2,000 conditions of every
  * condition type (pretty-printed, like a file in an editor), parsed and validated with the same
- * facade the language server and the CLI use.
+ * facade the language server and the CLI use: once from scratch (opening the file) and once per
+ * edit of one condition with the previous version's memo (typing).
  */
+import { ConditionMemo } from '../server/src/segment/conditionMemo';
 import { SegmentLanguage } from '../server/src/segment/languageService';
 import { LIST_IDS, METRIC_IDS } from '../server/src/generate';
 import { median } from './stats';
 
 /** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -235,11 +237,33 @@ export interface ValidationResult {
   bytes: number;
   conditions: number;
   problems: number;
+  /** Opening the file: parse + validate from scratch. */
   medianMs: number;
   times: number[];
+  /** Typing: one condition's value changed, parse + validate with the previous version's memo (what the language server does). */
+  editMedianMs: number;
+  editTimes: number[];
 }
 
-/** Median of `runs` parse+validate runs (one untimed warm-up, which also compiles the schema). */
+/**
+ * The text after the `index`-th edit of a typing session: one condition's value changed (the
+ * `quantity` of a relative-date filter, a different condition each time, around the middle of the file).
+ */
+export function editedText(text: string, index: number): string {
+  const key = '"quantity": ';
+  const at = text.indexOf(key, Math.floor(text.length / 2) + index * 997);
+  if (at < 0) throw new Error('the benchmark file has no "quantity" past its middle');
+  const from = at + key.length;
+  const to = from + /^\d+/.exec(text.slice(from))![0].length;
+  return `${text.slice(0, from)}${400 + (index % 300)}${text.slice(to)}`;
+}
+
+/**
+ * Median of `runs` parse+validate runs from scratch (one untimed warm-up, which also compiles the
+ * schema), then of `runs` edits: each edited text parsed and validated with the memo of the
+ * version before it (ConditionMemo, as the language server keeps one per open document). Each
+ * edit's problems are checked against a validation from scratch (untimed).
+ */
 export function runValidationBench(runs: number): ValidationResult {
   const text = generateSegmentText();
   const language = new SegmentLanguage();
@@ -250,5 +274,25 @@ export function runValidationBench(runs: number): ValidationResult {
     language.validate(language.parse(text));
     times.push(performance.now() - started);
   }
-  return { bytes: Buffer.byteLength(text), conditions: 2000, problems: warm.length, medianMs: median(times), times };
+  const memo = new ConditionMemo();
+  language.validate(language.parse(text), { reuse: memo });
+  const editTimes: number[] = [];
+  let current = text;
+  for (let i = 0; i < runs; i++) {
+    current = editedText(current, i);
+    const started = performance.now();
+    const problems = language.validate(language.parse(current), { reuse: memo });
+    editTimes.push(performance.now() - started);
+    if (JSON.stringify(problems) !== JSON.stringify(language.validate(language.parse(current))))
+      throw new Error(`edit ${i + 1}: the problems with the memo differ from those found from scratch`);
+  }
+  return {
+    bytes: Buffer.byteLength(text),
+    conditions: 2000,
+    problems: warm.length,
+    medianMs: median(times),
+    times,
+    editMedianMs: median(editTimes),
+    editTimes,
+  };
 }

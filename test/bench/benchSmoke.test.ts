@@ -13,6 +13,7 @@ const BENCH = join(REPO, 'out', 'bench', 'bench.js');
 interface Report {
   workspace: { profiles: number; events: number; load_ms: number; cached_load_ms: number | null; rss_mb: number };
   validation_ms: number;
+  validation_edit_ms: number;
   segments: { name: string; matched: number; duckdb_matched: number; eval_ms: number; duckdb_ms: number; ratio: number; edit_ms: number; history_ms: number }[];
   completion_p50_ms: number;
   completion_p99_ms: number;
@@ -40,6 +41,15 @@ describe('benchmark (smoke)', function () {
   // The first run generates the size-S workspace into bench/.cache/S (reused afterwards).
   this.timeout(600_000);
 
+  it('--only validation prints the two validation measures and nothing else', async () => {
+    const { code, stdout, stderr } = await runBench(['--smoke', '--only', 'validation', '--json']);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(report), ['validation_ms', 'validation_edit_ms']);
+    assert.ok(isNumber(report.validation_ms) && isNumber(report.validation_edit_ms), stdout);
+    assert.doesNotMatch(stderr, /workspace/i, 'no workspace is generated or loaded');
+  });
+
   it('prints the documented JSON report and DuckDB agrees with every count', async () => {
     const { code, stdout, stderr } = await runBench(['--smoke', '--json']);
     const lines = stdout.trim().split('\n');
@@ -53,6 +63,7 @@ describe('benchmark (smoke)', function () {
     assert.ok(report.workspace.cached_load_ms === null || isNumber(report.workspace.cached_load_ms), 'workspace.cached_load_ms is a number or null');
     assert.ok(isNumber(report.workspace.rss_mb) && report.workspace.rss_mb > 0, 'workspace.rss_mb');
     assert.ok(isNumber(report.validation_ms) && report.validation_ms > 0, 'validation_ms');
+    assert.ok(isNumber(report.validation_edit_ms) && report.validation_edit_ms > 0, 'validation_edit_ms');
     for (const key of [
       'completion_p50_ms',
       'completion_p99_ms',

@@ -220,6 +220,7 @@ export class ServerSession {
         matched: report?.state === 'ok' ? report.matched : undefined,
         fileName: URI.parse(uri).path.split('/').pop(),
         consentHint: this.settings.consentHint,
+        reuse: this.parsed.conditionMemo(uri),
         onFailure,
       });
     } catch (error) {

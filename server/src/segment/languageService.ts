@@ -1,3 +1,4 @@
+import type { ConditionMemo } from './conditionMemo';
 import { parseSegment, segmentName, textBreaks, type ParsedSegment } from './parse';
 import type { Problem } from './problem';
 import { ruleProblems } from './rules';
@@ -16,6 +17,12 @@ export interface ValidationOptions {
   fileName?: string;
   /** When to suggest a marketing-consent condition (setting segmentLens.consentHint). */
   consentHint?: 'marketing-names' | 'always' | 'off';
+  /**
+   * The memo of this document's last validated version (the language server keeps one per open
+   * document): conditions whose text and place did not change reuse its problems, and it is
+   * updated with this version's. The problems are the same with or without it.
+   */
+  reuse?: ConditionMemo;
   /** Called with the exception when a check fails (the document then gets one validation-failed error). */
   onFailure?: (error: unknown) => void;
 }
@@ -62,10 +69,11 @@ export class SegmentLanguage {
   /** The schema, rule and workspace problems of a file with a JSON value (`found`: the syntax problems). */
   private checks(parsed: ParsedSegment, found: readonly Problem[], options: ValidationOptions): Problem[] {
     const problems: Problem[] = [];
-    const fromSchema = schemaProblems(parsed, this.schema);
+    const units = options.reuse?.unitsOf(parsed);
+    const fromSchema = schemaProblems(parsed, this.schema, units);
     problems.push(...fromSchema);
     const breaks = textBreaks(parsed);
-    const fromRules = ruleProblems(parsed, this.schema, new Set(fromSchema.map((p) => p.offset)));
+    const fromRules = ruleProblems(parsed, this.schema, new Set(fromSchema.map((p) => p.offset)), units);
     problems.push(...fromRules.filter((p) => !breaks.some((b) => b >= p.offset && b <= p.offset + p.length)));
     if (![...found, ...problems].some((p) => p.severity === 'error')) {
       if (options.workspace) problems.push(...workspaceProblems(parsed, options.workspace));

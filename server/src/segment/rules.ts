@@ -1,8 +1,10 @@
 import { findNodeAtLocation, type Node } from 'jsonc-parser';
+import { BoundedMemo } from '../engine/boundedMemo';
+import { reuseOrFind, type ConditionUnits } from './conditionMemo';
 import type { ParsedSegment } from './parse';
 import type { Problem } from './problem';
 import type { SegmentSchema } from './schema';
-import { applicableSchemas, childSchemas, declaredProperties, type ApplicableSchemas } from './schemaNavigator';
+import { applicableSchemas, childSchemas, declaredProperties, shapeKey, type ApplicableSchemas } from './schemaNavigator';
 import { conditionGroups, propertyValueNode, type ConditionLocation } from './structure';
 import { article, nearest, objectAnchor, quote } from './text';
 import { conditionKind } from '../engine/conditions';
@@ -18,26 +20,83 @@ export const LIMITS = {
  * documented API limits, impossible ranges, empty groups, shapes of IDs and codes.
  * `reported` holds the offsets that already carry a problem, so a key is never reported twice.
  */
-export function ruleProblems(parsed: ParsedSegment, schema: SegmentSchema, reported: ReadonlySet<number>): Problem[] {
+export function ruleProblems(parsed: ParsedSegment, schema: SegmentSchema, reported: ReadonlySet<number>, units?: ConditionUnits): Problem[] {
   const problems: Problem[] = [];
   if (!parsed.root) return problems;
   const start = parsed.shape === 'condition' ? schema.definition('Condition') : schema.root;
-  if (start) unknownKeys(parsed.root, parsed.value, applicableSchemas(schema, start, parsed.value), schema, reported, problems);
+  if (start) {
+    const conditions = new Set(conditionGroups(parsed).flatMap((group) => group.conditions.map((condition) => condition.node)));
+    const walk: KeyWalk = { schema, reported, conditions, units, undeclared: 0 };
+    unknownKeys(parsed.root, parsed.value, applicableSchemas(schema, start, parsed.value), walk, problems);
+  }
   structureRules(parsed, problems);
   for (const group of conditionGroups(parsed)) {
-    for (const condition of group.conditions) conditionRules(condition, problems);
+    for (const condition of group.conditions) {
+      const unit = units?.byNode.get(condition.node);
+      problems.push(
+        ...reuseOrFind(
+          unit,
+          unit?.found.rules,
+          () => conditionRules(condition),
+          (found) => unit && (unit.found.rules = found),
+        ),
+      );
+    }
   }
   return problems;
 }
 
-function unknownKeys(
-  node: Node,
-  value: unknown,
-  applicable: ApplicableSchemas,
-  schema: SegmentSchema,
-  reported: ReadonlySet<number>,
-  problems: Problem[],
-): void {
+/** What the unknown-key walk carries along. */
+interface KeyWalk {
+  readonly schema: SegmentSchema;
+  /** The offsets that already carry a (schema) problem. */
+  readonly reported: ReadonlySet<number>;
+  /** The nodes of the conditions. */
+  readonly conditions: ReadonlySet<Node>;
+  readonly units: ConditionUnits | undefined;
+  /** How many keys the walk found that the schemas do not declare (reported or not). */
+  undeclared: number;
+}
+
+/**
+ * The shapes of conditions without an undeclared key, by schema (see shapeKey): most conditions
+ * of a large file share their shape with another, and the walk over one costs more than its key.
+ */
+const cleanShapes = new WeakMap<SegmentSchema, BoundedMemo<true>>();
+function cleanShapesOf(schema: SegmentSchema): BoundedMemo<true> {
+  let memo = cleanShapes.get(schema);
+  if (!memo) cleanShapes.set(schema, (memo = new BoundedMemo<true>({ maxBytes: 4 * 1024 * 1024, maxKeyLength: 4096 })));
+  return memo;
+}
+
+/**
+ * The unknown keys of a condition (an item of `conditions`, whose array has the schemas `parent`):
+ * a condition an earlier version had at the same place, with the same text, under the same
+ * schemas, reuses what was found there; one whose shape is known to have every key declared has
+ * none.
+ */
+function conditionUnknownKeys(node: Node, value: unknown, parent: ApplicableSchemas, index: number, walk: KeyWalk, problems: Problem[]): void {
+  const unit = walk.units?.byNode.get(node);
+  const stored = unit?.found.unknownKeys?.parent === parent ? unit.found.unknownKeys.problems : undefined;
+  const found = reuseOrFind(
+    unit,
+    stored,
+    () => {
+      const shape = shapeKey(walk.schema, parent, node);
+      if (cleanShapesOf(walk.schema).get(shape)) return [];
+      const own: Problem[] = [];
+      const undeclared = walk.undeclared;
+      unknownKeys(node, value, childSchemas(walk.schema, parent, index, value), walk, own);
+      if (walk.undeclared === undeclared) cleanShapesOf(walk.schema).set(shape, true);
+      return own;
+    },
+    (relative) => unit && (unit.found.unknownKeys = { parent, problems: relative }),
+  );
+  for (const problem of found) problems.push(problem);
+}
+
+function unknownKeys(node: Node, value: unknown, applicable: ApplicableSchemas, walk: KeyWalk, problems: Problem[]): void {
+  const { schema, reported } = walk;
   if (node.type === 'object') {
     const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     const declared = applicable.unresolved ? undefined : declaredProperties(applicable);
@@ -45,7 +104,9 @@ function unknownKeys(
       const [keyNode, valueNode] = property.children ?? [];
       if (!keyNode) continue;
       const key = String(keyNode.value);
-      if (declared && declared.size > 0 && !declared.has(key) && !reported.has(keyNode.offset)) {
+      const isDeclared = !declared || declared.size === 0 || declared.has(key);
+      if (!isDeclared) walk.undeclared++;
+      if (!isDeclared && !reported.has(keyNode.offset)) {
         const suggestion = nearest(
           key,
           [...declared.keys()].filter((k) => !(k in record)),
@@ -72,13 +133,14 @@ function unknownKeys(
       }
       // Only objects and arrays can hold keys to check: scalars need no schema resolution.
       if (valueNode && (valueNode.type === 'object' || valueNode.type === 'array') && declared?.has(key))
-        unknownKeys(valueNode, record[key], childSchemas(schema, applicable, key, record[key]), schema, reported, problems);
+        unknownKeys(valueNode, record[key], childSchemas(schema, applicable, key, record[key]), walk, problems);
     }
   } else if (node.type === 'array') {
     const items = Array.isArray(value) ? value : [];
     (node.children ?? []).forEach((item, index) => {
-      if (item.type === 'object' || item.type === 'array')
-        unknownKeys(item, items[index], childSchemas(schema, applicable, index, items[index]), schema, reported, problems);
+      if (item.type !== 'object' && item.type !== 'array') return;
+      if (walk.conditions.has(item)) conditionUnknownKeys(item, items[index], applicable, index, walk, problems);
+      else unknownKeys(item, items[index], childSchemas(schema, applicable, index, items[index]), walk, problems);
     });
   }
 }
@@ -132,7 +194,8 @@ function structureRules(parsed: ParsedSegment, problems: Problem[]): void {
 }
 
 /** The condition's kind's own checks, placed on the tokens they name; then the checks of every filter in it. */
-function conditionRules(condition: ConditionLocation, problems: Problem[]): void {
+function conditionRules(condition: ConditionLocation): Problem[] {
+  const problems: Problem[] = [];
   const { node, value } = condition;
   conditionKind(value.type)?.check?.(
     value,
@@ -153,16 +216,19 @@ function conditionRules(condition: ConditionLocation, problems: Problem[]): void
     },
     { nearest },
   );
-  for (const filterNode of filterNodes(node)) filterRules(filterNode, problems);
+  for (const filterNode of filterNodes(node, [])) filterRules(filterNode, problems);
+  return problems;
 }
 
-/** Every object under `node` that looks like a filter (`type` + `operator`). */
-function* filterNodes(node: Node): Generator<Node> {
+/** Every object under `node` that looks like a filter (`type` + `operator`), in document order, added to `found`. */
+function filterNodes(node: Node, found: Node[]): Node[] {
   if (node.type === 'object') {
     const type = propertyValueNode(node, 'type')?.value;
-    if (typeof type === 'string' && !type.startsWith('profile-') && propertyValueNode(node, 'operator')) yield node;
+    if (typeof type === 'string' && !type.startsWith('profile-') && propertyValueNode(node, 'operator')) found.push(node);
   }
-  for (const child of node.children ?? []) yield* filterNodes(child);
+  // Only objects and arrays (and the properties that hold them) can hold a filter.
+  for (const child of node.children ?? []) if (child.children) filterNodes(child, found);
+  return found;
 }
 
 function filterRules(filterNode: Node, problems: Problem[]): void {

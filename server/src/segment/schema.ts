@@ -28,6 +28,15 @@ export interface JsonSchema {
   'x-unionHint'?: boolean;
 }
 
+/** A place where the schema applies `Condition`: the JSON pointer of the value, and the value. */
+export interface ConditionSite {
+  readonly instancePath: string;
+  readonly value: unknown;
+}
+
+/** The keyword that stands for `Condition` in the outline schema (see SegmentSchema.errors). */
+const OUTLINE_SITE = 'x-conditionSite';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const SCHEMA: JsonSchema = require('../../../schemas/segment-definition.schema.json');
 
@@ -40,6 +49,9 @@ export class SegmentSchema {
   readonly root: JsonSchema = SCHEMA;
   readonly validate: ValidateFunction;
   private readonly validateCondition: ValidateFunction;
+  /** The schema without the insides of conditions: where `Condition` applies it records the place (see errors). */
+  private readonly validateOutline: ValidateFunction;
+  private sites: ConditionSite[] = [];
   private readonly pointers = new Map<JsonSchema, string>();
 
   constructor() {
@@ -50,6 +62,20 @@ export class SegmentSchema {
     const condition = ajv.getSchema(`${this.root.$id}#/$defs/Condition`);
     if (!condition) throw new Error('the schema has no Condition definition');
     this.validateCondition = condition;
+    ajv.addKeyword({
+      keyword: OUTLINE_SITE,
+      schemaType: 'boolean',
+      errors: false,
+      validate: (_schema: unknown, data: unknown, _parent: unknown, context?: { instancePath: string }) => {
+        this.sites.push({ instancePath: context?.instancePath ?? '', value: data });
+        return true;
+      },
+    });
+    this.validateOutline = ajv.compile({
+      ...this.root,
+      $id: `${this.root.$id}#outline`.replace('.json#outline', '.outline.json'),
+      $defs: { ...this.root.$defs, Condition: { [OUTLINE_SITE]: true } },
+    });
     this.index(this.root, '#');
   }
 
@@ -59,9 +85,25 @@ export class SegmentSchema {
     for (const [key, child] of Object.entries(schema)) this.index(child, `${pointer}/${key}`);
   }
 
-  /** Runs the validator; the errors are ajv's, unfiltered. */
-  errors(value: unknown): ErrorObject[] {
-    return this.validate(value) ? [] : [...(this.validate.errors ?? [])];
+  /**
+   * Runs the validator; the errors are ajv's, unfiltered: those outside every condition, then
+   * those inside each condition in document order. Each condition is validated on its own (its
+   * errors depend on nothing but its value and place), and not at all when `skip` says the caller
+   * has what an earlier validation found there.
+   */
+  errors(value: unknown, skip?: (site: ConditionSite) => boolean): ErrorObject[] {
+    this.sites = [];
+    const errors = this.validateOutline(value) ? [] : [...(this.validateOutline.errors ?? [])];
+    const sites = this.sites;
+    this.sites = [];
+    for (const site of sites) if (!skip?.(site)) errors.push(...this.siteErrors(site));
+    return errors;
+  }
+
+  /** The errors inside one condition, with paths from the document's root. */
+  private siteErrors(site: ConditionSite): ErrorObject[] {
+    const context = { instancePath: site.instancePath, parentData: {}, parentDataProperty: '', rootData: {}, dynamicAnchors: {} };
+    return this.validateCondition(site.value, context) ? [] : [...(this.validateCondition.errors ?? [])];
   }
 
   /** Validates a single condition (for files that hold one condition instead of a definition). */

@@ -1,3 +1,4 @@
+import type { Node } from 'jsonc-parser';
 import { BoundedMemo } from '../engine/boundedMemo';
 import type { JsonSchema, SegmentSchema } from './schema';
 
@@ -44,35 +45,49 @@ function idOf(object: object): number {
   return id;
 }
 const declaredMemo = new WeakMap<ApplicableSchemas, Map<boolean, Map<string, JsonSchema>>>();
-const discriminators = new WeakMap<SegmentSchema, Set<string>>();
+/** What `if` clauses look at: the keys (see discriminatorKeys), and whether the values of scalar array items matter. */
+interface Discriminators {
+  readonly keys: ReadonlySet<string>;
+  /**
+   * False when no `if` clause can tell two arrays apart by their scalar items: each `contains`
+   * asks for objects and no `const` or `enum` is an array. Then a list of IDs or texts resolves
+   * like any other, and the memo keeps one resolution instead of one per list.
+   */
+  readonly scalarItems: boolean;
+}
+const discriminators = new WeakMap<SegmentSchema, Discriminators>();
 
 /** Every property name an `if` clause of the schema looks at. */
-function discriminatorKeys(schema: SegmentSchema): Set<string> {
-  let keys = discriminators.get(schema);
-  if (keys) return keys;
-  keys = new Set<string>();
+function discriminatorKeys(schema: SegmentSchema): Discriminators {
+  let known = discriminators.get(schema);
+  if (known) return known;
+  const keys = new Set<string>();
+  let scalarItems = false;
   const collect = (node: unknown, inIf: boolean): void => {
     if (typeof node !== 'object' || node === null) return;
     const s = node as JsonSchema & Record<string, unknown>;
     if (inIf) {
-      for (const k of Object.keys(s.properties ?? {})) keys?.add(k);
-      for (const k of s.required ?? []) keys?.add(k);
+      for (const k of Object.keys(s.properties ?? {})) keys.add(k);
+      for (const k of s.required ?? []) keys.add(k);
+      if (s.contains && s.contains.type !== 'object') scalarItems = true;
+      if (Array.isArray(s.const) || (s.enum ?? []).some((e) => Array.isArray(e))) scalarItems = true;
     }
     for (const [k, child] of Object.entries(s)) collect(child, inIf || k === 'if');
   };
   collect(schema.root, false);
-  discriminators.set(schema, keys);
-  return keys;
+  discriminators.set(schema, (known = { keys, scalarItems }));
+  return known;
 }
 
 /**
  * What `if` clauses can see of a value: its JSON type, which keys it has, and the scalar values
  * of discriminator keys (for arrays, the same of each item, for `contains`).
  */
-function signature(value: unknown, keys: ReadonlySet<string>, depth = 0): string {
+function signature(value: unknown, seen: Discriminators, depth = 0): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return depth > 0 ? 'array' : `[${value.map((item) => signature(item, keys, depth + 1)).join(',')}]`;
-  if (typeof value !== 'object') return `${typeof value}:${String(value)}`;
+  if (Array.isArray(value)) return depth > 0 ? 'array' : `[${value.map((item) => signature(item, seen, depth + 1)).join(',')}]`;
+  if (typeof value !== 'object') return depth > 0 && !seen.scalarItems ? typeof value : `${typeof value}:${String(value)}`;
+  const keys = seen.keys;
   let text = '{';
   for (const key in value as Record<string, unknown>) {
     const v = (value as Record<string, unknown>)[key];
@@ -82,6 +97,41 @@ function signature(value: unknown, keys: ReadonlySet<string>, depth = 0): string
       keys.has(key) && (v === null || typeof v !== 'object') ? `${typeof v}=${String(v)};` : `${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v};`;
   }
   return `${text}}`;
+}
+
+/**
+ * A key for everything the unknown-key walk over `node` (a value under the schemas `parent`) reads:
+ * every key, in order, the type of every value, the values of discriminator keys (and of scalar
+ * array items when `if` clauses can see them). Two values with the same key resolve the same
+ * schemas everywhere inside, so they have the same undeclared keys.
+ */
+export function shapeKey(schema: SegmentSchema, parent: ApplicableSchemas, node: Node): string {
+  const seen = discriminatorKeys(schema);
+  let text = `s${idOf(parent)}\u0000`;
+  const visit = (current: Node, item: boolean): void => {
+    if (current.type === 'object') {
+      text += '{';
+      for (const property of current.children ?? []) {
+        const [keyNode, valueNode] = property.children ?? [];
+        text += `${JSON.stringify(keyNode?.value)}:`;
+        if (!valueNode) text += '-';
+        else if (valueNode.type !== 'object' && valueNode.type !== 'array' && seen.keys.has(String(keyNode?.value)))
+          text += `${valueNode.type}=${JSON.stringify(valueNode.value)}`;
+        else visit(valueNode, false);
+        text += ',';
+      }
+      text += '}';
+    } else if (current.type === 'array') {
+      text += '[';
+      for (const child of current.children ?? []) {
+        visit(child, true);
+        text += ',';
+      }
+      text += ']';
+    } else text += item && seen.scalarItems ? `${current.type}=${JSON.stringify(current.value)}` : current.type;
+  };
+  visit(node, false);
+  return text;
 }
 
 function resolve(schema: SegmentSchema, start: JsonSchema, value: unknown): ApplicableSchemas {

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, type Node } from 'jsonc-parser';
+import { reuseOrFind, type ConditionUnits } from './conditionMemo';
 import { textBreaks, type ParsedSegment } from './parse';
 import type { Fix, Problem } from './problem';
 import type { JsonSchema, SegmentSchema } from './schema';
@@ -9,14 +10,50 @@ import { article, describeJsonValue, firstSentence, listOf, nearest, objectAncho
 /**
  * Turns the schema validator's errors into problems a person can act on. The schema
  * discriminates every union with `if`/`then`, so after dropping the `if` bookkeeping errors,
- * each remaining error belongs to the alternative the user meant.
+ * each remaining error belongs to the alternative the user meant. `units`: the conditions whose
+ * problems an earlier version of the document found (see ConditionMemo).
  */
-export function schemaProblems(parsed: ParsedSegment, schema: SegmentSchema): Problem[] {
+export function schemaProblems(parsed: ParsedSegment, schema: SegmentSchema, units?: ConditionUnits): Problem[] {
   const { root, value } = parsed;
   if (!root) return [];
   const listResponse = segmentListProblem(parsed);
   if (listResponse) return [listResponse];
-  const errors = parsed.shape === 'condition' ? [...schema.errors(value), ...schema.conditionErrors(value)] : schema.errors(value);
+  if (parsed.shape === 'condition') return problemsOf([...schema.errors(value), ...schema.conditionErrors(value)], root, schema, parsed);
+  // The errors inside each condition are found apart (a condition's ajv error paths never meet
+  // another's), so a condition that an earlier version had at the same place, with the same
+  // text, reuses the problems found there.
+  const sites = new Map<string, ErrorObject[]>();
+  const errors = schema.errors(value, (site) => {
+    sites.set(site.instancePath, []);
+    return units?.byPointer.get(site.instancePath)?.found.schema !== undefined;
+  });
+  const outside: ErrorObject[] = [];
+  for (const error of errors) (siteOf(error.instancePath, sites) ?? outside).push(error);
+  const problems = problemsOf(outside, root, schema, parsed);
+  for (const [pointer, siteErrors] of sites) {
+    const unit = units?.byPointer.get(pointer);
+    problems.push(
+      ...reuseOrFind(
+        unit,
+        unit?.found.schema,
+        () => problemsOf(siteErrors, root, schema, parsed),
+        (found) => unit && (unit.found.schema = found),
+      ),
+    );
+  }
+  return problems;
+}
+
+/** The errors of the condition that holds the value at `pointer`, if one does. */
+function siteOf(pointer: string, sites: ReadonlyMap<string, ErrorObject[]>): ErrorObject[] | undefined {
+  for (let at = pointer; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) {
+    const errors = sites.get(at);
+    if (errors) return errors;
+  }
+  return undefined;
+}
+
+function problemsOf(errors: ErrorObject[], root: Node, schema: SegmentSchema, parsed: ParsedSegment): Problem[] {
   // Where the text is broken, the tree is a guess: say nothing about the nodes around the break.
   const breaks = textBreaks(parsed);
   const problems: Problem[] = [];
