@@ -13,6 +13,9 @@
  *   --no-duckdb        skip DuckDB (no count comparison!)
  *   --segments a,b     only these segments of the suite (by name)
  *   --only validation  only the validation measures (no workspace is generated or loaded)
+ *   --lsp-load jsonl|cache  where the language server of the latency measures loads the workspace
+ *                      from (default jsonl: an empty engine cache of its own, so completion and
+ *                      hover are also timed during a first load)
  * Exit code: 1 when any segment's count differs between the engine and DuckDB (or a measure fails).
  */
 import { execFileSync } from 'node:child_process';
@@ -29,7 +32,7 @@ import { DuckBench } from './duckdbRunner';
 import type { FreshLoad } from './firstLoad';
 import { runLspBench, type LspBenchResult } from './lspBench';
 import { buildSuite, type BenchSegment } from './segments';
-import { fmtInt, fmtMs, fmtRatio, median, round, table } from './stats';
+import { fmtInt, fmtMb, fmtMs, fmtRatio, median, round, table } from './stats';
 import { runValidationBench } from './validationBench';
 import { cacheDir, ensureWorkspace, idsByName, workspaceNow, type SizeName } from './workspaceCache';
 
@@ -48,6 +51,8 @@ interface Options {
   segments: string[] | undefined;
   /** Only the validation measures. */
   onlyValidation: boolean;
+  /** Where the language server of the latency measures loads the workspace from. */
+  lspLoad: 'jsonl' | 'cache';
 }
 
 function parseArgs(argv: string[]): Options {
@@ -63,6 +68,7 @@ function parseArgs(argv: string[]): Options {
     evaluateOn: 'cache',
     segments: undefined,
     onlyValidation: false,
+    lspLoad: 'jsonl',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -107,6 +113,12 @@ function parseArgs(argv: string[]): Options {
         o.evaluateOn = v;
         break;
       }
+      case '--lsp-load': {
+        const v = value();
+        if (v !== 'cache' && v !== 'jsonl') throw new Error(`--lsp-load must be jsonl or cache, got ${v}`);
+        o.lspLoad = v;
+        break;
+      }
       case '--segments':
         o.segments = value()
           .split(',')
@@ -122,7 +134,7 @@ function parseArgs(argv: string[]): Options {
       case '--help':
       case '-h':
         process.stdout.write(
-          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation]\n',
+          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation] [--lsp-load jsonl|cache]\n',
         );
         process.exit(0);
         break;
@@ -433,8 +445,12 @@ async function main(): Promise<number> {
       duringSamples: o.smoke ? 40 : 300,
       minEvaluations: o.smoke ? 2 : 5,
       duringBudgetMs: o.smoke ? 4000 : o.size === 'L' ? 120_000 : 30_000,
+      loadFrom: o.lspLoad,
       log,
     });
+    log(
+      `  while loading from ${lsp.loadedFrom} (${fmtMs(lsp.readyMs)} to the first counts): completion p99 ${fmtMs(lsp.completionWhileLoading.p99)} (${lsp.completionWhileLoading.samples} samples, ${lsp.emptyCompletionsWhileLoading} empty), hover p99 ${fmtMs(lsp.hoverWhileLoading.p99)} (${lsp.hoverWhileLoading.samples} samples); server peak RSS ${fmtMb(lsp.serverPeakRssMb)}`,
+    );
     log(`  completion p50 ${fmtMs(lsp.completion.p50)} p99 ${fmtMs(lsp.completion.p99)}; hover p50 ${fmtMs(lsp.hover.p50)} p99 ${fmtMs(lsp.hover.p99)}`);
     log(
       `  while evaluating (${lsp.evaluations} evaluations, mean ${fmtMs(lsp.meanEvaluationMs)}): completion p99 ${fmtMs(lsp.completionDuringEval.p99)} (${lsp.completionDuringEval.samples} samples), hover p99 ${fmtMs(lsp.hoverDuringEval.p99)} (${lsp.hoverDuringEval.samples} samples)`,
@@ -488,6 +504,14 @@ async function main(): Promise<number> {
     hover_p99_ms: round(lsp?.hover.p99, 2),
     completion_p99_during_eval_ms: round(lsp?.completionDuringEval.p99, 2),
     hover_p99_during_eval_ms: round(lsp?.hoverDuringEval.p99, 2),
+    lsp_loaded_from: lsp?.loadedFrom ?? null,
+    lsp_ready_ms: round(lsp?.readyMs, 0),
+    completion_p99_while_loading_ms: round(lsp?.completionWhileLoading.p99, 2),
+    hover_p99_while_loading_ms: round(lsp?.hoverWhileLoading.p99, 2),
+    requests_while_loading: lsp ? lsp.completionWhileLoading.samples + lsp.hoverWhileLoading.samples : null,
+    empty_completions_while_loading: lsp?.emptyCompletionsWhileLoading ?? null,
+    lsp_server_peak_rss_mb: round(lsp?.serverPeakRssMb, 0),
+    lsp_server_rss_mb: round(lsp?.serverRssMb, 0),
     // Extras:
     median_ratio: round(median(ratios), 2),
     mismatches: mismatches.map((r) => ({
@@ -564,10 +588,24 @@ async function main(): Promise<number> {
             ['hover', fmtMs(lsp.hover.p50), fmtMs(lsp.hover.p99), String(lsp.hover.samples)],
             ['completion while evaluating', fmtMs(lsp.completionDuringEval.p50), fmtMs(lsp.completionDuringEval.p99), String(lsp.completionDuringEval.samples)],
             ['hover while evaluating', fmtMs(lsp.hoverDuringEval.p50), fmtMs(lsp.hoverDuringEval.p99), String(lsp.hoverDuringEval.samples)],
+            [
+              `completion while loading (${lsp.loadedFrom})`,
+              fmtMs(lsp.completionWhileLoading.p50),
+              fmtMs(lsp.completionWhileLoading.p99),
+              String(lsp.completionWhileLoading.samples),
+            ],
+            [
+              `hover while loading (${lsp.loadedFrom})`,
+              fmtMs(lsp.hoverWhileLoading.p50),
+              fmtMs(lsp.hoverWhileLoading.p99),
+              String(lsp.hoverWhileLoading.samples),
+            ],
           ],
         ),
       );
-      out.push(`(server ready after ${fmtMs(lsp.readyMs)}; ${lsp.evaluations} evaluations while measuring, mean ${fmtMs(lsp.meanEvaluationMs)})`);
+      out.push(
+        `(server ready after ${fmtMs(lsp.readyMs)}, loading from ${lsp.loadedFrom}, peak RSS ${fmtMb(lsp.serverPeakRssMb)}; ${lsp.emptyCompletionsWhileLoading} completions empty while loading; ${lsp.evaluations} evaluations while measuring, mean ${fmtMs(lsp.meanEvaluationMs)})`,
+      );
     }
     for (const r of mismatches) {
       out.push('');

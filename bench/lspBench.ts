@@ -1,10 +1,13 @@
 /**
- * Completion and hover latency through the real language server (dist/server.js over stdio),
- * with the workspace loaded; then again while the server's worker keeps evaluating a heavy
- * segment (each evaluation is triggered by an edit of the document, and the next edit is sent as
- * soon as the previous evaluation has finished, so the worker is busy throughout).
+ * Completion and hover latency through the real language server (dist/server.js over stdio):
+ * first while the server loads the workspace (from its JSONL files, with an empty engine cache,
+ * unless told to load from the cache), then with the workspace loaded, then again while the
+ * server's worker keeps evaluating a heavy segment (each evaluation is triggered by an edit of the
+ * document, and the next edit is sent as soon as the previous evaluation has finished, so the
+ * worker is busy throughout).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
 import { positionAt } from '../test/support/lspText';
@@ -20,6 +23,16 @@ export interface LatencyStats {
 export interface LspBenchResult {
   /** From opening the document to its first counts (workspace load in the server + evaluation). */
   readyMs: number;
+  /** Where the server loaded the workspace from. */
+  loadedFrom: 'jsonl' | 'cache';
+  /** Requests answered while the server was loading (before the first counts), one every `LOADING_PAUSE_MS`. */
+  completionWhileLoading: LatencyStats;
+  hoverWhileLoading: LatencyStats;
+  /** Completions answered with no items while loading (metric and list IDs need the loaded summary). */
+  emptyCompletionsWhileLoading: number;
+  /** The server process's peak and current resident memory once ready (Linux `VmHWM` / `VmRSS`; undefined elsewhere). */
+  serverPeakRssMb?: number;
+  serverRssMb?: number;
   completion: LatencyStats;
   hover: LatencyStats;
   completionDuringEval: LatencyStats;
@@ -69,7 +82,23 @@ export interface LspBenchOptions {
   /** At least this many evaluations in the busy phase (time permitting). */
   minEvaluations: number;
   duringBudgetMs: number;
+  /** `jsonl` (default): the server starts with an empty engine cache of its own, so it loads the JSONL files. */
+  loadFrom?: 'jsonl' | 'cache';
   log: (message: string) => void;
+}
+
+/** Pause between two requests while the server loads (someone typing, not a flood). */
+export const LOADING_PAUSE_MS = 20;
+
+/** A Linux process's memory figure from /proc (kB → MB), or undefined where there is no /proc. */
+function procMemoryMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runLspBench(options: LspBenchOptions): Promise<LspBenchResult> {
@@ -78,7 +107,9 @@ export async function runLspBench(options: LspBenchOptions): Promise<LspBenchRes
   const path = join(dir, 'bench-heavy.segment.json');
   writeFileSync(path, options.textFor(0));
   // Debounce 0: an edit is validated and evaluated at once (the default waits 200 ms for typing to pause).
-  const client = new TestClient({ settings: { debounceMs: 0 } });
+  const loadedFrom = options.loadFrom ?? 'jsonl';
+  const emptyCache = loadedFrom === 'jsonl' ? mkdtempSync(join(tmpdir(), 'segment-lens-bench-cache-')) : undefined;
+  const client = new TestClient({ settings: { debounceMs: 0 }, env: emptyCache ? { SEGMENT_LENS_CACHE_DIR: emptyCache } : undefined });
   let countsChanged = 0;
   const countWaiters: (() => void)[] = [];
   client.connection.onNotification('segmentLens/countsChanged', () => {
@@ -89,18 +120,6 @@ export async function runLspBench(options: LspBenchOptions): Promise<LspBenchRes
     await client.initialize();
     const uri = client.uriOf(path);
     let text = options.textFor(0);
-    const started = performance.now();
-    await client.open(uri, text);
-    const first = await client.connection.sendRequest<{ state: string; message?: string }>('segmentLens/counts', { uri });
-    const readyMs = performance.now() - started;
-    if (first.state !== 'ok') throw new Error(`the server did not evaluate the benchmark segment: ${first.state} ${first.message ?? ''}`);
-    options.log(`  server ready (workspace loaded and segment counted) after ${(readyMs / 1000).toFixed(1)} s`);
-    // The server may evaluate the document once more right after the workspace loads: wait until it is quiet.
-    for (let seen = -1; seen !== countsChanged;) {
-      seen = countsChanged;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-
     const targets = (kind: Target['kind']) => TARGETS.filter((t) => t.kind === kind && text.includes(t.find));
     const completionTargets = targets('completion');
     const hoverTargets = targets('hover');
@@ -119,6 +138,39 @@ export async function runLspBench(options: LspBenchOptions): Promise<LspBenchRes
       }
       return performance.now() - t0;
     };
+
+    // While loading: open the document (which starts the workspace's load) and ask for its counts,
+    // which the server answers once the workspace is loaded and the segment counted; meanwhile,
+    // one completion or hover request every LOADING_PAUSE_MS.
+    const started = performance.now();
+    await client.open(uri, text);
+    let ready = false;
+    const firstCounts = client.connection.sendRequest<{ state: string; message?: string }>('segmentLens/counts', { uri }).finally(() => (ready = true));
+    firstCounts.catch(() => undefined); // awaited below, after the loop; this only keeps a failure from being "unhandled" meanwhile
+    const completionLoading: number[] = [];
+    const hoverLoading: number[] = [];
+    for (let i = 0; !ready; i++) {
+      const target = i % 2 === 0 ? completionTargets[(i >> 1) % completionTargets.length] : hoverTargets[(i >> 1) % hoverTargets.length];
+      const ms = await request(target);
+      // Count it only if the load was still going when the answer came back.
+      if (!ready) (target.kind === 'completion' ? completionLoading : hoverLoading).push(ms);
+      await new Promise((resolve) => setTimeout(resolve, LOADING_PAUSE_MS));
+    }
+    const emptyCompletionsWhileLoading = emptyCompletions;
+    const first = await firstCounts;
+    const readyMs = performance.now() - started;
+    if (first.state !== 'ok') throw new Error(`the server did not evaluate the benchmark segment: ${first.state} ${first.message ?? ''}`);
+    const serverPeakRssMb = procMemoryMb(client.pid, 'VmHWM');
+    const serverRssMb = procMemoryMb(client.pid, 'VmRSS');
+    options.log(
+      `  server ready (workspace loaded from ${loadedFrom} and segment counted) after ${(readyMs / 1000).toFixed(1)} s; ` +
+        `${completionLoading.length + hoverLoading.length} requests answered while loading`,
+    );
+    // The server may evaluate the document once more right after the workspace loads: wait until it is quiet.
+    for (let seen = -1; seen !== countsChanged;) {
+      seen = countsChanged;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
 
     // Idle: the workspace is loaded, nothing is being evaluated.
     for (let i = 0; i < 20; i++) {
@@ -165,6 +217,12 @@ export async function runLspBench(options: LspBenchOptions): Promise<LspBenchRes
     if (countsChanged === 0) options.log('  warning: the server never reported counts');
     return {
       readyMs,
+      loadedFrom,
+      completionWhileLoading: stats(completionLoading),
+      hoverWhileLoading: stats(hoverLoading),
+      emptyCompletionsWhileLoading,
+      serverPeakRssMb,
+      serverRssMb,
       completion: stats(completion),
       hover: stats(hover),
       completionDuringEval: stats(completionDuring),
@@ -175,5 +233,6 @@ export async function runLspBench(options: LspBenchOptions): Promise<LspBenchRes
     };
   } finally {
     await client.stop();
+    if (emptyCache) rmSync(emptyCache, { recursive: true, force: true });
   }
 }

@@ -42,6 +42,10 @@ export function fmtMs(value: number | null | undefined): string {
   return `${value.toFixed(2)} ms`;
 }
 
+export function fmtMb(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(0)} MB`;
+}
+
 export function fmtRatio(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   return value >= 10 ? `${value.toFixed(0)}×` : `${value.toFixed(2)}×`;

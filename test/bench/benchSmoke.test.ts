@@ -21,6 +21,12 @@ interface Report {
   hover_p99_ms: number;
   completion_p99_during_eval_ms: number;
   hover_p99_during_eval_ms: number;
+  lsp_loaded_from: string;
+  lsp_ready_ms: number;
+  completion_p99_while_loading_ms: number;
+  hover_p99_while_loading_ms: number;
+  requests_while_loading: number;
+  lsp_server_peak_rss_mb: number;
 }
 
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -71,10 +77,21 @@ describe('benchmark (smoke)', function () {
       'hover_p99_ms',
       'completion_p99_during_eval_ms',
       'hover_p99_during_eval_ms',
+      'completion_p99_while_loading_ms',
+      'hover_p99_while_loading_ms',
     ] as const) {
       assert.ok(isNumber(report[key]) && report[key] >= 0, `${key} is a number: ${String(report[key])}`);
     }
     assert.ok(report.completion_p50_ms <= report.completion_p99_ms && report.hover_p50_ms <= report.hover_p99_ms, 'p50 ≤ p99');
+    // The language server of the latency measures loads the workspace from its JSONL (an empty cache of its own),
+    // and requests are timed while it does.
+    assert.equal(report.lsp_loaded_from, 'jsonl');
+    assert.ok(isNumber(report.lsp_ready_ms) && report.lsp_ready_ms > 0, 'lsp_ready_ms');
+    assert.ok(
+      Number.isInteger(report.requests_while_loading) && report.requests_while_loading >= 2,
+      `requests while loading: ${report.requests_while_loading}`,
+    );
+    if (process.platform === 'linux') assert.ok(isNumber(report.lsp_server_peak_rss_mb) && report.lsp_server_peak_rss_mb > 0, 'lsp_server_peak_rss_mb');
     assert.ok(report.segments.length >= 10, `at least 10 segments, got ${report.segments.length}`);
     assert.equal(new Set(report.segments.map((s) => s.name)).size, report.segments.length, 'segment names are unique');
     for (const s of report.segments) {

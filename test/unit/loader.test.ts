@@ -135,6 +135,38 @@ describe('workspace loader', () => {
     assert.equal(again.fromCache, false);
     assert.equal(again.workspace.profileCount, 4);
   });
+
+  it('ignores a cache file shorter than its header says (columns are read later, so the length is checked now)', async () => {
+    await loadWorkspace(dir, { cache: true });
+    const { readdirSync, truncateSync, statSync } = await import('node:fs');
+    const [file] = readdirSync(cacheDir);
+    truncateSync(join(cacheDir, file), statSync(join(cacheDir, file)).size - 1);
+    const again = await loadWorkspace(dir, { cache: true });
+    assert.equal(again.fromCache, false);
+    assert.equal(again.workspace.profileCount, 4);
+  });
+
+  it('a workspace loaded from the cache still reads its columns after the cache file is replaced', async () => {
+    const fresh = await loadWorkspace(dir, { cache: true });
+    const cached = await loadWorkspace(dir, { cache: true });
+    assert.equal(cached.fromCache, true);
+    // A data change makes a new entry, which removes the one `cached` was read from (its columns are not read yet).
+    appendFileSync(
+      join(dir, 'data', 'events.jsonl'),
+      '{"type":"event","id":"E9","attributes":{"datetime":"2026-10-31T10:00:00+00:00"},"relationships":{"metric":{"data":{"type":"metric","id":"PLCORD"}},"profile":{"data":{"type":"profile","id":"P4"}}}}\n',
+    );
+    assert.equal((await loadWorkspace(dir, { cache: true })).fromCache, false);
+    const { readdirSync } = await import('node:fs');
+    assert.equal(readdirSync(cacheDir).length, 1);
+    const a = new Evaluator(fresh.workspace).evaluateDefinition(BUYERS);
+    const b = new Evaluator(cached.workspace).evaluateDefinition(BUYERS);
+    assert.equal(b.matched, a.matched);
+    assert.deepEqual(
+      b.groups.map((g) => g.conditions.map((c) => c.matched)),
+      a.groups.map((g) => g.conditions.map((c) => c.matched)),
+    );
+    assert.deepEqual(summarizeWorkspace(cached.workspace), summarizeWorkspace(fresh.workspace));
+  });
 });
 
 describe('workspace loader: profiles and events parsed on load threads', function () {

@@ -115,9 +115,9 @@ export class Column {
   private distinctInstantsCache: DistinctInstants | null | undefined;
 
   /**
-   * How the values are kept. A column read from the workspace cache may leave its texts and plain
-   * values (lists, mixed types) undecoded until first used: decoding millions of texts and lists
-   * when loading the cache, for conditions that may never read them, took most of its time.
+   * How the values are kept. A column read from the workspace cache is read and decoded when first
+   * used (its dictionary too): reading and decoding millions of texts and lists when loading the
+   * cache, for conditions that may never read them, took most of its time.
    */
   private get storage(): Storage {
     const stored = this.stored;
@@ -525,7 +525,14 @@ export class Column {
         break;
       case 'lazy': {
         const load = data.load;
-        column.stored = { kind: 'lazy', load: () => Column.deserialize(load()).storage };
+        column.stored = {
+          kind: 'lazy',
+          load: () => {
+            const loaded = Column.deserialize(load());
+            for (const value of loaded.dict) column.dict.push(value);
+            return loaded.storage;
+          },
+        };
         break;
       }
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Bitset } from '../engine/bitset';
@@ -198,7 +198,45 @@ export function writeWorkspaceCache(
   removeOlderEntries(dir, key);
 }
 
-/** Reads a cached workspace, or undefined when there is none (or it is unreadable). */
+/**
+ * An open cache file that lazy columns read from. The columns' loaders hold it, so it is closed
+ * (by the registry below) only once no column can load any more: every column has loaded, or
+ * the workspace is gone. Holding the file open keeps its content readable when a newer entry
+ * replaces it (POSIX keeps an open file's data after it is removed).
+ */
+interface OpenCacheFile {
+  fd: number;
+}
+const openCacheFiles = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
+});
+
+/** Every blob reference of a header, with the column it belongs to. */
+function headerBlobs(header: Header): BlobRef[] {
+  const refs: BlobRef[] = [header.profileIds];
+  const column = (ref: ColumnRef) => {
+    for (const value of Object.values(ref)) if (typeof value === 'object' && value !== null) refs.push(value as BlobRef);
+  };
+  for (const c of header.profileColumns) column(c.column);
+  for (const e of header.events) {
+    refs.push(e.offsets, e.times);
+    for (const p of e.properties) column(p.column);
+  }
+  for (const m of header.memberships) refs.push(m.members, m.joinedAt);
+  return refs;
+}
+
+/**
+ * Reads a cached workspace, or undefined when there is none (or it is unreadable). Profile IDs,
+ * event times and list memberships are read now; every column (profile properties, event
+ * properties: most of the file) is read from the still open file when a condition first reads
+ * it, so a load from the cache reads a fifth of the file. A file shorter than its header says is
+ * ignored like a damaged one.
+ */
 export function readWorkspaceCache(
   key: string,
   now: number,
@@ -210,6 +248,8 @@ export function readWorkspaceCache(
   } catch {
     return undefined;
   }
+  const file: OpenCacheFile = { fd };
+  let keepOpen = false;
   try {
     const prefix = Buffer.alloc(16);
     readSync(fd, prefix, 0, 16, 0);
@@ -219,12 +259,14 @@ export function readWorkspaceCache(
     readSync(fd, headerBytes, 0, headerLength, 16);
     const header = JSON.parse(headerBytes.toString('utf8')) as Header;
     const base = 16 + headerLength + ((8 - ((16 + headerLength) % 8)) % 8);
+    const end = Math.max(base, ...headerBlobs(header).map((ref) => base + ref.offset + ref.length));
+    if (fstatSync(fd).size < end) return undefined;
     const bytes = (ref: BlobRef): Buffer => {
       const buffer = Buffer.allocUnsafeSlow(ref.length);
       let done = 0;
       while (done < ref.length) {
-        const read = readSync(fd, buffer, done, ref.length - done, base + ref.offset + done);
-        if (read <= 0) throw new Error('truncated cache file');
+        const read = readSync(file.fd, buffer, done, ref.length - done, base + ref.offset + done);
+        if (read <= 0) throw new Error(`the workspace cache file ${path} ended early`);
         done += read;
       }
       return buffer;
@@ -243,34 +285,20 @@ export function readWorkspaceCache(
     const u32 = (ref: BlobRef) => typed(ref, (b, o, l) => new Uint32Array(b, o, l));
     const codes = (ref: BlobRef) =>
       ref.kind === 'u8' ? typed(ref, (b, o, l) => new Uint8Array(b, o, l)) : ref.kind === 'u16' ? typed(ref, (b, o, l) => new Uint16Array(b, o, l)) : u32(ref);
-    const column = (ref: ColumnRef): Column => {
-      let data: SerializedColumn;
+    const stored = (ref: ColumnRef): Exclude<SerializedColumn, { kind: 'lazy' }> => {
       switch (ref.kind) {
         case 'dict':
-          data = { ...ref, codes: codes(ref.codes), dict: json(ref.dict) as unknown[] };
-          break;
-        // Texts and plain values are read now, decoded when a condition first reads them (see Column).
-        case 'strings': {
-          const [text, offsets, flags] = [bytes(ref.text), i32(ref.offsets), typed(ref.flags, (b, o, l) => new Uint8Array(b, o, l))];
-          data = { kind: 'lazy', rows: ref.rows, present: ref.present, load: () => ({ ...ref, text: text.toString('utf8'), offsets, flags }) };
-          break;
-        }
+          return { ...ref, codes: codes(ref.codes), dict: json(ref.dict) as unknown[] };
+        case 'strings':
+          return { ...ref, text: bytes(ref.text).toString('utf8'), offsets: i32(ref.offsets), flags: typed(ref.flags, (b, o, l) => new Uint8Array(b, o, l)) };
         case 'numbers':
-          data = { ...ref, values: f64(ref.values) };
-          break;
-        case 'raw': {
-          const text = bytes(ref.values);
-          data = {
-            kind: 'lazy',
-            rows: ref.rows,
-            present: ref.present,
-            load: () => ({ ...ref, values: (JSON.parse(text.toString('utf8')) as unknown[]).map((v) => (v === null ? undefined : v)) }),
-          };
-          break;
-        }
+          return { ...ref, values: f64(ref.values) };
+        case 'raw':
+          return { ...ref, values: (json(ref.values) as unknown[]).map((v) => (v === null ? undefined : v)) };
       }
-      return Column.deserialize(data);
     };
+    // Read and decoded when a condition first reads the column (see Column).
+    const column = (ref: ColumnRef): Column => Column.deserialize({ kind: 'lazy', rows: ref.rows, present: ref.present, load: () => stored(ref) });
     const profileIds = json(header.profileIds) as string[];
     const events: MetricEvents[] = header.events.map((e) => ({
       offsets: i32(e.offsets),
@@ -292,11 +320,13 @@ export function readWorkspaceCache(
       memberships,
       header.issues,
     );
+    keepOpen = true;
+    openCacheFiles.register(file, fd);
     return { workspace, files: header.files, warnings: header.warnings, summary: { ...header.summary, now: new Date(now).toISOString() } };
   } catch {
     // A damaged or half-written cache file is ignored: the data is loaded from the JSONL again.
     return undefined;
   } finally {
-    closeSync(fd);
+    if (!keepOpen) closeSync(fd);
   }
 }
