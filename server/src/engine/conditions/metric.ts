@@ -56,6 +56,16 @@ export function compileMetricFilters(ctx: EvaluationContext, events: MetricEvent
 /** Event counts below this are compared with the measurement filter before the profile loop. */
 const COUNTS_AHEAD = 256;
 
+/** Whether every instant from `t` on passes the window's lower end (true for an unbounded one). */
+export function startsBefore(range: InstantRange, t: number | undefined): boolean {
+  return range.lo === -Infinity || (t !== undefined && (range.lo < t || (range.lo === t && range.loInclusive)));
+}
+
+/** Whether every instant up to `t` passes the window's upper end (true for an unbounded one). */
+export function endsAfter(range: InstantRange, t: number | undefined): boolean {
+  return range.hi === Infinity || (t !== undefined && (t < range.hi || (t === range.hi && range.hiInclusive)));
+}
+
 /** A sum of `$value`s as compared: rounded to 6 decimal places (SL). */
 export function roundSum(total: number): number {
   return Math.round(total * 1e6) / 1e6;
@@ -161,8 +171,10 @@ function measureProfiles(
   const test = window.test;
   const range = window.range;
   const unfiltered = rowTest === ALL_ROWS;
-  const fromStart = range !== undefined && range.lo === -Infinity;
-  const toEnd = range !== undefined && range.hi === Infinity;
+  // A window that holds every event of the metric at one end (all time ends at now, which is
+  // usually after the last event) needs no binary search at that end.
+  const fromStart = range !== undefined && startsBefore(range, events.firstTime);
+  const toEnd = range !== undefined && endsAfter(range, events.lastTime);
   for (let p = 0; p < n; p++) {
     if ((p & 0xffff) === 0) ctx.checkpoint();
     let first = offsets[p];
