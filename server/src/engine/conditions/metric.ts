@@ -1,6 +1,7 @@
 import { Bitset } from '../bitset';
 import { canonicalJson } from '../canonical';
 import type { Column } from '../column';
+import { eventsByTime, positionsIn } from '../eventsByTime';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { describeMeasure, describeMetricFilters, describeTimeframe, metricLabel, shown } from '../phrases';
 import { compileEventWindow, type InstantRange, type ReferenceTime } from '../time';
@@ -175,6 +176,7 @@ function measureProfiles(
   // usually after the last event) needs no binary search at that end.
   const fromStart = range !== undefined && startsBefore(range, events.firstTime);
   const toEnd = range !== undefined && endsAfter(range, events.lastTime);
+  if (range && !(fromStart && toEnd)) return measureInWindow(ctx, compiled, range, set, measures, zeroPasses, countPasses);
   for (let p = 0; p < n; p++) {
     if ((p & 0xffff) === 0) ctx.checkpoint();
     let first = offsets[p];
@@ -195,6 +197,54 @@ function measureProfiles(
     }
     if (sum) total = roundSum(total);
     if (measures) measures[p] = total;
+    if (sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
+  }
+}
+
+/**
+ * `measureProfiles` for a window that is one interval and cuts the metric's events: only the events
+ * inside it are read, in time order (`eventsByTime`), each added to its profile's measure (a
+ * profile's events in the same order as its own rows, so sums are the same), then every profile's
+ * measure is compared.
+ */
+function measureInWindow(
+  ctx: EvaluationContext,
+  compiled: CompiledMetric,
+  range: InstantRange,
+  set: Bitset,
+  measures: Float64Array | undefined,
+  zeroPasses: boolean,
+  countPasses: Uint8Array,
+): void {
+  const { events, rowTest, compare, sum } = compiled;
+  const n = ctx.workspace.profileCount;
+  const order = eventsByTime(events, n);
+  const { from, to } = positionsIn(order, events.times, range);
+  const totals = measures ?? new Float64Array(n);
+  const { rows, profiles } = order;
+  if (sum) {
+    const values = eventValue(events);
+    for (let i = from; i < to; i++) {
+      if (((i - from) & 0xffff) === 0) ctx.checkpoint();
+      const row = rows[i];
+      if (rowTest === ALL_ROWS || rowTest(row)) totals[profiles[i]] += values(row);
+    }
+  } else if (rowTest === ALL_ROWS) {
+    for (let i = from; i < to; i++) totals[profiles[i]]++;
+  } else {
+    for (let i = from; i < to; i++) {
+      if (((i - from) & 0xffff) === 0) ctx.checkpoint();
+      if (rowTest(rows[i])) totals[profiles[i]]++;
+    }
+  }
+  for (let p = 0; p < n; p++) {
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    let total = totals[p];
+    if (total === 0) {
+      if (zeroPasses) set.add(p);
+      continue;
+    }
+    if (sum) totals[p] = total = roundSum(total);
     if (sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
   }
 }
