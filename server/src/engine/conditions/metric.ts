@@ -6,7 +6,7 @@ import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome,
 import { describeMeasure, describeMetricFilters, describeTimeframe, metricLabel, shown } from '../phrases';
 import { compileEventWindow, type InstantRange, type ReferenceTime } from '../time';
 import { compileValueFilter, numericComparison } from '../valueFilter';
-import type { MetricEvents } from '../workspace';
+import type { MetricEvents, Workspace } from '../workspace';
 import { checkCountLimit } from './checks';
 import type { ConditionKind, ConditionPath, Evidence, NameLookup, SeriesContext } from './kind';
 import { isSqlNotEvaluable, type SqlBuilder, type SqlEventRow, type SqlNumericOperator, type SqlPredicate, type SqlResult } from './sqlBuilder';
@@ -127,8 +127,9 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
   const passes = (total: number) => (total === 0 ? zeroPasses : sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total));
   // The measures depend on the events, filters and timeframe, not on the measurement filter: kept
   // per workspace at its own instant, an edit of the measurement filter only compares them again.
-  // A count without filters over one interval measures by two binary searches a profile, about as
-  // quick as reading a kept measure: keeping it would only cost the memory.
+  // A count without filters over one interval is measured from the offsets, or from the window's
+  // slice of the events in time order, about as quickly as a kept measure is read: keeping it
+  // would only cost the memory.
   const direct = compiled.rowTest === ALL_ROWS && !sum && compiled.window.range !== undefined;
   const key = ctx.ref === ctx.workspace.ref && !direct ? measuresKey(condition) : undefined;
   const kept = key === undefined ? undefined : ctx.workspace.measures.get(key)?.value;
@@ -220,6 +221,7 @@ function measureInWindow(
   const n = ctx.workspace.profileCount;
   const order = eventsByTime(events, n);
   const { from, to } = positionsIn(order, events.times, range);
+  if (!measures && rowTest === ALL_ROWS && !sum) return countInWindow(ctx, order.profiles, from, to, set, zeroPasses, countPasses, compare);
   const totals = measures ?? new Float64Array(n);
   const { rows, profiles } = order;
   if (sum) {
@@ -246,6 +248,47 @@ function measureInWindow(
     }
     if (sum) totals[p] = total = roundSum(total);
     if (sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
+  }
+}
+
+/** Zeros, a profile each, per workspace: the counts of `countInWindow`, back to 0 after each use. */
+const SCRATCH = new WeakMap<Workspace, Int32Array>();
+
+/**
+ * A count without filters in a window (nothing kept): each profile's events in the slice are
+ * counted in a reused array, and only those profiles are compared (the others count 0); the
+ * array is zeroed again over the same slice, whatever happens.
+ */
+function countInWindow(
+  ctx: EvaluationContext,
+  profiles: Int32Array,
+  from: number,
+  to: number,
+  set: Bitset,
+  zeroPasses: boolean,
+  countPasses: Uint8Array,
+  compare: (value: number) => boolean,
+): void {
+  const n = ctx.workspace.profileCount;
+  let counts = SCRATCH.get(ctx.workspace);
+  if (!counts || counts.length !== n) SCRATCH.set(ctx.workspace, (counts = new Int32Array(n)));
+  if (zeroPasses) set.fill();
+  try {
+    for (let i = from; i < to; i++) counts[profiles[i]]++;
+    for (let i = from; i < to; i++) {
+      if (((i - from) & 0xffff) === 0) ctx.checkpoint();
+      const p = profiles[i];
+      const count = counts[p];
+      if (count === 0) continue; // compared already
+      const passes = count < COUNTS_AHEAD ? countPasses[count] === 1 : compare(count);
+      if (passes !== zeroPasses) {
+        if (passes) set.add(p);
+        else set.remove(p);
+      }
+      counts[p] = 0;
+    }
+  } finally {
+    for (let i = from; i < to; i++) counts[profiles[i]] = 0;
   }
 }
 
