@@ -178,6 +178,7 @@ function measureProfiles(
   const fromStart = range !== undefined && startsBefore(range, events.firstTime);
   const toEnd = range !== undefined && endsAfter(range, events.lastTime);
   if (range && !(fromStart && toEnd)) return measureInWindow(ctx, compiled, range, set, measures, zeroPasses, countPasses);
+  if (range && unfiltered && !sum && !measures) return countAllEvents(ctx, offsets, set, countPasses, compare);
   for (let p = 0; p < n; p++) {
     if ((p & 0xffff) === 0) ctx.checkpoint();
     let first = offsets[p];
@@ -248,6 +249,28 @@ function measureInWindow(
     }
     if (sum) totals[p] = total = roundSum(total);
     if (sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
+  }
+}
+
+/**
+ * A count without filters of all of a metric's events (a window holding them all): each
+ * profile's count is the difference of two offsets, compared 32 profiles to a word of `set`.
+ */
+function countAllEvents(ctx: EvaluationContext, offsets: Int32Array, set: Bitset, countPasses: Uint8Array, compare: (value: number) => boolean): void {
+  const n = ctx.workspace.profileCount;
+  const words = set.words;
+  let previous = offsets[0];
+  for (let base = 0; base < n; base += 32) {
+    if ((base & 0xffff) === 0) ctx.checkpoint();
+    const count = Math.min(32, n - base);
+    let word = 0;
+    for (let i = 0; i < count; i++) {
+      const next = offsets[base + i + 1];
+      const events = next - previous;
+      previous = next;
+      if (events < COUNTS_AHEAD ? countPasses[events] === 1 : compare(events)) word |= 1 << i;
+    }
+    words[base >>> 5] = word;
   }
 }
 
