@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   };
   const suite = buildSuite({ metric: lookup(metrics), list: lookup(lists) }, workspaceNow(root));
   const wanted = names === 'all' ? suite : suite.filter((segment) => names.split(',').includes(segment.name));
-  const segments: Record<string, { matched: number | null; edited: number | null; first_ms: number | null; eval_ms: number | null; edit_ms: number | null }> = {};
+  const segments: Record<string, { matched: number | null; edited: number | null; first_ms: number | null; eval_ms: number | null; edit_ms: number | null }> =
+    {};
   for (const segment of wanted) {
     const cold: number[] = [];
     const edit: number[] = [];
