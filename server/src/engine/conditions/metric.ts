@@ -124,7 +124,6 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
   const countPasses = Uint8Array.from({ length: COUNTS_AHEAD }, (_, count) => (compare(count) ? 1 : 0));
   // Sums of money in binary floating point drift (1.1 + 2.2 = 3.3000000000000003): they are
   // compared rounded to 6 decimal places (SL), and kept rounded.
-  const passes = (total: number) => (total === 0 ? zeroPasses : sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total));
   // The measures depend on the events, filters and timeframe, not on the measurement filter: kept
   // per workspace at its own instant, an edit of the measurement filter only compares them again.
   // A count without filters over one interval is measured from the offsets, or from the window's
@@ -135,9 +134,17 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
   const kept = key === undefined ? undefined : ctx.workspace.measures.get(key)?.value;
   const set = new Bitset(n);
   if (kept) {
-    for (let p = 0; p < n; p++) {
-      if ((p & 0xffff) === 0) ctx.checkpoint();
-      if (passes(kept[p])) set.add(p);
+    // 32 profiles to a word of the set, the comparison written out (an edit of the threshold is this loop).
+    const words = set.words;
+    for (let base = 0; base < n; base += 32) {
+      if ((base & 0xffff) === 0) ctx.checkpoint();
+      const count = Math.min(32, n - base);
+      let word = 0;
+      for (let i = 0; i < count; i++) {
+        const total = kept[base + i];
+        if (total === 0 ? zeroPasses : sum || total >= COUNTS_AHEAD ? compare(total) : countPasses[total] === 1) word |= 1 << i;
+      }
+      words[base >>> 5] = word;
     }
     return matched(set);
   }
