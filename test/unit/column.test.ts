@@ -176,6 +176,54 @@ describe('Column storage', () => {
     assert.equal(sums.get(2009), 1999.25);
   });
 
+  it('selects numbers and texts in place exactly as the filter tests each value', () => {
+    const ref = referenceTime(Date.parse('2026-11-01T12:00:00Z'));
+    // Each row as the filter's own test reads it (missing: matchesMissing).
+    const expected = (column: Column, rows: number, filter: { test: (v: unknown) => boolean; matchesMissing: boolean }) =>
+      Array.from({ length: rows }, (_, row) => row).filter((row) => {
+        const value = column.get(row);
+        return value === undefined ? filter.matchesMissing : filter.test(value);
+      });
+    const huge = JSON.parse('1e400') as number; // Infinity, as JSON can spell it
+    const numbers = Array.from({ length: 3000 }, (_, i) =>
+      i % 9 === 0 ? undefined : i % 97 === 0 ? huge : i % 89 === 0 ? -huge : i % 83 === 0 ? -0 : (i - 1500) * 0.5 + 49.5,
+    );
+    const n = columnOf(numbers);
+    assert.equal(n.serialize().kind, 'numbers');
+    const numericFilters = [
+      ...['equals', 'not-equals', 'greater-than', 'greater-than-or-equal', 'less-than', 'less-than-or-equal'].flatMap((operator) =>
+        [0, 49.5, -150.5, huge].map((value) => ({ type: 'numeric', operator, value })),
+      ),
+      { type: 'numeric', operator: 'between', start: -10.5, end: 49.5 },
+      { type: 'existence', operator: 'not-set' },
+    ];
+    for (const json of numericFilters) {
+      const filter = compileValueFilter(json, ref);
+      if ('notEvaluable' in filter) throw new Error(filter.notEvaluable);
+      assert.deepEqual(select(n, 3000, filter.test, filter.matchesMissing), expected(n, 3000, filter), JSON.stringify(json));
+      const rowTest = n.rowTest(filter.test, filter.matchesMissing);
+      assert.deepEqual(Array.from({ length: 3000 }, (_, row) => row).filter(rowTest), expected(n, 3000, filter), `rowTest ${JSON.stringify(json)}`);
+    }
+    const texts = Array.from({ length: 3000 }, (_, i) =>
+      i % 7 === 0
+        ? undefined
+        : i % 11 === 0
+          ? ''
+          : i % 13 === 0
+            ? '@hotmail.com'
+            : `p${i}@${['hotmail.com', 'hotmail.co.uk', 'gmail.com', 'hötmail.com', 'x😀'][i % 5]}`,
+    );
+    const t = columnOf(texts);
+    assert.equal(t.serialize().kind, 'strings');
+    for (const operator of ['equals', 'not-equals', 'starts-with', 'not-starts-with', 'ends-with', 'not-ends-with', 'contains'])
+      for (const value of ['@hotmail.com', 'hotmail.com', 'p14@gmail.com', 'p1', '', 'x😀', '😀', 'a-much-longer-text-than-any-value@hotmail.com']) {
+        const filter = compileValueFilter({ type: 'string', operator, value }, ref);
+        if ('notEvaluable' in filter) throw new Error(filter.notEvaluable);
+        for (const c of [t, roundTrip(t)])
+          assert.deepEqual(select(c, 3000, filter.test, filter.matchesMissing), expected(c, 3000, filter), `${operator} ${JSON.stringify(value)}`);
+      }
+  });
+
   it('reads a column from the cache when it is first used', () => {
     let loads = 0;
     const lazy = Column.deserialize({

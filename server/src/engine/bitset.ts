@@ -11,13 +11,23 @@ export class Bitset {
 
   static full(size: number): Bitset {
     const set = new Bitset(size);
-    set.words.fill(0xffffffff);
-    set.clearTail();
+    set.fill();
     return set;
   }
 
   add(index: number): void {
     this.words[index >>> 5] |= 1 << (index & 31);
+  }
+
+  /** Removes one index (only while the set is being made: sets are shared once returned). */
+  remove(index: number): void {
+    this.words[index >>> 5] &= ~(1 << (index & 31));
+  }
+
+  /** Adds every index (only while the set is being made). */
+  fill(): void {
+    this.words.fill(0xffffffff);
+    this.clearTail();
   }
 
   has(index: number): boolean {

@@ -50,6 +50,38 @@ export interface ColumnTransfer {
 export interface ValueTest {
   (value: unknown): boolean;
   inText?: (text: string, start: number, end: number) => boolean;
+  /**
+   * When given, the test of a finite number is whether it lies in this interval (`inside`) or
+   * outside it (`!inside`), and any other value fails: numeric columns then compare in place.
+   */
+  interval?: NumberInterval;
+}
+
+/** A numeric filter as an interval (see `ValueTest.interval`); open ends are ±Infinity. */
+export interface NumberInterval {
+  lo: number;
+  loInclusive: boolean;
+  hi: number;
+  hiInclusive: boolean;
+  inside: boolean;
+}
+
+/**
+ * Rows [0, rows) of a number array that pass `interval` (NaN: missing, added when `missing`);
+ * one loop without a call per row.
+ */
+function selectInInterval(values: Float64Array, rows: number, interval: NumberInterval, missing: boolean, out: Bitset): void {
+  const { lo, loInclusive, hi, hiInclusive, inside } = interval;
+  const limit = Math.min(rows, values.length);
+  for (let row = 0; row < limit; row++) {
+    if ((row & 0xffff) === 0) checkpoint();
+    const v = values[row];
+    if (v - v === 0) {
+      // Finite: ±Infinity gives NaN here and, as in the test, never passes.
+      if (((loInclusive ? v >= lo : v > lo) && (hiInclusive ? v <= hi : v < hi)) === inside) out.add(row);
+    } else if (missing && v !== v) out.add(row);
+  }
+  if (missing) for (let row = limit; row < rows; row++) out.add(row);
 }
 
 export interface ColumnSummary {
@@ -317,6 +349,9 @@ export class Column {
    * when `missing` is true. With a dictionary, `test` runs once per distinct value.
    */
   select(rows: number, test: ValueTest, missing: boolean, out: Bitset): void {
+    const storage = this.storage;
+    if (storage.kind === 'numbers' && test.interval) return selectInInterval(storage.values, rows, test.interval, missing, out);
+    if (storage.kind === 'strings' && test.inText) return selectInText(storage, rows, test.inText, missing, out);
     const pass = this.rowTest(test, missing);
     for (let row = 0; row < rows; row++) {
       if ((row & 0xffff) === 0) checkpoint(); // cancellation and the condition's time budget
@@ -350,6 +385,15 @@ export class Column {
       }
       case 'numbers': {
         const values = storage.values;
+        const interval = test.interval;
+        if (interval) {
+          const { lo, loInclusive, hi, hiInclusive, inside } = interval;
+          return (row) => {
+            const v = values[row];
+            if (v - v !== 0) return v !== v && missing; // NaN: missing; ±Infinity never passes
+            return ((loInclusive ? v >= lo : v > lo) && (hiInclusive ? v <= hi : v < hi)) === inside;
+          };
+        }
         return (row) => {
           const value = values[row];
           return value === value ? test(value) : missing;
@@ -579,6 +623,21 @@ export class Column {
     this.index.clear();
     this.dict.length = 0;
     return values;
+  }
+}
+
+/** Rows [0, rows) of a text column whose text passes `inText` (missing rows when `missing`), without slicing texts out. */
+function selectInText(
+  storage: { text: string; offsets: Int32Array; present: Uint8Array },
+  rows: number,
+  inText: (text: string, start: number, end: number) => boolean,
+  missing: boolean,
+  out: Bitset,
+): void {
+  const { text, offsets, present } = storage;
+  for (let row = 0; row < rows; row++) {
+    if ((row & 0xffff) === 0) checkpoint();
+    if (row < present.length && present[row] !== 0 ? inText(text, offsets[row], offsets[row + 1]) : missing) out.add(row);
   }
 }
 

@@ -52,6 +52,9 @@ export interface DefinitionResult {
  */
 export const DEFAULT_CONDITION_BUDGET_MS = 5_000;
 
+/** The profiles that exist as of each workspace's own `now` (see `Evaluator.candidatesAsOf`; undefined: all). */
+const EXISTING_NOW = new WeakMap<Workspace, Bitset | undefined>();
+
 /** Outcomes of conditions stopped by the time budget (never cached). */
 const TOO_SLOW = new WeakSet<ConditionOutcome>();
 
@@ -140,6 +143,8 @@ export class Evaluator {
    */
   candidatesAsOf(now: number): Bitset | undefined {
     if (this.candidates.has(now)) return this.candidates.get(now);
+    // The workspace's own instant is asked by every evaluator: found once per workspace.
+    if (now === this.workspace.now && EXISTING_NOW.has(this.workspace)) return EXISTING_NOW.get(this.workspace);
     const n = this.workspace.profileCount;
     const created = this.workspace.column(profileValueKey.attribute('created'))?.instants(n, parseInstant);
     let later: Bitset | undefined;
@@ -147,6 +152,7 @@ export class Evaluator {
     const existing = later ? Bitset.full(n).andNot(later) : undefined;
     if (this.candidates.size > 400) this.candidates.clear();
     this.candidates.set(now, existing);
+    if (now === this.workspace.now) EXISTING_NOW.set(this.workspace, existing);
     return existing;
   }
 
@@ -158,11 +164,16 @@ export class Evaluator {
     const groupsJson = isRecord(definition) && Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
     const reasons: string[] = [];
     const groups: GroupResult[] = [];
-    let running: Bitset | undefined = existing ?? Bitset.full(n);
+    // Sets are never changed once made, so a group of one condition is that condition's set, and
+    // the first group's result is the group's set: no copies of a million bits for nothing.
+    let running: Bitset | undefined = existing;
+    let runningCount: number | null = existing ? existing.count() : n;
+    let evaluable = true;
     let cachedConditions = 0;
     for (const groupJson of groupsJson) {
       const conditionsJson = isRecord(groupJson) && Array.isArray(groupJson.conditions) ? groupJson.conditions : [];
-      let groupSet: Bitset | undefined = new Bitset(n);
+      let groupSet: Bitset | undefined;
+      let groupEvaluable = true;
       const conditions: ConditionResult[] = [];
       for (const conditionJson of conditionsJson) {
         const { outcome, cached } = this.evaluateCondition(conditionJson, options);
@@ -170,19 +181,30 @@ export class Evaluator {
         if (outcome.kind === 'matched') {
           const set = outcome.set;
           conditions.push({ matched: outcome.count, set });
-          if (groupSet) groupSet = groupSet.or(set);
+          if (groupEvaluable) groupSet = groupSet ? groupSet.or(set) : set;
         } else {
           conditions.push({ matched: null, notEvaluable: outcome.reason });
           reasons.push(outcome.reason);
+          groupEvaluable = false;
           groupSet = undefined;
         }
       }
-      running = running && groupSet ? running.and(groupSet) : undefined;
-      groups.push({ matched: groupSet ? groupSet.count() : null, afterAnd: running ? running.count() : null, conditions, set: groupSet });
+      if (groupEvaluable) groupSet ??= new Bitset(n);
+      const groupCount = groupSet ? groupSet.count() : null;
+      evaluable &&= groupEvaluable;
+      if (evaluable && groupSet) {
+        running = running ? running.and(groupSet) : groupSet;
+        runningCount = running === groupSet ? groupCount : running.count();
+      } else {
+        running = undefined;
+        runningCount = null;
+      }
+      groups.push({ matched: groupCount, afterAnd: runningCount, conditions, set: groupSet });
     }
+    if (evaluable && running === undefined) running = Bitset.full(n);
     return {
       total: existing ? existing.count() : n,
-      matched: running ? running.count() : null,
+      matched: runningCount,
       groups,
       notEvaluable: [...new Set(reasons)],
       set: running,

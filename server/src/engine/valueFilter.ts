@@ -3,6 +3,7 @@ import { ConditionTooSlow } from './outcome';
 import { phoneRegion } from './phoneCountry';
 import { compileDateFilter, parseInstant, type ReferenceTime } from './time';
 import { spendWork } from './workBudget';
+import type { NumberInterval } from './column';
 
 /**
  * A filter on one stored value (a profile property, an event property, a consent field), compiled
@@ -48,11 +49,13 @@ export function compileValueFilter(filter: unknown, ref: ReferenceTime): Compile
       if (operator === 'between' && typeof f.start === 'number' && typeof f.end === 'number') {
         const lo = f.start;
         const hi = f.end;
-        return { test: (v) => isNumber(v) && v >= lo && v <= hi, matchesMissing: false };
+        const interval = { lo, loInclusive: true, hi, hiInclusive: true, inside: true };
+        return { test: Object.assign((v: unknown) => isNumber(v) && v >= lo && v <= hi, { interval }), matchesMissing: false };
       }
       if (typeof n !== 'number') break;
       const compare = numericComparison(operator, n);
-      if (compare) return { test: (v) => isNumber(v) && compare(v), matchesMissing: false };
+      const interval = numericInterval(operator, n);
+      if (compare && interval) return { test: Object.assign((v: unknown) => isNumber(v) && compare(v), { interval }), matchesMissing: false };
       break;
     }
     case 'string':
@@ -72,6 +75,23 @@ export function compileValueFilter(filter: unknown, ref: ReferenceTime): Compile
     }
   }
   return { notEvaluable: `the filter ${JSON.stringify(filter)} is not a filter the evaluator knows` };
+}
+
+/** `numericComparison(operator, n)` as an interval of the numbers that pass it (see ValueTest.interval). */
+function numericInterval(operator: unknown, n: number): NumberInterval | undefined {
+  switch (operator) {
+    case 'equals':
+    case 'not-equals':
+      return { lo: n, loInclusive: true, hi: n, hiInclusive: true, inside: operator === 'equals' };
+    case 'greater-than':
+    case 'greater-than-or-equal':
+      return { lo: n, loInclusive: operator === 'greater-than-or-equal', hi: Infinity, hiInclusive: true, inside: true };
+    case 'less-than':
+    case 'less-than-or-equal':
+      return { lo: -Infinity, loInclusive: true, hi: n, hiInclusive: operator === 'less-than-or-equal', inside: true };
+    default:
+      return undefined;
+  }
 }
 
 /** A numeric comparison `value <op> n`. */
@@ -125,21 +145,22 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
     matchesMissing: false,
   });
   const n = text.length;
+  const at = textAt(text);
   const equals = textTest(
     (v) => v === text,
-    (all, start, end) => end - start === n && all.startsWith(text, start),
+    (all, start, end) => end - start === n && at(all, start),
     false,
   );
   const startsWith = (negate: boolean) =>
     textTest(
       (v) => v.startsWith(text),
-      (all, start, end) => end - start >= n && all.startsWith(text, start),
+      (all, start, end) => end - start >= n && at(all, start),
       negate,
     );
   const endsWith = (negate: boolean) =>
     textTest(
       (v) => v.endsWith(text),
-      (all, start, end) => end - start >= n && all.endsWith(text, end),
+      (all, start, end) => end - start >= n && at(all, end - n),
       negate,
     );
   switch (operator) {
@@ -188,6 +209,24 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
     }
   }
   return { notEvaluable: `unknown text operator ${JSON.stringify(operator)}` };
+}
+
+/**
+ * Whether `needle` occurs in `all` at `position` (which the caller keeps in range), compared code
+ * unit by code unit as `startsWith` does, first code unit first: over a column's texts most rows
+ * differ there (an e-mail's `@` rarely sits where the needle's does), and a loop of `charCodeAt`
+ * costs less per row than a call to `startsWith` / `endsWith` on a long string.
+ */
+function textAt(needle: string): (all: string, position: number) => boolean {
+  const n = needle.length;
+  if (n === 0) return () => true;
+  const codes = Uint16Array.from({ length: n }, (_, i) => needle.charCodeAt(i));
+  const head = codes[0];
+  return (all, position) => {
+    if (all.charCodeAt(position) !== head) return false;
+    for (let i = n - 1; i > 0; i--) if (all.charCodeAt(position + i) !== codes[i]) return false;
+    return true;
+  };
 }
 
 /**

@@ -45,18 +45,24 @@ function evaluateConsent(ctx: EvaluationContext, condition: Condition): Conditio
     const column = ctx.workspace.column(profileValueKey.subscription(CHANNEL_RECORD[channel], name));
     return column ? (p) => column.get(p) : () => undefined;
   };
-  const canReceiveField = field(CAN_RECEIVE_FIELD[channel]);
-  const consentField = field('consent');
-  const consentOf = (p: number): unknown => consentField(p) ?? 'NEVER_SUBSCRIBED';
+  // Per-row tests of the record's fields (once per distinct value, or in place in packed texts):
+  // reading a million values one by one would slice every e-mail address out of its column.
+  const fieldIs = (name: string, test: (value: unknown) => boolean, missing: boolean): ProfileTest => {
+    const column = ctx.workspace.column(profileValueKey.subscription(CHANNEL_RECORD[channel], name));
+    return column ? column.rowTest(test, missing) : () => missing;
+  };
+  const flagged = fieldIs(CAN_RECEIVE_FIELD[channel], (v) => v === true, false);
+  // A missing consent counts as NEVER_SUBSCRIBED.
+  const consentIs = (consent: string) => fieldIs('consent', (v) => v === consent, consent === 'NEVER_SUBSCRIBED');
+  const neverSubscribed = consentIs('NEVER_SUBSCRIBED');
   const email = ctx.workspace.column(profileValueKey.attribute('email'));
+  const nonEmptyText = Object.assign((v: unknown) => typeof v === 'string' && v !== '', { inText: (_: string, start: number, end: number) => end > start });
+  const hasAddress: ProfileTest = email ? email.rowTest(nonEmptyText, false) : () => false;
   const canReceive = (p: number): boolean => {
-    if (channel === 'email') {
-      const address = email?.get(p);
-      if (typeof address !== 'string' || address === '') return false;
-    }
+    if (channel === 'email' && !hasAddress(p)) return false;
     // SMS never-subscribed profiles cannot receive SMS marketing (documented), whatever the flag says.
-    if (channel === 'sms' && consentOf(p) === 'NEVER_SUBSCRIBED') return false;
-    return canReceiveField(p) === true;
+    if (channel === 'sms' && neverSubscribed(p)) return false;
+    return flagged(p);
   };
 
   const tests: ProfileTest[] = [];
@@ -68,13 +74,14 @@ function evaluateConsent(ctx: EvaluationContext, condition: Condition): Conditio
   }
   const wantCan = consent.can_receive_marketing;
   const wantConsent = subscription === 'any' ? undefined : lookup(CONSENT_OF_SUBSCRIPTION, subscription);
+  const hasConsent = wantConsent === undefined ? undefined : consentIs(wantConsent);
   const n = ctx.workspace.profileCount;
   const set = new Bitset(n);
   for (let p = 0; p < n; p++) {
     if ((p & 0xffff) === 0) ctx.checkpoint();
     if (canReceive(p) !== wantCan) continue;
-    if (wantConsent !== undefined && consentOf(p) !== wantConsent) continue;
-    if (tests.every((test) => test(p))) set.add(p);
+    if (hasConsent && !hasConsent(p)) continue;
+    if (tests.length === 0 || tests.every((test) => test(p))) set.add(p);
   }
   return matched(set);
 }

@@ -1,11 +1,12 @@
 import { Bitset } from '../bitset';
 import { canonicalJson } from '../canonical';
 import type { Column } from '../column';
+import { eventsByTime, positionsIn } from '../eventsByTime';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
 import { describeMeasure, describeMetricFilters, describeTimeframe, metricLabel, shown } from '../phrases';
 import { compileEventWindow, type InstantRange, type ReferenceTime } from '../time';
 import { compileValueFilter, numericComparison } from '../valueFilter';
-import type { MetricEvents } from '../workspace';
+import type { MetricEvents, Workspace } from '../workspace';
 import { checkCountLimit } from './checks';
 import type { ConditionKind, ConditionPath, Evidence, NameLookup, SeriesContext } from './kind';
 import { isSqlNotEvaluable, type SqlBuilder, type SqlEventRow, type SqlNumericOperator, type SqlPredicate, type SqlResult } from './sqlBuilder';
@@ -55,6 +56,16 @@ export function compileMetricFilters(ctx: EvaluationContext, events: MetricEvent
 
 /** Event counts below this are compared with the measurement filter before the profile loop. */
 const COUNTS_AHEAD = 256;
+
+/** Whether every instant from `t` on passes the window's lower end (true for an unbounded one). */
+export function startsBefore(range: InstantRange, t: number | undefined): boolean {
+  return range.lo === -Infinity || (t !== undefined && (range.lo < t || (range.lo === t && range.loInclusive)));
+}
+
+/** Whether every instant up to `t` passes the window's upper end (true for an unbounded one). */
+export function endsAfter(range: InstantRange, t: number | undefined): boolean {
+  return range.hi === Infinity || (t !== undefined && (t < range.hi || (t === range.hi && range.hiInclusive)));
+}
 
 /** A sum of `$value`s as compared: rounded to 6 decimal places (SL). */
 export function roundSum(total: number): number {
@@ -113,19 +124,27 @@ function evaluateMetric(ctx: EvaluationContext, condition: Condition): Condition
   const countPasses = Uint8Array.from({ length: COUNTS_AHEAD }, (_, count) => (compare(count) ? 1 : 0));
   // Sums of money in binary floating point drift (1.1 + 2.2 = 3.3000000000000003): they are
   // compared rounded to 6 decimal places (SL), and kept rounded.
-  const passes = (total: number) => (total === 0 ? zeroPasses : sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total));
   // The measures depend on the events, filters and timeframe, not on the measurement filter: kept
   // per workspace at its own instant, an edit of the measurement filter only compares them again.
-  // A count without filters over one interval measures by two binary searches a profile, about as
-  // quick as reading a kept measure: keeping it would only cost the memory.
+  // A count without filters over one interval is measured from the offsets, or from the window's
+  // slice of the events in time order, about as quickly as a kept measure is read: keeping it
+  // would only cost the memory.
   const direct = compiled.rowTest === ALL_ROWS && !sum && compiled.window.range !== undefined;
   const key = ctx.ref === ctx.workspace.ref && !direct ? measuresKey(condition) : undefined;
   const kept = key === undefined ? undefined : ctx.workspace.measures.get(key)?.value;
   const set = new Bitset(n);
   if (kept) {
-    for (let p = 0; p < n; p++) {
-      if ((p & 0xffff) === 0) ctx.checkpoint();
-      if (passes(kept[p])) set.add(p);
+    // 32 profiles to a word of the set, the comparison written out (an edit of the threshold is this loop).
+    const words = set.words;
+    for (let base = 0; base < n; base += 32) {
+      if ((base & 0xffff) === 0) ctx.checkpoint();
+      const count = Math.min(32, n - base);
+      let word = 0;
+      for (let i = 0; i < count; i++) {
+        const total = kept[base + i];
+        if (total === 0 ? zeroPasses : sum || total >= COUNTS_AHEAD ? compare(total) : countPasses[total] === 1) word |= 1 << i;
+      }
+      words[base >>> 5] = word;
     }
     return matched(set);
   }
@@ -161,8 +180,12 @@ function measureProfiles(
   const test = window.test;
   const range = window.range;
   const unfiltered = rowTest === ALL_ROWS;
-  const fromStart = range !== undefined && range.lo === -Infinity;
-  const toEnd = range !== undefined && range.hi === Infinity;
+  // A window that holds every event of the metric at one end (all time ends at now, which is
+  // usually after the last event) needs no binary search at that end.
+  const fromStart = range !== undefined && startsBefore(range, events.firstTime);
+  const toEnd = range !== undefined && endsAfter(range, events.lastTime);
+  if (range && !(fromStart && toEnd)) return measureInWindow(ctx, compiled, range, set, measures, zeroPasses, countPasses);
+  if (range && unfiltered && !sum && !measures) return countAllEvents(ctx, offsets, set, countPasses, compare);
   for (let p = 0; p < n; p++) {
     if ((p & 0xffff) === 0) ctx.checkpoint();
     let first = offsets[p];
@@ -184,6 +207,118 @@ function measureProfiles(
     if (sum) total = roundSum(total);
     if (measures) measures[p] = total;
     if (sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
+  }
+}
+
+/**
+ * `measureProfiles` for a window that is one interval and cuts the metric's events: only the events
+ * inside it are read, in time order (`eventsByTime`), each added to its profile's measure (a
+ * profile's events in the same order as its own rows, so sums are the same), then every profile's
+ * measure is compared.
+ */
+function measureInWindow(
+  ctx: EvaluationContext,
+  compiled: CompiledMetric,
+  range: InstantRange,
+  set: Bitset,
+  measures: Float64Array | undefined,
+  zeroPasses: boolean,
+  countPasses: Uint8Array,
+): void {
+  const { events, rowTest, compare, sum } = compiled;
+  const n = ctx.workspace.profileCount;
+  const order = eventsByTime(events, n);
+  const { from, to } = positionsIn(order, events.times, range);
+  if (!measures && rowTest === ALL_ROWS && !sum) return countInWindow(ctx, order.profiles, from, to, set, zeroPasses, countPasses, compare);
+  const totals = measures ?? new Float64Array(n);
+  const { rows, profiles } = order;
+  if (sum) {
+    const values = eventValue(events);
+    for (let i = from; i < to; i++) {
+      if (((i - from) & 0xffff) === 0) ctx.checkpoint();
+      const row = rows[i];
+      if (rowTest === ALL_ROWS || rowTest(row)) totals[profiles[i]] += values(row);
+    }
+  } else if (rowTest === ALL_ROWS) {
+    for (let i = from; i < to; i++) totals[profiles[i]]++;
+  } else {
+    for (let i = from; i < to; i++) {
+      if (((i - from) & 0xffff) === 0) ctx.checkpoint();
+      if (rowTest(rows[i])) totals[profiles[i]]++;
+    }
+  }
+  for (let p = 0; p < n; p++) {
+    if ((p & 0xffff) === 0) ctx.checkpoint();
+    let total = totals[p];
+    if (total === 0) {
+      if (zeroPasses) set.add(p);
+      continue;
+    }
+    if (sum) totals[p] = total = roundSum(total);
+    if (sum ? compare(total) : total < COUNTS_AHEAD ? countPasses[total] === 1 : compare(total)) set.add(p);
+  }
+}
+
+/**
+ * A count without filters of all of a metric's events (a window holding them all): each
+ * profile's count is the difference of two offsets, compared 32 profiles to a word of `set`.
+ */
+function countAllEvents(ctx: EvaluationContext, offsets: Int32Array, set: Bitset, countPasses: Uint8Array, compare: (value: number) => boolean): void {
+  const n = ctx.workspace.profileCount;
+  const words = set.words;
+  let previous = offsets[0];
+  for (let base = 0; base < n; base += 32) {
+    if ((base & 0xffff) === 0) ctx.checkpoint();
+    const count = Math.min(32, n - base);
+    let word = 0;
+    for (let i = 0; i < count; i++) {
+      const next = offsets[base + i + 1];
+      const events = next - previous;
+      previous = next;
+      if (events < COUNTS_AHEAD ? countPasses[events] === 1 : compare(events)) word |= 1 << i;
+    }
+    words[base >>> 5] = word;
+  }
+}
+
+/** Zeros, a profile each, per workspace: the counts of `countInWindow`, back to 0 after each use. */
+const SCRATCH = new WeakMap<Workspace, Int32Array>();
+
+/**
+ * A count without filters in a window (nothing kept): each profile's events in the slice are
+ * counted in a reused array, and only those profiles are compared (the others count 0); the
+ * array is zeroed again over the same slice, whatever happens.
+ */
+function countInWindow(
+  ctx: EvaluationContext,
+  profiles: Int32Array,
+  from: number,
+  to: number,
+  set: Bitset,
+  zeroPasses: boolean,
+  countPasses: Uint8Array,
+  compare: (value: number) => boolean,
+): void {
+  const n = ctx.workspace.profileCount;
+  let counts = SCRATCH.get(ctx.workspace);
+  if (!counts || counts.length !== n) SCRATCH.set(ctx.workspace, (counts = new Int32Array(n)));
+  if (zeroPasses) set.fill();
+  try {
+    for (let i = from; i < to; i++) counts[profiles[i]]++;
+    for (let i = from; i < to; i++) {
+      if (((i - from) & 0xffff) === 0) ctx.checkpoint();
+      const p = profiles[i];
+      const count = counts[p];
+      if (count === 0) continue; // compared already
+      const passes = count < COUNTS_AHEAD ? countPasses[count] === 1 : compare(count);
+      if (passes !== zeroPasses) {
+        if (passes) set.add(p);
+        else set.remove(p);
+      }
+      counts[p] = 0;
+    }
+  } finally {
+    for (let i = from; i < to; i++) counts[profiles[i]] = 0;
   }
 }
 

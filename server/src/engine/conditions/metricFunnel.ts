@@ -1,5 +1,6 @@
 import { Bitset } from '../bitset';
 import { matched, notEvaluable, isRecord, type Condition, type ConditionOutcome, type EvaluationContext } from '../outcome';
+import { eventsByTime, positionsIn } from '../eventsByTime';
 import { compileEventWindow, DAY_MS, HOUR_MS, type InstantRange, type InstantTest, type ReferenceTime } from '../time';
 import type { MetricEvents } from '../workspace';
 import { describeMetricFilters, describeTimeframe, lookup, metricLabel, quoted, shown } from '../phrases';
@@ -90,19 +91,38 @@ function evaluateFunnel(ctx: EvaluationContext, condition: Condition): Condition
   const range = window.range;
   const simple = steps.every((step) => step.exists) && new Set(steps.map((step) => step.metricId)).size === steps.length;
   const pointers = new Int32Array(steps.length);
-  for (let p = 0; p < n; p++) {
-    if ((p & 0x3fff) === 0) ctx.checkpoint();
+  // With a one-interval timeframe only profiles with an event of the rarest step in it are visited (below).
+  const toCheck = range ? positive.slice(1) : positive;
+  const consider = (p: number) => {
     // Most profiles lack an event of some positive step in the timeframe: skip them before
     // collecting anything (a binary search over the profile's sorted times per step).
-    if (range ? positive.some((step) => !hasEventIn(step.events, p, range)) : positive.some((step) => step.events.offsets[p + 1] === step.events.offsets[p]))
-      continue;
+    if (range ? toCheck.some((step) => !hasEventIn(step.events, p, range)) : toCheck.some((step) => step.events.offsets[p + 1] === step.events.offsets[p]))
+      return;
     if (simple) {
       if (simpleFunnelHolds(steps, p, window.test, maxSpan, pointers)) set.add(p);
-      continue;
+      return;
     }
     const candidates = steps.map((step) => qualifyingTimes(step, p, window.test));
-    if (steps.some((step, i) => step.exists && candidates[i].length === 0)) continue;
+    if (steps.some((step, i) => step.exists && candidates[i].length === 0)) return;
     if (funnelPath(steps, candidates, maxSpan)) set.add(p);
+  };
+  if (range) {
+    // Only profiles with an event of the rarest positive step inside the timeframe can match:
+    // read that slice of its events in time order instead of visiting every profile.
+    const order = eventsByTime(positive[0].events, n);
+    const { from, to } = positionsIn(order, positive[0].events.times, range);
+    const profiles = new Bitset(n);
+    for (let i = from; i < to; i++) profiles.add(order.profiles[i]);
+    let visited = 0;
+    for (const p of profiles.indexes()) {
+      if ((visited++ & 0x3fff) === 0) ctx.checkpoint();
+      consider(p);
+    }
+    return matched(set);
+  }
+  for (let p = 0; p < n; p++) {
+    if ((p & 0x3fff) === 0) ctx.checkpoint();
+    consider(p);
   }
   return matched(set);
 }
