@@ -12,6 +12,8 @@
  *   --no-lsp           skip the language-server latency measures
  *   --no-duckdb        skip DuckDB (no count comparison!)
  *   --segments a,b     only these segments of the suite (by name)
+ *   --engine duckdb    instead: the DuckDB engine's compiled SQL against the hand-written DuckDB
+ *                      queries, per segment (bench/duckdbEngineBench.ts)
  * Exit code: 1 when any segment's count differs between the engine and DuckDB (or a measure fails).
  */
 import { execFileSync } from 'node:child_process';
@@ -24,6 +26,7 @@ import type { Workspace } from '../server/src/engine/workspace';
 import { DEFAULT_SEED } from '../server/src/generate';
 import { SegmentLanguage } from '../server/src/segment/languageService';
 import { loadWorkspace, type LoadOptions } from '../server/src/workspace/loadWorkspace';
+import { engineBenchReport, runDuckDbEngineBench } from './duckdbEngineBench';
 import { DuckBench } from './duckdbRunner';
 import type { FreshLoad } from './firstLoad';
 import { runLspBench, type LspBenchResult } from './lspBench';
@@ -45,6 +48,8 @@ interface Options {
   evaluateOn: 'cache' | 'jsonl';
   /** Only these segments (by name); undefined: the whole suite. */
   segments: string[] | undefined;
+  /** memory: the in-memory engine (and the rest); duckdb: the DuckDB engine's SQL against the hand-written queries. */
+  engine: 'memory' | 'duckdb';
 }
 
 function parseArgs(argv: string[]): Options {
@@ -59,6 +64,7 @@ function parseArgs(argv: string[]): Options {
     duckdb: true,
     evaluateOn: 'cache',
     segments: undefined,
+    engine: 'memory',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -109,10 +115,16 @@ function parseArgs(argv: string[]): Options {
           .map((name) => name.trim())
           .filter((name) => name !== '');
         break;
+      case '--engine': {
+        const v = value();
+        if (v !== 'memory' && v !== 'duckdb') throw new Error(`--engine must be memory or duckdb, got ${v}`);
+        o.engine = v;
+        break;
+      }
       case '--help':
       case '-h':
         process.stdout.write(
-          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b]\n',
+          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--engine memory|duckdb]\n',
         );
         process.exit(0);
         break;
@@ -207,6 +219,13 @@ async function main(): Promise<number> {
       const errors = language.validate(language.parse(JSON.stringify(definition, null, 2))).filter((p) => p.severity === 'error');
       if (errors.length) throw new Error(`segment ${segment.name}${label} is not valid: ${errors.map((e) => e.message).join('; ')}`);
     }
+  }
+
+  if (o.engine === 'duckdb') {
+    const engineResult = await runDuckDbEngineBench(root, suite, o.runs, log);
+    const report = engineBenchReport(engineResult);
+    process.stdout.write(`${o.json ? JSON.stringify({ size: o.size, runs: o.runs, ...(report.json as object) }, null, 2) : report.text}\n`);
+    return engineResult.mismatches.length ? 1 : 0;
   }
 
   // 3. Loading, ours and DuckDB's, alternating run by run (so that a burst of load from other
