@@ -16,6 +16,8 @@
  *   --lsp-load jsonl|cache  where the language server of the latency measures loads the workspace
  *                      from (default jsonl: an empty engine cache of its own, so completion and
  *                      hover are also timed during a first load)
+ *   --engine duckdb    instead: the DuckDB engine's compiled SQL against the hand-written DuckDB
+ *                      queries, per segment (bench/duckdbEngineBench.ts)
  * Exit code: 1 when any segment's count differs between the engine and DuckDB (or a measure fails).
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +30,7 @@ import type { Workspace } from '../server/src/engine/workspace';
 import { DEFAULT_SEED } from '../server/src/generate';
 import { SegmentLanguage } from '../server/src/segment/languageService';
 import { loadWorkspace, type LoadOptions } from '../server/src/workspace/loadWorkspace';
+import { engineBenchReport, runDuckDbEngineBench } from './duckdbEngineBench';
 import { DuckBench } from './duckdbRunner';
 import type { FreshLoad } from './firstLoad';
 import { runLspBench, type LspBenchResult } from './lspBench';
@@ -53,6 +56,8 @@ interface Options {
   onlyValidation: boolean;
   /** Where the language server of the latency measures loads the workspace from. */
   lspLoad: 'jsonl' | 'cache';
+  /** memory: the in-memory engine (and the rest); duckdb: the DuckDB engine's SQL against the hand-written queries. */
+  engine: 'memory' | 'duckdb';
 }
 
 function parseArgs(argv: string[]): Options {
@@ -69,6 +74,7 @@ function parseArgs(argv: string[]): Options {
     segments: undefined,
     onlyValidation: false,
     lspLoad: 'jsonl',
+    engine: 'memory',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -131,10 +137,16 @@ function parseArgs(argv: string[]): Options {
         o.onlyValidation = true;
         break;
       }
+      case '--engine': {
+        const v = value();
+        if (v !== 'memory' && v !== 'duckdb') throw new Error(`--engine must be memory or duckdb, got ${v}`);
+        o.engine = v;
+        break;
+      }
       case '--help':
       case '-h':
         process.stdout.write(
-          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation] [--lsp-load jsonl|cache]\n',
+          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation] [--lsp-load jsonl|cache] [--engine memory|duckdb]\n',
         );
         process.exit(0);
         break;
@@ -238,6 +250,13 @@ async function main(): Promise<number> {
       const errors = language.validate(language.parse(JSON.stringify(definition, null, 2))).filter((p) => p.severity === 'error');
       if (errors.length) throw new Error(`segment ${segment.name}${label} is not valid: ${errors.map((e) => e.message).join('; ')}`);
     }
+  }
+
+  if (o.engine === 'duckdb') {
+    const engineResult = await runDuckDbEngineBench(root, suite, o.runs, log);
+    const report = engineBenchReport(engineResult);
+    process.stdout.write(`${o.json ? JSON.stringify({ size: o.size, runs: o.runs, ...(report.json as object) }, null, 2) : report.text}\n`);
+    return engineResult.mismatches.length ? 1 : 0;
   }
 
   // 3. Loading, ours and DuckDB's, alternating run by run (so that a burst of load from other

@@ -84,6 +84,7 @@ describe('SQL: the compiled SQL agrees with the in-memory engine', function () {
 
   const databases: [string, () => Promise<TestDatabase>][] = [
     ['DuckDB', () => DuckDbDatabase.open()],
+    ["DuckDB, the DuckDB engine's materialised layout", () => DuckDbDatabase.open({ materialized: true })],
     ['PostgreSQL', () => PostgresDatabase.open()],
   ];
   for (const [label, open] of databases) {

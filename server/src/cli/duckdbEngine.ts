@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { convertedWorkspace, dataBytes } from '../duckdb/convert';
+import { convertedLayout, convertedWorkspace, dataBytes } from '../duckdb/convert';
 import { DuckDbEvaluator } from '../duckdb/evaluate';
 import { DatabaseNotUsable, openDatabase } from '../duckdb/external';
 import { duckDbModule, DuckDbUnavailable, type DuckDbSession, type SessionOptions } from '../duckdb/session';
@@ -129,9 +129,10 @@ export class DuckDbEngine {
     const progress = progressReporter(this.io, `Converting ${printablePath(root)} to DuckDB`);
     const converted = await convertedWorkspace(config, { ...choice.session, onProgress: progress.update }).finally(() => progress.done());
     if (converted.converted) this.io.err(`Converted ${printablePath(root)} into DuckDB in ${converted.convertMs} ms (${converted.path})`);
-    const opened = await openDatabase(converted.path, workspaceLayout(), choice.session);
+    const layout = convertedLayout();
+    const opened = await openDatabase(converted.path, layout, choice.session);
     this.sessions.push(opened.session);
-    return DuckDbEvaluator.open(opened.session, workspaceLayout(), { name: config.name, root: config.root, now: this.now ?? config.now ?? Date.now() });
+    return DuckDbEvaluator.open(opened.session, layout, { name: config.name, root: config.root, now: this.now ?? config.now ?? Date.now() });
   }
 
   close(): void {

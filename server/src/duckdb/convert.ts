@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DIALECTS, type TableLayout } from '../sql';
+import { materializedWorkspaceLayout, materializeProfileStatements } from '../sql/layouts/materialized';
 import { duckdbLoadStatements } from '../sql/workspaceTables';
 import { workspaceDataFiles, workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import { cacheDirectory, cacheKey } from '../workspace/workspaceCache';
@@ -12,11 +14,20 @@ import { DuckDbSession, literal, type SessionOptions } from './session';
  * (`cacheKey`: the workspace root and every data file's path, size and modification time), so it
  * is converted again only when a data file changes. The conversion writes a temporary file and
  * renames it into place; the older databases of the same workspace are then removed.
+ *
+ * The database is in the materialised workspace layout (`convertedLayout`): the workspace layout's
+ * tables, the profile values every segment reads taken out of `attributes` into columns, and the
+ * events in metric, profile and time order (a metric's events are contiguous).
  */
-export const DUCKDB_FORMAT = 1;
+export const DUCKDB_FORMAT = 2;
 
 /** The table the conversion adds: the workspace's name and "now" (epoch ms, NULL: the clock). */
 export const WORKSPACE_INFO_TABLE = 'sl_workspace';
+
+/** The layout of a converted workspace's database (what its evaluator compiles for). */
+export function convertedLayout(): TableLayout {
+  return materializedWorkspaceLayout();
+}
 
 export function duckdbCacheDirectory(): string {
   return join(cacheDirectory(), 'duckdb');
@@ -59,6 +70,7 @@ export async function convertedWorkspace(config: WorkspaceConfig, options: Conve
   rmSync(temp, { force: true });
   const statements = [
     ...duckdbLoadStatements(workspaceDataFiles(config)),
+    ...materializeProfileStatements(DIALECTS.duckdb),
     `CREATE TABLE ${WORKSPACE_INFO_TABLE} AS SELECT ${literal(config.name)} AS name, ${config.now === undefined ? 'CAST(NULL AS DOUBLE)' : String(config.now)} AS now_ms, ${literal(config.root)} AS root, ${DUCKDB_FORMAT} AS format`,
     'CHECKPOINT',
   ];

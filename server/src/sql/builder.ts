@@ -131,12 +131,16 @@ export class ConditionSqlBuilder implements SqlBuilder {
 
   field(value: SqlValue, key: string): SqlValue {
     const v = valueImpl(value);
-    return asValue(v.kind === 'json' ? { ...v, sql: this.d.jsonField(v.sql, key) } : { kind: 'missing' });
+    return asValue(v.kind === 'json' ? { kind: 'json', sql: this.d.jsonField(v.sql, key), scope: v.scope, stage: v.stage } : { kind: 'missing' });
   }
 
   element(value: SqlValue, index: number): SqlValue {
     const v = valueImpl(value);
-    return asValue(v.kind === 'json' && Number.isSafeInteger(index) && index >= 0 ? { ...v, sql: this.d.jsonElement(v.sql, index) } : { kind: 'missing' });
+    return asValue(
+      v.kind === 'json' && Number.isSafeInteger(index) && index >= 0
+        ? { kind: 'json', sql: this.d.jsonElement(v.sql, index), scope: v.scope, stage: v.stage }
+        : { kind: 'missing' },
+    );
   }
 
   isPresent(value: SqlValue): SqlPredicate {

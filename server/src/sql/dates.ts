@@ -16,6 +16,7 @@ import { hoist, NO_INSTANT, orFalse, scopeOf, textOf } from './values';
 export function instantOf(ctx: CompileContext, value: ValueImpl): InstantImpl {
   const d = ctx.dialect;
   if (value.kind === 'missing') return NO_INSTANT;
+  if (value.kind === 'json' && value.instant) return value.instant;
   if (value.kind === 'column') {
     if (value.type === 'timestamp') return { sql: value.sql, unit: 'timestamp', scope: value.scope, stage: value.stage };
     if (value.type === 'number') return { sql: `(${value.sql} * 1000)`, unit: 'ms', scope: value.scope, stage: value.stage };

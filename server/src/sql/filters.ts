@@ -6,7 +6,7 @@ import type { CompileContext } from './context';
 import { datePredicate, instantOf } from './dates';
 import type { ValueImpl } from './layout';
 import { phoneCountry } from './phone';
-import { booleanOf, isKind, isPresent, numberOf, orFalse, textOf } from './values';
+import { booleanOf, hoist, isKind, isPresent, numberOf, orFalse, scopeOf, stageOf, textOf } from './values';
 
 /**
  * A filter of semantics §3 on one stored value, in SQL. The engine compiles the filter first, so
@@ -91,7 +91,11 @@ function stringFilterSql(ctx: CompileContext, value: ValueImpl, operator: string
     ctx.approximate(at, APPROXIMATIONS.phoneFormat);
     ctx.approximate(at, APPROXIMATIONS.phoneNationalPrefix);
     const codes = [...new Set((filterValue as unknown[]).filter((v): v is string => typeof v === 'string').map((c) => c.toUpperCase()))];
-    const country = phoneCountry(ctx, text);
+    // The text, then its country, computed once per profile (a column, not an expression, meets each calling code).
+    const scope = scopeOf(value);
+    const stage = stageOf(value);
+    const hoistedText = hoist(ctx, text, scope, stage);
+    const country = hoist(ctx, phoneCountry(ctx, hoistedText.sql), scope, hoistedText.stage).sql;
     if (operator === 'phone-country-code-in') return codes.length ? inList(ctx, country, codes, false) : 'FALSE';
     return codes.length ? inList(ctx, country, codes, true) : `(${country} IS NOT NULL)`;
   }

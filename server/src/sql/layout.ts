@@ -9,7 +9,8 @@ export type TableName = readonly string[];
  * (and so can be computed once per profile, see `DerivedColumns`) or on an inner row.
  */
 export type ValueImpl =
-  | { kind: 'json'; sql: string; scope: Scope; stage: number }
+  /** `instant`: the value's parsed instant where the layout holds it already (a materialised column). */
+  | { kind: 'json'; sql: string; scope: Scope; stage: number; instant?: InstantImpl }
   | { kind: 'column'; sql: string; type: ColumnType; scope: Scope; stage: number }
   | { kind: 'missing' };
 

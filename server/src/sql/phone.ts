@@ -1,29 +1,52 @@
 import type { CompileContext } from './context';
+import { phoneRules } from './referenceTables';
+
+/** The rules of each shared calling code: its countries in libphonenumber's order, each with its rule rows. */
+let sharedRules: Map<string, { country: string; rules: (string | null)[][] }[]> | undefined;
+
+function rulesByCode(): Map<string, { country: string; rules: (string | null)[][] }[]> {
+  if (sharedRules) return sharedRules;
+  const byCode = new Map<string, Map<string, { country: string; rules: (string | null)[][] }>>();
+  for (const row of phoneRules() as (string | null)[][]) {
+    const [code, sortKey, country] = row as string[];
+    const countries = byCode.get(code) ?? new Map<string, { country: string; rules: (string | null)[][] }>();
+    byCode.set(code, countries);
+    const entry = countries.get(sortKey) ?? { country, rules: [] };
+    countries.set(sortKey, entry);
+    entry.rules.push(row);
+  }
+  sharedRules = new Map(
+    [...byCode].map(([code, countries]) => [code, [...countries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry)]),
+  );
+  return sharedRules;
+}
 
 /**
  * The ISO alpha-2 country of an E.164 phone number (a text), or NULL: the calling code is the
  * prefix in `sl_phone_calling_codes` (calling codes are prefix-free); a code of one country is
  * that country; where several countries share the code, the first of them (libphonenumber's
  * order) whose leading digits, or else whose number-type patterns and lengths, fit the national
- * number (getCountryByNationalNumber in libphonenumber-js). See referenceTables.ts for the rows.
+ * number (getCountryByNationalNumber in libphonenumber-js). The shared codes' rules (the rows of
+ * `sl_phone_rules`, see referenceTables.ts) are written into the SQL as constant patterns: a
+ * pattern read from a table is compiled again for every row it meets.
  */
 export function phoneCountry(ctx: CompileContext, text: string): string {
   const d = ctx.dialect;
   const codes = ctx.reference('phone_calling_codes');
-  const rules = ctx.reference('phone_rules');
   const cc = ctx.alias('cc');
-  const r = ctx.alias('r');
   const code = `${cc}.calling_code`;
-  const national = d.substr(text, `2 + ${d.length(code)}`);
-  const nationalLength = d.length(national);
-  const search = (pattern: string) => d.regexSearch(national, pattern);
-  const lengthText = `CAST(${nationalLength} AS ${d.types.text})`;
-  const match = [
-    `(${r}.leading_digits IS NOT NULL AND ${search(d.concat(`'^('`, `${r}.leading_digits`, `')'`))})`,
-    `(${r}.leading_digits IS NULL AND ${search(d.concat(`'^('`, `${r}.national_pattern`, `')$'`))} AND ${search(d.concat(`'^('`, `${r}.type_pattern`, `')$'`))}` +
-      ` AND (${r}.lengths IS NULL OR ${d.contains(`${r}.lengths`, d.concat(`','`, lengthText, `','`))}))`,
-  ].join(' OR ');
-  const shared = `(SELECT ${d.substr(`MIN(${r}.sort_key)`, 3)} FROM ${rules} AS ${r} WHERE ${r}.calling_code = ${code} AND (${match}))`;
+  const byCountry = [...rulesByCode()].map(([callingCode, countries]) => {
+    const national = d.substr(text, 2 + callingCode.length);
+    const lengthText = `CAST(${d.length(national)} AS ${d.types.text})`;
+    const search = (pattern: string) => d.regexSearch(national, d.stringLiteral(pattern));
+    const test = ([, , , leading, nationalPattern, typePattern, lengths]: (string | null)[]) =>
+      leading !== null
+        ? search(`^(${leading})`)
+        : `(${search(`^(${nationalPattern})$`)} AND ${search(`^(${typePattern})$`)}${lengths === null ? '' : ` AND ${d.contains(d.stringLiteral(lengths), d.concat(`','`, lengthText, `','`))}`})`;
+    const whens = countries.map(({ country, rules }) => `WHEN ${rules.map(test).join(' OR ')} THEN ${d.stringLiteral(country)}`);
+    return `WHEN ${d.stringLiteral(callingCode)} THEN CASE ${whens.join(' ')} END`;
+  });
+  const shared = `CASE ${code} ${byCountry.join(' ')} END`;
   const lookup =
     `(SELECT COALESCE(${cc}.country, CASE WHEN ${cc}.shared THEN ${shared} END) FROM ${codes} AS ${cc}` +
     ` WHERE ${d.startsWith(d.substr(text, 2), code)} AND ${d.length(text)} - 1 - ${d.length(code)} BETWEEN 2 AND 17)`;

@@ -52,7 +52,7 @@ function phoneCallingCodes(): Cell[][] {
   return rows;
 }
 
-function phoneRules(): Cell[][] {
+export function phoneRules(): Cell[][] {
   const json = metadataJson as unknown as { country_calling_codes: Record<string, string[]> };
   const metadata = new Metadata(metadataJson as unknown as MetadataJson);
   const rows: Cell[][] = [];

@@ -215,7 +215,8 @@ export function duckdbLoadStatements(files: WorkspaceFiles, names: WorkspaceName
     CASE WHEN json_type(doc -> '$.attributes.timestamp') IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(doc -> '$.attributes.timestamp' AS DOUBLE) * 1000 ELSE ${instant(`(doc -> '$.attributes.datetime')`)} END AS time_ms,
     CASE WHEN json_type(doc -> '$.attributes.event_properties') = 'OBJECT' THEN doc -> '$.attributes.event_properties' ELSE CAST('{}' AS JSON) END AS properties
   FROM (${eventLines}) WHERE json_type(doc) = 'OBJECT'
-) WHERE profile_id <> '' AND metric_id <> '' AND isfinite(time_ms) AND profile_id IN (SELECT ${q(c.profiles.id)} FROM ${t(names.tables.profiles)})`,
+) WHERE profile_id <> '' AND metric_id <> '' AND isfinite(time_ms) AND profile_id IN (SELECT ${q(c.profiles.id)} FROM ${t(names.tables.profiles)})
+ORDER BY metric_id, profile_id, time_ms`,
     `INSERT INTO ${t(names.tables.metrics)} SELECT id, name, declared FROM (SELECT r ->> '$.id' AS id, r ->> '$.attributes.name' AS name, TRUE AS declared, row_number() OVER () AS n FROM (${collection(files.metrics)}) WHERE json_type(r) = 'OBJECT' AND json_type(r -> '$.id') = 'VARCHAR') QUALIFY row_number() OVER (PARTITION BY id ORDER BY n DESC) = 1`,
     `INSERT INTO ${t(names.tables.metrics)} SELECT DISTINCT ${q(c.events.metricId)}, NULL, FALSE FROM ${t(names.tables.events)} WHERE ${q(c.events.metricId)} NOT IN (SELECT ${q(c.metrics.id)} FROM ${t(names.tables.metrics)})`,
     'DROP TABLE sl_member_lines',

@@ -5,6 +5,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { DIALECTS } from '../../../server/src/sql/dialects';
 import type { DialectName } from '../../../server/src/sql/dialect';
+import type { TableLayout } from '../../../server/src/sql/layout';
+import { materializedWorkspaceLayout, materializeProfileStatements } from '../../../server/src/sql/layouts/materialized';
 import { workspaceLayout } from '../../../server/src/sql/layouts/workspace';
 import { setupStatements } from '../../../server/src/sql/referenceTables';
 import {
@@ -20,6 +22,8 @@ import { PostgresServer } from './postgres';
 /** A database the equivalence tests load workspaces into and query. */
 export interface TestDatabase {
   readonly dialect: DialectName;
+  /** The layout the SQL is compiled for (default: the workspace layout). */
+  readonly layout?: TableLayout;
   /** Replaces the workspace tables with these records. */
   load(records: WorkspaceRecords): Promise<void>;
   /** Rows as arrays of values (booleans, numbers, strings). */
@@ -31,18 +35,25 @@ const WORKSPACE_TABLES = ['events', 'list_members', 'lists', 'metrics', 'profile
 
 /**
  * DuckDB in process. Workspaces are written as JSONL files and loaded with the DuckDB loader
- * statements (read_json), the path a user takes.
+ * statements (read_json), the path a user takes. `materialized`: then turned into the
+ * materialised workspace layout, as the DuckDB engine's conversion does (duckdb/convert.ts).
  */
 export class DuckDbDatabase implements TestDatabase {
   readonly dialect = 'duckdb';
+  readonly layout: TableLayout;
   private readonly dir = mkdtempSync(join(tmpdir(), 'segment-lens-duckdb-'));
   private loads = 0;
 
-  private constructor(private readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly materialized: boolean,
+  ) {
+    this.layout = materialized ? materializedWorkspaceLayout() : workspaceLayout();
+  }
 
-  static async open(): Promise<DuckDbDatabase> {
+  static async open(options: { materialized?: boolean } = {}): Promise<DuckDbDatabase> {
     const instance = await DuckDBInstance.create(':memory:');
-    const db = new DuckDbDatabase(await instance.connect());
+    const db = new DuckDbDatabase(await instance.connect(), options.materialized ?? false);
     for (const statement of setupStatements(DIALECTS.duckdb, workspaceLayout())) await db.connection.run(statement);
     return db;
   }
@@ -75,6 +86,7 @@ export class DuckDbDatabase implements TestDatabase {
   async loadFiles(files: WorkspaceFiles): Promise<void> {
     for (const table of WORKSPACE_TABLES) await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
     for (const statement of duckdbLoadStatements(files)) await this.connection.run(statement);
+    if (this.materialized) for (const statement of materializeProfileStatements(DIALECTS.duckdb)) await this.connection.run(statement);
   }
 
   async query(sql: string): Promise<unknown[][]> {

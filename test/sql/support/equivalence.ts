@@ -65,6 +65,7 @@ export async function checkEquivalence(db: TestDatabase, scenario: Scenario, sta
   const engine = new Evaluator(workspace).evaluateDefinition(definition);
   const compiled = compileSegment(definition, {
     dialect: db.dialect,
+    layout: db.layout,
     now: workspace.now,
     catalog: scenario.withPreconditions ? undefined : workspaceCatalog(workspace),
   });
