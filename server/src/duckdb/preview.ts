@@ -3,17 +3,6 @@ import { DIALECTS } from '../sql/dialects';
 import type { DuckDbEvaluator } from './evaluate';
 import type { DuckDbSession } from './session';
 
-/** One row of the editor's preview table (the shape of protocol.ts `ProfileRow`). */
-export interface DuckDbPreviewRow {
-  id: string;
-  email: string | null;
-  name: string | null;
-  location: string | null;
-  phone: string | null;
-  properties: Record<string, string>;
-  lastEvent: string | null;
-}
-
 export interface DuckDbPageRequest {
   offset: number;
   limit: number;
@@ -53,10 +42,10 @@ export async function duckDbPreviewPage(
   definition: unknown,
   propertyColumns: readonly string[],
   request: DuckDbPageRequest,
-): Promise<{ total: number; rows: DuckDbPreviewRow[] } | undefined> {
+) {
   // The evaluator runs the setup and preconditions, and says whether the definition can be evaluated.
   const counted = await evaluator.evaluate(definition, { ids: false, limit: 0 });
-  if (counted.matched === null) return undefined;
+  if (counted.matched === null) return undefined; // rows: the shape of protocol.ts ProfileRow, checked where the worker replies
   const compiled = compileSegment(definition, { dialect: 'duckdb', layout: evaluator.layout, now: request.now ?? evaluator.info.now });
   if (compiled.sql === null) return undefined;
   const properties = propertyColumns.map((name, i) => `${shown(['properties', name])} AS ${d.quoteIdentifier(`prop${i}`)}`);

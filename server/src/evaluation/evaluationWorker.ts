@@ -15,18 +15,8 @@ import { collectGarbage } from './memory';
 import { loadWorkspace, readWorkspaceConfig, type LoadProgress, type LoadWarning } from '../workspace/loadWorkspace';
 import { decideEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, thresholdFromEnvironment } from '../duckdb/engineChoice';
 import { DuckDbWorkspace } from './duckdbWorkspace';
-import {
-  unsupportedByDuckDb,
-  type EngineDecision,
-  type EngineSetting,
-  type HostToWorker,
-  type WorkerMethod,
-  type WorkerParams,
-  type WorkerReply,
-  type WorkerRequest,
-  type WorkerResult,
-  type WorkerToHost,
-} from './messages';
+import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
+import { unsupportedByDuckDb, type EngineDecision, type EngineSetting } from './messages';
 import { ProfileTable } from './profileTable';
 
 /**

@@ -2,19 +2,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkspaceSummary } from '../engine/catalog';
 import type { LoadProgress, LoadWarning } from '../workspace/loadWorkspace';
-import {
-  DUCKDB_METHODS,
-  unsupportedByDuckDb,
-  type EngineDecision,
-  type EngineSetting,
-  type HostToWorker,
-  type WorkerMethod,
-  type WorkerParams,
-  type WorkerReply,
-  type WorkerRequest,
-  type WorkerResult,
-  type WorkerToHost,
-} from '../evaluation/messages';
+import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from '../evaluation/messages';
+import { DUCKDB_METHODS, unsupportedByDuckDb, type EngineDecision, type EngineSetting } from '../evaluation/messages';
 
 /** Something that can be cancelled (an LSP CancellationToken fits). */
 export interface CancellationSignal {
