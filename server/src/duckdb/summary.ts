@@ -1,6 +1,8 @@
 import type { ListSummary, MetricSummary, PropertySummary, WorkspaceSummary } from '../engine/catalog';
 import { customPropertyPath, LOCATION_FIELDS, PROFILE_ATTRIBUTES } from '../engine/propertyPath';
 import { readCollection, workspaceDataFiles, type LoadWarning, type WorkspaceConfig } from '../workspace/loadWorkspace';
+import { DIALECTS } from '../sql/dialects';
+import { isoInstantMs } from '../sql/isoInstant';
 import type { DuckDbSession } from './session';
 
 /**
@@ -10,7 +12,7 @@ import type { DuckDbSession } from './session';
  * Metric integrations, list opt-in processes and each record's line (go to definition) come from
  * metrics.json and lists.json, which are small, read as the loader reads them. Property types
  * and common values are counted in SQL by the rules of `Column.summarize`; a text counts as a
- * date when it starts with an ISO date (the loader also checks that the date exists).
+ * date when it starts with an ISO date and reads as an instant (the compiler's SQL of parseInstant).
  */
 
 type Json = Record<string, unknown>;
@@ -20,7 +22,7 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const iso = (ms: unknown) => (ms === null || ms === undefined ? undefined : new Date(Number(ms)).toISOString());
 
 /** The SQL of a JSON value's type as `Column.summarize` names it. */
-const TYPE_SQL = `CASE type WHEN 'VARCHAR' THEN CASE WHEN regexp_matches(value ->> '$', '^\\d{4}-\\d{2}-\\d{2}') THEN 'date' ELSE 'string' END
+const TYPE_SQL = `CASE type WHEN 'VARCHAR' THEN CASE WHEN regexp_matches(value ->> '$', '^\\d{4}-\\d{2}-\\d{2}') AND (${isoInstantMs(DIALECTS.duckdb, "(value ->> '$')")}) IS NOT NULL THEN 'date' ELSE 'string' END
   WHEN 'BOOLEAN' THEN 'boolean' WHEN 'ARRAY' THEN 'list' WHEN 'OBJECT' THEN 'object' ELSE 'number' END`;
 
 /** Per (group, key): how many values, of which types, and the `top` most common ones, from `values` (columns grp and json_each's key, value, type). */
