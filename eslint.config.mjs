@@ -25,7 +25,7 @@ export const LAYERS = [
   { folder: 'server/src/review', layers: ['engine', 'segment', 'workspace'], packages: ['jsonc-parser', 'sarif'], node: true },
   {
     folder: 'server/src/evaluation',
-    layers: ['engine', 'workspace', 'coverage', 'protocol.ts'],
+    layers: ['engine', 'duckdb', 'workspace', 'coverage', 'protocol.ts'],
     packages: ['csv-stringify'],
     node: ['node:worker_threads', 'node:fs'],
   },

@@ -21,7 +21,8 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/evaluation/evaluationWorker.ts'], outfile: 'dist/evaluationWorker.js' }),
+  // The DuckDB engine (segmentLens.engine) loads @duckdb/node-api's native binding at run time, when it can.
+  esbuild.build({ ...common, entryPoints: ['server/src/evaluation/evaluationWorker.ts'], outfile: 'dist/evaluationWorker.js', external: ['@duckdb/node-api'] }),
   // Parses blocks of a big profiles.jsonl or events.jsonl beside the loading thread (server/src/workspace/loadThreads.ts).
   esbuild.build({ ...common, entryPoints: ['server/src/workspace/loadWorker.ts'], outfile: 'dist/loadWorker.js' }),
   // @duckdb/node-api is a native binding (a runtime dependency), loaded only by --engine duckdb (server/src/duckdb/session.ts).

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
-import { Methods, type CountsReport, type ExplainResult, type HistoryResult, type ProfilesResult } from '../../server/src/protocol';
+import { Methods, type CountsReport, type ExplainResult, type ExportResult, type HistoryResult, type ProfilesResult } from '../../server/src/protocol';
 import { LatestRequest } from './latest';
 import { createMediaWebview } from './mediaWebview';
 import { previewHtml } from './previewHtml';
@@ -151,16 +151,24 @@ export class PreviewPanel {
           saveLabel: 'Export matched profiles',
         });
         if (!target) return;
-        const { written } = await this.client.sendRequest<{ written: number }>(Methods.exportProfiles, { uri, path: target.fsPath, format: 'csv' });
-        this.post({ type: 'notice', text: `Exported ${written.toLocaleString('en-US')} profiles to ${vscode.workspace.asRelativePath(target)}.` });
+        const { written, message: refused } = await this.client.sendRequest<ExportResult>(Methods.exportProfiles, { uri, path: target.fsPath, format: 'csv' });
+        this.post({ type: 'notice', text: refused ?? `Exported ${written.toLocaleString('en-US')} profiles to ${vscode.workspace.asRelativePath(target)}.` });
         break;
       }
       case 'copy': {
-        const { text, written } = await this.client.sendRequest<{ written: number; text?: string }>(Methods.exportProfiles, {
+        const {
+          text,
+          written,
+          message: refused,
+        } = await this.client.sendRequest<ExportResult>(Methods.exportProfiles, {
           uri,
           path: '',
           format: message.format,
         });
+        if (refused !== undefined) {
+          this.post({ type: 'notice', text: refused });
+          break;
+        }
         await vscode.env.clipboard.writeText(text ?? '');
         this.post({ type: 'notice', text: `Copied ${written.toLocaleString('en-US')} ${message.format === 'ids' ? 'profile IDs' : 'emails'}.` });
         break;

@@ -126,6 +126,8 @@ export interface ExplainResult {
   profile: ProfileRow | null;
   matched: boolean;
   conditions: ConditionEvidence[];
+  /** Why there is no explanation (the workspace's engine cannot give one). */
+  message?: string;
 }
 
 export interface CompareParams {
@@ -244,6 +246,13 @@ export interface ExportParams {
   /** Absolute path chosen by the user in a save dialog; empty: return the text instead. */
   path: string;
   format: 'csv' | 'ids' | 'emails';
+}
+
+/** How many profiles were exported, the text when no path was given, or why nothing was (`message`). */
+export interface ExportResult {
+  written: number;
+  text?: string;
+  message?: string;
 }
 
 /** The SQL dialects of `segmentLens/sql` (the compiler's DIALECT_NAMES, docs/sql.md). */

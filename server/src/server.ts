@@ -33,6 +33,7 @@ import {
   type ExplainParams,
   type ExplainResult,
   type ExportParams,
+  type ExportResult,
   type HistoryParams,
   type HistoryResult,
   type MemoryReport,
@@ -299,7 +300,7 @@ function wireCustomRequests(connection: Connection, session: ServerSession): voi
     guard<CompareResult | null>(connection.console, 'compare', token, null, () => session.requests.compare(params, token)),
   );
   connection.onRequest(Methods.exportProfiles, (params: ExportParams, token) =>
-    guard<{ written: number; text?: string }>(connection.console, 'export', token, { written: 0 }, () => session.requests.exportProfiles(params, token)),
+    guard<ExportResult>(connection.console, 'export', token, { written: 0 }, () => session.requests.exportProfiles(params, token)),
   );
   const coverageFailed: CoverageResult = { state: 'failed', message: 'The coverage review was cancelled or failed; see the Segment Lens output.' };
   connection.onRequest<CoverageResult, void>(CoverageMethods.coverage, (params: CoverageParams, token): Promise<CoverageResult> =>

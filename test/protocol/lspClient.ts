@@ -59,6 +59,8 @@ export class TestClient {
   readonly registrations: string[] = [];
   /** The server's log (window/logMessage): type 1 is an error, 2 a warning, 3 information, 4 a log line. */
   readonly logs: { type: number; message: string }[] = [];
+  /** Messages the server showed the user (window/showMessageRequest), same types. */
+  readonly shown: { type: number; message: string }[] = [];
   initializeResult: InitializeResult | undefined;
 
   constructor(private readonly options: TestClientOptions = {}) {
@@ -102,6 +104,11 @@ export class TestClient {
     this.connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
       this.logs.push(params);
       this.wake();
+    });
+    this.connection.onRequest('window/showMessageRequest', (params: { type: number; message: string }) => {
+      this.shown.push({ type: params.type, message: params.message });
+      this.wake();
+      return null;
     });
     this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
       this.registrations.push(...params.registrations.map((r) => r.method));
@@ -201,6 +208,16 @@ export class TestClient {
   /** Waits until the server has logged a line that satisfies `accept`. */
   async log(accept: (line: { type: number; message: string }) => boolean, timeoutMs = 10_000): Promise<{ type: number; message: string }> {
     return this.waitUntil(() => this.logs.find(accept), 'a matching log line', timeoutMs);
+  }
+
+  /** Waits until the server has logged `count` lines that satisfy `accept`. */
+  async waitForLog(accept: (line: { type: number; message: string }) => boolean, count: number, timeoutMs = 60_000): Promise<void> {
+    await this.waitUntil(() => (this.logs.filter(accept).length >= count ? true : undefined), `${count} matching log lines`, timeoutMs);
+  }
+
+  /** Waits until the server has shown the user a message that satisfies `accept`. */
+  async shownMessage(accept: (message: { type: number; message: string }) => boolean, timeoutMs = 10_000): Promise<{ type: number; message: string }> {
+    return this.waitUntil(() => this.shown.find(accept), 'a matching window message', timeoutMs);
   }
 
   private wake(): void {

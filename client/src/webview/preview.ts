@@ -108,7 +108,7 @@ function renderExplain(profileId: string, result: ExplainResult | null): void {
   const why = $('why');
   why.replaceChildren();
   if (!result || !result.profile) {
-    why.append(el('p', { class: 'muted' }, `Profile ${profileId} is not in the workspace any more.`));
+    why.append(el('p', { class: 'muted' }, result?.message ?? `Profile ${profileId} is not in the workspace any more.`));
     return;
   }
   const p = result.profile;

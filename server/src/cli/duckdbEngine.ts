@@ -1,8 +1,9 @@
 import { basename, resolve } from 'node:path';
-import { convertedLayout, convertedWorkspace, dataBytes } from '../duckdb/convert';
+import { dataBytes } from '../duckdb/convert';
 import { DuckDbEvaluator } from '../duckdb/evaluate';
 import { DatabaseNotUsable, openDatabase } from '../duckdb/external';
-import { duckDbModule, DuckDbUnavailable, type DuckDbSession, type SessionOptions } from '../duckdb/session';
+import { duckDbUnavailableReason, formatBytes, openWorkspaceDatabase, thresholdFromEnvironment } from '../duckdb/engineChoice';
+import { DuckDbUnavailable, type DuckDbSession, type SessionOptions } from '../duckdb/session';
 import { workspaceLayout, type TableLayout } from '../sql';
 import { readWorkspaceConfig } from '../workspace/loadWorkspace';
 import { CliUsageError, type CliIo } from './io';
@@ -28,20 +29,11 @@ export interface EngineChoice {
   thresholdBytes: number;
 }
 
-/** `--engine auto` takes DuckDB from this size of a workspace's data files (SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES overrides). */
-export const DEFAULT_DUCKDB_THRESHOLD_BYTES = 1024 ** 3;
-
 function thresholdBytes(): number {
-  const text = process.env.SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES;
-  if (text === undefined || text === '') return DEFAULT_DUCKDB_THRESHOLD_BYTES;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0)
-    throw new CliUsageError(`SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES must be a number of bytes, not ${JSON.stringify(text)}`);
-  return value;
+  const threshold = thresholdFromEnvironment();
+  if (typeof threshold !== 'number') throw new CliUsageError(threshold.invalid);
+  return threshold;
 }
-
-const bytes = (n: number) =>
-  n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
 
 /** Checks the engine options against each other and the rest (usage errors, exit 2). */
 export function engineOptions(options: EngineOptions, context: { history: boolean }): EngineChoice {
@@ -113,26 +105,24 @@ export class DuckDbEngine {
       const size = dataBytes(config);
       const duck = size >= choice.thresholdBytes;
       this.io.err(
-        `Engine: ${duck ? 'duckdb' : 'memory'} for ${printablePath(root)} (data files ${bytes(size)}, ${duck ? 'at least' : 'below'} the DuckDB threshold of ${bytes(choice.thresholdBytes)}; --engine or SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES to change)`,
+        `Engine: ${duck ? 'duckdb' : 'memory'} for ${printablePath(root)} (data files ${formatBytes(size)}, ${duck ? 'at least' : 'below'} the DuckDB threshold of ${formatBytes(choice.thresholdBytes)}; --engine or SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES to change)`,
       );
       if (!duck) return undefined;
       // Where the native binding is missing (another platform's package), auto keeps working in memory.
-      const unavailable = await duckDbModule().then(
-        () => undefined,
-        (error: unknown) => (error instanceof DuckDbUnavailable ? error.message : undefined),
-      );
+      const unavailable = await duckDbUnavailableReason();
       if (unavailable !== undefined) {
-        this.io.err(`DuckDB is not available here (${unavailable.replace(/; use --engine memory$/, '')}); evaluating in memory`);
+        this.io.err(`DuckDB is not available here (${unavailable}); evaluating in memory`);
         return undefined;
       }
     }
     const progress = progressReporter(this.io, `Converting ${printablePath(root)} to DuckDB`);
-    const converted = await convertedWorkspace(config, { ...choice.session, onProgress: progress.update }).finally(() => progress.done());
+    const { converted, session, evaluator } = await openWorkspaceDatabase(config, this.now ?? config.now ?? Date.now(), {
+      ...choice.session,
+      onProgress: progress.update,
+    }).finally(() => progress.done());
+    this.sessions.push(session);
     if (converted.converted) this.io.err(`Converted ${printablePath(root)} into DuckDB in ${converted.convertMs} ms (${converted.path})`);
-    const layout = convertedLayout();
-    const opened = await openDatabase(converted.path, layout, choice.session);
-    this.sessions.push(opened.session);
-    return DuckDbEvaluator.open(opened.session, layout, { name: config.name, root: config.root, now: this.now ?? config.now ?? Date.now() });
+    return evaluator;
   }
 
   close(): void {

@@ -12,8 +12,11 @@ import { intersectionOf, overlapOfSets } from '../engine/overlap';
 import { Bitset } from '../engine/bitset';
 import type { Workspace } from '../engine/workspace';
 import { collectGarbage } from './memory';
-import { loadWorkspace } from '../workspace/loadWorkspace';
+import { loadWorkspace, readWorkspaceConfig, type LoadProgress, type LoadWarning } from '../workspace/loadWorkspace';
+import { decideEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, thresholdFromEnvironment } from '../duckdb/engineChoice';
+import { DuckDbWorkspace } from './duckdbWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
+import { unsupportedByDuckDb, type EngineDecision, type EngineSetting } from './messages';
 import { ProfileTable } from './profileTable';
 
 /**
@@ -24,15 +27,22 @@ const port = parentPort;
 if (!port) throw new Error('evaluationWorker must run in a worker thread');
 
 let state: { workspace: Workspace; evaluator: Evaluator; table: ProfileTable } | undefined;
+/** The workspace when DuckDB evaluates it (segmentLens.engine); its requests run one at a time. */
+let duck: { workspace: DuckDbWorkspace; queue: Promise<void> } | undefined;
 
 const post = (message: WorkerToHost) => port.postMessage(message);
 
 port.on('message', (message: HostToWorker) => {
   if (message.type === 'load') {
-    void load(message.root, message.now);
+    void load(message.root, message.now, message.engine);
     return;
   }
   const cancel = new Int32Array(message.cancel);
+  if (duck) {
+    const { workspace } = duck;
+    duck.queue = duck.queue.then(() => answerWithDuckDb(workspace, message.id, message.request, cancel));
+    return;
+  }
   if (Atomics.load(cancel, 0) !== 0) {
     post({ type: 'failed', id: message.id, message: 'cancelled', cancelled: true });
     return;
@@ -49,36 +59,68 @@ port.on('message', (message: HostToWorker) => {
   }
 });
 
-async function load(root: string, now: number | undefined): Promise<void> {
-  try {
-    let lastPost = 0;
-    const cache = process.env.SEGMENT_LENS_NO_CACHE !== '1';
-    let loaded = await loadWorkspace(root, {
-      now,
-      cache,
-      onProgress: (progress) => {
-        const time = Date.now();
-        if (time - lastPost > 100) {
-          lastPost = time;
-          post({ type: 'progress', progress });
-        }
-      },
-    });
-    if (loaded.cacheWritten) {
-      // The first load wrote the engine's cache: evaluate on the cache's copy instead. It keeps
-      // texts and lists packed until a condition reads them, so the garbage collector has far
-      // fewer objects to trace (evaluations on the 1M-profile benchmark ran 2-3x faster).
-      const { warnings, loadMs } = loaded;
-      loaded = undefined as unknown as typeof loaded; // let the JSONL-loaded copy go first
-      const again = await loadWorkspace(root, { now, cache });
-      loaded = { ...again, warnings, loadMs: loadMs + again.loadMs };
+/** Posts load progress at most every 100 ms. */
+function progressPoster(): (progress: LoadProgress) => void {
+  let lastPost = 0;
+  return (progress) => {
+    const time = Date.now();
+    if (time - lastPost > 100) {
+      lastPost = time;
+      post({ type: 'progress', progress });
     }
-    const evaluator = new Evaluator(loaded.workspace, { conditionBudgetMs: conditionBudgetMs() });
-    const summary = loaded.summary ?? summarizeWorkspace(loaded.workspace);
-    state = { workspace: loaded.workspace, evaluator, table: new ProfileTable(loaded.workspace, summary) };
-    post({ type: 'loaded', summary, warnings: loaded.warnings, files: loaded.files, loadMs: loaded.loadMs, root });
+  };
+}
+
+async function load(root: string, now: number | undefined, setting: EngineSetting): Promise<void> {
+  try {
+    const warnings: LoadWarning[] = [];
+    const config = readWorkspaceConfig(root, warnings);
+    const threshold = thresholdFromEnvironment();
+    const engine = await decideEngine(setting, config, typeof threshold === 'number' ? threshold : DEFAULT_DUCKDB_THRESHOLD_BYTES);
+    if (typeof threshold !== 'number') engine.reason += ` (${threshold.invalid}: the default threshold applies)`;
+    if (engine.engine === 'duckdb') {
+      const workspace = await DuckDbWorkspace.open(config, now, progressPoster());
+      duck = { workspace, queue: Promise.resolve() };
+      post({ type: 'loaded', summary: workspace.summary, warnings, files: workspace.files, loadMs: workspace.loadMs, root, engine });
+      return;
+    }
+    await loadInMemory(root, now, engine);
   } catch (error) {
     post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function loadInMemory(root: string, now: number | undefined, engine: EngineDecision): Promise<void> {
+  const cache = process.env.SEGMENT_LENS_NO_CACHE !== '1';
+  let loaded = await loadWorkspace(root, { now, cache, onProgress: progressPoster() });
+  if (loaded.cacheWritten) {
+    // The first load wrote the engine's cache: evaluate on the cache's copy instead. It keeps
+    // texts and lists packed until a condition reads them, so the garbage collector has far
+    // fewer objects to trace (evaluations on the 1M-profile benchmark ran 2-3x faster).
+    const { warnings, loadMs } = loaded;
+    loaded = undefined as unknown as typeof loaded; // let the JSONL-loaded copy go first
+    const again = await loadWorkspace(root, { now, cache });
+    loaded = { ...again, warnings, loadMs: loadMs + again.loadMs };
+  }
+  const evaluator = new Evaluator(loaded.workspace, { conditionBudgetMs: conditionBudgetMs() });
+  const summary = loaded.summary ?? summarizeWorkspace(loaded.workspace);
+  state = { workspace: loaded.workspace, evaluator, table: new ProfileTable(loaded.workspace, summary) };
+  post({ type: 'loaded', summary, warnings: loaded.warnings, files: loaded.files, loadMs: loaded.loadMs, root, engine });
+}
+
+/** One request on the DuckDB engine: evaluate and rows through SQL, the memory figure, and a clear refusal for the rest. */
+async function answerWithDuckDb(workspace: DuckDbWorkspace, id: number, request: WorkerRequest, cancel: Int32Array): Promise<void> {
+  // A request cancelled while it waited (a newer edit) is not run at all.
+  if (Atomics.load(cancel, 0) !== 0) return post({ type: 'failed', id, message: 'cancelled', cancelled: true });
+  try {
+    let result: WorkerReply;
+    if (request.method === 'evaluate') result = await workspace.evaluate(request.params.definition);
+    else if (request.method === 'rows') result = await workspace.rows(request.params.definition, request.params);
+    else if (request.method === 'memory') result = heapInUse();
+    else throw new Error(unsupportedByDuckDb(request.method));
+    post({ type: 'reply', id, result });
+  } catch (error) {
+    post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error), cancelled: false });
   }
 }
 
@@ -86,6 +128,12 @@ async function load(root: string, now: number | undefined): Promise<void> {
 function conditionBudgetMs(): number | undefined {
   const value = Number(process.env.SEGMENT_LENS_CONDITION_BUDGET_MS);
   return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** The worker's V8 heap in use, after full collections where the process allows them. */
+function heapInUse(): { heapUsed: number } {
+  collectGarbage();
+  return { heapUsed: process.memoryUsage().heapUsed };
 }
 
 function conditionsOf(definition: unknown): unknown[][] {
@@ -216,10 +264,7 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     return coverageReply(workspace, segments, options, evaluator, cancellation);
   },
 
-  memory() {
-    collectGarbage();
-    return { heapUsed: process.memoryUsage().heapUsed };
-  },
+  memory: heapInUse,
 
   export({ workspace, evaluator, table }, params, cancellation) {
     const result = evaluator.evaluateDefinition(params.definition, { cancellation });

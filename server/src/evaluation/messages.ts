@@ -2,6 +2,7 @@ import type { WorkspaceSummary } from '../engine/catalog';
 import type { LoadProgress, LoadWarning } from '../workspace/loadWorkspace';
 import type { CompareResult, ConditionEvidence, ProfileRow } from '../protocol';
 import type { CoverageOptions, CoverageReply, CoverageSegmentSource } from '../coverage/types';
+import type { EngineDecision, EngineSetting } from '../duckdb/engineChoice';
 
 /**
  * What the evaluation worker answers: each method's parameters and result, shared by the host
@@ -40,8 +41,31 @@ export type WorkerResult<M extends WorkerMethod> = WorkerMethods[M]['result'];
 /** One request as it travels: the method and its parameters. */
 export type WorkerRequest = { [M in WorkerMethod]: { method: M; params: WorkerParams<M> } }[WorkerMethod];
 
+/** `segmentLens.engine`, and the engine a workspace got (duckdb/engineChoice.ts). */
+export type { EngineDecision, EngineSetting };
+
+/** The worker methods the DuckDB engine answers; the others answer `unsupportedByDuckDb`. */
+export const DUCKDB_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['evaluate', 'rows', 'memory']);
+
+const FEATURE_NAMES: Partial<Record<WorkerMethod, string>> = {
+  explain: '"Why it matched"',
+  history: 'Size over time',
+  compare: 'Compare Two Segments',
+  overlap: 'Compare Segments in Folder',
+  setRows: 'The profiles of an overlap cell',
+  diff: 'The change since HEAD',
+  export: 'Export',
+  coverage: 'Review Segment Coverage',
+};
+
+/** Why the DuckDB engine does not answer `method` (yet), naming the setting that changes it. */
+export function unsupportedByDuckDb(method: WorkerMethod): string {
+  return `${FEATURE_NAMES[method] ?? method} is not available with the DuckDB engine yet: set segmentLens.engine to "memory" (or "auto" for a workspace below the DuckDB threshold) to use it.`;
+}
+
 /** Messages between the language server (host) and the evaluation worker that owns a workspace. */
-export type HostToWorker = { type: 'load'; root: string; now?: number } | { type: 'request'; id: number; request: WorkerRequest; cancel: SharedArrayBuffer };
+export type HostToWorker =
+  { type: 'load'; root: string; now?: number; engine: EngineSetting } | { type: 'request'; id: number; request: WorkerRequest; cancel: SharedArrayBuffer };
 
 /** An export's result: how many profiles, and the text itself when no file was asked for. */
 export interface ExportReply {
@@ -106,7 +130,7 @@ export type WorkerReply = WorkerResult<WorkerMethod>;
 
 export type WorkerToHost =
   | { type: 'progress'; progress: LoadProgress }
-  | { type: 'loaded'; summary: WorkspaceSummary; warnings: LoadWarning[]; files: string[]; loadMs: number; root: string }
+  | { type: 'loaded'; summary: WorkspaceSummary; warnings: LoadWarning[]; files: string[]; loadMs: number; root: string; engine: EngineDecision }
   | { type: 'load-failed'; message: string }
   | { type: 'reply'; id: number; result: WorkerReply }
   /** How far a long request has got (history). */

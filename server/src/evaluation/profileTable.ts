@@ -7,6 +7,15 @@ import type { ProfileRow } from '../protocol';
 
 const PROPERTY_COLUMNS = 3;
 
+/** The custom properties the preview shows as columns: the workspace's most common ones. */
+export function previewPropertyColumns(summary: WorkspaceSummary): string[] {
+  return summary.profileProperties
+    .map((p) => parsePropertyPath(p.name))
+    .filter((p): p is { kind: 'custom'; name: string } => p.kind === 'custom')
+    .slice(0, PROPERTY_COLUMNS)
+    .map((p) => p.name);
+}
+
 /**
  * The matched-profiles table of the preview: rows built from the workspace's columns, sorted and
  * filtered on the worker so the panel only ever receives one page.
@@ -21,11 +30,7 @@ export class ProfileTable {
     private readonly workspace: Workspace,
     summary: WorkspaceSummary,
   ) {
-    this.propertyColumns = summary.profileProperties
-      .map((p) => parsePropertyPath(p.name))
-      .filter((p): p is { kind: 'custom'; name: string } => p.kind === 'custom')
-      .slice(0, PROPERTY_COLUMNS)
-      .map((p) => p.name);
+    this.propertyColumns = previewPropertyColumns(summary);
     this.names = { metricName: (id) => workspace.metric(id)?.info.name, listName: (id) => workspace.list(id)?.info.name };
   }
 

@@ -124,6 +124,8 @@ export class HeadDiffService {
     const before = entry.before ? [entry.before] : [];
     const [inside, outside] = params.side === 'added' ? [[entry.after], before] : [before, [entry.after]];
     if (inside.length === 0) return empty;
+    const unsupported = host.unsupported('setRows');
+    if (unsupported !== undefined) return { ...empty, state: 'failed', message: unsupported };
     const reply = await host.request(
       'setRows',
       { inside, outside, offset: params.offset, limit: params.limit, sort: params.sort, filter: params.filter },
@@ -261,7 +263,9 @@ export class HeadDiffService {
       workspace: workspaceInfo(host),
     };
     const beforeDefinition = before ? before.definition : null;
-    if (beforeDefinition !== undefined && after.definition) {
+    const unsupported = host.unsupported('diff');
+    if (unsupported !== undefined) result.message = unsupported;
+    else if (beforeDefinition !== undefined && after.definition) {
       const reply = await host.request('diff', { before: beforeDefinition, after: after.definition }, token);
       const problem = (notEvaluable: string[]) => (notEvaluable.length ? { problem: `not evaluable locally: ${notEvaluable.join('; ')}` } : {});
       result.before = { ...result.before, matched: reply.before.matched, ...problem(reply.before.notEvaluable) } as HeadDiffSide;

@@ -76,6 +76,8 @@ export class OverlapRequests {
       };
     const host = await this.readyHost(root);
     if (typeof host === 'string') return { ...empty, state: 'failed', message: host };
+    const unsupported = host.unsupported('overlap');
+    if (unsupported !== undefined) return { ...empty, state: 'failed', message: unsupported, workspace: workspaceInfo(host) };
     const files = this.segmentsOf(folder, root);
     if (files.length === 0)
       return {
@@ -118,6 +120,8 @@ export class OverlapRequests {
     if (!root) return { ...empty, state: 'no-workspace' };
     const host = await this.readyHost(root);
     if (typeof host === 'string') return { ...empty, state: 'failed', message: host };
+    const unsupported = host.unsupported('setRows');
+    if (unsupported !== undefined) return { ...empty, state: 'failed', message: unsupported };
     const byUri = new Map(this.segmentsOf(URI.parse(params.folder).fsPath, root).map((f) => [f.uri, f]));
     const definitions = (uris: string[]) => uris.map((uri) => byUri.get(uri)?.definition);
     const inside = definitions(params.inside);

@@ -2,6 +2,8 @@ import {
   CodeLensRefreshRequest,
   FileChangeType,
   InlayHintRefreshRequest,
+  MessageType,
+  ShowMessageRequest,
   TextDocuments,
   type Connection,
   type FileEvent,
@@ -11,6 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { WorkspaceSummary } from '../engine/catalog';
+import type { EngineDecision } from '../evaluation/messages';
 import { toDiagnostics } from '../features/diagnostics';
 import { Methods } from '../protocol';
 import { SegmentLanguage, validationFailed } from '../segment/languageService';
@@ -69,6 +72,8 @@ export class ServerSession {
   private readonly progress = new Map<string, Promise<WorkDoneProgressServerReporter | undefined> | undefined>();
   /** Opening a document validates it at once; the content event that follows the open (same version) must not push that back by the typing delay. */
   private readonly openedVersions = new Map<string, number>();
+  /** The user has been told that DuckDB cannot load here (once per session). */
+  private fallbackShown = false;
 
   constructor(
     private readonly connection: Connection,
@@ -78,6 +83,7 @@ export class ServerSession {
       explicitRoot: () => this.settings.workspace,
       workspaceFolders: () => this.workspaceFolders,
       onHostState: (host) => this.hostStateChanged(host),
+      engine: () => this.settings.engine,
       now: options.now,
     });
     this.counts = new CountsService(this.registry, (uri) => this.countsChanged(uri));
@@ -124,6 +130,7 @@ export class ServerSession {
       this.settings = readSettings(raw);
     }
     this.segmentIndex.setRules(this.settings.files);
+    this.registry.engineChanged();
     for (const document of this.documents.all()) this.scheduler.schedule(document.uri, 0);
   }
 
@@ -256,11 +263,25 @@ export class ServerSession {
 
   private hostStateChanged(host: WorkspaceHost): void {
     void this.connection.sendNotification(Methods.workspaceStatus, workspaceStatus(host));
+    if (host.state.kind === 'ready') this.reportEngine(host.root, host.state.engine);
     this.reportLoadProgress(host);
     // The workspace finished loading (or reloaded): ID checks and counts change for its documents.
     if (host.state.kind !== 'loading') {
       for (const document of this.documents.all()) if (this.registry.rootFor(document.uri) === host.root) this.scheduler.schedule(document.uri, 0);
     }
+  }
+
+  /** Logs which engine evaluates a workspace and why; tells the user once when DuckDB could not be used. */
+  private reportEngine(root: string, engine: EngineDecision): void {
+    this.connection.console.info(`Engine: ${engine.engine} for ${root} (${engine.reason})`);
+    if (!engine.fallback) return;
+    this.connection.console.warn(engine.fallback);
+    if (this.fallbackShown) return;
+    this.fallbackShown = true;
+    // A client that cannot show it still has the log line above.
+    void this.connection
+      .sendRequest(ShowMessageRequest.type, { type: MessageType.Warning, message: `Segment Lens: ${engine.fallback}.` })
+      .catch(() => undefined);
   }
 
   private countsChanged(uri: string): void {

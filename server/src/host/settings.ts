@@ -1,3 +1,4 @@
+import type { EngineSetting } from '../evaluation/messages';
 import { SegmentFileRules } from '../workspace/segmentFiles';
 
 /** The `segmentLens.*` settings the server reads (contributed in package.json). */
@@ -14,6 +15,8 @@ export interface SegmentLensSettings {
   debounceMs: number;
   /** When to suggest a marketing-consent condition. */
   consentHint: 'marketing-names' | 'always' | 'off';
+  /** Who evaluates: in memory, DuckDB, or `auto` (DuckDB from a size of data files; docs/sql.md). */
+  engine: EngineSetting;
 }
 
 export const DEFAULT_SETTINGS: SegmentLensSettings = {
@@ -24,6 +27,7 @@ export const DEFAULT_SETTINGS: SegmentLensSettings = {
   inlayHints: { enabled: true },
   debounceMs: 200,
   consentHint: 'marketing-names',
+  engine: 'auto',
 };
 
 /** Merges what the client sent over the defaults, ignoring values of the wrong type. */
@@ -38,5 +42,6 @@ export function readSettings(raw: unknown): SegmentLensSettings {
     inlayHints: { enabled: typeof section('inlayHints').enabled === 'boolean' ? (section('inlayHints').enabled as boolean) : true },
     debounceMs: typeof value.debounceMs === 'number' && value.debounceMs >= 0 ? value.debounceMs : DEFAULT_SETTINGS.debounceMs,
     consentHint: value.consentHint === 'always' || value.consentHint === 'off' ? value.consentHint : 'marketing-names',
+    engine: value.engine === 'memory' || value.engine === 'duckdb' ? value.engine : 'auto',
   };
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkspaceSummary } from '../engine/catalog';
 import type { LoadProgress, LoadWarning } from '../workspace/loadWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from '../evaluation/messages';
+import { DUCKDB_METHODS, unsupportedByDuckDb, type EngineDecision, type EngineSetting } from '../evaluation/messages';
 
 /** Something that can be cancelled (an LSP CancellationToken fits). */
 export interface CancellationSignal {
@@ -18,7 +19,7 @@ export class RequestCancelled extends Error {
 
 export type HostState =
   | { kind: 'loading'; progress?: LoadProgress }
-  | { kind: 'ready'; summary: WorkspaceSummary; warnings: LoadWarning[]; files: string[]; loadMs: number }
+  | { kind: 'ready'; summary: WorkspaceSummary; warnings: LoadWarning[]; files: string[]; loadMs: number; engine: EngineDecision }
   | { kind: 'failed'; message: string };
 
 /**
@@ -39,8 +40,23 @@ export class WorkspaceHost {
     readonly root: string,
     private readonly now: number | undefined,
     private readonly onState: (host: WorkspaceHost) => void,
+    private engineSetting: EngineSetting = 'auto',
   ) {
     this.worker = this.spawn();
+  }
+
+  /** `segmentLens.engine` this workspace was loaded with. */
+  get engine(): EngineSetting {
+    return this.engineSetting;
+  }
+
+  /**
+   * Why the engine of the loaded workspace does not answer `method` (the DuckDB engine answers
+   * counts and preview pages only, so far), or undefined when it does.
+   */
+  unsupported(method: WorkerMethod): string | undefined {
+    const state = this.stateValue;
+    return state.kind === 'ready' && state.engine.engine === 'duckdb' && !DUCKDB_METHODS.has(method) ? unsupportedByDuckDb(method) : undefined;
   }
 
   get state(): HostState {
@@ -83,8 +99,9 @@ export class WorkspaceHost {
     });
   }
 
-  /** Loads the workspace again in a fresh worker (data changed on disk). */
-  reload(): void {
+  /** Loads the workspace again in a fresh worker (data changed on disk, or another `segmentLens.engine`). */
+  reload(engine: EngineSetting = this.engineSetting): void {
+    this.engineSetting = engine;
     void this.worker.terminate();
     this.failAll(new RequestCancelled());
     this.stateValue = { kind: 'loading' };
@@ -111,7 +128,7 @@ export class WorkspaceHost {
       this.setState({ kind: 'failed', message: `the evaluation worker stopped (exit code ${code})` });
       this.failAll(new Error('the evaluation worker stopped'));
     });
-    worker.postMessage({ type: 'load', root: this.root, now: this.now } satisfies HostToWorker);
+    worker.postMessage({ type: 'load', root: this.root, now: this.now, engine: this.engineSetting } satisfies HostToWorker);
     return worker;
   }
 
@@ -126,7 +143,14 @@ export class WorkspaceHost {
         this.setState({ kind: 'loading', progress: message.progress });
         break;
       case 'loaded':
-        this.setState({ kind: 'ready', summary: message.summary, warnings: message.warnings, files: message.files, loadMs: message.loadMs });
+        this.setState({
+          kind: 'ready',
+          summary: message.summary,
+          warnings: message.warnings,
+          files: message.files,
+          loadMs: message.loadMs,
+          engine: message.engine,
+        });
         break;
       case 'load-failed':
         this.setState({ kind: 'failed', message: message.message });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { URI } from 'vscode-uri';
 import { findWorkspaceRoot, MARKER_FILE, readWorkspaceConfig } from '../workspace/loadWorkspace';
+import type { EngineSetting } from '../evaluation/messages';
 import { WorkspaceHost } from './workspaceHost';
 
 export interface RegistryOptions {
@@ -9,6 +10,8 @@ export interface RegistryOptions {
   explicitRoot: () => string;
   workspaceFolders: () => string[];
   onHostState: (host: WorkspaceHost) => void;
+  /** `segmentLens.engine`. */
+  engine: () => EngineSetting;
   /** Overrides every workspace's `now` (tests). */
   now?: number;
 }
@@ -48,7 +51,7 @@ export class WorkspaceRegistry {
   host(root: string): WorkspaceHost {
     let host = this.hosts.get(root);
     if (!host) {
-      host = new WorkspaceHost(root, this.options.now, this.options.onHostState);
+      host = new WorkspaceHost(root, this.options.now, this.options.onHostState, this.options.engine());
       this.hosts.set(root, host);
     }
     return host;
@@ -78,6 +81,12 @@ export class WorkspaceRegistry {
         }, 300),
       );
     }
+  }
+
+  /** `segmentLens.engine` changed: each workspace loaded with another engine setting loads again. */
+  engineChanged(): void {
+    const engine = this.options.engine();
+    for (const host of this.hosts.values()) if (host.engine !== engine) host.reload(engine);
   }
 
   reload(root?: string): void {

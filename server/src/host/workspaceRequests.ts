@@ -15,6 +15,7 @@ import type {
   ExplainParams,
   ExplainResult,
   ExportParams,
+  ExportResult,
   HistoryParams,
   HistoryResult,
   ProfilesParams,
@@ -86,6 +87,8 @@ export class WorkspaceRequests {
     const host = this.readyHost(params.uri);
     const definition = this.definitionOf(params.uri);
     if (!host || !definition) return null;
+    const unsupported = host.unsupported('explain');
+    if (unsupported !== undefined) return { profile: null, matched: false, conditions: [], message: unsupported };
     return host.request('explain', { definition, profileId: params.profileId, now: asOf(params.asOf) }, token);
   }
 
@@ -116,6 +119,8 @@ export class WorkspaceRequests {
       const definition = this.definitionOf(params.uri);
       if (cancelled.token.isCancellationRequested) return { ...empty, state: 'cancelled', message: 'Cancelled: the segment changed.' };
       if (!host || !definition || (report && report.state !== 'ok')) return { ...empty, state: report?.state ?? 'no-workspace', message: report?.message };
+      const unsupported = host.unsupported('history');
+      if (unsupported !== undefined) return { ...empty, state: 'failed', message: unsupported };
       const days = Math.max(1, Math.min(MAX_HISTORY_DAYS, Math.floor(params.days)));
       const reply = await host.request('history', { definition, days }, cancelled.token, progress);
       return {
@@ -144,13 +149,17 @@ export class WorkspaceRequests {
     const a = this.definitionOf(params.uriA);
     const b = this.definitionOf(params.uriB);
     if (!a || !b) return { ...NOT_COMPARED, message: 'Both files must hold a segment definition.' };
+    const unsupported = host.unsupported('compare');
+    if (unsupported !== undefined) return { ...NOT_COMPARED, message: unsupported };
     return host.request('compare', { a, b }, token);
   }
 
-  async exportProfiles(params: ExportParams, token: CancellationToken): Promise<{ written: number; text?: string }> {
+  async exportProfiles(params: ExportParams, token: CancellationToken): Promise<ExportResult> {
     const host = this.readyHost(params.uri);
     const definition = this.definitionOf(params.uri);
     if (!host || !definition) return { written: 0 };
+    const unsupported = host.unsupported('export');
+    if (unsupported !== undefined) return { written: 0, message: unsupported };
     return host.request('export', { definition, path: params.path, format: params.format }, token);
   }
 
@@ -160,6 +169,8 @@ export class WorkspaceRequests {
     const host = this.services.registry.host(root);
     await host.ready();
     if (host.state.kind !== 'ready') return { state: 'failed', message: host.state.kind === 'failed' ? host.state.message : 'The workspace is not loaded.' };
+    const unsupported = host.unsupported('coverage');
+    if (unsupported !== undefined) return { state: 'failed', message: unsupported };
     const { language, parsed } = this.services;
     const open = new Map(this.services.documents.all().map((d) => [URI.parse(d.uri).fsPath, d]));
     const paths = this.services.segmentIndex.paths([root]);

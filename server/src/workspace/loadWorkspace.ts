@@ -594,7 +594,7 @@ function isInside(realRoot: string, path: string): boolean {
  * Reads `{"data": [...]}` or a bare array, with the 1-based line of each record (for go to
  * definition). Returns undefined (and a warning) when the file is missing or unreadable.
  */
-function readCollection(path: string, warnings: LoadWarning[]): { value: unknown; line: number }[] | undefined {
+export function readCollection(path: string, warnings: LoadWarning[]): { value: unknown; line: number }[] | undefined {
   let text: string;
   try {
     text = readTextFile(path);

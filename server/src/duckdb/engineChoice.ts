@@ -1,0 +1,79 @@
+import type { WorkspaceConfig } from '../workspace/loadWorkspace';
+import { convertedLayout, convertedWorkspace, dataBytes, type ConvertedWorkspace, type ConvertOptions } from './convert';
+import { DuckDbEvaluator } from './evaluate';
+import { openDatabase } from './external';
+import { duckDbModule, DuckDbUnavailable, type DuckDbSession } from './session';
+
+/** Who evaluates a workspace: `--engine` of the CLI, `segmentLens.engine` of the editor. */
+export type EngineSetting = 'auto' | 'memory' | 'duckdb';
+
+/** `auto` takes DuckDB from this size of a workspace's data files (SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES overrides). */
+export const DEFAULT_DUCKDB_THRESHOLD_BYTES = 1024 ** 3;
+
+/** The threshold SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES sets, or a message saying why its value is not one. */
+export function thresholdFromEnvironment(text = process.env.SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES): number | { invalid: string } {
+  if (text === undefined || text === '') return DEFAULT_DUCKDB_THRESHOLD_BYTES;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) return { invalid: `SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES must be a number of bytes, not ${JSON.stringify(text)}` };
+  return value;
+}
+
+export const formatBytes = (n: number): string =>
+  n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+
+/** Why DuckDB cannot run in this process (its native binding did not load), or undefined when it can. */
+export async function duckDbUnavailableReason(): Promise<string | undefined> {
+  return duckDbModule().then(
+    () => undefined,
+    (error: unknown) => {
+      if (error instanceof DuckDbUnavailable) return error.message.replace(/; use --engine memory$/, '');
+      throw error;
+    },
+  );
+}
+
+/** The engine a workspace gets and what the user should be told about the choice (once). */
+export interface EngineDecision {
+  engine: 'memory' | 'duckdb';
+  /** Why: the setting, or the data size against the threshold. */
+  reason: string;
+  /** Set when the engine is not the one asked for (DuckDB cannot load here). */
+  fallback?: string;
+}
+
+/**
+ * The editor's choice for one workspace (`segmentLens.engine`): `memory`; `duckdb`; `auto` weighs
+ * the data files against the threshold. Where the native binding cannot load, DuckDB falls back
+ * to memory with a message (the editor works in memory only there).
+ */
+export async function decideEngine(setting: EngineSetting, config: WorkspaceConfig, thresholdBytes: number): Promise<EngineDecision> {
+  if (setting === 'memory') return { engine: 'memory', reason: 'segmentLens.engine is "memory"' };
+  let reason = 'segmentLens.engine is "duckdb"';
+  if (setting === 'auto') {
+    const size = dataBytes(config);
+    const duck = size >= thresholdBytes;
+    reason = `segmentLens.engine is "auto" and the data files hold ${formatBytes(size)}, ${duck ? 'at least' : 'below'} the DuckDB threshold of ${formatBytes(thresholdBytes)}`;
+    if (!duck) return { engine: 'memory', reason };
+  }
+  const unavailable = await duckDbUnavailableReason();
+  if (unavailable !== undefined) return { engine: 'memory', reason, fallback: `DuckDB is not available here (${unavailable}); evaluating in memory` };
+  return { engine: 'duckdb', reason };
+}
+
+/** A workspace converted into the engine cache (when its data changed) and opened for evaluation as of `now`. */
+export async function openWorkspaceDatabase(
+  config: WorkspaceConfig,
+  now: number,
+  options: ConvertOptions = {},
+): Promise<{ converted: ConvertedWorkspace; session: DuckDbSession; evaluator: DuckDbEvaluator }> {
+  const converted = await convertedWorkspace(config, options);
+  // The converted database's own (materialised) layout, not the plain workspace tables.
+  const layout = convertedLayout();
+  const { session } = await openDatabase(converted.path, layout, options);
+  try {
+    return { converted, session, evaluator: await DuckDbEvaluator.open(session, layout, { name: config.name, root: config.root, now }) };
+  } catch (error) {
+    session.close();
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import type { WorkspaceSummary } from '../engine/catalog';
+import { openWorkspaceDatabase } from '../duckdb/engineChoice';
+import type { DuckDbEvaluator } from '../duckdb/evaluate';
+import { duckDbPreviewPage } from '../duckdb/preview';
+import type { DuckDbSession } from '../duckdb/session';
+import { duckDbWorkspaceSummary } from '../duckdb/summary';
+import { workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
+import type { EvaluateReply, RowsReply } from './messages';
+import { previewPropertyColumns } from './profileTable';
+
+/**
+ * A workspace evaluated by DuckDB in the evaluation worker (segmentLens.engine): converted into
+ * the engine cache (duckdb/convert.ts), opened read-only, counted and paged through the SQL
+ * compiler; its summary is built from the converted tables (duckdb/summary.ts).
+ */
+export class DuckDbWorkspace {
+  private constructor(
+    private readonly session: DuckDbSession,
+    private readonly evaluator: DuckDbEvaluator,
+    readonly summary: WorkspaceSummary,
+    readonly files: string[],
+    readonly loadMs: number,
+    private readonly propertyColumns: string[],
+  ) {}
+
+  static async open(config: WorkspaceConfig, now: number | undefined, onProgress: (progress: LoadProgress) => void): Promise<DuckDbWorkspace> {
+    const started = Date.now();
+    const at = now ?? config.now ?? Date.now();
+    const { session, evaluator } = await openWorkspaceDatabase(config, at, { onProgress });
+    try {
+      const summary = await duckDbWorkspaceSummary(session, config, at);
+      return new DuckDbWorkspace(session, evaluator, summary, workspaceFiles(config), Date.now() - started, previewPropertyColumns(summary));
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.session.close();
+  }
+
+  async evaluate(definition: unknown): Promise<EvaluateReply> {
+    const result = await this.evaluator.evaluate(definition, { ids: false, limit: 0 });
+    return {
+      total: result.total,
+      matched: result.matched,
+      notEvaluable: result.notEvaluable,
+      groups: result.groups.map((g) => ({
+        matched: g.matched,
+        afterAnd: g.afterAnd,
+        conditions: g.conditions.map((c) => (c.notEvaluable === undefined ? { matched: c.matched } : { matched: c.matched, notEvaluable: c.notEvaluable })),
+      })),
+      elapsedMs: result.elapsedMs,
+      cachedConditions: 0,
+    };
+  }
+
+  async rows(definition: unknown, request: Parameters<typeof duckDbPreviewPage>[4]): Promise<RowsReply> {
+    const page = await duckDbPreviewPage(this.session, this.evaluator, definition, this.propertyColumns, request);
+    return { total: page?.total ?? 0, rows: page?.rows ?? [], propertyColumns: this.propertyColumns };
+  }
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodeLensRequest, InlayHintRequest, type CodeLens, type InlayHint } from 'vscode-languageserver-protocol/node';
+import type { CompareResult, CountsReport, ExplainResult, HistoryResult, ProfilesParams, ProfilesResult } from '../../server/src/protocol';
+import { copyWorkspace, removeDir, SAMPLE } from './fixtures';
+import { REPO, TestClient } from './lspClient';
+
+/**
+ * `segmentLens.engine` over the real protocol: the sample workspace evaluated by DuckDB (converted
+ * into the engine cache, counted through the SQL compiler) against the same workspace in memory,
+ * request by request as the editor sends them. DuckDB takes 0.2–4 s per segment here: long timeouts.
+ */
+describe('language server over stdio: segmentLens.engine (DuckDB in the editor)', function () {
+  this.timeout(600_000);
+  let workspace: string;
+  let cache: string;
+  let memory: TestClient;
+  let duckdb: TestClient;
+  const segments = () =>
+    readdirSync(join(workspace, 'segments'))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+
+  const start = async (engine: string, env: Record<string, string> = {}) => {
+    const client = new TestClient({ rootUri: null as unknown as string, settings: { engine }, env: { SEGMENT_LENS_CACHE_DIR: cache, ...env } });
+    await client.initialize();
+    return client;
+  };
+
+  before(async () => {
+    workspace = copyWorkspace(SAMPLE);
+    cache = mkdtempSync(join(tmpdir(), 'segment-lens-engine-cache-'));
+    [memory, duckdb] = await Promise.all([start('memory'), start('duckdb')]);
+  });
+  after(async () => {
+    await Promise.all([memory?.stop(), duckdb?.stop()]);
+    removeDir(workspace);
+    removeDir(cache);
+  });
+
+  /** Opens a sample segment in `client` and waits for its counts. */
+  async function counts(client: TestClient, file: string): Promise<{ uri: string; report: CountsReport }> {
+    const uri = client.uriOf(join(workspace, 'segments', file));
+    await client.open(uri, readFileSync(join(workspace, 'segments', file), 'utf8'));
+    const report = await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri });
+    return { uri, report };
+  }
+
+  const lensTitles = async (client: TestClient, uri: string) =>
+    ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[]).map((l) => l.command?.title);
+  const hintLabels = async (client: TestClient, uri: string) =>
+    (
+      (await client.connection.sendRequest(InlayHintRequest.type, {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } },
+      })) as InlayHint[]
+    ).map((h) => [h.position.line, h.label]);
+
+  it('says which engine evaluates the workspace, and why', async () => {
+    const { uri } = await counts(duckdb, 'repeat-buyers.json');
+    await duckdb.close(uri);
+    const line = await duckdb.log((l) => l.message.startsWith('Engine: '));
+    assert.match(line.message, /^Engine: duckdb for .* \(segmentLens\.engine is "duckdb"\)$/);
+    assert.ok(
+      readdirSync(join(cache, 'duckdb')).some((f) => f.endsWith('.duckdb')),
+      'the workspace was converted into the engine cache',
+    );
+  });
+
+  it('gives every sample segment the code lenses, inlay hints and counts of the in-memory engine', async () => {
+    const files = segments();
+    assert.ok(files.length >= 10, `${files.length} sample segments`);
+    for (const file of files) {
+      const [m, d] = await Promise.all([counts(memory, file), counts(duckdb, file)]);
+      assert.equal(d.report.state, m.report.state, `${file}: ${d.report.message}`);
+      assert.equal(m.report.state, 'ok', `${file}: ${m.report.message}`);
+      const shape = (r: CountsReport) => ({
+        total: r.total,
+        matched: r.matched,
+        notEvaluable: r.notEvaluable,
+        groups: r.groups.map((g) => ({ matched: g.matched, afterAnd: g.afterAnd, conditions: g.conditions.map((c) => [c.matched, c.description]) })),
+        description: r.description,
+      });
+      assert.deepEqual(shape(d.report), shape(m.report), file);
+      assert.deepEqual(await lensTitles(duckdb, d.uri), await lensTitles(memory, m.uri), file);
+      assert.deepEqual(await hintLabels(duckdb, d.uri), await hintLabels(memory, m.uri), file);
+      await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
+    }
+  });
+
+  it("pages the preview's table as the in-memory engine does: sorted, filtered, as of another day", async () => {
+    const file = 'engaged-90-days.json';
+    const [m, d] = await Promise.all([counts(memory, file), counts(duckdb, file)]);
+    assert.ok((m.report.matched ?? 0) > 60, `${file} matches ${m.report.matched}`);
+    const pages: Omit<ProfilesParams, 'uri'>[] = [
+      { offset: 0, limit: 50 },
+      { offset: 40, limit: 30, sort: { column: 'email', descending: true } },
+      { offset: 0, limit: 25, sort: { column: 'lastEvent' } },
+      { offset: 0, limit: 25, sort: { column: 'name', descending: true } },
+      { offset: 0, limit: 25, sort: { column: 'location' }, filter: 'GMAIL' },
+      { offset: 0, limit: 50, asOf: '2026-09-15T23:59:59.999Z' },
+    ];
+    for (const page of pages) {
+      const [a, b] = await Promise.all([
+        memory.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri: m.uri, ...page }),
+        duckdb.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri: d.uri, ...page }),
+      ]);
+      assert.equal(a.state, 'ok', a.message);
+      assert.ok(a.rows.length > 0, JSON.stringify(page));
+      assert.deepEqual(b, a, JSON.stringify(page));
+    }
+    await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
+  });
+
+  it('answers what DuckDB does not do yet with a message naming the engine and the setting', async () => {
+    const { uri, report } = await counts(duckdb, 'vip-customers.json');
+    assert.equal(report.state, 'ok', report.message);
+    const page = await duckdb.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri, offset: 0, limit: 1 });
+    const why = await duckdb.connection.sendRequest<ExplainResult>('segmentLens/explain', { uri, profileId: page.rows[0].id });
+    assert.equal(why.profile, null);
+    assert.match(why.message ?? '', /not available with the DuckDB engine yet: set segmentLens\.engine to "memory"/);
+    const history = await duckdb.connection.sendRequest<HistoryResult>('segmentLens/history', { uri, days: 30 });
+    assert.equal(history.state, 'failed');
+    assert.match(history.message ?? '', /^Size over time is not available with the DuckDB engine yet/);
+    const compared = await duckdb.connection.sendRequest<CompareResult>('segmentLens/compare', { uriA: uri, uriB: uri });
+    assert.equal(compared.both, null);
+    assert.match(compared.message ?? '', /^Compare Two Segments is not available with the DuckDB engine yet/);
+    await duckdb.close(uri);
+  });
+
+  it('evaluates in memory where DuckDB cannot be loaded, and tells the user once', async () => {
+    // What a platform without @duckdb/node-api's binding sees (as in test/cli/duckdb.test.ts).
+    const without = await start('duckdb', { NODE_OPTIONS: `--require ${join(REPO, 'test', 'fixtures', 'cli', 'without-duckdb.cjs')}` });
+    try {
+      const first = await counts(without, 'repeat-buyers.json');
+      const expected = await counts(memory, 'repeat-buyers.json');
+      assert.equal(first.report.state, 'ok', first.report.message);
+      assert.equal(first.report.matched, expected.report.matched);
+      const told = await without.shownMessage((m) => /DuckDB is not available here/.test(m.message));
+      assert.equal(told.type, 2);
+      assert.match(told.message, /evaluating in memory/);
+      // "Why it matched" works: the workspace is in memory.
+      const page = await without.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri: first.uri, offset: 0, limit: 1 });
+      const why = await without.connection.sendRequest<ExplainResult>('segmentLens/explain', { uri: first.uri, profileId: page.rows[0].id });
+      assert.equal(why.matched, true);
+      await memory.close(expected.uri);
+      // Loaded again (Reload Workspace Data): logged again, not shown again.
+      await without.connection.sendRequest('segmentLens/reloadWorkspace', { uri: first.uri });
+      await without.waitForLog((l) => l.message.startsWith('Engine: memory'), 2);
+      assert.equal(without.shown.filter((m) => /DuckDB is not available/.test(m.message)).length, 1);
+    } finally {
+      await without.stop();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summarizeWorkspace, type PropertySummary, type WorkspaceSummary } from '../../server/src/engine/catalog';
+import { openWorkspaceDatabase } from '../../server/src/duckdb/engineChoice';
+import { duckDbWorkspaceSummary } from '../../server/src/duckdb/summary';
+import { loadWorkspace, readWorkspaceConfig } from '../../server/src/workspace/loadWorkspace';
+import { removeDir, SAMPLE } from '../protocol/fixtures';
+
+/**
+ * The summary completion, hover and ID checks read (engine/catalog.ts), built from a converted
+ * workspace (duckdb/summary.ts) for segmentLens.engine = duckdb, against the in-memory engine's.
+ * Equal up to the order of ties: properties present equally often, values equally common.
+ */
+describe('the DuckDB engine: the workspace summary of the editor', function () {
+  this.timeout(300_000);
+  let cache: string;
+  let saved: string | undefined;
+  before(() => {
+    saved = process.env.SEGMENT_LENS_CACHE_DIR;
+    cache = mkdtempSync(join(tmpdir(), 'segment-lens-summary-cache-'));
+    process.env.SEGMENT_LENS_CACHE_DIR = cache;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.SEGMENT_LENS_CACHE_DIR;
+    else process.env.SEGMENT_LENS_CACHE_DIR = saved;
+    removeDir(cache);
+  });
+
+  /** A property without the order of its ties: the values above the last count, and the counts. */
+  const property = (p: PropertySummary) => {
+    const last = p.topValues[p.topValues.length - 1]?.count ?? 0;
+    return {
+      name: p.name,
+      present: p.present,
+      types: p.types,
+      mainType: p.mainType,
+      counts: p.topValues.map((v) => v.count),
+      above: p.topValues
+        .filter((v) => v.count > last)
+        .map((v) => JSON.stringify(v.value))
+        .sort(),
+    };
+  };
+  const byName = (properties: PropertySummary[]) => properties.map(property).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const comparable = (s: WorkspaceSummary) => ({
+    ...s,
+    metrics: s.metrics.map((m) => ({ ...m, properties: byName(m.properties) })),
+    profileProperties: byName(s.profileProperties),
+  });
+
+  it('equals the in-memory summary of the sample workspace', async () => {
+    const config = readWorkspaceConfig(SAMPLE);
+    const memory = summarizeWorkspace((await loadWorkspace(SAMPLE, { cache: false })).workspace);
+    const { session } = await openWorkspaceDatabase(config, config.now ?? Date.now());
+    try {
+      const duck = await duckDbWorkspaceSummary(session, config, config.now ?? Date.now());
+      assert.ok(duck.metrics.length > 3 && duck.lists.length > 1 && duck.profileProperties.length > 10);
+      assert.deepEqual(comparable(duck), comparable(memory));
+      // Most common first, as completion lists them.
+      assert.deepEqual(
+        duck.profileProperties.map((p) => p.present),
+        memory.profileProperties.map((p) => p.present),
+      );
+    } finally {
+      session.close();
+    }
+  });
+});
