@@ -232,7 +232,7 @@ function wireEditingFeatures(connection: Connection, session: ServerSession): vo
       !session.settings.codeLens.enabled
         ? []
         : withDocument(params.textDocument.uri, [], (document, segment) =>
-            codeLenses(document, segment, counts.get(document.uri, document.version), headDiffs.get(document.uri, document.version)),
+            codeLenses(document, segment, counts.shown(document.uri, document.version), headDiffs.get(document.uri, document.version)),
           ),
     ),
   );
@@ -242,7 +242,7 @@ function wireEditingFeatures(connection: Connection, session: ServerSession): vo
       !session.settings.inlayHints.enabled
         ? []
         : withDocument(params.textDocument.uri, [], (document, segment) =>
-            inlayHints(document, segment, counts.get(document.uri, document.version), params.range),
+            inlayHints(document, segment, counts.shown(document.uri, document.version), params.range),
           ),
     ),
   );

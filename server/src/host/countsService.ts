@@ -11,6 +11,8 @@ interface Entry {
   report: CountsReport | undefined;
   cancel: (() => void) | undefined;
   root: string | undefined;
+  /** The last counts of this same version, shown while it is counted again (settings or data changed). */
+  previous: CountsReport | undefined;
 }
 
 /** Names for IDs from a workspace summary. */
@@ -57,6 +59,16 @@ export class CountsService {
     return entry && entry.version === version ? entry.report : undefined;
   }
 
+  /**
+   * What code lenses and inlay hints show for `uri` at `version`: its counts, or while the very same
+   * text is counted again (a settings change, a workspace reload) its last counts, so they do not
+   * blink out. Never the counts of another version.
+   */
+  shown(uri: string, version: number): CountsReport | undefined {
+    const entry = this.entries.get(uri);
+    return entry && entry.version === version ? (entry.report ?? entry.previous) : undefined;
+  }
+
   /** Waits for the counts of `uri` at `version` (for the Evaluate command and the CLI twin). */
   wait(uri: string, version: number): Promise<CountsReport> {
     const ready = this.get(uri, version);
@@ -77,7 +89,8 @@ export class CountsService {
     const previous = this.entries.get(uri);
     previous?.cancel?.();
     const root = this.registry.rootFor(uri);
-    const entry: Entry = { version, report: undefined, cancel: undefined, root };
+    const previousReport = previous?.version === version ? (previous.report ?? previous.previous) : undefined;
+    const entry: Entry = { version, report: undefined, cancel: undefined, root, previous: previousReport?.state === 'ok' ? previousReport : undefined };
     this.entries.set(uri, entry);
     const base = { version, total: 0, matched: null, notEvaluable: [], groups: [], description: '', computedAt: new Date().toISOString(), elapsedMs: 0 };
     const settle = (report: CountsReport) => {
