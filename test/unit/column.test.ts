@@ -121,6 +121,32 @@ describe('Column storage', () => {
     assert.equal(back.distinctValues?.length, 300_000);
   });
 
+  it('keeps lists in a dictionary even when nearly every list is distinct (item lists of orders), set or appended from a thread', () => {
+    // Two items from 60 products: 1,770 distinct lists over 2,000 rows, well past the point where
+    // distinct texts go plain. A plain array per row costs far more than a code per row.
+    const lists: string[][] = [];
+    for (let a = 0; a < 60 && lists.length < 2000; a++) for (let b = a + 1; b < 60 && lists.length < 2000; b++) lists.push([`item ${a}`, `item ${b}`]);
+    while (lists.length < 2000) lists.push(lists[lists.length % 100]);
+    const direct = columnOf(lists);
+    const half = new Column();
+    lists.slice(0, 1000).forEach((list, row) => half.set(row, list));
+    const other = new Column();
+    lists.slice(1000).forEach((list, row) => other.set(row, list));
+    half.append(Column.fromTransfer(other.toTransfer().transfer), 1000);
+    half.finish();
+    for (const c of [direct, half, roundTrip(direct)]) {
+      assert.equal(c.serialize().kind, 'dict');
+      assert.equal(c.distinctValues?.length, 1770);
+      assert.deepEqual(c.get(1999), lists[1999]);
+      assert.deepEqual(
+        select(c, 2000, (v) => Array.isArray(v) && v.includes('item 59') && v.includes('item 58')),
+        [1769],
+      );
+    }
+    // Distinct texts still go plain (one string with offsets), as before.
+    assert.equal(columnOf(Array.from({ length: 2000 }, (_, i) => `user${i}@example.com`)).serialize().kind, 'strings');
+  });
+
   it('appends a column read on another thread after its own rows, merging dictionaries', () => {
     const mine = new Column();
     ['a', 'b', undefined, 'a'].forEach((v, row) => mine.set(row, v));

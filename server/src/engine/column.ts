@@ -139,6 +139,8 @@ export class Column {
   private stored: Storage | { kind: 'lazy'; load: () => Storage } = { kind: 'building', codes: new Int32Array(16).fill(MISSING) };
   private readonly dict: unknown[] = [];
   private readonly index = new Map<unknown, number>();
+  /** The dictionary holds a list or an object (see `tooManyDistinct`). */
+  private holdsObjects = false;
   private rows = 0;
   private present = 0;
   private instantsCache: Float64Array | undefined;
@@ -187,7 +189,7 @@ export class Column {
     const distinct = this.dict.length;
     const code = this.intern(value);
     // Nearly every value distinct (emails, timestamps): a dictionary only costs.
-    if (this.dict.length > distinct && this.dict.length > 1024 && this.dict.length * 4 > this.present) {
+    if (this.dict.length > distinct && this.tooManyDistinct()) {
       this.toRaw()[row] = value;
       return;
     }
@@ -258,7 +260,7 @@ export class Column {
       this.present += other.present;
       if (offset + other.rows > this.rows) this.rows = offset + other.rows;
       // Too many distinct values together: plain values, as set() would have decided.
-      if (this.dict.length > 1024 && this.dict.length * 4 > this.present) this.toRaw();
+      if (this.tooManyDistinct()) this.toRaw();
       return;
     }
     for (let row = 0; row < other.rows; row++) {
@@ -591,8 +593,20 @@ export class Column {
       code = this.dict.length;
       this.dict.push(value);
       this.index.set(key, code);
+      if (typeof value === 'object') this.holdsObjects = true;
     }
     return code;
+  }
+
+  /**
+   * Whether the dictionary no longer pays: more than 1,024 distinct values and more than a quarter
+   * of the values distinct (emails, timestamps, amounts), which finish() packs into one string or
+   * one Float64Array instead. Never for lists and objects: nothing packs those, and a plain array
+   * per row (the item lists of ten million orders) costs far more than a code per row beside each
+   * distinct list kept once.
+   */
+  private tooManyDistinct(): boolean {
+    return !this.holdsObjects && this.dict.length > 1024 && this.dict.length * 4 > this.present;
   }
 
   /** The loading-time storage; a finished column cannot change. */
