@@ -147,6 +147,32 @@ describe('Column storage', () => {
     assert.equal(columnOf(Array.from({ length: 2000 }, (_, i) => `user${i}@example.com`)).serialize().kind, 'strings');
   });
 
+  it('packs texts and numbers while loading goes on, and unpacks when a later row changes it', () => {
+    const emails = Array.from({ length: 3000 }, (_, i) => (i % 7 === 3 ? undefined : `user${i}@example.com`));
+    const texts = new Column();
+    emails.forEach((v, row) => texts.set(row, v));
+    texts.compact();
+    assert.equal(texts.get(11), 'user11@example.com');
+    assert.equal(texts.get(3), undefined);
+    texts.set(3000, null); // a row without a value: nothing to unpack
+    texts.finish();
+    assert.equal(texts.serialize().kind, 'strings');
+    assert.deepEqual(
+      Array.from({ length: 3001 }, (_, row) => texts.get(row)),
+      [...emails, undefined],
+    );
+    assert.deepEqual(select(texts, 3001, (v) => v === 'user2999@example.com', true).slice(-3), [2992, 2999, 3000]);
+
+    const amounts = new Column();
+    for (let row = 0; row < 3000; row++) amounts.set(row, row + 0.5);
+    amounts.compact();
+    amounts.set(3001, 'x'); // a list member missing from the profiles file
+    amounts.finish();
+    assert.equal(amounts.serialize().kind, 'raw');
+    assert.deepEqual([amounts.get(4), amounts.get(3000), amounts.get(3001)], [4.5, undefined, 'x']);
+    assert.equal(amounts.presentCount, 3001);
+  });
+
   it('appends a column read on another thread after its own rows, merging dictionaries', () => {
     const mine = new Column();
     ['a', 'b', undefined, 'a'].forEach((v, row) => mine.set(row, v));

@@ -141,6 +141,8 @@ export class Column {
   private readonly index = new Map<unknown, number>();
   /** The dictionary holds a list or an object (see `tooManyDistinct`). */
   private holdsObjects = false;
+  /** Packed by `compact` while loading: still changeable (see `mutable`). */
+  private compacted = false;
   private rows = 0;
   private present = 0;
   private instantsCache: Float64Array | undefined;
@@ -307,10 +309,34 @@ export class Column {
   }
 
   /**
+   * Packs plain values (all texts or all numbers) as `finish` would, while loading goes on: a
+   * million e-mail addresses as separate strings take about twice the memory of one string with
+   * offsets, for the whole time the events load. A later change of the column (rare: a list member
+   * missing from the profiles file) unpacks it again.
+   */
+  compact(): void {
+    const storage = this.storage;
+    if (storage.kind !== 'raw') return;
+    const packed = packValues(storage.values, this.rows);
+    if (!packed) return;
+    this.storage = packed;
+    this.compacted = true;
+  }
+
+  /**
    * Ends loading: packs dictionary codes into the smallest array that fits, and plain values into
    * one string with offsets (all texts) or a Float64Array (all numbers).
    */
   finish(): void {
+    if (this.compacted) {
+      this.compacted = false;
+      // Rows past the packed ones (added without a value since) would read past its arrays.
+      const storage = this.storage;
+      const packedRows = storage.kind === 'numbers' ? storage.values.length : storage.kind === 'strings' ? storage.present.length : this.rows;
+      if (packedRows === this.rows) return;
+      this.compacted = true;
+      this.mutable();
+    }
     const storage = this.storage;
     if (storage.kind === 'building') {
       const packed = this.dict.length < 0xff ? new Uint8Array(this.rows) : this.dict.length < 0xffff ? new Uint16Array(this.rows) : new Uint32Array(this.rows);
@@ -609,11 +635,16 @@ export class Column {
     return !this.holdsObjects && this.dict.length > 1024 && this.dict.length * 4 > this.present;
   }
 
-  /** The loading-time storage; a finished column cannot change. */
+  /** The loading-time storage (a compacted column goes back to plain values); a finished column cannot change. */
   private mutable(): Extract<Storage, { kind: 'building' | 'raw' }> {
     const storage = this.storage;
-    if (storage.kind !== 'building' && storage.kind !== 'raw') throw new Error('a finished column cannot change');
-    return storage;
+    if (storage.kind === 'building' || storage.kind === 'raw') return storage;
+    if (!this.compacted) throw new Error('a finished column cannot change');
+    this.compacted = false;
+    const values: unknown[] = new Array(this.rows);
+    for (let row = 0; row < this.rows; row++) values[row] = this.get(row);
+    this.storage = { kind: 'raw', values };
+    return this.storage as { kind: 'raw'; values: unknown[] };
   }
 
   private ensureCapacity(storage: { kind: 'building'; codes: Int32Array }, size: number): Int32Array {

@@ -425,6 +425,11 @@ export class WorkspaceBuilder {
     return true;
   }
 
+  /** Packs the profile columns' plain values now that the profiles are read (see `Column.compact`). */
+  compactProfiles(): void {
+    for (const column of this.columns.values()) column.compact();
+  }
+
   /** The profiles and metrics another builder needs to read events for this one. */
   eventsContext(): EventsContext {
     return { profileIds: this.profileIds, metrics: this.metrics.map(({ id, declared }) => ({ id, declared })) };

@@ -273,6 +273,7 @@ async function loadOnce(root: string, options: LoadOptions): Promise<LoadedWorks
   if (profiles?.exists) {
     files.push(profiles.path);
     threadBlocks.profiles = await readProfiles(profiles.path, builder, warnings, options);
+    builder.compactProfiles();
   } else if (profiles) {
     warnings.push({ file: profiles.path, code: 'missing-file', message: 'No profiles file: the workspace has no profiles.' });
   }
