@@ -6,12 +6,13 @@
  * document, and the next edit is sent as soon as the previous evaluation has finished, so the
  * worker is busy throughout).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
 import { positionAt } from '../test/support/lspText';
 import { TestClient } from '../test/protocol/lspClient';
+import { procMemoryMb } from './procMemory';
 import { percentile } from './stats';
 
 export interface LatencyStats {
@@ -89,17 +90,6 @@ export interface LspBenchOptions {
 
 /** Pause between two requests while the server loads (someone typing, not a flood). */
 export const LOADING_PAUSE_MS = 20;
-
-/** A Linux process's memory figure from /proc (kB → MB), or undefined where there is no /proc. */
-function procMemoryMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function runLspBench(options: LspBenchOptions): Promise<LspBenchResult> {
   const dir = join(options.workspaceRoot, 'segments');
