@@ -99,7 +99,7 @@ export async function runLspBench(options: LspBenchOptions): Promise<LspBenchRes
   // Debounce 0: an edit is validated and evaluated at once (the default waits 200 ms for typing to pause).
   const loadedFrom = options.loadFrom ?? 'jsonl';
   const emptyCache = loadedFrom === 'jsonl' ? mkdtempSync(join(tmpdir(), 'segment-lens-bench-cache-')) : undefined;
-  const client = new TestClient({ settings: { debounceMs: 0 }, env: emptyCache ? { SEGMENT_LENS_CACHE_DIR: emptyCache } : undefined });
+  const client = new TestClient({ settings: { debounceMs: 0, engine: 'memory' }, env: emptyCache ? { SEGMENT_LENS_CACHE_DIR: emptyCache } : undefined });
   let countsChanged = 0;
   const countWaiters: (() => void)[] = [];
   client.connection.onNotification('segmentLens/countsChanged', () => {
