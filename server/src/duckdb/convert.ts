@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS, type TableLayout } from '../sql';
-import { materializedWorkspaceLayout, materializeProfileStatements } from '../sql/layouts/materialized';
-import { duckdbLoadStatements } from '../sql/workspaceTables';
+import { materializedLoadStatements, materializedWorkspaceLayout } from '../sql/layouts/materialized';
 import { workspaceDataFiles, workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import { cacheDirectory, cacheKey } from '../workspace/workspaceCache';
 import { DuckDbSession, literal, type SessionOptions } from './session';
@@ -15,11 +14,13 @@ import { DuckDbSession, literal, type SessionOptions } from './session';
  * is converted again only when a data file changes. The conversion writes a temporary file and
  * renames it into place; the older databases of the same workspace are then removed.
  *
- * The database is in the materialised workspace layout (`convertedLayout`): the workspace layout's
- * tables, the profile values every segment reads taken out of `attributes` into columns, and the
- * events in metric, profile and time order (a metric's events are contiguous).
+ * The database is in the materialised workspace layout (`convertedLayout`, format 3): the workspace
+ * layout's tables, loaded without keys or indexes; the profile values every segment reads taken
+ * out of `attributes` into columns (typed where the format documents one scalar type); the integer
+ * profile key `pidx` on profiles and events; `$value` as a number; the events in metric, `pidx`
+ * and time order (a metric's events are contiguous).
  */
-export const DUCKDB_FORMAT = 2;
+export const DUCKDB_FORMAT = 3;
 
 /** The table the conversion adds: the workspace's name and "now" (epoch ms, NULL: the clock). */
 export const WORKSPACE_INFO_TABLE = 'sl_workspace';
@@ -69,8 +70,7 @@ export async function convertedWorkspace(config: WorkspaceConfig, options: Conve
   const temp = `${path}.${process.pid}.tmp`;
   rmSync(temp, { force: true });
   const statements = [
-    ...duckdbLoadStatements(workspaceDataFiles(config)),
-    ...materializeProfileStatements(DIALECTS.duckdb),
+    ...materializedLoadStatements(DIALECTS.duckdb, workspaceDataFiles(config)),
     `CREATE TABLE ${WORKSPACE_INFO_TABLE} AS SELECT ${literal(config.name)} AS name, ${config.now === undefined ? 'CAST(NULL AS DOUBLE)' : String(config.now)} AS now_ms, ${literal(config.root)} AS root, ${DUCKDB_FORMAT} AS format`,
     'CHECKPOINT',
   ];
