@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS, type TableLayout } from '../sql';
+import { setupStatements } from '../sql/referenceTables';
 import { materializedLoadStatements, materializedWorkspaceLayout } from '../sql/layouts/materialized';
 import { workspaceDataFiles, workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import { cacheDirectory, cacheKey } from '../workspace/workspaceCache';
@@ -18,7 +19,8 @@ import { DuckDbSession, literal, type SessionOptions } from './session';
  * layout's tables, loaded without keys or indexes; the profile values every segment reads taken
  * out of `attributes` into columns (typed where the format documents one scalar type); the integer
  * profile key `pidx` on profiles and events; `$value` as a number; the events in metric, `pidx`
- * and time order (a metric's events are contiguous).
+ * and time order (a metric's events are contiguous); the compiler's reference tables
+ * (`convertedReferenceSetup`).
  */
 export const DUCKDB_FORMAT = 3;
 
@@ -28,6 +30,23 @@ export const WORKSPACE_INFO_TABLE = 'sl_workspace';
 /** The layout of a converted workspace's database (what its evaluator compiles for). */
 export function convertedLayout(): TableLayout {
   return materializedWorkspaceLayout();
+}
+
+let referenceSetup: { statements: string[]; hash: string } | undefined;
+
+/**
+ * The statements that create and fill the compiler's reference tables (postal centroids, phone
+ * calling codes, country keys...) in a converted database, and their hash: the conversion runs them
+ * once and stores the hash in `sl_workspace.reference_hash`; an evaluator of the database skips
+ * them when the hash is this one (the tables hold this version's data), rather than creating the
+ * tables again in every session.
+ */
+export function convertedReferenceSetup(): { statements: string[]; hash: string } {
+  if (!referenceSetup) {
+    const statements = setupStatements(DIALECTS.duckdb, convertedLayout());
+    referenceSetup = { statements, hash: createHash('sha256').update(statements.join(';\n')).digest('hex').slice(0, 32) };
+  }
+  return referenceSetup;
 }
 
 export function duckdbCacheDirectory(): string {
@@ -71,7 +90,8 @@ export async function convertedWorkspace(config: WorkspaceConfig, options: Conve
   rmSync(temp, { force: true });
   const statements = [
     ...materializedLoadStatements(DIALECTS.duckdb, workspaceDataFiles(config)),
-    `CREATE TABLE ${WORKSPACE_INFO_TABLE} AS SELECT ${literal(config.name)} AS name, ${config.now === undefined ? 'CAST(NULL AS DOUBLE)' : String(config.now)} AS now_ms, ${literal(config.root)} AS root, ${DUCKDB_FORMAT} AS format`,
+    ...convertedReferenceSetup().statements,
+    `CREATE TABLE ${WORKSPACE_INFO_TABLE} AS SELECT ${literal(config.name)} AS name, ${config.now === undefined ? 'CAST(NULL AS DOUBLE)' : String(config.now)} AS now_ms, ${literal(config.root)} AS root, ${DUCKDB_FORMAT} AS format, ${literal(convertedReferenceSetup().hash)} AS reference_hash`,
     'CHECKPOINT',
   ];
   const session = await DuckDbSession.open(temp, options);
