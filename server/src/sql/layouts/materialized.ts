@@ -77,19 +77,11 @@ export const PROFILE_KEY = 'pidx';
 /** The events' column of `$value` as a number. */
 export const VALUE_NUMBER_COLUMN = 'n/$value';
 
-interface MaterializedOptions {
-  /** Whether the `t/...` instant columns exist yet (not while they are being computed). */
-  instants: boolean;
-  /** The profiles table (default: the names' own). */
-  profilesTable?: string;
-}
-
-export function materializedWorkspaceLayout(names: WorkspaceNames = WORKSPACE_NAMES, options: MaterializedOptions = { instants: true }): TableLayout {
+export function materializedWorkspaceLayout(names: WorkspaceNames = WORKSPACE_NAMES): TableLayout {
   const base = workspaceLayout(names, 'workspace');
-  const profilesTable = [...names.schema, options.profilesTable ?? names.tables.profiles];
   return {
     ...base,
-    profiles: { ...base.profiles, table: profilesTable, key: PROFILE_KEY },
+    profiles: { ...base.profiles, key: PROFILE_KEY },
     events: { ...base.events, profileKey: PROFILE_KEY },
     profileValue: (alias, path, d): ValueImpl | LayoutGap => {
       const type = TYPED.get(key(path));
@@ -99,9 +91,7 @@ export function materializedWorkspaceLayout(names: WorkspaceNames = WORKSPACE_NA
         if (!MATERIALIZED.has(key(prefix))) continue;
         const sql = jsonPath(d, columnSql(d, alias, valueColumn(prefix)), path.slice(n));
         const instant: InstantImpl | undefined =
-          options.instants && n === path.length && DATES.has(key(path))
-            ? { sql: columnSql(d, alias, instantColumn(path)), unit: 'ms', scope: 'profile', stage: 0 }
-            : undefined;
+          n === path.length && DATES.has(key(path)) ? { sql: columnSql(d, alias, instantColumn(path)), unit: 'ms', scope: 'profile', stage: 0 } : undefined;
         return { kind: 'json', sql, scope: 'profile', stage: 0, ...(instant ? { instant } : {}) };
       }
       return base.profileValue(alias, path, d);
@@ -122,41 +112,38 @@ export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WOR
   const q = (name: string) => d.quoteIdentifier(name);
   const t = (name: string) => tableSql(d, [...names.schema, name]);
   const c = names.columns;
-  const wide = 'sl_profiles_values';
-  const timed = 'sl_profiles_instants';
+  const wide = 'sl_profiles_materialized';
   const keyed = 'sl_events_keyed';
-  // The typed values, read by the workspace layout's own SQL (documented type only, then typed).
-  const plain = new ConditionSqlBuilder(new CompileContext(d, workspaceLayout(names), referenceTime(0), undefined), []);
+  // Every column in one pass over the profiles, by the workspace layout's own SQL: the typed
+  // values (documented type only, then typed), the JSON values, and the instants (parsed by the
+  // compiler's derived columns, which the source below carries).
+  const ctx = new CompileContext(d, workspaceLayout(names), referenceTime(0), undefined);
+  const builder = new ConditionSqlBuilder(ctx, []);
   const typed = TYPED_PATHS.map(({ path, type }) => {
-    const value = plain.profileValue(path, []) as unknown as ValueImpl;
+    const value = builder.profileValue(path, []) as unknown as ValueImpl;
     const sql = type === 'text' ? textOf(d, value) : type === 'number' ? numberOf(d, value) : booleanOf(d, value);
     return `${sql} AS ${q(typedColumn(path, type))}`;
   });
   const values = MATERIALIZED_PATHS.map((path) => `${jsonPath(d, columnSql(d, 'p', c.profiles.attributes), path)} AS ${q(valueColumn(path))}`);
-  // The instants, parsed by the compiler's own SQL from the value columns (derived columns of the source).
-  const ctx = new CompileContext(d, materializedWorkspaceLayout(names, { instants: false, profilesTable: wide }), referenceTime(0), undefined);
-  const builder = new ConditionSqlBuilder(ctx, []);
   const instants = DATE_PATHS.map((path) => {
     const value = builder.profileValue(path, []);
     if ('notEvaluable' in value) throw new Error(`${path.join('.')}: ${value.notEvaluable}`);
     return `${(builder.instant(value) as unknown as InstantImpl).sql} AS ${q(instantColumn(path))}`;
   });
-  const kept = [
-    c.profiles.id,
-    PROFILE_KEY,
-    c.profiles.attributes,
-    ...TYPED_PATHS.map(({ path, type }) => typedColumn(path, type)),
-    ...MATERIALIZED_PATHS.map(valueColumn),
-  ].map((name) => columnSql(d, 'p', name));
   const id = columnSql(d, 'p', c.profiles.id);
   const eventValue = numberOf(d, workspaceLayout(names).eventProperty('e', '$value', d));
   const e = (name: string) => columnSql(d, 'e', name);
   return [
-    `CREATE TABLE ${t(wide)} AS SELECT ${id}, CAST(row_number() OVER (ORDER BY ${id}) AS INTEGER) AS ${q(PROFILE_KEY)}, ${columnSql(d, 'p', c.profiles.attributes)}, ${[...typed, ...values].join(', ')} FROM ${t(names.tables.profiles)} AS p ORDER BY ${id}`,
-    `CREATE TABLE ${t(timed)} AS SELECT ${[...kept, ...instants].join(', ')} FROM ${ctx.derived.source(d, ctx.layout)} ORDER BY ${id}`,
+    `CREATE TABLE ${t(wide)} AS SELECT ${[
+      id,
+      `CAST(row_number() OVER (ORDER BY ${id}) AS INTEGER) AS ${q(PROFILE_KEY)}`,
+      columnSql(d, 'p', c.profiles.attributes),
+      ...typed,
+      ...values,
+      ...instants,
+    ].join(', ')} FROM ${ctx.derived.source(d, ctx.layout)} ORDER BY ${id}`,
     `DROP TABLE ${t(names.tables.profiles)}`,
-    `DROP TABLE ${t(wide)}`,
-    `ALTER TABLE ${t(timed)} RENAME TO ${q(names.tables.profiles)}`,
+    `ALTER TABLE ${t(wide)} RENAME TO ${q(names.tables.profiles)}`,
     `CREATE TABLE ${t(keyed)} AS SELECT e.*, ${columnSql(d, 'p', PROFILE_KEY)}, ${eventValue} AS ${q(VALUE_NUMBER_COLUMN)} FROM ${t(names.tables.events)} AS e JOIN ${t(names.tables.profiles)} AS p ON ${columnSql(d, 'p', c.profiles.id)} = ${e(c.events.profileId)} ORDER BY ${e(c.events.metricId)}, ${columnSql(d, 'p', PROFILE_KEY)}, ${e(c.events.timeMs)}`,
     `DROP TABLE ${t(names.tables.events)}`,
     `ALTER TABLE ${t(keyed)} RENAME TO ${q(names.tables.events)}`,
