@@ -8,7 +8,7 @@
  * condition's and group's count in one pass). The conversion is timed into a fresh folder.
  * Exit code 1 when a count differs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertedLayout, convertedWorkspace } from '../server/src/duckdb/convert';
 import { DuckDbEvaluator } from '../server/src/duckdb/evaluate';
@@ -36,6 +36,8 @@ export interface EngineBenchResult {
   profiles: number;
   events: number;
   convertMs: number;
+  /** Size of the converted database file. */
+  convertedBytes: number;
   handLoadMs: number;
   segments: EngineSegmentResult[];
   medianRatio: number;
@@ -56,7 +58,8 @@ export async function runDuckDbEngineBench(
   try {
     const config = readWorkspaceConfig(root);
     const converted = await convertedWorkspace(config);
-    log(`duckdb engine: converted ${root} in ${fmtMs(converted.convertMs)}`);
+    const convertedBytes = statSync(converted.path).size;
+    log(`duckdb engine: converted ${root} in ${fmtMs(converted.convertMs)} (${(convertedBytes / 1e6).toFixed(1)} MB)`);
     const layout = convertedLayout();
     const opened = await openDatabase(converted.path, layout);
     evaluatorSession = opened.session;
@@ -70,7 +73,7 @@ export async function runDuckDbEngineBench(
     const mismatches: string[] = [];
     for (const segment of suite) {
       const compiled = compileSegment(segment.definition, { dialect: 'duckdb', layout, now });
-      // The first evaluation creates the reference tables a segment joins (once per session): not timed.
+      // The first evaluation creates the reference tables a segment joins where the database lacks them (once per session): not timed.
       const first = await evaluator.evaluate(segment.definition, { ids: false, limit: 0 });
       const compiledTimes: number[] = [];
       const handTimes: number[] = [];
@@ -109,6 +112,7 @@ export async function runDuckDbEngineBench(
       profiles: evaluator.info.profiles,
       events: evaluator.info.events,
       convertMs: converted.convertMs,
+      convertedBytes,
       handLoadMs: handLoad.loadMs,
       segments,
       medianRatio: median(segments.map((s) => s.compiledMs / s.handMs).filter(Number.isFinite)),
@@ -135,7 +139,7 @@ export function engineBenchReport(result: EngineBenchResult): { text: string; js
     fmtMs(s.evaluateMs),
   ]);
   const text = [
-    `DuckDB engine: ${fmtInt(result.profiles)} profiles, ${fmtInt(result.events)} events; conversion ${fmtMs(result.convertMs)} (the hand-written tables' load ${fmtMs(result.handLoadMs)})`,
+    `DuckDB engine: ${fmtInt(result.profiles)} profiles, ${fmtInt(result.events)} events; conversion ${fmtMs(result.convertMs)}, ${(result.convertedBytes / 1e6).toFixed(1)} MB (the hand-written tables' load ${fmtMs(result.handLoadMs)})`,
     table(['segment', 'matched', 'counts equal', 'compiled SQL', 'hand-written', 'ratio', "engine's evaluation"], rows),
     `median ratio (compiled / hand-written): ${fmtRatio(result.medianRatio)}`,
     ...result.mismatches.map((m) => `MISMATCH ${m}`),
@@ -144,6 +148,7 @@ export function engineBenchReport(result: EngineBenchResult): { text: string; js
     profiles: result.profiles,
     events: result.events,
     convertMs: round(result.convertMs),
+    convertedBytes: result.convertedBytes,
     handLoadMs: round(result.handLoadMs),
     medianRatio: round(result.medianRatio, 3),
     mismatches: result.mismatches,

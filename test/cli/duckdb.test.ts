@@ -2,13 +2,17 @@
  * `segment-lens evaluate --engine duckdb` as users run it: the same counts and IDs as the
  * in-memory engine for every segment of the sample workspace; the converted database in the
  * engine cache (reused, converted again when a data file changes); --database over a DuckDB file
- * and over a folder of Parquet files, without a workspace folder; --engine auto; usage errors.
+ * and over a folder of Parquet files, without a workspace folder; the reference tables stored in
+ * the converted database once; --engine auto; usage errors.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { convertedLayout, convertedReferenceSetup, WORKSPACE_INFO_TABLE } from '../../server/src/duckdb/convert';
+import { DuckDbEvaluator } from '../../server/src/duckdb/evaluate';
+import { openDatabase } from '../../server/src/duckdb/external';
 import { REPO, runCli } from './cli';
 
 interface Evaluated {
@@ -128,6 +132,59 @@ describe('segment-lens evaluate --engine duckdb', function () {
         duck.map(comparable).sort((a, b) => a.file.localeCompare(b.file)),
         expected().sort((a, b) => a.file.localeCompare(b.file)),
       );
+    });
+
+    it('the converted database holds the reference tables, stamped: an evaluator creates none; with another stamp, it creates them in memory', async () => {
+      const stampOf = async (path: string, update?: string) => {
+        const instance = await DuckDBInstance.create(path, update === undefined ? { access_mode: 'READ_ONLY' } : {});
+        const connection = await instance.connect();
+        if (update !== undefined) await connection.run(`UPDATE ${WORKSPACE_INFO_TABLE} SET reference_hash = '${update}'`);
+        const tables = (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'sl_%' ORDER BY 1`)).getRows().flat();
+        const stamp = (await connection.runAndReadAll(`SELECT reference_hash FROM ${WORKSPACE_INFO_TABLE}`)).getRows()[0][0];
+        connection.closeSync();
+        instance.closeSync();
+        return { tables, stamp };
+      };
+      const stored = await stampOf(converted);
+      assert.deepEqual(stored.tables, ['sl_country_keys', 'sl_phone_calling_codes', 'sl_phone_rules', 'sl_postal_centroids', 'sl_workspace']);
+      assert.equal(stored.stamp, convertedReferenceSetup().hash);
+      const evaluateWith = async (path: string) => {
+        const layout = convertedLayout();
+        const opened = await openDatabase(path, layout);
+        const statements: string[] = [];
+        const run = opened.session.run.bind(opened.session);
+        opened.session.run = (sql: string) => {
+          statements.push(sql);
+          return run(sql);
+        };
+        try {
+          const evaluator = await DuckDbEvaluator.open(opened.session, layout, { name: 'sample', root: REPO, now: opened.stored?.now ?? Date.now() });
+          const definition = JSON.parse(readFileSync(join(REPO, SEGMENTS, 'boston-purchasers.json'), 'utf8')) as unknown;
+          const result = await evaluator.evaluate(definition, { ids: true, limit: 0 });
+          return {
+            matched: result.matched,
+            ids: result.ids,
+            references: statements.filter((sql) => /^(CREATE|DROP|INSERT)[^(]* "?sl_(postal|phone|country)/.test(sql)),
+          };
+        } finally {
+          opened.session.close();
+        }
+      };
+      const current = await evaluateWith(converted);
+      assert.deepEqual(current.references, []);
+      const expectedBoston = memory.find((m) => m.file.endsWith('boston-purchasers.json'));
+      assert.equal(current.matched, expectedBoston?.matched);
+      // A database whose reference tables are of other data (another version's packages): created in memory, which comes first.
+      const stale = join(tmp, 'stale.duckdb');
+      cpSync(converted, stale);
+      await stampOf(stale, 'other');
+      const again = await evaluateWith(stale);
+      assert.ok(
+        again.references.some((sql) => sql.startsWith('CREATE TABLE "sl_postal_centroids"')),
+        again.references.join('\n'),
+      );
+      assert.ok(!again.references.some((sql) => sql.startsWith('DROP')));
+      assert.deepEqual({ matched: again.matched, ids: again.ids }, { matched: current.matched, ids: current.ids });
     });
 
     it('a folder of Parquet files gives the same counts and IDs (with --now, which Parquet does not carry)', () => {

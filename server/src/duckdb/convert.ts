@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS, type TableLayout } from '../sql';
-import { materializedWorkspaceLayout, materializeProfileStatements } from '../sql/layouts/materialized';
-import { duckdbLoadStatements } from '../sql/workspaceTables';
+import { setupStatements } from '../sql/referenceTables';
+import { materializedLoadStatements, materializedWorkspaceLayout } from '../sql/layouts/materialized';
 import { workspaceDataFiles, workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import { cacheDirectory, cacheKey } from '../workspace/workspaceCache';
 import { DuckDbSession, literal, type SessionOptions } from './session';
@@ -15,11 +15,14 @@ import { DuckDbSession, literal, type SessionOptions } from './session';
  * is converted again only when a data file changes. The conversion writes a temporary file and
  * renames it into place; the older databases of the same workspace are then removed.
  *
- * The database is in the materialised workspace layout (`convertedLayout`): the workspace layout's
- * tables, the profile values every segment reads taken out of `attributes` into columns, and the
- * events in metric, profile and time order (a metric's events are contiguous).
+ * The database is in the materialised workspace layout (`convertedLayout`, format 3): the workspace
+ * layout's tables, loaded without keys or indexes; the profile values every segment reads taken
+ * out of `attributes` into columns (typed where the format documents one scalar type); the integer
+ * profile key `pidx` on profiles and events; `$value` as a number; the events in metric, `pidx`
+ * and time order (a metric's events are contiguous); the compiler's reference tables
+ * (`convertedReferenceSetup`).
  */
-export const DUCKDB_FORMAT = 2;
+export const DUCKDB_FORMAT = 3;
 
 /** The table the conversion adds: the workspace's name and "now" (epoch ms, NULL: the clock). */
 export const WORKSPACE_INFO_TABLE = 'sl_workspace';
@@ -27,6 +30,23 @@ export const WORKSPACE_INFO_TABLE = 'sl_workspace';
 /** The layout of a converted workspace's database (what its evaluator compiles for). */
 export function convertedLayout(): TableLayout {
   return materializedWorkspaceLayout();
+}
+
+let referenceSetup: { statements: string[]; hash: string } | undefined;
+
+/**
+ * The statements that create and fill the compiler's reference tables (postal centroids, phone
+ * calling codes, country keys...) in a converted database, and their hash: the conversion runs them
+ * once and stores the hash in `sl_workspace.reference_hash`; an evaluator of the database skips
+ * them when the hash is this one (the tables hold this version's data), rather than creating the
+ * tables again in every session.
+ */
+export function convertedReferenceSetup(): { statements: string[]; hash: string } {
+  if (!referenceSetup) {
+    const statements = setupStatements(DIALECTS.duckdb, convertedLayout());
+    referenceSetup = { statements, hash: createHash('sha256').update(statements.join(';\n')).digest('hex').slice(0, 32) };
+  }
+  return referenceSetup;
 }
 
 export function duckdbCacheDirectory(): string {
@@ -69,9 +89,9 @@ export async function convertedWorkspace(config: WorkspaceConfig, options: Conve
   const temp = `${path}.${process.pid}.tmp`;
   rmSync(temp, { force: true });
   const statements = [
-    ...duckdbLoadStatements(workspaceDataFiles(config)),
-    ...materializeProfileStatements(DIALECTS.duckdb),
-    `CREATE TABLE ${WORKSPACE_INFO_TABLE} AS SELECT ${literal(config.name)} AS name, ${config.now === undefined ? 'CAST(NULL AS DOUBLE)' : String(config.now)} AS now_ms, ${literal(config.root)} AS root, ${DUCKDB_FORMAT} AS format`,
+    ...materializedLoadStatements(DIALECTS.duckdb, workspaceDataFiles(config)),
+    ...convertedReferenceSetup().statements,
+    `CREATE TABLE ${WORKSPACE_INFO_TABLE} AS SELECT ${literal(config.name)} AS name, ${config.now === undefined ? 'CAST(NULL AS DOUBLE)' : String(config.now)} AS now_ms, ${literal(config.root)} AS root, ${DUCKDB_FORMAT} AS format, ${literal(convertedReferenceSetup().hash)} AS reference_hash`,
     'CHECKPOINT',
   ];
   const session = await DuckDbSession.open(temp, options);

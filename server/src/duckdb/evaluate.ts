@@ -2,6 +2,7 @@ import type { NameLookup } from '../engine/describe';
 import { compileSegment, countsSelect, type Approximation, type TableLayout } from '../sql';
 import { DIALECTS } from '../sql/dialects';
 import { columnSql, tableSql } from '../sql/layout';
+import { convertedReferenceSetup, WORKSPACE_INFO_TABLE } from './convert';
 import type { DuckDbSession } from './session';
 
 /** What the evaluate command shows of the data an evaluator reads. */
@@ -49,6 +50,17 @@ export interface DuckDbDefinitionResult {
 }
 
 const d = DIALECTS.duckdb;
+
+/** The hash of the reference tables a converted workspace's database holds (`convertedReferenceSetup`), if any. */
+async function referenceStamp(session: DuckDbSession): Promise<string | undefined> {
+  try {
+    const value = (await session.rows(`SELECT reference_hash FROM ${WORKSPACE_INFO_TABLE}`))[0]?.[0];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined; // Not a converted workspace, or one converted before format 3.
+  }
+}
+
 const count = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 /**
@@ -61,6 +73,8 @@ const count = (value: unknown) => (value === null || value === undefined ? null 
  */
 export class DuckDbEvaluator {
   private readonly setUp = new Set<string>();
+  /** The attached database holds reference tables of other data: they are created in memory (which comes first), not dropped. */
+  private staleReferences = false;
 
   constructor(
     private readonly session: DuckDbSession,
@@ -85,14 +99,26 @@ export class DuckDbEvaluator {
     };
     const metrics = await nameMap(layout.metrics.table, layout.metrics.id);
     const lists = await nameMap(layout.lists.table, layout.lists.id);
-    return new DuckDbEvaluator(session, layout, { ...base, profiles, events }, { metricName: (id) => metrics.get(id), listName: (id) => lists.get(id) });
+    const evaluator = new DuckDbEvaluator(
+      session,
+      layout,
+      { ...base, profiles, events },
+      { metricName: (id) => metrics.get(id), listName: (id) => lists.get(id) },
+    );
+    const stamp = await referenceStamp(session);
+    if (stamp !== undefined) {
+      const setup = convertedReferenceSetup();
+      if (stamp === setup.hash) for (const statement of setup.statements) evaluator.setUp.add(statement);
+      else evaluator.staleReferences = true;
+    }
+    return evaluator;
   }
 
   async evaluate(definition: unknown, options: { ids: boolean; limit: number }): Promise<DuckDbDefinitionResult> {
     const started = Date.now();
     const compiled = compileSegment(definition, { dialect: 'duckdb', layout: this.layout, now: this.info.now });
     for (const statement of compiled.setup) {
-      if (this.setUp.has(statement)) continue;
+      if (this.setUp.has(statement) || (this.staleReferences && statement.startsWith('DROP TABLE IF EXISTS '))) continue;
       await this.session.run(statement);
       this.setUp.add(statement);
     }

@@ -261,15 +261,31 @@ export class ConditionSqlBuilder implements SqlBuilder {
     const aliases = sets.map(() => this.ctx.alias('e'));
     const rows = aliases.map((alias) => this.row(alias));
     const from = aliases.map((alias) => `${tableSql(this.d, this.ctx.layout.events.table)} AS ${alias}`).join(', ');
-    const conditions = sets.map((set, i) => this.eventWhere(eventsImpl(set), rows[i], true));
-    return predicate(`EXISTS (SELECT 1 FROM ${from} WHERE ${sqlOf(this.and(...conditions, where(rows)))})`);
+    const semi = this.semiJoinKey(aliases[0]);
+    if (semi === undefined) {
+      const conditions = sets.map((set, i) => this.eventWhere(eventsImpl(set), rows[i], this.profileMatch(aliases[i])));
+      return predicate(`EXISTS (SELECT 1 FROM ${from} WHERE ${sqlOf(this.and(...conditions, where(rows)))})`);
+    }
+    // A semi-join on the profile key: the first row's events of every profile, the others matched to it.
+    return this.within(semi, () => {
+      const conditions = sets.map((set, i) => this.eventWhere(eventsImpl(set), rows[i], i === 0 ? null : this.profileMatch(aliases[i])));
+      return predicate(`(${this.profileKey()} IN (SELECT ${semi} FROM ${from} WHERE ${sqlOf(this.and(...conditions, where(rows)))}))`);
+    });
   }
 
   noEvent(events: SqlEvents, where: (row: SqlEventRow) => SqlPredicate): SqlPredicate {
     const row = this.row(this.ctx.alias('e'));
     const alias = rowImpl(row).alias;
-    const condition = this.and(this.eventWhere(eventsImpl(events), row, true), where(row));
-    return predicate(`(NOT EXISTS (SELECT 1 FROM ${tableSql(this.d, this.ctx.layout.events.table)} AS ${alias} WHERE ${sqlOf(condition)}))`);
+    const table = tableSql(this.d, this.ctx.layout.events.table);
+    const semi = this.semiJoinKey(alias);
+    if (semi === undefined) {
+      const condition = this.and(this.eventWhere(eventsImpl(events), row, this.profileMatch(alias)), where(row));
+      return predicate(`(NOT EXISTS (SELECT 1 FROM ${table} AS ${alias} WHERE ${sqlOf(condition)}))`);
+    }
+    return this.within(semi, () => {
+      const condition = this.and(this.eventWhere(eventsImpl(events), row, null), where(row));
+      return predicate(`(${this.profileKey()} NOT IN (SELECT ${semi} FROM ${table} AS ${alias} WHERE ${sqlOf(condition)}))`);
+    });
   }
 
   sameEvent(a: SqlEventRow, b: SqlEventRow): SqlPredicate {
@@ -347,19 +363,64 @@ export class ConditionSqlBuilder implements SqlBuilder {
     return { alias, time: this.ctx.layout.eventTime(alias, this.d) } as unknown as SqlEventRow;
   }
 
-  /** An event row of the set: its metric, its test and (when `correlated`) the profile `p`. */
-  private eventWhere(events: EventsImpl, row: SqlEventRow, correlated: boolean): SqlPredicate {
+  /** Whether the layout numbers its profiles with a key that every event row carries. */
+  private get keyed(): boolean {
+    const layout = this.ctx.layout;
+    return layout.profiles.key !== undefined && layout.events.profileKey !== undefined;
+  }
+
+  /** The profile row's key (its ID where the layout has no key). */
+  private profileKey(): string {
+    const profiles = this.ctx.layout.profiles;
+    return columnSql(this.d, 'p', profiles.key ?? profiles.id);
+  }
+
+  /**
+   * Whether the event row `alias` is of the profile: by key to the row of the enclosing
+   * semi-join (whose profile is the one tested), else to the profile row `p`; by ID without a key.
+   */
+  private profileMatch(alias: string): string {
+    const layout = this.ctx.layout;
+    if (this.keyed) return `${columnSql(this.d, alias, layout.events.profileKey as string)} = ${this.outerKey ?? this.profileKey()}`;
+    return `${columnSql(this.d, alias, layout.events.profileId)} = ${columnSql(this.d, 'p', layout.profiles.id)}`;
+  }
+
+  /** The enclosing semi-join's profile key (events nested in it are matched to its row). */
+  private outerKey: string | undefined;
+
+  /**
+   * The key column of the event row `alias` when an existence test on it is written as a
+   * semi-join (`p.key IN (SELECT alias.key …)`): where the layout has a profile key, at the top
+   * level (nested tests are matched to the enclosing row instead). Undefined: a correlated EXISTS.
+   */
+  private semiJoinKey(alias: string): string | undefined {
+    if (!this.keyed || this.outerKey !== undefined) return undefined;
+    return columnSql(this.d, alias, this.ctx.layout.events.profileKey as string);
+  }
+
+  private within<T>(key: string, build: () => T): T {
+    this.outerKey = key;
+    try {
+      return build();
+    } finally {
+      this.outerKey = undefined;
+    }
+  }
+
+  /**
+   * An event row of the set: its metric, its test and `match` (the profile it must be of; null:
+   * any profile's, for a query grouped or joined by profile).
+   */
+  private eventWhere(events: EventsImpl, row: SqlEventRow, match: string | null): SqlPredicate {
     const layout = this.ctx.layout;
     const alias = rowImpl(row).alias;
     const test = events.test(row);
     if (isSqlNotEvaluable(test)) throw new Error(`an event test failed after its trial: ${test.notEvaluable}`);
+    // Without a key, the profile ID is tested even where any profile's will do (NOT NULL, as it always was).
+    const any = this.keyed ? [] : [predicate(`${columnSql(this.d, alias, layout.events.profileId)} IS NOT NULL`)];
     return this.and(
       predicate(`${columnSql(this.d, alias, layout.events.metricId)} = ${this.d.stringLiteral(events.metricId)}`),
-      predicate(
-        correlated
-          ? `${columnSql(this.d, alias, layout.events.profileId)} = ${columnSql(this.d, 'p', layout.profiles.id)}`
-          : `${columnSql(this.d, alias, layout.events.profileId)} IS NOT NULL`,
-      ),
+      ...(match === null ? any : [predicate(match)]),
       ...(layout.events.live ? [predicate(layout.events.live(alias, this.d))] : []),
       test,
     );
@@ -374,6 +435,30 @@ export class ConditionSqlBuilder implements SqlBuilder {
     const row = this.row(this.ctx.alias('e'));
     const alias = rowImpl(row).alias;
     const layout = this.ctx.layout;
+    const zeroPasses = compareJs(0, operator, n);
+    const events = `${tableSql(this.d, layout.events.table)} AS ${alias}`;
+    if (this.keyed) {
+      // By the profile key; a count that passes exactly from 1 on (or only at 0) needs no grouping.
+      const key = columnSql(this.d, alias, layout.events.profileKey as string);
+      const any = number.value === undefined ? countPassesFromOne(operator, n) : undefined;
+      if (any !== undefined)
+        return `(${this.profileKey()} ${any ? 'IN' : 'NOT IN'} (SELECT ${key} FROM ${events} WHERE ${sqlOf(this.eventWhere(number.events, row, null))}))`;
+      const grouped = `SELECT ${key} FROM ${events} WHERE ${sqlOf(this.eventWhere(number.events, row, null))} GROUP BY ${key} HAVING ${this.measureTest(number, row, operator, n, zeroPasses)}`;
+      return `(${this.profileKey()} ${zeroPasses ? 'NOT IN' : 'IN'} (${grouped}))`;
+    }
+    const profileId = columnSql(this.d, alias, layout.events.profileId);
+    const grouped = `SELECT ${profileId} FROM ${events} WHERE ${sqlOf(this.eventWhere(number.events, row, null))} GROUP BY ${profileId} HAVING ${this.measureTest(number, row, operator, n, zeroPasses)}`;
+    return `(${columnSql(this.d, 'p', layout.profiles.id)} ${zeroPasses ? 'NOT IN' : 'IN'} (${grouped}))`;
+  }
+
+  /** The HAVING test of a grouped count or sum: the comparison, or its negation when 0 passes it. */
+  private measureTest(
+    number: Extract<NumberImpl, { kind: 'aggregate' }>,
+    row: SqlEventRow,
+    operator: SqlNumericOperator,
+    n: number,
+    zeroPasses: boolean,
+  ): string {
     let measure = 'COUNT(*)';
     if (number.value) {
       const value = valueImpl(number.value(row));
@@ -381,9 +466,22 @@ export class ConditionSqlBuilder implements SqlBuilder {
     }
     if (number.places !== undefined) measure = this.d.round(measure, number.places);
     const test = compareSql(this.ctx, measure, operator, n);
-    const zeroPasses = compareJs(0, operator, n);
-    const profileId = columnSql(this.d, alias, layout.events.profileId);
-    const grouped = `SELECT ${profileId} FROM ${tableSql(this.d, layout.events.table)} AS ${alias} WHERE ${sqlOf(this.eventWhere(number.events, row, false))} GROUP BY ${profileId} HAVING ${zeroPasses ? `NOT ${test}` : test}`;
-    return `(${columnSql(this.d, 'p', layout.profiles.id)} ${zeroPasses ? 'NOT IN' : 'IN'} (${grouped}))`;
+    return zeroPasses ? `NOT ${test}` : test;
   }
+}
+
+/**
+ * Whether a count passes `count <op> n` exactly when it is at least 1 (true), exactly when it is
+ * 0 (false), or neither (undefined): then the profiles with an event are the answer or its
+ * complement, and no count is needed.
+ */
+export function countPassesFromOne(operator: SqlNumericOperator, n: number): boolean | undefined {
+  const zero = compareJs(0, operator, n);
+  const one = compareJs(1, operator, n);
+  // Counts are whole numbers: > and >= pass from some count on, < and <= up to some count.
+  const upward = operator === 'greater-than' || operator === 'greater-than-or-equal' || (operator === 'not-equals' && n === 0);
+  const downward = operator === 'less-than' || operator === 'less-than-or-equal' || (operator === 'equals' && n === 0);
+  if (!zero && one && upward) return true;
+  if (zero && !one && downward) return false;
+  return undefined;
 }

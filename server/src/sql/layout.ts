@@ -9,8 +9,11 @@ export type TableName = readonly string[];
  * (and so can be computed once per profile, see `DerivedColumns`) or on an inner row.
  */
 export type ValueImpl =
-  /** `instant`: the value's parsed instant where the layout holds it already (a materialised column). */
-  | { kind: 'json'; sql: string; scope: Scope; stage: number; instant?: InstantImpl }
+  /**
+   * `instant`: the value's parsed instant where the layout holds it already (a materialised column);
+   * `number`: likewise its number (what `numberOf` computes: NULL unless the value is a JSON number).
+   */
+  | { kind: 'json'; sql: string; scope: Scope; stage: number; instant?: InstantImpl; number?: string }
   | { kind: 'column'; sql: string; type: ColumnType; scope: Scope; stage: number }
   | { kind: 'missing' };
 
@@ -46,12 +49,16 @@ export interface LayoutGap {
  */
 export interface TableLayout {
   readonly name: string;
-  readonly profiles: { table: TableName; id: string; live?: (alias: string, d: SqlDialect) => string };
+  /**
+   * `key`: an integer column numbering the profiles (NOT NULL, unique), also on every event row as
+   * `events.profileKey`; where both exist, events are matched to profiles by it (docs/sql.md).
+   */
+  readonly profiles: { table: TableName; id: string; key?: string; live?: (alias: string, d: SqlDialect) => string };
   /** A profile value by its path in the API `attributes` object, on the profile row `alias`. */
   profileValue(alias: string, path: readonly string[], d: SqlDialect): ValueImpl | LayoutGap;
   /** Rules of docs/semantics.md this layout cannot keep for the value at `path` (approximations). */
   profileValueNotes(path: readonly string[]): string[];
-  readonly events: { table: TableName; key: string; profileId: string; metricId: string; live?: (alias: string, d: SqlDialect) => string };
+  readonly events: { table: TableName; key: string; profileId: string; profileKey?: string; metricId: string; live?: (alias: string, d: SqlDialect) => string };
   eventTime(alias: string, d: SqlDialect): InstantImpl;
   eventProperty(alias: string, name: string, d: SqlDialect): ValueImpl;
   eventPropertyNotes(name: string): string[];

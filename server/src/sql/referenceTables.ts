@@ -40,7 +40,7 @@ function portablePattern(pattern: string): string {
   return pattern.replace(/\(\?:/g, '(').replace(/\\d/g, '[0-9]');
 }
 
-function phoneCallingCodes(): Cell[][] {
+export function phoneCallingCodes(): Cell[][] {
   const json = metadataJson as unknown as { country_calling_codes: Record<string, string[]>; nonGeographic?: Record<string, unknown> };
   const rows: Cell[][] = Object.entries(json.country_calling_codes).map(([code, countries]) => [
     code,

@@ -57,6 +57,7 @@ export function textOf(d: SqlDialect, value: ValueImpl): string {
 
 /** The number of a number value, else NULL. */
 export function numberOf(d: SqlDialect, value: ValueImpl): string {
+  if (value.kind === 'json' && value.number !== undefined) return value.number;
   if (value.kind === 'json') return `CASE WHEN ${d.jsonIs(value.sql, 'number')} THEN ${d.jsonNumber(value.sql)} END`;
   if (value.kind === 'column' && value.type === 'number') return value.sql;
   return 'NULL';

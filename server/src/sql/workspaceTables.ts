@@ -16,18 +16,28 @@ import { WORKSPACE_NAMES, type WorkspaceNames } from './layouts/workspace';
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function workspaceTableStatements(d: SqlDialect, names: WorkspaceNames = WORKSPACE_NAMES): string[] {
+/**
+ * `keys`: with the primary keys and the events' index (default); without them, the tables hold the
+ * same rows (the loaders keep one row per key) but DuckDB maintains no index while loading.
+ */
+export function workspaceTableStatements(d: SqlDialect, names: WorkspaceNames = WORKSPACE_NAMES, options: { keys?: boolean } = {}): string[] {
   const t = (name: string) => tableSql(d, [...names.schema, name]);
   const q = (name: string) => d.quoteIdentifier(name);
   const c = names.columns;
   const ty = d.types;
+  const keys = options.keys ?? true;
+  const pk = keys ? ' PRIMARY KEY' : '';
   return [
-    `CREATE TABLE ${t(names.tables.profiles)} (${q(c.profiles.id)} ${ty.text} NOT NULL PRIMARY KEY, ${q(c.profiles.attributes)} ${ty.json})`,
-    `CREATE TABLE ${t(names.tables.metrics)} (${q(c.metrics.id)} ${ty.text} NOT NULL PRIMARY KEY, ${q('name')} ${ty.text}, ${q('declared')} ${ty.boolean})`,
-    `CREATE TABLE ${t(names.tables.lists)} (${q(c.lists.id)} ${ty.text} NOT NULL PRIMARY KEY, ${q('name')} ${ty.text}, ${q('declared')} ${ty.boolean})`,
-    `CREATE TABLE ${t(names.tables.listMembers)} (${q(c.listMembers.listId)} ${ty.text} NOT NULL, ${q(c.listMembers.profileId)} ${ty.text} NOT NULL, ${q(c.listMembers.joinedAtMs)} ${ty.double}, PRIMARY KEY (${q(c.listMembers.listId)}, ${q(c.listMembers.profileId)}))`,
-    `CREATE TABLE ${t(names.tables.events)} (${q(c.events.key)} ${ty.bigint} NOT NULL PRIMARY KEY, ${q('event_id')} ${ty.text}, ${q(c.events.profileId)} ${ty.text} NOT NULL, ${q(c.events.metricId)} ${ty.text} NOT NULL, ${q(c.events.timeMs)} ${ty.double} NOT NULL, ${q(c.events.properties)} ${ty.json})`,
-    `CREATE INDEX ${q(`${names.tables.events}_by_profile`)} ON ${t(names.tables.events)} (${q(c.events.profileId)}, ${q(c.events.metricId)}, ${q(c.events.timeMs)})`,
+    `CREATE TABLE ${t(names.tables.profiles)} (${q(c.profiles.id)} ${ty.text} NOT NULL${pk}, ${q(c.profiles.attributes)} ${ty.json})`,
+    `CREATE TABLE ${t(names.tables.metrics)} (${q(c.metrics.id)} ${ty.text} NOT NULL${pk}, ${q('name')} ${ty.text}, ${q('declared')} ${ty.boolean})`,
+    `CREATE TABLE ${t(names.tables.lists)} (${q(c.lists.id)} ${ty.text} NOT NULL${pk}, ${q('name')} ${ty.text}, ${q('declared')} ${ty.boolean})`,
+    `CREATE TABLE ${t(names.tables.listMembers)} (${q(c.listMembers.listId)} ${ty.text} NOT NULL, ${q(c.listMembers.profileId)} ${ty.text} NOT NULL, ${q(c.listMembers.joinedAtMs)} ${ty.double}${keys ? `, PRIMARY KEY (${q(c.listMembers.listId)}, ${q(c.listMembers.profileId)})` : ''})`,
+    `CREATE TABLE ${t(names.tables.events)} (${q(c.events.key)} ${ty.bigint} NOT NULL${pk}, ${q('event_id')} ${ty.text}, ${q(c.events.profileId)} ${ty.text} NOT NULL, ${q(c.events.metricId)} ${ty.text} NOT NULL, ${q(c.events.timeMs)} ${ty.double} NOT NULL, ${q(c.events.properties)} ${ty.json})`,
+    ...(keys
+      ? [
+          `CREATE INDEX ${q(`${names.tables.events}_by_profile`)} ON ${t(names.tables.events)} (${q(c.events.profileId)}, ${q(c.events.metricId)}, ${q(c.events.timeMs)})`,
+        ]
+      : []),
   ];
 }
 
@@ -176,9 +186,15 @@ export interface WorkspaceFiles {
  * DuckDB statements that create the workspace tables from the workspace's own files with
  * read_json (JSONL, gzip-compressed or not): broken lines are skipped (ignore_errors), the line
  * order decides duplicates (WITH ORDINALITY), and dates are parsed by the same SQL as the
- * compiler's (parseInstant).
+ * compiler's (parseInstant). `keys`: see workspaceTableStatements; `eventOrder`: the events are
+ * inserted in metric, profile and time order (default), else in no particular order (for a
+ * conversion that orders them itself).
  */
-export function duckdbLoadStatements(files: WorkspaceFiles, names: WorkspaceNames = WORKSPACE_NAMES): string[] {
+export function duckdbLoadStatements(
+  files: WorkspaceFiles,
+  names: WorkspaceNames = WORKSPACE_NAMES,
+  options: { keys?: boolean; eventOrder?: boolean } = {},
+): string[] {
   const d = DIALECTS.duckdb;
   const lit = (text: string) => d.stringLiteral(text);
   const t = (name: string) => tableSql(d, [...names.schema, name]);
@@ -200,7 +216,7 @@ export function duckdbLoadStatements(files: WorkspaceFiles, names: WorkspaceName
   const profileLines = files.profiles === undefined ? 'SELECT CAST(NULL AS BIGINT) AS line, CAST(NULL AS JSON) AS doc WHERE FALSE' : lines(files.profiles);
   const eventLines = files.events === undefined ? 'SELECT CAST(NULL AS BIGINT) AS line, CAST(NULL AS JSON) AS doc WHERE FALSE' : lines(files.events);
   return [
-    ...workspaceTableStatements(d, names),
+    ...workspaceTableStatements(d, names, { keys: options.keys }),
     `CREATE TEMP TABLE sl_member_lines AS SELECT file, list_id, line, doc ->> '$.id' AS profile_id, ${attributesOf('doc')} AS attributes FROM (${members}) WHERE ${idOk('doc')}`,
     `INSERT INTO ${t(names.tables.profiles)} SELECT id, attributes FROM (SELECT doc ->> '$.id' AS id, ${attributesOf('doc')} AS attributes, line FROM (${profileLines}) WHERE ${idOk('doc')}) QUALIFY row_number() OVER (PARTITION BY id ORDER BY line DESC) = 1`,
     // Members missing from profiles.jsonl: the first member line's attributes, without joined_group_at.
@@ -215,8 +231,7 @@ export function duckdbLoadStatements(files: WorkspaceFiles, names: WorkspaceName
     CASE WHEN json_type(doc -> '$.attributes.timestamp') IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(doc -> '$.attributes.timestamp' AS DOUBLE) * 1000 ELSE ${instant(`(doc -> '$.attributes.datetime')`)} END AS time_ms,
     CASE WHEN json_type(doc -> '$.attributes.event_properties') = 'OBJECT' THEN doc -> '$.attributes.event_properties' ELSE CAST('{}' AS JSON) END AS properties
   FROM (${eventLines}) WHERE json_type(doc) = 'OBJECT'
-) WHERE profile_id <> '' AND metric_id <> '' AND isfinite(time_ms) AND profile_id IN (SELECT ${q(c.profiles.id)} FROM ${t(names.tables.profiles)})
-ORDER BY metric_id, profile_id, time_ms`,
+) WHERE profile_id <> '' AND metric_id <> '' AND isfinite(time_ms) AND profile_id IN (SELECT ${q(c.profiles.id)} FROM ${t(names.tables.profiles)})${options.eventOrder === false ? '' : '\nORDER BY metric_id, profile_id, time_ms'}`,
     `INSERT INTO ${t(names.tables.metrics)} SELECT id, name, declared FROM (SELECT r ->> '$.id' AS id, r ->> '$.attributes.name' AS name, TRUE AS declared, row_number() OVER () AS n FROM (${collection(files.metrics)}) WHERE json_type(r) = 'OBJECT' AND json_type(r -> '$.id') = 'VARCHAR') QUALIFY row_number() OVER (PARTITION BY id ORDER BY n DESC) = 1`,
     `INSERT INTO ${t(names.tables.metrics)} SELECT DISTINCT ${q(c.events.metricId)}, NULL, FALSE FROM ${t(names.tables.events)} WHERE ${q(c.events.metricId)} NOT IN (SELECT ${q(c.metrics.id)} FROM ${t(names.tables.metrics)})`,
     'DROP TABLE sl_member_lines',

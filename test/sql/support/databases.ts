@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { DIALECTS } from '../../../server/src/sql/dialects';
 import type { DialectName } from '../../../server/src/sql/dialect';
 import type { TableLayout } from '../../../server/src/sql/layout';
-import { materializedWorkspaceLayout, materializeProfileStatements } from '../../../server/src/sql/layouts/materialized';
+import { materializedLoadStatements, materializedWorkspaceLayout } from '../../../server/src/sql/layouts/materialized';
 import { workspaceLayout } from '../../../server/src/sql/layouts/workspace';
 import { setupStatements } from '../../../server/src/sql/referenceTables';
 import {
@@ -85,8 +85,8 @@ export class DuckDbDatabase implements TestDatabase {
   /** Loads a workspace's own files (JSONL, gzip-compressed or not) with read_json. */
   async loadFiles(files: WorkspaceFiles): Promise<void> {
     for (const table of WORKSPACE_TABLES) await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
-    for (const statement of duckdbLoadStatements(files)) await this.connection.run(statement);
-    if (this.materialized) for (const statement of materializeProfileStatements(DIALECTS.duckdb)) await this.connection.run(statement);
+    const statements = this.materialized ? materializedLoadStatements(DIALECTS.duckdb, files) : duckdbLoadStatements(files);
+    for (const statement of statements) await this.connection.run(statement);
   }
 
   async query(sql: string): Promise<unknown[][]> {

@@ -1,94 +1,160 @@
-import { LOCATION_FIELDS, PREDICTIVE_FIELDS, PROFILE_ATTRIBUTES } from '../../engine/recordShapes';
+import { JSON_BOOLEAN, JSON_NUMBER, JSON_STRING, LOCATION_FIELDS, PREDICTIVE_FIELDS, PROFILE_ATTRIBUTES, SUBSCRIPTION_FIELDS } from '../../engine/recordShapes';
 import { ConditionSqlBuilder } from '../builder';
 import { CompileContext } from '../context';
 import type { SqlDialect } from '../dialect';
-import { columnSql, jsonPath, tableSql, type InstantImpl, type LayoutGap, type TableLayout, type ValueImpl } from '../layout';
+import { columnSql, jsonPath, tableSql, type ColumnType, type InstantImpl, type LayoutGap, type TableLayout, type ValueImpl } from '../layout';
 import { referenceTime } from '../../engine/time';
+import { booleanOf, numberOf, textOf } from '../values';
+import { duckdbLoadStatements, type WorkspaceFiles } from '../workspaceTables';
 import { WORKSPACE_NAMES, workspaceLayout, type WorkspaceNames } from './workspace';
 
 /**
  * The workspace layout with the profile values every segment reads taken out of the `attributes`
  * document once, when the data is loaded, rather than by every query (docs/sql.md, "The DuckDB
- * engine"): the profiles table also holds a JSON column per documented attribute path (`a/email`,
- * `a/location/city`, `a/subscriptions/email/marketing`...: the value at that path, exactly as the
- * `attributes` document holds it) and a column of epoch milliseconds per documented date
- * (`t/created`...: what the compiler's own parsing gives for that value). A value below a column's
- * path is read from that column (a small document); any other value from `attributes`. The
- * answers are the workspace layout's by construction: `materializeProfileStatements` computes
- * the columns with the workspace layout's own SQL.
+ * engine"). The profiles table also holds:
+ *  - a typed column per documented scalar attribute path of one JSON type (`s/email`,
+ *    `s/location/city`, `n/predictive_analytics/total_clv`,
+ *    `b/subscriptions/email/marketing/can_receive_email_marketing`...: VARCHAR, DOUBLE or
+ *    BOOLEAN, NULL unless the value there has its documented type, which is what the compiler
+ *    reads of such a value anyway: a value of another type is missing, `documentedProfileTypes`);
+ *  - a JSON column per other documented path (`a/location/latitude`,
+ *    `a/subscriptions/email/marketing`...: the value at that path, exactly as `attributes` holds it);
+ *  - a column of epoch milliseconds per documented date (`t/created`...: what the compiler's own
+ *    parsing gives for that value);
+ *  - `pidx`, an integer numbering the profiles in ID order (the layout's profile key).
+ * The events table also holds the profile's `pidx` and `n/$value` (the number of `$value` when it
+ * is a JSON number, else NULL), and is in metric, `pidx` and time order. A value at a typed path is
+ * read from its column; a value below a JSON column's path from that column (a small document);
+ * any other value from `attributes`. The answers are the workspace layout's by construction:
+ * `materializeStatements` computes the columns with the workspace layout's own SQL.
  */
+
+const SUBSCRIPTION_CHANNELS = ['email', 'sms', 'mobile_push'];
+const SUBSCRIPTION_KINDS = ['marketing', 'transactional'];
+
+/** The documented scalar paths of one JSON type, held as typed columns. */
+export const TYPED_PATHS: readonly { path: readonly string[]; type: Exclude<ColumnType, 'timestamp'> }[] = (() => {
+  const typeOf = (types: number | undefined): Exclude<ColumnType, 'timestamp'> | undefined =>
+    types === JSON_STRING ? 'text' : types === JSON_NUMBER ? 'number' : types === JSON_BOOLEAN ? 'boolean' : undefined;
+  const paths: { path: readonly string[]; type: Exclude<ColumnType, 'timestamp'> }[] = [];
+  const add = (path: readonly string[], types: number | undefined) => {
+    const type = typeOf(types);
+    if (type) paths.push({ path, type });
+  };
+  for (const [name, types] of PROFILE_ATTRIBUTES) add([name], types);
+  for (const [field, types] of LOCATION_FIELDS) add(['location', field], types);
+  for (const [field, types] of PREDICTIVE_FIELDS) add(['predictive_analytics', field], types);
+  for (const channel of SUBSCRIPTION_CHANNELS)
+    for (const kind of SUBSCRIPTION_KINDS) for (const [field, types] of SUBSCRIPTION_FIELDS) add(['subscriptions', channel, kind, field], types);
+  return paths;
+})();
+
+const key = (path: readonly string[]) => path.join('\u0000');
+const TYPED = new Map(TYPED_PATHS.map((typed) => [key(typed.path), typed.type]));
 
 /** The attribute paths held as JSON columns, longest first (a value is read from its longest prefix here). */
 export const MATERIALIZED_PATHS: readonly (readonly string[])[] = [
-  ...['email', 'sms', 'mobile_push'].flatMap((channel) => ['marketing', 'transactional'].map((kind) => ['subscriptions', channel, kind])),
+  ...SUBSCRIPTION_CHANNELS.flatMap((channel) => SUBSCRIPTION_KINDS.map((kind) => ['subscriptions', channel, kind])),
   ...[...LOCATION_FIELDS.keys()].map((field) => ['location', field]),
   ...[...PREDICTIVE_FIELDS.keys()].map((field) => ['predictive_analytics', field]),
   ...[...PROFILE_ATTRIBUTES.keys()].map((name) => [name]),
-].sort((a, b) => b.length - a.length);
+]
+  .filter((path) => !TYPED.has(key(path)))
+  .sort((a, b) => b.length - a.length);
 
 const DATE_PATHS: readonly (readonly string[])[] = [['created'], ['updated'], ['last_event_date'], ['predictive_analytics', 'expected_date_of_next_order']];
 
-const key = (path: readonly string[]) => path.join('\u0000');
 const MATERIALIZED = new Set(MATERIALIZED_PATHS.map(key));
 const DATES = new Set(DATE_PATHS.map(key));
 
+const TYPE_PREFIX: Record<Exclude<ColumnType, 'timestamp'>, string> = { text: 's', number: 'n', boolean: 'b' };
+
 export const valueColumn = (path: readonly string[]): string => `a/${path.join('/')}`;
+export const typedColumn = (path: readonly string[], type: Exclude<ColumnType, 'timestamp'>): string => `${TYPE_PREFIX[type]}/${path.join('/')}`;
 export const instantColumn = (path: readonly string[]): string => `t/${path.join('/')}`;
+/** The profile key column, on profiles and events. */
+export const PROFILE_KEY = 'pidx';
+/** The events' column of `$value` as a number. */
+export const VALUE_NUMBER_COLUMN = 'n/$value';
 
-interface MaterializedOptions {
-  /** Whether the `t/...` instant columns exist yet (not while they are being computed). */
-  instants: boolean;
-  /** The profiles table (default: the names' own). */
-  profilesTable?: string;
-}
-
-export function materializedWorkspaceLayout(names: WorkspaceNames = WORKSPACE_NAMES, options: MaterializedOptions = { instants: true }): TableLayout {
+export function materializedWorkspaceLayout(names: WorkspaceNames = WORKSPACE_NAMES): TableLayout {
   const base = workspaceLayout(names, 'workspace');
-  const profilesTable = [...names.schema, options.profilesTable ?? names.tables.profiles];
   return {
     ...base,
-    profiles: { ...base.profiles, table: profilesTable },
+    profiles: { ...base.profiles, key: PROFILE_KEY },
+    events: { ...base.events, profileKey: PROFILE_KEY },
     profileValue: (alias, path, d): ValueImpl | LayoutGap => {
+      const type = TYPED.get(key(path));
+      if (type) return { kind: 'column', sql: columnSql(d, alias, typedColumn(path, type)), type, scope: 'profile', stage: 0 };
       for (let n = path.length; n > 0; n--) {
         const prefix = path.slice(0, n);
         if (!MATERIALIZED.has(key(prefix))) continue;
         const sql = jsonPath(d, columnSql(d, alias, valueColumn(prefix)), path.slice(n));
         const instant: InstantImpl | undefined =
-          options.instants && n === path.length && DATES.has(key(path))
-            ? { sql: columnSql(d, alias, instantColumn(path)), unit: 'ms', scope: 'profile', stage: 0 }
-            : undefined;
+          n === path.length && DATES.has(key(path)) ? { sql: columnSql(d, alias, instantColumn(path)), unit: 'ms', scope: 'profile', stage: 0 } : undefined;
         return { kind: 'json', sql, scope: 'profile', stage: 0, ...(instant ? { instant } : {}) };
       }
       return base.profileValue(alias, path, d);
+    },
+    eventProperty: (alias, name, d) => {
+      const value = base.eventProperty(alias, name, d);
+      return name === '$value' && value.kind === 'json' ? { ...value, number: columnSql(d, alias, VALUE_NUMBER_COLUMN) } : value;
     },
   };
 }
 
 /**
- * Statements that turn the workspace layout's profiles table into the materialised layout's
- * (same name, same rows in ID order, plus the columns), through two temporary tables.
+ * Statements that turn the workspace layout's profiles and events tables (as `duckdbLoadStatements`
+ * fills them) into the materialised layout's (same names, same rows: profiles in ID order plus
+ * the columns; events in metric, `pidx` and time order plus theirs), through temporary tables.
  */
-export function materializeProfileStatements(d: SqlDialect, names: WorkspaceNames = WORKSPACE_NAMES): string[] {
+export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WORKSPACE_NAMES): string[] {
   const q = (name: string) => d.quoteIdentifier(name);
   const t = (name: string) => tableSql(d, [...names.schema, name]);
-  const c = names.columns.profiles;
-  const wide = 'sl_profiles_values';
-  const timed = 'sl_profiles_instants';
-  const values = MATERIALIZED_PATHS.map((path) => `${jsonPath(d, columnSql(d, 'p', c.attributes), path)} AS ${q(valueColumn(path))}`);
-  // The instants, parsed by the compiler's own SQL from the value columns (derived columns of the source).
-  const ctx = new CompileContext(d, materializedWorkspaceLayout(names, { instants: false, profilesTable: wide }), referenceTime(0), undefined);
+  const c = names.columns;
+  const wide = 'sl_profiles_materialized';
+  const keyed = 'sl_events_keyed';
+  // Every column in one pass over the profiles, by the workspace layout's own SQL: the typed
+  // values (documented type only, then typed), the JSON values, and the instants (parsed by the
+  // compiler's derived columns, which the source below carries).
+  const ctx = new CompileContext(d, workspaceLayout(names), referenceTime(0), undefined);
   const builder = new ConditionSqlBuilder(ctx, []);
+  const typed = TYPED_PATHS.map(({ path, type }) => {
+    const value = builder.profileValue(path, []) as unknown as ValueImpl;
+    const sql = type === 'text' ? textOf(d, value) : type === 'number' ? numberOf(d, value) : booleanOf(d, value);
+    return `${sql} AS ${q(typedColumn(path, type))}`;
+  });
+  const values = MATERIALIZED_PATHS.map((path) => `${jsonPath(d, columnSql(d, 'p', c.profiles.attributes), path)} AS ${q(valueColumn(path))}`);
   const instants = DATE_PATHS.map((path) => {
     const value = builder.profileValue(path, []);
     if ('notEvaluable' in value) throw new Error(`${path.join('.')}: ${value.notEvaluable}`);
     return `${(builder.instant(value) as unknown as InstantImpl).sql} AS ${q(instantColumn(path))}`;
   });
-  const kept = [c.id, c.attributes, ...MATERIALIZED_PATHS.map(valueColumn)].map((name) => columnSql(d, 'p', name));
+  const id = columnSql(d, 'p', c.profiles.id);
+  const eventValue = numberOf(d, workspaceLayout(names).eventProperty('e', '$value', d));
+  const e = (name: string) => columnSql(d, 'e', name);
   return [
-    `CREATE TABLE ${t(wide)} AS SELECT ${columnSql(d, 'p', c.id)}, ${columnSql(d, 'p', c.attributes)}, ${values.join(', ')} FROM ${t(names.tables.profiles)} AS p ORDER BY ${columnSql(d, 'p', c.id)}`,
-    `CREATE TABLE ${t(timed)} AS SELECT ${[...kept, ...instants].join(', ')} FROM ${ctx.derived.source(d, ctx.layout)}`,
+    `CREATE TABLE ${t(wide)} AS SELECT ${[
+      id,
+      `CAST(row_number() OVER (ORDER BY ${id}) AS INTEGER) AS ${q(PROFILE_KEY)}`,
+      columnSql(d, 'p', c.profiles.attributes),
+      ...typed,
+      ...values,
+      ...instants,
+    ].join(', ')} FROM ${ctx.derived.source(d, ctx.layout)} ORDER BY ${id}`,
     `DROP TABLE ${t(names.tables.profiles)}`,
-    `DROP TABLE ${t(wide)}`,
-    `ALTER TABLE ${t(timed)} RENAME TO ${q(names.tables.profiles)}`,
+    `ALTER TABLE ${t(wide)} RENAME TO ${q(names.tables.profiles)}`,
+    `CREATE TABLE ${t(keyed)} AS SELECT e.*, ${columnSql(d, 'p', PROFILE_KEY)}, ${eventValue} AS ${q(VALUE_NUMBER_COLUMN)} FROM ${t(names.tables.events)} AS e JOIN ${t(names.tables.profiles)} AS p ON ${columnSql(d, 'p', c.profiles.id)} = ${e(c.events.profileId)} ORDER BY ${e(c.events.metricId)}, ${columnSql(d, 'p', PROFILE_KEY)}, ${e(c.events.timeMs)}`,
+    `DROP TABLE ${t(names.tables.events)}`,
+    `ALTER TABLE ${t(keyed)} RENAME TO ${q(names.tables.events)}`,
   ];
+}
+
+/**
+ * DuckDB statements that create the materialised layout's tables from a workspace's files: the
+ * workspace layout's load (without keys or indexes: DuckDB maintains them row by row while loading,
+ * and the layout's scans do not use them), then `materializeStatements`.
+ */
+export function materializedLoadStatements(d: SqlDialect, files: WorkspaceFiles, names: WorkspaceNames = WORKSPACE_NAMES): string[] {
+  return [...duckdbLoadStatements(files, names, { keys: false, eventOrder: false }), ...materializeStatements(d, names)];
 }
