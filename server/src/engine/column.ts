@@ -309,13 +309,20 @@ export class Column {
   }
 
   /**
-   * Packs plain values (all texts or all numbers) as `finish` would, while loading goes on: a
-   * million e-mail addresses as separate strings take about twice the memory of one string with
-   * offsets, for the whole time the events load. A later change of the column (rare: a list member
+   * Packs plain values (all texts or all numbers) and dictionary codes as `finish` would, while
+   * loading goes on: a million e-mail addresses as separate strings take about twice the memory of
+   * one string with offsets, and a code takes four bytes where one does, for the whole time the
+   * events load. A later change of the column (rare: a list member
    * missing from the profiles file) unpacks it again.
    */
   compact(): void {
     const storage = this.storage;
+    if (storage.kind === 'building') {
+      // Codes in the smallest array that fits (a byte a row for most attributes, not four).
+      this.storage = { kind: 'dict', codes: packCodes(storage.codes, this.rows, this.dict.length) };
+      this.compacted = true;
+      return;
+    }
     if (storage.kind !== 'raw') return;
     const packed = packValues(storage.values, this.rows);
     if (!packed) return;
@@ -332,16 +339,24 @@ export class Column {
       this.compacted = false;
       // Rows past the packed ones (added without a value since) would read past its arrays.
       const storage = this.storage;
-      const packedRows = storage.kind === 'numbers' ? storage.values.length : storage.kind === 'strings' ? storage.present.length : this.rows;
-      if (packedRows === this.rows) return;
+      const packedRows =
+        storage.kind === 'numbers'
+          ? storage.values.length
+          : storage.kind === 'strings'
+            ? storage.present.length
+            : storage.kind === 'dict'
+              ? storage.codes.length
+              : this.rows;
+      if (packedRows === this.rows) {
+        this.index.clear();
+        return;
+      }
       this.compacted = true;
       this.mutable();
     }
     const storage = this.storage;
     if (storage.kind === 'building') {
-      const packed = this.dict.length < 0xff ? new Uint8Array(this.rows) : this.dict.length < 0xffff ? new Uint16Array(this.rows) : new Uint32Array(this.rows);
-      for (let row = 0; row < Math.min(this.rows, storage.codes.length); row++) packed[row] = storage.codes[row] + 1;
-      this.storage = { kind: 'dict', codes: packed };
+      this.storage = { kind: 'dict', codes: packCodes(storage.codes, this.rows, this.dict.length) };
       this.index.clear();
       return;
     }
@@ -641,6 +656,12 @@ export class Column {
     if (storage.kind === 'building' || storage.kind === 'raw') return storage;
     if (!this.compacted) throw new Error('a finished column cannot change');
     this.compacted = false;
+    if (storage.kind === 'dict') {
+      const codes = new Int32Array(Math.max(16, this.rows)).fill(MISSING);
+      for (let row = 0; row < storage.codes.length; row++) codes[row] = storage.codes[row] - 1;
+      this.storage = { kind: 'building', codes };
+      return this.storage as { kind: 'building'; codes: Int32Array };
+    }
     const values: unknown[] = new Array(this.rows);
     for (let row = 0; row < this.rows; row++) values[row] = this.get(row);
     this.storage = { kind: 'raw', values };
@@ -684,6 +705,13 @@ function selectInText(
     if ((row & 0xffff) === 0) checkpoint();
     if (row < present.length && present[row] !== 0 ? inText(text, offsets[row], offsets[row + 1]) : missing) out.add(row);
   }
+}
+
+/** Dictionary codes (MISSING: none) as code + 1 in the smallest unsigned array that fits; 0 = missing. */
+function packCodes(codes: Int32Array, rows: number, distinct: number): PackedCodes {
+  const packed = distinct < 0xff ? new Uint8Array(rows) : distinct < 0xffff ? new Uint16Array(rows) : new Uint32Array(rows);
+  for (let row = 0; row < Math.min(rows, codes.length); row++) packed[row] = codes[row] + 1;
+  return packed;
 }
 
 /** Plain values packed: all numbers in a Float64Array, all texts in one string; undefined when mixed. */
