@@ -221,21 +221,6 @@ describe('Column storage', () => {
     const sent = texts.toTransfer();
     assert.equal(typeof sent.transfer.text, 'string');
     assert.equal(sent.buffers.length, 2);
-    const cities = new Column();
-    ['Boston', undefined, 'Berlin', 'Boston'].forEach((v, row) => cities.set(row, v));
-    cities.compact();
-    assert.deepEqual(cities.distinctValues, ['Boston', 'Berlin']);
-    assert.equal(cities.get(3), 'Boston');
-    cities.set(5, 'Paris'); // a new value after packing: codes unpacked, the dictionary kept
-    cities.set(6, 'Berlin');
-    cities.finish();
-    assert.equal(cities.serialize().kind, 'dict');
-    assert.deepEqual(
-      Array.from({ length: 7 }, (_, row) => cities.get(row)),
-      ['Boston', undefined, 'Berlin', 'Boston', undefined, 'Paris', 'Berlin'],
-    );
-    assert.deepEqual(cities.distinctValues, ['Boston', 'Berlin', 'Paris']);
-
     const amounts = new Column();
     for (let row = 0; row < 2000; row++) amounts.set(row, row + 0.25);
     assert.ok(amounts.toTransfer().transfer.numbers instanceof Float64Array);

@@ -22,13 +22,19 @@ function fakeWorkspace() {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 const text = '{"condition_groups":[{"conditions":[{"type":"profile-marketing-consent","consent":{"channel":"email","can_receive_marketing":true}}]}]}';
 
+/** Counts of version 1 of a document, its evaluation answered with `matched`. */
+async function countedOnce(matched: number) {
+  const { registry, answer } = fakeWorkspace();
+  const counts = new CountsService(registry, () => undefined);
+  counts.update('file:///a.json', 1, parseSegment(text), false);
+  answer(matched);
+  await settle();
+  return { counts, answer };
+}
+
 describe('counts of a document version', () => {
   it('while the same version is counted again (settings or workspace reloaded), lenses and hints keep its last counts', async () => {
-    const { registry, answer } = fakeWorkspace();
-    const counts = new CountsService(registry, () => undefined);
-    counts.update('file:///a.json', 1, parseSegment(text), false);
-    answer(2);
-    await settle();
+    const { counts, answer } = await countedOnce(2);
     assert.equal(counts.shown('file:///a.json', 1)?.matched, 2);
 
     counts.update('file:///a.json', 1, parseSegment(text), false);
@@ -42,11 +48,7 @@ describe('counts of a document version', () => {
   });
 
   it('a new version never shows the counts of an older text', async () => {
-    const { registry, answer } = fakeWorkspace();
-    const counts = new CountsService(registry, () => undefined);
-    counts.update('file:///a.json', 1, parseSegment(text), false);
-    answer(2);
-    await settle();
+    const { counts } = await countedOnce(2);
     counts.update('file:///a.json', 2, parseSegment(text), false);
     assert.equal(counts.shown('file:///a.json', 2), undefined);
     assert.equal(counts.shown('file:///a.json', 1), undefined);
