@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import type { WorkspaceConfig } from '../workspace/loadWorkspace';
 import { convertedLayout, convertedWorkspace, dataBytes, type ConvertedWorkspace, type ConvertOptions } from './convert';
 import { DuckDbEvaluator } from './evaluate';
@@ -16,6 +17,20 @@ export function thresholdFromEnvironment(text = process.env.SEGMENT_LENS_DUCKDB_
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0) return { invalid: `SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES must be a number of bytes, not ${JSON.stringify(text)}` };
   return value;
+}
+
+/**
+ * DuckDB's memory limit for the editor's engine: SEGMENT_LENS_DUCKDB_MEMORY_LIMIT (a size such as
+ * 8GB), else 40% of RAM but at least 4 GiB, and never above DuckDB's own default of 80% of RAM.
+ * Without a limit, converting a 1M-profile / 10M-event workspace in the language server took
+ * 20 GB of a 24 GB machine; under 2 GB the conversion fails (docs/performance.md, 6 December 2026).
+ */
+export function editorMemoryLimit(totalBytes = totalmem(), text = process.env.SEGMENT_LENS_DUCKDB_MEMORY_LIMIT): { limit: string; invalid?: string } {
+  const own = Math.min(0.8 * totalBytes, Math.max(4 * 1024 ** 3, 0.4 * totalBytes));
+  const limit = `${Math.floor(own / 1024 ** 2)}MB`;
+  if (text === undefined || text === '') return { limit };
+  if (/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(text.trim())) return { limit: text.trim() };
+  return { limit, invalid: `SEGMENT_LENS_DUCKDB_MEMORY_LIMIT must be a size such as 4GB, not ${JSON.stringify(text)}` };
 }
 
 export const formatBytes = (n: number): string =>

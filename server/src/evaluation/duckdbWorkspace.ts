@@ -23,10 +23,15 @@ export class DuckDbWorkspace {
     private readonly propertyColumns: string[],
   ) {}
 
-  static async open(config: WorkspaceConfig, now: number | undefined, onProgress: (progress: LoadProgress) => void): Promise<DuckDbWorkspace> {
+  static async open(
+    config: WorkspaceConfig,
+    now: number | undefined,
+    onProgress: (progress: LoadProgress) => void,
+    memoryLimit?: string,
+  ): Promise<DuckDbWorkspace> {
     const started = Date.now();
     const at = now ?? config.now ?? Date.now();
-    const { session, evaluator } = await openWorkspaceDatabase(config, at, { onProgress });
+    const { session, evaluator } = await openWorkspaceDatabase(config, at, { onProgress, memoryLimit });
     try {
       const summary = await duckDbWorkspaceSummary(session, config, at);
       return new DuckDbWorkspace(session, evaluator, summary, workspaceFiles(config), Date.now() - started, previewPropertyColumns(summary));

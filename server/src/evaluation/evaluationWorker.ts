@@ -13,7 +13,7 @@ import { Bitset } from '../engine/bitset';
 import type { Workspace } from '../engine/workspace';
 import { collectGarbage } from './memory';
 import { loadWorkspace, readWorkspaceConfig, type LoadProgress, type LoadWarning } from '../workspace/loadWorkspace';
-import { decideEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, thresholdFromEnvironment } from '../duckdb/engineChoice';
+import { decideEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, editorMemoryLimit, thresholdFromEnvironment } from '../duckdb/engineChoice';
 import { DuckDbWorkspace } from './duckdbWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
 import { unsupportedByDuckDb, type EngineDecision, type EngineSetting } from './messages';
@@ -79,7 +79,9 @@ async function load(root: string, now: number | undefined, setting: EngineSettin
     const engine = await decideEngine(setting, config, typeof threshold === 'number' ? threshold : DEFAULT_DUCKDB_THRESHOLD_BYTES);
     if (typeof threshold !== 'number') engine.reason += ` (${threshold.invalid}: the default threshold applies)`;
     if (engine.engine === 'duckdb') {
-      const workspace = await DuckDbWorkspace.open(config, now, progressPoster());
+      const memory = editorMemoryLimit();
+      engine.reason += `; DuckDB memory limit ${memory.limit}${memory.invalid ? ` (${memory.invalid})` : ''}`;
+      const workspace = await DuckDbWorkspace.open(config, now, progressPoster(), memory.limit);
       duck = { workspace, queue: Promise.resolve() };
       post({ type: 'loaded', summary: workspace.summary, warnings, files: workspace.files, loadMs: workspace.loadMs, root, engine });
       return;
