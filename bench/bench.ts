@@ -13,6 +13,8 @@
  *   --no-duckdb        skip DuckDB (no count comparison!)
  *   --segments a,b     only these segments of the suite (by name)
  *   --only validation  only the validation measures (no workspace is generated or loaded)
+ *   --only lsp         only the language server's latency measures, the busy phase on the first
+ *                      segment of --segments (default at-risk-customers); no loads, no DuckDB
  *   --lsp-load jsonl|cache  where the language server of the latency measures loads the workspace
  *                      from (default jsonl: an empty engine cache of its own, so completion and
  *                      hover are also timed during a first load)
@@ -54,6 +56,8 @@ interface Options {
   segments: string[] | undefined;
   /** Only the validation measures. */
   onlyValidation: boolean;
+  /** Only the language server's latency measures (with the first segment of `segments` as the busy one). */
+  onlyLsp: boolean;
   /** Where the language server of the latency measures loads the workspace from. */
   lspLoad: 'jsonl' | 'cache';
   /** memory: the in-memory engine (and the rest); duckdb: the DuckDB engine's SQL against the hand-written queries. */
@@ -73,6 +77,7 @@ function parseArgs(argv: string[]): Options {
     evaluateOn: 'cache',
     segments: undefined,
     onlyValidation: false,
+    onlyLsp: false,
     lspLoad: 'jsonl',
     engine: 'memory',
   };
@@ -133,8 +138,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--only': {
         const v = value();
-        if (v !== 'validation') throw new Error(`--only must be validation, got ${v}`);
-        o.onlyValidation = true;
+        if (v !== 'validation' && v !== 'lsp') throw new Error(`--only must be validation or lsp, got ${v}`);
+        if (v === 'validation') o.onlyValidation = true;
+        else o.onlyLsp = true;
         break;
       }
       case '--engine': {
@@ -197,6 +203,50 @@ interface SegmentResult {
 
 const mb = (bytes: number) => bytes / (1024 * 1024);
 
+/** The language server's completion and hover latency while loading, loaded and busy evaluating `busy` (logged as it goes). */
+/** The language-server measures of the JSON report (null when not measured). */
+function lspMeasures(lsp: LspBenchResult | undefined) {
+  return {
+    completion_p50_ms: round(lsp?.completion.p50, 2),
+    completion_p99_ms: round(lsp?.completion.p99, 2),
+    hover_p50_ms: round(lsp?.hover.p50, 2),
+    hover_p99_ms: round(lsp?.hover.p99, 2),
+    completion_p99_during_eval_ms: round(lsp?.completionDuringEval.p99, 2),
+    hover_p99_during_eval_ms: round(lsp?.hoverDuringEval.p99, 2),
+    lsp_loaded_from: lsp?.loadedFrom ?? null,
+    lsp_ready_ms: round(lsp?.readyMs, 0),
+    completion_p99_while_loading_ms: round(lsp?.completionWhileLoading.p99, 2),
+    hover_p99_while_loading_ms: round(lsp?.hoverWhileLoading.p99, 2),
+    requests_while_loading: lsp ? lsp.completionWhileLoading.samples + lsp.hoverWhileLoading.samples : null,
+    empty_completions_while_loading: lsp?.emptyCompletionsWhileLoading ?? null,
+    lsp_server_peak_rss_mb: round(lsp?.serverPeakRssMb, 0),
+    lsp_server_rss_mb: round(lsp?.serverRssMb, 0),
+  };
+}
+
+async function measureLsp(root: string, busy: BenchSegment, o: Options, log: (message: string) => void): Promise<LspBenchResult> {
+  log(`language server: completion/hover latency (heavy segment for the busy phase: ${busy.name})`);
+  const lsp = await runLspBench({
+    workspaceRoot: root,
+    textFor: (k) => JSON.stringify(k === 0 ? busy.definition : busy.edit(k), null, 2) + '\n',
+    samples: o.smoke ? 40 : 300,
+    duringSamples: o.smoke ? 40 : 300,
+    minEvaluations: o.smoke ? 2 : 5,
+    duringBudgetMs: o.smoke ? 4000 : o.size === 'L' ? 120_000 : 30_000,
+    loadFrom: o.lspLoad,
+    log,
+  });
+  log(
+    `  while loading from ${lsp.loadedFrom} (${fmtMs(lsp.readyMs)} to the first counts): completion p99 ${fmtMs(lsp.completionWhileLoading.p99)} (${lsp.completionWhileLoading.samples} samples, ${lsp.emptyCompletionsWhileLoading} empty), hover p99 ${fmtMs(lsp.hoverWhileLoading.p99)} (${lsp.hoverWhileLoading.samples} samples); server peak RSS ${fmtMb(lsp.serverPeakRssMb)}`,
+  );
+  log(`  completion p50 ${fmtMs(lsp.completion.p50)} p99 ${fmtMs(lsp.completion.p99)}; hover p50 ${fmtMs(lsp.hover.p50)} p99 ${fmtMs(lsp.hover.p99)}`);
+  log(
+    `  while evaluating (${lsp.evaluations} evaluations, mean ${fmtMs(lsp.meanEvaluationMs)}): completion p99 ${fmtMs(lsp.completionDuringEval.p99)} (${lsp.completionDuringEval.samples} samples), hover p99 ${fmtMs(lsp.hoverDuringEval.p99)} (${lsp.hoverDuringEval.samples} samples)`,
+  );
+  if (lsp.emptyCompletions) log(`  warning: ${lsp.emptyCompletions} completion request(s) returned no items`);
+  return lsp;
+}
+
 async function main(): Promise<number> {
   const o = parseArgs(process.argv.slice(2));
   const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -257,6 +307,14 @@ async function main(): Promise<number> {
     const report = engineBenchReport(engineResult);
     process.stdout.write(`${o.json ? JSON.stringify({ size: o.size, runs: o.runs, ...(report.json as object) }, null, 2) : report.text}\n`);
     return engineResult.mismatches.length ? 1 : 0;
+  }
+
+  if (o.onlyLsp) {
+    const busy = o.segments ? suite[0] : suite.find((segment) => segment.name === 'at-risk-customers');
+    if (!busy) throw new Error('no segment for the busy phase');
+    const result = await measureLsp(root, busy, o, log);
+    process.stdout.write(`${JSON.stringify({ size: o.size, busy_segment: busy.name, ...lspMeasures(result) }, null, o.json ? undefined : 2)}\n`);
+    return 0;
   }
 
   // 3. Loading, ours and DuckDB's, alternating run by run (so that a burst of load from other
@@ -456,25 +514,7 @@ async function main(): Promise<number> {
   let lsp: LspBenchResult | undefined;
   if (o.lsp) {
     const heavy = results.filter((r) => r.segment.name !== 'eu-residents').reduce((a, b) => (b.editMs > a.editMs ? b : a));
-    log(`language server: completion/hover latency (heavy segment for the busy phase: ${heavy.segment.name})`);
-    lsp = await runLspBench({
-      workspaceRoot: root,
-      textFor: (k) => JSON.stringify(k === 0 ? heavy.segment.definition : heavy.segment.edit(k), null, 2) + '\n',
-      samples: o.smoke ? 40 : 300,
-      duringSamples: o.smoke ? 40 : 300,
-      minEvaluations: o.smoke ? 2 : 5,
-      duringBudgetMs: o.smoke ? 4000 : o.size === 'L' ? 120_000 : 30_000,
-      loadFrom: o.lspLoad,
-      log,
-    });
-    log(
-      `  while loading from ${lsp.loadedFrom} (${fmtMs(lsp.readyMs)} to the first counts): completion p99 ${fmtMs(lsp.completionWhileLoading.p99)} (${lsp.completionWhileLoading.samples} samples, ${lsp.emptyCompletionsWhileLoading} empty), hover p99 ${fmtMs(lsp.hoverWhileLoading.p99)} (${lsp.hoverWhileLoading.samples} samples); server peak RSS ${fmtMb(lsp.serverPeakRssMb)}`,
-    );
-    log(`  completion p50 ${fmtMs(lsp.completion.p50)} p99 ${fmtMs(lsp.completion.p99)}; hover p50 ${fmtMs(lsp.hover.p50)} p99 ${fmtMs(lsp.hover.p99)}`);
-    log(
-      `  while evaluating (${lsp.evaluations} evaluations, mean ${fmtMs(lsp.meanEvaluationMs)}): completion p99 ${fmtMs(lsp.completionDuringEval.p99)} (${lsp.completionDuringEval.samples} samples), hover p99 ${fmtMs(lsp.hoverDuringEval.p99)} (${lsp.hoverDuringEval.samples} samples)`,
-    );
-    if (lsp.emptyCompletions) log(`  warning: ${lsp.emptyCompletions} completion request(s) returned no items`);
+    lsp = await measureLsp(root, heavy.segment, o, log);
   }
 
   // 7. Report.
@@ -517,20 +557,7 @@ async function main(): Promise<number> {
     })),
     history_days: HISTORY_DAYS,
     history_max_ms: round(Math.max(...results.map((r) => r.historyMs)), 1),
-    completion_p50_ms: round(lsp?.completion.p50, 2),
-    completion_p99_ms: round(lsp?.completion.p99, 2),
-    hover_p50_ms: round(lsp?.hover.p50, 2),
-    hover_p99_ms: round(lsp?.hover.p99, 2),
-    completion_p99_during_eval_ms: round(lsp?.completionDuringEval.p99, 2),
-    hover_p99_during_eval_ms: round(lsp?.hoverDuringEval.p99, 2),
-    lsp_loaded_from: lsp?.loadedFrom ?? null,
-    lsp_ready_ms: round(lsp?.readyMs, 0),
-    completion_p99_while_loading_ms: round(lsp?.completionWhileLoading.p99, 2),
-    hover_p99_while_loading_ms: round(lsp?.hoverWhileLoading.p99, 2),
-    requests_while_loading: lsp ? lsp.completionWhileLoading.samples + lsp.hoverWhileLoading.samples : null,
-    empty_completions_while_loading: lsp?.emptyCompletionsWhileLoading ?? null,
-    lsp_server_peak_rss_mb: round(lsp?.serverPeakRssMb, 0),
-    lsp_server_rss_mb: round(lsp?.serverRssMb, 0),
+    ...lspMeasures(lsp),
     // Extras:
     median_ratio: round(median(ratios), 2),
     mismatches: mismatches.map((r) => ({

@@ -56,6 +56,17 @@ describe('benchmark (smoke)', function () {
     assert.doesNotMatch(stderr, /workspace/i, 'no workspace is generated or loaded');
   });
 
+  it('--only lsp prints the language-server measures of one busy segment, without loads or DuckDB', async () => {
+    const { code, stdout, stderr } = await runBench(['--smoke', '--only', 'lsp', '--segments', 'vip-customers', '--json']);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(report.busy_segment, 'vip-customers');
+    assert.equal(report.lsp_loaded_from, 'jsonl');
+    for (const key of ['completion_p99_ms', 'hover_p99_ms', 'completion_p99_during_eval_ms', 'completion_p99_while_loading_ms', 'lsp_ready_ms'])
+      assert.ok(isNumber(report[key]), `${key} in ${stdout}`);
+    assert.doesNotMatch(stderr, /duckdb|^load \d/im, 'no loads, no DuckDB');
+  });
+
   it('prints the documented JSON report and DuckDB agrees with every count', async () => {
     const { code, stdout, stderr } = await runBench(['--smoke', '--json']);
     const lines = stdout.trim().split('\n');
