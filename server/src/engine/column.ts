@@ -312,8 +312,8 @@ export class Column {
    * Packs plain values (all texts or all numbers) and dictionary codes as `finish` would, while
    * loading goes on: a million e-mail addresses as separate strings take about twice the memory of
    * one string with offsets, and a code takes four bytes where one does, for the whole time the
-   * events load. A later change of the column (rare: a list member
-   * missing from the profiles file) unpacks it again.
+   * events load. A later change of the column (rare: a list member missing from the profiles
+   * file) unpacks it again.
    */
   compact(): void {
     const storage = this.storage;
