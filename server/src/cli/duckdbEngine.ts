@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { dataBytes } from '../duckdb/convert';
 import { DuckDbEvaluator } from '../duckdb/evaluate';
 import { DatabaseNotUsable, openDatabase } from '../duckdb/external';
-import { duckDbUnavailableReason, formatBytes, openWorkspaceDatabase, thresholdFromEnvironment } from '../duckdb/engineChoice';
+import { duckDbUnavailableReason, formatBytes, isMemorySize, openWorkspaceDatabase, thresholdFromEnvironment } from '../duckdb/engineChoice';
 import { DuckDbUnavailable, type DuckDbSession, type SessionOptions } from '../duckdb/session';
 import { workspaceLayout, type TableLayout } from '../sql';
 import { readWorkspaceConfig } from '../workspace/loadWorkspace';
@@ -49,7 +49,7 @@ export function engineOptions(options: EngineOptions, context: { history: boolea
     throw new CliUsageError('--history is not supported by the DuckDB engine; use --engine memory (or auto) with a workspace folder');
   if (options.threads !== undefined && !/^[1-9]\d{0,3}$/.test(options.threads))
     throw new CliUsageError(`--threads must be a whole number from 1, not ${JSON.stringify(options.threads)}`);
-  if (options.memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(options.memoryLimit))
+  if (options.memoryLimit !== undefined && !isMemorySize(options.memoryLimit))
     throw new CliUsageError(`--memory-limit must be a size such as 512MB or 2GB, not ${JSON.stringify(options.memoryLimit)}`);
   return {
     engine: context.history ? 'memory' : engine,

@@ -19,6 +19,9 @@ export function thresholdFromEnvironment(text = process.env.SEGMENT_LENS_DUCKDB_
   return value;
 }
 
+/** Whether `text` is a size DuckDB's memory_limit takes (512MB, 2GB, 1.5GiB). */
+export const isMemorySize = (text: string): boolean => /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(text);
+
 /**
  * DuckDB's memory limit for the editor's engine: SEGMENT_LENS_DUCKDB_MEMORY_LIMIT (a size such as
  * 8GB), else 40% of RAM but at least 4 GiB, and never above DuckDB's own default of 80% of RAM.
@@ -29,7 +32,7 @@ export function editorMemoryLimit(totalBytes = totalmem(), text = process.env.SE
   const own = Math.min(0.8 * totalBytes, Math.max(4 * 1024 ** 3, 0.4 * totalBytes));
   const limit = `${Math.floor(own / 1024 ** 2)}MB`;
   if (text === undefined || text === '') return { limit };
-  if (/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(text.trim())) return { limit: text.trim() };
+  if (isMemorySize(text.trim())) return { limit: text.trim() };
   return { limit, invalid: `SEGMENT_LENS_DUCKDB_MEMORY_LIMIT must be a size such as 4GB, not ${JSON.stringify(text)}` };
 }
 
