@@ -13,7 +13,7 @@
  *   --no-duckdb        skip DuckDB (no count comparison!)
  *   --segments a,b     only these segments of the suite (by name)
  *   --only validation  only the validation measures (no workspace is generated or loaded)
- *   --only lsp         only the language server's latency measures, the busy phase on the first
+ *   --only lsp         only validation and the language server's latency measures, the busy phase on the first
  *                      segment of --segments (default at-risk-customers); no loads, no DuckDB
  *   --lsp-load jsonl|cache  where the language server of the latency measures loads the workspace
  *                      from (default jsonl: an empty engine cache of its own, so completion and
