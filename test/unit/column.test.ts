@@ -147,6 +147,40 @@ describe('Column storage', () => {
     assert.equal(columnOf(Array.from({ length: 2000 }, (_, i) => `user${i}@example.com`)).serialize().kind, 'strings');
   });
 
+  it('keys lists of texts by their texts, and never confuses a text with a list', () => {
+    const values: unknown[] = [['a', 'b'], '\u0000["a","b"]', '\u0001', ['b', 'a'], ['a', 'b'], [], '', ['a', 1], ['a', 1], { a: 'b' }, '\u0001\u0000\u0001'];
+    const column = new Column();
+    values.forEach((value, row) => column.set(row, value));
+    assert.deepEqual(column.distinctValues, [['a', 'b'], '\u0000["a","b"]', '\u0001', ['b', 'a'], [], '', ['a', 1], { a: 'b' }, '\u0001\u0000\u0001']);
+    // The same from another thread's column: every value lands on its own code.
+    const other = new Column();
+    values.forEach((value, row) => other.set(row, value));
+    const merged = new Column();
+    merged.set(0, ['b', 'a']);
+    merged.append(Column.fromTransfer(other.toTransfer().transfer), 1);
+    merged.finish();
+    assert.deepEqual(
+      Array.from({ length: values.length + 1 }, (_, row) => merged.get(row)),
+      [['b', 'a'], ...values],
+    );
+    assert.equal(merged.distinctValues?.length, 9);
+  });
+
+  it('keys lists by their JSON text past 65,535 distinct texts inside lists, with the same outcome', () => {
+    const column = new Column();
+    const rows = 70_000;
+    for (let row = 0; row < rows; row++) column.set(row, [`item ${row}`, 'common']);
+    column.set(rows, ['item 69999', 'common']);
+    column.set(rows + 1, ['item 1', 'common']);
+    column.finish();
+    assert.equal(column.distinctValues?.length, rows);
+    assert.deepEqual(column.get(rows), ['item 69999', 'common']);
+    assert.deepEqual(
+      select(column, rows + 2, (v) => Array.isArray(v) && v[0] === 'item 1'),
+      [1, rows + 1],
+    );
+  });
+
   it('packs texts and numbers while loading goes on, and unpacks when a later row changes it', () => {
     const emails = Array.from({ length: 3000 }, (_, i) => (i % 7 === 3 ? undefined : `user${i}@example.com`));
     const texts = new Column();

@@ -1,17 +1,19 @@
 import type { Bitset } from './bitset';
+import { RowChunks } from './rowChunks';
 import { checkpoint } from './workBudget';
 
 /** Dictionary codes after loading: code + 1 in the smallest unsigned array that fits; 0 = missing. */
 type PackedCodes = Uint8Array | Uint16Array | Uint32Array;
 
 /**
- * How a column keeps its values. While loading: dictionary codes (`building`) or plain values
- * (`raw`). Once finished: dictionary codes packed small (`dict`), all texts in one string with
- * offsets (`strings`), all numbers in a Float64Array (`numbers`), or plain values when the types
- * are mixed (`raw`).
+ * How a column keeps its values. While loading: dictionary codes (`building`) or plain values in
+ * chunks that pack as loading goes on (`chunked`). Once finished: dictionary codes packed small
+ * (`dict`), all texts in one string with offsets (`strings`), all numbers in a Float64Array
+ * (`numbers`), or plain values when the types are mixed (`raw`).
  */
 type Storage =
   | { kind: 'building'; codes: Int32Array }
+  | { kind: 'chunked'; values: RowChunks }
   | { kind: 'raw'; values: unknown[] }
   | { kind: 'dict'; codes: PackedCodes }
   | { kind: 'strings'; text: string; offsets: Int32Array; present: Uint8Array }
@@ -129,6 +131,9 @@ export function indexDistinct(instants: Float64Array | undefined, rows: number, 
 
 const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value);
 
+/** Past this many distinct texts inside a column's lists, new lists are keyed by their JSON text (see `Column.keyOf`). */
+const MAX_LIST_ELEMENTS = 0xffff;
+
 /**
  * One attribute of many rows (a profile property, an event property), stored compactly:
  * dictionary-encoded while values repeat (cities, categories, booleans), and otherwise, once
@@ -139,6 +144,9 @@ export class Column {
   private stored: Storage | { kind: 'lazy'; load: () => Storage } = { kind: 'building', codes: new Int32Array(16).fill(MISSING) };
   private readonly dict: unknown[] = [];
   private readonly index = new Map<unknown, number>();
+  /** The texts inside the dictionary's lists, each once, numbered (see `keyOf`). */
+  private readonly listTexts = new Map<string, number>();
+  private readonly listTextById: string[] = [];
   /** The dictionary holds a list or an object (see `tooManyDistinct`). */
   private holdsObjects = false;
   /** Packed by `compact` while loading: still changeable (see `mutable`). */
@@ -184,15 +192,15 @@ export class Column {
     if (value === undefined || value === null) return;
     this.present++;
     const storage = this.mutable();
-    if (storage.kind === 'raw') {
-      storage.values[row] = value;
+    if (storage.kind === 'chunked') {
+      storage.values.set(row, value);
       return;
     }
     const distinct = this.dict.length;
     const code = this.intern(value);
     // Nearly every value distinct (emails, timestamps): a dictionary only costs.
     if (this.dict.length > distinct && this.tooManyDistinct()) {
-      this.toRaw()[row] = value;
+      this.toChunked().set(row, value);
       return;
     }
     this.ensureCapacity(storage, row + 1)[row] = code;
@@ -210,7 +218,7 @@ export class Column {
       return { transfer: { ...base, codes, dict: this.dict }, buffers: [codes.buffer] };
     }
     // Plain values packed as on finish(): posting a million numbers or texts one by one is slow.
-    const packed = packValues(storage.values, this.rows);
+    const packed = storage.values.pack(this.rows);
     if (packed?.kind === 'numbers') return { transfer: { ...base, numbers: packed.values }, buffers: [packed.values.buffer as ArrayBuffer] };
     if (packed?.kind === 'strings')
       return {
@@ -219,8 +227,7 @@ export class Column {
       };
     // Lists and mixed values: one JSON text posts and parses faster than a cloned array of arrays
     // (missing rows become null, which a column never holds).
-    const values = storage.values.slice(0, this.rows);
-    return { transfer: { ...base, json: JSON.stringify(values) }, buffers: [] };
+    return { transfer: { ...base, json: JSON.stringify(storage.values.toArray(this.rows)) }, buffers: [] };
   }
 
   static fromTransfer(transfer: ColumnTransfer): Column {
@@ -233,14 +240,12 @@ export class Column {
       column.storage = { kind: 'strings', text: transfer.text, offsets: transfer.offsets, present: transfer.flags };
     } else if (transfer.json !== undefined) {
       const values = JSON.parse(transfer.json) as unknown[];
-      for (let row = 0; row < values.length; row++) if (values[row] === null) values[row] = undefined;
-      column.storage = { kind: 'raw', values };
+      const chunks = new RowChunks();
+      for (let row = 0; row < values.length; row++) if (values[row] !== null) chunks.set(row, values[row]);
+      column.storage = { kind: 'chunked', values: chunks };
     } else {
       column.storage = { kind: 'building', codes: transfer.codes ?? new Int32Array(0) };
-      for (const value of transfer.dict ?? []) {
-        column.index.set(dictKey(value), column.dict.length);
-        column.dict.push(value);
-      }
+      for (const value of transfer.dict ?? []) column.intern(value);
     }
     return column;
   }
@@ -262,7 +267,7 @@ export class Column {
       this.present += other.present;
       if (offset + other.rows > this.rows) this.rows = offset + other.rows;
       // Too many distinct values together: plain values, as set() would have decided.
-      if (this.tooManyDistinct()) this.toRaw();
+      if (this.tooManyDistinct()) this.toChunked();
       return;
     }
     for (let row = 0; row < other.rows; row++) {
@@ -284,9 +289,9 @@ export class Column {
   clear(row: number): void {
     if (row >= this.rows) return;
     const storage = this.mutable();
-    if (storage.kind === 'raw') {
-      if (storage.values[row] !== undefined) this.present--;
-      storage.values[row] = undefined;
+    if (storage.kind === 'chunked') {
+      if (storage.values.get(row) !== undefined) this.present--;
+      storage.values.set(row, undefined);
     } else if (row < storage.codes.length && storage.codes[row] !== MISSING) {
       this.present--;
       storage.codes[row] = MISSING;
@@ -296,9 +301,14 @@ export class Column {
   /** Reorders rows while loading: row i of the result is row `order[i]` of this column. */
   permute(order: Int32Array): void {
     const storage = this.mutable();
-    if (storage.kind === 'raw') {
+    if (storage.kind === 'chunked') {
       const values = storage.values;
-      this.storage = { kind: 'raw', values: Array.from(order, (from) => values[from]) };
+      const next = new RowChunks();
+      for (let row = 0; row < order.length; row++) {
+        const value = values.get(order[row]);
+        if (value !== undefined) next.set(row, value);
+      }
+      this.storage = { kind: 'chunked', values: next };
     } else {
       const codes = storage.codes;
       const next = new Int32Array(order.length);
@@ -323,9 +333,9 @@ export class Column {
       this.compacted = true;
       return;
     }
-    if (storage.kind !== 'raw') return;
-    const packed = packValues(storage.values, this.rows);
-    if (!packed) return;
+    if (storage.kind !== 'chunked') return;
+    const packed = storage.values.pack(this.rows);
+    if (!packed) return; // mixed types: they stay in chunks until finish()
     this.storage = packed;
     this.compacted = true;
   }
@@ -348,7 +358,7 @@ export class Column {
               ? storage.codes.length
               : this.rows;
       if (packedRows === this.rows) {
-        this.index.clear();
+        this.dropIndex();
         return;
       }
       this.compacted = true;
@@ -357,12 +367,11 @@ export class Column {
     const storage = this.storage;
     if (storage.kind === 'building') {
       this.storage = { kind: 'dict', codes: packCodes(storage.codes, this.rows, this.dict.length) };
-      this.index.clear();
+      this.dropIndex();
       return;
     }
-    if (storage.kind !== 'raw') return;
-    const packed = packValues(storage.values, this.rows);
-    if (packed) this.storage = packed;
+    if (storage.kind !== 'chunked') return;
+    this.storage = storage.values.pack(this.rows) ?? { kind: 'raw', values: storage.values.toArray(this.rows) };
   }
 
   get(row: number): unknown {
@@ -382,6 +391,8 @@ export class Column {
         const value = row < this.rows ? storage.values[row] : NaN;
         return value === value ? value : undefined; // NaN marks a missing value
       }
+      case 'chunked':
+        return storage.values.get(row);
       case 'raw':
         return storage.values[row];
     }
@@ -440,6 +451,13 @@ export class Column {
         return (row) => {
           const value = values[row];
           return value === value ? test(value) : missing;
+        };
+      }
+      case 'chunked': {
+        const values = storage.values;
+        return (row) => {
+          const value = values.get(row);
+          return value === undefined ? missing : test(value);
         };
       }
       case 'raw': {
@@ -628,15 +646,45 @@ export class Column {
 
   /** The dictionary code of a value, added to the dictionary when new. */
   private intern(value: unknown): number {
-    const key = dictKey(value);
+    const key = this.keyOf(value);
     let code = this.index.get(key);
     if (code === undefined) {
       code = this.dict.length;
-      this.dict.push(value);
+      // A list of texts is kept with this column's single copy of each text.
+      const kept = typeof key === 'string' && key.charCodeAt(0) === 1 ? (value as string[]).map((text) => this.listTextById[this.listTexts.get(text)!]) : value;
+      this.dict.push(kept);
       this.index.set(key, code);
       if (typeof value === 'object') this.holdsObjects = true;
     }
     return code;
+  }
+
+  /**
+   * A value's key in the dictionary's index: numbers, booleans and texts themselves; a list of texts
+   * "\u0001" and one character per text, numbered within the column (the item lists of ten million
+   * orders name a few hundred products: their JSON texts as keys took more memory than the lists);
+   * other lists and objects "\u0000" and their JSON text, as are texts starting with "\u0000" or
+   * "\u0001", so that no text can pass for a list.
+   */
+  private keyOf(value: unknown): unknown {
+    if (typeof value === 'string') return value.charCodeAt(0) > 1 || value === '' ? value : `\u0000${JSON.stringify(value)}`;
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) {
+      let key = '\u0001';
+      for (const text of value) {
+        if (typeof text !== 'string') return `\u0000${JSON.stringify(value)}`;
+        let id = this.listTexts.get(text);
+        if (id === undefined) {
+          // Past 65,535 texts (not item names, then) new ones are not numbered: that list's key is its JSON text.
+          if (this.listTexts.size >= MAX_LIST_ELEMENTS) return `\u0000${JSON.stringify(value)}`;
+          this.listTexts.set(text, (id = this.listTextById.length));
+          this.listTextById.push(text);
+        }
+        key += String.fromCharCode(id);
+      }
+      return key;
+    }
+    return `\u0000${JSON.stringify(value)}`;
   }
 
   /**
@@ -651,9 +699,9 @@ export class Column {
   }
 
   /** The loading-time storage (a compacted column goes back to plain values); a finished column cannot change. */
-  private mutable(): Extract<Storage, { kind: 'building' | 'raw' }> {
+  private mutable(): Extract<Storage, { kind: 'building' | 'chunked' }> {
     const storage = this.storage;
-    if (storage.kind === 'building' || storage.kind === 'raw') return storage;
+    if (storage.kind === 'building' || storage.kind === 'chunked') return storage;
     if (!this.compacted) throw new Error('a finished column cannot change');
     this.compacted = false;
     if (storage.kind === 'dict') {
@@ -662,10 +710,13 @@ export class Column {
       this.storage = { kind: 'building', codes };
       return this.storage as { kind: 'building'; codes: Int32Array };
     }
-    const values: unknown[] = new Array(this.rows);
-    for (let row = 0; row < this.rows; row++) values[row] = this.get(row);
-    this.storage = { kind: 'raw', values };
-    return this.storage as { kind: 'raw'; values: unknown[] };
+    const values = new RowChunks();
+    for (let row = 0; row < this.rows; row++) {
+      const value = this.get(row);
+      if (value !== undefined) values.set(row, value);
+    }
+    this.storage = { kind: 'chunked', values };
+    return this.storage as { kind: 'chunked'; values: RowChunks };
   }
 
   private ensureCapacity(storage: { kind: 'building'; codes: Int32Array }, size: number): Int32Array {
@@ -678,17 +729,25 @@ export class Column {
     return next;
   }
 
-  private toRaw(): unknown[] {
+  /** Leaves the dictionary for plain values in chunks (see `tooManyDistinct`). */
+  private toChunked(): RowChunks {
     const storage = this.mutable();
-    if (storage.kind === 'raw') return storage.values;
-    const values: unknown[] = new Array(this.rows);
+    if (storage.kind === 'chunked') return storage.values;
+    const values = new RowChunks();
     for (let row = 0; row < Math.min(this.rows, storage.codes.length); row++) {
-      if (storage.codes[row] !== MISSING) values[row] = this.dict[storage.codes[row]];
+      if (storage.codes[row] !== MISSING) values.set(row, this.dict[storage.codes[row]]);
     }
-    this.storage = { kind: 'raw', values };
-    this.index.clear();
+    this.storage = { kind: 'chunked', values };
+    this.dropIndex();
     this.dict.length = 0;
     return values;
+  }
+
+  /** Frees what finds a value's code (loading is over, or the dictionary is). */
+  private dropIndex(): void {
+    this.index.clear();
+    this.listTexts.clear();
+    this.listTextById.length = 0;
   }
 }
 
@@ -712,36 +771,4 @@ function packCodes(codes: Int32Array, rows: number, distinct: number): PackedCod
   const packed = distinct < 0xff ? new Uint8Array(rows) : distinct < 0xffff ? new Uint16Array(rows) : new Uint32Array(rows);
   for (let row = 0; row < Math.min(rows, codes.length); row++) packed[row] = codes[row] + 1;
   return packed;
-}
-
-/** Plain values packed: all numbers in a Float64Array, all texts in one string; undefined when mixed. */
-function packValues(values: unknown[], rows: number): Extract<Storage, { kind: 'numbers' | 'strings' }> | undefined {
-  let strings = true;
-  let numbers = true;
-  for (let row = 0; row < rows && (strings || numbers); row++) {
-    const value = values[row];
-    if (value === undefined) continue;
-    if (typeof value !== 'string') strings = false;
-    if (typeof value !== 'number') numbers = false;
-  }
-  if (numbers) {
-    const out = new Float64Array(rows).fill(NaN);
-    for (let row = 0; row < rows; row++) if (values[row] !== undefined) out[row] = values[row] as number;
-    return { kind: 'numbers', values: out };
-  }
-  if (!strings) return undefined;
-  const offsets = new Int32Array(rows + 1);
-  const present = new Uint8Array(rows);
-  const parts: string[] = [];
-  let length = 0;
-  for (let row = 0; row < rows; row++) {
-    offsets[row] = length;
-    const value = values[row];
-    if (value === undefined) continue;
-    present[row] = 1;
-    parts.push(value as string);
-    length += (value as string).length;
-  }
-  offsets[rows] = length;
-  return { kind: 'strings', text: parts.join(''), offsets, present };
 }
