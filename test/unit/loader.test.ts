@@ -126,6 +126,31 @@ describe('workspace loader', () => {
     assert.equal((await loadWorkspace(dir, { cache: true })).fromCache, true);
   });
 
+  it('writes big texts, lists and ID lists to the cache in pieces and reads back every character', async () => {
+    // 6,000 profiles: texts of characters outside the BMP (two UTF-16 units each) far past the
+    // million characters written at a time, one column shifted by one unit so that a piece would end
+    // between the two halves of a character; lists and mixed values past 4,096 JSON values.
+    const face = (n: number) => String.fromCodePoint(0x1f600 + (n % 64));
+    const lines: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const even = face(i) + face(i >> 6) + face(i >> 12) + '😀'.repeat(100);
+      const properties = { Even: even, Odd: i === 0 ? `a${even}` : even, Items: [`item ${i % 300}`, `item ${i % 7}`], Mixed: i % 2 ? i : `${i}` };
+      lines.push(JSON.stringify({ type: 'profile', id: `Q${i}`, attributes: { properties } }));
+    }
+    appendFileSync(join(dir, 'data', 'profiles.jsonl'), `${lines.join('\n')}\n`);
+    const fresh = await loadWorkspace(dir, { cache: true });
+    const cached = await loadWorkspace(dir, { cache: true });
+    assert.equal(cached.fromCache, true);
+    assert.deepEqual(cached.workspace.profileIds, fresh.workspace.profileIds);
+    for (const key of ['properties.Even', 'properties.Odd', 'properties.Items', 'properties.Mixed']) {
+      const rows = fresh.workspace.profileCount;
+      const read = (workspace: Workspace) => Array.from({ length: rows }, (_, row) => workspace.profileColumns.get(key)?.get(row));
+      const expected = read(fresh.workspace);
+      assert.deepEqual(read(cached.workspace), expected, key);
+      assert.equal(expected.filter((v) => v !== undefined).length, 6000, key);
+    }
+  });
+
   it('ignores a damaged cache file', async () => {
     await loadWorkspace(dir, { cache: true });
     const { readdirSync } = await import('node:fs');

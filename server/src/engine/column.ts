@@ -147,6 +147,8 @@ export class Column {
   /** The texts inside the dictionary's lists, each once, numbered (see `keyOf`). */
   private readonly listTexts = new Map<string, number>();
   private readonly listTextById: string[] = [];
+  /** `index` holds every value of `dict` (not so for a column from another thread until it changes). */
+  private indexed = true;
   /** The dictionary holds a list or an object (see `tooManyDistinct`). */
   private holdsObjects = false;
   /** Packed by `compact` while loading: still changeable (see `mutable`). */
@@ -208,14 +210,15 @@ export class Column {
 
   /**
    * A column being loaded, as plain data another thread can post (typed arrays transfer), for
-   * loading one file on several threads; `fromTransfer` rebuilds it, `append` merges it.
+   * loading one file on several threads; `fromTransfer` rebuilds it, `append` merges it. The
+   * column is spent: its codes move to the other thread as they are (a copy would hold them twice).
    */
   toTransfer(): { transfer: ColumnTransfer; buffers: ArrayBuffer[] } {
     const storage = this.mutable();
     const base = { rows: this.rows, present: this.present };
     if (storage.kind === 'building') {
-      const codes = storage.codes.slice(0, this.rows);
-      return { transfer: { ...base, codes, dict: this.dict }, buffers: [codes.buffer] };
+      const codes = storage.codes.length > this.rows ? storage.codes.subarray(0, this.rows) : storage.codes;
+      return { transfer: { ...base, codes, dict: this.dict }, buffers: [codes.buffer as ArrayBuffer] };
     }
     // Plain values packed as on finish(): posting a million numbers or texts one by one is slow.
     const packed = storage.values.pack(this.rows);
@@ -245,7 +248,9 @@ export class Column {
       column.storage = { kind: 'chunked', values: chunks };
     } else {
       column.storage = { kind: 'building', codes: transfer.codes ?? new Int32Array(0) };
-      for (const value of transfer.dict ?? []) column.intern(value);
+      // Not indexed: a column from another thread is read once, to be appended (see `intern`).
+      for (const value of transfer.dict ?? []) column.dict.push(value);
+      column.indexed = column.dict.length === 0;
     }
     return column;
   }
@@ -275,6 +280,18 @@ export class Column {
       if (value !== undefined) this.set(offset + row, value);
     }
     if (offset + other.rows > this.rows) this.rows = offset + other.rows;
+  }
+
+  /**
+   * Makes room for rows [0, rows) at once while loading, before appending that many: growing the
+   * codes by doubling would hold them twice for a moment and leave up to half of them unused.
+   */
+  reserve(rows: number): void {
+    const storage = this.storage;
+    if (storage.kind !== 'building' || storage.codes.length >= rows) return;
+    const codes = new Int32Array(rows).fill(MISSING);
+    codes.set(storage.codes);
+    storage.codes = codes;
   }
 
   /** Sets row `rows[i]` to row i of another column, for each of its rows with a value. */
@@ -646,6 +663,11 @@ export class Column {
 
   /** The dictionary code of a value, added to the dictionary when new. */
   private intern(value: unknown): number {
+    if (!this.indexed) {
+      this.indexed = true;
+      const known = this.dict.splice(0);
+      for (const each of known) this.intern(each);
+    }
     const key = this.keyOf(value);
     let code = this.index.get(key);
     if (code === undefined) {

@@ -191,39 +191,88 @@ const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /** Event properties that are not kept: unique IDs and nested detail cannot be segmented on. */
 const SKIPPED_EVENT_PROPERTIES = new Set(['$event_id', '$extra']);
 
-/** A typed array that grows by doubling (events are pushed one by one while loading). */
-class Growable<T extends Int32Array | Float64Array> {
-  data: T;
+/** Past this many numbers a `NumberChunks` adds chunks instead of doubling. */
+const NUMBER_CHUNK = 1 << 16;
+
+/**
+ * Numbers pushed one by one while loading (an event's profile, time, line): a small array that
+ * doubles up to 65,536 numbers, then chunks of that size, so that ten million events are never
+ * copied to grow, nor held twice. `adopt` takes another thread's array as it is.
+ */
+class NumberChunks<T extends Int32Array | Float64Array> {
+  private parts: T[] = [];
+  private current: T;
+  private used = 0;
   length = 0;
+
   constructor(private readonly make: (size: number) => T) {
-    this.data = make(1024);
+    this.current = make(1024);
   }
-  push(v: number): void {
-    if (this.length === this.data.length) this.grow(this.length + 1);
-    this.data[this.length++] = v;
+
+  push(value: number): void {
+    if (this.used === this.current.length) {
+      if (this.current.length < NUMBER_CHUNK) {
+        const next = this.make(this.current.length * 2);
+        next.set(this.current);
+        this.current = next;
+      } else {
+        this.parts.push(this.current);
+        this.current = this.make(NUMBER_CHUNK);
+        this.used = 0;
+      }
+    }
+    this.current[this.used++] = value;
+    this.length++;
   }
-  pushAll(values: T): void {
-    if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
-    this.data.set(values, this.length);
+
+  /** Appends `values` (not copied: the caller must not change them). */
+  adopt(values: T): void {
+    if (values.length === 0) return;
+    this.seal();
+    this.parts.push(values);
     this.length += values.length;
   }
-  private grow(size: number): void {
-    let capacity = this.data.length * 2;
-    while (capacity < size) capacity *= 2;
-    const next = this.make(capacity);
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
+
+  /** The numbers in order, as arrays that share nothing but their own buffers (for posting). */
+  chunks(): T[] {
+    this.seal();
+    return this.parts;
+  }
+
+  /** The numbers in order, as one array; the chunks are let go (the instance is empty after). */
+  take(): T {
+    const parts = this.chunks();
+    let out = parts[0] ?? this.make(0);
+    if (parts.length > 1) {
+      out = this.make(this.length);
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+    }
+    this.parts = [];
+    this.length = 0;
+    return out;
+  }
+
+  /** Ends the current chunk (an exact view of it), so that what follows goes after it. */
+  private seal(): void {
+    if (this.used === 0) return;
+    this.parts.push(this.current.subarray(0, this.used) as T);
+    this.current = this.make(1024);
+    this.used = 0;
   }
 }
 
-const growableInt32 = () => new Growable((size) => new Int32Array(size));
-const growableFloat64 = () => new Growable((size) => new Float64Array(size));
+const int32Chunks = () => new NumberChunks((size) => new Int32Array(size));
+const float64Chunks = () => new NumberChunks((size) => new Float64Array(size));
 
 interface PendingEvents {
-  profiles: Growable<Int32Array>;
-  times: Growable<Float64Array>;
+  profiles: NumberChunks<Int32Array>;
+  times: NumberChunks<Float64Array>;
   /** Line of each event in the events file: ties in time keep the file's order. */
-  lines: Growable<Int32Array>;
+  lines: NumberChunks<Int32Array>;
   properties: Map<string, Column>;
 }
 
@@ -232,7 +281,8 @@ interface PendingEvents {
  * plain data with typed arrays, merged into the main builder by `importEvents`.
  */
 export interface EventsTransfer {
-  metrics: { id: string; profiles: Int32Array; times: Float64Array; lines: Int32Array; properties: [string, ColumnTransfer][] }[];
+  /** Each metric's events as chunks of profile indexes, times and lines (the same lengths in each). */
+  metrics: { id: string; profiles: Int32Array[]; times: Float64Array[]; lines: Int32Array[]; properties: [string, ColumnTransfer][] }[];
   eventsOfUnknownProfiles: number;
   eventsIncomplete: number;
   eventsOfUndeclaredMetrics: number;
@@ -266,6 +316,7 @@ export class WorkspaceBuilder {
   private readonly metrics: MetricInfo[] = [];
   private readonly metricIndex = new Map<string, number>();
   private readonly pending: PendingEvents[] = [];
+  private built = false;
   private readonly lists: ListInfo[] = [];
   private readonly listIndex = new Map<string, number>();
   private readonly members: { profiles: number[]; joinedAt: number[] }[] = [];
@@ -448,10 +499,11 @@ export class WorkspaceBuilder {
     const buffers: ArrayBuffer[] = [];
     const metrics = this.pending.flatMap((pending, metric) => {
       if (pending.profiles.length === 0) return [];
-      const profiles = pending.profiles.data.slice(0, pending.profiles.length);
-      const times = pending.times.data.slice(0, pending.times.length);
-      const lines = pending.lines.data.slice(0, pending.lines.length);
-      buffers.push(profiles.buffer, times.buffer, lines.buffer);
+      // Posted as they are: copying them into one array each would hold them twice for a moment.
+      const profiles = pending.profiles.chunks();
+      const times = pending.times.chunks();
+      const lines = pending.lines.chunks();
+      for (const chunk of [...profiles, ...times, ...lines]) if (!buffers.includes(chunk.buffer as ArrayBuffer)) buffers.push(chunk.buffer as ArrayBuffer);
       const properties = [...pending.properties].map(([key, column]): [string, ColumnTransfer] => {
         const { transfer, buffers: own } = column.toTransfer();
         buffers.push(...own);
@@ -515,12 +567,14 @@ export class WorkspaceBuilder {
         this.metricIndex.get(part.id) ?? this.newMetric({ id: part.id, name: undefined, integration: undefined, created: undefined, declared: false });
       const pending = this.pending[metric];
       const offset = pending.profiles.length;
-      pending.profiles.pushAll(part.profiles);
-      pending.times.pushAll(part.times);
-      pending.lines.pushAll(part.lines);
+      const rows = part.profiles.reduce((sum, chunk) => sum + chunk.length, 0);
+      for (const chunk of part.times) pending.times.adopt(chunk);
+      for (const chunk of part.lines) pending.lines.adopt(chunk);
+      for (const chunk of part.profiles) pending.profiles.adopt(chunk);
       for (const [key, columnTransfer] of part.properties) {
         let column = pending.properties.get(key);
         if (!column) pending.properties.set(key, (column = new Column()));
+        column.reserve(offset + rows);
         column.append(Column.fromTransfer(columnTransfer), offset);
       }
     }
@@ -530,7 +584,10 @@ export class WorkspaceBuilder {
     return this.profileIds.length;
   }
 
+  /** The workspace; once only: its events move out of the builder (held twice, they would double the peak of a load). */
   build(): Workspace {
+    if (this.built) throw new Error('a WorkspaceBuilder builds one workspace');
+    this.built = true;
     const n = this.profileIds.length;
     const events = this.pending.map((pending) => finishEvents(pending, n));
     const memberships = this.members.map(({ profiles, joinedAt }) => {
@@ -568,7 +625,7 @@ export class WorkspaceBuilder {
     const index = this.metrics.length;
     this.metrics.push(info);
     this.metricIndex.set(info.id, index);
-    this.pending.push({ profiles: growableInt32(), times: growableFloat64(), lines: growableInt32(), properties: new Map() });
+    this.pending.push({ profiles: int32Chunks(), times: float64Chunks(), lines: int32Chunks(), properties: new Map() });
     return index;
   }
 
@@ -783,9 +840,10 @@ function relationshipId(relationship: unknown): string | undefined {
  */
 function finishEvents(pending: PendingEvents, profileCount: number): MetricEvents {
   const count = pending.profiles.length;
-  const profiles = pending.profiles.data;
-  const times = pending.times.data;
-  const lines = pending.lines.data;
+  // One metric at a time in single arrays; the chunks are let go (the builder is spent).
+  const profiles = pending.profiles.take();
+  const times = pending.times.take();
+  const lines = pending.lines.take();
   const offsets = new Int32Array(profileCount + 1);
   for (let i = 0; i < count; i++) offsets[profiles[i] + 1]++;
   for (let p = 0; p < profileCount; p++) offsets[p + 1] += offsets[p];

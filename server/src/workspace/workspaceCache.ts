@@ -81,21 +81,58 @@ interface Header {
 }
 
 /** Writes blobs to a file, 8-byte aligned, remembering where each one is. */
+function* jsonArrayParts(values: readonly unknown[]): Generator<Uint8Array> {
+  const batch = 4096;
+  yield Buffer.from('[');
+  for (let start = 0; start < values.length; start += batch) {
+    const json = JSON.stringify(values.slice(start, start + batch));
+    yield Buffer.from(`${start > 0 ? ',' : ''}${json.slice(1, -1)}`, 'utf8');
+  }
+  yield Buffer.from(']');
+}
+
+function* utf8Parts(text: string): Generator<Uint8Array> {
+  const piece = 1 << 20;
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + piece);
+    // Never between the two halves of a character outside the BMP (each half alone encodes as U+FFFD).
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield Buffer.from(text.slice(start, end), 'utf8');
+    start = end;
+  }
+}
+
 class BlobWriter {
   private position = 0;
   constructor(private readonly fd: number) {}
 
   write(kind: BlobKind, data: Uint8Array): BlobRef {
-    const ref = { kind, offset: this.position, length: data.byteLength };
-    writeSync(this.fd, data);
-    const padding = (8 - (data.byteLength % 8)) % 8;
+    return this.writeParts(kind, [data]);
+  }
+
+  /** One blob written piece by piece: a blob of a million values is never held whole as text and as bytes. */
+  private writeParts(kind: BlobKind, parts: Iterable<Uint8Array>): BlobRef {
+    let length = 0;
+    for (const part of parts) {
+      writeSync(this.fd, part);
+      length += part.byteLength;
+    }
+    const ref = { kind, offset: this.position, length };
+    const padding = (8 - (length % 8)) % 8;
     if (padding) writeSync(this.fd, new Uint8Array(padding));
-    this.position += data.byteLength + padding;
+    this.position += length + padding;
     return ref;
   }
 
-  json(value: unknown): BlobRef {
-    return this.write('json', Buffer.from(JSON.stringify(value), 'utf8'));
+  /** `JSON.stringify(values)` (undefined as null), written 4,096 values at a time. */
+  json(values: readonly unknown[]): BlobRef {
+    return this.writeParts('json', jsonArrayParts(values));
+  }
+
+  /** A text as UTF-8, written a million characters at a time. */
+  text(text: string): BlobRef {
+    return this.writeParts('utf8', utf8Parts(text));
   }
 
   typed(kind: 'i32' | 'f64' | 'u32' | 'u16' | 'u8', array: Int32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array): BlobRef {
@@ -118,14 +155,14 @@ class BlobWriter {
         return {
           ...base,
           kind: 'strings',
-          text: this.write('utf8', Buffer.from(data.text, 'utf8')),
+          text: this.text(data.text),
           offsets: this.typed('i32', data.offsets),
           flags: this.typed('u8', data.flags),
         };
       case 'numbers':
         return { ...base, kind: 'numbers', values: this.typed('f64', data.values) };
       case 'raw':
-        return { ...base, kind: 'raw', values: this.json(data.values.map((v) => (v === undefined ? null : v))) };
+        return { ...base, kind: 'raw', values: this.json(data.values) };
     }
   }
 }
