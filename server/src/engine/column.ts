@@ -575,38 +575,48 @@ export class Column {
    */
   summarize(rows: number, top = 10, isDate: (value: string) => boolean = () => false): ColumnSummary {
     const types: Record<string, number> = {};
-    const counts = new Map<unknown, { value: unknown; count: number }>();
-    const note = (value: unknown, times: number) => {
-      const type = Array.isArray(value) ? 'list' : typeof value === 'string' ? (isDate(value) ? 'date' : 'string') : typeof value;
-      types[type] = (types[type] ?? 0) + times;
-      const key = dictKey(value);
-      const entry = counts.get(key);
-      if (entry) entry.count += times;
-      else if (counts.size < 50_000) counts.set(key, { value, count: times });
-    };
+    const typeOf = (value: unknown) => (Array.isArray(value) ? 'list' : typeof value === 'string' ? (isDate(value) ? 'date' : 'string') : typeof value);
     let present = 0;
     const storage = this.storage;
     if (storage.kind === 'dict' || storage.kind === 'building') {
+      // Each code is one distinct value: counted per code, without keying a million lists again.
       const perCode = new Uint32Array(this.dict.length);
       for (let row = 0; row < Math.min(rows, storage.codes.length); row++) {
         const code = storage.kind === 'dict' ? storage.codes[row] - 1 : storage.codes[row];
         if (code >= 0) perCode[code]++;
       }
+      const best: { value: unknown; count: number }[] = [];
+      let distinct = 0;
       this.dict.forEach((value, code) => {
-        if (perCode[code] === 0) return;
-        present += perCode[code];
-        note(value, perCode[code]);
+        const count = perCode[code];
+        if (count === 0) return;
+        distinct++;
+        present += count;
+        const type = typeOf(value);
+        types[type] = (types[type] ?? 0) + count;
+        // The most common first; of equal counts, the first in the dictionary (as a stable sort).
+        if (best.length === top && (top === 0 || best[top - 1].count >= count)) return;
+        let at = best.length;
+        while (at > 0 && best[at - 1].count < count) at--;
+        best.splice(at, 0, { value, count });
+        if (best.length > top) best.pop();
       });
-    } else {
-      for (let row = 0; row < rows; row++) {
-        const value = this.get(row);
-        if (value === undefined) continue;
-        present++;
-        note(value, 1);
-      }
+      return { present, types, topValues: best, distinct };
+    }
+    const counts = new Map<unknown, { value: unknown; count: number }>();
+    for (let row = 0; row < rows; row++) {
+      const value = this.get(row);
+      if (value === undefined) continue;
+      present++;
+      const type = typeOf(value);
+      types[type] = (types[type] ?? 0) + 1;
+      const key = dictKey(value);
+      const entry = counts.get(key);
+      if (entry) entry.count++;
+      else if (counts.size < 50_000) counts.set(key, { value, count: 1 });
     }
     const topValues = [...counts.values()].sort((a, b) => b.count - a.count).slice(0, top);
-    return { present, types, topValues, distinct: storage.kind === 'dict' || storage.kind === 'building' ? counts.size : undefined };
+    return { present, types, topValues, distinct: undefined };
   }
 
   /** The finished column's content, for the on-disk workspace cache. */
