@@ -2,17 +2,18 @@ import type { Bitset } from './bitset';
 import { RowChunks } from './rowChunks';
 import { checkpoint } from './workBudget';
 
-/** Dictionary codes after loading: code + 1 in the smallest unsigned array that fits; 0 = missing. */
+/** Dictionary codes: code + 1 in the smallest unsigned array that fits the dictionary; 0 = missing. */
 type PackedCodes = Uint8Array | Uint16Array | Uint32Array;
 
 /**
- * How a column keeps its values. While loading: dictionary codes (`building`) or plain values in
- * chunks that pack as loading goes on (`chunked`). Once finished: dictionary codes packed small
- * (`dict`), all texts in one string with offsets (`strings`), all numbers in a Float64Array
- * (`numbers`), or plain values when the types are mixed (`raw`).
+ * How a column keeps its values. While loading: dictionary codes in an array with room to grow,
+ * widened as the dictionary grows (`building`), or plain values in chunks that pack as loading goes
+ * on (`chunked`). Once finished: dictionary codes in an array of exactly one per row (`dict`), all
+ * texts in one string with offsets (`strings`), all numbers in a Float64Array (`numbers`), or plain
+ * values when the types are mixed (`raw`).
  */
 type Storage =
-  | { kind: 'building'; codes: Int32Array }
+  | { kind: 'building'; codes: PackedCodes }
   | { kind: 'chunked'; values: RowChunks }
   | { kind: 'raw'; values: unknown[] }
   | { kind: 'dict'; codes: PackedCodes }
@@ -32,8 +33,8 @@ export type SerializedColumn =
 export interface ColumnTransfer {
   rows: number;
   present: number;
-  /** Dictionary codes (-1: missing) and the dictionary. */
-  codes?: Int32Array;
+  /** Dictionary codes (code + 1; 0: missing) and the dictionary. */
+  codes?: PackedCodes;
   dict?: unknown[];
   /** All numbers (NaN: missing). */
   numbers?: Float64Array;
@@ -97,7 +98,13 @@ export interface ColumnSummary {
   distinct: number | undefined;
 }
 
-const MISSING = -1;
+/** A code array of `length` rows (all missing) wide enough for a dictionary of `distinct` values. */
+function codeArray(length: number, distinct: number): PackedCodes {
+  return distinct < 0xff ? new Uint8Array(length) : distinct < 0xffff ? new Uint16Array(length) : new Uint32Array(length);
+}
+
+/** Whether `codes` can hold the codes of a dictionary of `distinct` values (as `codeArray` would make them). */
+const wideEnough = (codes: PackedCodes, distinct: number) => codes.BYTES_PER_ELEMENT >= (distinct < 0xff ? 1 : distinct < 0xffff ? 2 : 4);
 
 /** Distinct instants of a column (see `Column.distinctInstants`). */
 export interface DistinctInstants {
@@ -141,7 +148,7 @@ const MAX_LIST_ELEMENTS = 0xffff;
  * (amounts). `null` is stored as missing: the semantics treat null like an absent value.
  */
 export class Column {
-  private stored: Storage | { kind: 'lazy'; load: () => Storage } = { kind: 'building', codes: new Int32Array(16).fill(MISSING) };
+  private stored: Storage | { kind: 'lazy'; load: () => Storage } = { kind: 'building', codes: new Uint8Array(16) };
   private readonly dict: unknown[] = [];
   private readonly index = new Map<unknown, number>();
   /** The texts inside the dictionary's lists, each once, numbered (see `keyOf`). */
@@ -205,7 +212,7 @@ export class Column {
       this.toChunked().set(row, value);
       return;
     }
-    this.ensureCapacity(storage, row + 1)[row] = code;
+    this.ensureCapacity(storage, row + 1)[row] = code + 1;
   }
 
   /**
@@ -247,7 +254,7 @@ export class Column {
       for (let row = 0; row < values.length; row++) if (values[row] !== null) chunks.set(row, values[row]);
       column.storage = { kind: 'chunked', values: chunks };
     } else {
-      column.storage = { kind: 'building', codes: transfer.codes ?? new Int32Array(0) };
+      column.storage = { kind: 'building', codes: transfer.codes ?? new Uint8Array(0) };
       // Not indexed: a column from another thread is read once, to be appended (see `intern`).
       for (const value of transfer.dict ?? []) column.dict.push(value);
       column.indexed = column.dict.length === 0;
@@ -260,14 +267,14 @@ export class Column {
     const source = other.storage;
     const target = this.mutable();
     if (source.kind === 'building' && target.kind === 'building') {
-      // Map the other dictionary onto this one once, then copy codes.
-      const remap = new Int32Array(other.dict.length);
-      for (let code = 0; code < other.dict.length; code++) remap[code] = this.intern(other.dict[code]);
+      // Map the other dictionary onto this one once, then copy codes (0, missing, stays 0).
+      const remap = new Uint32Array(other.dict.length + 1);
+      for (let code = 0; code < other.dict.length; code++) remap[code + 1] = this.intern(other.dict[code]) + 1;
       const rows = Math.min(other.rows, source.codes.length);
       const codes = this.ensureCapacity(target, offset + rows);
       for (let row = 0; row < rows; row++) {
         const code = source.codes[row];
-        if (code !== MISSING) codes[offset + row] = remap[code];
+        if (code !== 0) codes[offset + row] = remap[code];
       }
       this.present += other.present;
       if (offset + other.rows > this.rows) this.rows = offset + other.rows;
@@ -289,7 +296,7 @@ export class Column {
   reserve(rows: number): void {
     const storage = this.storage;
     if (storage.kind !== 'building' || storage.codes.length >= rows) return;
-    const codes = new Int32Array(rows).fill(MISSING);
+    const codes = codeArray(rows, this.dict.length);
     codes.set(storage.codes);
     storage.codes = codes;
   }
@@ -309,9 +316,9 @@ export class Column {
     if (storage.kind === 'chunked') {
       if (storage.values.get(row) !== undefined) this.present--;
       storage.values.set(row, undefined);
-    } else if (row < storage.codes.length && storage.codes[row] !== MISSING) {
+    } else if (row < storage.codes.length && storage.codes[row] !== 0) {
       this.present--;
-      storage.codes[row] = MISSING;
+      storage.codes[row] = 0;
     }
   }
 
@@ -328,8 +335,8 @@ export class Column {
       this.storage = { kind: 'chunked', values: next };
     } else {
       const codes = storage.codes;
-      const next = new Int32Array(order.length);
-      for (let i = 0; i < order.length; i++) next[i] = order[i] < codes.length ? codes[order[i]] : MISSING;
+      const next = codeArray(order.length, this.dict.length);
+      for (let i = 0; i < order.length; i++) next[i] = order[i] < codes.length ? codes[order[i]] : 0;
       this.storage = { kind: 'building', codes: next };
     }
     this.rows = order.length;
@@ -345,8 +352,8 @@ export class Column {
   compact(): void {
     const storage = this.storage;
     if (storage.kind === 'building') {
-      // Codes in the smallest array that fits (a byte a row for most attributes, not four).
-      this.storage = { kind: 'dict', codes: packCodes(storage.codes, this.rows, this.dict.length) };
+      // One code a row, without the room to grow.
+      this.storage = { kind: 'dict', codes: exactCodes(storage.codes, this.rows, this.dict.length) };
       this.compacted = true;
       return;
     }
@@ -358,7 +365,7 @@ export class Column {
   }
 
   /**
-   * Ends loading: packs dictionary codes into the smallest array that fits, and plain values into
+   * Ends loading: dictionary codes one a row without room to grow, and plain values packed into
    * one string with offsets (all texts) or a Float64Array (all numbers).
    */
   finish(): void {
@@ -383,7 +390,7 @@ export class Column {
     }
     const storage = this.storage;
     if (storage.kind === 'building') {
-      this.storage = { kind: 'dict', codes: packCodes(storage.codes, this.rows, this.dict.length) };
+      this.storage = { kind: 'dict', codes: exactCodes(storage.codes, this.rows, this.dict.length) };
       this.dropIndex();
       return;
     }
@@ -394,10 +401,7 @@ export class Column {
   get(row: number): unknown {
     const storage = this.storage;
     switch (storage.kind) {
-      case 'building': {
-        const code = row < storage.codes.length ? storage.codes[row] : MISSING;
-        return code === MISSING ? undefined : this.dict[code];
-      }
+      case 'building':
       case 'dict': {
         const code = row < storage.codes.length ? storage.codes[row] : 0;
         return code === 0 ? undefined : this.dict[code - 1];
@@ -434,19 +438,12 @@ export class Column {
   rowTest(test: ValueTest, missing: boolean): (row: number) => boolean {
     const storage = this.storage;
     switch (storage.kind) {
+      case 'building':
       case 'dict': {
         // pass[0] is the missing value; pass[c] the value of code c - 1.
         const pass = [missing, ...this.dict.map((value) => test(value))];
         const codes = storage.codes;
         return (row) => (row < codes.length ? pass[codes[row]] : missing);
-      }
-      case 'building': {
-        const pass = this.dict.map((value) => test(value));
-        const codes = storage.codes;
-        return (row) => {
-          const code = row < codes.length ? codes[row] : MISSING;
-          return code === MISSING ? missing : pass[code];
-        };
       }
       case 'strings': {
         const { text, offsets, present } = storage;
@@ -582,7 +579,7 @@ export class Column {
       // Each code is one distinct value: counted per code, without keying a million lists again.
       const perCode = new Uint32Array(this.dict.length);
       for (let row = 0; row < Math.min(rows, storage.codes.length); row++) {
-        const code = storage.kind === 'dict' ? storage.codes[row] - 1 : storage.codes[row];
+        const code = storage.codes[row] - 1;
         if (code >= 0) perCode[code]++;
       }
       const best: { value: unknown; count: number }[] = [];
@@ -737,10 +734,8 @@ export class Column {
     if (!this.compacted) throw new Error('a finished column cannot change');
     this.compacted = false;
     if (storage.kind === 'dict') {
-      const codes = new Int32Array(Math.max(16, this.rows)).fill(MISSING);
-      for (let row = 0; row < storage.codes.length; row++) codes[row] = storage.codes[row] - 1;
-      this.storage = { kind: 'building', codes };
-      return this.storage as { kind: 'building'; codes: Int32Array };
+      this.storage = { kind: 'building', codes: storage.codes };
+      return this.storage as { kind: 'building'; codes: PackedCodes };
     }
     const values = new RowChunks();
     for (let row = 0; row < this.rows; row++) {
@@ -751,11 +746,13 @@ export class Column {
     return this.storage as { kind: 'chunked'; values: RowChunks };
   }
 
-  private ensureCapacity(storage: { kind: 'building'; codes: Int32Array }, size: number): Int32Array {
-    if (size <= storage.codes.length) return storage.codes;
-    let capacity = storage.codes.length * 2;
+  /** The codes with room for `size` rows and wide enough for the dictionary as it is now. */
+  private ensureCapacity(storage: { kind: 'building'; codes: PackedCodes }, size: number): PackedCodes {
+    const distinct = this.dict.length;
+    if (size <= storage.codes.length && wideEnough(storage.codes, distinct)) return storage.codes;
+    let capacity = Math.max(16, storage.codes.length);
     while (capacity < size) capacity *= 2;
-    const next = new Int32Array(capacity).fill(MISSING);
+    const next = codeArray(capacity, distinct);
     next.set(storage.codes);
     storage.codes = next;
     return next;
@@ -767,7 +764,7 @@ export class Column {
     if (storage.kind === 'chunked') return storage.values;
     const values = new RowChunks();
     for (let row = 0; row < Math.min(this.rows, storage.codes.length); row++) {
-      if (storage.codes[row] !== MISSING) values.set(row, this.dict[storage.codes[row]]);
+      if (storage.codes[row] !== 0) values.set(row, this.dict[storage.codes[row] - 1]);
     }
     this.storage = { kind: 'chunked', values };
     this.dropIndex();
@@ -798,9 +795,10 @@ function selectInText(
   }
 }
 
-/** Dictionary codes (MISSING: none) as code + 1 in the smallest unsigned array that fits; 0 = missing. */
-function packCodes(codes: Int32Array, rows: number, distinct: number): PackedCodes {
-  const packed = distinct < 0xff ? new Uint8Array(rows) : distinct < 0xffff ? new Uint16Array(rows) : new Uint32Array(rows);
-  for (let row = 0; row < Math.min(rows, codes.length); row++) packed[row] = codes[row] + 1;
-  return packed;
+/** Exactly `rows` codes: `codes` when it holds that many, else a copy without the room to grow. */
+function exactCodes(codes: PackedCodes, rows: number, distinct: number): PackedCodes {
+  if (codes.length === rows) return codes;
+  const exact = codeArray(rows, distinct);
+  exact.set(codes.length > rows ? codes.subarray(0, rows) : codes);
+  return exact;
 }
