@@ -221,11 +221,16 @@ describe('workspace loader: profiles and events parsed on load threads', functio
     };
   }
 
-  it('loads the same profiles and events, in the same order, with one or two load threads as without', async () => {
+  it('loads the same profiles and events, in the same order, with one or two load threads as without, events handed over at once or in parts', async () => {
     const alone = await loadWorkspace(SAMPLE, { loadThreads: 0 });
     assert.ok(alone.workspace.eventCount > 10000);
-    for (const threads of [1, 2]) {
-      const helped = await loadWorkspace(SAMPLE, { loadThreads: threads });
+    // Threads hand their events over at the end, or every 100 events (a part each block or so).
+    for (const [threads, eventsPerMessage] of [
+      [1, undefined],
+      [2, undefined],
+      [2, 100],
+    ]) {
+      const helped = await loadWorkspace(SAMPLE, { loadThreads: threads, eventsPerMessage });
       assert.ok(helped.threadBlocks.profiles > 0 && helped.threadBlocks.events > 0, JSON.stringify(helped.threadBlocks));
       assert.equal(helped.workspace.eventCount, alone.workspace.eventCount);
       assert.deepEqual(helped.workspace.issues, alone.workspace.issues);

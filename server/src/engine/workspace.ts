@@ -267,6 +267,7 @@ class NumberChunks<T extends Int32Array | Float64Array> {
 
 const int32Chunks = () => new NumberChunks((size) => new Int32Array(size));
 const float64Chunks = () => new NumberChunks((size) => new Float64Array(size));
+const newPendingEvents = (): PendingEvents => ({ profiles: int32Chunks(), times: float64Chunks(), lines: int32Chunks(), properties: new Map() });
 
 interface PendingEvents {
   profiles: NumberChunks<Int32Array>;
@@ -277,7 +278,7 @@ interface PendingEvents {
 }
 
 /**
- * The events one thread read from part of the events file (`WorkspaceBuilder.exportEvents`), as
+ * The events one thread read from part of the events file (`WorkspaceBuilder.takeEvents`), as
  * plain data with typed arrays, merged into the main builder by `importEvents`.
  */
 export interface EventsTransfer {
@@ -486,7 +487,7 @@ export class WorkspaceBuilder {
     return { profileIds: this.profileIds, metrics: this.metrics.map(({ id, declared }) => ({ id, declared })) };
   }
 
-  /** A builder that only reads events, for another thread (see `exportEvents`). */
+  /** A builder that only reads events, for another thread (see `takeEvents`). */
   static forEvents(context: EventsContext, problems?: RecordProblemSink): WorkspaceBuilder {
     const builder = new WorkspaceBuilder('', 0, problems);
     for (const id of context.profileIds) builder.newProfile(id);
@@ -494,25 +495,35 @@ export class WorkspaceBuilder {
     return builder;
   }
 
-  /** The events added so far, as plain data for `importEvents` (a builder made by `forEvents`). */
-  exportEvents(): { transfer: EventsTransfer; buffers: ArrayBuffer[] } {
-    const buffers: ArrayBuffer[] = [];
+  /** Events added since the last `takeEvents` (see `eventCount` of a workspace for all of them). */
+  get eventCount(): number {
+    return this.pending.reduce((sum, pending) => sum + pending.profiles.length, 0);
+  }
+
+  /**
+   * The events added since the last call, as plain data for `importEvents` (a builder made by
+   * `forEvents`), and the builder lets them go: what it reads next is in the next call's part.
+   */
+  takeEvents(): { transfer: EventsTransfer; buffers: ArrayBuffer[] } {
+    const buffers = new Set<ArrayBuffer>();
     const metrics = this.pending.flatMap((pending, metric) => {
       if (pending.profiles.length === 0) return [];
       // Posted as they are: copying them into one array each would hold them twice for a moment.
       const profiles = pending.profiles.chunks();
       const times = pending.times.chunks();
       const lines = pending.lines.chunks();
-      for (const chunk of [...profiles, ...times, ...lines]) if (!buffers.includes(chunk.buffer as ArrayBuffer)) buffers.push(chunk.buffer as ArrayBuffer);
+      for (const chunk of [...profiles, ...times, ...lines]) buffers.add(chunk.buffer as ArrayBuffer);
       const properties = [...pending.properties].map(([key, column]): [string, ColumnTransfer] => {
         const { transfer, buffers: own } = column.toTransfer();
-        buffers.push(...own);
+        for (const buffer of own) buffers.add(buffer);
         return [key, transfer];
       });
       return [{ id: this.metrics[metric].id, profiles, times, lines, properties }];
     });
     const { eventsOfUnknownProfiles, eventsIncomplete, eventsOfUndeclaredMetrics } = this.issues;
-    return { transfer: { metrics, eventsOfUnknownProfiles, eventsIncomplete, eventsOfUndeclaredMetrics }, buffers };
+    this.issues.eventsOfUnknownProfiles = this.issues.eventsIncomplete = this.issues.eventsOfUndeclaredMetrics = 0;
+    this.pending.forEach((_, metric) => (this.pending[metric] = newPendingEvents()));
+    return { transfer: { metrics, eventsOfUnknownProfiles, eventsIncomplete, eventsOfUndeclaredMetrics }, buffers: [...buffers] };
   }
 
   /** The profiles added so far, for another builder's `importProfiles` (a builder of profiles only). */
@@ -625,7 +636,7 @@ export class WorkspaceBuilder {
     const index = this.metrics.length;
     this.metrics.push(info);
     this.metricIndex.set(info.id, index);
-    this.pending.push({ profiles: int32Chunks(), times: float64Chunks(), lines: int32Chunks(), properties: new Map() });
+    this.pending.push(newPendingEvents());
     return index;
   }
 

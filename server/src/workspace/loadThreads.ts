@@ -8,17 +8,29 @@ import type { LineProblemsReport } from './jsonl';
 /** Messages from the loader to a load thread. */
 export type ToLoadThread = { type: 'lines'; bytes: Uint8Array; firstLine: number; block: number } | { type: 'finish' };
 
-/** Messages from a load thread: a block of profiles read, or (after `finish`) its events. */
+/**
+ * Messages from a load thread: a block of profiles read; the events read since the last such
+ * message, every `EVENTS_PER_MESSAGE` or so; and (after `finish`) the last events.
+ */
 export type FromLoadThread =
   | { type: 'profiles'; block: number; profiles: ProfilesTransfer; problems: LineProblemsReport }
+  | { type: 'events'; events: EventsTransfer }
   | { type: 'done'; events?: EventsTransfer; problems: LineProblemsReport };
+
+/**
+ * Events a load thread hands over at a time: holding them all until the end held half the events
+ * of the file twice (on the thread, then in the message) at the moment of the handover.
+ */
+export const EVENTS_PER_MESSAGE = 500_000;
 
 /** What a load thread is started with. */
 export interface LoadThreadData {
-  /** profiles: each block is read into its own builder and posted back at once, to merge in order; events: one builder for all, posted on `finish`. */
+  /** profiles: each block is read into its own builder and posted back at once, to merge in order; events: one builder, its events posted every `EVENTS_PER_MESSAGE` and on `finish`. */
   kind: 'profiles' | 'events';
   /** Events only: the profiles and metrics loaded before. */
   context?: EventsContext;
+  /** Events only: how many a thread reads before it hands them over (`EVENTS_PER_MESSAGE`). */
+  eventsPerMessage?: number;
   /** Int32 counters the thread adds to: [blocks parsed, records read]. */
   counters: SharedArrayBuffer;
 }

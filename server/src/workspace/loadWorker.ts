@@ -1,13 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WorkspaceBuilder } from '../engine/workspace';
 import { LineProblems, parseLines } from './jsonl';
-import type { FromLoadThread, LoadThreadData, ToLoadThread } from './loadThreads';
+import { EVENTS_PER_MESSAGE, type FromLoadThread, type LoadThreadData, type ToLoadThread } from './loadThreads';
 
 /**
  * A load thread (see `LoadThreads`): parses the blocks of a JSONL file it is handed. Profiles:
  * each block into a builder of its own, posted back at once (the loader merges blocks in file
- * order). Events: all blocks into one builder, posted back on `finish`. Problems with lines are
- * reported with the lines' numbers in the file, as the loading thread would.
+ * order). Events: all blocks into one builder, whose events are posted back (and let go) every
+ * `EVENTS_PER_MESSAGE` events and on `finish`. Problems with lines are reported with the lines'
+ * numbers in the file, as the loading thread would.
  */
 const port = parentPort;
 if (!port) throw new Error('loadWorker must run in a worker thread');
@@ -20,7 +21,7 @@ const post = (message: FromLoadThread, transfer: ArrayBuffer[] = []) => port.pos
 port.on('message', (message: ToLoadThread) => {
   if (message.type === 'finish') {
     if (events) {
-      const { transfer, buffers } = events.exportEvents();
+      const { transfer, buffers } = events.takeEvents();
       post({ type: 'done', events: transfer, problems: problems.toReport() }, buffers);
     } else {
       post({ type: 'done', problems: new LineProblems().toReport() });
@@ -39,6 +40,10 @@ port.on('message', (message: ToLoadThread) => {
       },
       problems,
     );
+    if (events.eventCount >= (data.eventsPerMessage ?? EVENTS_PER_MESSAGE)) {
+      const { transfer, buffers } = events.takeEvents();
+      post({ type: 'events', events: transfer }, buffers);
+    }
   } else {
     const own = new LineProblems();
     const profiles = new WorkspaceBuilder('', 0, own);

@@ -75,6 +75,8 @@ export interface LoadOptions {
    * (`SEGMENT_LENS_LOAD_THREADS` overrides the count); a number given here applies to any size.
    */
   loadThreads?: number;
+  /** Events a load thread reads before it hands them over (default `EVENTS_PER_MESSAGE`; tests use small numbers). */
+  eventsPerMessage?: number;
 }
 
 /** The data files a workspace consists of, as they are on disk now (those inside its folder). */
@@ -476,15 +478,22 @@ async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: L
 
 /**
  * Reads events.jsonl, parsing blocks of it on load threads as well when it is big: each thread
- * keeps its own events and hands them over at the end (events are sorted by profile, time and
- * line afterwards, so the order they are merged in does not matter).
+ * hands over the events it read every so often and at the end (events are sorted by profile, time
+ * and line afterwards, so the order they are merged in does not matter).
  */
 async function readEvents(path: string, builder: WorkspaceBuilder, warnings: LoadWarning[], options: LoadOptions): Promise<number> {
   const bytes = fileSize(path);
   const problems = new LineProblems();
   builder.reportProblemsTo(problems);
   // Compressed JSONL is about a sixth of its size.
-  const pool = LoadThreads.start(path.endsWith('.gz') ? bytes * 6 : bytes, { kind: 'events', context: builder.eventsContext() }, options.loadThreads);
+  const pool = LoadThreads.start(
+    path.endsWith('.gz') ? bytes * 6 : bytes,
+    { kind: 'events', context: builder.eventsContext(), eventsPerMessage: options.eventsPerMessage },
+    options.loadThreads,
+    (message) => {
+      if (message.type === 'events') builder.importEvents(message.events);
+    },
+  );
   return readRecords(
     path,
     'event',
