@@ -13,6 +13,7 @@ import {
   PROFILE_ATTRIBUTES,
   SUBSCRIPTION_FIELDS,
 } from './recordShapes';
+import { SharedIdIndex, type SharedIdTable } from './sharedIdIndex';
 import { parseInstant, referenceTime, type ReferenceTime } from './time';
 
 /** A metric (event type) of the workspace. */
@@ -299,9 +300,9 @@ export interface ProfilesTransfer {
   duplicateProfiles: number;
 }
 
-/** What a thread that reads events needs to know of the builder: profile IDs in order, metrics. */
+/** What a thread that reads events needs to know of the builder: profile IDs in order (shared memory), metrics. */
 export interface EventsContext {
-  profileIds: string[];
+  profiles: SharedIdTable;
   metrics: { id: string; declared: boolean }[];
 }
 
@@ -313,6 +314,8 @@ export interface EventsContext {
 export class WorkspaceBuilder {
   private readonly profileIds: string[] = [];
   private readonly profileIndex = new Map<string, number>();
+  /** Where events find their profile: `profileIndex`, or on a load thread the loader's shared table. */
+  private eventProfiles: { get(id: string): number | undefined } = this.profileIndex;
   private readonly columns = new Map<string, Column>();
   private readonly metrics: MetricInfo[] = [];
   private readonly metricIndex = new Map<string, number>();
@@ -451,7 +454,7 @@ export class WorkspaceBuilder {
             : 'usable time (a number attributes.timestamp, or an ISO 8601 attributes.datetime)';
       return this.droppedEvent(line, `it has no ${missing}`);
     }
-    const profile = this.profileIndex.get(profileId);
+    const profile = this.eventProfiles.get(profileId);
     if (profile === undefined) {
       this.issues.eventsOfUnknownProfiles++;
       return this.droppedEvent(line, `its profile ${preview(profileId)} is not in the workspace`);
@@ -482,15 +485,15 @@ export class WorkspaceBuilder {
     for (const column of this.columns.values()) column.compact();
   }
 
-  /** The profiles and metrics another builder needs to read events for this one. */
+  /** The profiles and metrics another builder needs to read events for this one (add no profile after). */
   eventsContext(): EventsContext {
-    return { profileIds: this.profileIds, metrics: this.metrics.map(({ id, declared }) => ({ id, declared })) };
+    return { profiles: SharedIdIndex.build(this.profileIds), metrics: this.metrics.map(({ id, declared }) => ({ id, declared })) };
   }
 
   /** A builder that only reads events, for another thread (see `takeEvents`). */
   static forEvents(context: EventsContext, problems?: RecordProblemSink): WorkspaceBuilder {
     const builder = new WorkspaceBuilder('', 0, problems);
-    for (const id of context.profileIds) builder.newProfile(id);
+    builder.eventProfiles = new SharedIdIndex(context.profiles);
     for (const { id, declared } of context.metrics) builder.newMetric({ id, name: undefined, integration: undefined, created: undefined, declared });
     return builder;
   }
