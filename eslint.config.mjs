@@ -27,7 +27,7 @@ export const LAYERS = [
     folder: 'server/src/evaluation',
     layers: ['engine', 'duckdb', 'workspace', 'coverage', 'protocol.ts'],
     packages: ['csv-stringify'],
-    node: ['node:worker_threads', 'node:fs'],
+    node: ['node:worker_threads', 'node:fs', 'node:v8', 'node:vm'],
   },
   {
     folder: 'server/src/features',
