@@ -66,11 +66,12 @@ export class LoadThreads {
   /**
    * Threads for a file of about `bytes` bytes of JSONL, or undefined when it is small, the machine
    * has one core, the worker script is missing, or `SEGMENT_LENS_LOAD_THREADS=0`. `threads`
-   * forces a count whatever the size (tests). `onMessage` receives profile blocks as they come.
+   * forces a count whatever the size (tests). `data` is asked for only when threads start (the
+   * events' context is a table of every profile ID). `onMessage` receives messages as they come.
    */
   static start(
     bytes: number,
-    data: Omit<LoadThreadData, 'counters'>,
+    data: () => Omit<LoadThreadData, 'counters'>,
     threads: number | undefined,
     onMessage: (message: FromLoadThread) => void = () => undefined,
   ): LoadThreads | undefined {
@@ -80,7 +81,7 @@ export class LoadThreads {
     let count = threads ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Math.min(3, availableParallelism() - 1));
     if (threads === undefined && bytes < MIN_BYTES) count = 0;
     if (!Number.isInteger(count) || count <= 0) return undefined;
-    return new LoadThreads(script, count, data, onMessage);
+    return new LoadThreads(script, count, data(), onMessage);
   }
 
   /** Blocks handed to threads so far. */

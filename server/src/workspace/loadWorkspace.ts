@@ -434,19 +434,24 @@ async function readProfiles(path: string, builder: WorkspaceBuilder, warnings: L
   };
   const problems = new LineProblems();
   builder.reportProblemsTo(problems);
-  const pool = LoadThreads.start(fileSize(path), { kind: 'profiles' }, options.loadThreads, (message) => {
-    if (message.type !== 'profiles') return;
-    const { ids, columns, duplicateProfiles } = message.profiles;
-    waiting.set(message.block, () =>
-      builder.importProfiles(
-        ids,
-        columns.map(([key, transfer]): [string, Column] => [key, Column.fromTransfer(transfer)]),
-        duplicateProfiles,
-      ),
-    );
-    problemsElsewhere.push(message.problems);
-    drain();
-  });
+  const pool = LoadThreads.start(
+    fileSize(path),
+    () => ({ kind: 'profiles' }),
+    options.loadThreads,
+    (message) => {
+      if (message.type !== 'profiles') return;
+      const { ids, columns, duplicateProfiles } = message.profiles;
+      waiting.set(message.block, () =>
+        builder.importProfiles(
+          ids,
+          columns.map(([key, transfer]): [string, Column] => [key, Column.fromTransfer(transfer)]),
+          duplicateProfiles,
+        ),
+      );
+      problemsElsewhere.push(message.problems);
+      drain();
+    },
+  );
   let target = builder;
   const add = (value: unknown, line: number): void => void target.addProfile(value, line);
   if (!pool) return readRecords(path, 'profile', 'profiles', problems, warnings, options, add);
@@ -488,7 +493,7 @@ async function readEvents(path: string, builder: WorkspaceBuilder, warnings: Loa
   // Compressed JSONL is about a sixth of its size.
   const pool = LoadThreads.start(
     path.endsWith('.gz') ? bytes * 6 : bytes,
-    { kind: 'events', context: builder.eventsContext(), eventsPerMessage: options.eventsPerMessage },
+    () => ({ kind: 'events', context: builder.eventsContext(), eventsPerMessage: options.eventsPerMessage }),
     options.loadThreads,
     (message) => {
       if (message.type === 'events') builder.importEvents(message.events);
