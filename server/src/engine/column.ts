@@ -98,13 +98,17 @@ export interface ColumnSummary {
   distinct: number | undefined;
 }
 
+/** Bytes a code takes for a dictionary of `distinct` values (code + 1 must fit; 0 is missing). */
+const codeBytes = (distinct: number) => (distinct < 0xff ? 1 : distinct < 0xffff ? 2 : 4);
+
 /** A code array of `length` rows (all missing) wide enough for a dictionary of `distinct` values. */
 function codeArray(length: number, distinct: number): PackedCodes {
-  return distinct < 0xff ? new Uint8Array(length) : distinct < 0xffff ? new Uint16Array(length) : new Uint32Array(length);
+  const bytes = codeBytes(distinct);
+  return bytes === 1 ? new Uint8Array(length) : bytes === 2 ? new Uint16Array(length) : new Uint32Array(length);
 }
 
-/** Whether `codes` can hold the codes of a dictionary of `distinct` values (as `codeArray` would make them). */
-const wideEnough = (codes: PackedCodes, distinct: number) => codes.BYTES_PER_ELEMENT >= (distinct < 0xff ? 1 : distinct < 0xffff ? 2 : 4);
+/** Whether `codes` can hold the codes of a dictionary of `distinct` values. */
+const wideEnough = (codes: PackedCodes, distinct: number) => codes.BYTES_PER_ELEMENT >= codeBytes(distinct);
 
 /** Distinct instants of a column (see `Column.distinctInstants`). */
 export interface DistinctInstants {
