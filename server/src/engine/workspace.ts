@@ -192,6 +192,9 @@ const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /** Event properties that are not kept: unique IDs and nested detail cannot be segmented on. */
 const SKIPPED_EVENT_PROPERTIES = new Set(['$event_id', '$extra']);
 
+/** What a built builder's events would find their profile in: nothing (events come before `build`). */
+const NO_PROFILES: { get(id: string): number | undefined } = { get: () => undefined };
+
 /** Past this many numbers a `NumberChunks` adds chunks instead of doubling. */
 const NUMBER_CHUNK = 1 << 16;
 
@@ -313,9 +316,14 @@ export interface EventsContext {
  */
 export class WorkspaceBuilder {
   private readonly profileIds: string[] = [];
-  private readonly profileIndex = new Map<string, number>();
-  /** Where events find their profile: `profileIndex`, or on a load thread the loader's shared table. */
-  private eventProfiles: { get(id: string): number | undefined } = this.profileIndex;
+  /**
+   * Profile index by ID; let go once events find their profile in the shared table of
+   * `eventsContext` (a Map of a million IDs is ~40 MB at the peak of a load), and built again
+   * from `profileIds` if anything needs it after (see `profilesById`).
+   */
+  private profileIndex: Map<string, number> | undefined = new Map<string, number>();
+  /** Where events find their profile: `profileIndex`, or the shared table once there is one (on a load thread, the loader's). */
+  private eventProfiles: { get(id: string): number | undefined } = this.profileIndex!;
   private readonly columns = new Map<string, Column>();
   private readonly metrics: MetricInfo[] = [];
   private readonly metricIndex = new Map<string, number>();
@@ -392,7 +400,7 @@ export class WorkspaceBuilder {
   addProfile(resource: unknown, line = 0): boolean {
     const record = this.resource(resource, 'profile', line);
     if (!record || record.id === '') return record ? this.notAResource('profile', line) : false;
-    let index = this.profileIndex.get(record.id);
+    let index = this.profilesById().get(record.id);
     if (index !== undefined) {
       // The later record wins whole: forget everything the earlier one said.
       this.issues.duplicateProfiles++;
@@ -414,7 +422,7 @@ export class WorkspaceBuilder {
       list = this.newList({ id: listId, name: undefined, optInProcess: undefined, created: undefined, declared: false });
     }
     const attributes = this.objectAt(record.attributes, 'attributes', line);
-    let profile = this.profileIndex.get(record.id);
+    let profile = this.profilesById().get(record.id);
     if (profile === undefined) {
       this.issues.membersNotInProfiles++;
       profile = this.newProfile(record.id);
@@ -487,7 +495,11 @@ export class WorkspaceBuilder {
 
   /** The profiles and metrics another builder needs to read events for this one (add no profile after). */
   eventsContext(): EventsContext {
-    return { profiles: SharedIdIndex.build(this.profileIds), metrics: this.metrics.map(({ id, declared }) => ({ id, declared })) };
+    const profiles = SharedIdIndex.build(this.profileIds);
+    // This builder's own events look their profile up in the shared table too: the Map can go.
+    this.eventProfiles = new SharedIdIndex(profiles);
+    this.profileIndex = undefined;
+    return { profiles, metrics: this.metrics.map(({ id, declared }) => ({ id, declared })) };
   }
 
   /** A builder that only reads events, for another thread (see `takeEvents`). */
@@ -554,8 +566,9 @@ export class WorkspaceBuilder {
     const first = this.profileIds.length;
     const rows = new Int32Array(ids.length);
     let appended = true;
+    const byId = this.profilesById();
     for (let i = 0; i < ids.length; i++) {
-      const existing = this.profileIndex.get(ids[i]);
+      const existing = byId.get(ids[i]);
       if (existing === undefined) {
         rows[i] = this.newProfile(ids[i]);
         continue;
@@ -614,6 +627,7 @@ export class WorkspaceBuilder {
       return { members, joinedAt: joined };
     });
     for (const column of this.columns.values()) column.finish();
+    this.eventProfiles = NO_PROFILES; // lets the shared table go (the workspace builds its own index when asked)
     return new Workspace(
       this.name,
       this.now,
@@ -630,8 +644,17 @@ export class WorkspaceBuilder {
 
   private newProfile(id: string): number {
     const index = this.profileIds.length;
+    this.profilesById().set(id, index);
     this.profileIds.push(id);
-    this.profileIndex.set(id, index);
+    return index;
+  }
+
+  /** `profileIndex`, built again when `eventsContext` let it go (and then the one events use: a profile added now is not in the shared table). */
+  private profilesById(): Map<string, number> {
+    if (this.profileIndex) return this.profileIndex;
+    const index = new Map<string, number>();
+    for (let i = 0; i < this.profileIds.length; i++) index.set(this.profileIds[i], i);
+    this.eventProfiles = this.profileIndex = index;
     return index;
   }
 
