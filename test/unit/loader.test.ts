@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { summarizeWorkspace } from '../../server/src/engine/catalog';
 import { Evaluator } from '../../server/src/engine/evaluator';
 import type { Workspace } from '../../server/src/engine/workspace';
-import { LoadThreads } from '../../server/src/workspace/loadThreads';
+import { LOAD_THREAD_NICE, LoadThreads } from '../../server/src/workspace/loadThreads';
 import { findWorkspaceRoot, loadWorkspace } from '../../server/src/workspace/loadWorkspace';
 
 const TINY = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspaces', 'tiny');
@@ -242,6 +242,35 @@ describe('workspace loader: profiles and events parsed on load threads', functio
       assert.deepEqual(eventsOf(helped.workspace), eventsOf(alone.workspace));
       assert.deepEqual(profilesOf(helped.workspace), profilesOf(alone.workspace));
     }
+  });
+
+  it('runs its load threads at a lower priority than the rest of the process, on Linux (the editor stays responsive while loading)', async function () {
+    if (process.platform !== 'linux' || getPriority() >= LOAD_THREAD_NICE) this.skip();
+    /** The nice value of each of this process's threads (/proc/self/task/<tid>/stat, field 19). */
+    const niceValues = () =>
+      readdirSync('/proc/self/task').flatMap((task) => {
+        try {
+          const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+          return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+        } catch {
+          return []; // the thread ended meanwhile
+        }
+      });
+    const before = getPriority();
+    const seen = new Set<number>();
+    const original = LoadThreads.prototype.offer;
+    LoadThreads.prototype.offer = function (this: LoadThreads, bytes: Buffer, firstLine: number, block: number): boolean {
+      for (const nice of niceValues()) seen.add(nice);
+      return original.call(this, bytes, firstLine, block);
+    };
+    try {
+      const helped = await loadWorkspace(SAMPLE, { loadThreads: 2 });
+      assert.ok(helped.threadBlocks.events > 2, JSON.stringify(helped.threadBlocks));
+    } finally {
+      LoadThreads.prototype.offer = original;
+    }
+    assert.ok(seen.has(LOAD_THREAD_NICE), `nice values seen while loading: ${[...seen].join(', ')}`);
+    assert.equal(getPriority(), before, 'the loading thread keeps its priority');
   });
 
   it('reads everything again on one thread when a load thread fails', async () => {

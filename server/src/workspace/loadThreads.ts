@@ -23,6 +23,9 @@ export type FromLoadThread =
  */
 export const EVENTS_PER_MESSAGE = 500_000;
 
+/** The nice value a load thread gives itself on Linux (see loadWorker.ts): background work. */
+export const LOAD_THREAD_NICE = 10;
+
 /** What a load thread is started with. */
 export interface LoadThreadData {
   /** profiles: each block is read into its own builder and posted back at once, to merge in order; events: one builder, its events posted every `EVENTS_PER_MESSAGE` and on `finish`. */

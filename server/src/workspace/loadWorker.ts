@@ -1,7 +1,8 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { WorkspaceBuilder } from '../engine/workspace';
 import { LineProblems, parseLines } from './jsonl';
-import { EVENTS_PER_MESSAGE, type FromLoadThread, type LoadThreadData, type ToLoadThread } from './loadThreads';
+import { EVENTS_PER_MESSAGE, LOAD_THREAD_NICE, type FromLoadThread, type LoadThreadData, type ToLoadThread } from './loadThreads';
 
 /**
  * A load thread (see `LoadThreads`): parses the blocks of a JSONL file it is handed. Profiles:
@@ -12,6 +13,7 @@ import { EVENTS_PER_MESSAGE, type FromLoadThread, type LoadThreadData, type ToLo
  */
 const port = parentPort;
 if (!port) throw new Error('loadWorker must run in a worker thread');
+lowerThisThreadsPriority();
 const data = workerData as LoadThreadData;
 const counters = new Int32Array(data.counters);
 const problems = new LineProblems();
@@ -62,3 +64,19 @@ port.on('message', (message: ToLoadThread) => {
   Atomics.add(counters, 1, records);
   Atomics.add(counters, 0, 1);
 });
+
+/**
+ * A load thread is background work: on Linux it asks the scheduler for less of the CPU than the
+ * threads that answer the editor (nice 10 on this thread alone; Linux applies `setpriority` with
+ * pid 0 to the calling thread), so completion and hover stay quick while a big workspace loads on
+ * every core. Where the call would lower the whole process (macOS, Windows) it is not made; a
+ * refusal changes nothing else.
+ */
+function lowerThisThreadsPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(0, LOAD_THREAD_NICE);
+  } catch {
+    // Not allowed here (a sandbox): the thread runs at the usual priority.
+  }
+}
