@@ -535,6 +535,7 @@ async function main(): Promise<number> {
       load_cpu_ms: round(median(loadCpu), 0),
       evaluated_on: evaluatedOn,
       duckdb_load_cpu_ms: round(duckLoadCpuMs, 0),
+      cached_process_ms: round(cachedRss?.ms, 0),
       cached_process_rss_mb: round(cachedRss?.rssMb, 0),
       cached_process_heap_mb: round(cachedRss?.heapMb, 0),
       cached_process_peak_rss_mb: round(cachedRss?.peakRssMb, 0),
