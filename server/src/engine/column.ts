@@ -58,6 +58,19 @@ export interface ValueTest {
    * outside it (`!inside`), and any other value fails: numeric columns then compare in place.
    */
   interval?: NumberInterval;
+  /**
+   * When given, the test of a text is whether `needle` is all of it, its start or its end (the
+   * answer negated when `negate`), and any other value fails: text columns then compare in place
+   * in one loop, where calling `inText` would call a new function for every filter compiled.
+   */
+  textPattern?: TextPattern;
+}
+
+/** A text filter as a comparison at one place (see `ValueTest.textPattern`). */
+export interface TextPattern {
+  needle: string;
+  at: 'whole' | 'start' | 'end';
+  negate: boolean;
 }
 
 /** A numeric filter as an interval (see `ValueTest.interval`); open ends are ±Infinity. */
@@ -430,6 +443,7 @@ export class Column {
   select(rows: number, test: ValueTest, missing: boolean, out: Bitset): void {
     const storage = this.storage;
     if (storage.kind === 'numbers' && test.interval) return selectInInterval(storage.values, rows, test.interval, missing, out);
+    if (storage.kind === 'strings' && test.textPattern) return selectByPattern(storage, rows, test.textPattern, missing, out);
     if (storage.kind === 'strings' && test.inText) return selectInText(storage, rows, test.inText, missing, out);
     const pass = this.rowTest(test, missing);
     for (let row = 0; row < rows; row++) {
@@ -781,6 +795,51 @@ export class Column {
     this.index.clear();
     this.listTexts.clear();
     this.listTextById.length = 0;
+  }
+}
+
+/**
+ * Rows [0, rows) of a text column whose text holds `pattern.needle` where it says (missing rows
+ * when `missing`), compared in place. One loop for every pattern: the filter's own functions,
+ * new for each compiled filter, made the optimised loop of `selectInText` start over (V8: "wrong
+ * call target") and then call them without inlining; at L an `ends-with` over a million e-mail
+ * addresses took 12.2 ms that way and 9.3 ms with one filter in the process.
+ */
+function selectByPattern(
+  storage: { text: string; offsets: Int32Array; present: Uint8Array },
+  rows: number,
+  pattern: TextPattern,
+  missing: boolean,
+  out: Bitset,
+): void {
+  const { text, offsets, present } = storage;
+  const { needle, at, negate } = pattern;
+  const n = needle.length;
+  const codes = new Uint16Array(n);
+  for (let i = 0; i < n; i++) codes[i] = needle.charCodeAt(i);
+  const whole = at === 'whole';
+  const fromEnd = at === 'end';
+  for (let row = 0; row < rows; row++) {
+    if ((row & 0xffff) === 0) checkpoint();
+    if (row >= present.length || present[row] === 0) {
+      if (missing) out.add(row);
+      continue;
+    }
+    const start = offsets[row];
+    const end = offsets[row + 1];
+    let hit = whole ? end - start === n : end - start >= n;
+    if (hit && n > 0) {
+      const from = fromEnd ? end - n : start;
+      // The needle's first character, then the rest from its end: "@" of "@hotmail.com" first.
+      if (text.charCodeAt(from) !== codes[0]) hit = false;
+      else
+        for (let i = n - 1; i > 0; i--)
+          if (text.charCodeAt(from + i) !== codes[i]) {
+            hit = false;
+            break;
+          }
+    }
+    if (hit !== negate) out.add(row);
   }
 }
 

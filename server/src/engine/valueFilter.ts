@@ -3,7 +3,7 @@ import { ConditionTooSlow } from './outcome';
 import { phoneRegion } from './phoneCountry';
 import { compileDateFilter, parseInstant, type ReferenceTime } from './time';
 import { spendWork } from './workBudget';
-import type { NumberInterval } from './column';
+import type { NumberInterval, TextPattern } from './column';
 
 /**
  * A filter on one stored value (a profile property, an event property, a consent field), compiled
@@ -137,10 +137,17 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
     };
   }
   const text = stringValue(filterValue);
-  // Each test also runs in place on a column's joined texts (see ValueTest.inText).
-  const textTest = (test: (v: string) => boolean, inText: (all: string, start: number, end: number) => boolean, negate: boolean): CompiledValueFilter => ({
+  // Each test also runs in place on a column's joined texts (see ValueTest.inText), and a
+  // comparison at one place as data (ValueTest.textPattern).
+  const textTest = (
+    test: (v: string) => boolean,
+    inText: (all: string, start: number, end: number) => boolean,
+    negate: boolean,
+    at?: TextPattern['at'],
+  ): CompiledValueFilter => ({
     test: Object.assign((v: unknown) => isString(v) && test(v) !== negate, {
       inText: (all: string, start: number, end: number) => inText(all, start, end) !== negate,
+      textPattern: at ? { needle: text, at, negate } : undefined,
     }),
     matchesMissing: false,
   });
@@ -150,18 +157,21 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
     (v) => v === text,
     (all, start, end) => end - start === n && at(all, start),
     false,
+    'whole',
   );
   const startsWith = (negate: boolean) =>
     textTest(
       (v) => v.startsWith(text),
       (all, start, end) => end - start >= n && at(all, start),
       negate,
+      'start',
     );
   const endsWith = (negate: boolean) =>
     textTest(
       (v) => v.endsWith(text),
       (all, start, end) => end - start >= n && at(all, end - n),
       negate,
+      'end',
     );
   switch (operator) {
     case 'equals':
@@ -171,6 +181,7 @@ function compileStringFilter(operator: unknown, filterValue: unknown): CompiledV
         (v) => v === text,
         (all, start, end) => end - start === n && all.startsWith(text, start),
         true,
+        'whole',
       );
     case 'contains':
       return textTest((v) => v.includes(text), containsIn(text), false);
