@@ -325,6 +325,31 @@ describe('Column storage', () => {
       }
   });
 
+  it('selects in a dictionary exactly as the filter tests each value, rows past the end of the column missing', () => {
+    const ref = referenceTime(Date.parse('2026-11-01T12:00:00Z'));
+    // 1,200 rows of a few repeated values (a dictionary), every fifth missing; 1,500 rows asked for.
+    const values = Array.from({ length: 1200 }, (_, i) => (i % 5 === 0 ? undefined : [0.25, 0.6, 0.75, 'high', true, 200][i % 6]));
+    for (const column of [columnOf(values), roundTrip(columnOf(values))]) {
+      assert.equal(column.serialize().kind, 'dict');
+      for (const json of [
+        { type: 'numeric', operator: 'greater-than', value: 0.6 },
+        { type: 'numeric', operator: 'greater-than', value: 1000 },
+        { type: 'string', operator: 'equals', value: 'high' },
+        { type: 'boolean', operator: 'equals', value: true },
+        { type: 'existence', operator: 'is-set' },
+        { type: 'existence', operator: 'not-set' },
+      ]) {
+        const filter = compileValueFilter(json, ref);
+        if ('notEvaluable' in filter) throw new Error(filter.notEvaluable);
+        const expected = Array.from({ length: 1500 }, (_, row) => row).filter((row) => {
+          const value = row < values.length ? values[row] : undefined;
+          return value === undefined ? filter.matchesMissing : filter.test(value);
+        });
+        assert.deepEqual(select(column, 1500, filter.test, filter.matchesMissing), expected, JSON.stringify(json));
+      }
+    }
+  });
+
   it('reads a column from the cache when it is first used', () => {
     let loads = 0;
     const lazy = Column.deserialize({
