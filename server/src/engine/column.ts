@@ -459,10 +459,9 @@ export class Column {
     switch (storage.kind) {
       case 'building':
       case 'dict': {
-        // pass[0] is the missing value; pass[c] the value of code c - 1.
-        const pass = [missing, ...this.dict.map((value) => test(value))];
+        const pass = dictionaryPasses(this.dict, test, missing);
         const codes = storage.codes;
-        return (row) => (row < codes.length ? pass[codes[row]] : missing);
+        return (row) => (row < codes.length ? pass[codes[row]] !== 0 : missing);
       }
       case 'strings': {
         const { text, offsets, present } = storage;
@@ -806,23 +805,22 @@ export class Column {
  * optimised across conditions.)
  */
 function selectInDictionary(codes: PackedCodes, dict: readonly unknown[], rows: number, test: ValueTest, missing: boolean, out: Bitset): void {
-  // pass[0] is the missing value; pass[c] the value of code c - 1.
-  const pass = new Uint8Array(dict.length + 1);
-  pass[0] = missing ? 1 : 0;
-  let any = missing;
-  for (let code = 0; code < dict.length; code++) {
-    if (test(dict[code])) {
-      pass[code + 1] = 1;
-      any = true;
-    }
-  }
-  if (!any) return;
+  const pass = dictionaryPasses(dict, test, missing);
+  if (pass.indexOf(1) === -1) return;
   const coded = Math.min(rows, codes.length);
   for (let row = 0; row < coded; row++) {
     if ((row & 0xffff) === 0) checkpoint();
     if (pass[codes[row]] !== 0) out.add(row);
   }
   if (missing) for (let row = coded; row < rows; row++) out.add(row);
+}
+
+/** Whether each code of a dictionary passes `test`: [0] the missing value (`missing`), [c] the value of code c - 1. */
+function dictionaryPasses(dict: readonly unknown[], test: ValueTest, missing: boolean): Uint8Array {
+  const pass = new Uint8Array(dict.length + 1);
+  pass[0] = missing ? 1 : 0;
+  for (let code = 0; code < dict.length; code++) if (test(dict[code])) pass[code + 1] = 1;
+  return pass;
 }
 
 /**
