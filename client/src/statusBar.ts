@@ -40,8 +40,9 @@ export class WorkspaceStatusBar {
       case 'ready': {
         const ws = status.workspace;
         this.item.text = `$(database) ${ws?.name ?? 'Workspace'}: ${ws?.profiles.toLocaleString('en-US')} profiles`;
+        const engine = ws?.engine ? `\nEvaluated ${ws.engine.engine === 'duckdb' ? 'by DuckDB' : 'in memory'}: ${ws.engine.reason}` : '';
         this.item.tooltip = ws
-          ? `${ws.root}\n${ws.profiles.toLocaleString('en-US')} profiles, ${ws.events.toLocaleString('en-US')} events, ${ws.metrics} metrics, ${ws.lists} lists\nnow = ${ws.now} (UTC)${status.message ? `\n${status.message}` : ''}`
+          ? `${ws.root}\n${ws.profiles.toLocaleString('en-US')} profiles, ${ws.events.toLocaleString('en-US')} events, ${ws.metrics} metrics, ${ws.lists} lists\nnow = ${ws.now} (UTC)${engine}${status.message ? `\n${status.message}` : ''}`
           : '';
         break;
       }

@@ -34,6 +34,8 @@ export interface WorkspaceInfo {
   metrics: number;
   lists: number;
   warnings: number;
+  /** Who evaluates it (segmentLens.engine) and why: the setting, the data's size, or a load that ran out of memory. */
+  engine?: { engine: 'memory' | 'duckdb'; reason: string };
 }
 
 export interface WorkspaceStatus {

@@ -1,8 +1,8 @@
 import { basename, resolve } from 'node:path';
-import { dataBytes } from '../duckdb/convert';
+import { dataFileSizes } from '../duckdb/convert';
 import { DuckDbEvaluator } from '../duckdb/evaluate';
 import { DatabaseNotUsable, openDatabase } from '../duckdb/external';
-import { duckDbUnavailableReason, formatBytes, isMemorySize, openWorkspaceDatabase, thresholdFromEnvironment } from '../duckdb/engineChoice';
+import { autoEngine, availableMemory, duckDbUnavailableReason, isMemorySize, openWorkspaceDatabase, thresholdFromEnvironment } from '../duckdb/engineChoice';
 import { DuckDbUnavailable, type DuckDbSession, type SessionOptions } from '../duckdb/session';
 import { workspaceLayout, type TableLayout } from '../sql';
 import { readWorkspaceConfig } from '../workspace/loadWorkspace';
@@ -102,11 +102,8 @@ export class DuckDbEngine {
     if (choice.engine === 'memory') return undefined;
     const config = readWorkspaceConfig(root);
     if (choice.engine === 'auto') {
-      const size = dataBytes(config);
-      const duck = size >= choice.thresholdBytes;
-      this.io.err(
-        `Engine: ${duck ? 'duckdb' : 'memory'} for ${printablePath(root)} (data files ${formatBytes(size)}, ${duck ? 'at least' : 'below'} the DuckDB threshold of ${formatBytes(choice.thresholdBytes)}; --engine or SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES to change)`,
-      );
+      const { duck, reason } = autoEngine(dataFileSizes(config), choice.thresholdBytes, availableMemory());
+      this.io.err(`Engine: ${duck ? 'duckdb' : 'memory'} for ${printablePath(root)} (${reason}; --engine or SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES to change)`);
       if (!duck) return undefined;
       // Where the native binding is missing (another platform's package), auto keeps working in memory.
       const unavailable = await duckDbUnavailableReason();

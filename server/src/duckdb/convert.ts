@@ -64,18 +64,18 @@ export interface ConvertOptions extends SessionOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
-/** Total size of a workspace's data files (what `--engine auto` weighs). */
-export function dataBytes(config: WorkspaceConfig): number {
-  let bytes = 0;
+/** A workspace's data files, sized, and whether each is gzip (what `--engine auto` weighs). */
+export function dataFileSizes(config: WorkspaceConfig): { bytes: number; gzip: boolean }[] {
+  const sizes: { bytes: number; gzip: boolean }[] = [];
   for (const file of workspaceFiles(config)) {
     if (file === config.markerPath) continue;
     try {
-      bytes += statSync(file).size;
+      sizes.push({ bytes: statSync(file).size, gzip: file.endsWith('.gz') });
     } catch {
       // Removed since it was listed.
     }
   }
-  return bytes;
+  return sizes;
 }
 
 /** The database of a workspace in the cache, converted first when its data changed. */

@@ -1,6 +1,6 @@
-import { totalmem } from 'node:os';
+import { freemem, totalmem } from 'node:os';
 import type { WorkspaceConfig } from '../workspace/loadWorkspace';
-import { convertedLayout, convertedWorkspace, dataBytes, type ConvertedWorkspace, type ConvertOptions } from './convert';
+import { convertedLayout, convertedWorkspace, dataFileSizes, type ConvertedWorkspace, type ConvertOptions } from './convert';
 import { DuckDbEvaluator } from './evaluate';
 import { openDatabase } from './external';
 import { duckDbModule, DuckDbUnavailable, type DuckDbSession } from './session';
@@ -50,6 +50,47 @@ export async function duckDbUnavailableReason(): Promise<string | undefined> {
   );
 }
 
+/**
+ * What the in-memory engine's first load is expected to take at its peak, from the data files:
+ * 0.3 bytes per byte of JSON, a gzip file counted at 9 times its size. Measured at L (1M profiles,
+ * 10M events: 1.62 GB of profiles.jsonl and a 0.50 GB events.jsonl.gz holding 4.55 GB): the peak
+ * RSS of a first load was 1,518–1,669 MB, against 1.84 GB by this rule (docs/performance.md).
+ */
+export function inMemoryEstimate(files: readonly { bytes: number; gzip: boolean }[]): number {
+  let json = 0;
+  for (const file of files) json += file.gzip ? 9 * file.bytes : file.bytes;
+  return Math.round(0.3 * json);
+}
+
+/**
+ * Memory this process can still take: the kernel's available memory (os.freemem), and no more
+ * than a cgroup's limit (a container) leaves beside what the process already holds.
+ */
+export function availableMemory(): number {
+  const free = freemem();
+  const constrained = process.constrainedMemory?.() ?? 0;
+  return constrained > 0 && constrained < totalmem() ? Math.min(free, Math.max(0, constrained - process.memoryUsage.rss())) : free;
+}
+
+/**
+ * `auto`'s choice for data files of `sizes`: DuckDB from `thresholdBytes` on, and below it too
+ * when loading them in memory would take more than `availableBytes` (never an out-of-memory crash
+ * by choice; the editor also switches when a load runs out of memory, workspaceHost.ts). The
+ * reason says which rule decided.
+ */
+export function autoEngine(sizes: readonly { bytes: number; gzip: boolean }[], thresholdBytes: number, availableBytes: number): { duck: boolean; reason: string } {
+  const size = sizes.reduce((sum, file) => sum + file.bytes, 0);
+  const files = `the data files hold ${formatBytes(size)}`;
+  if (size >= thresholdBytes) return { duck: true, reason: `${files}, at least the DuckDB threshold of ${formatBytes(thresholdBytes)}` };
+  const need = inMemoryEstimate(sizes);
+  if (need > availableBytes)
+    return {
+      duck: true,
+      reason: `${files}, below the DuckDB threshold of ${formatBytes(thresholdBytes)}, but loading them in memory takes about ${formatBytes(need)} and ${formatBytes(availableBytes)} is available`,
+    };
+  return { duck: false, reason: `${files}, below the DuckDB threshold of ${formatBytes(thresholdBytes)}` };
+}
+
 /** The engine a workspace gets and what the user should be told about the choice (once). */
 export interface EngineDecision {
   engine: 'memory' | 'duckdb';
@@ -68,10 +109,9 @@ export async function decideEngine(setting: EngineSetting, config: WorkspaceConf
   if (setting === 'memory') return { engine: 'memory', reason: 'segmentLens.engine is "memory"' };
   let reason = 'segmentLens.engine is "duckdb"';
   if (setting === 'auto') {
-    const size = dataBytes(config);
-    const duck = size >= thresholdBytes;
-    reason = `segmentLens.engine is "auto" and the data files hold ${formatBytes(size)}, ${duck ? 'at least' : 'below'} the DuckDB threshold of ${formatBytes(thresholdBytes)}`;
-    if (!duck) return { engine: 'memory', reason };
+    const choice = autoEngine(dataFileSizes(config), thresholdBytes, availableMemory());
+    reason = `segmentLens.engine is "auto" and ${choice.reason}`;
+    if (!choice.duck) return { engine: 'memory', reason };
   }
   const unavailable = await duckDbUnavailableReason();
   if (unavailable !== undefined) return { engine: 'memory', reason, fallback: `DuckDB is not available here (${unavailable}); evaluating in memory` };

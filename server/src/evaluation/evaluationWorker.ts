@@ -13,7 +13,7 @@ import { Bitset } from '../engine/bitset';
 import type { Workspace } from '../engine/workspace';
 import { collectGarbage, releaseNow } from './memory';
 import { loadWorkspace, readWorkspaceConfig, type LoadProgress, type LoadWarning } from '../workspace/loadWorkspace';
-import { decideEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, editorMemoryLimit, thresholdFromEnvironment } from '../duckdb/engineChoice';
+import { decideEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, duckDbUnavailableReason, editorMemoryLimit, thresholdFromEnvironment } from '../duckdb/engineChoice';
 import { DuckDbWorkspace } from './duckdbWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
 import { unsupportedByDuckDb, type EngineDecision, type EngineSetting } from './messages';
@@ -34,7 +34,7 @@ const post = (message: WorkerToHost) => port.postMessage(message);
 
 port.on('message', (message: HostToWorker) => {
   if (message.type === 'load') {
-    void load(message.root, message.now, message.engine);
+    void load(message.root, message.now, message.engine, message.outOfMemory);
     return;
   }
   const cancel = new Int32Array(message.cancel);
@@ -71,13 +71,16 @@ function progressPoster(): (progress: LoadProgress) => void {
   };
 }
 
-async function load(root: string, now: number | undefined, setting: EngineSetting): Promise<void> {
+async function load(root: string, now: number | undefined, setting: EngineSetting, outOfMemory: string | undefined): Promise<void> {
   try {
     const warnings: LoadWarning[] = [];
     const config = readWorkspaceConfig(root, warnings);
     const threshold = thresholdFromEnvironment();
-    const engine = await decideEngine(setting, config, typeof threshold === 'number' ? threshold : DEFAULT_DUCKDB_THRESHOLD_BYTES);
+    const engine = outOfMemory
+      ? await afterOutOfMemory(outOfMemory)
+      : await decideEngine(setting, config, typeof threshold === 'number' ? threshold : DEFAULT_DUCKDB_THRESHOLD_BYTES);
     if (typeof threshold !== 'number') engine.reason += ` (${threshold.invalid}: the default threshold applies)`;
+    post({ type: 'engine', engine });
     if (engine.engine === 'duckdb') {
       const memory = editorMemoryLimit();
       engine.reason += `; DuckDB memory limit ${memory.limit}${memory.invalid ? ` (${memory.invalid})` : ''}`;
@@ -90,6 +93,13 @@ async function load(root: string, now: number | undefined, setting: EngineSettin
   } catch (error) {
     post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/** `auto` after the in-memory load ran out of memory: DuckDB, and a message saying so (or a clear failure without it). */
+async function afterOutOfMemory(what: string): Promise<EngineDecision> {
+  const unavailable = await duckDbUnavailableReason();
+  if (unavailable !== undefined) throw new Error(`${what}, and DuckDB is not available here to evaluate it instead (${unavailable})`);
+  return { engine: 'duckdb', reason: `segmentLens.engine is "auto" and ${what}`, fallback: `${what}; evaluating it with DuckDB instead` };
 }
 
 async function loadInMemory(root: string, now: number | undefined, engine: EngineDecision): Promise<void> {

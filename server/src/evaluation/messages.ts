@@ -65,7 +65,15 @@ export function unsupportedByDuckDb(method: WorkerMethod): string {
 
 /** Messages between the language server (host) and the evaluation worker that owns a workspace. */
 export type HostToWorker =
-  { type: 'load'; root: string; now?: number; engine: EngineSetting } | { type: 'request'; id: number; request: WorkerRequest; cancel: SharedArrayBuffer };
+  | {
+      type: 'load';
+      root: string;
+      now?: number;
+      engine: EngineSetting;
+      /** Set when an earlier load in memory ran out of memory (under `auto`): load with DuckDB, saying why. */
+      outOfMemory?: string;
+    }
+  | { type: 'request'; id: number; request: WorkerRequest; cancel: SharedArrayBuffer };
 
 /** An export's result: how many profiles, and the text itself when no file was asked for. */
 export interface ExportReply {
@@ -131,6 +139,8 @@ export type WorkerReply = WorkerResult<WorkerMethod>;
 export type WorkerToHost =
   | { type: 'progress'; progress: LoadProgress }
   | { type: 'loaded'; summary: WorkspaceSummary; warnings: LoadWarning[]; files: string[]; loadMs: number; root: string; engine: EngineDecision }
+  /** Which engine the load under way uses (before it is ready: a load that runs out of memory is blamed on it). */
+  | { type: 'engine'; engine: EngineDecision }
   | { type: 'load-failed'; message: string }
   | { type: 'reply'; id: number; result: WorkerReply }
   /** How far a long request has got (history). */

@@ -36,6 +36,7 @@ export function workspaceInfo(host: WorkspaceHost): WorkspaceInfo | undefined {
     metrics: s.metrics.length,
     lists: s.lists.length,
     warnings: state.warnings.length,
+    engine: { engine: state.engine.engine, reason: state.engine.reason },
   };
 }
 

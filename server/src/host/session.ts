@@ -72,8 +72,8 @@ export class ServerSession {
   private readonly progress = new Map<string, Promise<WorkDoneProgressServerReporter | undefined> | undefined>();
   /** Opening a document validates it at once; the content event that follows the open (same version) must not push that back by the typing delay. */
   private readonly openedVersions = new Map<string, number>();
-  /** The user has been told that DuckDB cannot load here (once per session). */
-  private fallbackShown = false;
+  /** Engine fallbacks already shown to the user (each once a session). */
+  private readonly fallbacksShown = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -271,13 +271,13 @@ export class ServerSession {
     }
   }
 
-  /** Logs which engine evaluates a workspace and why; tells the user once when DuckDB could not be used. */
+  /** Logs which engine evaluates a workspace and why; tells the user once when it is not the one asked for. */
   private reportEngine(root: string, engine: EngineDecision): void {
     this.connection.console.info(`Engine: ${engine.engine} for ${root} (${engine.reason})`);
     if (!engine.fallback) return;
     this.connection.console.warn(engine.fallback);
-    if (this.fallbackShown) return;
-    this.fallbackShown = true;
+    if (this.fallbacksShown.has(engine.fallback)) return;
+    this.fallbacksShown.add(engine.fallback);
     // A client that cannot show it still has the log line above.
     void this.connection
       .sendRequest(ShowMessageRequest.type, { type: MessageType.Warning, message: `Segment Lens: ${engine.fallback}.` })

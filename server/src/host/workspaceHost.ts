@@ -35,6 +35,10 @@ export class WorkspaceHost {
   >();
   private stateValue: HostState = { kind: 'loading' };
   private readyWaiters: (() => void)[] = [];
+  /** Why this workspace is evaluated with DuckDB under `auto`: its load in memory ran out of memory. */
+  private outOfMemory: string | undefined;
+  /** The engine of the load under way, once the worker has chosen it. */
+  private loadingEngine: 'memory' | 'duckdb' | undefined;
 
   constructor(
     readonly root: string,
@@ -101,12 +105,40 @@ export class WorkspaceHost {
 
   /** Loads the workspace again in a fresh worker (data changed on disk, or another `segmentLens.engine`). */
   reload(engine: EngineSetting = this.engineSetting): void {
+    // A workspace that ran out of memory stays with DuckDB under `auto` (its data changing would not
+    // make it fit); another setting starts afresh.
+    if (engine !== this.engineSetting) this.outOfMemory = undefined;
     this.engineSetting = engine;
+    this.restart();
+  }
+
+  private restart(): void {
     void this.worker.terminate();
     this.failAll(new RequestCancelled());
     this.stateValue = { kind: 'loading' };
+    this.loadingEngine = undefined;
     this.worker = this.spawn();
     this.onState(this);
+  }
+
+  /**
+   * The worker ran out of JS heap (a load at a size the memory engine cannot hold). Under `auto`
+   * a workspace that ran out in memory is loaded again with DuckDB, once, and the user is told why
+   * (the engine decision's `fallback`); otherwise the state says what happened and what to set.
+   */
+  private ranOutOfMemory(error: Error): void {
+    const engine = this.stateValue.kind === 'ready' ? this.stateValue.engine.engine : this.loadingEngine;
+    if (engine === 'memory' && this.engineSetting === 'auto' && this.outOfMemory === undefined) {
+      this.outOfMemory = `the in-memory engine ran out of memory (${error.message})`;
+      this.restart();
+      return;
+    }
+    const message =
+      engine === 'memory'
+        ? `the in-memory engine ran out of memory (${error.message}); set segmentLens.engine to "auto" or "duckdb" to evaluate this workspace with DuckDB`
+        : `the evaluation worker ran out of memory (${error.message})${engine === 'duckdb' ? ' with the DuckDB engine' : ''}; raise its heap limit (SEGMENT_LENS_WORKER_HEAP_MB)`;
+    this.setState({ kind: 'failed', message });
+    this.failAll(error);
   }
 
   async dispose(): Promise<void> {
@@ -116,19 +148,22 @@ export class WorkspaceHost {
 
   private spawn(): Worker {
     // The server runs from its bundle, which has the worker beside it (dist/evaluationWorker.js).
-    const worker = new Worker(join(__dirname, 'evaluationWorker.js'));
+    const heapMb = workerHeapLimitMb();
+    const worker = new Worker(join(__dirname, 'evaluationWorker.js'), heapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     worker.on('message', (message: WorkerToHost) => this.receive(worker, message));
     worker.on('error', (error) => {
       if (worker !== this.worker) return;
+      if ((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') return this.ranOutOfMemory(error);
       this.setState({ kind: 'failed', message: error.message });
       this.failAll(error);
     });
     worker.on('exit', (code) => {
-      if (worker !== this.worker || code === 0) return;
+      // After 'error' (which set the state with its own message) the worker exits too.
+      if (worker !== this.worker || code === 0 || this.stateValue.kind === 'failed') return;
       this.setState({ kind: 'failed', message: `the evaluation worker stopped (exit code ${code})` });
       this.failAll(new Error('the evaluation worker stopped'));
     });
-    worker.postMessage({ type: 'load', root: this.root, now: this.now, engine: this.engineSetting } satisfies HostToWorker);
+    worker.postMessage({ type: 'load', root: this.root, now: this.now, engine: this.engineSetting, outOfMemory: this.outOfMemory } satisfies HostToWorker);
     return worker;
   }
 
@@ -151,6 +186,9 @@ export class WorkspaceHost {
           loadMs: message.loadMs,
           engine: message.engine,
         });
+        break;
+      case 'engine':
+        this.loadingEngine = message.engine.engine;
         break;
       case 'load-failed':
         this.setState({ kind: 'failed', message: message.message });
@@ -179,4 +217,13 @@ export class WorkspaceHost {
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
   }
+}
+
+/**
+ * SEGMENT_LENS_WORKER_HEAP_MB: a cap on the evaluation worker's JS heap (V8's old generation), for
+ * a language server that must stay within a memory budget. Unset: V8's default for the machine.
+ */
+function workerHeapLimitMb(text = process.env.SEGMENT_LENS_WORKER_HEAP_MB): number | undefined {
+  const value = Number(text);
+  return text && Number.isInteger(value) && value > 0 ? value : undefined;
 }
