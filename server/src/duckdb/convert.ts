@@ -116,7 +116,7 @@ export async function convertedWorkspace(config: WorkspaceConfig, options: Conve
 /** Which table a load statement fills (for the progress bar). */
 function phaseOf(statement: string): LoadProgress['phase'] {
   const into = /^INSERT INTO "?(\w+)/.exec(statement)?.[1];
-  if (into === 'profiles') return 'profiles';
+  if (into === 'profiles' || statement.includes('sl_profile_lines')) return 'profiles';
   if (into === 'events') return 'events';
   if (into === 'metrics') return 'metrics';
   if (into === 'lists') return 'lists';

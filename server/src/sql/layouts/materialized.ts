@@ -105,7 +105,7 @@ export function materializedWorkspaceLayout(names: WorkspaceNames = WORKSPACE_NA
 
 /**
  * Statements that turn the workspace layout's profiles and events tables (as `duckdbLoadStatements`
- * fills them) into the materialised layout's (same names, same rows: profiles in ID order plus
+ * fills them) into the materialised layout's (same names, same rows: profiles numbered in ID order plus
  * the columns; events in metric, `pidx` and time order plus theirs), through temporary tables.
  */
 export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WORKSPACE_NAMES): string[] {
@@ -114,17 +114,52 @@ export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WOR
   const c = names.columns;
   const wide = 'sl_profiles_materialized';
   const keyed = 'sl_events_keyed';
+  const members = 'sl_profiles_extracted';
   // Every column in one pass over the profiles, by the workspace layout's own SQL: the typed
   // values (documented type only, then typed), the JSON values, and the instants (parsed by the
-  // compiler's derived columns, which the source below carries).
-  const ctx = new CompileContext(d, workspaceLayout(names), referenceTime(0), undefined);
+  // compiler's derived columns, which the source below carries). That SQL reads a value as
+  // `attributes -> '/a' -> '/b'`, and each `->` parses the document it is given: about 300 parses
+  // of each profile's attributes, which took more than 1 GB of DuckDB's memory at 20,000 profiles.
+  // So every path read here (and each path's top-level member, for the rest) is taken out of
+  // `attributes` first, in one parse (`json_extract` of a list of paths, in a view the select
+  // reads), and the layout reads a value from the longest of those paths it starts with: the
+  // same value, `(attributes -> '/a') -> '/b'` is `attributes -> '/a/b'`.
+  const read = [...TYPED_PATHS.map((t) => t.path), ...MATERIALIZED_PATHS, ...DATE_PATHS];
+  const extracted = new Map<string, readonly string[]>();
+  for (const path of [...read, ...read.map((path) => path.slice(0, 1))]) extracted.set(key(path), path);
+  const paths = [...extracted.values()];
+  const extractedColumn = (path: readonly string[]) => `x/${path.join('/')}`;
+  const base = workspaceLayout(names);
+  const staged: TableLayout = {
+    ...base,
+    profiles: { ...base.profiles, table: [...names.schema, members] },
+    profileValue: (alias, path, dialect) => {
+      for (let n = path.length; n > 0; n--) {
+        const prefix = path.slice(0, n);
+        if (extracted.has(key(prefix)))
+          return { kind: 'json', sql: jsonPath(dialect, columnSql(dialect, alias, extractedColumn(prefix)), path.slice(n)), scope: 'profile', stage: 0 };
+      }
+      return base.profileValue(alias, path, dialect);
+    },
+  };
+  const attributes = columnSql(d, 'p', c.profiles.attributes);
+  const pointer = (path: readonly string[]) =>
+    `'${path
+      .map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+      .join('')
+      .replace(/'/g, "''")}'`;
+  const ctx = new CompileContext(d, staged, referenceTime(0), undefined);
   const builder = new ConditionSqlBuilder(ctx, []);
   const typed = TYPED_PATHS.map(({ path, type }) => {
     const value = builder.profileValue(path, []) as unknown as ValueImpl;
     const sql = type === 'text' ? textOf(d, value) : type === 'number' ? numberOf(d, value) : booleanOf(d, value);
     return `${sql} AS ${q(typedColumn(path, type))}`;
   });
-  const values = MATERIALIZED_PATHS.map((path) => `${jsonPath(d, columnSql(d, 'p', c.profiles.attributes), path)} AS ${q(valueColumn(path))}`);
+  const values = MATERIALIZED_PATHS.map((path) => {
+    const value = staged.profileValue('p', path, d);
+    if (!('sql' in value)) throw new Error(`${path.join('.')}: not a JSON value`);
+    return `${value.sql} AS ${q(valueColumn(path))}`;
+  });
   const instants = DATE_PATHS.map((path) => {
     const value = builder.profileValue(path, []);
     if ('notEvaluable' in value) throw new Error(`${path.join('.')}: ${value.notEvaluable}`);
@@ -134,6 +169,7 @@ export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WOR
   const eventValue = numberOf(d, workspaceLayout(names).eventProperty('e', '$value', d));
   const e = (name: string) => columnSql(d, 'e', name);
   return [
+    `CREATE VIEW ${t(members)} AS SELECT p.*, ${paths.map((path, i) => `sl_values[${i + 1}] AS ${q(extractedColumn(path))}`).join(', ')} FROM (SELECT p.*, json_extract(${attributes}, [${paths.map(pointer).join(', ')}]) AS sl_values FROM ${t(names.tables.profiles)} AS p) AS p`,
     `CREATE TABLE ${t(wide)} AS SELECT ${[
       id,
       `CAST(row_number() OVER (ORDER BY ${id}) AS INTEGER) AS ${q(PROFILE_KEY)}`,
@@ -141,7 +177,8 @@ export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WOR
       ...typed,
       ...values,
       ...instants,
-    ].join(', ')} FROM ${ctx.derived.source(d, ctx.layout)} ORDER BY ${id}`,
+    ].join(', ')} FROM ${ctx.derived.source(d, ctx.layout)}`,
+    `DROP VIEW ${t(members)}`,
     `DROP TABLE ${t(names.tables.profiles)}`,
     `ALTER TABLE ${t(wide)} RENAME TO ${q(names.tables.profiles)}`,
     `CREATE TABLE ${t(keyed)} AS SELECT e.*, ${columnSql(d, 'p', PROFILE_KEY)}, ${eventValue} AS ${q(VALUE_NUMBER_COLUMN)} FROM ${t(names.tables.events)} AS e JOIN ${t(names.tables.profiles)} AS p ON ${columnSql(d, 'p', c.profiles.id)} = ${e(c.events.profileId)} ORDER BY ${e(c.events.metricId)}, ${columnSql(d, 'p', PROFILE_KEY)}, ${e(c.events.timeMs)}`,
