@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeLensRequest, InlayHintRequest, type CodeLens, type InlayHint } from 'vscode-languageserver-protocol/node';
 import type { CompareResult, CountsReport, ExplainResult, HistoryResult, ProfilesParams, ProfilesResult } from '../../server/src/protocol';
-import { copyWorkspace, removeDir, SAMPLE } from './fixtures';
+import { copyWorkspace, openAndCount, removeDir, SAMPLE } from './fixtures';
 import { REPO, TestClient } from './lspClient';
 
 /**
@@ -40,13 +40,7 @@ describe('language server over stdio: segmentLens.engine (DuckDB in the editor)'
     removeDir(cache);
   });
 
-  /** Opens a sample segment in `client` and waits for its counts. */
-  async function counts(client: TestClient, file: string): Promise<{ uri: string; report: CountsReport }> {
-    const uri = client.uriOf(join(workspace, 'segments', file));
-    await client.open(uri, readFileSync(join(workspace, 'segments', file), 'utf8'));
-    const report = await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri });
-    return { uri, report };
-  }
+  const counts = (client: TestClient, file: string) => openAndCount(client, workspace, file);
 
   const lensTitles = async (client: TestClient, uri: string) =>
     ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[]).map((l) => l.command?.title);

@@ -212,3 +212,11 @@ export function segmentFilesUnder(root: string): string[] {
 }
 
 export const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Opens `<workspace>/segments/<file>` in `client` and waits for its counts (segmentLens/counts). */
+export async function openAndCount(client: TestClient, workspace: string, file: string): Promise<{ uri: string; report: CountsReport }> {
+  const uri = client.uriOf(join(workspace, 'segments', file));
+  await client.open(uri, readFileSync(join(workspace, 'segments', file), 'utf8'));
+  const report = await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri });
+  return { uri, report };
+}

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CountsReport, WorkspaceStatus } from '../../server/src/protocol';
-import { removeDir, SAMPLE } from './fixtures';
+import { openAndCount, removeDir, SAMPLE } from './fixtures';
 import { REPO, TestClient } from './lspClient';
 
 /**
@@ -33,9 +33,13 @@ describe('language server over stdio: a workspace that does not fit in memory', 
 
   before(() => {
     workspace = mkdtempSync(join(tmpdir(), 'segment-lens-oom-'));
-    execFileSync(process.execPath, [join(REPO, 'bin', 'segment-lens.js'), 'generate', '--profiles', '80000', '--events', '8000', '--seed', '7', '--out', workspace], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      process.execPath,
+      [join(REPO, 'bin', 'segment-lens.js'), 'generate', '--profiles', '80000', '--events', '8000', '--seed', '7', '--out', workspace],
+      {
+        stdio: 'ignore',
+      },
+    );
     mkdirSync(join(workspace, 'segments'), { recursive: true });
     copyFileSync(join(SAMPLE, 'segments', 'vip-customers.json'), join(workspace, 'segments', 'vip-customers.json'));
     cache = mkdtempSync(join(tmpdir(), 'segment-lens-oom-cache-'));
@@ -46,12 +50,7 @@ describe('language server over stdio: a workspace that does not fit in memory', 
     removeDir(cache);
   });
 
-  async function counts(client: TestClient, file: string): Promise<{ uri: string; report: CountsReport }> {
-    const uri = client.uriOf(join(workspace, 'segments', file));
-    await client.open(uri, readFileSync(join(workspace, 'segments', file), 'utf8'));
-    const report = await client.connection.sendRequest<CountsReport>('segmentLens/counts', { uri });
-    return { uri, report };
-  }
+  const counts = (client: TestClient, file: string) => openAndCount(client, workspace, file);
 
   it('auto: loads the workspace again with DuckDB, gives the same counts, and says why', async () => {
     const reference = await start('memory');
@@ -68,7 +67,10 @@ describe('language server over stdio: a workspace that does not fit in memory', 
       expected.report.groups?.map((g) => g.matched),
     );
     assert.equal(got.report.workspace?.engine?.engine, 'duckdb');
-    assert.match(got.report.workspace?.engine?.reason ?? '', /^segmentLens\.engine is "auto" and the in-memory engine ran out of memory \(.*heap out of memory\); DuckDB memory limit \d+MB$/);
+    assert.match(
+      got.report.workspace?.engine?.reason ?? '',
+      /^segmentLens\.engine is "auto" and the in-memory engine ran out of memory \(.*heap out of memory\); DuckDB memory limit \d+MB$/,
+    );
     assert.equal(expected.report.workspace?.engine?.engine, 'memory');
 
     const told = await small.shownMessage((m) => /ran out of memory/.test(m.message));
