@@ -51,7 +51,8 @@ function parseArgs(argv) {
     else fail(`unknown argument ${arg} (usage: node scripts/package.mjs [--target T | --all] [--no-duckdb] [--out file.vsix] [--dry-run])`);
   }
   for (const target of options.targets)
-    if (!(target in TARGETS)) fail(`no DuckDB binding for target ${target}; targets: ${Object.keys(TARGETS).join(', ')} (or --no-duckdb for a universal .vsix)`);
+    if (!(target in TARGETS))
+      fail(`no DuckDB binding for target ${target}; targets: ${Object.keys(TARGETS).join(', ')} (or --no-duckdb for a universal .vsix)`);
   if (options.out !== undefined && options.targets.length > 1) fail('--out names one .vsix: give one --target');
   return options;
 }
@@ -128,12 +129,12 @@ function vsce(args) {
 const options = parseArgs(process.argv.slice(2));
 const hostOnly = options.targets.length === 0;
 const targets = !options.duckdb ? [] : hostOnly ? [await hostTarget()] : options.targets;
-const outFor = (target) =>
-  options.out ?? (hostOnly || target === undefined ? join('dist', 'segment-lens.vsix') : join('dist', `segment-lens-${target}.vsix`));
+const outFor = (target) => options.out ?? (hostOnly || target === undefined ? join('dist', 'segment-lens.vsix') : join('dist', `segment-lens-${target}.vsix`));
 
 if (options.dryRun) {
   if (targets.length === 0) console.log(`package: universal (no DuckDB binding) -> ${outFor(undefined)}`);
-  for (const target of targets) console.log(`package: ${target} with @duckdb/node-bindings-${TARGETS[target]}@${pinned(`node-bindings-${TARGETS[target]}`).version} -> ${outFor(target)}`);
+  for (const target of targets)
+    console.log(`package: ${target} with @duckdb/node-bindings-${TARGETS[target]}@${pinned(`node-bindings-${TARGETS[target]}`).version} -> ${outFor(target)}`);
   process.exit(0);
 }
 

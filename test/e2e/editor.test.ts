@@ -587,6 +587,67 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     }
   });
 
+  it('evaluates with DuckDB from the binding the .vsix carries (segmentLens.engine: "duckdb")', async () => {
+    // A folder of its own whose settings ask for DuckDB: the packaged binding must load in the
+    // editor's extension host, or the server would evaluate in memory and warn that DuckDB is missing.
+    const ducked = path.join(tempRoot, 'tiny-duckdb');
+    fs.cpSync(TINY, ducked, { recursive: true });
+    fs.mkdirSync(path.join(ducked, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(ducked, '.vscode', 'settings.json'), JSON.stringify({ 'segmentLens.engine': 'duckdb' }, null, 2));
+    assert.ok(codeServer);
+    const third = await openWorkbench(codeServer, ducked);
+    try {
+      await openFileFromExplorer(third.page, 'segments/buyers.json');
+      await waitFor(async () => lensTitles(await readCodeLenses(third.page))[0] === 'Matches 2 of 4 profiles (50.0%)', {
+        timeoutMs: 180_000,
+        what: 'the lens "Matches 2 of 4 profiles (50.0%)" counted by DuckDB',
+      });
+      const label = await waitFor(
+        async () => {
+          const value = await readStatusBarItem(third.page, `${EXTENSION_ID}.segmentLens.workspace`);
+          return value && /Evaluated /.test(value) ? value : undefined;
+        },
+        { timeoutMs: 60_000, what: 'the status bar item naming the engine' },
+      );
+      assert.match(label, /Evaluated by DuckDB: segmentLens\.engine is "duckdb"/);
+      assert.deepEqual(
+        (await readNotifications(third.page)).filter((message) => /DuckDB is not available|segment lens/i.test(message)),
+        [],
+      );
+      await screenshot(third.page, 'duckdb-engine');
+    } catch (error) {
+      const written = await saveFailureArtifacts('editor-duckdb-engine', { workbench: third });
+      console.log(`    failure artifacts: ${written.join(', ')}`);
+      throw error;
+    } finally {
+      await third.close();
+    }
+  });
+
+  it("runs the installed extension's own CLI with DuckDB, outside the repo (what the .vsix holds is enough)", () => {
+    assert.ok(codeServer);
+    const installed = fs.readdirSync(codeServer.extensionsDir).find((name) => name.startsWith(`${EXTENSION_ID}-`));
+    assert.ok(installed, `the extension is installed in ${codeServer.extensionsDir}`);
+    const cli = path.join(codeServer.extensionsDir, installed, 'bin', 'segment-lens.js');
+    const binding = path.join(codeServer.extensionsDir, installed, 'dist', 'node_modules', '@duckdb', `node-bindings-${process.platform}-${process.arch}`);
+    assert.ok(fs.existsSync(path.join(binding, 'duckdb.node')), `${binding}/duckdb.node is packaged`);
+    const file = path.join(TINY, 'segments', 'buyers.json');
+    const run = (engine: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, [cli, 'evaluate', file, '--engine', engine, '--json', '--ids'], {
+          cwd: tempRoot,
+          encoding: 'utf8',
+          env: { ...process.env, SEGMENT_LENS_CACHE_DIR: path.join(tempRoot, 'cli-cache'), NODE_PATH: '' },
+        }),
+      ) as { matched: number; total: number; profile_ids: string[]; elapsed_ms: number };
+    const duck = run('duckdb');
+    const memory = run('memory');
+    assert.equal(duck.matched, 2);
+    assert.deepEqual(duck.profile_ids, ['P1', 'P2']);
+    // Everything else as the memory engine has it (counts per group and condition, the profiles).
+    assert.deepEqual({ ...duck, elapsed_ms: 0 }, { ...memory, elapsed_ms: 0 });
+  });
+
   // -------------------------------------------------------------------------------------------
   // Helpers (they use the suite's page)
 
