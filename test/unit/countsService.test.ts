@@ -9,7 +9,12 @@ function fakeWorkspace() {
   const pending: ((reply: unknown) => void)[] = [];
   const host = {
     root: '/ws',
-    state: { kind: 'ready', summary: { name: 'ws', metrics: [], lists: [], profileCount: 3, eventCount: 0 }, warnings: [], engine: { engine: 'memory', reason: 'segmentLens.engine is "memory"' } },
+    state: {
+      kind: 'ready',
+      summary: { name: 'ws', metrics: [], lists: [], profileCount: 3, eventCount: 0 },
+      warnings: [],
+      engine: { engine: 'memory', reason: 'segmentLens.engine is "memory"' },
+    },
     request: () => new Promise((resolve) => pending.push(resolve)),
     ready: () => Promise.resolve(),
   } as unknown as WorkspaceHost;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { autoEngine, inMemoryEstimate } from '../../server/src/duckdb/engineChoice';
+import { autoEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, inMemoryEstimate } from '../../server/src/duckdb/engineChoice';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -14,6 +14,25 @@ describe('segmentLens.engine "auto" / --engine auto', () => {
     assert.ok(l > 1_669 * MiB && l < 2 * GiB, `${l}`);
     assert.equal(inMemoryEstimate([{ bytes: 1000, gzip: true }]), 2700);
     assert.equal(inMemoryEstimate([]), 0);
+  });
+
+  it('by default keeps L (2.1 GB of data files) in memory where its load fits, and takes DuckDB where it does not', () => {
+    const l = [
+      { bytes: 1_616_350_807, gzip: false },
+      { bytes: 498_585_020, gzip: true },
+    ];
+    assert.equal(DEFAULT_DUCKDB_THRESHOLD_BYTES, 4 * GiB);
+    assert.equal(autoEngine(l, DEFAULT_DUCKDB_THRESHOLD_BYTES, 16 * GiB).duck, false);
+    assert.equal(autoEngine(l, DEFAULT_DUCKDB_THRESHOLD_BYTES, 1.5 * GiB).duck, true);
+    // XL (3M profiles, 30M events: about three times L's files) goes to DuckDB by its size.
+    assert.equal(
+      autoEngine(
+        l.map((f) => ({ ...f, bytes: 3 * f.bytes })),
+        DEFAULT_DUCKDB_THRESHOLD_BYTES,
+        64 * GiB,
+      ).duck,
+      true,
+    );
   });
 
   it('takes DuckDB from the threshold on', () => {

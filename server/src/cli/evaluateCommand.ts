@@ -116,7 +116,7 @@ export function registerEvaluateCommand(program: Command, io: CliIo): void {
     .option('--no-cache', "read the JSONL files even when the engine's on-disk cache is current")
     .option(
       '--engine <engine>',
-      'auto | memory | duckdb: auto takes DuckDB when the data files reach SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES (default 1 GiB)',
+      'auto | memory | duckdb: auto takes DuckDB when the data files reach SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES (default 4 GiB) or loading them in memory would not fit in the memory available',
       'auto',
     )
     .option(

@@ -8,8 +8,15 @@ import { duckDbModule, DuckDbUnavailable, type DuckDbSession } from './session';
 /** Who evaluates a workspace: `--engine` of the CLI, `segmentLens.engine` of the editor. */
 export type EngineSetting = 'auto' | 'memory' | 'duckdb';
 
-/** `auto` takes DuckDB from this size of a workspace's data files (SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES overrides). */
-export const DEFAULT_DUCKDB_THRESHOLD_BYTES = 1024 ** 3;
+/**
+ * `auto` takes DuckDB from this size of a workspace's data files (SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES
+ * overrides). Not a speed crossover: at L (1M profiles, 10M events, 2.1 GB of data files) the
+ * memory engine evaluated the benchmark's segments 2 to 190 times faster than the DuckDB engine
+ * (about 10 times at the median) and has every feature, in 1.6–1.7 GB at the peak (docs/performance.md, "L through the DuckDB engine").
+ * Below it, a workspace whose load would not fit in the memory available also goes to DuckDB
+ * (`autoEngine`), and one that runs out of memory anyway is moved there (workspaceHost.ts).
+ */
+export const DEFAULT_DUCKDB_THRESHOLD_BYTES = 4 * 1024 ** 3;
 
 /** The threshold SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES sets, or a message saying why its value is not one. */
 export function thresholdFromEnvironment(text = process.env.SEGMENT_LENS_DUCKDB_THRESHOLD_BYTES): number | { invalid: string } {
@@ -78,7 +85,11 @@ export function availableMemory(): number {
  * by choice; the editor also switches when a load runs out of memory, workspaceHost.ts). The
  * reason says which rule decided.
  */
-export function autoEngine(sizes: readonly { bytes: number; gzip: boolean }[], thresholdBytes: number, availableBytes: number): { duck: boolean; reason: string } {
+export function autoEngine(
+  sizes: readonly { bytes: number; gzip: boolean }[],
+  thresholdBytes: number,
+  availableBytes: number,
+): { duck: boolean; reason: string } {
   const size = sizes.reduce((sum, file) => sum + file.bytes, 0);
   const files = `the data files hold ${formatBytes(size)}`;
   if (size >= thresholdBytes) return { duck: true, reason: `${files}, at least the DuckDB threshold of ${formatBytes(thresholdBytes)}` };
