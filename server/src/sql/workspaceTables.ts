@@ -218,9 +218,9 @@ export function duckdbLoadStatements(
   return [
     ...workspaceTableStatements(d, names, { keys: options.keys }),
     `CREATE TEMP TABLE sl_member_lines AS SELECT file, list_id, line, doc ->> '$.id' AS profile_id, ${attributesOf('doc')} AS attributes FROM (${members}) WHERE ${idOk('doc')}`,
-    // The last line of each ID wins. Through a table and the narrow (ID, line) aggregate rather
-    // than a window over the documents, which holds them all in memory: at 1M profiles that took
-    // more than 2 GB of DuckDB's memory, where the table is written to the database file as it goes.
+    // The last line of each ID wins. Through a temporary table (which DuckDB spills to its temporary
+    // folder under its memory limit) and the narrow (ID, line) aggregate rather than a window over
+    // the documents, which holds them all in memory: at 1M profiles that failed under a 2 GB limit.
     `CREATE TEMP TABLE sl_profile_lines AS SELECT doc ->> '$.id' AS id, ${attributesOf('doc')} AS attributes, line FROM (${profileLines}) WHERE ${idOk('doc')}`,
     `INSERT INTO ${t(names.tables.profiles)} SELECT id, attributes FROM sl_profile_lines WHERE line IN (SELECT max(line) FROM sl_profile_lines GROUP BY id)`,
     'DROP TABLE sl_profile_lines',
