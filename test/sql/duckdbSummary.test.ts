@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarizeWorkspace, type PropertySummary, type WorkspaceSummary } from '../../server/src/engine/catalog';
+import { convertedWorkspace } from '../../server/src/duckdb/convert';
 import { openWorkspaceDatabase } from '../../server/src/duckdb/engineChoice';
-import { duckDbWorkspaceSummary } from '../../server/src/duckdb/summary';
+import { DuckDbSession } from '../../server/src/duckdb/session';
+import { duckDbWorkspaceSummary, SUMMARY_TABLE } from '../../server/src/duckdb/summary';
 import { loadWorkspace, readWorkspaceConfig } from '../../server/src/workspace/loadWorkspace';
 import { removeDir, SAMPLE } from '../protocol/fixtures';
 
@@ -65,6 +67,30 @@ describe('the DuckDB engine: the workspace summary of the editor', function () {
       );
     } finally {
       session.close();
+    }
+  });
+
+  it('is counted by the conversion and stored in the database; a database without it is counted when opened, to the same summary', async () => {
+    const config = readWorkspaceConfig(SAMPLE);
+    const now = config.now ?? Date.now();
+    const converted = await convertedWorkspace(config);
+    const copy = join(cache, 'without-summary.duckdb');
+    copyFileSync(converted.path, copy);
+    const stored = await DuckDbSession.open(converted.path);
+    const bare = await DuckDbSession.open(copy);
+    try {
+      assert.deepEqual(await stored.rows(`SELECT COUNT(*) FROM ${SUMMARY_TABLE}`), [[1n]]);
+      await bare.run(`DROP TABLE ${SUMMARY_TABLE}`);
+      const fromStored = await duckDbWorkspaceSummary(stored, config, now);
+      const counted = await duckDbWorkspaceSummary(bare, config, now);
+      assert.ok(fromStored.metrics.some((m) => m.properties.length > 0));
+      assert.deepEqual(fromStored, counted);
+      // The stored facts are what is read: changing them changes the summary.
+      await stored.run(`UPDATE ${SUMMARY_TABLE} SET facts = json_merge_patch(facts, '{"profiles": 12345}')`);
+      assert.equal((await duckDbWorkspaceSummary(stored, config, now)).profileCount, 12345);
+    } finally {
+      stored.close();
+      bare.close();
     }
   });
 });

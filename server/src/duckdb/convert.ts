@@ -7,6 +7,7 @@ import { materializedLoadStatements, materializedWorkspaceLayout } from '../sql/
 import { workspaceDataFiles, workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import { cacheDirectory, cacheKey } from '../workspace/workspaceCache';
 import { DuckDbSession, literal, type SessionOptions } from './session';
+import { storeSummaryFacts } from './summary';
 
 /**
  * A workspace's JSONL files converted into a DuckDB database in the engine's cache
@@ -20,9 +21,10 @@ import { DuckDbSession, literal, type SessionOptions } from './session';
  * out of `attributes` into columns (typed where the format documents one scalar type); the integer
  * profile key `pidx` on profiles and events; `$value` as a number; the events in metric, `pidx`
  * and time order (a metric's events are contiguous); the compiler's reference tables
- * (`convertedReferenceSetup`).
+ * (`convertedReferenceSetup`); the counts of the editor's workspace summary (`sl_summary`,
+ * duckdb/summary.ts, format 4).
  */
-export const DUCKDB_FORMAT = 3;
+export const DUCKDB_FORMAT = 4;
 
 /** The table the conversion adds: the workspace's name and "now" (epoch ms, NULL: the clock). */
 export const WORKSPACE_INFO_TABLE = 'sl_workspace';
@@ -92,7 +94,6 @@ export async function convertedWorkspace(config: WorkspaceConfig, options: Conve
     ...materializedLoadStatements(DIALECTS.duckdb, workspaceDataFiles(config)),
     ...convertedReferenceSetup().statements,
     `CREATE TABLE ${WORKSPACE_INFO_TABLE} AS SELECT ${literal(config.name)} AS name, ${config.now === undefined ? 'CAST(NULL AS DOUBLE)' : String(config.now)} AS now_ms, ${literal(config.root)} AS root, ${DUCKDB_FORMAT} AS format, ${literal(convertedReferenceSetup().hash)} AS reference_hash`,
-    'CHECKPOINT',
   ];
   const session = await DuckDbSession.open(temp, options);
   try {
@@ -101,6 +102,8 @@ export async function convertedWorkspace(config: WorkspaceConfig, options: Conve
       await session.run(statement);
     }
     options.onProgress?.({ phase: 'indexing', records: statements.length, bytes: statements.length, totalBytes: statements.length });
+    await storeSummaryFacts(session);
+    await session.run('CHECKPOINT');
   } catch (error) {
     session.close();
     rmSync(temp, { force: true });

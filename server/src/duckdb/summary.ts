@@ -3,7 +3,7 @@ import { customPropertyPath, LOCATION_FIELDS, PROFILE_ATTRIBUTES } from '../engi
 import { readCollection, workspaceDataFiles, type LoadWarning, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import { DIALECTS } from '../sql/dialects';
 import { isoInstantMs } from '../sql/isoInstant';
-import type { DuckDbSession } from './session';
+import { literal, type DuckDbSession } from './session';
 
 /**
  * The workspace summary the language features read (engine/catalog.ts `WorkspaceSummary`: metrics
@@ -13,6 +13,11 @@ import type { DuckDbSession } from './session';
  * metrics.json and lists.json, which are small, read as the loader reads them. Property types
  * and common values are counted in SQL by the rules of `Column.summarize`; a text counts as a
  * date when it starts with an ISO date and reads as an instant (the compiler's SQL of parseInstant).
+ *
+ * What is counted in SQL (`SummaryFacts`: a scan of every event's and profile's properties, minutes
+ * at millions of events) depends on the tables only, so the conversion counts it once and stores it
+ * in the database (`storeSummaryFacts`, table `sl_summary`); opening a converted database reads it
+ * back. A database without that table (one the user made) is counted when opened.
  */
 
 type Json = Record<string, unknown>;
@@ -27,8 +32,9 @@ const TYPE_SQL = `CASE type WHEN 'VARCHAR' THEN CASE WHEN regexp_matches(value -
 
 /** Per (group, key): how many values, of which types, and the `top` most common ones, from `values` (columns grp and json_each's key, value, type). */
 async function propertyCatalog(session: DuckDbSession, values: string, top = 10): Promise<Map<string, Map<string, PropertySummary>>> {
+  // Each distinct value once, with how often it occurs: a date is told from a text once per value, not once per occurrence.
   await session.run(
-    `CREATE OR REPLACE TEMP TABLE sl_values AS SELECT grp, key, CAST(value AS VARCHAR) AS value, ${TYPE_SQL} AS type FROM (${values}) WHERE type <> 'NULL'`,
+    `CREATE OR REPLACE TEMP TABLE sl_values AS SELECT grp, key, value, ${TYPE_SQL} AS type, n FROM (SELECT grp, key, CAST(value AS VARCHAR) AS value, type, COUNT(*) AS n FROM (${values}) WHERE type <> 'NULL' GROUP BY ALL)`,
   );
   const byGroup = new Map<string, Map<string, PropertySummary>>();
   const entry = (grp: string, key: string) => {
@@ -38,13 +44,13 @@ async function propertyCatalog(session: DuckDbSession, values: string, top = 10)
     if (!summary) group.set(key, (summary = { name: key, present: 0, types: {}, mainType: undefined, topValues: [] }));
     return summary;
   };
-  for (const [grp, key, type, count] of await session.rows('SELECT grp, key, type, COUNT(*) FROM sl_values GROUP BY ALL')) {
+  for (const [grp, key, type, count] of await session.rows('SELECT grp, key, type, SUM(n) FROM sl_values GROUP BY ALL')) {
     const summary = entry(String(grp), String(key));
     summary.types[String(type)] = num(count);
     summary.present += num(count);
   }
   const tops = await session.rows(
-    `SELECT grp, key, value, COUNT(*) AS n FROM sl_values GROUP BY grp, key, value QUALIFY row_number() OVER (PARTITION BY grp, key ORDER BY n DESC, value) <= ${top} ORDER BY grp, key, n DESC, value`,
+    `SELECT grp, key, value, n FROM sl_values QUALIFY row_number() OVER (PARTITION BY grp, key ORDER BY n DESC, value) <= ${top} ORDER BY grp, key, n DESC, value`,
   );
   for (const [grp, key, value, count] of tops) entry(String(grp), String(key)).topValues.push({ value: JSON.parse(String(value)), count: num(count) });
   await session.run('DROP TABLE sl_values');
@@ -71,72 +77,145 @@ function declarations(config: WorkspaceConfig): { metrics: Declared; lists: Decl
 
 const attributesOf = (record: Json | undefined) => (record && isRecord(record.attributes) ? record.attributes : {});
 
-async function metricSummaries(session: DuckDbSession, declared: Declared): Promise<MetricSummary[]> {
-  const rows = await session.objects(`SELECT m.metric_id AS id, m.name, m.declared, COUNT(e.profile_id) AS events, COUNT(DISTINCT e.profile_id) AS profiles,
+/** The part of the summary counted in SQL: a function of the tables alone. */
+export interface SummaryFacts {
+  version: typeof FACTS_VERSION;
+  profiles: number;
+  events: number;
+  metrics: {
+    id: string;
+    name: string | null;
+    declared: boolean;
+    events: number;
+    profiles: number;
+    first: number | null;
+    last: number | null;
+    values: number;
+  }[];
+  /** Event properties by metric ID. */
+  metricProperties: Record<string, PropertySummary[]>;
+  lists: { id: string; name: string | null; declared: boolean; members: number }[];
+  /** Profile properties by where they are: `attributes`, `location`, `properties`. */
+  profileCatalog: Record<string, PropertySummary[]>;
+}
+
+/** The table of the stored facts, and their version (a version this code does not read is counted again). */
+export const SUMMARY_TABLE = 'sl_summary';
+const FACTS_VERSION = 1;
+
+const catalogRecord = (catalog: Map<string, Map<string, PropertySummary>>): Record<string, PropertySummary[]> =>
+  Object.fromEntries([...catalog].map(([grp, properties]) => [grp, [...properties.values()]]));
+const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/** Counts the facts of the workspace tables open in `session`. */
+export async function summaryFacts(session: DuckDbSession): Promise<SummaryFacts> {
+  const [[profiles]] = await session.rows('SELECT COUNT(*) FROM profiles');
+  const [[events]] = await session.rows('SELECT COUNT(*) FROM events');
+  const metrics = await session.objects(`SELECT m.metric_id AS id, m.name, m.declared, COUNT(e.profile_id) AS events, COUNT(DISTINCT e.profile_id) AS profiles,
     MIN(e.time_ms) AS first, MAX(e.time_ms) AS last, COUNT(*) FILTER (WHERE json_type(e.properties -> '$."$value"') IN ('UBIGINT', 'BIGINT', 'DOUBLE')) AS "values"
-    FROM metrics m LEFT JOIN events e ON e.metric_id = m.metric_id GROUP BY ALL`);
-  const properties = await propertyCatalog(
+    FROM metrics m LEFT JOIN events e ON e.metric_id = m.metric_id GROUP BY ALL ORDER BY m.metric_id`);
+  const metricProperties = await propertyCatalog(
     session,
     `SELECT x.metric_id AS grp, e.* FROM events x, json_each(x.properties) e WHERE e.key NOT IN ('$event_id', '$extra')`,
   );
+  const lists = await session.objects(
+    'SELECT l.list_id AS id, l.name, l.declared, COUNT(m.profile_id) AS members FROM lists l LEFT JOIN list_members m ON m.list_id = l.list_id GROUP BY ALL ORDER BY l.list_id',
+  );
+  const profileCatalog = await propertyCatalog(
+    session,
+    `SELECT 'attributes' AS grp, e.* FROM profiles p, json_each(p.attributes) e
+     UNION ALL SELECT 'location' AS grp, e.* FROM profiles p, json_each(p.attributes -> '$.location') e WHERE json_type(p.attributes -> '$.location') = 'OBJECT'
+     UNION ALL SELECT 'properties' AS grp, e.* FROM profiles p, json_each(p.attributes -> '$.properties') e WHERE json_type(p.attributes -> '$.properties') = 'OBJECT'`,
+  );
+  return {
+    version: FACTS_VERSION,
+    profiles: num(profiles),
+    events: num(events),
+    metrics: metrics.map((row) => ({
+      id: String(row.id),
+      name: text(row.name) ?? null,
+      declared: row.declared === true,
+      events: num(row.events),
+      profiles: num(row.profiles),
+      first: orNull(row.first),
+      last: orNull(row.last),
+      values: num(row.values),
+    })),
+    metricProperties: catalogRecord(metricProperties),
+    lists: lists.map((row) => ({ id: String(row.id), name: text(row.name) ?? null, declared: row.declared === true, members: num(row.members) })),
+    profileCatalog: catalogRecord(profileCatalog),
+  };
+}
+
+/** Counts the facts and stores them in the database (the conversion, which has it open for writing). */
+export async function storeSummaryFacts(session: DuckDbSession): Promise<void> {
+  const facts = await summaryFacts(session);
+  await session.run(`CREATE OR REPLACE TABLE ${SUMMARY_TABLE} AS SELECT ${literal(JSON.stringify(facts))} AS facts`);
+}
+
+/** The facts stored in the database, or undefined (no such table, another version, unreadable). */
+async function storedFacts(session: DuckDbSession): Promise<SummaryFacts | undefined> {
+  const found = await session.rows(`SELECT 1 FROM duckdb_tables() WHERE table_name = ${literal(SUMMARY_TABLE)}`);
+  if (found.length === 0) return undefined;
+  try {
+    const [[text]] = await session.rows(`SELECT facts FROM ${SUMMARY_TABLE}`);
+    const facts = JSON.parse(String(text)) as SummaryFacts;
+    return facts.version === FACTS_VERSION ? facts : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Most present first; ties by name (whatever order SQL gave them in). */
+const mostPresent = (a: PropertySummary, b: PropertySummary) => b.present - a.present || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** Declared first, in their file's order, then the rest by ID. */
+function inDeclaredOrder<T extends { id: string }>(rows: T[], declared: Declared): T[] {
   const order = [...declared.keys()];
-  rows.sort((a, b) => {
-    const ia = order.indexOf(String(a.id));
-    const ib = order.indexOf(String(b.id));
-    return ia >= 0 && ib >= 0 ? ia - ib : ia >= 0 ? -1 : ib >= 0 ? 1 : String(a.id) < String(b.id) ? -1 : 1;
-  });
-  return rows.map((row): MetricSummary => {
-    const id = String(row.id);
-    const file = declared.get(id);
+  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+  return [...rows].sort((a, b) => rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function metricSummaries(facts: SummaryFacts, declared: Declared): MetricSummary[] {
+  return inDeclaredOrder(facts.metrics, declared).map((row): MetricSummary => {
+    const file = declared.get(row.id);
     const attributes = attributesOf(file?.record);
     const integration = isRecord(attributes.integration) ? attributes.integration : undefined;
     return {
-      id,
-      name: text(row.name) ?? undefined,
+      id: row.id,
+      name: row.name ?? undefined,
       integration: text(integration?.name),
       category: text(integration?.category),
-      declared: row.declared === true,
-      eventCount: num(row.events),
-      profileCount: num(row.profiles),
+      declared: row.declared,
+      eventCount: row.events,
+      profileCount: row.profiles,
       firstEvent: iso(row.first),
       lastEvent: iso(row.last),
-      valueCount: num(row.values),
+      valueCount: row.values,
       source: file?.source,
-      properties: [...(properties.get(id)?.values() ?? [])].sort((a, b) => b.present - a.present),
+      properties: [...(facts.metricProperties[row.id] ?? [])].sort(mostPresent),
     };
   });
 }
 
-async function listSummaries(session: DuckDbSession, declared: Declared): Promise<ListSummary[]> {
-  const rows = await session.objects(
-    'SELECT l.list_id AS id, l.name, l.declared, COUNT(m.profile_id) AS members FROM lists l LEFT JOIN list_members m ON m.list_id = l.list_id GROUP BY ALL ORDER BY l.list_id',
-  );
-  const order = [...declared.keys()];
-  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
-  rows.sort((a, b) => rank(String(a.id)) - rank(String(b.id)));
-  return rows.map((row): ListSummary => {
-    const file = declared.get(String(row.id));
+function listSummaries(facts: SummaryFacts, declared: Declared): ListSummary[] {
+  return inDeclaredOrder(facts.lists, declared).map((row): ListSummary => {
+    const file = declared.get(row.id);
     return {
-      id: String(row.id),
-      name: text(row.name) ?? undefined,
-      declared: row.declared === true,
+      id: row.id,
+      name: row.name ?? undefined,
+      declared: row.declared,
       optInProcess: text(attributesOf(file?.record).opt_in_process),
-      memberCount: num(row.members),
+      memberCount: row.members,
       source: file?.source,
     };
   });
 }
 
 /** Profile attributes, location fields and custom properties, named as conditions write them. */
-async function profileProperties(session: DuckDbSession): Promise<PropertySummary[]> {
-  const catalog = await propertyCatalog(
-    session,
-    `SELECT 'attributes' AS grp, e.* FROM profiles p, json_each(p.attributes) e
-     UNION ALL SELECT 'location' AS grp, e.* FROM profiles p, json_each(p.attributes -> '$.location') e WHERE json_type(p.attributes -> '$.location') = 'OBJECT'
-     UNION ALL SELECT 'properties' AS grp, e.* FROM profiles p, json_each(p.attributes -> '$.properties') e WHERE json_type(p.attributes -> '$.properties') = 'OBJECT'`,
-  );
+function profileProperties(facts: SummaryFacts): PropertySummary[] {
   const named = (grp: string, accept: (key: string) => boolean, name: (key: string) => string) =>
-    [...(catalog.get(grp)?.values() ?? [])].filter((p) => accept(p.name)).map((p) => ({ ...p, name: name(p.name) }));
+    (facts.profileCatalog[grp] ?? []).filter((p) => accept(p.name)).map((p) => ({ ...p, name: name(p.name) }));
   return [
     ...named(
       'attributes',
@@ -149,21 +228,20 @@ async function profileProperties(session: DuckDbSession): Promise<PropertySummar
       (k) => `location['${k}']`,
     ),
     ...named('properties', () => true, customPropertyPath),
-  ].sort((a, b) => b.present - a.present);
+  ].sort(mostPresent);
 }
 
-/** The summary of the converted workspace open in `session`, as of `now`. */
+/** The summary of the converted workspace open in `session`, as of `now`: its stored facts, else counted now. */
 export async function duckDbWorkspaceSummary(session: DuckDbSession, config: WorkspaceConfig, now: number): Promise<WorkspaceSummary> {
   const declared = declarations(config);
-  const [[profiles]] = await session.rows('SELECT COUNT(*) FROM profiles');
-  const [[events]] = await session.rows('SELECT COUNT(*) FROM events');
+  const facts = (await storedFacts(session)) ?? (await summaryFacts(session));
   return {
     name: config.name,
     now: new Date(now).toISOString(),
-    profileCount: num(profiles),
-    eventCount: num(events),
-    metrics: await metricSummaries(session, declared.metrics),
-    lists: await listSummaries(session, declared.lists),
-    profileProperties: await profileProperties(session),
+    profileCount: facts.profiles,
+    eventCount: facts.events,
+    metrics: metricSummaries(facts, declared.metrics),
+    lists: listSummaries(facts, declared.lists),
+    profileProperties: profileProperties(facts),
   };
 }
