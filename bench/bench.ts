@@ -3,7 +3,8 @@
  * side with DuckDB. See docs/performance.md for what is measured and how to read the output.
  *
  * Options:
- *   --size S|M|L       workspace size (default M): S = 10k profiles / 100k events, M = 100k / 1M, L = 1M / 10M
+ *   --size S|M|L|XL    workspace size (default M): S = 10k profiles / 100k events, M = 100k / 1M, L = 1M / 10M,
+ *                      XL = 3M / 30M (XL runs the DuckDB engine's measures: --engine duckdb)
  *   --json             print one JSON object on stdout (progress goes to stderr)
  *   --smoke            size S, one run of everything, small latency samples (for `npm test`)
  *   --runs N           runs per evaluation / query measure (default 5, smoke 1)
@@ -19,7 +20,10 @@
  *                      from (default jsonl: an empty engine cache of its own, so completion and
  *                      hover are also timed during a first load)
  *   --engine duckdb    instead: the DuckDB engine's compiled SQL against the hand-written DuckDB
- *                      queries, per segment (bench/duckdbEngineBench.ts)
+ *                      queries, per segment (bench/duckdbEngineBench.ts), then (unless --no-lsp) the
+ *                      language server with engine "duckdb" on the converted database: edit → code
+ *                      lens per segment and the server's RSS (bench/lspEngineBench.ts)
+ *   --memory-limit S   DuckDB's memory limit in that language server (default 1GB)
  * Exit code: 1 when any segment's count differs between the engine and DuckDB (or a measure fails).
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +33,7 @@ import { join } from 'node:path';
 import { Evaluator } from '../server/src/engine/evaluator';
 import { evaluateHistory, historyInstants } from '../server/src/engine/history';
 import type { Workspace } from '../server/src/engine/workspace';
+import { isMemorySize } from '../server/src/duckdb/engineChoice';
 import { DEFAULT_SEED } from '../server/src/generate';
 import { SegmentLanguage } from '../server/src/segment/languageService';
 import { loadWorkspace, type LoadOptions } from '../server/src/workspace/loadWorkspace';
@@ -62,6 +67,8 @@ interface Options {
   lspLoad: 'jsonl' | 'cache';
   /** memory: the in-memory engine (and the rest); duckdb: the DuckDB engine's SQL against the hand-written queries. */
   engine: 'memory' | 'duckdb';
+  /** DuckDB's memory limit in the language server of the DuckDB engine's measures. */
+  memoryLimit: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -80,6 +87,7 @@ function parseArgs(argv: string[]): Options {
     onlyLsp: false,
     lspLoad: 'jsonl',
     engine: 'memory',
+    memoryLimit: '1GB',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -91,7 +99,7 @@ function parseArgs(argv: string[]): Options {
     switch (a) {
       case '--size': {
         const s = value().toUpperCase();
-        if (s !== 'S' && s !== 'M' && s !== 'L') throw new Error(`--size must be S, M or L, got ${s}`);
+        if (s !== 'S' && s !== 'M' && s !== 'L' && s !== 'XL') throw new Error(`--size must be S, M, L or XL, got ${s}`);
         o.size = s;
         break;
       }
@@ -143,6 +151,12 @@ function parseArgs(argv: string[]): Options {
         else o.onlyLsp = true;
         break;
       }
+      case '--memory-limit': {
+        const v = value();
+        if (!isMemorySize(v)) throw new Error(`--memory-limit must be a size such as 1GB, got ${v}`);
+        o.memoryLimit = v;
+        break;
+      }
       case '--engine': {
         const v = value();
         if (v !== 'memory' && v !== 'duckdb') throw new Error(`--engine must be memory or duckdb, got ${v}`);
@@ -152,7 +166,7 @@ function parseArgs(argv: string[]): Options {
       case '--help':
       case '-h':
         process.stdout.write(
-          'usage: node out/bench/bench.js [--size S|M|L] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation] [--lsp-load jsonl|cache] [--engine memory|duckdb]\n',
+          'usage: node out/bench/bench.js [--size S|M|L|XL] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation] [--lsp-load jsonl|cache] [--engine memory|duckdb] [--memory-limit 1GB]\n',
         );
         process.exit(0);
         break;
@@ -161,6 +175,8 @@ function parseArgs(argv: string[]): Options {
     }
   }
   if (o.smoke) o.size = 'S';
+  // XL is for the DuckDB engine: 3M profiles are beyond what the in-memory engine is for.
+  if (o.size === 'XL') o.engine = 'duckdb';
   if (!Number.isFinite(o.runs)) o.runs = o.smoke ? 1 : 5;
   if (!Number.isFinite(o.loadRuns)) o.loadRuns = o.smoke ? 1 : o.size === 'L' ? 2 : 3;
   for (const [k, v] of [
@@ -303,7 +319,7 @@ async function main(): Promise<number> {
   }
 
   if (o.engine === 'duckdb') {
-    const engineResult = await runDuckDbEngineBench(root, suite, o.runs, log);
+    const engineResult = await runDuckDbEngineBench(root, suite, o.runs, log, o.lsp ? { memoryLimit: o.memoryLimit, edits: o.runs } : undefined);
     const report = engineBenchReport(engineResult);
     process.stdout.write(`${o.json ? JSON.stringify({ size: o.size, runs: o.runs, ...(report.json as object) }, null, 2) : report.text}\n`);
     return engineResult.mismatches.length ? 1 : 0;

@@ -16,6 +16,7 @@ import { openDatabase } from '../server/src/duckdb/external';
 import { compileSegment } from '../server/src/sql';
 import { readWorkspaceConfig } from '../server/src/workspace/loadWorkspace';
 import { DuckBench } from './duckdbRunner';
+import { runLspEngineBench, type LspEngineBenchResult } from './lspEngineBench';
 import type { BenchSegment } from './segments';
 import { fmtInt, fmtMs, fmtRatio, median, round, table } from './stats';
 import { cacheDir } from './workspaceCache';
@@ -42,6 +43,15 @@ export interface EngineBenchResult {
   segments: EngineSegmentResult[];
   medianRatio: number;
   mismatches: string[];
+  /** The language server on the converted database (when asked for). */
+  lsp?: LspEngineBenchResult;
+}
+
+export interface EngineLspOptions {
+  /** DuckDB's memory limit in the language server. */
+  memoryLimit: string;
+  /** Edits per segment. */
+  edits: number;
 }
 
 export async function runDuckDbEngineBench(
@@ -49,11 +59,12 @@ export async function runDuckDbEngineBench(
   suite: readonly BenchSegment[],
   runs: number,
   log: (message: string) => void,
+  lspOptions?: EngineLspOptions,
 ): Promise<EngineBenchResult> {
   const previousCache = process.env.SEGMENT_LENS_CACHE_DIR;
   const cache = mkdtempSync(join(cacheDir(), 'duckdb-engine-'));
   process.env.SEGMENT_LENS_CACHE_DIR = cache;
-  const hand = await DuckBench.create();
+  let hand: DuckBench | undefined = await DuckBench.create();
   let evaluatorSession: { close(): void } | undefined;
   try {
     const config = readWorkspaceConfig(root);
@@ -108,19 +119,30 @@ export async function runDuckDbEngineBench(
         `  ${segment.name}: ${fmtInt(result.matched)} matched; compiled ${fmtMs(result.compiledMs)}, hand-written ${fmtMs(result.handMs)} (${fmtRatio(result.compiledMs / result.handMs)}); the engine's evaluation ${fmtMs(result.evaluateMs)}`,
       );
     }
+    // The language server opens the converted database itself: this process lets go of it first
+    // (and of the hand-written tables' memory).
+    const info = evaluator.info;
+    evaluatorSession.close();
+    evaluatorSession = undefined;
+    hand.close();
+    hand = undefined;
+    const lsp = lspOptions
+      ? await runLspEngineBench({ workspaceRoot: root, cacheDir: cache, memoryLimit: lspOptions.memoryLimit, suite, edits: lspOptions.edits, log })
+      : undefined;
     return {
-      profiles: evaluator.info.profiles,
-      events: evaluator.info.events,
+      profiles: info.profiles,
+      events: info.events,
       convertMs: converted.convertMs,
       convertedBytes,
       handLoadMs: handLoad.loadMs,
       segments,
       medianRatio: median(segments.map((s) => s.compiledMs / s.handMs).filter(Number.isFinite)),
       mismatches,
+      lsp,
     };
   } finally {
     evaluatorSession?.close();
-    hand.close();
+    hand?.close();
     if (previousCache === undefined) delete process.env.SEGMENT_LENS_CACHE_DIR;
     else process.env.SEGMENT_LENS_CACHE_DIR = previousCache;
     rmSync(cache, { recursive: true, force: true });
@@ -143,6 +165,7 @@ export function engineBenchReport(result: EngineBenchResult): { text: string; js
     table(['segment', 'matched', 'counts equal', 'compiled SQL', 'hand-written', 'ratio', "engine's evaluation"], rows),
     `median ratio (compiled / hand-written): ${fmtRatio(result.medianRatio)}`,
     ...result.mismatches.map((m) => `MISMATCH ${m}`),
+    ...(result.lsp ? ['', ...lspReport(result.lsp)] : []),
   ].join('\n');
   const json = {
     profiles: result.profiles,
@@ -161,6 +184,35 @@ export function engineBenchReport(result: EngineBenchResult): { text: string; js
       ratio: round(s.compiledMs / s.handMs, 3),
       evaluateMs: round(s.evaluateMs, 2),
     })),
+    ...(result.lsp
+      ? {
+          lsp: {
+            memoryLimit: result.lsp.memoryLimit,
+            medianEditMs: round(result.lsp.medianEditMs, 1),
+            sampledPeakRssMb: result.lsp.sampledPeakRssMb === undefined ? undefined : round(result.lsp.sampledPeakRssMb),
+            peakRssMb: result.lsp.peakRssMb === undefined ? undefined : round(result.lsp.peakRssMb),
+            segments: result.lsp.segments.map((s) => ({
+              name: s.name,
+              matched: s.matched,
+              openMs: round(s.openMs, 1),
+              editMs: round(s.editMs, 1),
+              edits: s.edits,
+            })),
+          },
+        }
+      : {}),
   };
   return { text, json };
+}
+
+function lspReport(lsp: LspEngineBenchResult): string[] {
+  const mb = (value: number | undefined) => (value === undefined ? 'n/a' : `${fmtInt(Math.round(value))} MB`);
+  return [
+    `The language server with engine "duckdb" (DuckDB memory limit ${lsp.memoryLimit}), the database already converted:`,
+    table(
+      ['segment', 'matched', 'open → code lens', 'edit → code lens (median)'],
+      lsp.segments.map((s) => [s.name, fmtInt(s.matched), fmtMs(s.openMs), fmtMs(s.editMs)]),
+    ),
+    `median edit → code lens: ${fmtMs(lsp.medianEditMs)}; server process RSS: peak ${mb(lsp.peakRssMb)} (VmHWM), largest sample ${mb(lsp.sampledPeakRssMb)}`,
+  ];
 }

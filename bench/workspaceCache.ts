@@ -8,12 +8,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join } from 'node:path';
 import * as generator from '../server/src/generate';
 
-export type SizeName = 'S' | 'M' | 'L';
+export type SizeName = 'S' | 'M' | 'L' | 'XL';
 
 export const SIZES: Readonly<Record<SizeName, { profiles: number; events: number }>> = {
   S: { profiles: 10_000, events: 100_000 },
   M: { profiles: 100_000, events: 1_000_000 },
   L: { profiles: 1_000_000, events: 10_000_000 },
+  XL: { profiles: 3_000_000, events: 30_000_000 },
 };
 
 export interface CachedWorkspace {
