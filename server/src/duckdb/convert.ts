@@ -97,13 +97,18 @@ export async function convertedWorkspace(config: WorkspaceConfig, options: Conve
   ];
   const session = await DuckDbSession.open(temp, options);
   try {
+    // Progress before each step: the statements, the summary's counts, the checkpoint; and at the end.
+    const steps = statements.length + 2;
+    const progress = (phase: LoadProgress['phase'], i: number) => options.onProgress?.({ phase, records: i, bytes: i, totalBytes: steps });
     for (const [i, statement] of statements.entries()) {
-      options.onProgress?.({ phase: phaseOf(statement), records: i, bytes: i, totalBytes: statements.length });
+      progress(phaseOf(statement), i);
       await session.run(statement);
     }
-    options.onProgress?.({ phase: 'indexing', records: statements.length, bytes: statements.length, totalBytes: statements.length });
+    progress('indexing', statements.length);
     await storeSummaryFacts(session);
+    progress('indexing', statements.length + 1);
     await session.run('CHECKPOINT');
+    progress('indexing', steps);
   } catch (error) {
     session.close();
     rmSync(temp, { force: true });

@@ -2,6 +2,7 @@ import type { ListSummary, MetricSummary, PropertySummary, WorkspaceSummary } fr
 import { customPropertyPath, LOCATION_FIELDS, PROFILE_ATTRIBUTES } from '../engine/propertyPath';
 import { readCollection, workspaceDataFiles, type LoadWarning, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import { DIALECTS } from '../sql/dialects';
+import { duckdbJsonPointer } from '../sql/dialects/duckdb';
 import { isoInstantMs } from '../sql/isoInstant';
 import { literal, type DuckDbSession } from './session';
 
@@ -30,7 +31,30 @@ const iso = (ms: unknown) => (ms === null || ms === undefined ? undefined : new 
 const TYPE_SQL = `CASE type WHEN 'VARCHAR' THEN CASE WHEN regexp_matches(value ->> '$', '^\\d{4}-\\d{2}-\\d{2}') AND (${isoInstantMs(DIALECTS.duckdb, "(value ->> '$')")}) IS NOT NULL THEN 'date' ELSE 'string' END
   WHEN 'BOOLEAN' THEN 'boolean' WHEN 'ARRAY' THEN 'list' WHEN 'OBJECT' THEN 'object' ELSE 'number' END`;
 
-/** Per (group, key): how many values, of which types, and the `top` most common ones, from `values` (columns grp and json_each's key, value, type). */
+/**
+ * The members of JSON objects, as rows (grp, key, value, type) (json_each's columns), for each
+ * query of `sources` (columns grp and doc; a doc that is not an object has no members). Rather than
+ * json_each (a row per member, about 1.3 µs each: 4 s of a million events' properties), each
+ * source's keys are listed first (`json_keys`), then every document is parsed once for all of them
+ * (`json_extract` of a list of pointers) and the values present are kept: the same rows, in half
+ * the time of the catalog.
+ */
+async function objectMembers(session: DuckDbSession, sources: readonly string[], exclude: readonly string[] = []): Promise<string> {
+  const parts: string[] = [];
+  for (const source of sources) {
+    const objects = `(SELECT grp, doc FROM (${source}) WHERE json_type(doc) = 'OBJECT')`;
+    const keys = (await session.rows(`SELECT DISTINCT key FROM (SELECT unnest(json_keys(doc)) AS key FROM ${objects}) ORDER BY key`))
+      .map(([key]) => String(key))
+      .filter((key) => !exclude.includes(key));
+    if (keys.length === 0) continue;
+    parts.push(
+      `SELECT grp, key, value, json_type(value) AS type FROM (SELECT grp, unnest([${keys.map(literal).join(', ')}]) AS key, unnest(json_extract(doc, [${keys.map((key) => duckdbJsonPointer([key])).join(', ')}])) AS value FROM ${objects}) WHERE value IS NOT NULL`,
+    );
+  }
+  return parts.length ? parts.join(' UNION ALL ') : `SELECT NULL AS grp, NULL AS key, CAST(NULL AS JSON) AS value, 'NULL' AS type WHERE false`;
+}
+
+/** Per (group, key): how many values, of which types, and the `top` most common ones, from `values` (rows of `objectMembers`). */
 async function propertyCatalog(session: DuckDbSession, values: string, top = 10): Promise<Map<string, Map<string, PropertySummary>>> {
   // Each distinct value once, with how often it occurs: a date is told from a text once per value, not once per occurrence.
   await session.run(
@@ -116,16 +140,18 @@ export async function summaryFacts(session: DuckDbSession): Promise<SummaryFacts
     FROM metrics m LEFT JOIN events e ON e.metric_id = m.metric_id GROUP BY ALL ORDER BY m.metric_id`);
   const metricProperties = await propertyCatalog(
     session,
-    `SELECT x.metric_id AS grp, e.* FROM events x, json_each(x.properties) e WHERE e.key NOT IN ('$event_id', '$extra')`,
+    await objectMembers(session, ['SELECT metric_id AS grp, properties AS doc FROM events'], ['$event_id', '$extra']),
   );
   const lists = await session.objects(
     'SELECT l.list_id AS id, l.name, l.declared, COUNT(m.profile_id) AS members FROM lists l LEFT JOIN list_members m ON m.list_id = l.list_id GROUP BY ALL ORDER BY l.list_id',
   );
   const profileCatalog = await propertyCatalog(
     session,
-    `SELECT 'attributes' AS grp, e.* FROM profiles p, json_each(p.attributes) e
-     UNION ALL SELECT 'location' AS grp, e.* FROM profiles p, json_each(p.attributes -> '$.location') e WHERE json_type(p.attributes -> '$.location') = 'OBJECT'
-     UNION ALL SELECT 'properties' AS grp, e.* FROM profiles p, json_each(p.attributes -> '$.properties') e WHERE json_type(p.attributes -> '$.properties') = 'OBJECT'`,
+    await objectMembers(session, [
+      `SELECT 'attributes' AS grp, attributes AS doc FROM profiles`,
+      `SELECT 'location' AS grp, attributes -> '$.location' AS doc FROM profiles`,
+      `SELECT 'properties' AS grp, attributes -> '$.properties' AS doc FROM profiles`,
+    ]),
   );
   return {
     version: FACTS_VERSION,

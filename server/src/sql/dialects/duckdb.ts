@@ -12,8 +12,9 @@ const KINDS: Record<JsonKind, string[]> = {
 
 const literal = (text: string) => doubled(text, "'");
 
-/** A JSON pointer (RFC 6901) to one member: DuckDB reads `$...` and `/...` paths, so keys go through a pointer. */
-const pointer = (key: string) => literal(`/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+/** A JSON pointer (RFC 6901) literal to the member at `path` (keys, outermost first): DuckDB reads `$...` and `/...` paths, so keys go through a pointer. */
+export const duckdbJsonPointer = (path: readonly string[]): string => literal(path.map((key) => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''));
+const pointer = (key: string) => duckdbJsonPointer([key]);
 
 /**
  * DuckDB: JSON through the json extension (`->` with JSON pointers, json_type), RE2 regular

@@ -2,6 +2,7 @@ import { JSON_BOOLEAN, JSON_NUMBER, JSON_STRING, LOCATION_FIELDS, PREDICTIVE_FIE
 import { ConditionSqlBuilder } from '../builder';
 import { CompileContext } from '../context';
 import type { SqlDialect } from '../dialect';
+import { duckdbJsonPointer } from '../dialects/duckdb';
 import { columnSql, jsonPath, tableSql, type ColumnType, type InstantImpl, type LayoutGap, type TableLayout, type ValueImpl } from '../layout';
 import { referenceTime } from '../../engine/time';
 import { booleanOf, numberOf, textOf } from '../values';
@@ -143,11 +144,6 @@ export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WOR
     },
   };
   const attributes = columnSql(d, 'p', c.profiles.attributes);
-  const pointer = (path: readonly string[]) =>
-    `'${path
-      .map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`)
-      .join('')
-      .replace(/'/g, "''")}'`;
   const ctx = new CompileContext(d, staged, referenceTime(0), undefined);
   const builder = new ConditionSqlBuilder(ctx, []);
   const typed = TYPED_PATHS.map(({ path, type }) => {
@@ -169,7 +165,7 @@ export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WOR
   const eventValue = numberOf(d, workspaceLayout(names).eventProperty('e', '$value', d));
   const e = (name: string) => columnSql(d, 'e', name);
   return [
-    `CREATE VIEW ${t(members)} AS SELECT p.*, ${paths.map((path, i) => `sl_values[${i + 1}] AS ${q(extractedColumn(path))}`).join(', ')} FROM (SELECT p.*, json_extract(${attributes}, [${paths.map(pointer).join(', ')}]) AS sl_values FROM ${t(names.tables.profiles)} AS p) AS p`,
+    `CREATE VIEW ${t(members)} AS SELECT p.*, ${paths.map((path, i) => `sl_values[${i + 1}] AS ${q(extractedColumn(path))}`).join(', ')} FROM (SELECT p.*, json_extract(${attributes}, [${paths.map(duckdbJsonPointer).join(', ')}]) AS sl_values FROM ${t(names.tables.profiles)} AS p) AS p`,
     `CREATE TABLE ${t(wide)} AS SELECT ${[
       id,
       `CAST(row_number() OVER (ORDER BY ${id}) AS INTEGER) AS ${q(PROFILE_KEY)}`,
