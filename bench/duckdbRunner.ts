@@ -74,8 +74,9 @@ export class DuckBench {
     readonly connection: DuckDBConnection,
   ) {}
 
-  static async create(): Promise<DuckBench> {
-    const instance = await DuckDBInstance.create(':memory:');
+  /** A DuckDB database in memory, or in the file `path` (a database larger than memory). */
+  static async create(path = ':memory:'): Promise<DuckBench> {
+    const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
     return new DuckBench(instance, connection);
