@@ -10,6 +10,7 @@
  * Exit code 1 when a count differs.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { convertedLayout, convertedWorkspace } from '../server/src/duckdb/convert';
 import { DuckDbEvaluator } from '../server/src/duckdb/evaluate';
@@ -67,7 +68,10 @@ export async function runDuckDbEngineBench(
   process.env.SEGMENT_LENS_CACHE_DIR = cache;
   // The hand-written tables in a database file too, as the converted ones: like for like, and an XL
   // workspace's tables do not fit in memory beside the converted database's.
-  let hand: DuckBench | undefined = await DuckBench.create(join(cache, 'hand-written.duckdb'));
+  // Two databases are open at once while the segments are timed, each with a buffer manager of
+  // its own: each gets a third of the RAM (DuckDB's default, 80% each, let the L run reach 21 GB).
+  const queryLimit = `${Math.max(1, Math.floor(totalmem() / 3 / 2 ** 30))}GB`;
+  let hand: DuckBench | undefined = await DuckBench.create(join(cache, 'hand-written.duckdb'), queryLimit);
   let evaluatorSession: { close(): void } | undefined;
   try {
     const config = readWorkspaceConfig(root);
@@ -75,7 +79,7 @@ export async function runDuckDbEngineBench(
     const convertedBytes = statSync(converted.path).size;
     log(`duckdb engine: converted ${root} in ${fmtMs(converted.convertMs)} (${(convertedBytes / 1e6).toFixed(1)} MB)`);
     const layout = convertedLayout();
-    const opened = await openDatabase(converted.path, layout);
+    const opened = await openDatabase(converted.path, layout, { memoryLimit: queryLimit });
     evaluatorSession = opened.session;
     const now = config.now ?? Date.now();
     const evaluator = await DuckDbEvaluator.open(opened.session, layout, { name: config.name, root: config.root, now });

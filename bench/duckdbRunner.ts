@@ -74,9 +74,9 @@ export class DuckBench {
     readonly connection: DuckDBConnection,
   ) {}
 
-  /** A DuckDB database in memory, or in the file `path` (a database larger than memory). */
-  static async create(path = ':memory:'): Promise<DuckBench> {
-    const instance = await DuckDBInstance.create(path);
+  /** A DuckDB database in memory, or in the file `path` (a database larger than memory), with DuckDB's memory limit or `memoryLimit`. */
+  static async create(path = ':memory:', memoryLimit?: string): Promise<DuckBench> {
+    const instance = await DuckDBInstance.create(path, memoryLimit ? { memory_limit: memoryLimit } : {});
     const connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
     return new DuckBench(instance, connection);
