@@ -24,6 +24,8 @@
  *                      language server with engine "duckdb" on the converted database: edit → code
  *                      lens per segment and the server's RSS (bench/lspEngineBench.ts)
  *   --memory-limit S   DuckDB's memory limit in that language server (default 1GB)
+ *   --keep-conversion D  convert into the engine cache folder D and keep it: a later run with the
+ *                      same D reuses the converted database (and reports no conversion time)
  * Exit code: 1 when any segment's count differs between the engine and DuckDB (or a measure fails).
  */
 import { execFileSync } from 'node:child_process';
@@ -69,6 +71,8 @@ interface Options {
   engine: 'memory' | 'duckdb';
   /** DuckDB's memory limit in the language server of the DuckDB engine's measures. */
   memoryLimit: string;
+  /** The DuckDB engine's measures: an engine cache folder to convert into and keep. */
+  keepConversion: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -88,6 +92,7 @@ function parseArgs(argv: string[]): Options {
     lspLoad: 'jsonl',
     engine: 'memory',
     memoryLimit: '1GB',
+    keepConversion: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -151,6 +156,9 @@ function parseArgs(argv: string[]): Options {
         else o.onlyLsp = true;
         break;
       }
+      case '--keep-conversion':
+        o.keepConversion = value();
+        break;
       case '--memory-limit': {
         const v = value();
         if (!isMemorySize(v)) throw new Error(`--memory-limit must be a size such as 1GB, got ${v}`);
@@ -166,7 +174,7 @@ function parseArgs(argv: string[]): Options {
       case '--help':
       case '-h':
         process.stdout.write(
-          'usage: node out/bench/bench.js [--size S|M|L|XL] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation] [--lsp-load jsonl|cache] [--engine memory|duckdb] [--memory-limit 1GB]\n',
+          'usage: node out/bench/bench.js [--size S|M|L|XL] [--json] [--smoke] [--runs N] [--load-runs N] [--seed N] [--no-lsp] [--no-duckdb] [--evaluate-on cache|jsonl] [--segments a,b] [--only validation] [--lsp-load jsonl|cache] [--engine memory|duckdb] [--memory-limit 1GB] [--keep-conversion DIR]\n',
         );
         process.exit(0);
         break;
@@ -319,7 +327,14 @@ async function main(): Promise<number> {
   }
 
   if (o.engine === 'duckdb') {
-    const engineResult = await runDuckDbEngineBench(root, suite, o.runs, log, o.lsp ? { memoryLimit: o.memoryLimit, edits: o.runs } : undefined);
+    const engineResult = await runDuckDbEngineBench(
+      root,
+      suite,
+      o.runs,
+      log,
+      o.lsp ? { memoryLimit: o.memoryLimit, edits: o.runs } : undefined,
+      o.keepConversion,
+    );
     const report = engineBenchReport(engineResult);
     process.stdout.write(`${o.json ? JSON.stringify({ size: o.size, runs: o.runs, ...(report.json as object) }, null, 2) : report.text}\n`);
     return engineResult.mismatches.length ? 1 : 0;

@@ -9,7 +9,7 @@
  * hand-written tables are loaded into a database file in that folder as well.
  * Exit code 1 when a count differs.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { convertedLayout, convertedWorkspace } from '../server/src/duckdb/convert';
@@ -62,22 +62,34 @@ export async function runDuckDbEngineBench(
   runs: number,
   log: (message: string) => void,
   lspOptions?: EngineLspOptions,
+  /** An engine cache folder to convert into and keep (a later run reuses its database), instead of a fresh one removed at the end. */
+  keptCache?: string,
 ): Promise<EngineBenchResult> {
   const previousCache = process.env.SEGMENT_LENS_CACHE_DIR;
-  const cache = mkdtempSync(join(cacheDir(), 'duckdb-engine-'));
+  const cache = keptCache ?? mkdtempSync(join(cacheDir(), 'duckdb-engine-'));
+  mkdirSync(cache, { recursive: true });
   process.env.SEGMENT_LENS_CACHE_DIR = cache;
+  const handFile = join(cache, 'hand-written.duckdb');
+  rmSync(handFile, { force: true });
+  rmSync(`${handFile}.wal`, { force: true });
   // The hand-written tables in a database file too, as the converted ones: like for like, and an XL
-  // workspace's tables do not fit in memory beside the converted database's.
-  // Two databases are open at once while the segments are timed, each with a buffer manager of
-  // its own: each gets a third of the RAM (DuckDB's default, 80% each, let the L run reach 21 GB).
-  const queryLimit = `${Math.max(1, Math.floor(totalmem() / 3 / 2 ** 30))}GB`;
-  let hand: DuckBench | undefined = await DuckBench.create(join(cache, 'hand-written.duckdb'), queryLimit);
+  // workspace's tables do not fit in memory beside the converted database's. Two databases are
+  // open at once while the segments are timed, each with a buffer manager of its own: each gets a
+  // third of the RAM then (DuckDB's default, 80% each, let the L run reach 21 GB); the hand-written
+  // load gets 60% (at XL it ran out of a third, 6.5 GiB).
+  const limit = (share: number) => `${Math.max(1, Math.floor((totalmem() * share) / 2 ** 30))}GB`;
+  const queryLimit = limit(1 / 3);
+  let hand: DuckBench | undefined = await DuckBench.create(handFile, limit(0.6));
   let evaluatorSession: { close(): void } | undefined;
   try {
     const config = readWorkspaceConfig(root);
     const converted = await convertedWorkspace(config);
     const convertedBytes = statSync(converted.path).size;
-    log(`duckdb engine: converted ${root} in ${fmtMs(converted.convertMs)} (${(convertedBytes / 1e6).toFixed(1)} MB)`);
+    log(
+      converted.converted
+        ? `duckdb engine: converted ${root} in ${fmtMs(converted.convertMs)} (${(convertedBytes / 1e6).toFixed(1)} MB)`
+        : `duckdb engine: reused the database converted by an earlier run in ${cache} (${(convertedBytes / 1e6).toFixed(1)} MB): no conversion time`,
+    );
     const layout = convertedLayout();
     const opened = await openDatabase(converted.path, layout, { memoryLimit: queryLimit });
     evaluatorSession = opened.session;
@@ -85,6 +97,7 @@ export async function runDuckDbEngineBench(
     const evaluator = await DuckDbEvaluator.open(opened.session, layout, { name: config.name, root: config.root, now });
     await hand.createReferenceTables();
     const handLoad = await hand.loadWorkspace(root);
+    await hand.connection.run(`SET memory_limit = '${queryLimit}'`);
     log(`hand-written DuckDB: loaded in ${fmtMs(handLoad.loadMs)} (${fmtInt(handLoad.profiles)} profiles, ${fmtInt(handLoad.events)} events)`);
 
     const segments: EngineSegmentResult[] = [];
@@ -139,7 +152,7 @@ export async function runDuckDbEngineBench(
     return {
       profiles: info.profiles,
       events: info.events,
-      convertMs: converted.convertMs,
+      convertMs: converted.converted ? converted.convertMs : NaN,
       convertedBytes,
       handLoadMs: handLoad.loadMs,
       segments,
@@ -152,7 +165,8 @@ export async function runDuckDbEngineBench(
     hand?.close();
     if (previousCache === undefined) delete process.env.SEGMENT_LENS_CACHE_DIR;
     else process.env.SEGMENT_LENS_CACHE_DIR = previousCache;
-    rmSync(cache, { recursive: true, force: true });
+    if (keptCache === undefined) rmSync(cache, { recursive: true, force: true });
+    else rmSync(handFile, { force: true });
   }
 }
 
