@@ -34,7 +34,6 @@ import {
   readStatusBarText,
   readWebviewText,
   runCommand,
-  saveFailureArtifacts,
   screenshot,
   startCodeServer,
   triggerCompletion,
@@ -42,6 +41,7 @@ import {
   waitFor,
   waitForProblems,
   webviewFrame,
+  withWorkbench,
   type CodeLensRow,
   type CodeServer,
   type ProblemRow,
@@ -558,8 +558,7 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     const sample = path.join(tempRoot, 'sample-workspace');
     fs.cpSync(SAMPLE, sample, { recursive: true });
     assert.ok(codeServer);
-    const second = await openWorkbench(codeServer, sample);
-    try {
+    await withWorkbench(codeServer, sample, 'editor-sample-workspace', async (second) => {
       const file = segments.includes('vip-customers.json') ? 'vip-customers.json' : segments[0]!;
       await openFileFromExplorer(second.page, `segments/${file}`);
       const titles = await waitFor(
@@ -578,13 +577,7 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
       );
       console.log(`    sample-workspace/segments/${file}: ${titles[0]} (${status})`);
       await screenshot(second.page, 'sample-workspace');
-    } catch (error) {
-      const written = await saveFailureArtifacts('editor-sample-workspace', { workbench: second });
-      console.log(`    failure artifacts: ${written.join(', ')}`);
-      throw error;
-    } finally {
-      await second.close();
-    }
+    });
   });
 
   it('evaluates with DuckDB from the binding the .vsix carries (segmentLens.engine: "duckdb")', async () => {
@@ -595,8 +588,7 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     fs.mkdirSync(path.join(ducked, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(ducked, '.vscode', 'settings.json'), JSON.stringify({ 'segmentLens.engine': 'duckdb' }, null, 2));
     assert.ok(codeServer);
-    const third = await openWorkbench(codeServer, ducked);
-    try {
+    await withWorkbench(codeServer, ducked, 'editor-duckdb-engine', async (third) => {
       await openFileFromExplorer(third.page, 'segments/buyers.json');
       await waitFor(async () => lensTitles(await readCodeLenses(third.page))[0] === 'Matches 2 of 4 profiles (50.0%)', {
         timeoutMs: 180_000,
@@ -615,13 +607,7 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
         [],
       );
       await screenshot(third.page, 'duckdb-engine');
-    } catch (error) {
-      const written = await saveFailureArtifacts('editor-duckdb-engine', { workbench: third });
-      console.log(`    failure artifacts: ${written.join(', ')}`);
-      throw error;
-    } finally {
-      await third.close();
-    }
+    });
   });
 
   it("runs the installed extension's own CLI with DuckDB, outside the repo (what the .vsix holds is enough)", () => {

@@ -1279,6 +1279,23 @@ export function codeServerSuiteHooks(prefix: string, state: () => { codeServer?:
 }
 
 /**
+ * Opens `folder` in a workbench of its own, runs `body` with it and closes it; when `body` throws,
+ * the workbench's failure artifacts (screenshot, log) are saved as `artifacts` first.
+ */
+export async function withWorkbench(cs: CodeServer, folder: string, artifacts: string, body: (workbench: Workbench) => Promise<void>): Promise<void> {
+  const workbench = await openWorkbench(cs, folder);
+  try {
+    await body(workbench);
+  } catch (error) {
+    const written = await saveFailureArtifacts(artifacts, { workbench });
+    console.log(`    failure artifacts: ${written.join(', ')}`);
+    throw error;
+  } finally {
+    await workbench.close();
+  }
+}
+
+/**
  * For an afterEach on failure: saves a screenshot, the code-server log and the browser console
  * under test-output/e2e/ with `name` as prefix, and returns the paths written.
  */
