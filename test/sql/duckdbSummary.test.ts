@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarizeWorkspace, type PropertySummary, type WorkspaceSummary } from '../../server/src/engine/catalog';
 import { convertedWorkspace } from '../../server/src/duckdb/convert';
 import { openWorkspaceDatabase } from '../../server/src/duckdb/engineChoice';
 import { DuckDbSession } from '../../server/src/duckdb/session';
-import { duckDbWorkspaceSummary, SUMMARY_TABLE } from '../../server/src/duckdb/summary';
+import { duckDbWorkspaceSummary, MAX_EXTRACTED_KEYS, SUMMARY_TABLE } from '../../server/src/duckdb/summary';
 import { loadWorkspace, readWorkspaceConfig } from '../../server/src/workspace/loadWorkspace';
-import { removeDir, SAMPLE } from '../protocol/fixtures';
+import { removeDir, SAMPLE, TINY } from '../protocol/fixtures';
 
 /**
  * The summary completion, hover and ID checks read (engine/catalog.ts), built from a converted
@@ -65,6 +65,30 @@ describe('the DuckDB engine: the workspace summary of the editor', function () {
         duck.profileProperties.map((p) => p.present),
         memory.profileProperties.map((p) => p.present),
       );
+    } finally {
+      session.close();
+    }
+  });
+
+  it('equals the in-memory summary where custom properties have more names than one extraction lists (json_each then)', async () => {
+    // Tiny's profiles with one more, each with its own property names: more distinct names than
+    // MAX_EXTRACTED_KEYS in `properties`, of every JSON type, some shared.
+    const root = join(cache, 'many-keys');
+    cpSync(TINY, root, { recursive: true });
+    const names = MAX_EXTRACTED_KEYS + 40;
+    const lines = Array.from({ length: 12 }, (_, p) => {
+      const properties: Record<string, unknown> = { Shared: p % 3 === 0 ? 'yes' : p };
+      for (let k = p; k < names; k += 12) properties[`Answer ${k}`] = k % 4 === 0 ? k : k % 4 === 1 ? `text ${k % 7}` : k % 4 === 2 ? [k] : k % 2 === 1;
+      return JSON.stringify({ type: 'profile', id: `M${p}`, attributes: { email: `m${p}@example.com`, created: '2026-01-02T03:04:05Z', properties } });
+    });
+    writeFileSync(join(root, 'data', 'profiles.jsonl'), `${lines.join('\n')}\n`);
+    const config = readWorkspaceConfig(root);
+    const memory = summarizeWorkspace((await loadWorkspace(root, { cache: false })).workspace);
+    const { session } = await openWorkspaceDatabase(config, config.now ?? Date.now());
+    try {
+      const duck = await duckDbWorkspaceSummary(session, config, config.now ?? Date.now());
+      assert.ok(duck.profileProperties.filter((p) => p.name.includes('Answer')).length === names);
+      assert.deepEqual(comparable(duck), comparable(memory));
     } finally {
       session.close();
     }

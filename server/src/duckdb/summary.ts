@@ -31,22 +31,31 @@ const iso = (ms: unknown) => (ms === null || ms === undefined ? undefined : new 
 const TYPE_SQL = `CASE type WHEN 'VARCHAR' THEN CASE WHEN regexp_matches(value ->> '$', '^\\d{4}-\\d{2}-\\d{2}') AND (${isoInstantMs(DIALECTS.duckdb, "(value ->> '$')")}) IS NOT NULL THEN 'date' ELSE 'string' END
   WHEN 'BOOLEAN' THEN 'boolean' WHEN 'ARRAY' THEN 'list' WHEN 'OBJECT' THEN 'object' ELSE 'number' END`;
 
+/** Past this many distinct keys in a source, its members are listed by json_each (see objectMembers). */
+export const MAX_EXTRACTED_KEYS = 256;
+
 /**
  * The members of JSON objects, as rows (grp, key, value, type) (json_each's columns), for each
  * query of `sources` (columns grp and doc; a doc that is not an object has no members). Rather than
  * json_each (a row per member, about 1.3 µs each: 4 s of a million events' properties), each
  * source's keys are listed first (`json_keys`), then every document is parsed once for all of them
  * (`json_extract` of a list of pointers) and the values present are kept: the same rows, in half
- * the time of the catalog.
+ * the time of the catalog. That costs a row per document and key, present or not, so a source
+ * with more than MAX_EXTRACTED_KEYS keys (custom properties named by the thousand) keeps json_each.
  */
 async function objectMembers(session: DuckDbSession, sources: readonly string[], exclude: readonly string[] = []): Promise<string> {
   const parts: string[] = [];
+  const excluded = exclude.length ? ` AND e.key NOT IN (${exclude.map(literal).join(', ')})` : '';
   for (const source of sources) {
     const objects = `(SELECT grp, doc FROM (${source}) WHERE json_type(doc) = 'OBJECT')`;
     const keys = (await session.rows(`SELECT DISTINCT key FROM (SELECT unnest(json_keys(doc)) AS key FROM ${objects}) ORDER BY key`))
       .map(([key]) => String(key))
       .filter((key) => !exclude.includes(key));
     if (keys.length === 0) continue;
+    if (keys.length > MAX_EXTRACTED_KEYS) {
+      parts.push(`SELECT o.grp, e.key, e.value, e.type FROM ${objects} AS o, json_each(o.doc) AS e WHERE true${excluded}`);
+      continue;
+    }
     parts.push(
       `SELECT grp, key, value, json_type(value) AS type FROM (SELECT grp, unnest([${keys.map(literal).join(', ')}]) AS key, unnest(json_extract(doc, [${keys.map((key) => duckdbJsonPointer([key])).join(', ')}])) AS value FROM ${objects}) WHERE value IS NOT NULL`,
     );

@@ -207,7 +207,7 @@ export function duckdbLoadStatements(
       ? 'SELECT CAST(NULL AS JSON) AS r WHERE FALSE'
       : `SELECT unnest(CAST(json_extract(CASE WHEN json_type(json) = 'ARRAY' THEN json ELSE json -> '$.data' END, '$[*]') AS JSON[])) AS r FROM read_json_objects(${lit(path)}, format = 'unstructured')`;
   // Each line's document is parsed once for every member a statement reads (one json_extract of a
-  // list of pointers into \`x\`), not once per \`->\`: at 1M events that halved the events' insert.
+  // list of pointers into x), not once per ->: at 1M events that halved the events' insert.
   const extract = (source: string, paths: readonly (readonly string[])[]) =>
     `(SELECT *, json_extract(doc, [${paths.map(duckdbJsonPointer).join(', ')}]) AS x FROM (${source}) WHERE json_type(doc) = 'OBJECT')`;
   // Of a record's x = [id, attributes]: a non-empty text ID, and the attributes object (else {}).
