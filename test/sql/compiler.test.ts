@@ -16,6 +16,7 @@ import { likeEscape, type SqlDialect } from '../../server/src/sql/dialect';
 import { DIALECTS } from '../../server/src/sql/dialects';
 import { fivetranColumnName, fivetranLayout } from '../../server/src/sql/layouts/fivetran';
 import { layoutFromConfig } from '../../server/src/sql/layouts/mapping';
+import { materializedWorkspaceLayout } from '../../server/src/sql/layouts/materialized';
 import { workspaceLayout } from '../../server/src/sql/layouts/workspace';
 import { CompileContext } from '../../server/src/sql/context';
 import { phoneCountry } from '../../server/src/sql/phone';
@@ -174,6 +175,52 @@ describe('SQL compiler: what it promises', () => {
     assert.notEqual(a.sql, c.sql);
     // D0 − 30 days and now, as epoch milliseconds.
     assert.ok(a.sql?.includes(String(Date.parse('2024-05-18T00:00:00Z'))) && a.sql.includes(String(NOW)));
+  });
+
+  it('profiles created after now are left out, unless the catalog says no profile was created after now', async () => {
+    const layout = materializedWorkspaceLayout();
+    const existence = `"t/created" > CAST(${NOW} AS DOUBLE)`;
+    const compile = (latestCreated?: number | null) =>
+      compileSegment(definition(metricCondition), {
+        dialect: 'duckdb',
+        layout,
+        now: NOW,
+        catalog: latestCreated === undefined ? undefined : { latestCreated },
+      });
+    for (const form of ['sql', 'countSql', 'countsSql', 'flagsSql'] as const) {
+      assert.ok(compile()[form]?.includes(existence), `${form} tests the creation time without a catalog`);
+      assert.ok(compile(NOW + 1)[form]?.includes(existence), `${form}: a profile was created after now`);
+      assert.ok(!compile(NOW)[form]?.includes('t/created'), `${form}: the latest was created at now`);
+      assert.ok(!compile(null)[form]?.includes('t/created'), `${form}: no profile has a creation time`);
+    }
+    // Through the DuckDB engine: a profile created after now is not counted, one created before is.
+    const db = await DuckDbDatabase.open({ materialized: true });
+    try {
+      await db.load({
+        metrics: [{ type: 'metric', id: 'PO', attributes: { name: 'Placed Order' } }],
+        lists: [],
+        profiles: ['2024-06-01T00:00:00Z', '2024-06-18T00:00:00Z'].map((created, i) => ({ type: 'profile', id: `P${i}`, attributes: { created } })),
+        events: [],
+        listMembers: [],
+      });
+      const total = async (latestCreated?: number) =>
+        Number(
+          (
+            await db.query(
+              compileSegment(definition(metricCondition), {
+                dialect: 'duckdb',
+                layout,
+                now: NOW,
+                catalog: latestCreated === undefined ? undefined : { latestCreated },
+              }).countsSql,
+            )
+          )[0][0],
+        );
+      assert.equal(await total(), 1);
+      assert.equal(await total(Date.parse('2024-06-18T00:00:00Z')), 1);
+    } finally {
+      await db.close();
+    }
   });
 
   it('conditions the engine cannot evaluate compile to "not evaluable", with the engine\'s reasons, and no query', () => {

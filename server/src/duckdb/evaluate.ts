@@ -1,5 +1,6 @@
 import type { NameLookup } from '../engine/describe';
-import { compileSegment, countsSelect, type Approximation, type TableLayout } from '../sql';
+import { compileSegment, countsSelect, type Approximation, type SqlCatalog, type TableLayout } from '../sql';
+import { instantColumn } from '../sql/layouts/materialized';
 import { DIALECTS } from '../sql/dialects';
 import { columnSql, tableSql } from '../sql/layout';
 import { convertedReferenceSetup, WORKSPACE_INFO_TABLE } from './convert';
@@ -64,6 +65,20 @@ async function referenceStamp(session: DuckDbSession): Promise<string | undefine
 const count = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 /**
+ * The latest profile creation instant (`SqlCatalog.latestCreated`) where the layout holds it as a
+ * column of epoch milliseconds (the converted workspace's `t/created`: DuckDB answers the maximum
+ * from the column's statistics); undefined elsewhere (parsing every profile's date at each open
+ * would cost more than the test it saves).
+ */
+async function latestCreated(session: DuckDbSession, layout: TableLayout): Promise<number | null | undefined> {
+  const created = layout.profileValue('p', ['created'], d);
+  const instant = 'instant' in created ? created.instant : undefined;
+  if (!instant || instant.unit !== 'ms' || instant.sql !== columnSql(d, 'p', instantColumn(['created']))) return undefined;
+  const value = (await session.rows(`SELECT MAX(${instant.sql}) FROM ${tableSql(d, layout.profiles.table)} AS p`))[0]?.[0];
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/**
  * Evaluates segment definitions with DuckDB through the segment→SQL compiler (server/src/sql/):
  * the flags form (one row per existing profile, a boolean per condition) is computed once into a
  * temporary table, and the total, each condition's, group's and running AND's count (as the
@@ -81,6 +96,8 @@ export class DuckDbEvaluator {
     readonly layout: TableLayout,
     readonly info: DuckDbWorkspaceInfo,
     readonly names: NameLookup,
+    /** Facts about the data the compiler may use (`SqlCatalog`); every compilation of this evaluator's SQL passes them. */
+    readonly catalog: SqlCatalog = {},
   ) {}
 
   /** The info and names of the data behind `layout` in `session`. */
@@ -104,6 +121,7 @@ export class DuckDbEvaluator {
       layout,
       { ...base, profiles, events },
       { metricName: (id) => metrics.get(id), listName: (id) => lists.get(id) },
+      { latestCreated: await latestCreated(session, layout) },
     );
     const stamp = await referenceStamp(session);
     if (stamp !== undefined) {
@@ -116,7 +134,7 @@ export class DuckDbEvaluator {
 
   async evaluate(definition: unknown, options: { ids: boolean; limit: number }): Promise<DuckDbDefinitionResult> {
     const started = Date.now();
-    const compiled = compileSegment(definition, { dialect: 'duckdb', layout: this.layout, now: this.info.now });
+    const compiled = compileSegment(definition, { dialect: 'duckdb', layout: this.layout, now: this.info.now, catalog: this.catalog });
     for (const statement of compiled.setup) {
       if (this.setUp.has(statement) || (this.staleReferences && statement.startsWith('DROP TABLE IF EXISTS '))) continue;
       await this.session.run(statement);

@@ -46,7 +46,12 @@ export async function duckDbPreviewPage(
   // The evaluator runs the setup and preconditions, and says whether the definition can be evaluated.
   const counted = await evaluator.evaluate(definition, { ids: false, limit: 0 });
   if (counted.matched === null) return undefined; // rows: the shape of protocol.ts ProfileRow, checked where the worker replies
-  const compiled = compileSegment(definition, { dialect: 'duckdb', layout: evaluator.layout, now: request.now ?? evaluator.info.now });
+  const compiled = compileSegment(definition, {
+    dialect: 'duckdb',
+    layout: evaluator.layout,
+    now: request.now ?? evaluator.info.now,
+    catalog: evaluator.catalog,
+  });
   if (compiled.sql === null) return undefined;
   const properties = propertyColumns.map((name, i) => `${shown(['properties', name])} AS ${d.quoteIdentifier(`prop${i}`)}`);
   const rowsSql = `WITH matched AS (${compiled.sql}),

@@ -104,14 +104,17 @@ export function compileSegment(definition: unknown, options: CompileOptions): Co
   const notEvaluable = groups.flatMap((group) =>
     group.conditions.filter((c) => c.notEvaluable !== null).map((c) => ({ path: c.path, pointer: c.pointer, reason: c.notEvaluable as string })),
   );
-  return assemble(ctx, groups, notEvaluable, options.now, existsAsOfNow(ctx));
+  return assemble(ctx, groups, notEvaluable, options.now, existsAsOfNow(ctx, options.now));
 }
 
 /**
  * The profiles that exist as of now: one `created` after now does not yet (semantics §2), and
- * matches nothing nor counts in the total. TRUE when the layout has no creation time.
+ * matches nothing nor counts in the total. TRUE when the layout has no creation time, or when the
+ * catalog says no profile was created after now.
  */
-function existsAsOfNow(ctx: CompileContext): string {
+function existsAsOfNow(ctx: CompileContext, now: number): string {
+  const latest = ctx.catalog?.latestCreated;
+  if (latest === null || (latest !== undefined && latest <= now)) return 'TRUE';
   const b = new ConditionSqlBuilder(ctx, []);
   const created = b.profileValue(['created'], []);
   if (isSqlNotEvaluable(created)) return 'TRUE';

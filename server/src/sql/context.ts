@@ -13,6 +13,12 @@ export interface SqlCatalog {
   hasList?(id: string): boolean;
   /** Whether some profile carries a value at this path of the API `attributes`. */
   carries?(path: readonly string[]): boolean;
+  /**
+   * The latest instant (epoch ms) at which a profile was created, null when no profile has a
+   * creation date: when it is not after now, every profile exists as of now and the SQL does not
+   * test it.
+   */
+  latestCreated?: number | null;
 }
 
 /** A rule of docs/semantics.md that the SQL reproduces only approximately, at a path of the definition. */
