@@ -38,6 +38,7 @@ export interface EngineSegmentResult {
 export interface EngineBenchResult {
   profiles: number;
   events: number;
+  /** The conversion's time; NaN when the database was reused (--keep-conversion). */
   convertMs: number;
   /** Size of the converted database file. */
   convertedBytes: number;
@@ -167,7 +168,7 @@ export async function runDuckDbEngineBench(
     if (previousCache === undefined) delete process.env.SEGMENT_LENS_CACHE_DIR;
     else process.env.SEGMENT_LENS_CACHE_DIR = previousCache;
     if (keptCache === undefined) rmSync(cache, { recursive: true, force: true });
-    else rmSync(handFile, { force: true });
+    else for (const path of [handFile, `${handFile}.wal`]) rmSync(path, { force: true });
   }
 }
 
@@ -183,7 +184,7 @@ export function engineBenchReport(result: EngineBenchResult): { text: string; js
     fmtMs(s.evaluateMs),
   ]);
   const text = [
-    `DuckDB engine: ${fmtInt(result.profiles)} profiles, ${fmtInt(result.events)} events; conversion ${fmtMs(result.convertMs)}, ${(result.convertedBytes / 1e6).toFixed(1)} MB (the hand-written tables' load ${fmtMs(result.handLoadMs)})`,
+    `DuckDB engine: ${fmtInt(result.profiles)} profiles, ${fmtInt(result.events)} events; conversion ${Number.isNaN(result.convertMs) ? 'reused from an earlier run' : fmtMs(result.convertMs)}, ${(result.convertedBytes / 1e6).toFixed(1)} MB (the hand-written tables' load ${fmtMs(result.handLoadMs)})`,
     table(['segment', 'matched', 'counts equal', 'compiled SQL', 'hand-written', 'ratio', "engine's evaluation"], rows),
     `median ratio (compiled / hand-written): ${fmtRatio(result.medianRatio)}`,
     ...result.mismatches.map((m) => `MISMATCH ${m}`),
