@@ -151,6 +151,11 @@ export async function runDuckDbEngineBench(
     const lsp = lspOptions
       ? await runLspEngineBench({ workspaceRoot: root, cacheDir: cache, memoryLimit: lspOptions.memoryLimit, suite, edits: lspOptions.edits, log })
       : undefined;
+    for (const counted of lsp?.segments ?? []) {
+      const engine = segments.find((s) => s.name === counted.name);
+      if (engine && counted.matched !== engine.matched)
+        mismatches.push(`${counted.name}: the language server ${counted.matched}, the engine ${engine.matched}`);
+    }
     return {
       profiles: info.profiles,
       events: info.events,
