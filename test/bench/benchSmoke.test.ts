@@ -67,6 +67,34 @@ describe('benchmark (smoke)', function () {
     assert.doesNotMatch(stderr, /duckdb|^load \d/im, 'no loads, no DuckDB');
   });
 
+  it('--engine duckdb: the compiled SQL beside the hand-written query, then the language server on the converted database, every count equal', async () => {
+    const names = ['vip-customers', 'hotmail-addresses'];
+    const { code, stdout, stderr } = await runBench(['--smoke', '--engine', 'duckdb', '--segments', names.join(','), '--json']);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as {
+      size: string;
+      convertMs: number;
+      mismatches: string[];
+      segments: { name: string; matched: number; handMatched: number; ratio: number }[];
+      lsp: { memoryLimit: string; medianEditMs: number; peakRssMb?: number; segments: { name: string; matched: number; openMs: number; editMs: number }[] };
+    };
+    assert.equal(report.size, 'S');
+    assert.ok(isNumber(report.convertMs), stdout);
+    assert.deepEqual(report.mismatches, []);
+    assert.deepEqual(
+      report.segments.map((s) => s.name),
+      names,
+    );
+    for (const s of report.segments) assert.ok(s.matched === s.handMatched && s.matched > 0 && isNumber(s.ratio), JSON.stringify(s));
+    assert.equal(report.lsp.memoryLimit, '1GB');
+    assert.deepEqual(
+      report.lsp.segments.map((s) => [s.name, s.matched]),
+      report.segments.map((s) => [s.name, s.matched]),
+    );
+    for (const s of report.lsp.segments) assert.ok(isNumber(s.openMs) && isNumber(s.editMs), JSON.stringify(s));
+    if (process.platform === 'linux') assert.ok(isNumber(report.lsp.peakRssMb) && report.lsp.peakRssMb > 0, stdout);
+  });
+
   it('prints the documented JSON report and DuckDB agrees with every count', async () => {
     const { code, stdout, stderr } = await runBench(['--smoke', '--json']);
     const lines = stdout.trim().split('\n');
