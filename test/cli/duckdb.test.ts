@@ -146,7 +146,7 @@ describe('segment-lens evaluate --engine duckdb', function () {
         return { tables, stamp };
       };
       const stored = await stampOf(converted);
-      assert.deepEqual(stored.tables, ['sl_country_keys', 'sl_phone_calling_codes', 'sl_phone_rules', 'sl_postal_centroids', 'sl_workspace']);
+      assert.deepEqual(stored.tables, ['sl_country_keys', 'sl_phone_calling_codes', 'sl_phone_rules', 'sl_postal_centroids', 'sl_summary', 'sl_workspace']);
       assert.equal(stored.stamp, convertedReferenceSetup().hash);
       const evaluateWith = async (path: string) => {
         const layout = convertedLayout();
