@@ -1,5 +1,6 @@
 import type { Bitset } from './bitset';
 import { RowChunks } from './rowChunks';
+import { instantText, parseInstant, type InstantFormat } from './time';
 import { checkpoint } from './workBudget';
 
 /** Dictionary codes: code + 1 in the smallest unsigned array that fits the dictionary; 0 = missing. */
@@ -18,13 +19,46 @@ type Storage =
   | { kind: 'raw'; values: unknown[] }
   | { kind: 'dict'; codes: PackedCodes }
   | { kind: 'strings'; text: string; offsets: Int32Array; present: Uint8Array }
+  /** Texts that are all instants in one canonical format (see `canonicalInstant`), kept as the instants (NaN: missing). */
+  | { kind: 'instants'; values: Float64Array; format: InstantFormat }
   | { kind: 'numbers'; values: Float64Array };
+
+/** `Column.summarize` of a column kept as instants: counted by instant, only the most common written out. */
+function summarizeInstants(
+  storage: { values: Float64Array; format: InstantFormat },
+  rows: number,
+  top: number,
+  isDate: (value: string) => boolean,
+): ColumnSummary {
+  const { values, format } = storage;
+  const counts = new Map<number, number>();
+  let present = 0;
+  for (let row = 0; row < Math.min(rows, values.length); row++) {
+    const value = values[row];
+    if (value !== value) continue;
+    present++;
+    const count = counts.get(value);
+    if (count !== undefined) counts.set(value, count + 1);
+    else if (counts.size < MAX_SUMMARY_VALUES) counts.set(value, 1);
+  }
+  const topValues = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([value, count]) => ({ value: instantText(value, format), count }));
+  const first = [...counts.keys()][0];
+  const type = first !== undefined && isDate(instantText(first, format)) ? 'date' : 'string';
+  return { present, types: present > 0 ? { [type]: present } : {}, topValues, distinct: undefined };
+}
+
+/** Distinct values a summary of plain values counts (the most common are among them, in practice). */
+const MAX_SUMMARY_VALUES = 50_000;
 
 /** A column as stored in the workspace cache. */
 export type SerializedColumn =
   | { kind: 'dict'; rows: number; present: number; codes: PackedCodes; dict: unknown[] }
   | { kind: 'strings'; rows: number; present: number; text: string; offsets: Int32Array; flags: Uint8Array }
   | { kind: 'numbers'; rows: number; present: number; values: Float64Array }
+  | { kind: 'instants'; rows: number; present: number; values: Float64Array; format: InstantFormat }
   | { kind: 'raw'; rows: number; present: number; values: unknown[] }
   /** Read on first use (see `Column.storage`). */
   | { kind: 'lazy'; rows: number; present: number; load: () => Exclude<SerializedColumn, { kind: 'lazy' }> };
@@ -245,7 +279,9 @@ export class Column {
       return { transfer: { ...base, codes, dict: this.dict }, buffers: [codes.buffer as ArrayBuffer] };
     }
     // Plain values packed as on finish(): posting a million numbers or texts one by one is slow.
-    const packed = storage.values.pack(this.rows);
+    // Not as instants: the loading thread appends them value by value, and would write them out
+    // as texts again (it finds the instants when it packs its own chunks).
+    const packed = storage.values.pack(this.rows, false);
     if (packed?.kind === 'numbers') return { transfer: { ...base, numbers: packed.values }, buffers: [packed.values.buffer as ArrayBuffer] };
     if (packed?.kind === 'strings')
       return {
@@ -391,7 +427,7 @@ export class Column {
       // Rows past the packed ones (added without a value since) would read past its arrays.
       const storage = this.storage;
       const packedRows =
-        storage.kind === 'numbers'
+        storage.kind === 'numbers' || storage.kind === 'instants'
           ? storage.values.length
           : storage.kind === 'strings'
             ? storage.present.length
@@ -428,6 +464,10 @@ export class Column {
       case 'numbers': {
         const value = row < this.rows ? storage.values[row] : NaN;
         return value === value ? value : undefined; // NaN marks a missing value
+      }
+      case 'instants': {
+        const value = row < this.rows ? storage.values[row] : NaN;
+        return value === value ? instantText(value, storage.format) : undefined;
       }
       case 'chunked':
         return storage.values.get(row);
@@ -485,6 +525,13 @@ export class Column {
           return value === value ? test(value) : missing;
         };
       }
+      case 'instants': {
+        const { values, format } = storage;
+        return (row) => {
+          const value = row < values.length ? values[row] : NaN;
+          return value === value ? test(instantText(value, format)) : missing;
+        };
+      }
       case 'chunked': {
         const values = storage.values;
         return (row) => {
@@ -519,6 +566,16 @@ export class Column {
    */
   instants(rows: number, parse: (value: unknown) => number | undefined): Float64Array {
     if (this.instantsCache && this.instantsCache.length === rows) return this.instantsCache;
+    // Kept as instants: they are what parseInstant reads from their texts.
+    const storage = this.storage;
+    if (storage.kind === 'instants' && parse === parseInstant) {
+      const values = storage.values;
+      if (values.length === rows) return (this.instantsCache = values);
+      // Rows past the column's last value (profiles without it) are missing.
+      const all = new Float64Array(rows).fill(NaN);
+      all.set(values.length > rows ? values.subarray(0, rows) : values);
+      return (this.instantsCache = all);
+    }
     return (this.instantsCache = this.readRows(rows, (value) => parse(value) ?? NaN));
   }
 
@@ -585,8 +642,9 @@ export class Column {
 
   /**
    * Value types and the most common values over rows [0, rows): for completion and hovers.
-   * Types are `string`, `number`, `boolean`, `list`, `date` (a text that parses as a date) and
-   * `object`.
+   * Types are `string`, `number`, `boolean`, `list`, `date` (a text `isDate` accepts) and
+   * `object`. `isDate` must answer alike for texts written alike (a column kept as instants asks
+   * it of one of its texts: they all have one canonical shape, and all parse).
    */
   summarize(rows: number, top = 10, isDate: (value: string) => boolean = () => false): ColumnSummary {
     const types: Record<string, number> = {};
@@ -618,6 +676,7 @@ export class Column {
       });
       return { present, types, topValues: best, distinct };
     }
+    if (storage.kind === 'instants') return summarizeInstants(storage, rows, top, isDate);
     const counts = new Map<unknown, { value: unknown; count: number }>();
     for (let row = 0; row < rows; row++) {
       const value = this.get(row);
@@ -628,7 +687,7 @@ export class Column {
       const key = dictKey(value);
       const entry = counts.get(key);
       if (entry) entry.count++;
-      else if (counts.size < 50_000) counts.set(key, { value, count: 1 });
+      else if (counts.size < MAX_SUMMARY_VALUES) counts.set(key, { value, count: 1 });
     }
     const topValues = [...counts.values()].sort((a, b) => b.count - a.count).slice(0, top);
     return { present, types, topValues, distinct: undefined };
@@ -646,6 +705,8 @@ export class Column {
         return { ...base, kind: 'strings', text: storage.text, offsets: storage.offsets, flags: storage.present };
       case 'numbers':
         return { ...base, kind: 'numbers', values: storage.values };
+      case 'instants':
+        return { ...base, kind: 'instants', values: storage.values, format: storage.format };
       default:
         return { ...base, kind: 'raw', values: storage.kind === 'raw' ? storage.values : [] };
     }
@@ -666,6 +727,9 @@ export class Column {
         break;
       case 'numbers':
         column.storage = { kind: 'numbers', values: data.values };
+        break;
+      case 'instants':
+        column.storage = { kind: 'instants', values: data.values, format: data.format };
         break;
       case 'raw':
         column.storage = { kind: 'raw', values: data.values };

@@ -1,3 +1,5 @@
+import { canonicalInstant, instantFormatOf, instantText, type InstantFormat } from './time';
+
 /** Rows per chunk: 2^14. */
 const CHUNK_BITS = 14;
 const CHUNK_ROWS = 1 << CHUNK_BITS;
@@ -10,19 +12,31 @@ interface PackedTexts {
   present: Uint8Array;
 }
 
-/** A chunk: plain values while it is being written, or packed texts / numbers (NaN: missing) once it is full. */
-type Chunk = unknown[] | PackedTexts | Float64Array;
+/** A chunk's texts when every one is an instant written in one canonical format: the instants (NaN: missing). */
+interface PackedInstants {
+  instants: Float64Array;
+  format: InstantFormat;
+}
 
-/** The packed form of a whole column of texts or of numbers (see `RowChunks.pack`). */
-export type PackedRows = { kind: 'strings'; text: string; offsets: Int32Array; present: Uint8Array } | { kind: 'numbers'; values: Float64Array };
+/** A chunk: plain values while it is being written, or packed texts / instants / numbers (NaN: missing) once it is full. */
+type Chunk = unknown[] | PackedTexts | PackedInstants | Float64Array;
+
+/** The packed form of a whole column of texts, of canonical instant texts or of numbers (see `RowChunks.pack`). */
+export type PackedRows =
+  | { kind: 'strings'; text: string; offsets: Int32Array; present: Uint8Array }
+  | { kind: 'instants'; values: Float64Array; format: InstantFormat }
+  | { kind: 'numbers'; values: Float64Array };
 
 /**
  * The plain values of a column while it loads (e-mail addresses, timestamps, order IDs: values that
  * rarely repeat), in chunks of 16,384 rows. Rows are written mostly in increasing order, so once
  * writing moves two chunks further on, a chunk of only texts is packed into one string with offsets
  * and a chunk of only numbers into a Float64Array: a million addresses as separate strings in an
- * array take about twice the memory, for the whole load. Writing to a packed chunk (a profile
- * record repeated later in the file) unpacks that chunk alone. `pack` joins the chunks at the end.
+ * array take about twice the memory, for the whole load. A chunk of texts that are all instants
+ * written the way Klaviyo writes them ("2023-11-01T01:00:00+00:00", or all dates "1990-05-17")
+ * keeps the instants, eight bytes a row instead of thirty, and gives the same texts back. Writing
+ * to a packed chunk (a profile record repeated later in the file) unpacks that chunk alone. `pack`
+ * joins the chunks at the end.
  */
 export class RowChunks {
   private readonly chunks: (Chunk | undefined)[] = [];
@@ -38,6 +52,10 @@ export class RowChunks {
     if (chunk instanceof Float64Array) {
       const value = chunk[local];
       return value === value ? value : undefined;
+    }
+    if ('instants' in chunk) {
+      const value = chunk.instants[local];
+      return value === value ? instantText(value, chunk.format) : undefined;
     }
     return chunk.present[local] ? chunk.text.slice(chunk.offsets[local], chunk.offsets[local + 1]) : undefined;
   }
@@ -69,29 +87,36 @@ export class RowChunks {
   }
 
   /**
-   * Rows [0, rows) packed as one string with offsets when every value is a text, or one
-   * Float64Array (NaN: missing) when every value is a number; undefined when the types are mixed.
+   * Rows [0, rows) packed as one string with offsets when every value is a text, as one
+   * Float64Array of instants when every text is an instant in one canonical format (unless
+   * `instants` is false), or as one Float64Array (NaN: missing) when every value is a number;
+   * undefined when the types are mixed.
    */
-  pack(rows: number): PackedRows | undefined {
+  pack(rows: number, instants = true): PackedRows | undefined {
     const count = Math.ceil(rows / CHUNK_ROWS);
-    const chunks: (PackedTexts | Float64Array | undefined)[] = [];
+    const packed: (PackedTexts | PackedInstants | Float64Array | undefined)[] = [];
     let texts = false;
     let numbers = false;
+    const formats = new Set<InstantFormat>();
     for (let index = 0; index < count; index++) {
-      const chunk = packChunk(this.chunks[index]);
+      const chunk = packChunk(this.chunks[index], instants);
       if (Array.isArray(chunk)) return undefined; // mixed types
       if (chunk instanceof Float64Array) numbers = true;
+      else if (chunk && 'instants' in chunk) formats.add(chunk.format);
       else if (chunk) texts = true;
-      if (texts && numbers) return undefined;
-      chunks.push(chunk);
+      if ((texts || formats.size > 0) && numbers) return undefined;
+      packed.push(chunk);
     }
-    if (numbers) {
+    if (numbers || (instants && !texts && formats.size === 1)) {
       const values = new Float64Array(rows).fill(NaN);
-      chunks.forEach((chunk, index) => {
-        if (chunk instanceof Float64Array) values.set(chunk.subarray(0, Math.min(CHUNK_ROWS, rows - index * CHUNK_ROWS)), index * CHUNK_ROWS);
+      packed.forEach((chunk, index) => {
+        const from = chunk instanceof Float64Array ? chunk : chunk && 'instants' in chunk ? chunk.instants : undefined;
+        if (from) values.set(from.subarray(0, Math.min(CHUNK_ROWS, rows - index * CHUNK_ROWS)), index * CHUNK_ROWS);
       });
-      return { kind: 'numbers', values };
+      return numbers ? { kind: 'numbers', values } : { kind: 'instants', values, format: [...formats][0] };
     }
+    // Texts of several shapes: the instants' chunks become texts again.
+    const chunks = packed.map((chunk) => (chunk && 'instants' in chunk ? (packChunk(unpackChunk(chunk), false) as PackedTexts) : chunk));
     const offsets = new Int32Array(rows + 1);
     const present = new Uint8Array(rows);
     const parts: string[] = [];
@@ -117,8 +142,12 @@ export class RowChunks {
   }
 }
 
-/** A chunk of plain values packed when they are all texts or all numbers; as it is otherwise (undefined when empty). */
-function packChunk(chunk: Chunk | undefined): Chunk | undefined {
+/**
+ * A chunk of plain values packed when they are all texts (as instants when they all are canonical
+ * instants of one format and `instants` allows) or all numbers; as it is otherwise (undefined
+ * when empty).
+ */
+function packChunk(chunk: Chunk | undefined, instants = true): Chunk | undefined {
   if (!Array.isArray(chunk)) return chunk;
   let texts = true;
   let numbers = true;
@@ -137,6 +166,10 @@ function packChunk(chunk: Chunk | undefined): Chunk | undefined {
     return values;
   }
   if (!texts) return chunk;
+  if (instants) {
+    const packed = packInstants(chunk);
+    if (packed) return packed;
+  }
   const offsets = new Int32Array(CHUNK_ROWS + 1);
   const present = new Uint8Array(CHUNK_ROWS);
   const parts: string[] = [];
@@ -153,11 +186,29 @@ function packChunk(chunk: Chunk | undefined): Chunk | undefined {
   return { text: parts.join(''), offsets, present };
 }
 
-function unpackChunk(chunk: PackedTexts | Float64Array): unknown[] {
+/** A chunk of texts as instants, when every text is a canonical instant of the first one's format. */
+function packInstants(chunk: unknown[]): PackedInstants | undefined {
+  let format: InstantFormat | undefined;
+  const instants = new Float64Array(CHUNK_ROWS).fill(NaN);
+  for (let local = 0; local < CHUNK_ROWS; local++) {
+    const text = chunk[local] as string | undefined;
+    if (text === undefined) continue;
+    format ??= instantFormatOf(text);
+    if (format === undefined) return undefined;
+    const instant = canonicalInstant(text, format);
+    if (instant !== instant) return undefined;
+    instants[local] = instant;
+  }
+  return format && { instants, format };
+}
+
+function unpackChunk(chunk: PackedTexts | PackedInstants | Float64Array): unknown[] {
   const values = new Array<unknown>(CHUNK_ROWS);
   for (let local = 0; local < CHUNK_ROWS; local++) {
     if (chunk instanceof Float64Array) {
       if (chunk[local] === chunk[local]) values[local] = chunk[local];
+    } else if ('instants' in chunk) {
+      if (chunk.instants[local] === chunk.instants[local]) values[local] = instantText(chunk.instants[local], chunk.format);
     } else if (chunk.present[local]) {
       values[local] = chunk.text.slice(chunk.offsets[local], chunk.offsets[local + 1]);
     }

@@ -89,6 +89,43 @@ export function parseInstant(value: unknown): number | undefined {
   return midnight + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millisecond;
 }
 
+/**
+ * How a column may keep instant texts as numbers (see `canonicalInstant`): `date-time` is how
+ * Klaviyo's API writes every datetime ("2023-11-01T01:00:00+00:00"), `date` a date alone
+ * ("1990-05-17", birthdays).
+ */
+export type InstantFormat = 'date-time' | 'date';
+
+/** The format a text would have as a canonical instant, by its length alone (see `canonicalInstant`). */
+export function instantFormatOf(text: string): InstantFormat | undefined {
+  return text.length === 25 ? 'date-time' : text.length === 10 ? 'date' : undefined;
+}
+
+/**
+ * The instant (epoch ms, as `parseInstant` reads it) of a text written exactly in `format`, such
+ * that `instantText` gives the very same text back; NaN for any other text (another offset, "Z",
+ * fractions of a second, a space for the "T", an impossible date), which a column keeps as text.
+ */
+export function canonicalInstant(text: string, format: InstantFormat): number {
+  const length = format === 'date-time' ? 25 : 10;
+  if (text.length !== length) return NaN;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    const expected = CANONICAL_SHAPE.charCodeAt(i);
+    if (expected === 57 /* 9: a digit */ ? c < 48 || c > 57 : c !== expected) return NaN;
+  }
+  return parseInstant(text) ?? NaN;
+}
+
+/** Positions of digits ("9") and the other characters of a canonical date-time; a date is its first ten. */
+const CANONICAL_SHAPE = '9999-99-99T99:99:99+00:00';
+
+/** The text of an instant in `format`: the inverse of `canonicalInstant` for the instants it returns. */
+export function instantText(ms: number, format: InstantFormat): string {
+  const iso = new Date(ms).toISOString(); // 2023-11-01T01:00:00.000Z
+  return format === 'date' ? iso.slice(0, 10) : `${iso.slice(0, 19)}+00:00`;
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysInMonth(year: number, month: number): number {

@@ -6,6 +6,7 @@ import { Bitset } from '../engine/bitset';
 import type { WorkspaceSummary } from '../engine/catalog';
 import { Column, type SerializedColumn } from '../engine/column';
 import { Workspace, type ListInfo, type MetricEvents, type MetricInfo, type WorkspaceIssues } from '../engine/workspace';
+import type { InstantFormat } from '../engine/time';
 import type { LoadWarning } from './loadWorkspace';
 
 /**
@@ -17,7 +18,7 @@ import type { LoadWarning } from './loadWorkspace';
  * entry is about 1 GB).
  */
 const MAGIC = 0x43574c53; // "SLWC"
-const FORMAT_VERSION = 4;
+const FORMAT_VERSION = 5;
 
 export function cacheDirectory(): string {
   return process.env.SEGMENT_LENS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'segment-lens', 'workspaces');
@@ -62,6 +63,7 @@ type ColumnRef =
   | { kind: 'dict'; rows: number; present: number; codes: BlobRef; dict: BlobRef }
   | { kind: 'strings'; rows: number; present: number; text: BlobRef; offsets: BlobRef; flags: BlobRef }
   | { kind: 'numbers'; rows: number; present: number; values: BlobRef }
+  | { kind: 'instants'; rows: number; present: number; values: BlobRef; format: InstantFormat }
   | { kind: 'raw'; rows: number; present: number; values: BlobRef };
 
 interface Header {
@@ -161,6 +163,8 @@ class BlobWriter {
         };
       case 'numbers':
         return { ...base, kind: 'numbers', values: this.typed('f64', data.values) };
+      case 'instants':
+        return { ...base, kind: 'instants', values: this.typed('f64', data.values), format: data.format };
       case 'raw':
         return { ...base, kind: 'raw', values: this.json(data.values) };
     }
@@ -329,6 +333,8 @@ export function readWorkspaceCache(
         case 'strings':
           return { ...ref, text: bytes(ref.text).toString('utf8'), offsets: i32(ref.offsets), flags: typed(ref.flags, (b, o, l) => new Uint8Array(b, o, l)) };
         case 'numbers':
+          return { ...ref, values: f64(ref.values) };
+        case 'instants':
           return { ...ref, values: f64(ref.values) };
         case 'raw':
           return { ...ref, values: (json(ref.values) as unknown[]).map((v) => (v === null ? undefined : v)) };
