@@ -104,7 +104,7 @@ export function compileSegment(definition: unknown, options: CompileOptions): Co
   const notEvaluable = groups.flatMap((group) =>
     group.conditions.filter((c) => c.notEvaluable !== null).map((c) => ({ path: c.path, pointer: c.pointer, reason: c.notEvaluable as string })),
   );
-  return assemble(ctx, groups, notEvaluable, options.now, existsAsOfNow(ctx, options.now));
+  return assemble(ctx, groups, notEvaluable, options.now, existsAsOfNow(ctx));
 }
 
 /**
@@ -112,9 +112,9 @@ export function compileSegment(definition: unknown, options: CompileOptions): Co
  * matches nothing nor counts in the total. TRUE when the layout has no creation time, or when the
  * catalog says no profile was created after now.
  */
-function existsAsOfNow(ctx: CompileContext, now: number): string {
+function existsAsOfNow(ctx: CompileContext): string {
   const latest = ctx.catalog?.latestCreated;
-  if (latest === null || (latest !== undefined && latest <= now)) return 'TRUE';
+  if (latest === null || (latest !== undefined && latest <= ctx.ref.now)) return 'TRUE';
   const b = new ConditionSqlBuilder(ctx, []);
   const created = b.profileValue(['created'], []);
   if (isSqlNotEvaluable(created)) return 'TRUE';
