@@ -474,7 +474,7 @@ async function main(): Promise<number> {
         times.push(performance.now() - started);
         if (result.notEvaluable.length) throw new Error(`segment ${segment.name} is not evaluable: ${result.notEvaluable.join('; ')}`);
         matched = result.matched;
-        if (run === 0 && result.set) engineIds = new Set(Array.from(result.set.indexes(), (i) => ws.profileIds[i]));
+        if (run === 0 && result.set) engineIds = new Set(Array.from(result.set.indexes(), (i) => ws.profileIds.at(i)));
         if (duck) {
           const queryStarted = performance.now();
           duckMatched = await duck.count(segment.sql);

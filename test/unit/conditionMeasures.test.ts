@@ -49,7 +49,7 @@ const metric = (measurement: 'count' | 'sum', operator: string, value: number, d
 function ids(workspace: Workspace, evaluator: Evaluator, condition: unknown, now?: number): string[] {
   const { outcome } = evaluator.evaluateCondition(condition, { now });
   assert.equal(outcome.kind, 'matched');
-  return outcome.kind === 'matched' ? outcome.set.toArray().map((p) => workspace.profileIds[p]) : [];
+  return outcome.kind === 'matched' ? outcome.set.toArray().map((p) => workspace.profileIds.at(p)) : [];
 }
 
 describe('engine: metric measures kept per workspace', () => {

@@ -289,7 +289,7 @@ describe('segment coverage', function () {
       assert.ok(isSubset(vip, oldVip), 'every proposed VIP was a VIP by the old rule');
       assert.ok(jaccard(vip, oldVip) > 0.6);
       // Independently: the data's VIP spend or order count, from the raw orders.
-      const ids = (set: Bitset) => new Set(set.toArray().map((p) => workspace.profileIds[p]));
+      const ids = (set: Bitset) => new Set(set.toArray().map((p) => workspace.profileIds.at(p)));
       assert.deepEqual(ids(vip), audiences.vip);
       assert.deepEqual(ids(oldVip), audiences.handVip);
       assert.deepEqual(ids(proposed('lapsed-customers')), audiences.lapsed);

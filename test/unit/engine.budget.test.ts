@@ -25,7 +25,7 @@ const regex = (pattern: string, operator = 'regex') => ({
 
 function outcomeOf(workspace: Workspace, condition: unknown, evaluator = new Evaluator(workspace)): { matched?: string[]; notEvaluable?: string } {
   const { outcome } = evaluator.evaluateCondition(condition);
-  return outcome.kind === 'matched' ? { matched: outcome.set.toArray().map((i) => workspace.profileIds[i]) } : { notEvaluable: outcome.reason };
+  return outcome.kind === 'matched' ? { matched: outcome.set.toArray().map((i) => workspace.profileIds.at(i)) } : { notEvaluable: outcome.reason };
 }
 
 describe('engine: regular-expression limits', () => {

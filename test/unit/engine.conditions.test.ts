@@ -35,7 +35,7 @@ function engineIds(workspace: Workspace, condition: Json): Expected {
   return outcome.kind === 'matched'
     ? outcome.set
         .toArray()
-        .map((i) => workspace.profileIds[i])
+        .map((i) => workspace.profileIds.at(i))
         .sort()
     : 'not-evaluable';
 }

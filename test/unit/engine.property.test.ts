@@ -57,7 +57,7 @@ const describeOutcome = (o: ReferenceOutcome | string[] | null): string =>
 function agree(scenario: Scenario): void {
   const { now, data, definition } = scenario;
   const workspace = buildWorkspace(data, now);
-  const idsOf = (set: { toArray(): number[] } | undefined): string[] | null => (set ? set.toArray().map((i) => workspace.profileIds[i]) : null);
+  const idsOf = (set: { toArray(): number[] } | undefined): string[] | null => (set ? set.toArray().map((i) => workspace.profileIds.at(i)) : null);
   const engine = new Evaluator(workspace).evaluateDefinition(definition);
   const reference = referenceDefinition(data, definition, now);
   const context = `now=${new Date(now).toISOString()}`;

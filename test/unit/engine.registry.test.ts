@@ -175,7 +175,7 @@ describe('funnel: why it matched', () => {
       { metric_exists: true, metric_id: 'CART' },
     ],
   };
-  const evidence = (id: string) => explainCondition(workspace, funnel, workspace.profileIndexById.get(id) as number, names);
+  const evidence = (id: string) => explainCondition(workspace, funnel, workspace.profileIndexOf(id) as number, names);
 
   it('names the events that complete the funnel, step by step', () => {
     const e = evidence('in-order');
@@ -193,7 +193,7 @@ describe('funnel: why it matched', () => {
   it('gives events exactly for the profiles the evaluator matches', () => {
     const { outcome } = new Evaluator(workspace).evaluateCondition(funnel);
     assert.equal(outcome.kind, 'matched');
-    const matched = outcome.kind === 'matched' ? outcome.set.toArray().map((p) => workspace.profileIds[p]) : [];
+    const matched = outcome.kind === 'matched' ? outcome.set.toArray().map((p) => workspace.profileIds.at(p)) : [];
     assert.deepEqual(matched, ['in-order']);
     for (const id of ids) assert.equal(Boolean(evidence(id).events?.length), matched.includes(id), id);
   });

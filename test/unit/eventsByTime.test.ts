@@ -56,7 +56,8 @@ describe('engine: events in time order', () => {
       const order = eventsByTime(events, workspace.profileCount);
       const expected = Array.from({ length: events.count }, (_, row) => row).sort((a, b) => events.times[a] - events.times[b] || a - b);
       assert.deepEqual(Array.from(order.rows), expected);
-      const profileOf = (row: number) => workspace.profileIds.findIndex((_, p) => events.offsets[p] <= row && row < events.offsets[p + 1]);
+      const profileOf = (row: number) =>
+        Array.from({ length: workspace.profileCount }, (_, p) => p).findIndex((p) => events.offsets[p] <= row && row < events.offsets[p + 1]);
       assert.deepEqual(Array.from(order.profiles), expected.map(profileOf));
       for (const [lo, hi] of [
         [NOW - 90 * DAY, NOW],
@@ -128,9 +129,9 @@ describe('engine: events in time order', () => {
                     : operator === 'greater-than'
                       ? total > threshold
                       : total >= threshold;
-              if (passes) expected.push(workspace.profileIds[p]);
+              if (passes) expected.push(workspace.profileIds.at(p));
             }
-            const got = outcome.kind === 'matched' ? outcome.set.toArray().map((p) => workspace.profileIds[p]) : [];
+            const got = outcome.kind === 'matched' ? outcome.set.toArray().map((p) => workspace.profileIds.at(p)) : [];
             assert.deepEqual(got, expected, `${JSON.stringify(timeframe)} ${measurement} ${operator} ${threshold}${filtered ? ' (filtered)' : ''}`);
           }
         }

@@ -107,7 +107,7 @@ describe('workspace loader', () => {
     const b = new Evaluator(second.workspace).evaluateDefinition(BUYERS);
     assert.equal(b.matched, a.matched);
     assert.deepEqual(b.set?.toArray(), a.set?.toArray());
-    assert.deepEqual(second.workspace.profileIds, first.workspace.profileIds);
+    assert.deepEqual(second.workspace.profileIds.toArray(), first.workspace.profileIds.toArray());
     assert.deepEqual(
       b.groups.map((g) => g.conditions.map((c) => c.matched)),
       a.groups.map((g) => g.conditions.map((c) => c.matched)),
@@ -141,7 +141,7 @@ describe('workspace loader', () => {
     const fresh = await loadWorkspace(dir, { cache: true });
     const cached = await loadWorkspace(dir, { cache: true });
     assert.equal(cached.fromCache, true);
-    assert.deepEqual(cached.workspace.profileIds, fresh.workspace.profileIds);
+    assert.deepEqual(cached.workspace.profileIds.toArray(), fresh.workspace.profileIds.toArray());
     for (const key of ['properties.Even', 'properties.Odd', 'properties.Items', 'properties.Mixed']) {
       const rows = fresh.workspace.profileCount;
       const read = (workspace: Workspace) => Array.from({ length: rows }, (_, row) => workspace.profileColumns.get(key)?.get(row));
@@ -213,7 +213,7 @@ describe('workspace loader: profiles and events parsed on load threads', functio
   /** Every profile value as plain data, in the workspace's order. */
   function profilesOf(workspace: Workspace): unknown {
     return {
-      ids: workspace.profileIds,
+      ids: workspace.profileIds.toArray(),
       columns: [...workspace.profileColumns]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([key, column]) => [key, column.presentCount, Array.from({ length: workspace.profileCount }, (_, row) => column.get(row))]),

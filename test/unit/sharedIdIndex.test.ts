@@ -24,6 +24,22 @@ describe('SharedIdIndex (profile IDs for load threads)', () => {
     assert.ok(SharedIdIndex.build(['P1', '😀']).units.byteLength >= 2 * 'P1😀'.length, 'a wider ID keeps two bytes a unit');
   });
 
+  it('lists the IDs in order, one byte or two a unit, long ones too, and reads back from its arrays as the cache keeps them', () => {
+    const long = 'x'.repeat(10_000) + 'é';
+    for (const ids of [['01HE469XX1DVTK903Z1J0VVJ4Y', 'café-ÿ', '', long], ['P1', '😀', 'ĩ', long + '😀'], []]) {
+      const index = SharedIdIndex.of(ids);
+      assert.equal(index.length, ids.length);
+      assert.deepEqual(index.toArray(), ids);
+      ids.forEach((id, i) => assert.equal(index.at(i), id));
+      // As the workspace cache writes and reads it: plain (not shared) copies of the arrays.
+      const { units, offsets, slots } = index.arrays();
+      const copy = new SharedIdIndex({ units: units.slice(), offsets: offsets.slice(), slots: slots.slice() });
+      assert.deepEqual(copy.toArray(), ids);
+      ids.forEach((id, i) => assert.equal(copy.get(id), i));
+      assert.equal(copy.get('absent'), undefined);
+    }
+  });
+
   it('is read on another thread, from the same shared memory', async () => {
     const table = SharedIdIndex.build(['P1', 'P2', 'P3']);
     const script = `
@@ -59,7 +75,7 @@ describe('SharedIdIndex (profile IDs for load threads)', () => {
     assert.ok(builder.addEvent(event('e3', 'p3')));
     const workspace = builder.build();
     assert.deepEqual(
-      [...workspace.profileIndexById],
+      workspace.profileIds.toArray().map((id) => [id, workspace.profileIndexOf(id)]),
       [
         ['p0', 0],
         ['p1', 1],

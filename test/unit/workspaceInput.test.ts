@@ -190,8 +190,10 @@ describe('workspace input read the way it was written', () => {
         ].join('\n'),
       );
       const { workspace, warnings } = await loadWorkspace(ws());
-      assert.deepEqual(workspace.profileIds.slice(0, 3), ['P1', 'P8', 'P2']);
-      assert.ok(!workspace.profileIds.includes('P9') && !workspace.profileIds.includes('P7') && !workspace.profileIds.includes('E1'));
+      assert.deepEqual(workspace.profileIds.toArray().slice(0, 3), ['P1', 'P8', 'P2']);
+      assert.ok(
+        !workspace.profileIds.toArray().includes('P9') && !workspace.profileIds.toArray().includes('P7') && !workspace.profileIds.toArray().includes('E1'),
+      );
       assert.equal(workspace.profileValue(1, 'attributes.email'), 'eight@example.com');
       const foreign = warnings.filter((w) => w.code === 'not-a-resource');
       assert.deepEqual(
@@ -362,7 +364,7 @@ describe('workspace input read the way it was written', () => {
         writeMarker({ name: 'x', now: '2026-11-01T12:00:00Z', data: { profiles: target() } });
         const { workspace, warnings, files } = await loadWorkspace(ws());
         assert.equal(workspace.profileCount, 2, 'only the two list members'); // P1 and P3 from NEWSLT.jsonl
-        assert.ok(!workspace.profileIds.includes('OUTSIDER'));
+        assert.ok(!workspace.profileIds.toArray().includes('OUTSIDER'));
         const [warning] = markerWarnings(warnings);
         assert.ok(warning, JSON.stringify(warnings));
         assert.match(warning.message, /"profiles"/);
@@ -378,7 +380,7 @@ describe('workspace input read the way it was written', () => {
       symlinkSync(outside, join(ws(), 'data', 'profiles.jsonl'));
       symlinkSync(outside, join(ws(), 'data', 'list-members', 'LEAK.jsonl'));
       const first = await loadWorkspace(ws());
-      assert.ok(!first.workspace.profileIds.includes('OUTSIDER'), JSON.stringify(first.workspace.profileIds));
+      assert.ok(!first.workspace.profileIds.toArray().includes('OUTSIDER'), JSON.stringify(first.workspace.profileIds));
       assert.ok(!mentionsSecret(first.warnings), JSON.stringify(first.warnings));
       assert.deepEqual(
         markerWarnings(first.warnings).map((w) => /"(\w+)"/.exec(w.message)?.[1]),

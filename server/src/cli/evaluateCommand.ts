@@ -62,7 +62,7 @@ function memoryResult(result: DefinitionResult, loaded: LoadedWorkspace, ids: bo
     matched: result.matched,
     groups: result.groups,
     notEvaluable: result.notEvaluable,
-    ids: matched.map((p) => ws.profileIds[p]),
+    ids: matched.map((p) => ws.profileIds.at(p)),
     profiles: matched.slice(0, limit).map((p) => profileSummary(ws, p)),
     elapsedMs: result.elapsedMs,
   };

@@ -13,6 +13,13 @@ export interface SharedIdTable {
   slots: SharedArrayBuffer;
 }
 
+/** A `SharedIdTable`'s arrays as they are read back (from the workspace cache: not shared memory). */
+export interface IdTableArrays {
+  units: Uint8Array | Uint16Array;
+  offsets: Int32Array;
+  slots: Int32Array;
+}
+
 /** FNV-1a over a text's UTF-16 code units. */
 function hash(text: string): number {
   let h = 0x811c9dc5;
@@ -21,9 +28,11 @@ function hash(text: string): number {
 }
 
 /**
- * Profile IDs to their index, in shared memory: a load thread that reads events needs each event's
- * profile index, and a Map of its own of a million IDs took ~140 MB on each thread; this is one
- * table for all of them (a byte or two a character, eight an ID). Read-only once built.
+ * Profile IDs in order, and each one's index, in shared memory: a load thread that reads events
+ * needs each event's profile index, and a Map of its own of a million IDs took ~140 MB on each
+ * thread; this is one table for all of them (a byte or two a character, eight an ID). It is also
+ * the built workspace's list of profile IDs (`at`): a million IDs as separate strings took ~53 MB
+ * of heap, and a Map from them to their index ~80 MB more. Read-only once built.
  */
 export class SharedIdIndex {
   private readonly units: Uint8Array | Uint16Array;
@@ -31,11 +40,46 @@ export class SharedIdIndex {
   private readonly slots: Int32Array;
   private readonly mask: number;
 
-  constructor(table: SharedIdTable) {
-    this.units = table.wide ? new Uint16Array(table.units) : new Uint8Array(table.units);
-    this.offsets = new Int32Array(table.offsets);
-    this.slots = new Int32Array(table.slots);
+  constructor(table: SharedIdTable | IdTableArrays) {
+    if ('wide' in table) {
+      this.units = table.wide ? new Uint16Array(table.units) : new Uint8Array(table.units);
+      this.offsets = new Int32Array(table.offsets);
+      this.slots = new Int32Array(table.slots);
+    } else {
+      ({ units: this.units, offsets: this.offsets, slots: this.slots } = table);
+    }
     this.mask = this.slots.length - 1;
+  }
+
+  /** The table of `ids` (distinct), read here. */
+  static of(ids: readonly string[]): SharedIdIndex {
+    return new SharedIdIndex(SharedIdIndex.build(ids));
+  }
+
+  /** How many IDs there are. */
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  /** ID number `index` (0 ≤ index < length). */
+  at(index: number): string {
+    const start = this.offsets[index];
+    const end = this.offsets[index + 1];
+    let id = '';
+    // In pieces: a spread of a very long ID's units would overflow the stack.
+    for (let from = start; from < end; from += 4096)
+      id += String.fromCharCode.apply(null, this.units.subarray(from, Math.min(end, from + 4096)) as unknown as number[]);
+    return id;
+  }
+
+  /** Every ID, in order. */
+  toArray(): string[] {
+    return Array.from({ length: this.length }, (_, index) => this.at(index));
+  }
+
+  /** The arrays, to write them to the workspace cache (`new SharedIdIndex(arrays)` reads them back). */
+  arrays(): IdTableArrays {
+    return { units: this.units, offsets: this.offsets, slots: this.slots };
   }
 
   /** The table of `ids` (distinct), ID i at index i. */

@@ -120,7 +120,8 @@ export class Workspace {
   constructor(
     readonly name: string,
     readonly now: number,
-    readonly profileIds: readonly string[],
+    /** Profile IDs in order (`at`), and each one's index (`get`). */
+    readonly profileIds: SharedIdIndex,
     /** Profile values by flattened key, see `profileValueKey`. */
     readonly profileColumns: ReadonlyMap<string, Column>,
     readonly metrics: readonly MetricInfo[],
@@ -128,8 +129,6 @@ export class Workspace {
     readonly lists: readonly ListInfo[],
     readonly memberships: readonly ListMembership[],
     readonly issues: Readonly<WorkspaceIssues>,
-    /** Profile index by profile ID (built on first use when not given). */
-    private profileIndex?: ReadonlyMap<string, number>,
   ) {
     this.ref = referenceTime(now);
     this.metricIndex = new Map(metrics.map((m, i) => [m.id, i]));
@@ -140,14 +139,9 @@ export class Workspace {
     return this.profileIds.length;
   }
 
-  /** Profile index by profile ID. */
-  get profileIndexById(): ReadonlyMap<string, number> {
-    if (!this.profileIndex) {
-      const index = new Map<string, number>();
-      for (let i = 0; i < this.profileIds.length; i++) index.set(this.profileIds[i], i);
-      this.profileIndex = index;
-    }
-    return this.profileIndex;
+  /** The index of the profile with this ID, undefined when there is none. */
+  profileIndexOf(id: string): number | undefined {
+    return this.profileIds.get(id);
   }
 
   get eventCount(): number {
@@ -315,7 +309,9 @@ export interface EventsContext {
  * profiles first, then list members, then events (events of profiles not seen yet are dropped).
  */
 export class WorkspaceBuilder {
-  private readonly profileIds: string[] = [];
+  /** Profile IDs in order, until `eventsContext` keeps them in its shared table instead (`sharedIds`). */
+  private profileIds: string[] = [];
+  private sharedIds: SharedIdIndex | undefined;
   /**
    * Profile index by ID; let go once events find their profile in the shared table of
    * `eventsContext` (a Map of a million IDs is ~40 MB at the peak of a load), and built again
@@ -496,9 +492,11 @@ export class WorkspaceBuilder {
   /** The profiles and metrics another builder needs to read events for this one (add no profile after). */
   eventsContext(): EventsContext {
     const profiles = SharedIdIndex.build(this.profileIds);
-    // This builder's own events look their profile up in the shared table too: the Map can go.
-    this.eventProfiles = new SharedIdIndex(profiles);
+    // This builder's own events look their profile up in the shared table too, and the workspace
+    // will keep its IDs: the Map and the million strings can go.
+    this.eventProfiles = this.sharedIds = new SharedIdIndex(profiles);
     this.profileIndex = undefined;
+    this.profileIds = [];
     return { profiles, metrics: this.metrics.map(({ id, declared }) => ({ id, declared })) };
   }
 
@@ -608,14 +606,16 @@ export class WorkspaceBuilder {
   }
 
   get profileCount(): number {
-    return this.profileIds.length;
+    return this.sharedIds?.length ?? this.profileIds.length;
   }
 
   /** The workspace; once only: its events move out of the builder (held twice, they would double the peak of a load). */
   build(): Workspace {
     if (this.built) throw new Error('a WorkspaceBuilder builds one workspace');
     this.built = true;
-    const n = this.profileIds.length;
+    const ids = this.sharedIds ?? SharedIdIndex.of(this.profileIds);
+    this.profileIds = [];
+    const n = ids.length;
     const events = this.pending.map((pending) => finishEvents(pending, n));
     const memberships = this.members.map(({ profiles, joinedAt }) => {
       const members = new Bitset(n);
@@ -627,19 +627,9 @@ export class WorkspaceBuilder {
       return { members, joinedAt: joined };
     });
     for (const column of this.columns.values()) column.finish();
-    this.eventProfiles = NO_PROFILES; // lets the shared table go (the workspace builds its own index when asked)
-    return new Workspace(
-      this.name,
-      this.now,
-      this.profileIds,
-      this.columns,
-      this.metrics,
-      events,
-      this.lists,
-      memberships,
-      { ...this.issues },
-      this.profileIndex,
-    );
+    this.eventProfiles = NO_PROFILES;
+    this.profileIndex = undefined;
+    return new Workspace(this.name, this.now, ids, this.columns, this.metrics, events, this.lists, memberships, { ...this.issues });
   }
 
   private newProfile(id: string): number {
@@ -649,9 +639,17 @@ export class WorkspaceBuilder {
     return index;
   }
 
-  /** `profileIndex`, built again when `eventsContext` let it go (and then the one events use: a profile added now is not in the shared table). */
+  /**
+   * `profileIndex`, built again when `eventsContext` let it go (and then the one events use: a
+   * profile added now is not in the shared table, whose IDs become strings again).
+   */
   private profilesById(): Map<string, number> {
     if (this.profileIndex) return this.profileIndex;
+    const shared = this.sharedIds;
+    if (shared) {
+      this.profileIds = Array.from({ length: shared.length }, (_, i) => shared.at(i));
+      this.sharedIds = undefined;
+    }
     const index = new Map<string, number>();
     for (let i = 0; i < this.profileIds.length; i++) index.set(this.profileIds[i], i);
     this.eventProfiles = this.profileIndex = index;

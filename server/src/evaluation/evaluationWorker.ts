@@ -183,7 +183,7 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
   },
 
   explain({ workspace, evaluator, table }, { definition, profileId, now }, cancellation) {
-    const p = workspace.profileIndexById.get(profileId);
+    const p = workspace.profileIndexOf(profileId);
     if (p === undefined) return { profile: null, matched: false, conditions: [] };
     const result = evaluator.evaluateDefinition(definition, { cancellation, now });
     const names = table.names;
@@ -284,7 +284,7 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     const result = evaluator.evaluateDefinition(params.definition, { cancellation });
     const indexes = result.set ? result.set.toArray() : [];
     let text: string;
-    if (params.format === 'ids') text = indexes.map((p) => `${workspace.profileIds[p]}\n`).join('');
+    if (params.format === 'ids') text = indexes.map((p) => `${workspace.profileIds.at(p)}\n`).join('');
     else if (params.format === 'emails')
       text = indexes
         .map((p) => table.row(p).email)

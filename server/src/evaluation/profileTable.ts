@@ -72,7 +72,7 @@ export class ProfileTable {
       if (value !== null) properties[column] = value;
     }
     return {
-      id: this.workspace.profileIds[p],
+      id: this.workspace.profileIds.at(p),
       email: this.text(p, profileValueKey.attribute('email')),
       name: name || null,
       location: location || null,
@@ -122,7 +122,7 @@ export class ProfileTable {
               return Number.isNaN(t) ? -Infinity : t;
             }
             default:
-              return this.workspace.profileIds[p];
+              return this.workspace.profileIds.at(p);
           }
         };
         const keys = Array.from(order, value);

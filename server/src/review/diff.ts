@@ -104,7 +104,7 @@ async function changedFiles(repository: GitRepository, revision: string, pathspe
 
 function delta(set: Bitset, ws: Workspace, limit: number): ProfileDelta {
   const indexes = set.toArray();
-  return { count: indexes.length, ids: indexes.map((p) => ws.profileIds[p]), sample: indexes.slice(0, limit).map((p) => profileSummary(ws, p)) };
+  return { count: indexes.length, ids: indexes.map((p) => ws.profileIds.at(p)), sample: indexes.slice(0, limit).map((p) => profileSummary(ws, p)) };
 }
 
 /** Compares, for every selected segment file, the base revision's definition with the working tree's. */

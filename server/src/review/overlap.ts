@@ -63,7 +63,7 @@ export class SegmentOverlap {
 
   /** The IDs of a cell's profiles. */
   cellProfileIds(members: readonly number[]): string[] {
-    return this.cellProfiles(members).map((p) => this.workspace.profileIds[p]);
+    return this.cellProfiles(members).map((p) => this.workspace.profileIds.at(p));
   }
 
   /** The first `limit` profiles of a cell, with email, name and location. */

@@ -28,5 +28,5 @@ export function profileSummary(ws: Workspace, p: number): ProfileSummary {
   const location = [get(profileValueKey.location('city')), get(profileValueKey.location('region')), get(profileValueKey.location('country'))]
     .filter(Boolean)
     .join(', ');
-  return { id: ws.profileIds[p], email: get(profileValueKey.attribute('email')) ?? null, name: name || null, location: location || null };
+  return { id: ws.profileIds.at(p), email: get(profileValueKey.attribute('email')) ?? null, name: name || null, location: location || null };
 }

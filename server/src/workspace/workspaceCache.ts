@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Bitset } from '../engine/bitset';
 import type { WorkspaceSummary } from '../engine/catalog';
 import { Column, type SerializedColumn } from '../engine/column';
+import { SharedIdIndex } from '../engine/sharedIdIndex';
 import { Workspace, type ListInfo, type MetricEvents, type MetricInfo, type WorkspaceIssues } from '../engine/workspace';
 import type { InstantFormat } from '../engine/time';
 import type { LoadWarning } from './loadWorkspace';
@@ -18,7 +19,7 @@ import type { LoadWarning } from './loadWorkspace';
  * entry is about 1 GB).
  */
 const MAGIC = 0x43574c53; // "SLWC"
-const FORMAT_VERSION = 5;
+const FORMAT_VERSION = 6;
 
 export function cacheDirectory(): string {
   return process.env.SEGMENT_LENS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'segment-lens', 'workspaces');
@@ -72,7 +73,8 @@ interface Header {
   files: string[];
   warnings: LoadWarning[];
   issues: WorkspaceIssues;
-  profileIds: BlobRef;
+  /** The profile IDs' table (`SharedIdIndex`): units (u8 or u16), offsets, hash slots. */
+  profileIds: { units: BlobRef; offsets: BlobRef; slots: BlobRef };
   profileColumns: { key: string; column: ColumnRef }[];
   metrics: MetricInfo[];
   events: { offsets: BlobRef; times: BlobRef; count: number; firstTime?: number; lastTime?: number; properties: { name: string; column: ColumnRef }[] }[];
@@ -171,6 +173,12 @@ class BlobWriter {
   }
 }
 
+/** The blobs of the profile IDs' table. */
+function idTable(blobs: BlobWriter, ids: SharedIdIndex): Header['profileIds'] {
+  const { units, offsets, slots } = ids.arrays();
+  return { units: blobs.typed(units instanceof Uint16Array ? 'u16' : 'u8', units), offsets: blobs.typed('i32', offsets), slots: blobs.typed('i32', slots) };
+}
+
 /** Saves a loaded workspace under `key`. Failures only cost the next load its speed. */
 export function writeWorkspaceCache(
   key: string,
@@ -194,7 +202,7 @@ export function writeWorkspaceCache(
       files: [...files],
       warnings: [...warnings],
       issues: { ...workspace.issues },
-      profileIds: blobs.json(workspace.profileIds),
+      profileIds: idTable(blobs, workspace.profileIds),
       profileColumns: [...workspace.profileColumns].map(([key, column]) => ({ key, column: blobs.column(column) })),
       metrics: [...workspace.metrics],
       events: workspace.events.map((e) => ({
@@ -258,7 +266,7 @@ const openCacheFiles = new FinalizationRegistry<number>((fd) => {
 
 /** Every blob reference of a header, with the column it belongs to. */
 function headerBlobs(header: Header): BlobRef[] {
-  const refs: BlobRef[] = [header.profileIds];
+  const refs: BlobRef[] = [header.profileIds.units, header.profileIds.offsets, header.profileIds.slots];
   const column = (ref: ColumnRef) => {
     for (const value of Object.values(ref)) if (typeof value === 'object' && value !== null) refs.push(value as BlobRef);
   };
@@ -342,7 +350,12 @@ export function readWorkspaceCache(
     };
     // Read and decoded when a condition first reads the column (see Column).
     const column = (ref: ColumnRef): Column => Column.deserialize({ kind: 'lazy', rows: ref.rows, present: ref.present, load: () => stored(ref) });
-    const profileIds = json(header.profileIds) as string[];
+    const ids = header.profileIds;
+    const profileIds = new SharedIdIndex({
+      units: ids.units.kind === 'u16' ? typed(ids.units, (b, o, l) => new Uint16Array(b, o, l)) : typed(ids.units, (b, o, l) => new Uint8Array(b, o, l)),
+      offsets: i32(ids.offsets),
+      slots: i32(ids.slots),
+    });
     const events: MetricEvents[] = header.events.map((e) => ({
       offsets: i32(e.offsets),
       times: f64(e.times),

@@ -45,7 +45,7 @@ const ids = (workspace: Workspace, set: Bitset | undefined) =>
   set
     ? set
         .toArray()
-        .map((i) => workspace.profileIds[i])
+        .map((i) => workspace.profileIds.at(i))
         .sort()
     : null;
 const sorted = (values: unknown[]) => values.map(String).sort();
