@@ -164,6 +164,7 @@ describe('segment-lens evaluate --engine duckdb', function () {
           return {
             matched: result.matched,
             ids: result.ids,
+            latestCreated: evaluator.catalog.latestCreated,
             references: statements.filter((sql) => /^(CREATE|DROP|INSERT)[^(]* "?sl_(postal|phone|country)/.test(sql)),
           };
         } finally {
@@ -172,6 +173,12 @@ describe('segment-lens evaluate --engine duckdb', function () {
       };
       const current = await evaluateWith(converted);
       assert.deepEqual(current.references, []);
+      // The latest profile creation, read once from the converted database's column of instants.
+      const created = readFileSync(join(REPO, 'sample-workspace', 'data', 'profiles.jsonl'), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => Date.parse((JSON.parse(line) as { attributes: { created: string } }).attributes.created));
+      assert.equal(current.latestCreated, Math.max(...created));
       const expectedBoston = memory.find((m) => m.file.endsWith('boston-purchasers.json'));
       assert.equal(current.matched, expectedBoston?.matched);
       // A database whose reference tables are of other data (another version's packages): created in memory, which comes first.

@@ -1,6 +1,5 @@
 import type { NameLookup } from '../engine/describe';
 import { compileSegment, countsSelect, type Approximation, type SqlCatalog, type TableLayout } from '../sql';
-import { instantColumn } from '../sql/layouts/materialized';
 import { DIALECTS } from '../sql/dialects';
 import { columnSql, tableSql } from '../sql/layout';
 import { convertedReferenceSetup, WORKSPACE_INFO_TABLE } from './convert';
@@ -65,16 +64,15 @@ async function referenceStamp(session: DuckDbSession): Promise<string | undefine
 const count = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 /**
- * The latest profile creation instant (`SqlCatalog.latestCreated`) where the layout holds it as a
- * column of epoch milliseconds (the converted workspace's `t/created`: DuckDB answers the maximum
- * from the column's statistics); undefined elsewhere (parsing every profile's date at each open
- * would cost more than the test it saves).
+ * The latest profile creation instant (`SqlCatalog.latestCreated`) where the layout keeps it as a
+ * column of epoch milliseconds (`profiles.createdMs`: the converted workspace's `t/created`, whose
+ * maximum DuckDB answers from the column's statistics); undefined elsewhere (parsing every
+ * profile's date at each open would cost more than the test it saves).
  */
 async function latestCreated(session: DuckDbSession, layout: TableLayout): Promise<number | null | undefined> {
-  const created = layout.profileValue('p', ['created'], d);
-  const instant = 'instant' in created ? created.instant : undefined;
-  if (!instant || instant.unit !== 'ms' || instant.sql !== columnSql(d, 'p', instantColumn(['created']))) return undefined;
-  const value = (await session.rows(`SELECT MAX(${instant.sql}) FROM ${tableSql(d, layout.profiles.table)} AS p`))[0]?.[0];
+  const column = layout.profiles.createdMs;
+  if (column === undefined) return undefined;
+  const value = (await session.rows(`SELECT MAX(${columnSql(d, 'p', column)}) FROM ${tableSql(d, layout.profiles.table)} AS p`))[0]?.[0];
   return value === null || value === undefined ? null : Number(value);
 }
 

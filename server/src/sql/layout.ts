@@ -53,7 +53,14 @@ export interface TableLayout {
    * `key`: an integer column numbering the profiles (NOT NULL, unique), also on every event row as
    * `events.profileKey`; where both exist, events are matched to profiles by it (docs/sql.md).
    */
-  readonly profiles: { table: TableName; id: string; key?: string; live?: (alias: string, d: SqlDialect) => string };
+  readonly profiles: {
+    table: TableName;
+    id: string;
+    key?: string;
+    live?: (alias: string, d: SqlDialect) => string;
+    /** A column of each profile's `created` instant in epoch milliseconds, where the layout keeps one (its maximum is `SqlCatalog.latestCreated`). */
+    createdMs?: string;
+  };
   /** A profile value by its path in the API `attributes` object, on the profile row `alias`. */
   profileValue(alias: string, path: readonly string[], d: SqlDialect): ValueImpl | LayoutGap;
   /** Rules of docs/semantics.md this layout cannot keep for the value at `path` (approximations). */

@@ -82,7 +82,7 @@ export function materializedWorkspaceLayout(names: WorkspaceNames = WORKSPACE_NA
   const base = workspaceLayout(names, 'workspace');
   return {
     ...base,
-    profiles: { ...base.profiles, key: PROFILE_KEY },
+    profiles: { ...base.profiles, key: PROFILE_KEY, createdMs: instantColumn(['created']) },
     events: { ...base.events, profileKey: PROFILE_KEY },
     profileValue: (alias, path, d): ValueImpl | LayoutGap => {
       const type = TYPED.get(key(path));
