@@ -32,7 +32,7 @@ function hash(text: string): number {
  * needs each event's profile index, and a Map of its own of a million IDs took ~140 MB on each
  * thread; this is one table for all of them (a byte or two a character, eight an ID). It is also
  * the built workspace's list of profile IDs (`at`): a million IDs as separate strings took ~53 MB
- * of heap, and a Map from them to their index ~80 MB more. Read-only once built.
+ * of heap, and a Map from them to their index ~40 MB more. Read-only once built.
  */
 export class SharedIdIndex {
   private readonly units: Uint8Array | Uint16Array;
