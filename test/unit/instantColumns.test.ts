@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Bitset } from '../../server/src/engine/bitset';
 import { Column } from '../../server/src/engine/column';
-import { canonicalInstant, instantText, parseInstant } from '../../server/src/engine/time';
+import { canonicalInstant, instantText, parseInstant, referenceTime } from '../../server/src/engine/time';
+import { compileValueFilter } from '../../server/src/engine/valueFilter';
 
 /** Builds a finished column from values by row (undefined: missing). */
 function columnOf(values: readonly unknown[]): Column {
@@ -107,6 +108,32 @@ describe('instants kept as numbers (texts written the way Klaviyo writes datetim
       { present, types: { date: present }, topValues: expected, distinct: undefined },
     );
     assert.deepEqual(column.summarize(rows, 0).types, { string: present });
+  });
+
+  it('tests text filters on a column kept as instants exactly as on its texts, in place and row by row', () => {
+    const rows = 20_000;
+    const values = dateTimes(rows);
+    const column = columnOf(values);
+    assert.equal(column.serialize().kind, 'instants');
+    const ref = referenceTime(Date.UTC(2026, 10, 1));
+    const operators = ['equals', 'not-equals', 'contains', 'not-contains', 'starts-with', 'not-starts-with', 'ends-with', 'not-ends-with', 'in'];
+    for (const operator of operators) {
+      for (const value of ['2024-0', values[5] as string, ':07+00:00', 'T1', '', 'nothing']) {
+        const compiled = compileValueFilter({ type: 'string', operator, value: operator === 'in' ? [value, values[9]] : value }, ref);
+        assert.ok('test' in compiled, `${operator} ${value}`);
+        const expected = values.map((text) => text !== undefined && compiled.test(text));
+        const out = new Bitset(rows);
+        column.select(rows, compiled.test, false, out);
+        assert.deepEqual(
+          out.toArray(),
+          expected.flatMap((ok, row) => (ok ? [row] : [])),
+          `${operator} ${value}`,
+        );
+        const rowTest = column.rowTest(compiled.test, true);
+        for (const row of [17, 3, 3, 0, 9, 5, 19_999, 1])
+          assert.equal(rowTest(row), values[row] === undefined ? true : expected[row], `${operator} ${value} row ${row}`);
+      }
+    }
   });
 
   it('keeps a column of dates alone as instants too, and gives each date back', () => {
