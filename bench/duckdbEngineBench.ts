@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { convertedLayout, convertedWorkspace } from '../server/src/duckdb/convert';
 import { DuckDbEvaluator } from '../server/src/duckdb/evaluate';
 import { openDatabase } from '../server/src/duckdb/external';
-import { compileSegment } from '../server/src/sql';
 import { readWorkspaceConfig } from '../server/src/workspace/loadWorkspace';
 import { DuckBench } from './duckdbRunner';
 import { runLspEngineBench, type LspEngineBenchResult } from './lspEngineBench';
@@ -105,7 +104,7 @@ export async function runDuckDbEngineBench(
     const mismatches: string[] = [];
     for (const segment of suite) {
       // Compiled as the engine compiles it, with the facts its evaluator read from the database.
-      const compiled = compileSegment(segment.definition, { dialect: 'duckdb', layout, now, catalog: evaluator.catalog });
+      const compiled = evaluator.compile(segment.definition);
       // The first evaluation creates the reference tables a segment joins where the database lacks them (once per session): not timed.
       const first = await evaluator.evaluate(segment.definition, { ids: false, limit: 0 });
       const compiledTimes: number[] = [];

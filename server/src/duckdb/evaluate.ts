@@ -1,5 +1,5 @@
 import type { NameLookup } from '../engine/describe';
-import { compileSegment, countsSelect, type Approximation, type SqlCatalog, type TableLayout } from '../sql';
+import { compileSegment, countsSelect, type Approximation, type CompiledSegment, type SqlCatalog, type TableLayout } from '../sql';
 import { DIALECTS } from '../sql/dialects';
 import { columnSql, tableSql } from '../sql/layout';
 import { convertedReferenceSetup, WORKSPACE_INFO_TABLE } from './convert';
@@ -130,9 +130,14 @@ export class DuckDbEvaluator {
     return evaluator;
   }
 
+  /** The definition as this evaluator's SQL: DuckDB's dialect, its layout and the catalog it read, as of `now` (default: the data's). */
+  compile(definition: unknown, now = this.info.now): CompiledSegment {
+    return compileSegment(definition, { dialect: 'duckdb', layout: this.layout, now, catalog: this.catalog });
+  }
+
   async evaluate(definition: unknown, options: { ids: boolean; limit: number }): Promise<DuckDbDefinitionResult> {
     const started = Date.now();
-    const compiled = compileSegment(definition, { dialect: 'duckdb', layout: this.layout, now: this.info.now, catalog: this.catalog });
+    const compiled = this.compile(definition);
     for (const statement of compiled.setup) {
       if (this.setUp.has(statement) || (this.staleReferences && statement.startsWith('DROP TABLE IF EXISTS '))) continue;
       await this.session.run(statement);

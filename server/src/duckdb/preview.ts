@@ -1,4 +1,3 @@
-import { compileSegment } from '../sql';
 import { DIALECTS } from '../sql/dialects';
 import type { DuckDbEvaluator } from './evaluate';
 import type { DuckDbSession } from './session';
@@ -46,12 +45,7 @@ export async function duckDbPreviewPage(
   // The evaluator runs the setup and preconditions, and says whether the definition can be evaluated.
   const counted = await evaluator.evaluate(definition, { ids: false, limit: 0 });
   if (counted.matched === null) return undefined; // rows: the shape of protocol.ts ProfileRow, checked where the worker replies
-  const compiled = compileSegment(definition, {
-    dialect: 'duckdb',
-    layout: evaluator.layout,
-    now: request.now ?? evaluator.info.now,
-    catalog: evaluator.catalog,
-  });
+  const compiled = evaluator.compile(definition, request.now ?? evaluator.info.now);
   if (compiled.sql === null) return undefined;
   const properties = propertyColumns.map((name, i) => `${shown(['properties', name])} AS ${d.quoteIdentifier(`prop${i}`)}`);
   const rowsSql = `WITH matched AS (${compiled.sql}),
