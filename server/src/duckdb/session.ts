@@ -1,4 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * A DuckDB database in this process. `@duckdb/node-api` (a native binding) is imported only when
@@ -40,13 +43,26 @@ export class DuckDbSession {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly spillFolder: string | undefined,
   ) {}
 
-  /** Opens (or creates) the database at `path` (':memory:' for one in memory). */
+  /**
+   * Opens (or creates) the database at `path` (':memory:' for one in memory). A database in memory
+   * spills what exceeds the memory limit into a folder of its own under the system's temporary
+   * folder, removed when the session closes: DuckDB's default there is `./.tmp`, and the language
+   * server's working directory is the user's workspace folder. A file spills beside itself (DuckDB's
+   * `<file>.tmp`; the engine cache for a conversion).
+   */
   static async open(path: string, options: SessionOptions = {}): Promise<DuckDbSession> {
     const { DuckDBInstance } = await duckDbModule();
-    const instance = await DuckDBInstance.create(path, instanceOptions(options));
-    return new DuckDbSession(instance, await instance.connect());
+    const spillFolder = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'segment-lens-duckdb-')) : undefined;
+    try {
+      const instance = await DuckDBInstance.create(path, { ...instanceOptions(options), ...(spillFolder ? { temp_directory: spillFolder } : {}) });
+      return new DuckDbSession(instance, await instance.connect(), spillFolder);
+    } catch (error) {
+      if (spillFolder) rmSync(spillFolder, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   async run(sql: string): Promise<void> {
@@ -66,6 +82,7 @@ export class DuckDbSession {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.spillFolder) rmSync(this.spillFolder, { recursive: true, force: true });
   }
 }
 

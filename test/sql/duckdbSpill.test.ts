@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { DuckDbSession } from '../../server/src/duckdb/session';
+import { removeDir } from '../protocol/fixtures';
+
+/**
+ * Where DuckDB writes what does not fit under its memory limit. The language server runs with the
+ * user's workspace folder as its working directory, and DuckDB's default for a database in memory
+ * (the evaluation's session) is `./.tmp`: a query that spills would write into the user's folder.
+ */
+describe('the DuckDB engine: spilling under a small memory limit', function () {
+  this.timeout(120_000);
+  let cwd: string;
+  let folder: string;
+  before(() => {
+    cwd = process.cwd();
+    folder = mkdtempSync(join(tmpdir(), 'segment-lens-spill-cwd-'));
+    process.chdir(folder);
+  });
+  after(() => {
+    process.chdir(cwd);
+    removeDir(folder);
+  });
+
+  it('spills into a private temporary folder, never the working directory, and removes it when closed', async () => {
+    const session = await DuckDbSession.open(':memory:', { memoryLimit: '64MB', threads: 1 });
+    const [[spillFolder]] = (await session.rows(`SELECT current_setting('temp_directory')`)) as [[string]];
+    const seen = new Set<string>();
+    let spilled = 0;
+    const watch = setInterval(() => {
+      for (const name of readdirSync('.')) seen.add(name);
+      if (existsSync(spillFolder)) spilled = Math.max(spilled, readdirSync(spillFolder).length);
+    }, 10);
+    try {
+      assert.ok(isAbsolute(spillFolder), `temp_directory ${spillFolder} is relative to the working directory`);
+      assert.ok(realpathSync(spillFolder).startsWith(realpathSync(tmpdir())), `temp_directory ${spillFolder} is not under ${tmpdir()}`);
+      // A sort of ~200 MB of text under a 64 MB limit: DuckDB must spill to finish it.
+      const [[count]] = await session.rows('SELECT count(*) FROM (SELECT md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS s FROM range(3000000) t(i) ORDER BY s)');
+      assert.equal(count, 3000000n);
+    } finally {
+      clearInterval(watch);
+      session.close();
+    }
+    assert.deepEqual([...seen], [], 'nothing is written into the working directory');
+    assert.ok(spilled > 0, 'the sort spilled (else this test proves nothing)');
+    assert.equal(existsSync(spillFolder), false, 'the spill folder is removed when the session closes');
+  });
+});
