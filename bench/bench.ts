@@ -23,7 +23,7 @@
  *                      queries, per segment (bench/duckdbEngineBench.ts), then (unless --no-lsp) the
  *                      language server with engine "duckdb" on the converted database: edit → code
  *                      lens per segment and the server's RSS (bench/lspEngineBench.ts)
- *   --memory-limit S   DuckDB's memory limit in that language server (default 1GB)
+ *   --memory-limit S   DuckDB's memory limit to evaluate in that language server (default: the editor's, 768MB)
  *   --keep-conversion D  convert into the engine cache folder D and keep it: a later run with the
  *                      same D reuses the converted database (and reports no conversion time)
  * Exit code: 1 when any segment's count differs between the engine and DuckDB (or a measure fails).
@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import { Evaluator } from '../server/src/engine/evaluator';
 import { evaluateHistory, historyInstants } from '../server/src/engine/history';
 import type { Workspace } from '../server/src/engine/workspace';
-import { isMemorySize } from '../server/src/duckdb/engineChoice';
+import { DEFAULT_EVALUATE_MEMORY_LIMIT, isMemorySize } from '../server/src/duckdb/engineChoice';
 import { DEFAULT_SEED } from '../server/src/generate';
 import { SegmentLanguage } from '../server/src/segment/languageService';
 import { loadWorkspace, type LoadOptions } from '../server/src/workspace/loadWorkspace';
@@ -91,7 +91,7 @@ function parseArgs(argv: string[]): Options {
     onlyLsp: false,
     lspLoad: 'jsonl',
     engine: 'memory',
-    memoryLimit: '1GB',
+    memoryLimit: DEFAULT_EVALUATE_MEMORY_LIMIT,
     keepConversion: undefined,
   };
   for (let i = 0; i < argv.length; i++) {

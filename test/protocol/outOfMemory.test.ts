@@ -69,7 +69,7 @@ describe('language server over stdio: a workspace that does not fit in memory', 
     assert.equal(got.report.workspace?.engine?.engine, 'duckdb');
     assert.match(
       got.report.workspace?.engine?.reason ?? '',
-      /^segmentLens\.engine is "auto" and the in-memory engine ran out of memory \(.*heap out of memory\); DuckDB memory limit \d+MB$/,
+      /^segmentLens\.engine is "auto" and the in-memory engine ran out of memory \(.*heap out of memory\); DuckDB memory limit 768MB to evaluate, \d+MB to convert$/,
     );
     assert.equal(expected.report.workspace?.engine?.engine, 'memory');
 

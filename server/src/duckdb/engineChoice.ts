@@ -30,17 +30,44 @@ export function thresholdFromEnvironment(text = process.env.SEGMENT_LENS_DUCKDB_
 export const isMemorySize = (text: string): boolean => /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(text);
 
 /**
- * DuckDB's memory limit for the editor's engine: SEGMENT_LENS_DUCKDB_MEMORY_LIMIT (a size such as
- * 8GB), else 40% of RAM but at least 4 GiB, and never above DuckDB's own default of 80% of RAM.
- * Without a limit, converting a 1M-profile / 10M-event workspace in the language server took
- * 20 GB of a 24 GB machine; under 2 GB the conversion fails (docs/performance.md, 6 December 2026).
+ * DuckDB's memory limit while the editor evaluates (SEGMENT_LENS_DUCKDB_MEMORY_LIMIT overrides).
+ * On XL (3M profiles, 30M events, converted) the language server peaked at 1,550 MiB with 768MB,
+ * against 1,918 and 2,047 MiB with 1GB, for the same edit times (400–550 ms at the median); what
+ * a query needs beyond it spills to disk (docs/performance.md, "XL through the DuckDB engine").
  */
-export function editorMemoryLimit(totalBytes = totalmem(), text = process.env.SEGMENT_LENS_DUCKDB_MEMORY_LIMIT): { limit: string; invalid?: string } {
-  const own = Math.min(0.8 * totalBytes, Math.max(4 * 1024 ** 3, 0.4 * totalBytes));
-  const limit = `${Math.floor(own / 1024 ** 2)}MB`;
-  if (text === undefined || text === '') return { limit };
-  if (isMemorySize(text.trim())) return { limit: text.trim() };
-  return { limit, invalid: `SEGMENT_LENS_DUCKDB_MEMORY_LIMIT must be a size such as 4GB, not ${JSON.stringify(text)}` };
+export const DEFAULT_EVALUATE_MEMORY_LIMIT = '768MB';
+
+/** The editor's DuckDB memory limits: one to convert a workspace (once per data version), one to evaluate it. */
+export interface EditorMemoryLimits {
+  convert: string;
+  evaluate: string;
+  /** What was wrong with a variable that was ignored. */
+  invalid: string[];
+}
+
+/**
+ * The editor's DuckDB memory limits. Converting (SEGMENT_LENS_DUCKDB_CONVERT_MEMORY_LIMIT): 40% of
+ * RAM but at least 4 GiB, and never above DuckDB's own default of 80% of RAM; without a limit,
+ * converting a 1M-profile / 10M-event workspace in the language server took 20 GB of a 24 GB
+ * machine, and under 2 GB it fails (docs/performance.md, 6 December 2026). Evaluating
+ * (SEGMENT_LENS_DUCKDB_MEMORY_LIMIT): DEFAULT_EVALUATE_MEMORY_LIMIT, since the language server
+ * keeps that database open.
+ */
+export function editorMemoryLimits(totalBytes = totalmem(), env: Record<string, string | undefined> = process.env): EditorMemoryLimits {
+  const invalid: string[] = [];
+  const size = (name: string, fallback: string): string => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallback;
+    if (isMemorySize(text)) return text;
+    invalid.push(`${name} must be a size such as 4GB, not ${JSON.stringify(env[name])}`);
+    return fallback;
+  };
+  const convert = `${Math.floor(Math.min(0.8 * totalBytes, Math.max(4 * 1024 ** 3, 0.4 * totalBytes)) / 1024 ** 2)}MB`;
+  return {
+    convert: size('SEGMENT_LENS_DUCKDB_CONVERT_MEMORY_LIMIT', convert),
+    evaluate: size('SEGMENT_LENS_DUCKDB_MEMORY_LIMIT', DEFAULT_EVALUATE_MEMORY_LIMIT),
+    invalid,
+  };
 }
 
 export const formatBytes = (n: number): string =>
@@ -129,16 +156,19 @@ export async function decideEngine(setting: EngineSetting, config: WorkspaceConf
   return { engine: 'duckdb', reason };
 }
 
-/** A workspace converted into the engine cache (when its data changed) and opened for evaluation as of `now`. */
+/**
+ * A workspace converted into the engine cache (when its data changed, under `options`' memory
+ * limit) and opened for evaluation as of `now` (under `evaluateMemoryLimit` when given).
+ */
 export async function openWorkspaceDatabase(
   config: WorkspaceConfig,
   now: number,
-  options: ConvertOptions = {},
+  options: ConvertOptions & { evaluateMemoryLimit?: string } = {},
 ): Promise<{ converted: ConvertedWorkspace; session: DuckDbSession; evaluator: DuckDbEvaluator }> {
   const converted = await convertedWorkspace(config, options);
   // The converted database's own (materialised) layout, not the plain workspace tables.
   const layout = convertedLayout();
-  const { session } = await openDatabase(converted.path, layout, options);
+  const { session } = await openDatabase(converted.path, layout, { threads: options.threads, memoryLimit: options.evaluateMemoryLimit ?? options.memoryLimit });
   try {
     return { converted, session, evaluator: await DuckDbEvaluator.open(session, layout, { name: config.name, root: config.root, now }) };
   } catch (error) {

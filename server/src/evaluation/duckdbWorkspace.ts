@@ -27,11 +27,11 @@ export class DuckDbWorkspace {
     config: WorkspaceConfig,
     now: number | undefined,
     onProgress: (progress: LoadProgress) => void,
-    memoryLimit?: string,
+    limits: { convert?: string; evaluate?: string } = {},
   ): Promise<DuckDbWorkspace> {
     const started = Date.now();
     const at = now ?? config.now ?? Date.now();
-    const { session, evaluator } = await openWorkspaceDatabase(config, at, { onProgress, memoryLimit });
+    const { session, evaluator } = await openWorkspaceDatabase(config, at, { onProgress, memoryLimit: limits.convert, evaluateMemoryLimit: limits.evaluate });
     try {
       const summary = await duckDbWorkspaceSummary(session, config, at);
       return new DuckDbWorkspace(session, evaluator, summary, workspaceFiles(config), Date.now() - started, previewPropertyColumns(summary));

@@ -13,7 +13,7 @@ import { Bitset } from '../engine/bitset';
 import type { Workspace } from '../engine/workspace';
 import { collectGarbage, releaseNow } from './memory';
 import { loadWorkspace, readWorkspaceConfig, type LoadProgress, type LoadWarning } from '../workspace/loadWorkspace';
-import { decideEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, duckDbUnavailableReason, editorMemoryLimit, thresholdFromEnvironment } from '../duckdb/engineChoice';
+import { decideEngine, DEFAULT_DUCKDB_THRESHOLD_BYTES, duckDbUnavailableReason, editorMemoryLimits, thresholdFromEnvironment } from '../duckdb/engineChoice';
 import { DuckDbWorkspace } from './duckdbWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
 import { unsupportedByDuckDb, type EngineDecision, type EngineSetting } from './messages';
@@ -82,9 +82,9 @@ async function load(root: string, now: number | undefined, setting: EngineSettin
     if (typeof threshold !== 'number') engine.reason += ` (${threshold.invalid}: the default threshold applies)`;
     post({ type: 'engine', engine });
     if (engine.engine === 'duckdb') {
-      const memory = editorMemoryLimit();
-      engine.reason += `; DuckDB memory limit ${memory.limit}${memory.invalid ? ` (${memory.invalid})` : ''}`;
-      const workspace = await DuckDbWorkspace.open(config, now, progressPoster(), memory.limit);
+      const memory = editorMemoryLimits();
+      engine.reason += `; DuckDB memory limit ${memory.evaluate} to evaluate, ${memory.convert} to convert${memory.invalid.length > 0 ? ` (${memory.invalid.join('; ')}: the default applies)` : ''}`;
+      const workspace = await DuckDbWorkspace.open(config, now, progressPoster(), memory);
       duck = { workspace, queue: Promise.resolve() };
       post({ type: 'loaded', summary: workspace.summary, warnings, files: workspace.files, loadMs: workspace.loadMs, root, engine });
       return;

@@ -2,15 +2,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { openWorkspaceDatabase } from '../../server/src/duckdb/engineChoice';
 import { DuckDbSession } from '../../server/src/duckdb/session';
-import { removeDir } from '../protocol/fixtures';
+import { readWorkspaceConfig } from '../../server/src/workspace/loadWorkspace';
+import { removeDir, TINY } from '../protocol/fixtures';
 
 /**
  * Where DuckDB writes what does not fit under its memory limit. The language server runs with the
  * user's workspace folder as its working directory, and DuckDB's default for a database in memory
  * (the evaluation's session) is `./.tmp`: a query that spills would write into the user's folder.
  */
-describe('the DuckDB engine: spilling under a small memory limit', function () {
+describe('the DuckDB engine: memory limits and spilling', function () {
   this.timeout(120_000);
   let cwd: string;
   let folder: string;
@@ -46,5 +48,33 @@ describe('the DuckDB engine: spilling under a small memory limit', function () {
     assert.deepEqual([...seen], [], 'nothing is written into the working directory');
     assert.ok(spilled > 0, 'the sort spilled (else this test proves nothing)');
     assert.equal(existsSync(spillFolder), false, 'the spill folder is removed when the session closes');
+  });
+
+  it('evaluates a converted workspace under its own limit, not the conversion’s', async () => {
+    const saved = process.env.SEGMENT_LENS_CACHE_DIR;
+    const cache = mkdtempSync(join(tmpdir(), 'segment-lens-limit-cache-'));
+    process.env.SEGMENT_LENS_CACHE_DIR = cache;
+    try {
+      const config = readWorkspaceConfig(TINY);
+      const { session, converted } = await openWorkspaceDatabase(config, Date.now(), { memoryLimit: '3GB', evaluateMemoryLimit: '100MB' });
+      try {
+        assert.equal(converted.converted, true);
+        assert.deepEqual(await session.rows(`SELECT current_setting('memory_limit')`), [['95.3 MiB']]);
+      } finally {
+        session.close();
+      }
+      // Without one, the conversion's limit applies to both (the CLI's --memory-limit).
+      const again = await openWorkspaceDatabase(config, Date.now(), { memoryLimit: '3GB' });
+      try {
+        assert.equal(again.converted.converted, false);
+        assert.deepEqual(await again.session.rows(`SELECT current_setting('memory_limit')`), [['2.7 GiB']]);
+      } finally {
+        again.session.close();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.SEGMENT_LENS_CACHE_DIR;
+      else process.env.SEGMENT_LENS_CACHE_DIR = saved;
+      removeDir(cache);
+    }
   });
 });
