@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { DUCKDB_FORMAT } from '../../server/src/duckdb/convert';
 import { openWorkspaceDatabase } from '../../server/src/duckdb/engineChoice';
 import { DuckDbSession } from '../../server/src/duckdb/session';
-import { readWorkspaceConfig } from '../../server/src/workspace/loadWorkspace';
+import { readWorkspaceConfig, workspaceFiles } from '../../server/src/workspace/loadWorkspace';
+import { cacheKey } from '../../server/src/workspace/workspaceCache';
 import { removeDir, TINY } from '../protocol/fixtures';
 
 /**
@@ -59,6 +61,11 @@ describe('the DuckDB engine: memory limits and spilling', function () {
       const { session, converted } = await openWorkspaceDatabase(config, Date.now(), { memoryLimit: '3GB', evaluateMemoryLimit: '100MB' });
       try {
         assert.equal(converted.converted, true);
+        // Keyed by the data files and DuckDB's own format, not the in-memory engine cache's:
+        // a release that changes only that one does not convert every workspace again.
+        const key = cacheKey(config.root, workspaceFiles(config), `duckdb-d${DUCKDB_FORMAT}`);
+        assert.equal(converted.path, join(cache, 'duckdb', `${key}-d${DUCKDB_FORMAT}.duckdb`));
+        assert.notEqual(key, cacheKey(config.root, workspaceFiles(config)));
         assert.deepEqual(await session.rows(`SELECT current_setting('memory_limit')`), [['95.3 MiB']]);
       } finally {
         session.close();

@@ -83,7 +83,10 @@ export function dataFileSizes(config: WorkspaceConfig): { bytes: number; gzip: b
 /** The database of a workspace in the cache, converted first when its data changed. */
 export async function convertedWorkspace(config: WorkspaceConfig, options: ConvertOptions = {}): Promise<ConvertedWorkspace> {
   const started = Date.now();
-  const key = cacheKey(config.root, workspaceFiles(config)) ?? `${createHash('sha256').update(config.root).digest('hex').slice(0, 16)}-uncached${process.pid}`;
+  // Keyed by DuckDB's format, not the in-memory cache's: a change to that one alone converts nothing again.
+  const key =
+    cacheKey(config.root, workspaceFiles(config), `duckdb-d${DUCKDB_FORMAT}`) ??
+    `${createHash('sha256').update(config.root).digest('hex').slice(0, 16)}-uncached${process.pid}`;
   const dir = duckdbCacheDirectory();
   const path = join(dir, `${key}-d${DUCKDB_FORMAT}.duckdb`);
   if (existsSync(path)) return { path, converted: false, convertMs: Date.now() - started };
@@ -139,7 +142,7 @@ function removeOlderDatabases(dir: string, key: string, keep: string): void {
     const path = join(dir, name);
     if (!name.startsWith(prefix) || path === keep) continue;
     try {
-      if (name.endsWith('.duckdb') || Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+      if (name.endsWith('.duckdb') || Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
     } catch {
       // Another process removed it first.
     }

@@ -25,10 +25,13 @@ export function cacheDirectory(): string {
   return process.env.SEGMENT_LENS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'segment-lens', 'workspaces');
 }
 
-/** The cache key of a workspace: its root and each data file's identity. */
-export function cacheKey(root: string, files: readonly string[]): string | undefined {
+/**
+ * The cache key of a workspace: its root and each data file's identity, and the `version` of what
+ * is stored under it (this cache's format by default; the DuckDB engine's databases pass theirs).
+ */
+export function cacheKey(root: string, files: readonly string[], version = `v${FORMAT_VERSION}`): string | undefined {
   const rootHash = createHash('sha256').update(root).digest('hex').slice(0, 16);
-  const hash = createHash('sha256').update(`v${FORMAT_VERSION}\0${root}`);
+  const hash = createHash('sha256').update(`${version}\0${root}`);
   for (const file of [...files].sort()) {
     try {
       const stats = statSync(file);
