@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeLensRequest, InlayHintRequest, type CodeLens, type InlayHint } from 'vscode-languageserver-protocol/node';
@@ -31,6 +31,26 @@ describe('language server over stdio: segmentLens.engine (DuckDB in the editor)'
 
   before(async () => {
     workspace = copyWorkspace(SAMPLE);
+    // Profiles whose preview columns hold other values than texts (a number, an object, a list,
+    // true, an empty text, null), and a segment of them: DuckDB's preview shows them as the memory
+    // engine does (a documented text attribute of another type is missing; a custom property is
+    // shown as JSON). Before 7 December 2026 DuckDB showed `12345` where memory showed nothing.
+    const odd = [
+      { email: 12345, first_name: { nick: 'Al' }, last_name: "O'Neil", location: { city: ['Paris'], region: true, country: '' }, phone_number: '' },
+      { email: 'zz@odd.example', first_name: null, properties: { 'Favorite Genre': 7 } },
+      { email: null, last_name: 'Zed', properties: { 'Favorite Genre': { a: [1, 'b'] } }, location: { city: 'Houston' } },
+    ];
+    appendFileSync(
+      join(workspace, 'data', 'profiles.jsonl'),
+      odd
+        .map((attributes, i) =>
+          JSON.stringify({ type: 'profile', id: `ZZ_ODD_${i}`, attributes: { ...attributes, properties: { Odd: 'yes', ...attributes.properties } } }),
+        )
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
+    const oddSegment = { type: 'profile-property', property: "properties['Odd']", filter: { type: 'string', operator: 'equals', value: 'yes' } };
+    writeFileSync(join(workspace, 'segments', 'odd-values.json'), JSON.stringify({ condition_groups: [{ conditions: [oddSegment] }] }, null, 2));
     cache = mkdtempSync(join(tmpdir(), 'segment-lens-engine-cache-'));
     [memory, duckdb] = await Promise.all([start('memory'), start('duckdb')]);
   });
@@ -97,6 +117,13 @@ describe('language server over stdio: segmentLens.engine (DuckDB in the editor)'
       { offset: 0, limit: 25, sort: { column: 'name', descending: true } },
       { offset: 0, limit: 25, sort: { column: 'location' }, filter: 'GMAIL' },
       { offset: 0, limit: 50, asOf: '2026-09-15T23:59:59.999Z' },
+      { offset: 10, limit: 15, sort: { column: 'lastEvent', descending: true }, filter: 'a' },
+      { offset: 3, limit: 20, filter: 'Houston' },
+      // Past the end, and a filter nothing contains: no rows, and the total all the same.
+      { offset: 100_000, limit: 10 },
+      { offset: 100_000, limit: 10, filter: 'gmail' },
+      { offset: 100_000, limit: 10, asOf: '2026-09-15T23:59:59.999Z' },
+      { offset: 0, limit: 10, filter: 'no profile holds this text' },
     ];
     for (const page of pages) {
       const [a, b] = await Promise.all([
@@ -104,9 +131,37 @@ describe('language server over stdio: segmentLens.engine (DuckDB in the editor)'
         duckdb.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri: d.uri, ...page }),
       ]);
       assert.equal(a.state, 'ok', a.message);
-      assert.ok(a.rows.length > 0, JSON.stringify(page));
+      assert.equal(a.rows.length > 0, page.offset < 100_000 && page.filter !== 'no profile holds this text', JSON.stringify(page));
+      if (page.offset === 100_000) assert.ok(a.total > 0, `${JSON.stringify(page)}: a total`);
       assert.deepEqual(b, a, JSON.stringify(page));
     }
+    await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
+  });
+
+  it('shows values that are not texts in the preview as the in-memory engine does', async () => {
+    const [m, d] = await Promise.all([counts(memory, 'odd-values.json'), counts(duckdb, 'odd-values.json')]);
+    assert.equal(m.report.matched, 3);
+    for (const page of [
+      { offset: 0, limit: 10 },
+      { offset: 0, limit: 10, filter: 'paris' },
+      { offset: 0, limit: 10, sort: { column: 'name', descending: true } },
+    ]) {
+      const [a, b] = await Promise.all([
+        memory.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri: m.uri, ...page }),
+        duckdb.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri: d.uri, ...page }),
+      ]);
+      assert.equal(a.state, 'ok', a.message);
+      assert.deepEqual(b, a, JSON.stringify(page));
+    }
+    const all = await duckdb.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri: d.uri, offset: 0, limit: 10 });
+    assert.deepEqual(
+      all.rows.map((r) => [r.email, r.name, r.location, r.phone, r.properties['Favorite Genre']]),
+      [
+        [null, "O'Neil", null, null, undefined],
+        ['zz@odd.example', null, null, null, '7'],
+        [null, 'Zed', 'Houston', null, '{"a":[1,"b"]}'],
+      ],
+    );
     await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
   });
 
