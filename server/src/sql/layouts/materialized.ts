@@ -156,24 +156,43 @@ export function materializeStatements(d: SqlDialect, names: WorkspaceNames = WOR
     if (!('sql' in value)) throw new Error(`${path.join('.')}: not a JSON value`);
     return `${value.sql} AS ${q(valueColumn(path))}`;
   });
+  // The instants are parsed over a narrow view of the ID and the date texts alone: the parse is a
+  // subquery per value, which DuckDB joins back to the rows it reads, so over the wide source it
+  // carried every profile's document and extracted values through each join (at L under a 2GB
+  // limit: 19.7 GB of spill files; XL filled a 50 GB disk).
+  const dated = 'sl_profile_dates';
+  const datedLayout: TableLayout = { ...staged, profiles: { ...staged.profiles, table: [...names.schema, dated] } };
+  const datedCtx = new CompileContext(d, datedLayout, referenceTime(0), undefined);
+  const datedBuilder = new ConditionSqlBuilder(datedCtx, []);
   const instants = DATE_PATHS.map((path) => {
-    const value = builder.profileValue(path, []);
+    const value = datedBuilder.profileValue(path, []);
     if ('notEvaluable' in value) throw new Error(`${path.join('.')}: ${value.notEvaluable}`);
-    return `${(builder.instant(value) as unknown as InstantImpl).sql} AS ${q(instantColumn(path))}`;
+    return `${(datedBuilder.instant(value) as unknown as InstantImpl).sql} AS ${q(instantColumn(path))}`;
   });
+  if (!ctx.derived.isEmpty) throw new Error('the wide profile columns need no derived column');
+  const keys = 'sl_profile_keys';
+  const parsed = 'sl_profile_instants';
   const id = columnSql(d, 'p', c.profiles.id);
   const eventValue = numberOf(d, workspaceLayout(names).eventProperty('e', '$value', d));
   const e = (name: string) => columnSql(d, 'e', name);
   return [
     `CREATE VIEW ${t(members)} AS SELECT p.*, ${paths.map((path, i) => `sl_values[${i + 1}] AS ${q(extractedColumn(path))}`).join(', ')} FROM (SELECT p.*, json_extract(${attributes}, [${paths.map(duckdbJsonPointer).join(', ')}]) AS sl_values FROM ${t(names.tables.profiles)} AS p) AS p`,
+    `CREATE VIEW ${t(dated)} AS SELECT p.${q(c.profiles.id)}, ${DATE_PATHS.map((path) => `p.${q(extractedColumn(path))}`).join(', ')} FROM ${t(members)} AS p`,
+    `CREATE TABLE ${t(parsed)} AS SELECT ${[id, ...instants].join(', ')} FROM ${datedCtx.derived.source(d, datedLayout)}`,
+    `DROP VIEW ${t(dated)}`,
+    // The profile key: the profiles numbered in ID order, sorting the IDs alone (a window over
+    // the wide rows sorted every document with them).
+    `CREATE TABLE ${t(keys)} AS SELECT ${id}, CAST(row_number() OVER (ORDER BY ${id}) AS INTEGER) AS ${q(PROFILE_KEY)} FROM ${t(names.tables.profiles)} AS p`,
     `CREATE TABLE ${t(wide)} AS SELECT ${[
       id,
-      `CAST(row_number() OVER (ORDER BY ${id}) AS INTEGER) AS ${q(PROFILE_KEY)}`,
+      `k.${q(PROFILE_KEY)}`,
       columnSql(d, 'p', c.profiles.attributes),
       ...typed,
       ...values,
-      ...instants,
-    ].join(', ')} FROM ${ctx.derived.source(d, ctx.layout)}`,
+      ...DATE_PATHS.map((path) => `i.${q(instantColumn(path))}`),
+    ].join(', ')} FROM ${t(members)} AS p JOIN ${t(keys)} AS k ON k.${q(c.profiles.id)} = ${id} JOIN ${t(parsed)} AS i ON i.${q(c.profiles.id)} = ${id}`,
+    `DROP TABLE ${t(keys)}`,
+    `DROP TABLE ${t(parsed)}`,
     `DROP VIEW ${t(members)}`,
     `DROP TABLE ${t(names.tables.profiles)}`,
     `ALTER TABLE ${t(wide)} RENAME TO ${q(names.tables.profiles)}`,
