@@ -43,10 +43,10 @@ import { engineBenchReport, runDuckDbEngineBench } from './duckdbEngineBench';
 import { DuckBench } from './duckdbRunner';
 import type { FreshLoad } from './firstLoad';
 import { runLspBench, type LspBenchResult } from './lspBench';
-import { buildSuite, type BenchSegment } from './segments';
+import type { BenchSegment } from './segments';
 import { fmtInt, fmtMb, fmtMs, fmtRatio, median, round, table } from './stats';
 import { runValidationBench } from './validationBench';
-import { cacheDir, ensureWorkspace, idsByName, workspaceNow, type SizeName } from './workspaceCache';
+import { cacheDir, ensureWorkspace, workspaceSuite, type SizeName } from './workspaceCache';
 
 interface Options {
   size: SizeName;
@@ -301,15 +301,7 @@ async function main(): Promise<number> {
   // 2. The workspace (generated once, cached in bench/.cache/<size>/).
   const cached = await ensureWorkspace(o.size, o.seed, log);
   const root = cached.root;
-  const nowMs = workspaceNow(root);
-  const metricIds = idsByName(join(root, 'data', 'metrics.json'));
-  const listIds = idsByName(join(root, 'data', 'lists.json'));
-  const lookup = (kind: string, map: Map<string, string>) => (name: string) => {
-    const id = map.get(name);
-    if (!id) throw new Error(`the workspace has no ${kind} named "${name}"`);
-    return id;
-  };
-  const fullSuite = buildSuite({ metric: lookup('metric', metricIds), list: lookup('list', listIds) }, nowMs);
+  const fullSuite = workspaceSuite(root);
   const unknown = o.segments?.filter((name) => !fullSuite.some((segment) => segment.name === name)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown segment ${unknown.join(', ')} (the suite: ${fullSuite.map((segment) => segment.name).join(', ')})`);
   const suite = o.segments ? fullSuite.filter((segment) => o.segments!.includes(segment.name)) : fullSuite;

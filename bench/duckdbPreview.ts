@@ -15,9 +15,8 @@ import { DEFAULT_EVALUATE_MEMORY_LIMIT, isMemorySize } from '../server/src/duckd
 import { DuckDbWorkspace } from '../server/src/evaluation/duckdbWorkspace';
 import { readWorkspaceConfig } from '../server/src/workspace/loadWorkspace';
 import { procMemoryMb } from './procMemory';
-import { buildSuite } from './segments';
 import { median } from './stats';
-import { cacheDir, idsByName, workspaceNow } from './workspaceCache';
+import { cacheDir, workspaceSuite } from './workspaceCache';
 
 async function main(): Promise<void> {
   const [size, names, runsText, limitText] = process.argv.slice(2);
@@ -33,14 +32,7 @@ async function main(): Promise<void> {
   const workspace = await DuckDbWorkspace.open(readWorkspaceConfig(root), undefined, () => undefined, { evaluate: limit });
   const openMs = performance.now() - opened;
   try {
-    const metrics = idsByName(join(root, 'data', 'metrics.json'));
-    const lists = idsByName(join(root, 'data', 'lists.json'));
-    const lookup = (map: Map<string, string>) => (name: string) => {
-      const id = map.get(name);
-      if (!id) throw new Error(`the workspace has no "${name}"`);
-      return id;
-    };
-    const suite = buildSuite({ metric: lookup(metrics), list: lookup(lists) }, workspaceNow(root));
+    const suite = workspaceSuite(root);
     const wanted = names === 'all' ? suite : suite.filter((segment) => names.split(',').includes(segment.name));
     const requests = {
       first_page_ms: { offset: 0, limit: 100 },

@@ -12,9 +12,8 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { Evaluator } from '../server/src/engine/evaluator';
 import { loadWorkspace } from '../server/src/workspace/loadWorkspace';
-import { buildSuite } from './segments';
 import { median, round } from './stats';
-import { cacheDir, idsByName, workspaceNow } from './workspaceCache';
+import { cacheDir, workspaceSuite } from './workspaceCache';
 
 async function main(): Promise<void> {
   const [size, names, runsText] = process.argv.slice(2);
@@ -29,14 +28,7 @@ async function main(): Promise<void> {
   const loaded = await loadWorkspace(root, { cache: true });
   const loadMs = performance.now() - started;
   const ws = loaded.workspace;
-  const metrics = idsByName(join(root, 'data', 'metrics.json'));
-  const lists = idsByName(join(root, 'data', 'lists.json'));
-  const lookup = (map: Map<string, string>) => (name: string) => {
-    const id = map.get(name);
-    if (!id) throw new Error(`the workspace has no "${name}"`);
-    return id;
-  };
-  const suite = buildSuite({ metric: lookup(metrics), list: lookup(lists) }, workspaceNow(root));
+  const suite = workspaceSuite(root);
   const wanted = names === 'all' ? suite : suite.filter((segment) => names.split(',').includes(segment.name));
   const segments: Record<string, { matched: number | null; edited: number | null; first_ms: number | null; eval_ms: number | null; edit_ms: number | null }> =
     {};

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as generator from '../server/src/generate';
+import { buildSuite, type BenchSegment } from './segments';
 
 export type SizeName = 'S' | 'M' | 'L' | 'XL';
 
@@ -145,4 +146,16 @@ export function workspaceNow(root: string): number {
   const now = marker.now ? Date.parse(marker.now) : NaN;
   if (!Number.isFinite(now)) throw new Error(`${root}/klaviyo-workspace.json has no usable "now"; the benchmark needs a fixed one`);
   return now;
+}
+
+/** The benchmark's segment suite for a generated workspace: its metric and list names resolved to IDs, as of its "now". */
+export function workspaceSuite(root: string): BenchSegment[] {
+  const lookup = (kind: string, map: Map<string, string>) => (name: string) => {
+    const id = map.get(name);
+    if (!id) throw new Error(`the workspace has no ${kind} named "${name}"`);
+    return id;
+  };
+  const metrics = idsByName(join(root, 'data', 'metrics.json'));
+  const lists = idsByName(join(root, 'data', 'lists.json'));
+  return buildSuite({ metric: lookup('metric', metrics), list: lookup('list', lists) }, workspaceNow(root));
 }
