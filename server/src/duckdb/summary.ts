@@ -3,7 +3,7 @@ import { customPropertyPath, LOCATION_FIELDS, PROFILE_ATTRIBUTES } from '../engi
 import { readCollection, workspaceDataFiles, type LoadWarning, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import { DIALECTS } from '../sql/dialects';
 import { duckdbJsonPointer } from '../sql/dialects/duckdb';
-import { isoInstantMs } from '../sql/isoInstant';
+import { withIsoInstant } from '../sql/isoInstant';
 import { literal, type DuckDbSession } from './session';
 
 /**
@@ -27,8 +27,12 @@ const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const iso = (ms: unknown) => (ms === null || ms === undefined ? undefined : new Date(Number(ms)).toISOString());
 
-/** The SQL of a JSON value's type as `Column.summarize` names it. */
-const TYPE_SQL = `CASE type WHEN 'VARCHAR' THEN CASE WHEN regexp_matches(value ->> '$', '^\\d{4}-\\d{2}-\\d{2}') AND (${isoInstantMs(DIALECTS.duckdb, "(value ->> '$')")}) IS NOT NULL THEN 'date' ELSE 'string' END
+/**
+ * The SQL of a JSON value's type as `Column.summarize` names it, over rows with the value's JSON
+ * text `value`, its JSON `type` and `value_ms`: the instant of a text (`withIsoInstant`, not a
+ * subquery per value: DuckDB joins such a subquery's results back to the rows it reads).
+ */
+const TYPE_SQL = `CASE type WHEN 'VARCHAR' THEN CASE WHEN regexp_matches(value ->> '$', '^\\d{4}-\\d{2}-\\d{2}') AND value_ms IS NOT NULL THEN 'date' ELSE 'string' END
   WHEN 'BOOLEAN' THEN 'boolean' WHEN 'ARRAY' THEN 'list' WHEN 'OBJECT' THEN 'object' ELSE 'number' END`;
 
 /** Past this many distinct keys in a source, its members are listed by json_each (see objectMembers). */
@@ -67,7 +71,12 @@ async function objectMembers(session: DuckDbSession, sources: readonly string[],
 async function propertyCatalog(session: DuckDbSession, values: string, top = 10): Promise<Map<string, Map<string, PropertySummary>>> {
   // Each distinct value once, with how often it occurs: a date is told from a text once per value, not once per occurrence.
   await session.run(
-    `CREATE OR REPLACE TEMP TABLE sl_values AS SELECT grp, key, value, ${TYPE_SQL} AS type, n FROM (SELECT grp, key, CAST(value AS VARCHAR) AS value, type, COUNT(*) AS n FROM (${values}) WHERE type <> 'NULL' GROUP BY ALL)`,
+    `CREATE OR REPLACE TEMP TABLE sl_values AS SELECT grp, key, value, ${TYPE_SQL} AS type, n FROM (${withIsoInstant(
+      DIALECTS.duckdb,
+      `SELECT grp, key, CAST(value AS VARCHAR) AS value, type, COUNT(*) AS n FROM (${values}) WHERE type <> 'NULL' GROUP BY ALL`,
+      `CASE WHEN type = 'VARCHAR' THEN value ->> '$' END`,
+      'value_ms',
+    )})`,
   );
   const byGroup = new Map<string, Map<string, PropertySummary>>();
   const entry = (grp: string, key: string) => {

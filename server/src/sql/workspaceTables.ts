@@ -2,7 +2,7 @@ import { parseInstant } from '../engine/time';
 import type { SqlDialect } from './dialect';
 import { DIALECTS } from './dialects';
 import { duckdbJsonPointer } from './dialects/duckdb';
-import { isoInstantMs } from './isoInstant';
+import { isoInstantMs, withIsoInstant } from './isoInstant';
 import { tableSql } from './layout';
 import { WORKSPACE_NAMES, type WorkspaceNames } from './layouts/workspace';
 
@@ -240,9 +240,16 @@ export function duckdbLoadStatements(
   SELECT line, x,
     CASE WHEN json_type(x[2]) = 'VARCHAR' THEN x[2] ->> '$' END AS profile_id,
     CASE WHEN json_type(x[3]) = 'VARCHAR' THEN x[3] ->> '$' END AS metric_id,
-    CASE WHEN json_type(x[4]) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(x[4] AS DOUBLE) * 1000 ELSE ${instant('x[5]')} END AS time_ms,
+    CASE WHEN json_type(x[4]) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(x[4] AS DOUBLE) * 1000
+      WHEN json_type(x[5]) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(x[5] AS DOUBLE) * 1000
+      ELSE datetime_ms END AS time_ms,
     CASE WHEN json_type(x[6]) = 'OBJECT' THEN x[6] ELSE CAST('{}' AS JSON) END AS properties
-  FROM ${extract(eventLines, [['id'], ['relationships', 'profile', 'data', 'id'], ['relationships', 'metric', 'data', 'id'], ['attributes', 'timestamp'], ['attributes', 'datetime'], ['attributes', 'event_properties']])}
+  FROM (${withIsoInstant(
+    d,
+    `SELECT * FROM ${extract(eventLines, [['id'], ['relationships', 'profile', 'data', 'id'], ['relationships', 'metric', 'data', 'id'], ['attributes', 'timestamp'], ['attributes', 'datetime'], ['attributes', 'event_properties']])}`,
+    `CASE WHEN json_type(x[5]) = 'VARCHAR' THEN x[5] ->> '$' END`,
+    'datetime_ms',
+  )})
 ) WHERE profile_id <> '' AND metric_id <> '' AND isfinite(time_ms) AND profile_id IN (SELECT ${q(c.profiles.id)} FROM ${t(names.tables.profiles)})${options.eventOrder === false ? '' : '\nORDER BY metric_id, profile_id, time_ms'}`,
     `INSERT INTO ${t(names.tables.metrics)} SELECT id, name, declared FROM (SELECT r ->> '$.id' AS id, r ->> '$.attributes.name' AS name, TRUE AS declared, row_number() OVER () AS n FROM (${collection(files.metrics)}) WHERE json_type(r) = 'OBJECT' AND json_type(r -> '$.id') = 'VARCHAR') QUALIFY row_number() OVER (PARTITION BY id ORDER BY n DESC) = 1`,
     `INSERT INTO ${t(names.tables.metrics)} SELECT DISTINCT ${q(c.events.metricId)}, NULL, FALSE FROM ${t(names.tables.events)} WHERE ${q(c.events.metricId)} NOT IN (SELECT ${q(c.metrics.id)} FROM ${t(names.tables.metrics)})`,
