@@ -55,10 +55,11 @@ const jsonPathList = (paths: readonly string[][]) =>
 
 /**
  * The profiles `from` selects (a FROM clause over `profiles p`) with `id`, `pidx` and the
- * preview's text columns `columns` (of TEXT_COLUMNS and custom properties `prop<i>`). A documented
- * text attribute is read from its column (TEXT_TYPED); any other from `attributes`, and custom properties from
- * the `a/properties` column (the properties object alone), each document parsed once per profile:
- * one `json_extract` of every path read, into a list (a `->` per path parsed it again for each).
+ * preview's text columns `columns` (of TEXT_COLUMNS and custom properties `prop<i>`). A
+ * documented text attribute is read from its column (TEXT_TYPED); any other from `attributes`,
+ * and custom properties from the `a/properties` column (the properties object alone), each
+ * document parsed once per profile: one `json_extract` of every path read, into a list (a `->`
+ * per path parsed it again for each).
  */
 function profileTexts(columns: readonly TextColumn[], from: string): string {
   const fromAttributes: string[][] = [];
