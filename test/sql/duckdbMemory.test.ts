@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, realpathSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { DUCKDB_FORMAT } from '../../server/src/duckdb/convert';
 import { openWorkspaceDatabase } from '../../server/src/duckdb/engineChoice';
 import { DuckDbSession } from '../../server/src/duckdb/session';
@@ -50,6 +51,38 @@ describe('the DuckDB engine: memory limits and spilling', function () {
     assert.deepEqual([...seen], [], 'nothing is written into the working directory');
     assert.ok(spilled > 0, 'the sort spilled (else this test proves nothing)');
     assert.equal(existsSync(spillFolder), false, 'the spill folder is removed when the session closes');
+  });
+
+  it('removes the spill folders of sessions whose process ended without closing them, and no other', async () => {
+    // A language server killed mid-query (the editor closed, a crash) never closes its session.
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    assert.ok(ended !== undefined && ended !== process.pid);
+    const hourAgo = new Date(Date.now() - 2 * 3_600_000);
+    const folders = {
+      abandoned: join(tmpdir(), `segment-lens-duckdb-${ended}-aB3xYz`),
+      recentOfEnded: join(tmpdir(), `segment-lens-duckdb-${ended}-Qw9Rt2`),
+      running: join(tmpdir(), `segment-lens-duckdb-${process.ppid}-Zz0Aa1`),
+      other: join(tmpdir(), 'segment-lens-duckdb-someone-else'),
+    };
+    for (const [which, dir] of Object.entries(folders)) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'duckdb_temp_storage_DEFAULT-0.tmp'), 'spilled');
+      if (which !== 'recentOfEnded') utimesSync(dir, hourAgo, hourAgo);
+    }
+    try {
+      const session = await DuckDbSession.open(':memory:', { threads: 1 });
+      const [[own]] = (await session.rows(`SELECT current_setting('temp_directory')`)) as [[string]];
+      session.close();
+      assert.match(basename(own), new RegExp(`^segment-lens-duckdb-${process.pid}-`), 'a session’s folder names its process');
+      assert.equal(existsSync(folders.abandoned), false, 'the folder of a process that ended an hour ago is removed');
+      // Another machine's process can share the temporary folder (a container): its number says
+      // nothing here, so a folder in use within the hour stays.
+      assert.equal(existsSync(folders.recentOfEnded), true, 'a folder changed within the hour stays');
+      assert.equal(existsSync(folders.running), true, 'the folder of a running process stays');
+      assert.equal(existsSync(folders.other), true, 'a folder not named by a session stays');
+    } finally {
+      for (const dir of Object.values(folders)) removeDir(dir);
+    }
   });
 
   it('evaluates a converted workspace under its own limit, not the conversion’s', async () => {

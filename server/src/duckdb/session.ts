@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,13 +49,13 @@ export class DuckDbSession {
   /**
    * Opens (or creates) the database at `path` (':memory:' for one in memory). A database in memory
    * spills what exceeds the memory limit into a folder of its own under the system's temporary
-   * folder, removed when the session closes: DuckDB's default there is `./.tmp`, and the language
-   * server's working directory is the user's workspace folder. A file spills beside itself (DuckDB's
-   * `<file>.tmp`; the engine cache for a conversion).
+   * folder, removed when the session closes (or by a later session, see `newSpillFolder`): DuckDB's
+   * default there is `./.tmp`, and the language server's working directory is the user's workspace
+   * folder. A file spills beside itself (DuckDB's `<file>.tmp`; the engine cache for a conversion).
    */
   static async open(path: string, options: SessionOptions = {}): Promise<DuckDbSession> {
     const { DuckDBInstance } = await duckDbModule();
-    const spillFolder = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'segment-lens-duckdb-')) : undefined;
+    const spillFolder = path === ':memory:' ? newSpillFolder() : undefined;
     try {
       const instance = await DuckDBInstance.create(path, { ...instanceOptions(options), ...(spillFolder ? { temp_directory: spillFolder } : {}) });
       return new DuckDbSession(instance, await instance.connect(), spillFolder);
@@ -83,6 +83,46 @@ export class DuckDbSession {
     this.connection.closeSync();
     this.instance.closeSync();
     if (this.spillFolder) rmSync(this.spillFolder, { recursive: true, force: true });
+  }
+}
+
+const SPILL_FOLDER = /^segment-lens-duckdb-(\d+)-[A-Za-z0-9]{6}$/;
+
+/**
+ * A new spill folder for this process, `segment-lens-duckdb-<pid>-XXXXXX` under the system's
+ * temporary folder. First removes those a session left when its process ended without closing it
+ * (the editor closed or the server killed mid-query): the process that named it no longer runs
+ * here, and the folder has not changed for an hour (a process of another machine or container that
+ * shares the temporary folder may carry a number that is free here).
+ */
+function newSpillFolder(): string {
+  const parent = tmpdir();
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    // Not listable: nothing is removed.
+  }
+  for (const name of names) {
+    const pid = Number(SPILL_FOLDER.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    const folder = join(parent, name);
+    try {
+      if (Date.now() - statSync(folder).mtimeMs > 3_600_000) rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Another user's, or removed meanwhile: left as it is.
+    }
+  }
+  return mkdtempSync(join(parent, `segment-lens-duckdb-${process.pid}-`));
+}
+
+/** Whether a process of that number runs here (one of another user's counts: it cannot be signalled). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
