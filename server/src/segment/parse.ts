@@ -267,7 +267,6 @@ function strictValue(text: string): unknown {
   }
 }
 
-const COLON = 0x3a;
 const MINUS = 0x2d;
 
 /**
@@ -292,26 +291,31 @@ function buildStrictTree(text: string): Node | undefined {
   type Built = { -readonly [K in keyof Node]: Node[K] };
   let pos = 0;
   let depth = 0;
+  // The loops over characters keep the position in a local (`pos` lives in the closures' context,
+  // a memory store at every step).
   const skipBlanks = () => {
     let run = 0;
-    for (let c = text.charCodeAt(pos); ; c = text.charCodeAt(++pos)) {
+    let at = pos;
+    for (let c = text.charCodeAt(at); ; c = text.charCodeAt(++at)) {
       if (c === SPACE || c === TAB) {
         if (++run >= LONG_BLANK_RUN) throw NOT_BOUNDED;
-      } else if (c === LINE_FEED || c === CARRIAGE_RETURN) run = 0;
-      else return;
+      } else if (c !== LINE_FEED && c !== CARRIAGE_RETURN) break;
+      else run = 0;
     }
+    pos = at;
   };
   const string = (): string => {
     const start = pos;
     let escaped = false;
-    for (pos++; text.charCodeAt(pos) !== QUOTE; pos++) {
-      if (text.charCodeAt(pos) === BACKSLASH) {
+    let at = start + 1;
+    for (let c = text.charCodeAt(at); c !== QUOTE; c = text.charCodeAt(++at)) {
+      if (c === BACKSLASH) {
         escaped = true;
-        pos++;
+        at++;
       }
     }
-    pos++;
-    return escaped ? (JSON.parse(text.slice(start, pos)) as string) : text.slice(start + 1, pos - 1);
+    pos = ++at;
+    return escaped ? (JSON.parse(text.slice(start, at)) as string) : text.slice(start + 1, at - 1);
   };
   const value = (parent: Node | undefined): Node => {
     skipBlanks();
@@ -351,12 +355,14 @@ function buildStrictTree(text: string): Node | undefined {
   const property = (parent: Node): Node => {
     skipBlanks();
     const offset = pos;
-    const node: Built = { type: 'property', offset, length: -1, parent, children: [] };
+    // colonOffset in the literal: every property node has one shape (text JSON.parse accepted
+    // has a colon after every key).
+    const node: Built = { type: 'property', offset, length: -1, parent, children: [], colonOffset: -1 };
     const name = string();
     const children = node.children as Node[];
     children.push({ type: 'string', value: name, offset, length: pos - offset, parent: node });
     skipBlanks();
-    if (text.charCodeAt(pos) === COLON) node.colonOffset = pos++;
+    node.colonOffset = pos++;
     const child = value(node);
     children.push(child);
     node.length = child.offset + child.length - offset;

@@ -107,31 +107,43 @@ function signature(value: unknown, seen: Discriminators, depth = 0): string {
  */
 export function shapeKey(schema: SegmentSchema, parent: ApplicableSchemas, node: Node): string {
   const seen = discriminatorKeys(schema);
-  let text = `s${idOf(parent)}\u0000`;
+  // Pieces joined once: the key is looked up in a Map, which would first flatten a string built
+  // by `+=` (a tree of hundreds of pieces) at ~1.4 µs a condition. Texts are written as their
+  // length, ":" and themselves: unambiguous without JSON.stringify's escaping.
+  const parts: string[] = [`s${idOf(parent)}\u0000`];
+  const scalar = (current: Node): string => {
+    const value: unknown = current.value;
+    return typeof value === 'string' ? `${current.type}=${value.length}:${value}` : `${current.type}=${String(value)}`;
+  };
   const visit = (current: Node, item: boolean): void => {
+    const children = current.children;
     if (current.type === 'object') {
-      text += '{';
-      for (const property of current.children ?? []) {
-        const [keyNode, valueNode] = property.children ?? [];
-        text += `${JSON.stringify(keyNode?.value)}:`;
-        if (!valueNode) text += '-';
-        else if (valueNode.type !== 'object' && valueNode.type !== 'array' && seen.keys.has(String(keyNode?.value)))
-          text += `${valueNode.type}=${JSON.stringify(valueNode.value)}`;
-        else visit(valueNode, false);
-        text += ',';
-      }
-      text += '}';
+      parts.push('{');
+      if (children)
+        for (let i = 0; i < children.length; i++) {
+          const pair = children[i].children;
+          const keyNode = pair?.[0];
+          const valueNode = pair?.[1];
+          const key = keyNode ? String(keyNode.value) : undefined;
+          parts.push(key === undefined ? '!' : `${key.length}:${key}`);
+          if (!valueNode) parts.push('-');
+          else if (valueNode.type !== 'object' && valueNode.type !== 'array' && key !== undefined && seen.keys.has(key)) parts.push(scalar(valueNode));
+          else visit(valueNode, false);
+          parts.push(',');
+        }
+      parts.push('}');
     } else if (current.type === 'array') {
-      text += '[';
-      for (const child of current.children ?? []) {
-        visit(child, true);
-        text += ',';
-      }
-      text += ']';
-    } else text += item && seen.scalarItems ? `${current.type}=${JSON.stringify(current.value)}` : current.type;
+      parts.push('[');
+      if (children)
+        for (let i = 0; i < children.length; i++) {
+          visit(children[i], true);
+          parts.push(',');
+        }
+      parts.push(']');
+    } else parts.push(item && seen.scalarItems ? scalar(current) : current.type);
   };
   visit(node, false);
-  return text;
+  return parts.join('');
 }
 
 function resolve(schema: SegmentSchema, start: JsonSchema, value: unknown): ApplicableSchemas {
