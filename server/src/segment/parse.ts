@@ -357,14 +357,15 @@ function buildStrictTree(text: string): Node | undefined {
     const offset = pos;
     // colonOffset in the literal: every property node has one shape (text JSON.parse accepted
     // has a colon after every key).
-    const node: Built = { type: 'property', offset, length: -1, parent, children: [], colonOffset: -1 };
+    // Its two children as one literal: an empty array grown by push reserves 17 slots, 2.5 MB
+    // of garbage per validation of a 2,000-condition file.
+    const node: Built = { type: 'property', offset, length: -1, parent, children: undefined, colonOffset: -1 };
     const name = string();
-    const children = node.children as Node[];
-    children.push({ type: 'string', value: name, offset, length: pos - offset, parent: node });
+    const key: Node = { type: 'string', value: name, offset, length: pos - offset, parent: node };
     skipBlanks();
     node.colonOffset = pos++;
     const child = value(node);
-    children.push(child);
+    node.children = [key, child];
     node.length = child.offset + child.length - offset;
     return node;
   };
