@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessRunning } from '../workspace/processes';
 
 /**
  * A DuckDB database in this process. `@duckdb/node-api` (a native binding) is imported only when
@@ -105,7 +106,7 @@ function newSpillFolder(): string {
   }
   for (const name of names) {
     const pid = Number(SPILL_FOLDER.exec(name)?.[1]);
-    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    if (!pid || pid === process.pid || isProcessRunning(pid)) continue;
     const folder = join(parent, name);
     try {
       if (Date.now() - statSync(folder).mtimeMs > 3_600_000) rmSync(folder, { recursive: true, force: true });
@@ -114,16 +115,6 @@ function newSpillFolder(): string {
     }
   }
   return mkdtempSync(join(parent, `segment-lens-duckdb-${process.pid}-`));
-}
-
-/** Whether a process of that number runs here (one of another user's counts: it cannot be signalled). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A DuckDB string literal. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { KlaviyoError } from './errors';
 import { renameWithRetry, writeFileAtomic } from './files';
 import { STATE_FILE } from './pullCheckpoint';
+import { isProcessRunning } from '../workspace/processes';
 
 /** The marker file of a workspace (see docs/workspace-format.md). */
 export const MARKER = 'klaviyo-workspace.json';
@@ -91,7 +92,7 @@ export async function takeLock(temp: string, out: string): Promise<() => Promise
   if (activeLocks.has(temp)) throw new KlaviyoError('config', `A pull into ${out} is already running.`);
   try {
     const pid = Number((await readFile(lock, 'utf8')).trim());
-    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid))
+    if (Number.isInteger(pid) && pid !== process.pid && isProcessRunning(pid))
       throw new KlaviyoError('config', `A pull into ${out} is already running (process ${pid}).`);
   } catch (error) {
     if (error instanceof KlaviyoError) throw error;
@@ -105,13 +106,4 @@ export async function takeLock(temp: string, out: string): Promise<() => Promise
     activeLocks.delete(temp);
     await rm(lock, { force: true });
   };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
