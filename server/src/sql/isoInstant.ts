@@ -13,8 +13,11 @@ import type { SqlDialect } from './dialect';
  */
 const ISO_DATE_TIME = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?';
 
-/** The parse's four steps over `i0` (a FROM item holding the text as `s`, aliased i0; `first`: what the first step keeps of it), aliased i3, and the result over i3. */
-function isoInstantSteps(d: SqlDialect, i0: string, first: string): { from: string; result: string } {
+/**
+ * The parse's four steps over `i0` (a FROM item holding the text as `s`, aliased i0; `first`: what
+ * the first step keeps of it), aliased i3, the result over i3, and the columns the steps add.
+ */
+function isoInstantSteps(d: SqlDialect, i0: string, first: string): { from: string; result: string; added: string[] } {
   const int = (expr: string, start: number, length: number) => d.tryInteger(d.substr(expr, start, length));
   // 1: the fields, read from the text (s) once it has the ISO shape.
   const fields = [
@@ -53,6 +56,7 @@ function isoInstantSteps(d: SqlDialect, i0: string, first: string): { from: stri
   return {
     from: `(SELECT i2.*, ${days.join(', ')} FROM (SELECT i1.*, ${offsets.join(', ')} FROM (SELECT ${first}, ${fields.join(', ')} FROM ${i0}) AS i1) AS i2) AS i3`,
     result,
+    added: [...fields, ...offsets, ...days].map((column) => / AS (\w+)$/.exec(column)![1]),
   };
 }
 
@@ -60,9 +64,6 @@ export function isoInstantMs(d: SqlDialect, text: string): string {
   const { from, result } = isoInstantSteps(d, `(SELECT ${text} AS s) AS i0`, 'i0.s');
   return `(SELECT ${result} FROM ${from})`;
 }
-
-/** The columns the parse's steps add (withIsoInstant removes them again). */
-const STEP_COLUMNS = ['s', 'iso', 'y', 'mo', 'dd', 'len', 'hh', 'mi', 'ss', 'ms', 'off', 'osign', 'oh', 'om', 'yy', 'era', 'yoe', 'doy', 'valid_date'];
 
 /**
  * DuckDB: the rows of the query `rows` with one more column `name`, isoInstantMs of `text` (an
@@ -73,6 +74,6 @@ const STEP_COLUMNS = ['s', 'iso', 'y', 'mo', 'dd', 'len', 'hh', 'mi', 'ss', 'ms'
  * 5.2 GB of spill files that way.
  */
 export function withIsoInstant(d: SqlDialect, rows: string, text: string, name: string): string {
-  const { from, result } = isoInstantSteps(d, `(SELECT r.*, ${text} AS s FROM (${rows}) AS r) AS i0`, 'i0.*');
-  return `SELECT i3.* EXCLUDE (${STEP_COLUMNS.join(', ')}), ${result} AS ${d.quoteIdentifier(name)} FROM ${from}`;
+  const { from, result, added } = isoInstantSteps(d, `(SELECT r.*, ${text} AS s FROM (${rows}) AS r) AS i0`, 'i0.*');
+  return `SELECT i3.* EXCLUDE (${['s', ...added].join(', ')}), ${result} AS ${d.quoteIdentifier(name)} FROM ${from}`;
 }

@@ -214,8 +214,10 @@ export function duckdbLoadStatements(
   const idOk = `json_type(x[1]) = 'VARCHAR' AND (x[1] ->> '$') <> ''`;
   const attributesOf = `CASE WHEN json_type(x[2]) = 'OBJECT' THEN x[2] ELSE CAST('{}' AS JSON) END`;
   const record = [['id'], ['attributes']];
-  const instant = (json: string) =>
-    `CASE WHEN json_type(${json}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(${json} AS DOUBLE) * 1000 WHEN json_type(${json}) = 'VARCHAR' THEN ${isoInstantMs(d, `(${json} ->> '$')`)} END`;
+  // A JSON value's instant: a number of seconds, or a text parsed by isoInstantMs (`textMs`: that
+  // parse computed elsewhere, as the events' withIsoInstant does).
+  const instant = (json: string, textMs = isoInstantMs(d, `(${json} ->> '$')`)) =>
+    `CASE WHEN json_type(${json}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(${json} AS DOUBLE) * 1000 WHEN json_type(${json}) = 'VARCHAR' THEN ${textMs} END`;
   const members =
     files.listMembers.length === 0
       ? `SELECT CAST(NULL AS BIGINT) AS file, CAST(NULL AS VARCHAR) AS list_id, CAST(NULL AS BIGINT) AS line, CAST(NULL AS JSON) AS doc WHERE FALSE`
@@ -240,9 +242,7 @@ export function duckdbLoadStatements(
   SELECT line, x,
     CASE WHEN json_type(x[2]) = 'VARCHAR' THEN x[2] ->> '$' END AS profile_id,
     CASE WHEN json_type(x[3]) = 'VARCHAR' THEN x[3] ->> '$' END AS metric_id,
-    CASE WHEN json_type(x[4]) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(x[4] AS DOUBLE) * 1000
-      WHEN json_type(x[5]) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(x[5] AS DOUBLE) * 1000
-      ELSE datetime_ms END AS time_ms,
+    CASE WHEN json_type(x[4]) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN TRY_CAST(x[4] AS DOUBLE) * 1000 ELSE ${instant('x[5]', 'datetime_ms')} END AS time_ms,
     CASE WHEN json_type(x[6]) = 'OBJECT' THEN x[6] ELSE CAST('{}' AS JSON) END AS properties
   FROM (${withIsoInstant(
     d,
