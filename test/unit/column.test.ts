@@ -374,6 +374,9 @@ describe('Column storage', () => {
 
   it('tests texts in place in the joined string exactly as on the sliced texts, rows in any order', () => {
     const texts = ['', 'ab', 'abab', 'xab', 'abx', 'b', 'a', 'bab', undefined, 'ab', 'aab', 'zzz', 'ba', 'abab@hotmail.com', 'hotmail.com', '@hotmail.com'];
+    // Near misses: a needle's first, second or last character differs (a comparison that skips
+    // one of them would take them).
+    texts.push('x@hotmail.con', 'x#hotmail.com', 'x@xotmail.com', 'x@hotmail.cxm', 'abaq', 'qbab', 'xbab@x');
     // Enough distinct texts that the column keeps them joined rather than in a dictionary.
     for (let i = 0; i < 2000; i++) texts.push(i % 5 === 0 ? undefined : `${i % 3 ? 'x' : 'ab'}${i}${i % 7 ? '' : '@hotmail.com'}`);
     const column = columnOf(texts);
