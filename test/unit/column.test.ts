@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Bitset } from '../../server/src/engine/bitset';
 import { Column } from '../../server/src/engine/column';
+import { asciiHash } from '../../server/src/engine/eventLine';
 import { referenceTime } from '../../server/src/engine/time';
 import { compileValueFilter } from '../../server/src/engine/valueFilter';
 
@@ -74,6 +75,33 @@ describe('Column storage', () => {
       mixed.map((_, row) => roundTrip(m).get(row)),
       mixed,
     );
+  });
+
+  it('finds a text or a list of texts given as bytes in the same dictionary entry as the value itself', () => {
+    const bytes = Buffer.from('"Vinyl" "Pop" "Jazz"', 'latin1');
+    const text = (start: number, end: number) => bytes.toString('latin1', start, end);
+    const token = (start: number, end: number) => ({ start, end, hash: asciiHash(text(start, end)) });
+    const vinyl = token(1, 6);
+    const pop = token(9, 12);
+    const column = new Column();
+    column.set(0, 'Vinyl');
+    column.setAscii(1, bytes, vinyl.start, vinyl.end, vinyl.hash, text);
+    column.setAscii(2, bytes, pop.start, pop.end, pop.hash, text);
+    column.set(3, 'Pop');
+    const tokens = { starts: Int32Array.of(1, 9), ends: Int32Array.of(6, 12), hashes: Int32Array.of(vinyl.hash, pop.hash) };
+    column.set(4, ['Vinyl', 'Pop']);
+    column.setAsciiList(5, bytes, tokens, 0, 2, text);
+    column.setAsciiList(6, bytes, tokens, 1, 1, text);
+    column.set(7, ['Pop']);
+    column.setAsciiList(8, bytes, tokens, 0, 0, text);
+    column.setAscii(9, bytes, pop.start, pop.end, pop.hash, text);
+    column.setAsciiList(10, bytes, tokens, 1, 1, text);
+    assert.deepEqual(column.distinctValues, ['Vinyl', 'Pop', ['Vinyl', 'Pop'], ['Pop'], []]);
+    assert.deepEqual(
+      Array.from({ length: 11 }, (_, row) => column.get(row)),
+      ['Vinyl', 'Vinyl', 'Pop', 'Pop', ['Vinyl', 'Pop'], ['Vinyl', 'Pop'], ['Pop'], ['Pop'], [], 'Pop', ['Pop']],
+    );
+    assert.equal(column.presentCount, 11);
   });
 
   it('keeps lists and objects as values (by content in a dictionary)', () => {

@@ -1,3 +1,4 @@
+import { AsciiIndex } from './asciiIndex';
 import type { Bitset } from './bitset';
 import { RowChunks } from './rowChunks';
 import { instantText, parseInstant, type InstantFormat } from './time';
@@ -189,8 +190,11 @@ export function indexDistinct(instants: Float64Array | undefined, rows: number, 
 
 const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u0000${JSON.stringify(value)}` : value);
 
-/** Past this many distinct texts inside a column's lists, new lists are keyed by their JSON text (see `Column.keyOf`). */
+/** Past this many distinct texts inside a column's lists, new lists are keyed by their JSON text (see `Column.internList`). */
 const MAX_LIST_ELEMENTS = 0xffff;
+
+/** Lists of one or two texts numbered below this are keyed by a number (see `Column.internListIds`): the largest key stays below 2^31. */
+const SHORT_LIST_IDS = 1 << 15;
 
 /**
  * One attribute of many rows (a profile property, an event property), stored compactly:
@@ -202,9 +206,17 @@ export class Column {
   private stored: Storage | { kind: 'lazy'; load: () => Storage } = { kind: 'building', codes: new Uint8Array(16) };
   private readonly dict: unknown[] = [];
   private readonly index = new Map<unknown, number>();
-  /** The texts inside the dictionary's lists, each once, numbered (see `keyOf`). */
+  /** The texts inside the dictionary's lists, each once, numbered (see `internList`). */
   private readonly listTexts = new Map<string, number>();
   private readonly listTextById: string[] = [];
+  /** The dictionary's lists of texts by their texts' numbers (see `internListIds`). */
+  private readonly listIndex = new Map<number | string, number>();
+  /** Scratch room for a list's text numbers. */
+  private listIds = new Int32Array(8);
+  /** Finds the dictionary's texts by their bytes (see `setAscii`); made on first use, dropped with the index. */
+  private asciiIndex: AsciiIndex | undefined;
+  /** Finds the texts of the dictionary's lists by their bytes (see `setAsciiList`), as `asciiIndex`. */
+  private listAsciiIndex: AsciiIndex | undefined;
   /** `index` holds every value of `dict` (not so for a column from another thread until it changes). */
   private indexed = true;
   /** The dictionary holds a list or an object (see `tooManyDistinct`). */
@@ -245,6 +257,76 @@ export class Column {
   /** Distinct values while dictionary-encoded, else undefined. */
   get distinctValues(): readonly unknown[] | undefined {
     return this.storage.kind === 'building' || this.storage.kind === 'dict' ? this.dict : undefined;
+  }
+
+  /**
+   * `set` of a text of ASCII characters given as bytes [start, end) of `bytes` with their FNV-1a
+   * hash (see `EventLine`): a text the dictionary holds is found without making a string; `text`
+   * makes it otherwise.
+   */
+  setAscii(row: number, bytes: Uint8Array, start: number, end: number, hash: number, text: (start: number, end: number) => string): void {
+    const storage = this.mutable();
+    if (storage.kind === 'chunked') {
+      this.set(row, text(start, end));
+      return;
+    }
+    this.ensureIndexed();
+    const index = (this.asciiIndex ??= new AsciiIndex(this.dict));
+    const code = index.find(bytes, start, end, hash);
+    if (code < 0) {
+      const value = text(start, end);
+      const distinct = this.dict.length;
+      this.set(row, value);
+      // The code set() gave it, unless the column left its dictionary for plain values.
+      if (this.asciiIndex) index.add(hash, this.dict.length > distinct ? distinct : (this.index.get(value) as number));
+      return;
+    }
+    if (row >= this.rows) this.rows = row + 1;
+    this.present++;
+    this.ensureCapacity(storage, row + 1)[row] = code + 1;
+  }
+
+  /**
+   * `set` of a list of texts of ASCII characters given as `count` tokens from `first` of `starts`,
+   * `ends` (bytes of `bytes`) and `hashes` (see `EventLine`): a list whose texts the column has
+   * numbered is found without making a string; `text` makes the others.
+   */
+  setAsciiList(
+    row: number,
+    bytes: Uint8Array,
+    tokens: { starts: Int32Array; ends: Int32Array; hashes: Int32Array },
+    first: number,
+    count: number,
+    text: (start: number, end: number) => string,
+  ): void {
+    const { starts, ends, hashes } = tokens;
+    const storage = this.mutable();
+    if (storage.kind === 'building') {
+      this.ensureIndexed();
+      const ids = this.listIdsFor(count);
+      const index = (this.listAsciiIndex ??= new AsciiIndex(this.listTextById));
+      let i = 0;
+      for (; i < count; i++) {
+        const token = first + i;
+        let id = index.find(bytes, starts[token], ends[token], hashes[token]);
+        if (id < 0) {
+          id = this.listTextId(text(starts[token], ends[token]));
+          if (id < 0) break; // past 65,535 texts: keyed by its JSON text, as set() does
+          index.add(hashes[token], id);
+        }
+        ids[i] = id;
+      }
+      if (i === count) {
+        const code = this.internListIds(ids, count);
+        if (row >= this.rows) this.rows = row + 1;
+        this.present++;
+        this.ensureCapacity(storage, row + 1)[row] = code + 1;
+        return;
+      }
+    }
+    const list = new Array<string>(count);
+    for (let i = 0; i < count; i++) list[i] = text(starts[first + i], ends[first + i]);
+    this.set(row, list);
   }
 
   /** Sets a row's value while loading. */
@@ -774,50 +856,100 @@ export class Column {
 
   /** The dictionary code of a value, added to the dictionary when new. */
   private intern(value: unknown): number {
-    if (!this.indexed) {
-      this.indexed = true;
-      const known = this.dict.splice(0);
-      for (const each of known) this.intern(each);
-    }
-    const key = this.keyOf(value);
+    this.ensureIndexed();
+    if (typeof value === 'object') return Array.isArray(value) ? this.internList(value) : this.internObject(value as object);
+    // A text starting with "\u0000" or "\u0001" is keyed as JSON, so that no text can pass for an object's key.
+    const key = typeof value !== 'string' || value.charCodeAt(0) > 1 || value === '' ? value : `\u0000${JSON.stringify(value)}`;
     let code = this.index.get(key);
     if (code === undefined) {
       code = this.dict.length;
-      // A list of texts is kept with this column's single copy of each text.
-      const kept = typeof key === 'string' && key.charCodeAt(0) === 1 ? (value as string[]).map((text) => this.listTextById[this.listTexts.get(text)!]) : value;
-      this.dict.push(kept);
+      this.dict.push(value);
       this.index.set(key, code);
-      if (typeof value === 'object') this.holdsObjects = true;
     }
     return code;
   }
 
   /**
-   * A value's key in the dictionary's index: numbers, booleans and texts themselves; a list of texts
-   * "\u0001" and one character per text, numbered within the column (the item lists of ten million
-   * orders name a few hundred products: their JSON texts as keys took more memory than the lists);
-   * other lists and objects "\u0000" and their JSON text, as are texts starting with "\u0000" or
-   * "\u0001", so that no text can pass for a list.
+   * `intern` of a list. A list of texts is keyed by its texts' numbers within the column (the item
+   * lists of ten million orders name a few hundred products: their JSON texts as keys took more
+   * memory than the lists; see `internListIds`). Other lists, and lists past 65,535 distinct
+   * texts, are keyed by their JSON text as objects are.
    */
-  private keyOf(value: unknown): unknown {
-    if (typeof value === 'string') return value.charCodeAt(0) > 1 || value === '' ? value : `\u0000${JSON.stringify(value)}`;
-    if (typeof value !== 'object' || value === null) return value;
-    if (Array.isArray(value)) {
-      let key = '\u0001';
-      for (const text of value) {
-        if (typeof text !== 'string') return `\u0000${JSON.stringify(value)}`;
-        let id = this.listTexts.get(text);
-        if (id === undefined) {
-          // Past 65,535 texts (not item names, then) new ones are not numbered: that list's key is its JSON text.
-          if (this.listTexts.size >= MAX_LIST_ELEMENTS) return `\u0000${JSON.stringify(value)}`;
-          this.listTexts.set(text, (id = this.listTextById.length));
-          this.listTextById.push(text);
-        }
-        key += String.fromCharCode(id);
-      }
-      return key;
+  private internList(list: unknown[]): number {
+    const ids = this.listIdsFor(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const text = list[i];
+      const id = typeof text === 'string' ? this.listTextId(text) : -1;
+      if (id < 0) return this.internObject(list);
+      ids[i] = id;
     }
-    return `\u0000${JSON.stringify(value)}`;
+    return this.internListIds(ids, list.length);
+  }
+
+  /** Room for the text numbers of a list of `length` texts (scratch, reused). */
+  private listIdsFor(length: number): Int32Array {
+    if (length > this.listIds.length) this.listIds = new Int32Array(length * 2);
+    return this.listIds;
+  }
+
+  /** The number of a text inside the column's lists (numbered when new), or -1 past 65,535 of them. */
+  private listTextId(text: string): number {
+    let id = this.listTexts.get(text);
+    if (id === undefined) {
+      // Past 65,535 texts (not item names, then) new ones are not numbered: such a list's key is its JSON text.
+      if (this.listTexts.size >= MAX_LIST_ELEMENTS) return -1;
+      this.listTexts.set(text, (id = this.listTextById.length));
+      this.listTextById.push(text);
+    }
+    return id;
+  }
+
+  /**
+   * The code of the list of texts numbered `ids[0 … length)`, in `listIndex`: a list of at most two
+   * texts, each among the first 32,768, keyed by a number (no key to build and hash: most item
+   * and category lists), a longer one by one character per text. A new list is kept with the
+   * column's single copy of each text.
+   */
+  private internListIds(ids: Int32Array, length: number): number {
+    let key: number | string;
+    if (length === 0) key = 0;
+    else if (length === 1 && ids[0] < SHORT_LIST_IDS) key = 1 + ids[0];
+    else if (length === 2 && ids[0] < SHORT_LIST_IDS && ids[1] < SHORT_LIST_IDS) key = 1 + SHORT_LIST_IDS + ids[0] * SHORT_LIST_IDS + ids[1];
+    else {
+      key = '';
+      for (let i = 0; i < length; i++) key += String.fromCharCode(ids[i]);
+    }
+    let code = this.listIndex.get(key);
+    if (code === undefined) {
+      code = this.dict.length;
+      const kept = new Array<string>(length);
+      for (let i = 0; i < length; i++) kept[i] = this.listTextById[ids[i]];
+      this.dict.push(kept);
+      this.listIndex.set(key, code);
+      this.holdsObjects = true;
+    }
+    return code;
+  }
+
+  /** `intern` of an object, or of a list that is not all texts: keyed by "\u0000" and its JSON text. */
+  private internObject(value: object): number {
+    const key = `\u0000${JSON.stringify(value)}`;
+    let code = this.index.get(key);
+    if (code === undefined) {
+      code = this.dict.length;
+      this.dict.push(value);
+      this.index.set(key, code);
+      this.holdsObjects = true;
+    }
+    return code;
+  }
+
+  /** Makes `index` hold every value of `dict` (a column from another thread has none indexed). */
+  private ensureIndexed(): void {
+    if (this.indexed) return;
+    this.indexed = true;
+    const known = this.dict.splice(0);
+    for (const each of known) this.intern(each);
   }
 
   /**
@@ -879,6 +1011,9 @@ export class Column {
   /** Frees what finds a value's code (loading is over, or the dictionary is). */
   private dropIndex(): void {
     this.index.clear();
+    this.asciiIndex = undefined;
+    this.listAsciiIndex = undefined;
+    this.listIndex.clear();
     this.listTexts.clear();
     this.listTextById.length = 0;
   }

@@ -113,6 +113,24 @@ export class SharedIdIndex {
     return table;
   }
 
+  /**
+   * The index of the ID whose ASCII characters are bytes [start, end) of `bytes`, with their FNV-1a
+   * hash as `EventLine` gives it (the same hash as `get`'s), or undefined: no string is made.
+   */
+  getAscii(bytes: Uint8Array, start: number, end: number, hash: number): number | undefined {
+    const { units, offsets, slots, mask } = this;
+    const length = end - start;
+    for (let slot = hash & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      const index = slots[slot] - 1;
+      const at = offsets[index];
+      if (offsets[index + 1] - at !== length) continue;
+      let i = 0;
+      while (i < length && units[at + i] === bytes[start + i]) i++;
+      if (i === length) return index;
+    }
+    return undefined;
+  }
+
   /** The index of `id`, undefined when it is not in the table. */
   get(id: string): number | undefined {
     const { units, offsets, slots, mask } = this;

@@ -13,6 +13,19 @@ import {
   PROFILE_ATTRIBUTES,
   SUBSCRIPTION_FIELDS,
 } from './recordShapes';
+import { AsciiIndex } from './asciiIndex';
+import {
+  EventLine,
+  VALUE_ASCII,
+  VALUE_ESCAPED,
+  VALUE_FALSE,
+  VALUE_NULL,
+  VALUE_NUMBER,
+  VALUE_TEXT_LIST,
+  VALUE_TRUE,
+  VALUE_UTF8,
+  type TextToken,
+} from './eventLine';
 import { SharedIdIndex, type SharedIdTable } from './sharedIdIndex';
 import { parseInstant, referenceTime, type ReferenceTime } from './time';
 
@@ -324,6 +337,9 @@ export class WorkspaceBuilder {
   private readonly metrics: MetricInfo[] = [];
   private readonly metricIndex = new Map<string, number>();
   private readonly pending: PendingEvents[] = [];
+  /** `addEventLine`'s reader, and the texts of property keys and metric IDs it has met. */
+  private eventLine: EventLine | undefined;
+  private readonly eventTexts = new LineTexts();
   private built = false;
   private readonly lists: ListInfo[] = [];
   private readonly listIndex = new Map<string, number>();
@@ -480,6 +496,80 @@ export class WorkspaceBuilder {
       let column = pending.properties.get(key);
       if (!column) pending.properties.set(key, (column = new Column()));
       column.set(row, value);
+    }
+    return true;
+  }
+
+  /**
+   * `addEvent` of one line of events.jsonl given as its UTF-8 bytes [start, end), read by
+   * `EventLine` without building its objects; `text` decodes bytes of the line (ASCII or UTF-8).
+   * Returns false, having changed nothing, for a line it does not take (see `EventLine.read`) and
+   * for an event the usual path drops or reports: the caller then parses the line and calls
+   * `addEvent`, which reports it as always.
+   */
+  addEventLine(bytes: Uint8Array, start: number, end: number, line: number, text: (start: number, end: number, ascii: boolean) => string): boolean {
+    const read = (this.eventLine ??= new EventLine());
+    if (!read.read(bytes, start, end) || !read.hasProfile || !read.hasMetric) return false;
+    let time = read.timestamp * 1000;
+    if (time !== time) {
+      if (!read.hasDatetime) return false;
+      time = parseInstant(tokenText(read.datetime, text)) ?? NaN;
+    }
+    if (!Number.isFinite(time)) return false;
+    const profileToken = read.profile;
+    const profile =
+      profileToken.kind === VALUE_ASCII && this.eventProfiles instanceof SharedIdIndex
+        ? this.eventProfiles.getAscii(bytes, profileToken.start, profileToken.end, profileToken.hash)
+        : this.eventProfiles.get(tokenText(profileToken, text));
+    if (profile === undefined) return false;
+    const metricId = this.eventTexts.text(read.metric, bytes, text);
+    let metric = this.metricIndex.get(metricId);
+    if (metric === undefined) {
+      metric = this.newMetric({ id: metricId, name: undefined, integration: undefined, created: undefined, declared: false });
+    }
+    if (!this.metrics[metric].declared) this.issues.eventsOfUndeclaredMetrics++;
+    const pending = this.pending[metric];
+    const row = pending.profiles.length;
+    pending.profiles.push(profile);
+    pending.times.push(time);
+    pending.lines.push(line);
+    const key = read.keyToken;
+    const asciiText = (from: number, to: number) => text(from, to, true);
+    for (let i = 0; i < read.count; i++) {
+      const kind = read.kind[i];
+      if (kind === VALUE_NULL) continue;
+      key.start = read.keyStart[i];
+      key.end = read.keyEnd[i];
+      key.hash = read.keyHash[i];
+      const name = this.eventTexts.text(key, bytes, text);
+      if (SKIPPED_EVENT_PROPERTIES.has(name)) continue;
+      let column = pending.properties.get(name);
+      if (!column) pending.properties.set(name, (column = new Column()));
+      const valueStart = read.valueStart[i];
+      const valueEnd = read.valueEnd[i];
+      switch (kind) {
+        case VALUE_ASCII:
+          column.setAscii(row, bytes, valueStart, valueEnd, read.valueHash[i], asciiText);
+          break;
+        case VALUE_UTF8:
+          column.set(row, text(valueStart, valueEnd, false));
+          break;
+        case VALUE_ESCAPED:
+          column.set(row, JSON.parse(text(valueStart - 1, valueEnd + 1, false)));
+          break;
+        case VALUE_NUMBER:
+          column.set(row, read.number[i]);
+          break;
+        case VALUE_TEXT_LIST:
+          column.setAsciiList(row, bytes, read.listTokens, valueStart, valueEnd - valueStart, asciiText);
+          break;
+        case VALUE_TRUE:
+        case VALUE_FALSE:
+          column.set(row, kind === VALUE_TRUE);
+          break;
+        default:
+          column.set(row, JSON.parse(text(valueStart, valueEnd, false)));
+      }
     }
     return true;
   }
@@ -838,6 +928,34 @@ export class WorkspaceBuilder {
   /** A text attribute, or undefined when it is absent or (reported) not text. */
   private textAt(attributes: Json, name: string, line: number): string | undefined {
     return stringOrUndefined(this.checked(attributes[name], JSON_STRING, `attributes.${name}`, line));
+  }
+}
+
+/** The text of a token of an event line: its bytes decoded, or `JSON.parse` of it when it has escapes. */
+function tokenText(token: TextToken, text: (start: number, end: number, ascii: boolean) => string): string {
+  if (token.kind === VALUE_ESCAPED) return JSON.parse(text(token.start - 1, token.end + 1, false)) as string;
+  return text(token.start, token.end, token.kind === VALUE_ASCII);
+}
+
+/**
+ * Texts that recur on every event line (property keys, metric IDs), made into strings once: found
+ * again by their bytes (`AsciiIndex`) when they are ASCII.
+ */
+class LineTexts {
+  private readonly texts: string[] = [];
+  private readonly index = new AsciiIndex(this.texts);
+
+  text(token: TextToken, bytes: Uint8Array, text: (start: number, end: number, ascii: boolean) => string): string {
+    if (token.kind !== VALUE_ASCII) return tokenText(token, text);
+    const found = this.index.find(bytes, token.start, token.end, token.hash);
+    if (found >= 0) return this.texts[found];
+    const made = text(token.start, token.end, true);
+    // A bounded set: past it (keys that never repeat), texts are made each time.
+    if (this.texts.length < 4096) {
+      this.index.add(token.hash, this.texts.length);
+      this.texts.push(made);
+    }
+    return made;
   }
 }
 

@@ -63,29 +63,44 @@ export class LineProblems {
 }
 
 /**
- * Parses the lines of a block of whole lines. `firstLine` is the 1-based line of its first byte.
- * Returns the number of lines (newlines, plus a last line without one).
+ * Takes a line from its bytes [start, end) of `block` without `JSON.parse` when it can (see
+ * `WorkspaceBuilder.addEventLine`): true when it took it, false to leave it to `JSON.parse` and
+ * `onRecord`. `text` decodes bytes of the block.
  */
-export function parseLines(block: Buffer, firstLine: number, onRecord: (value: unknown, line: number) => void, problems: LineProblems): number {
+export type LineReader = (block: Buffer, start: number, end: number, line: number, text: (start: number, end: number, ascii: boolean) => string) => boolean;
+
+/**
+ * Parses the lines of a block of whole lines. `firstLine` is the 1-based line of its first byte.
+ * Returns the number of lines (newlines, plus a last line without one). `read`, when given, is
+ * offered each line first.
+ */
+export function parseLines(
+  block: Buffer,
+  firstLine: number,
+  onRecord: (value: unknown, line: number) => void,
+  problems: LineProblems,
+  read?: LineReader,
+): number {
   let line = firstLine - 1;
   let start = 0;
+  const text = (from: number, to: number, ascii: boolean) => block.toString(ascii ? 'latin1' : 'utf8', from, to);
   while (start < block.length) {
     let end = block.indexOf(10, start);
     if (end === -1) end = block.length;
     line++;
     // Tolerate Windows line ends.
     const stop = end > start && block[end - 1] === 13 ? end - 1 : end;
-    if (stop > start) {
-      const text = block.toString('utf8', start, stop);
+    if (stop > start && !read?.(block, start, stop, line, text)) {
+      const lineText = block.toString('utf8', start, stop);
       let value: unknown;
       let parsed = true;
       try {
-        value = JSON.parse(text);
+        value = JSON.parse(lineText);
       } catch {
         parsed = false;
         // The parser's own message quotes the line: describe the error without it.
-        if (text.trim() !== '') {
-          const { problem, offset } = describeJsonError(text);
+        if (lineText.trim() !== '') {
+          const { problem, offset } = describeJsonError(lineText);
           problems.add({ line, code: 'broken-line', message: `Line ${line} is not valid JSON (${problem} at column ${offset + 1}); skipped.` });
         }
       }
@@ -114,6 +129,8 @@ export interface JsonlReadOptions {
   offer?: (block: Buffer, firstLine: number, index: number) => boolean;
   /** Called after a block was parsed on this thread. */
   parsedHere?: (index: number) => void;
+  /** Offered each line parsed on this thread first (see `parseLines`). */
+  read?: LineReader;
 }
 
 /**
@@ -145,7 +162,7 @@ export async function readJsonl(
     if (options.offer?.(block, nextLine, index)) {
       nextLine += countLines(block);
     } else {
-      nextLine += parseLines(block, nextLine, onRecord, problems);
+      nextLine += parseLines(block, nextLine, onRecord, problems, options.read);
       options.parsedHere?.(index);
     }
   };

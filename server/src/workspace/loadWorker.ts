@@ -41,6 +41,11 @@ port.on('message', (message: ToLoadThread) => {
         records++;
       },
       problems,
+      (block, start, end, line, text) => {
+        if (!events.addEventLine(block, start, end, line, text)) return false;
+        records++;
+        return true;
+      },
     );
     if (events.eventCount >= (data.eventsPerMessage ?? EVENTS_PER_MESSAGE)) {
       const { transfer, buffers } = events.takeEvents();

@@ -8,7 +8,7 @@ import { Column } from '../engine/column';
 import { parseInstant } from '../engine/time';
 import { searchUpwards } from './folders';
 import { LoadThreads, type FromLoadThread } from './loadThreads';
-import { LineProblems, readJsonl, type LineProblemsReport } from './jsonl';
+import { LineProblems, readJsonl, type LineProblemsReport, type LineReader } from './jsonl';
 import { describeJsonError, readTextFile } from './textFiles';
 import { cacheKey, readWorkspaceCache, writeWorkspaceCache } from './workspaceCache';
 
@@ -346,12 +346,20 @@ async function readRecords(
   options: LoadOptions,
   add: (value: unknown, line: number) => void,
   threads?: ThreadedRead,
+  read?: LineReader,
 ): Promise<number> {
   let records = 0;
   const onRecord = (value: unknown, line: number): void => {
     add(value, line);
     records++;
   };
+  const readLine: LineReader | undefined =
+    read &&
+    ((block, start, end, line, text) => {
+      if (!read(block, start, end, line, text)) return false;
+      records++;
+      return true;
+    });
   const pool = threads?.pool;
   let result: Awaited<ReturnType<typeof readJsonl>>;
   try {
@@ -366,6 +374,7 @@ async function readRecords(
           return false;
         }),
       parsedHere: threads?.parsedHere,
+      read: readLine,
     });
   } catch (error) {
     pool?.stop();
@@ -516,6 +525,7 @@ async function readEvents(path: string, builder: WorkspaceBuilder, warnings: Loa
         }
       },
     },
+    (block, start, end, line, text) => builder.addEventLine(block, start, end, line, text),
   );
 }
 
