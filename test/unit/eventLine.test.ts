@@ -178,6 +178,26 @@ describe('Events read from their bytes', () => {
     assert.equal(agree(lines), 3);
   });
 
+  it('reads a line only when the byte after it ends it', () => {
+    const line = event({ a: 1 });
+    const builder = () => {
+      const profiles = new WorkspaceBuilder('', 0);
+      profiles.addProfile({ type: 'profile', id: '01HPROFILEA', attributes: {} });
+      return WorkspaceBuilder.forEvents(profiles.eventsContext());
+    };
+    for (const [after, taken] of [
+      ['', true],
+      ['\n', true],
+      ['\r\n', true],
+      ['}', false],
+      [' ', false],
+    ] as const) {
+      const bytes = Buffer.from(line + after, 'utf8');
+      const decode = (start: number, end: number, ascii: boolean) => bytes.toString(ascii ? 'latin1' : 'utf8', start, end);
+      assert.equal(builder().addEventLine(bytes, 0, Buffer.byteLength(line), 1, decode), taken, JSON.stringify(after));
+    }
+  });
+
   it('agrees with JSON.parse on random events, written with random spacing', () => {
     const text = fc.oneof(fc.constantFrom('Vinyl', 'Pop', 'Rega Planar 1 Turntable', '', 'ü', 'a"b', '🎶'), fc.string({ maxLength: 6 }));
     const leaf = fc.oneof(

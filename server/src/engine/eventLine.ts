@@ -117,11 +117,15 @@ export class EventLine {
   private more = false;
 
   /**
-   * Reads the event of bytes [start, end) (one line, without its line end). False when the line is
+   * Reads the event of bytes [start, end) (one line, without its line end: bytes[end], when there
+   * is one, is "\n" or "\r"). False when the line is
    * anything `read` does not take exactly as `JSON.parse` and `addEvent` would: the caller then
    * parses it the usual way.
    */
   read(bytes: Uint8Array, start: number, end: number): boolean {
+    // What follows the line must end it: the reader looks at bytes[end] (as at any position where
+    // the line may have ended), and only a line end, or nothing, can never be read as JSON there.
+    if (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) return false;
     this.bytes = bytes;
     this.end = end;
     this.hasType = this.hasProfile = this.hasMetric = this.hasDatetime = false;
