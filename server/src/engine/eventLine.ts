@@ -115,6 +115,10 @@ export class EventLine {
   private keyKind0: TextToken['kind'] = VALUE_ASCII;
   /** Set by `open` and `next`: whether another member follows. */
   private more = false;
+  /** Set by `memberOf`. */
+  private found = -1;
+  /** Set by `fieldKey`. */
+  private field = 0;
 
   /**
    * Reads the event of bytes [start, end) (one line, without its line end: bytes[end], when there
@@ -137,13 +141,10 @@ export class EventLine {
     let seen = 0;
     at = this.open(at);
     while (at >= 0 && this.more) {
-      at = this.key(at);
+      at = this.fieldKey(at, topField, seen);
       if (at < 0) return false;
-      const field = topField(bytes, this.keyStart0, this.keyEnd0);
-      if (field !== 0) {
-        if ((seen & field) !== 0) return false; // written twice: JSON.parse keeps the last; not read here
-        seen |= field;
-      }
+      const field = this.field;
+      seen |= field;
       if (field === FIELD_TYPE) {
         // Only "event": any other type (null too) is not an event, which the usual path reports.
         if (bytes[at] !== QUOTE) return false;
@@ -169,13 +170,10 @@ export class EventLine {
     let seen = 0;
     at = this.open(at);
     while (at >= 0 && this.more) {
-      at = this.key(at);
+      at = this.fieldKey(at, attributeField, seen);
       if (at < 0) return -1;
-      const field = attributeField(bytes, this.keyStart0, this.keyEnd0);
-      if (field !== 0) {
-        if ((seen & field) !== 0) return -1;
-        seen |= field;
-      }
+      const field = this.field;
+      seen |= field;
       if (field === FIELD_TIMESTAMP) {
         if (bytes[at] === 0x6e) at = this.literal(at, 'null');
         else if ((at = this.scanNumber(at)) >= 0) this.timestamp = this.numberValue;
@@ -201,18 +199,16 @@ export class EventLine {
 
   /** `relationships` (at its "{"), whose "profile" and "metric" must be `{"data": {"id": "..."}}`: where it ends, or -1. */
   private relationships(at: number): number {
-    const bytes = this.bytes;
     let seen = 0;
     at = this.open(at);
     while (at >= 0 && this.more) {
-      at = this.key(at);
+      at = this.fieldKey(at, relationshipField, seen);
       if (at < 0) return -1;
-      const field = relationshipField(bytes, this.keyStart0, this.keyEnd0);
+      const field = this.field;
+      seen |= field;
       if (field === 0) {
         at = this.skip(at, 0);
       } else {
-        if ((seen & field) !== 0) return -1;
-        seen |= field;
         at = this.relationship(at, field === FIELD_PROFILE ? this.profile : this.metric);
         if (at < 0) return -1;
         if (field === FIELD_PROFILE) this.hasProfile = true;
@@ -224,44 +220,52 @@ export class EventLine {
   }
 
   /**
+   * The key at `at` and its ":", named by `name` (a field's bit, 0 for any other key) into
+   * `field`: where the value starts, or -1, also for a named key already in `seen` (written twice:
+   * JSON.parse keeps the last, and this reader does not read on).
+   */
+  private fieldKey(at: number, name: (bytes: Uint8Array, start: number, end: number) => number, seen: number): number {
+    at = this.key(at);
+    if (at < 0) return -1;
+    const field = name(this.bytes, this.keyStart0, this.keyEnd0);
+    this.field = field;
+    return (seen & field) !== 0 ? -1 : at;
+  }
+
+  /**
    * `{"data": {"id": "..."}}` at `at`, other members skipped; the ID (not empty) into `token`.
    * Anything else (no data, an ID that is not a text) is -1: the usual path reports it.
    */
   private relationship(at: number, token: TextToken): number {
+    const end = this.memberOf(at, 'data');
+    const data = this.found;
+    if (end < 0 || data < 0 || this.memberOf(data, 'id') < 0) return -1;
+    const id = this.found;
+    if (id < 0 || this.bytes[id] !== QUOTE) return -1;
+    const idEnd = this.scanText(id);
+    if (idEnd < 0 || idEnd - id === 2) return -1; // an empty ID is none
+    this.setToken(token, id + 1, idEnd - 1);
+    return end;
+  }
+
+  /**
+   * The object at `at`, checked and skipped: where it ends, or -1 (not an object). Sets `found`
+   * to where the value of its member `name` starts (-1: none).
+   */
+  private memberOf(at: number, name: string): number {
     const bytes = this.bytes;
     if (bytes[at] !== OPEN_BRACE) return -1;
-    let data = false;
+    let found = -1;
     at = this.open(at);
     while (at >= 0 && this.more) {
       at = this.key(at);
       if (at < 0) return -1;
-      if (!asciiIs(bytes, this.keyStart0, this.keyEnd0, 'data')) {
-        at = this.skip(at, 0);
-      } else {
-        if (data || bytes[at] !== OPEN_BRACE) return -1;
-        data = true;
-        let id = false;
-        at = this.open(at);
-        while (at >= 0 && this.more) {
-          at = this.key(at);
-          if (at < 0) return -1;
-          if (!asciiIs(bytes, this.keyStart0, this.keyEnd0, 'id')) {
-            at = this.skip(at, 0);
-          } else {
-            if (id || bytes[at] !== QUOTE) return -1;
-            id = true;
-            const start = at + 1;
-            at = this.scanText(at);
-            if (at < 0 || at - start === 1) return -1; // an empty ID is none
-            this.setToken(token, start, at - 1);
-          }
-          at = this.next(at, CLOSE_BRACE);
-        }
-        if (!id) return -1;
-      }
-      at = this.next(at, CLOSE_BRACE);
+      // Written twice, the last counts, as in JSON.parse.
+      if (asciiIs(bytes, this.keyStart0, this.keyEnd0, name)) found = at;
+      at = this.next(this.skip(at, 0), CLOSE_BRACE);
     }
-    return data ? at : -1;
+    this.found = found;
+    return at;
   }
 
   /** `event_properties` (at its "{"): each key once, ASCII, its value classified. Where it ends, or -1. */

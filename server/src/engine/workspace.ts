@@ -479,16 +479,8 @@ export class WorkspaceBuilder {
       this.issues.eventsOfUnknownProfiles++;
       return this.droppedEvent(line, `its profile ${preview(profileId)} is not in the workspace`);
     }
-    let metric = this.metricIndex.get(metricId);
-    if (metric === undefined) {
-      metric = this.newMetric({ id: metricId, name: undefined, integration: undefined, created: undefined, declared: false });
-    }
-    if (!this.metrics[metric].declared) this.issues.eventsOfUndeclaredMetrics++;
-    const pending = this.pending[metric];
-    const row = pending.profiles.length;
-    pending.profiles.push(profile);
-    pending.times.push(time);
-    pending.lines.push(line);
+    const pending = this.pendingEvent(metricId, profile, time, line);
+    const row = pending.profiles.length - 1;
     const properties = this.objectAt(attributes.event_properties, 'attributes.event_properties', line);
     for (const key in properties) {
       const value = properties[key];
@@ -523,16 +515,8 @@ export class WorkspaceBuilder {
         : this.eventProfiles.get(tokenText(profileToken, text));
     if (profile === undefined) return false;
     const metricId = this.eventTexts.text(read.metric, bytes, text);
-    let metric = this.metricIndex.get(metricId);
-    if (metric === undefined) {
-      metric = this.newMetric({ id: metricId, name: undefined, integration: undefined, created: undefined, declared: false });
-    }
-    if (!this.metrics[metric].declared) this.issues.eventsOfUndeclaredMetrics++;
-    const pending = this.pending[metric];
-    const row = pending.profiles.length;
-    pending.profiles.push(profile);
-    pending.times.push(time);
-    pending.lines.push(line);
+    const pending = this.pendingEvent(metricId, profile, time, line);
+    const row = pending.profiles.length - 1;
     const key = read.keyToken;
     const asciiText = (from: number, to: number) => text(from, to, true);
     for (let i = 0; i < read.count; i++) {
@@ -572,6 +556,20 @@ export class WorkspaceBuilder {
       }
     }
     return true;
+  }
+
+  /** Adds an event's profile, time and line to its metric's pending events (the metric made when new); returns them. */
+  private pendingEvent(metricId: string, profile: number, time: number, line: number): PendingEvents {
+    let metric = this.metricIndex.get(metricId);
+    if (metric === undefined) {
+      metric = this.newMetric({ id: metricId, name: undefined, integration: undefined, created: undefined, declared: false });
+    }
+    if (!this.metrics[metric].declared) this.issues.eventsOfUndeclaredMetrics++;
+    const pending = this.pending[metric];
+    pending.profiles.push(profile);
+    pending.times.push(time);
+    pending.lines.push(line);
+    return pending;
   }
 
   /** Packs the profile columns' plain values now that the profiles are read (see `Column.compact`). */
