@@ -150,6 +150,12 @@ describe('Events read from their bytes', () => {
       event({ a: 1 }, { relationships: { profile: { data: { id: '01HPROFILEA' } }, metric: { data: { id: '' } } } }),
       event({ a: 1 }, { relationships: { profile: { data: { id: 'nobody' } }, metric: { data: { id: 'M1' } } } }),
       event({ a: 1 }, { attributes: { event_properties: { a: 1 } } }),
+      // A relationship without data, or data without an ID, after a line that had both, with the
+      // ID at the same place (a reader that kept the last line's ID would find a profile there).
+      event({ a: 1 }, { relationships: { profile: { data: { id: '01HPROFILEA' } }, metric: { data: { id: 'M1' } } } }),
+      event({ a: 1 }, { relationships: { profile: { link: { id: '01HPROFILEA' } }, metric: { data: { id: 'M1' } } } }),
+      event({ a: 1 }, { relationships: { profile: { data: { id: '01HPROFILEA' } }, metric: { data: { id: 'M1' } } } }),
+      event({ a: 1 }, { relationships: { profile: { data: { ix: '01HPROFILEA' } }, metric: { data: { id: 'M1' } } } }),
       event({ a: 1 }, { attributes: { datetime: 'yesterday' } }),
       // Not JSON at all.
       '{"type":"event",',

@@ -67,8 +67,6 @@ function newToken(): TextToken {
  * from line to line (one per builder): `read` fills it.
  */
 export class EventLine {
-  /** The event's "type" was present (then it was the text "event"). */
-  hasType = false;
   readonly profile = newToken();
   readonly metric = newToken();
   hasProfile = false;
@@ -115,16 +113,13 @@ export class EventLine {
   private keyKind0: TextToken['kind'] = VALUE_ASCII;
   /** Set by `open` and `next`: whether another member follows. */
   private more = false;
-  /** Set by `memberOf`. */
-  private found = -1;
   /** Set by `fieldKey`. */
   private field = 0;
 
   /**
    * Reads the event of bytes [start, end) (one line, without its line end: bytes[end], when there
-   * is one, is "\n" or "\r"). False when the line is
-   * anything `read` does not take exactly as `JSON.parse` and `addEvent` would: the caller then
-   * parses it the usual way.
+   * is one, is "\n" or "\r"). False when the line is anything `read` does not take exactly as
+   * `JSON.parse` and `addEvent` would: the caller then parses it the usual way.
    */
   read(bytes: Uint8Array, start: number, end: number): boolean {
     // What follows the line must end it: the reader looks at bytes[end] (as at any position where
@@ -132,7 +127,7 @@ export class EventLine {
     if (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) return false;
     this.bytes = bytes;
     this.end = end;
-    this.hasType = this.hasProfile = this.hasMetric = this.hasDatetime = false;
+    this.hasProfile = this.hasMetric = this.hasDatetime = false;
     this.timestamp = NaN;
     this.count = 0;
     this.listCount = 0;
@@ -141,7 +136,7 @@ export class EventLine {
     let seen = 0;
     at = this.open(at);
     while (at >= 0 && this.more) {
-      at = this.fieldKey(at, topField, seen);
+      at = this.fieldKey(at, TOP, seen);
       if (at < 0) return false;
       const field = this.field;
       seen |= field;
@@ -151,7 +146,6 @@ export class EventLine {
         const textStart = at + 1;
         at = this.scanText(at);
         if (at < 0 || !asciiIs(bytes, textStart, at - 1, 'event')) return false;
-        this.hasType = true;
       } else if (field === FIELD_ATTRIBUTES) {
         at = bytes[at] === OPEN_BRACE ? this.attributes(at) : this.literal(at, 'null');
       } else if (field === FIELD_RELATIONSHIPS) {
@@ -170,7 +164,7 @@ export class EventLine {
     let seen = 0;
     at = this.open(at);
     while (at >= 0 && this.more) {
-      at = this.fieldKey(at, attributeField, seen);
+      at = this.fieldKey(at, ATTRIBUTES, seen);
       if (at < 0) return -1;
       const field = this.field;
       seen |= field;
@@ -202,7 +196,7 @@ export class EventLine {
     let seen = 0;
     at = this.open(at);
     while (at >= 0 && this.more) {
-      at = this.fieldKey(at, relationshipField, seen);
+      at = this.fieldKey(at, RELATIONSHIPS, seen);
       if (at < 0) return -1;
       const field = this.field;
       seen |= field;
@@ -220,52 +214,54 @@ export class EventLine {
   }
 
   /**
-   * The key at `at` and its ":", named by `name` (a field's bit, 0 for any other key) into
-   * `field`: where the value starts, or -1, also for a named key already in `seen` (written twice:
-   * JSON.parse keeps the last, and this reader does not read on).
+   * The key at `at` and its ":", named as a field of the object `level` (`TOP`, `ATTRIBUTES` or
+   * `RELATIONSHIPS`: the field's bit, 0 for any other key) into `field`: where the value starts,
+   * or -1, also for a named key already in `seen` (written twice: JSON.parse keeps the last, and
+   * this reader does not read on).
    */
-  private fieldKey(at: number, name: (bytes: Uint8Array, start: number, end: number) => number, seen: number): number {
+  private fieldKey(at: number, level: number, seen: number): number {
     at = this.key(at);
     if (at < 0) return -1;
-    const field = name(this.bytes, this.keyStart0, this.keyEnd0);
+    const bytes = this.bytes;
+    const start = this.keyStart0;
+    const end = this.keyEnd0;
+    const field = level === TOP ? topField(bytes, start, end) : level === ATTRIBUTES ? attributeField(bytes, start, end) : relationshipField(bytes, start, end);
     this.field = field;
     return (seen & field) !== 0 ? -1 : at;
   }
 
   /**
-   * `{"data": {"id": "..."}}` at `at`, other members skipped; the ID (not empty) into `token`.
-   * Anything else (no data, an ID that is not a text) is -1: the usual path reports it.
+   * `{"data": {"id": "..."}}` at `at` (`depth` 0: the relationship; 1: its data), other members
+   * skipped; the ID (not empty) into `token`. Anything else (no data, data or an ID written twice,
+   * an ID that is not a text) is -1: the usual path reports it.
    */
-  private relationship(at: number, token: TextToken): number {
-    const end = this.memberOf(at, 'data');
-    const data = this.found;
-    if (end < 0 || data < 0 || this.memberOf(data, 'id') < 0) return -1;
-    const id = this.found;
-    if (id < 0 || this.bytes[id] !== QUOTE) return -1;
-    const idEnd = this.scanText(id);
-    if (idEnd < 0 || idEnd - id === 2) return -1; // an empty ID is none
-    this.setToken(token, id + 1, idEnd - 1);
-    return end;
-  }
-
-  /**
-   * The object at `at`, checked and skipped: where it ends, or -1 (not an object). Sets `found`
-   * to where the value of its member `name` starts (-1: none).
-   */
-  private memberOf(at: number, name: string): number {
+  private relationship(at: number, token: TextToken, depth = 0): number {
     const bytes = this.bytes;
     if (bytes[at] !== OPEN_BRACE) return -1;
-    let found = -1;
+    let found = false;
     at = this.open(at);
     while (at >= 0 && this.more) {
       at = this.key(at);
       if (at < 0) return -1;
-      // Written twice, the last counts, as in JSON.parse.
-      if (asciiIs(bytes, this.keyStart0, this.keyEnd0, name)) found = at;
-      at = this.next(this.skip(at, 0), CLOSE_BRACE);
+      if (!asciiIs(bytes, this.keyStart0, this.keyEnd0, depth === 0 ? 'data' : 'id')) {
+        at = this.skip(at, 0);
+      } else {
+        if (found) return -1;
+        found = true;
+        at = depth === 0 ? this.relationship(at, token, 1) : this.id(at, token);
+      }
+      at = this.next(at, CLOSE_BRACE);
     }
-    this.found = found;
-    return at;
+    return found ? at : -1;
+  }
+
+  /** The ID at `at`: a text that is not empty, into `token`. Where it ends, or -1. */
+  private id(at: number, token: TextToken): number {
+    if (this.bytes[at] !== QUOTE) return -1;
+    const end = this.scanText(at);
+    if (end < 0 || end - at === 2) return -1; // an empty ID is none
+    this.setToken(token, at + 1, end - 1);
+    return end;
   }
 
   /** `event_properties` (at its "{"): each key once, ASCII, its value classified. Where it ends, or -1. */
@@ -539,6 +535,11 @@ export class EventLine {
     token.kind = this.textKind;
   }
 }
+
+/** The objects whose fields `fieldKey` names. */
+const TOP = 0;
+const ATTRIBUTES = 1;
+const RELATIONSHIPS = 2;
 
 const FIELD_TYPE = 1;
 const FIELD_ATTRIBUTES = 2;
