@@ -768,98 +768,73 @@ export class WorkspaceBuilder {
   }
 
   // Loading calls this for every attribute of every profile: the columns of each group of keys
-  // are looked up by the attribute's own name, without building the flattened key each time,
-  // and with the JSON types the name may hold (recordShapes.ts).
-  private readonly attributeSlots = new Map<string, AttributeSlot>();
-  private readonly locationSlots = new Map<string, AttributeSlot>();
-  private readonly customSlots = new Map<string, AttributeSlot>();
-  private readonly predictiveSlots = new Map<string, AttributeSlot>();
-  private readonly subscriptionSlots = new Map<string, Map<string, AttributeSlot>>();
+  // are looked up by the attribute's own name, without building the flattened key (or anything
+  // else) each time, and with the JSON types the name may hold (recordShapes.ts).
+  private readonly attributeGroup = slotGroup(PROFILE_ATTRIBUTES, 'attributes.', profileValueKey.attribute(''));
+  private readonly locationGroup = slotGroup(LOCATION_FIELDS, 'attributes.location.', profileValueKey.location(''));
+  private readonly customGroup = slotGroup(undefined, 'attributes.properties.', profileValueKey.custom(''));
+  private readonly predictiveGroup = slotGroup(PREDICTIVE_FIELDS, 'attributes.predictive_analytics.', profileValueKey.predictive(''));
+  /** The groups of `attributes.subscriptions`, by channel, then kind. */
+  private readonly subscriptionGroups = new Map<string, Map<string, SlotGroup>>();
 
   /**
    * Stores `value` in the column of `name` in a group of keys, unless it is null or of a JSON
-   * type `shapes` does not allow for the name (then it is reported, at `path` + name).
+   * type the group does not allow for the name (then it is reported, at the group's path + name).
    */
-  private store(
-    group: Map<string, AttributeSlot>,
-    shapes: ReadonlyMap<string, number> | undefined,
-    path: string,
-    name: string,
-    key: () => string,
-    row: number,
-    value: unknown,
-    line: number,
-  ): void {
+  private store(group: SlotGroup, name: string, row: number, value: unknown, line: number): void {
     if (value === undefined || value === null) return;
-    let slot = group.get(name);
-    if (!slot) group.set(name, (slot = { column: undefined, types: shapes?.get(name) ?? JSON_ANY }));
+    let slot = group.slots.get(name);
+    if (!slot) group.slots.set(name, (slot = { column: undefined, types: group.shapes?.get(name) ?? JSON_ANY }));
     if (slot.types !== JSON_ANY && (jsonType(value) & slot.types) === 0) {
-      this.wrongType(`${path}${name}`, value, slot.types, line);
+      this.wrongType(`${group.path}${name}`, value, slot.types, line);
       return;
     }
-    (slot.column ??= this.columnFor(key())).set(row, value);
+    (slot.column ??= this.columnFor(group.keyPrefix + name)).set(row, value);
   }
 
   private storeProfileAttributes(row: number, attributes: Json, line: number): void {
     for (const key in attributes) {
       const value = attributes[key];
       switch (key) {
-        case 'location': {
-          const location = this.objectAt(value, 'attributes.location', line);
-          for (const field in location)
-            this.store(this.locationSlots, LOCATION_FIELDS, 'attributes.location.', field, () => profileValueKey.location(field), row, location[field], line);
+        case 'location':
+          this.storeGroup(this.locationGroup, value, 'attributes.location', row, line);
           break;
-        }
-        case 'properties': {
-          const properties = this.objectAt(value, 'attributes.properties', line);
-          for (const name in properties)
-            this.store(this.customSlots, undefined, 'attributes.properties.', name, () => profileValueKey.custom(name), row, properties[name], line);
+        case 'properties':
+          this.storeGroup(this.customGroup, value, 'attributes.properties', row, line);
           break;
-        }
         case 'subscriptions':
           this.storeSubscriptions(row, this.objectAt(value, 'attributes.subscriptions', line), line);
           break;
-        case 'predictive_analytics': {
-          const predictive = this.objectAt(value, 'attributes.predictive_analytics', line);
-          for (const field in predictive)
-            this.store(
-              this.predictiveSlots,
-              PREDICTIVE_FIELDS,
-              'attributes.predictive_analytics.',
-              field,
-              () => profileValueKey.predictive(field),
-              row,
-              predictive[field],
-              line,
-            );
+        case 'predictive_analytics':
+          this.storeGroup(this.predictiveGroup, value, 'attributes.predictive_analytics', row, line);
           break;
-        }
         default:
-          this.store(this.attributeSlots, PROFILE_ATTRIBUTES, 'attributes.', key, () => profileValueKey.attribute(key), row, value, line);
+          this.store(this.attributeGroup, key, row, value, line);
       }
     }
+  }
+
+  /** Each member of `value` (an object, else reported at `path` unless null) into `group`. */
+  private storeGroup(group: SlotGroup, value: unknown, path: string, row: number, line: number): void {
+    const members = this.objectAt(value, path, line);
+    for (const name in members) this.store(group, name, row, members[name], line);
   }
 
   /** `attributes.subscriptions`: channel → kind → record of fields. */
   private storeSubscriptions(row: number, subscriptions: Json, line: number): void {
     for (const channel in subscriptions) {
-      const kinds = this.objectAt(subscriptions[channel], `attributes.subscriptions.${channel}`, line);
+      const value = subscriptions[channel];
+      // The paths of problems are written only when there is one.
+      const kinds = isRecord(value) ? value : this.objectAt(value, `attributes.subscriptions.${channel}`, line);
+      let groups = this.subscriptionGroups.get(channel);
+      if (!groups) this.subscriptionGroups.set(channel, (groups = new Map()));
       for (const kind in kinds) {
-        const prefix = `${channel}.${kind}`;
-        const record = this.objectAt(kinds[kind], `attributes.subscriptions.${prefix}`, line);
-        let group = this.subscriptionSlots.get(prefix);
-        if (!group) this.subscriptionSlots.set(prefix, (group = new Map()));
-        for (const field in record)
-          this.store(
-            group,
-            SUBSCRIPTION_FIELDS,
-            `attributes.subscriptions.${prefix}.`,
-            field,
-            () => `subscriptions.${prefix}.${field}`,
-            row,
-            record[field],
-            line,
-          );
+        let group = groups.get(kind);
+        if (!group)
+          groups.set(kind, (group = slotGroup(SUBSCRIPTION_FIELDS, `attributes.subscriptions.${channel}.${kind}.`, `subscriptions.${channel}.${kind}.`)));
+        const record = kinds[kind];
+        if (isRecord(record)) for (const field in record) this.store(group, field, row, record[field], line);
+        else this.storeGroup(group, record, group.path.slice(0, -1), row, line);
       }
     }
   }
@@ -955,6 +930,18 @@ class LineTexts {
     }
     return made;
   }
+}
+
+/** A group of profile keys: its slots by name, the JSON types of its names, and the prefixes of their problems' paths and of their flattened keys. */
+interface SlotGroup {
+  slots: Map<string, AttributeSlot>;
+  shapes: ReadonlyMap<string, number> | undefined;
+  path: string;
+  keyPrefix: string;
+}
+
+function slotGroup(shapes: ReadonlyMap<string, number> | undefined, path: string, keyPrefix: string): SlotGroup {
+  return { slots: new Map(), shapes, path, keyPrefix };
 }
 
 /** A column of a group of profile keys, created when the first value is stored, and the JSON types its values may have. */
