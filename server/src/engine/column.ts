@@ -1,5 +1,6 @@
 import { AsciiIndex } from './asciiIndex';
 import type { Bitset } from './bitset';
+import type { LineText } from './eventLine';
 import { RowChunks } from './rowChunks';
 import { instantText, parseInstant, type InstantFormat } from './time';
 import { checkpoint } from './workBudget';
@@ -264,17 +265,17 @@ export class Column {
    * hash (see `EventLine`): a text the dictionary holds is found without making a string; `text`
    * makes it otherwise.
    */
-  setAscii(row: number, bytes: Uint8Array, start: number, end: number, hash: number, text: (start: number, end: number) => string): void {
+  setAscii(row: number, bytes: Uint8Array, start: number, end: number, hash: number, text: LineText): void {
     const storage = this.mutable();
     if (storage.kind === 'chunked') {
-      this.set(row, text(start, end));
+      this.set(row, text(start, end, true));
       return;
     }
     this.ensureIndexed();
     const index = (this.asciiIndex ??= new AsciiIndex(this.dict));
     const code = index.find(bytes, start, end, hash);
     if (code < 0) {
-      const value = text(start, end);
+      const value = text(start, end, true);
       const distinct = this.dict.length;
       this.set(row, value);
       // The code set() gave it, unless the column left its dictionary for plain values.
@@ -297,7 +298,7 @@ export class Column {
     tokens: { starts: Int32Array; ends: Int32Array; hashes: Int32Array },
     first: number,
     count: number,
-    text: (start: number, end: number) => string,
+    text: LineText,
   ): void {
     const { starts, ends, hashes } = tokens;
     const storage = this.mutable();
@@ -310,7 +311,7 @@ export class Column {
         const token = first + i;
         let id = index.find(bytes, starts[token], ends[token], hashes[token]);
         if (id < 0) {
-          id = this.listTextId(text(starts[token], ends[token]));
+          id = this.listTextId(text(starts[token], ends[token], true));
           if (id < 0) break; // past 65,535 texts: keyed by its JSON text, as set() does
           index.add(hashes[token], id);
         }
@@ -325,7 +326,7 @@ export class Column {
       }
     }
     const list = new Array<string>(count);
-    for (let i = 0; i < count; i++) list[i] = text(starts[first + i], ends[first + i]);
+    for (let i = 0; i < count; i++) list[i] = text(starts[first + i], ends[first + i], true);
     this.set(row, list);
   }
 

@@ -50,6 +50,9 @@ const DIGIT_9 = 0x39;
 /** Powers of ten that are exact doubles (a decimal with at most 15 digits divided by one is correctly rounded). */
 const EXACT_POWERS = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
+/** Decodes bytes [start, end) of a line: as ASCII (each byte a character) or as UTF-8. */
+export type LineText = (start: number, end: number, ascii: boolean) => string;
+
 /** A text token: bytes [start, end) between its quotes, its FNV-1a hash, and how it was written. */
 export interface TextToken {
   start: number;

@@ -24,6 +24,7 @@ import {
   VALUE_TEXT_LIST,
   VALUE_TRUE,
   VALUE_UTF8,
+  type LineText,
   type TextToken,
 } from './eventLine';
 import { SharedIdIndex, type SharedIdTable } from './sharedIdIndex';
@@ -499,7 +500,7 @@ export class WorkspaceBuilder {
    * for an event the usual path drops or reports: the caller then parses the line and calls
    * `addEvent`, which reports it as always.
    */
-  addEventLine(bytes: Uint8Array, start: number, end: number, line: number, text: (start: number, end: number, ascii: boolean) => string): boolean {
+  addEventLine(bytes: Uint8Array, start: number, end: number, line: number, text: LineText): boolean {
     const read = (this.eventLine ??= new EventLine());
     if (!read.read(bytes, start, end) || !read.hasProfile || !read.hasMetric) return false;
     let time = read.timestamp * 1000;
@@ -518,7 +519,6 @@ export class WorkspaceBuilder {
     const pending = this.pendingEvent(metricId, profile, time, line);
     const row = pending.profiles.length - 1;
     const key = read.keyToken;
-    const asciiText = (from: number, to: number) => text(from, to, true);
     for (let i = 0; i < read.count; i++) {
       const kind = read.kind[i];
       if (kind === VALUE_NULL) continue;
@@ -533,7 +533,7 @@ export class WorkspaceBuilder {
       const valueEnd = read.valueEnd[i];
       switch (kind) {
         case VALUE_ASCII:
-          column.setAscii(row, bytes, valueStart, valueEnd, read.valueHash[i], asciiText);
+          column.setAscii(row, bytes, valueStart, valueEnd, read.valueHash[i], text);
           break;
         case VALUE_UTF8:
           column.set(row, text(valueStart, valueEnd, false));
@@ -545,7 +545,7 @@ export class WorkspaceBuilder {
           column.set(row, read.number[i]);
           break;
         case VALUE_TEXT_LIST:
-          column.setAsciiList(row, bytes, read.listTokens, valueStart, valueEnd - valueStart, asciiText);
+          column.setAsciiList(row, bytes, read.listTokens, valueStart, valueEnd - valueStart, text);
           break;
         case VALUE_TRUE:
         case VALUE_FALSE:
@@ -905,7 +905,7 @@ export class WorkspaceBuilder {
 }
 
 /** The text of a token of an event line: its bytes decoded, or `JSON.parse` of it when it has escapes. */
-function tokenText(token: TextToken, text: (start: number, end: number, ascii: boolean) => string): string {
+function tokenText(token: TextToken, text: LineText): string {
   if (token.kind === VALUE_ESCAPED) return JSON.parse(text(token.start - 1, token.end + 1, false)) as string;
   return text(token.start, token.end, token.kind === VALUE_ASCII);
 }
@@ -918,7 +918,7 @@ class LineTexts {
   private readonly texts: string[] = [];
   private readonly index = new AsciiIndex(this.texts);
 
-  text(token: TextToken, bytes: Uint8Array, text: (start: number, end: number, ascii: boolean) => string): string {
+  text(token: TextToken, bytes: Uint8Array, text: LineText): string {
     if (token.kind !== VALUE_ASCII) return tokenText(token, text);
     const found = this.index.find(bytes, token.start, token.end, token.hash);
     if (found >= 0) return this.texts[found];

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import type { LineText } from '../engine/eventLine';
 import type { RecordProblem } from '../engine/workspace';
 import { describeJsonError, openRegularFile } from './textFiles';
 
@@ -67,7 +68,7 @@ export class LineProblems {
  * `WorkspaceBuilder.addEventLine`): true when it took it, false to leave it to `JSON.parse` and
  * `onRecord`. `text` decodes bytes of the block.
  */
-export type LineReader = (block: Buffer, start: number, end: number, line: number, text: (start: number, end: number, ascii: boolean) => string) => boolean;
+export type LineReader = (block: Buffer, start: number, end: number, line: number, text: LineText) => boolean;
 
 /**
  * Parses the lines of a block of whole lines. `firstLine` is the 1-based line of its first byte.
@@ -83,7 +84,7 @@ export function parseLines(
 ): number {
   let line = firstLine - 1;
   let start = 0;
-  const text = (from: number, to: number, ascii: boolean) => block.toString(ascii ? 'latin1' : 'utf8', from, to);
+  const text: LineText = (from, to, ascii) => block.toString(ascii ? 'latin1' : 'utf8', from, to);
   while (start < block.length) {
     let end = block.indexOf(10, start);
     if (end === -1) end = block.length;
