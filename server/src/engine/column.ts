@@ -1,4 +1,5 @@
 import { AsciiIndex } from './asciiIndex';
+import { IdListIndex } from './idListIndex';
 import type { Bitset } from './bitset';
 import type { LineText } from './eventLine';
 import { RowChunks } from './rowChunks';
@@ -194,9 +195,6 @@ const dictKey = (value: unknown): unknown => (typeof value === 'object' ? `\u000
 /** Past this many distinct texts inside a column's lists, new lists are keyed by their JSON text (see `Column.internList`). */
 const MAX_LIST_ELEMENTS = 0xffff;
 
-/** Lists of one or two texts numbered below this are keyed by a number (see `Column.internListIds`): the largest key stays below 2^31. */
-const SHORT_LIST_IDS = 1 << 15;
-
 /**
  * One attribute of many rows (a profile property, an event property), stored compactly:
  * dictionary-encoded while values repeat (cities, categories, booleans), and otherwise, once
@@ -211,7 +209,7 @@ export class Column {
   private readonly listTexts = new Map<string, number>();
   private readonly listTextById: string[] = [];
   /** The dictionary's lists of texts by their texts' numbers (see `internListIds`). */
-  private readonly listIndex = new Map<number | string, number>();
+  private listIndex = new IdListIndex();
   /** Scratch room for a list's text numbers. */
   private listIds = new Int32Array(8);
   /** Finds the dictionary's texts by their bytes (see `setAscii`); made on first use, dropped with the index. */
@@ -905,28 +903,15 @@ export class Column {
     return id;
   }
 
-  /**
-   * The code of the list of texts numbered `ids[0 … length)`, in `listIndex`: a list of at most two
-   * texts, each among the first 32,768, keyed by a number (no key to build and hash: most item
-   * and category lists), a longer one by one character per text. A new list is kept with the
-   * column's single copy of each text.
-   */
+  /** The code of the list of texts numbered `ids[0 … length)` (see `listIndex`); a new list is kept with the column's single copy of each text. */
   private internListIds(ids: Int32Array, length: number): number {
-    let key: number | string;
-    if (length === 0) key = 0;
-    else if (length === 1 && ids[0] < SHORT_LIST_IDS) key = 1 + ids[0];
-    else if (length === 2 && ids[0] < SHORT_LIST_IDS && ids[1] < SHORT_LIST_IDS) key = 1 + SHORT_LIST_IDS + ids[0] * SHORT_LIST_IDS + ids[1];
-    else {
-      key = '';
-      for (let i = 0; i < length; i++) key += String.fromCharCode(ids[i]);
-    }
-    let code = this.listIndex.get(key);
-    if (code === undefined) {
+    let code = this.listIndex.find(ids, length);
+    if (code < 0) {
       code = this.dict.length;
       const kept = new Array<string>(length);
       for (let i = 0; i < length; i++) kept[i] = this.listTextById[ids[i]];
       this.dict.push(kept);
-      this.listIndex.set(key, code);
+      this.listIndex.add(ids, length, code);
       this.holdsObjects = true;
     }
     return code;
@@ -1014,7 +999,7 @@ export class Column {
     this.index.clear();
     this.asciiIndex = undefined;
     this.listAsciiIndex = undefined;
-    this.listIndex.clear();
+    this.listIndex = new IdListIndex();
     this.listTexts.clear();
     this.listTextById.length = 0;
   }
