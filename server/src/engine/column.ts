@@ -209,7 +209,7 @@ export class Column {
   private readonly listTexts = new Map<string, number>();
   private readonly listTextById: string[] = [];
   /** The dictionary's lists of texts by their texts' numbers (see `internListIds`). */
-  private listIndex = new IdListIndex();
+  private listIndex: IdListIndex | undefined;
   /** Scratch room for a list's text numbers. */
   private listIds = new Int32Array(8);
   /** Finds the dictionary's texts by their bytes (see `setAscii`); made on first use, dropped with the index. */
@@ -905,13 +905,15 @@ export class Column {
 
   /** The code of the list of texts numbered `ids[0 … length)` (see `listIndex`); a new list is kept with the column's single copy of each text. */
   private internListIds(ids: Int32Array, length: number): number {
-    let code = this.listIndex.find(ids, length);
+    // Made on first use: a column is made for every key of every block a load thread sends.
+    const index = (this.listIndex ??= new IdListIndex());
+    let code = index.find(ids, length);
     if (code < 0) {
       code = this.dict.length;
       const kept = new Array<string>(length);
       for (let i = 0; i < length; i++) kept[i] = this.listTextById[ids[i]];
       this.dict.push(kept);
-      this.listIndex.add(ids, length, code);
+      index.add(ids, length, code);
       this.holdsObjects = true;
     }
     return code;
@@ -999,7 +1001,7 @@ export class Column {
     this.index.clear();
     this.asciiIndex = undefined;
     this.listAsciiIndex = undefined;
-    this.listIndex = new IdListIndex();
+    this.listIndex = undefined;
     this.listTexts.clear();
     this.listTextById.length = 0;
   }
