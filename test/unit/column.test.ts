@@ -428,6 +428,50 @@ describe('Column storage', () => {
     }
   });
 
+  it('answers an ends-with "@domain" by the text after each last "@" (addresses by domain), exactly as on the texts', () => {
+    const tricky = ['a@b@hotmail.com', 'hotmail.com', '@hotmail.com', 'x@HOTMAIL.com', 'x@hotmail.com ', 'x@hotmail.co', '', 'x@', '@', 'x@@hotmail.com'];
+    tricky.push('x@hotmail.com@', '😀@hotmail.com', 'x@x😀', 'x@ab.c.hotmail.com', 'x@hotmail.com.evil');
+    const texts: (string | undefined)[] = [...tricky, undefined];
+    for (let i = 0; i < 2000; i++) texts.push(i % 9 === 0 ? undefined : `p${i}@${['hotmail.com', 'gmail.com', 'yahoo.com', 'hotmail.co.uk'][i % 4]}`);
+    const column = columnOf(texts);
+    assert.equal(column.serialize().kind, 'strings');
+    const ref = referenceTime(Date.UTC(2026, 10, 1));
+    const rows = texts.length + 5; // rows past the column's end are missing
+    for (const operator of ['ends-with', 'not-ends-with'])
+      for (const value of ['@hotmail.com', '@', '@HOTMAIL.com', '@hotmail.co', '@@hotmail.com', 'hotmail.com', '@x😀', '@nowhere.example']) {
+        const compiled = compileValueFilter({ type: 'string', operator, value }, ref);
+        assert.ok('test' in compiled);
+        for (const missing of [false, true]) {
+          const wanted = Array.from({ length: rows }, (_, row) => row).filter((row): boolean => {
+            const text = texts[row];
+            return text === undefined ? missing : compiled.test(text);
+          });
+          assert.deepEqual(select(column, rows, compiled.test, missing), wanted, `${operator} ${JSON.stringify(value)} missing ${missing}`);
+        }
+      }
+    assert.deepEqual([...(column.indexedDomains ?? [])].sort(), [
+      '',
+      'HOTMAIL.com',
+      'ab.c.hotmail.com',
+      'gmail.com',
+      'hotmail.co',
+      'hotmail.co.uk',
+      'hotmail.com',
+      'hotmail.com ',
+      'hotmail.com.evil',
+      'x😀',
+      'yahoo.com',
+    ]);
+
+    // Texts that are not addresses (a different "domain" nearly every row): no index, the same answers.
+    const other = Array.from({ length: 3000 }, (_, i) => (i % 2 ? `note ${i}@part ${i}` : `plain ${i}`));
+    const notAddresses = columnOf(other);
+    const endsWith = compileValueFilter({ type: 'string', operator: 'ends-with', value: '@part 7' }, ref);
+    assert.ok('test' in endsWith);
+    assert.deepEqual(select(notAddresses, 3000, endsWith.test), [7]);
+    assert.equal(notAddresses.indexedDomains, undefined);
+  });
+
   it('keeps per-row codes and distinct instants once per column', () => {
     const column = columnOf(['2020-05-01', undefined, 'x', '2020-05-01', '1990-01-02', 7]);
     const parse = (v: unknown) =>

@@ -229,6 +229,8 @@ export class Column {
   private codesCache: Map<string, Uint16Array> | undefined;
   private distinctInstantsCache: DistinctInstants | null | undefined;
   private instantTextsCache: { text: string; offsets: Int32Array; present: Uint8Array } | undefined;
+  /** A finished column of texts by the text after each one's last "@" (`domainsOf`; null: not worth it). */
+  private domainIndex: DomainIndex | null | undefined;
 
   /**
    * How the values are kept. A column read from the workspace cache is read and decoded when first
@@ -254,6 +256,11 @@ export class Column {
   }
 
   /** Distinct values while dictionary-encoded, else undefined. */
+  /** The domains of the column's `DomainIndex`, once an `ends-with "@…"` made one (undefined before, or when it would not pay). */
+  get indexedDomains(): readonly string[] | undefined {
+    return this.domainIndex ? this.domainIndex.names.slice(1) : undefined;
+  }
+
   get distinctValues(): readonly unknown[] | undefined {
     return this.storage.kind === 'building' || this.storage.kind === 'dict' ? this.dict : undefined;
   }
@@ -566,7 +573,12 @@ export class Column {
     const storage = this.storage;
     if (storage.kind === 'numbers' && test.interval) return selectInInterval(storage.values, rows, test.interval, missing, out);
     const texts = storage.kind === 'strings' ? storage : storage.kind === 'instants' ? this.instantTexts(storage) : undefined;
-    if (texts && test.textPattern) return selectByPattern(texts, rows, test.textPattern, missing, out);
+    const pattern = test.textPattern;
+    if (storage.kind === 'strings' && pattern?.at === 'end' && isDomainNeedle(pattern.needle) && !this.compacted) {
+      const domains = (this.domainIndex ??= domainsOf(storage));
+      if (domains) return selectByDomain(storage.present, domains, rows, pattern, missing, out);
+    }
+    if (texts && pattern) return selectByPattern(texts, rows, pattern, missing, out);
     if (texts && test.inText) return selectInText(texts, rows, test.inText, missing, out);
     if (storage.kind === 'dict' || storage.kind === 'building') return selectInDictionary(storage.codes, this.dict, rows, test, missing, out);
     const pass = this.rowTest(test, missing);
@@ -1083,6 +1095,108 @@ function selectByPattern(
           }
     }
     if (hit !== negate) out.add(row);
+  }
+}
+
+/**
+ * The texts of a column by what follows each one's last "@" (e-mail addresses by domain): per
+ * row the number of that text in `names` (0: no "@", or no text), for an `ends-with "@domain"`
+ * over a million addresses to be one lookup a row instead of a comparison of characters.
+ */
+interface DomainIndex {
+  codes: Uint16Array;
+  names: string[];
+}
+
+/** Texts that end with "@" + a text without "@" are those whose text after their last "@" is that text. */
+function isDomainNeedle(needle: string): boolean {
+  return needle.charCodeAt(0) === 64 && needle.indexOf('@', 1) === -1;
+}
+
+/**
+ * `DomainIndex` of a column of texts, or null when its texts are not addresses: more than
+ * 65,535 different domains, or more than one a row in four (then it would not pay). Domains are
+ * found by their characters in the column's string (a hash table of where each was first seen),
+ * not by slicing a million of them out: ~0.2 s at L that way, for the first such filter.
+ */
+function domainsOf(storage: { text: string; offsets: Int32Array; present: Uint8Array }): DomainIndex | null {
+  const { text, offsets, present } = storage;
+  const codes = new Uint16Array(present.length);
+  const names = [''];
+  // Where each domain was first seen in `text` (by its number), and a table of numbers by hash.
+  const firstAt = [0];
+  let slots = new Uint16Array(1024);
+  let hashes = new Int32Array(1024);
+  let withAt = 0;
+  for (let row = 0; row < present.length; row++) {
+    if ((row & 0xffff) === 0) checkpoint();
+    if (present[row] === 0) continue;
+    const start = offsets[row];
+    const end = offsets[row + 1];
+    let at = end - 1;
+    while (at >= start && text.charCodeAt(at) !== 64) at--;
+    if (at < start) continue;
+    withAt++;
+    const from = at + 1;
+    const length = end - from;
+    let hash = 0x811c9dc5 | 0;
+    for (let i = from; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    const mask = slots.length - 1;
+    let slot = hash & mask;
+    let code = 0;
+    for (; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      const known = slots[slot];
+      if (hashes[slot] !== hash || names[known].length !== length) continue;
+      const other = firstAt[known];
+      let i = 0;
+      while (i < length && text.charCodeAt(from + i) === text.charCodeAt(other + i)) i++;
+      if (i === length) {
+        code = known;
+        break;
+      }
+    }
+    if (code === 0) {
+      if (names.length > 0xffff) return null;
+      code = names.length;
+      names.push(text.slice(from, end));
+      firstAt.push(from);
+      slots[slot] = code;
+      hashes[slot] = hash;
+      if (names.length * 2 > slots.length) [slots, hashes] = rehashed(slots, hashes);
+    }
+    codes[row] = code;
+  }
+  return (names.length - 1) * 4 > withAt ? null : { codes, names };
+}
+
+/** A table of `domainsOf` twice the size, with the same entries. */
+function rehashed(slots: Uint16Array, hashes: Int32Array): [Uint16Array<ArrayBuffer>, Int32Array<ArrayBuffer>] {
+  const nextSlots = new Uint16Array(slots.length * 2);
+  const nextHashes = new Int32Array(slots.length * 2);
+  const mask = nextSlots.length - 1;
+  for (let old = 0; old < slots.length; old++) {
+    if (slots[old] === 0) continue;
+    let slot = hashes[old] & mask;
+    while (nextSlots[slot] !== 0) slot = (slot + 1) & mask;
+    nextSlots[slot] = slots[old];
+    nextHashes[slot] = hashes[old];
+  }
+  return [nextSlots, nextHashes];
+}
+
+/** `selectByPattern` of an `ends-with "@domain"` (`isDomainNeedle`) through the column's `DomainIndex`. */
+function selectByDomain(present: Uint8Array, domains: DomainIndex, rows: number, pattern: TextPattern, missing: boolean, out: Bitset): void {
+  const { codes, names } = domains;
+  const domain = pattern.needle.slice(1);
+  // [0]: no "@", which never ends with "@…".
+  const pass = new Uint8Array(names.length);
+  for (let code = 1; code < names.length; code++) if (names[code] === domain) pass[code] = 1;
+  const negate = pattern.negate;
+  for (let row = 0; row < rows; row++) {
+    if ((row & 0xffff) === 0) checkpoint();
+    if (row >= present.length || present[row] === 0) {
+      if (missing) out.add(row);
+    } else if ((pass[codes[row]] === 1) !== negate) out.add(row);
   }
 }
 
