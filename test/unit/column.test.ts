@@ -104,6 +104,32 @@ describe('Column storage', () => {
     assert.equal(column.presentCount, 11);
   });
 
+  it('reorders every kind of loading column, compacted or not, rows past its end missing', () => {
+    const n = 70_000; // several chunks of plain values
+    const kinds: Record<string, (i: number) => unknown> = {
+      texts: (i) => (i % 5 === 0 ? undefined : `order-${i}${i % 7 === 0 ? '😀' : ''}`),
+      numbers: (i) => (i % 6 === 0 ? undefined : i * 1.5),
+      instants: (i) => (i % 4 === 0 ? undefined : new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString().replace('.000Z', '+00:00')),
+      mixed: (i) => (i % 3 === 0 ? i : `t${i}`),
+      repeated: (i) => ['a', 'b', 'c', undefined][i % 4],
+    };
+    // Reversed, with two rows past the column's end (events without the property at the end).
+    const order = Int32Array.from({ length: n + 2 }, (_, i) => n + 1 - i);
+    for (const [kind, valueOf] of Object.entries(kinds)) {
+      for (const compacted of [false, true]) {
+        const column = new Column();
+        for (let row = 0; row < n; row++) column.set(row, valueOf(row));
+        if (compacted) column.compact();
+        column.permute(order);
+        column.finish();
+        assert.equal(column.length, n + 2, kind);
+        const wrong = Array.from({ length: n + 2 }, (_, row) => row).filter((row) => column.get(row) !== (order[row] < n ? valueOf(order[row]) : undefined));
+        assert.deepEqual(wrong.slice(0, 5), [], `${kind}${compacted ? ' (compacted)' : ''}`);
+        assert.equal(column.presentCount, Array.from({ length: n }, (_, row) => valueOf(row)).filter((v) => v !== undefined).length, kind);
+      }
+    }
+  });
+
   it('keeps lists and objects as values (by content in a dictionary)', () => {
     const c = columnOf([['vip'], ['vip'], { a: 1 }, undefined]);
     assert.deepEqual(
