@@ -268,6 +268,14 @@ class NumberChunks<T extends Int32Array | Float64Array> {
     return out;
   }
 
+  /** Lets every number go (the instance is empty after). */
+  clear(): void {
+    this.parts = [];
+    this.current = this.make(1024);
+    this.used = 0;
+    this.length = 0;
+  }
+
   /** Ends the current chunk (an exact view of it), so that what follows goes after it. */
   private seal(): void {
     if (this.used === 0) return;
@@ -974,38 +982,59 @@ function relationshipId(relationship: unknown): string | undefined {
 
 /**
  * Sorts a metric's events by profile (counting sort) then by time (insertion sort within a
- * profile's few events) and builds the per-profile offsets.
+ * profile's few events) and builds the per-profile offsets. The pending numbers are read in their
+ * chunks, each event's time and line written straight to its place, instead of copied into one
+ * array each first: 12 bytes an event less to allocate (120 MB at 10M events), and the sort moves
+ * times and lines it holds side by side rather than looking them up through the order.
  */
 function finishEvents(pending: PendingEvents, profileCount: number): MetricEvents {
   const count = pending.profiles.length;
-  // One metric at a time in single arrays; the chunks are let go (the builder is spent).
-  const profiles = pending.profiles.take();
-  const times = pending.times.take();
-  const lines = pending.lines.take();
+  const [profileChunks, timeChunks, lineChunks] = alignedChunks(pending);
   const offsets = new Int32Array(profileCount + 1);
-  for (let i = 0; i < count; i++) offsets[profiles[i] + 1]++;
+  for (const chunk of profileChunks) for (let i = 0; i < chunk.length; i++) offsets[chunk[i] + 1]++;
   for (let p = 0; p < profileCount; p++) offsets[p + 1] += offsets[p];
   const cursor = offsets.slice(0, profileCount);
   const order = new Int32Array(count);
-  for (let i = 0; i < count; i++) order[cursor[profiles[i]]++] = i;
+  const times = new Float64Array(count);
+  const lines = new Int32Array(count);
+  let event = 0;
+  for (let k = 0; k < profileChunks.length; k++) {
+    const profiles = profileChunks[k];
+    const chunkTimes = timeChunks[k];
+    const chunkLines = lineChunks[k];
+    for (let i = 0; i < profiles.length; i++) {
+      const at = cursor[profiles[i]]++;
+      order[at] = event++;
+      times[at] = chunkTimes[i];
+      lines[at] = chunkLines[i];
+    }
+  }
+  // The builder is spent: its chunks can go.
+  pending.profiles.clear();
+  pending.times.clear();
+  pending.lines.clear();
   for (let p = 0; p < profileCount; p++) {
-    for (let i = offsets[p] + 1; i < offsets[p + 1]; i++) {
+    const first = offsets[p];
+    for (let i = first + 1; i < offsets[p + 1]; i++) {
+      const time = times[i];
+      const line = lines[i];
       const moving = order[i];
-      const time = times[moving];
       let j = i - 1;
-      while (j >= offsets[p] && (times[order[j]] > time || (times[order[j]] === time && lines[order[j]] > lines[moving]))) {
+      while (j >= first && (times[j] > time || (times[j] === time && lines[j] > line))) {
+        times[j + 1] = times[j];
+        lines[j + 1] = lines[j];
         order[j + 1] = order[j];
         j--;
       }
+      times[j + 1] = time;
+      lines[j + 1] = line;
       order[j + 1] = moving;
     }
   }
-  const sortedTimes = new Float64Array(count);
   let firstTime: number | undefined;
   let lastTime: number | undefined;
   for (let i = 0; i < count; i++) {
-    const t = times[order[i]];
-    sortedTimes[i] = t;
+    const t = times[i];
     if (firstTime === undefined || t < firstTime) firstTime = t;
     if (lastTime === undefined || t > lastTime) lastTime = t;
   }
@@ -1013,5 +1042,20 @@ function finishEvents(pending: PendingEvents, profileCount: number): MetricEvent
     column.permute(order);
     column.finish();
   }
-  return { offsets, times: sortedTimes, properties: pending.properties, count, firstTime, lastTime };
+  return { offsets, times, properties: pending.properties, count, firstTime, lastTime };
+}
+
+/**
+ * The chunks of a metric's profiles, times and lines, the k-th of each the same length (as the
+ * builder pushes and adopts them); one array each, copied, should they ever not be.
+ */
+function alignedChunks(pending: PendingEvents): [Int32Array[], Float64Array[], Int32Array[]] {
+  const profiles = pending.profiles.chunks();
+  const times = pending.times.chunks();
+  const lines = pending.lines.chunks();
+  const aligned =
+    times.length === profiles.length &&
+    lines.length === profiles.length &&
+    profiles.every((chunk, k) => times[k].length === chunk.length && lines[k].length === chunk.length);
+  return aligned ? [profiles, times, lines] : [[pending.profiles.take()], [pending.times.take()], [pending.lines.take()]];
 }
