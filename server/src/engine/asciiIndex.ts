@@ -34,9 +34,7 @@ export class AsciiIndex {
   }
 
   private insert(hash: number, number: number): void {
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    const slot = freeSlot(this.slots, hash);
     this.slots[slot] = number + 1;
     this.hashes[slot] = hash;
   }
@@ -47,4 +45,12 @@ export class AsciiIndex {
     this.hashes = new Int32Array(slots.length * 2);
     for (let slot = 0; slot < slots.length; slot++) if (slots[slot] !== 0) this.insert(hashes[slot], slots[slot] - 1);
   }
+}
+
+/** The first empty slot (0) from `hash` on in an open-addressing table of a power-of-two size (one probe after another). */
+export function freeSlot(slots: Int32Array | Uint16Array, hash: number): number {
+  const mask = slots.length - 1;
+  let slot = hash & mask;
+  while (slots[slot] !== 0) slot = (slot + 1) & mask;
+  return slot;
 }

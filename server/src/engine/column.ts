@@ -1,4 +1,4 @@
-import { AsciiIndex } from './asciiIndex';
+import { AsciiIndex, freeSlot } from './asciiIndex';
 import { IdListIndex } from './idListIndex';
 import type { Bitset } from './bitset';
 import type { LineText } from './eventLine';
@@ -1173,11 +1173,9 @@ function domainsOf(storage: { text: string; offsets: Int32Array; present: Uint8A
 function rehashed(slots: Uint16Array, hashes: Int32Array): [Uint16Array<ArrayBuffer>, Int32Array<ArrayBuffer>] {
   const nextSlots = new Uint16Array(slots.length * 2);
   const nextHashes = new Int32Array(slots.length * 2);
-  const mask = nextSlots.length - 1;
   for (let old = 0; old < slots.length; old++) {
     if (slots[old] === 0) continue;
-    let slot = hashes[old] & mask;
-    while (nextSlots[slot] !== 0) slot = (slot + 1) & mask;
+    const slot = freeSlot(nextSlots, hashes[old]);
     nextSlots[slot] = slots[old];
     nextHashes[slot] = hashes[old];
   }

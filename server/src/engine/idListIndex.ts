@@ -1,3 +1,5 @@
+import { freeSlot } from './asciiIndex';
+
 /**
  * Finds a list of small numbers (a column's lists of texts, as their texts' numbers) without
  * making a key: open addressing over the lists added, each kept once as its numbers in one pool.
@@ -57,9 +59,7 @@ export class IdListIndex {
   }
 
   private insert(hash: number, entry: number): void {
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    const slot = freeSlot(this.slots, hash);
     this.slots[slot] = entry + 1;
     this.hashes[slot] = hash;
   }
