@@ -255,12 +255,12 @@ export class Column {
     return this.rows;
   }
 
-  /** Distinct values while dictionary-encoded, else undefined. */
   /** The domains of the column's `DomainIndex`, once an `ends-with "@…"` made one (undefined before, or when it would not pay). */
   get indexedDomains(): readonly string[] | undefined {
     return this.domainIndex ? this.domainIndex.names.slice(1) : undefined;
   }
 
+  /** Distinct values while dictionary-encoded, else undefined. */
   get distinctValues(): readonly unknown[] | undefined {
     return this.storage.kind === 'building' || this.storage.kind === 'dict' ? this.dict : undefined;
   }
@@ -1116,8 +1116,9 @@ function isDomainNeedle(needle: string): boolean {
 /**
  * `DomainIndex` of a column of texts, or null when its texts are not addresses: more than
  * 65,535 different domains, or more than one a row in four (then it would not pay). Domains are
- * found by their characters in the column's string (a hash table of where each was first seen),
- * not by slicing a million of them out: ~0.2 s at L that way, for the first such filter.
+ * found by their characters in the column's string (a hash table of where each was first seen)
+ * rather than sliced out, a million strings made to be looked up (the first such filter at L: 188
+ * against 218 ms, one run each, the column's first read from the cache included).
  */
 function domainsOf(storage: { text: string; offsets: Int32Array; present: Uint8Array }): DomainIndex | null {
   const { text, offsets, present } = storage;
