@@ -135,9 +135,13 @@ export class DuckDbEvaluator {
     return compileSegment(definition, { dialect: 'duckdb', layout: this.layout, now, catalog: this.catalog });
   }
 
-  async evaluate(definition: unknown, options: { ids: boolean; limit: number }): Promise<DuckDbDefinitionResult> {
-    const started = Date.now();
-    const compiled = this.compile(definition);
+  /**
+   * The definition compiled as of `now`, with the tables its SQL needs set up and its
+   * preconditions checked: `failed` maps "g/c" to the engine's reason for each condition the data
+   * makes not evaluable.
+   */
+  async prepare(definition: unknown, now = this.info.now): Promise<{ compiled: CompiledSegment; failed: Map<string, string> }> {
+    const compiled = this.compile(definition, now);
     for (const statement of compiled.setup) {
       if (this.setUp.has(statement) || (this.staleReferences && statement.startsWith('DROP TABLE IF EXISTS '))) continue;
       await this.session.run(statement);
@@ -152,6 +156,12 @@ export class DuckDbEvaluator {
       const ok = (await this.session.rows(precondition.sql))[0]?.[0];
       if (ok !== true) failed.set(key, precondition.reason);
     }
+    return { compiled, failed };
+  }
+
+  async evaluate(definition: unknown, options: { ids: boolean; limit: number }): Promise<DuckDbDefinitionResult> {
+    const started = Date.now();
+    const { compiled, failed } = await this.prepare(definition);
     // One pass over the profiles: the flags form into a temporary table, then the counts and the IDs from it.
     const q = (name: string) => d.quoteIdentifier(name);
     await this.session.run(`CREATE OR REPLACE TEMP TABLE sl_flags AS ${compiled.flagsSql}`);

@@ -113,11 +113,10 @@ export async function duckDbPreviewPage(
   propertyColumns: readonly string[],
   request: DuckDbPageRequest,
 ) {
-  // The evaluator runs the setup and preconditions, and says whether the definition can be evaluated.
-  const counted = await evaluator.evaluate(definition, { ids: false, limit: 0 });
-  if (counted.matched === null) return undefined; // rows: the shape of protocol.ts ProfileRow, checked where the worker replies
-  const compiled = evaluator.compile(definition, request.now ?? evaluator.info.now);
-  if (compiled.sql === null) return undefined;
+  // The setup and preconditions, and whether the definition can be evaluated. The segment's own
+  // SQL runs once, in the page's query (counting it first as well ran it twice a page).
+  const { compiled, failed } = await evaluator.prepare(definition, request.now ?? evaluator.info.now);
+  if (compiled.sql === null || failed.size > 0) return undefined; // rows: the shape of protocol.ts ProfileRow, checked where the worker replies
   const columns = [...TEXT_COLUMNS, ...propertyColumns.map((name, i) => ({ name: `prop${i}`, paths: [['properties', name]] }))];
   const needle = request.filter?.trim().toLowerCase();
   const sortColumn = request.sort?.column ?? 'id';
@@ -141,10 +140,8 @@ export async function duckDbPreviewPage(
   const keys = await session.rows(
     `${keysFrom}SELECT pidx, COUNT(*) OVER () AS total FROM candidates ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
   );
-  let total: number;
-  if (keys.length > 0) total = Number(keys[0][1]);
-  else if (!needle && request.now === undefined) total = counted.matched;
-  else total = Number((await session.rows(`${keysFrom}SELECT COUNT(*) FROM candidates ${where}`))[0][0]);
+  // An empty page (no match, or past the last) has no total beside its keys: counted apart.
+  const total = keys.length > 0 ? Number(keys[0][1]) : Number((await session.rows(`${keysFrom}SELECT COUNT(*) FROM candidates ${where}`))[0][0]);
   if (keys.length === 0) return { total, rows: [] };
 
   // Step 2: the rows of those profiles, in the page's order.
@@ -154,7 +151,7 @@ export async function duckDbPreviewPage(
   const rows = keys.map((k) => byKey.get(Number(k[0]))).filter((row): row is Record<string, unknown> => row !== undefined);
   const textOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
-    total: Number(total),
+    total,
     rows: rows.map((row) => {
       const values: Record<string, string> = {};
       propertyColumns.forEach((name, i) => {
