@@ -47,6 +47,7 @@ import {
   type ProblemRow,
   type Workbench,
 } from './harness';
+import { SERVER_ENVIRONMENT } from '../../server/src/protocol';
 
 const EXTENSION_ID = 'segment-lens.segment-lens';
 const REPO = findRepoRoot();
@@ -332,6 +333,26 @@ describe('Segment Lens in code-server (packaged .vsix)', function () {
     const label = await readStatusBarItem(page(), `${EXTENSION_ID}.segmentLens.workspace`);
     assert.match(label ?? '', /Tiny shop: 4 profiles/);
     assert.match(label ?? '', /4 profiles, 4 events, 2 metrics, 1 lists/, 'the tooltip details the workspace');
+  });
+
+  it('starts the language server with SERVER_ENVIRONMENT (its memory settings), on Linux', function () {
+    if (process.platform !== 'linux') this.skip();
+    const extensions = codeServer!.extensionsDir;
+    // The server: a process of the installed extension's dist/server.js (read from /proc).
+    const servers = fs
+      .readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .flatMap((pid) => {
+        try {
+          const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          if (!command.some((arg) => arg.startsWith(extensions) && arg.endsWith(path.join('dist', 'server.js')))) return [];
+          return [fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')];
+        } catch {
+          return []; // ended meanwhile, or not ours to read
+        }
+      });
+    assert.equal(servers.length, 1, 'one language server process');
+    for (const [name, value] of Object.entries(SERVER_ENVIRONMENT)) assert.ok(servers[0].includes(`${name}=${value}`), `${name}=${value}`);
   });
 
   it('documents a key from the schema on hover', async () => {
