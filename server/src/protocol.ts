@@ -6,14 +6,15 @@
 /**
  * Environment variables the client starts the language server with (the test client and the
  * benchmark start it so too). `MALLOC_MMAP_THRESHOLD_` pins glibc's threshold for giving a block
- * its own memory map at its starting value, 128 KiB. By default the threshold grows to the
- * largest block freed (up to 32 MiB), after which the typed arrays of a workspace being built
- * come from the heap's arenas, whose freed space the process keeps: a first load of 1M profiles
- * and 10M events peaked at 1,387–1,443 MB, and at 1,159–1,181 MB with the variable (7 December
- * 2026, docs/performance.md). Read by glibc as the process starts; ignored elsewhere (macOS,
- * Windows, musl).
+ * of memory its own map (given back when freed) at 2 MiB. By default it starts at 128 KiB and
+ * grows to the largest block freed, up to 32 MiB; past that, the typed arrays of a workspace being
+ * built come from the heap's arenas, whose freed space the process keeps. First loads of 1M
+ * profiles and 10M events, fresh processes (7 December 2026, docs/performance.md): peak RSS
+ * 1,311–1,468 MB (median 1,397 of 10) by default, 1,294 / 1,342 MB at 2 MiB in the same time; at
+ * 128 KiB 1,146–1,181 MB but ~17% slower (each 1 MB block the loader reads was mapped and unmapped
+ * again). Read by glibc as the process starts; ignored elsewhere (macOS, Windows, musl).
  */
-export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) };
+export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: String(2 * 1024 * 1024) };
 
 export interface CountsReport {
   /** The document version the counts belong to. */
