@@ -10,7 +10,7 @@ let zipcodes: typeof Zipcodes | undefined;
  * The `zipcodes` package, loaded on first use: its places are a 5.7 MB script, and reading it
  * raised a process's RSS by ~80 MB. Loaded with the engine, every thread that has the engine paid
  * that at start (the language server's two, the CLI's) for the few segments that place postal
- * codes: the language server, started on the sample workspace, held 156 MB instead of 123 MB.
+ * codes: the language server, started on the sample workspace, held 156 MB instead of 120 MB.
  */
 function places(): typeof Zipcodes {
   return (zipcodes ??= require('zipcodes'));
