@@ -39,8 +39,9 @@ function isSegmentDocument(document: vscode.TextDocument): boolean {
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
-  // The server's environment is the extension host's with SERVER_ENVIRONMENT added.
-  const env = { ...process.env, ...SERVER_ENVIRONMENT };
+  // The server's environment is the extension host's with SERVER_ENVIRONMENT added (a variable
+  // the user set already keeps the user's value).
+  const env = { ...SERVER_ENVIRONMENT, ...process.env };
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { env } },
     debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6009'] } },

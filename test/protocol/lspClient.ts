@@ -66,8 +66,8 @@ export class TestClient {
 
   constructor(private readonly options: TestClientOptions = {}) {
     const [command, ...args] = options.command ?? [process.execPath, SERVER, '--stdio'];
-    // Started as the client starts it (SERVER_ENVIRONMENT), with the test's own variables.
-    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SERVER_ENVIRONMENT, ...options.env } });
+    // Started as the client starts it (SERVER_ENVIRONMENT unless already set), with the test's own variables.
+    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...SERVER_ENVIRONMENT, ...process.env, ...options.env } });
     this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
