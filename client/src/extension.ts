@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { Methods, SERVER_ENVIRONMENT, type WorkspaceStatus } from '../../server/src/protocol';
+import { Methods, serverEnvironment, type WorkspaceStatus } from '../../server/src/protocol';
 import { DEFAULT_SEGMENT_GLOBS } from '../../server/src/workspace/segmentFiles';
 import { compareSegments } from './compare';
 import { CoveragePanel } from './coverage';
@@ -39,9 +39,7 @@ function isSegmentDocument(document: vscode.TextDocument): boolean {
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
-  // The server's environment is the extension host's with SERVER_ENVIRONMENT added (a variable
-  // the user set already keeps the user's value).
-  const env = { ...SERVER_ENVIRONMENT, ...process.env };
+  const env = serverEnvironment(process.env);
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { env } },
     debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6009'] } },

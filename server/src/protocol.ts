@@ -4,8 +4,8 @@
  */
 
 /**
- * Environment variables the client starts the language server with (the test client and the
- * benchmark start it so too). `MALLOC_MMAP_THRESHOLD_` pins glibc's threshold for giving a block
+ * Environment variables the client starts the language server with, where the user has not set
+ * them already (`serverEnvironment`; the test client and the benchmark start it so too). `MALLOC_MMAP_THRESHOLD_` pins glibc's threshold for giving a block
  * of memory its own map (given back when freed) at 2 MiB. By default it starts at 128 KiB and
  * grows to the largest block freed, up to 32 MiB; past that, the typed arrays of a workspace being
  * built come from the heap's arenas, whose freed space the process keeps. First loads of 1M
@@ -15,6 +15,11 @@
  * again). Read by glibc as the process starts; ignored elsewhere (macOS, Windows, musl).
  */
 export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: String(2 * 1024 * 1024) };
+
+/** The language server's environment: `env` (the starting process's) with `SERVER_ENVIRONMENT` where `env` does not set a variable. */
+export function serverEnvironment(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...SERVER_ENVIRONMENT, ...env };
+}
 
 export interface CountsReport {
   /** The document version the counts belong to. */

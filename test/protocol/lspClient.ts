@@ -19,7 +19,7 @@ import {
   type InitializeResult,
   type ProgressToken,
 } from 'vscode-languageserver-protocol/node';
-import { SERVER_ENVIRONMENT } from '../../server/src/protocol';
+import { serverEnvironment } from '../../server/src/protocol';
 
 export const REPO = join(__dirname, '..', '..', '..');
 export const SERVER = join(REPO, 'dist', 'server.js');
@@ -66,8 +66,8 @@ export class TestClient {
 
   constructor(private readonly options: TestClientOptions = {}) {
     const [command, ...args] = options.command ?? [process.execPath, SERVER, '--stdio'];
-    // Started as the client starts it (SERVER_ENVIRONMENT unless already set), with the test's own variables.
-    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...SERVER_ENVIRONMENT, ...process.env, ...options.env } });
+    // Started as the client starts it, with the test's own variables.
+    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...serverEnvironment(process.env), ...options.env } });
     this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
