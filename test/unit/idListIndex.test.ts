@@ -19,6 +19,31 @@ describe('IdListIndex (a column’s lists of texts by their texts’ numbers)', 
     assert.equal(index.find(ids([3]), 1), -1);
   });
 
+  it('tells a list from a longer one whose hash is the same and which starts with it', () => {
+    // hashIds (idListIndex.ts) inverted: the second number y of [x, y] that gives the list the
+    // hash of [x]. Each step (xor, multiply by an odd number, h ^= h >>> 13) can be undone.
+    const C1 = 0x85ebca6b;
+    const step = (h: number, id: number) => {
+      const m = Math.imul(h ^ id, C1);
+      return (m ^ (m >>> 13)) | 0;
+    };
+    const unstep = (h: number) => {
+      const m = h ^ (h >>> 13) ^ (h >>> 26); // undoes m ^ (m >>> 13)
+      return Math.imul(m, inverseOdd(C1)) | 0; // undoes the multiply
+    };
+    const x = 7;
+    const afterX = step(Math.imul(2, 0x9e3779b1) | 0, x); // [x, y] starts from its length, 2
+    const target = step(Math.imul(1, 0x9e3779b1) | 0, x); // [x]'s state before the final mix
+    const y = unstep(target) ^ afterX;
+    assert.equal(step(afterX, y), target, 'the two lists hash alike');
+    const index = new IdListIndex();
+    index.add(ids([x, y]), 2, 1);
+    // [x] is not [x, y] though their hashes meet and [x, y] starts with x: its length tells them apart.
+    assert.equal(index.find(ids([x]), 1), -1);
+    index.add(ids([x]), 1, 2);
+    assert.deepEqual([index.find(ids([x]), 1), index.find(ids([x, y]), 2)], [2, 1]);
+  });
+
   it('keeps every list apart among 300,000 (enough for 32-bit hashes to meet)', () => {
     const index = new IdListIndex();
     const model = new Map<string, number>();
@@ -61,3 +86,10 @@ describe('IdListIndex (a column’s lists of texts by their texts’ numbers)', 
     );
   });
 });
+
+/** The inverse of an odd number modulo 2^32 (Newton's iteration: each step doubles the bits that are right). */
+function inverseOdd(odd: number): number {
+  let inverse = odd;
+  for (let i = 0; i < 5; i++) inverse = Math.imul(inverse, 2 - Math.imul(odd, inverse));
+  return inverse | 0;
+}
