@@ -136,19 +136,24 @@ export async function duckDbPreviewPage(
   const where = needle
     ? `WHERE ${['id', ...read.map((c) => d.quoteIdentifier(c.name))].map((f) => `coalesce(contains(lower(${f}), ${d.stringLiteral(needle)}), FALSE)`).join(' OR ')}`
     : '';
-  const keysFrom = `WITH matched AS MATERIALIZED (${compiled.sql}),\ncandidates AS MATERIALIZED (${withLatest})\n`;
+  // The total beside the page's keys, also for an empty page (no match, or past the last): the
+  // count joined to the page, which is sorted again (at most `limit` rows) after the join.
   const keys = await session.rows(
-    `${keysFrom}SELECT pidx, COUNT(*) OVER () AS total FROM candidates ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    `WITH matched AS MATERIALIZED (${compiled.sql}),\n` +
+      `candidates AS MATERIALIZED (${withLatest}),\n` +
+      `filtered AS MATERIALIZED (SELECT * FROM candidates ${where}),\n` +
+      `page AS (SELECT * FROM filtered ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})\n` +
+      `SELECT page.pidx, counted.total FROM (SELECT COUNT(*) AS total FROM filtered) counted LEFT JOIN page ON TRUE ORDER BY ${order}`,
   );
-  // An empty page (no match, or past the last) has no total beside its keys: counted apart.
-  const total = keys.length > 0 ? Number(keys[0][1]) : Number((await session.rows(`${keysFrom}SELECT COUNT(*) FROM candidates ${where}`))[0][0]);
-  if (keys.length === 0) return { total, rows: [] };
+  const total = keys.length > 0 ? Number(keys[0][1]) : 0;
+  const pidxs = keys.filter((k) => k[0] !== null);
+  if (pidxs.length === 0) return { total, rows: [] };
 
   // Step 2: the rows of those profiles, in the page's order.
-  const page = `IN (${keys.map((k) => String(Number(k[0]))).join(', ')})`;
+  const page = `IN (${pidxs.map((k) => String(Number(k[0]))).join(', ')})`;
   const rowsSql = `SELECT r.*, l.last_ms FROM (${profileTexts(columns, `FROM profiles p WHERE p.pidx ${page}`)}) r LEFT JOIN (${latestEvents(`e.pidx ${page}`)}) l ON l.pidx = r.pidx`;
   const byKey = new Map((await session.objects(rowsSql)).map((row) => [Number(row.pidx), row]));
-  const rows = keys.map((k) => byKey.get(Number(k[0]))).filter((row): row is Record<string, unknown> => row !== undefined);
+  const rows = pidxs.map((k) => byKey.get(Number(k[0]))).filter((row): row is Record<string, unknown> => row !== undefined);
   const textOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
     total,
