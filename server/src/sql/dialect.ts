@@ -73,6 +73,13 @@ export interface SqlDialect {
   concat(...parts: string[]): string;
   /** An integer from a text of ASCII digits, NULL when it is not one. */
   tryInteger(text: string): string;
+  /**
+   * Ends a derived table's query so that the planner keeps it apart from the query around it (''
+   * where that is how it plans anyway). PostgreSQL merges a derived table into its outer query and
+   * copies each column's expression into every place that reads it: a date's text, read by a
+   * dozen fields of the instant parse, was computed a dozen times, and each step again.
+   */
+  readonly fence: string;
   /** A double from a decimal text (already checked), NULL when it is not one. */
   tryDouble(text: string): string;
   /** floor(a / b) as a number. */

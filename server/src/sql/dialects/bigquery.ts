@@ -65,6 +65,7 @@ export const bigquery: SqlDialect = {
   substr: (text, start, length) => (length === undefined ? `SUBSTR(${text}, ${start})` : `SUBSTR(${text}, ${start}, ${length})`),
   length: (text) => `LENGTH(${text})`,
   concat: (...parts) => `CONCAT(${parts.join(', ')})`,
+  fence: '',
   tryInteger: (text) => `SAFE_CAST(${text} AS INT64)`,
   tryDouble: (text) => `SAFE_CAST(${text} AS FLOAT64)`,
   floorDiv: (a, b) => `FLOOR((${a}) / (${b}))`,

@@ -58,6 +58,7 @@ export const duckdb: SqlDialect = {
   substr: (text, start, length) => (length === undefined ? `substr(${text}, ${start})` : `substr(${text}, ${start}, ${length})`),
   length: (text) => `length(${text})`,
   concat: (...parts) => `(${parts.join(' || ')})`,
+  fence: '',
   tryInteger: (text) => `TRY_CAST(${text} AS BIGINT)`,
   tryDouble: (text) => `TRY_CAST(${text} AS DOUBLE)`,
   floorDiv: (a, b) => `floor((${a}) / (${b}))`,

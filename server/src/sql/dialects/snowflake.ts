@@ -57,6 +57,7 @@ export const snowflake: SqlDialect = {
   substr: (text, start, length) => (length === undefined ? `SUBSTR(${text}, ${start})` : `SUBSTR(${text}, ${start}, ${length})`),
   length: (text) => `LENGTH(${text})`,
   concat: (...parts) => `(${parts.join(' || ')})`,
+  fence: '',
   tryInteger: (text) => `TRY_TO_NUMBER(${text})`,
   tryDouble: (text) => `TRY_TO_DOUBLE(${text})`,
   floorDiv: (a, b) => `FLOOR((${a}) / (${b}))`,
