@@ -242,6 +242,11 @@ describe('SQL compiler: what it promises', () => {
         const reads = plan.match(/'created'/g)?.length ?? 0;
         assert.ok(reads > 0 && reads <= 40, `${form}: the plan reads "created" ${reads} times`);
       }
+      // The counts form counts the flags once computed (inlined, each condition was computed
+      // again for its group's count, the running AND's and the segment's); elsewhere as written.
+      assert.match(compiled.countsSql, /^WITH flags AS \([^]* OFFSET 0\n\)$/m);
+      for (const dialect of ['duckdb', 'bigquery', 'snowflake'] as const)
+        assert.doesNotMatch(compileSegment(definition(metricCondition), { dialect, now: NOW }).countsSql, /OFFSET 0/, dialect);
     } finally {
       await db.close();
     }

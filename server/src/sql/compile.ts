@@ -179,7 +179,9 @@ function assemble(ctx: CompileContext, groups: CompiledGroup[], notEvaluable: Co
   const flagsSql = `${header}\nSELECT ${id} AS ${q('profile_id')}${conditions.map((c) => `,\n  ${c.predicate} AS ${q(c.column)}`).join('')}\nFROM ${source}\nWHERE ${exists}`;
   const counts = countsSelect(groups, q).sql;
   const flagsBody = flagsSql.slice(header.length + 1);
-  const countsSql = `${header}\nWITH flags AS (\n${flagsBody}\n)\n${counts}\nFROM flags AS ${q('flags')}`;
+  // Fenced: PostgreSQL would inline the flags into each count that reads them, so every condition
+  // would be computed once for its own count, its group's, the running AND's and the segment's.
+  const countsSql = `${header}\nWITH flags AS (\n${flagsBody}${d.fence}\n)\n${counts}\nFROM flags AS ${q('flags')}`;
   return {
     dialect: d.name,
     layout: layout.name,

@@ -74,10 +74,11 @@ export interface SqlDialect {
   /** An integer from a text of ASCII digits, NULL when it is not one. */
   tryInteger(text: string): string;
   /**
-   * Ends a derived table's query so that the planner keeps it apart from the query around it (''
-   * where that is how it plans anyway). PostgreSQL merges a derived table into its outer query and
-   * copies each column's expression into every place that reads it: a date's text, read by a
-   * dozen fields of the instant parse, was computed a dozen times, and each step again.
+   * Ends a derived table's (or a WITH query's) query so that the planner keeps it apart from the
+   * query around it ('' where that is how it plans anyway). PostgreSQL merges a derived table into
+   * its outer query and copies each column's expression into every place that reads it: a date's
+   * text, read by a dozen fields of the instant parse, was computed a dozen times, and each step
+   * again; the counts form computed each condition once for every count that reads it.
    */
   readonly fence: string;
   /** A double from a decimal text (already checked), NULL when it is not one. */
