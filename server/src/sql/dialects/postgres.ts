@@ -71,9 +71,9 @@ export const postgres: SqlDialect = {
   substr: (text, start, length) => (length === undefined ? `substr(${text}, ${start})` : `substr(${text}, ${start}, ${length})`),
   length: (text) => `length(${text})`,
   concat: (...parts) => `(${parts.join(' || ')})`,
-  // PostgreSQL has no TRY_CAST: the CASE keeps the cast from failing on a text of other characters.
   // A derived table in OFFSET 0 is planned on its own (see SqlDialect.fence).
   fence: ' OFFSET 0',
+  // PostgreSQL has no TRY_CAST: the CASE keeps the cast from failing on a text of other characters.
   tryInteger: (text) => `CASE WHEN ${text} ~ '^[0-9]{1,18}$' THEN CAST(${text} AS BIGINT) END`,
   tryDouble: (text) => `CASE WHEN ${text} ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$' THEN CAST(${text} AS DOUBLE PRECISION) END`,
   floorDiv: (a, b) => `floor(CAST(${a} AS DOUBLE PRECISION) / (${b}))`,
