@@ -5,8 +5,9 @@
 
 /**
  * Environment variables the client starts the language server with, where the user has not set
- * them already (`serverEnvironment`; the test client and the benchmark start it so too). `MALLOC_MMAP_THRESHOLD_` pins glibc's threshold for giving a block
- * of memory its own map (given back when freed) at 2 MiB. By default it starts at 128 KiB and
+ * them already (`serverEnvironment`; the test client and the benchmark start it so too).
+ * `MALLOC_MMAP_THRESHOLD_` pins glibc's threshold for giving a block of memory its own map (given
+ * back when freed) at 2 MiB. By default it starts at 128 KiB and
  * grows to the largest block freed, up to 32 MiB; past that, the typed arrays of a workspace being
  * built come from the heap's arenas, whose freed space the process keeps. First loads of 1M
  * profiles and 10M events, fresh processes (7 December 2026, docs/performance.md): peak RSS

@@ -137,13 +137,15 @@ export async function duckDbPreviewPage(
     ? `WHERE ${['id', ...read.map((c) => d.quoteIdentifier(c.name))].map((f) => `coalesce(contains(lower(${f}), ${d.stringLiteral(needle)}), FALSE)`).join(' OR ')}`
     : '';
   // The total beside the page's keys, also for an empty page (no match, or past the last): the
-  // count joined to the page, which is sorted again (at most `limit` rows) after the join.
+  // count joined to the page, which is sorted again (at most `limit` rows) after the join. The
+  // candidates a filter leaves are materialised once for both (without a filter, they are all).
+  const listed = where ? 'filtered' : 'candidates';
   const keys = await session.rows(
     `WITH matched AS MATERIALIZED (${compiled.sql}),\n` +
       `candidates AS MATERIALIZED (${withLatest}),\n` +
-      `filtered AS MATERIALIZED (SELECT * FROM candidates ${where}),\n` +
-      `page AS (SELECT * FROM filtered ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})\n` +
-      `SELECT page.pidx, counted.total FROM (SELECT COUNT(*) AS total FROM filtered) counted LEFT JOIN page ON TRUE ORDER BY ${order}`,
+      (where ? `filtered AS MATERIALIZED (SELECT * FROM candidates ${where}),\n` : '') +
+      `page AS (SELECT * FROM ${listed} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})\n` +
+      `SELECT page.pidx, counted.total FROM (SELECT COUNT(*) AS total FROM ${listed}) counted LEFT JOIN page ON TRUE ORDER BY ${order}`,
   );
   const total = keys.length > 0 ? Number(keys[0][1]) : 0;
   const pidxs = keys.filter((k) => k[0] !== null);
