@@ -241,6 +241,18 @@ describe('the tree of strict JSON (strictTree)', () => {
     }
   });
 
+  it('reuses the strings it has seen, and never another text that shares their hash', () => {
+    // "Aa" and "BB" (and "AaAa", "BBBB", "AaBB") have the same 31-based hash, so they share a
+    // slot of the table of seen strings; so do the 20-character texts built from them.
+    const long = (parts: string[]) => parts.join('').padEnd(20, 'x');
+    const texts = [
+      '{"Aa": "BB", "BB": "Aa", "AaAa": ["BBBB", "AaBB", "BBAa"]}',
+      JSON.stringify({ [long(['Aa', 'BB'])]: long(['BB', 'Aa']), [long(['BB', 'BB'])]: [long(['Aa', 'Aa']), long(['BB', 'Aa'])] }),
+      '{"Aa": "Aa", "BB": "BB"}',
+    ];
+    for (let round = 0; round < 2; round++) for (const text of texts) assert.deepStrictEqual(strictTree(text), tolerant(text), text);
+  });
+
   it('leaves to boundNesting what it would rewrite: nesting past the limit, long runs of blanks', () => {
     const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
     assert.deepStrictEqual(strictTree(nested(64)), tolerant(nested(64)));

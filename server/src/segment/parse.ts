@@ -287,6 +287,11 @@ export function strictTree(text: string): Node | undefined {
 /** Thrown by buildStrictTree at a value nested too deep or a long run of blanks. */
 const NOT_BOUNDED = Symbol('needs boundNesting');
 
+/** The strings of recent trees, by a hash of their characters (see buildStrictTree's `string`); shared by every parse, at most INTERNED_SLOTS short strings. */
+const INTERNED_SLOTS = 4096;
+const INTERNED_MAX_LENGTH = 64;
+const interned: (string | undefined)[] = new Array<string | undefined>(INTERNED_SLOTS).fill(undefined);
+
 function buildStrictTree(text: string): Node | undefined {
   type Built = { -readonly [K in keyof Node]: Node[K] };
   let pos = 0;
@@ -307,15 +312,29 @@ function buildStrictTree(text: string): Node | undefined {
   const string = (): string => {
     const start = pos;
     let escaped = false;
+    let hash = 0;
     let at = start + 1;
     for (let c = text.charCodeAt(at); c !== QUOTE; c = text.charCodeAt(++at)) {
       if (c === BACKSLASH) {
         escaped = true;
         at++;
       }
+      hash = (Math.imul(hash, 31) + c) | 0;
     }
     pos = ++at;
-    return escaped ? (JSON.parse(text.slice(start, at)) as string) : text.slice(start + 1, at - 1);
+    if (escaped) return JSON.parse(text.slice(start, at)) as string;
+    const length = at - start - 2;
+    if (length > INTERNED_MAX_LENGTH) return text.slice(start + 1, at - 1);
+    // Keys and most values repeat ("type", "operator", "equals"): the text seen last with this
+    // hash is reused when it is the same, so a file's tree holds a few hundred strings instead
+    // of one per key and value (tens of thousands of young objects for each collection to copy).
+    const slot = hash & (INTERNED_SLOTS - 1);
+    const known = interned[slot];
+    if (known !== undefined && known.length === length && text.startsWith(known, start + 1)) return known;
+    // The table outlives the document, so it keeps copies: V8 makes a substring of 13 characters
+    // or more a view of the whole text (which the table would keep alive), while JSON.parse
+    // makes a string of its own.
+    return (interned[slot] = length < 13 ? text.slice(start + 1, at - 1) : (JSON.parse(text.slice(start, at)) as string));
   };
   const value = (parent: Node | undefined): Node => {
     skipBlanks();
