@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeLensRequest, InlayHintRequest, type CodeLens, type InlayHint } from 'vscode-languageserver-protocol/node';
@@ -165,19 +165,74 @@ describe('language server over stdio: segmentLens.engine (DuckDB in the editor)'
     await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
   });
 
+  /** A segment whose first group's condition reads a metric the data does not have (not evaluable), outside `segments/`. */
+  const unknownMetric = () => {
+    mkdirSync(join(workspace, 'drafts'), { recursive: true });
+    const metric = {
+      type: 'profile-metric',
+      metric_id: 'NoSuch',
+      measurement: 'count',
+      measurement_filter: { type: 'numeric', operator: 'greater-than-or-equal', value: 1 },
+      timeframe_filter: { type: 'date', operator: 'alltime' },
+    };
+    const member = { type: 'profile-property', property: "properties['Odd']", filter: { type: 'string', operator: 'equals', value: 'yes' } };
+    writeFileSync(
+      join(workspace, 'drafts', 'unknown-metric.json'),
+      JSON.stringify({ condition_groups: [{ conditions: [metric] }, { conditions: [member] }] }, null, 2),
+    );
+    return '../drafts/unknown-metric.json';
+  };
+
+  it('explains why a profile matched or not ("why it matched") as the in-memory engine does, as of another day too', async () => {
+    // Every sample segment, for matched and unmatched profiles, one that does not exist, and as of
+    // a day before some profiles existed (their conditions do not match, as in memory); and a
+    // segment with a condition that is not evaluable.
+    const asOf = '2026-09-15T23:59:59.999Z';
+    let explained = 0;
+    for (const file of [...segments(), unknownMetric()]) {
+      const [m, d] = await Promise.all([counts(memory, file), counts(duckdb, file)]);
+      assert.equal(m.report.state, 'ok', `${file}: ${m.report.message}`);
+      const matched = await memory.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri: m.uri, offset: 0, limit: 2 });
+      const ids = [...matched.rows.map((r) => r.id), 'ZZ_ODD_0', 'no-such-profile'];
+      for (const profileId of ids)
+        for (const when of [undefined, asOf]) {
+          const params = { profileId, ...(when ? { asOf: when } : {}) };
+          const [a, b] = await Promise.all([
+            memory.connection.sendRequest<ExplainResult>('segmentLens/explain', { uri: m.uri, ...params }),
+            duckdb.connection.sendRequest<ExplainResult>('segmentLens/explain', { uri: d.uri, ...params }),
+          ]);
+          assert.equal(b.message, undefined, `${file} ${profileId}: ${b.message}`);
+          assert.deepEqual(b, a, `${file} ${JSON.stringify(params)}`);
+          if (a.profile) explained++;
+        }
+      await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
+    }
+    assert.ok(explained >= 40, `${explained} explanations of a profile`);
+  });
+
+  it('compares two segments (Compare Two Segments) as the in-memory engine does', async () => {
+    const files = segments();
+    const pairs = files.map((file, i) => [file, files[(i + 3) % files.length]]).concat([['vip-customers.json', 'vip-customers.json']]);
+    const notEvaluable = unknownMetric();
+    pairs.push([notEvaluable, 'vip-customers.json'], ['odd-values.json', notEvaluable]);
+    for (const [first, second] of pairs) {
+      const [ma, mb, da, db] = await Promise.all([counts(memory, first), counts(memory, second), counts(duckdb, first), counts(duckdb, second)]);
+      const [expected, actual] = await Promise.all([
+        memory.connection.sendRequest<CompareResult>('segmentLens/compare', { uriA: ma.uri, uriB: mb.uri }),
+        duckdb.connection.sendRequest<CompareResult>('segmentLens/compare', { uriA: da.uri, uriB: db.uri }),
+      ]);
+      assert.equal(expected.message === undefined, first !== notEvaluable && second !== notEvaluable, `${first} / ${second}: ${expected.message}`);
+      assert.deepEqual(actual, expected, `${first} / ${second}`);
+      await Promise.all([memory.close(ma.uri), memory.close(mb.uri), duckdb.close(da.uri), duckdb.close(db.uri)]);
+    }
+  });
+
   it('answers what DuckDB does not do yet with a message naming the engine and the setting', async () => {
     const { uri, report } = await counts(duckdb, 'vip-customers.json');
     assert.equal(report.state, 'ok', report.message);
-    const page = await duckdb.connection.sendRequest<ProfilesResult>('segmentLens/profiles', { uri, offset: 0, limit: 1 });
-    const why = await duckdb.connection.sendRequest<ExplainResult>('segmentLens/explain', { uri, profileId: page.rows[0].id });
-    assert.equal(why.profile, null);
-    assert.match(why.message ?? '', /not available with the DuckDB engine yet: set segmentLens\.engine to "memory"/);
     const history = await duckdb.connection.sendRequest<HistoryResult>('segmentLens/history', { uri, days: 30 });
     assert.equal(history.state, 'failed');
     assert.match(history.message ?? '', /^Size over time is not available with the DuckDB engine yet/);
-    const compared = await duckdb.connection.sendRequest<CompareResult>('segmentLens/compare', { uriA: uri, uriB: uri });
-    assert.equal(compared.both, null);
-    assert.match(compared.message ?? '', /^Compare Two Segments is not available with the DuckDB engine yet/);
     await duckdb.close(uri);
   });
 

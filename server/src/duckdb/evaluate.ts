@@ -201,6 +201,61 @@ export class DuckDbEvaluator {
     };
   }
 
+  /**
+   * The matched test of a prepared definition over its flags (null: a condition is not evaluable,
+   * by the compiler or by the data), as `evaluate` decides it.
+   */
+  private matchedTest(prepared: { compiled: CompiledSegment; failed: Map<string, string> }): string | null {
+    if (prepared.failed.size > 0) return null;
+    return countsSelect(prepared.compiled.groups, (name) => d.quoteIdentifier(name)).matchedTest;
+  }
+
+  /**
+   * How the audiences of two definitions intersect (Compare Two Segments): each one's count and
+   * the count of both, from their flags forms joined on the profile in one query; null counts
+   * when one is not evaluable (then each evaluable one is counted alone).
+   */
+  async compare(a: unknown, b: unknown): Promise<{ a: number | null; b: number | null; both: number | null }> {
+    const [first, second] = [await this.prepare(a), await this.prepare(b)];
+    const [testA, testB] = [this.matchedTest(first), this.matchedTest(second)];
+    if (testA === null || testB === null) {
+      const matchedOf = async (definition: unknown, test: string | null) =>
+        test === null ? null : (await this.evaluate(definition, { ids: false, limit: 0 })).matched;
+      return { a: await matchedOf(a, testA), b: await matchedOf(b, testB), both: null };
+    }
+    const id = d.quoteIdentifier('profile_id');
+    // The flags forms have one row per profile that exists as of the same instant: a join pairs them.
+    const row = (
+      await this.session.rows(
+        `WITH sl_a AS (SELECT ${id}, ${testA} AS m FROM (${first.compiled.flagsSql}\n) AS f),\n` +
+          `sl_b AS (SELECT ${id}, ${testB} AS m FROM (${second.compiled.flagsSql}\n) AS f)\n` +
+          `SELECT COUNT(*) FILTER (WHERE sl_a.m), COUNT(*) FILTER (WHERE sl_b.m), COUNT(*) FILTER (WHERE sl_a.m AND sl_b.m) FROM sl_a JOIN sl_b USING (${id})`,
+      )
+    )[0];
+    return { a: Number(row[0]), b: Number(row[1]), both: Number(row[2]) };
+  }
+
+  /**
+   * Whether one profile matches a definition as of `now`, and each condition: its row of the
+   * flags form (none when the profile does not exist then: it matches nothing). A condition the
+   * compiler or the data makes not evaluable is null, and so the definition does not match.
+   */
+  async profileOutcome(definition: unknown, profileId: string, now = this.info.now): Promise<{ matched: boolean; conditions: (boolean | null)[][] }> {
+    const prepared = await this.prepare(definition, now);
+    const test = this.matchedTest(prepared);
+    const id = d.quoteIdentifier('profile_id');
+    const row =
+      (
+        await this.session.objects(
+          `SELECT f.*, ${test ?? 'FALSE'} AS sl_matched FROM (${prepared.compiled.flagsSql}\n) AS f WHERE ${id} = ${d.stringLiteral(profileId)}`,
+        )
+      )[0] ?? undefined;
+    const conditions = prepared.compiled.groups.map((group, g) =>
+      group.conditions.map((condition, c) => (condition.notEvaluable !== null || prepared.failed.has(`${g}/${c}`) ? null : row?.[condition.column] === true)),
+    );
+    return { matched: row?.sl_matched === true, conditions };
+  }
+
   /** Email, name and location of these profiles (in this order), read through the layout. */
   private async summaries(ids: string[]): Promise<DuckDbProfileSummary[]> {
     if (ids.length === 0) return [];

@@ -2,16 +2,20 @@ import type { WorkspaceSummary } from '../engine/catalog';
 import { openWorkspaceDatabase } from '../duckdb/engineChoice';
 import type { DuckDbEvaluator } from '../duckdb/evaluate';
 import { duckDbPreviewPage } from '../duckdb/preview';
+import { duckDbProfileWorkspace } from '../duckdb/profileWorkspace';
 import type { DuckDbSession } from '../duckdb/session';
 import { duckDbWorkspaceSummary } from '../duckdb/summary';
 import { workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
-import type { EvaluateReply, RowsReply } from './messages';
-import { previewPropertyColumns } from './profileTable';
+import type { CompareResult } from '../protocol';
+import { compareResult, explainReply } from './explainReply';
+import type { EvaluateReply, ExplainReply, RowsReply } from './messages';
+import { previewPropertyColumns, ProfileTable } from './profileTable';
 
 /**
  * A workspace evaluated by DuckDB in the evaluation worker (segmentLens.engine): converted into
  * the engine cache (duckdb/convert.ts), opened read-only, counted and paged through the SQL
- * compiler; its summary is built from the converted tables (duckdb/summary.ts).
+ * compiler (and "why it matched" and Compare Two Segments with it); its summary is built from the
+ * converted tables (duckdb/summary.ts).
  */
 export class DuckDbWorkspace {
   private constructor(
@@ -64,5 +68,25 @@ export class DuckDbWorkspace {
   async rows(definition: unknown, request: Parameters<typeof duckDbPreviewPage>[4]): Promise<RowsReply> {
     const page = await duckDbPreviewPage(this.session, this.evaluator, definition, this.propertyColumns, request);
     return { total: page?.total ?? 0, rows: page?.rows ?? [], propertyColumns: this.propertyColumns };
+  }
+
+  /**
+   * "Why it matched": whether the profile matches each condition, from the compiled SQL's flags
+   * (as of `now`, default the workspace's); its row and each condition's evidence from the
+   * profile's own data, read into a workspace of that one profile and explained by the memory
+   * engine's code (duckdb/profileWorkspace.ts).
+   */
+  async explain(definition: unknown, profileId: string, now: number | undefined): Promise<ExplainReply> {
+    const one = await duckDbProfileWorkspace(this.session, profileId, this.summary.name, this.evaluator.info.now);
+    if (!one) return { profile: null, matched: false, conditions: [] };
+    const outcome = await this.evaluator.profileOutcome(definition, profileId, now);
+    const condition = (g: number, c: number) => outcome.conditions[g]?.[c] ?? null;
+    return explainReply(one, new ProfileTable(one, this.summary), 0, definition, { matched: outcome.matched, condition }, this.evaluator.names, now);
+  }
+
+  /** Compare Two Segments, counted in one query over both definitions' flags. */
+  async compare(a: unknown, b: unknown): Promise<CompareResult> {
+    const counts = await this.evaluator.compare(a, b);
+    return compareResult(this.evaluator.info.profiles, counts.a, counts.b, counts.both);
   }
 }

@@ -3,11 +3,9 @@ import { parentPort } from 'node:worker_threads';
 import { stringify } from 'csv-stringify/sync';
 import { coverageReply } from '../coverage';
 import { summarizeWorkspace } from '../engine/catalog';
-import { describeCondition } from '../engine/describe';
 import { Evaluator } from '../engine/evaluator';
-import { explainCondition } from '../engine/explain';
 import { evaluateHistory, historyInstants } from '../engine/history';
-import { EvaluationCancelled, isRecord } from '../engine/outcome';
+import { EvaluationCancelled } from '../engine/outcome';
 import { intersectionOf, overlapOfSets } from '../engine/overlap';
 import { Bitset } from '../engine/bitset';
 import type { Workspace } from '../engine/workspace';
@@ -18,6 +16,7 @@ import { DuckDbWorkspace } from './duckdbWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
 import { unsupportedByDuckDb, type EngineDecision, type EngineSetting } from './messages';
 import { ProfileTable } from './profileTable';
+import { compareResult, explainReply } from './explainReply';
 
 /**
  * The evaluation worker: owns one loaded workspace and its evaluator, off the language server's
@@ -122,7 +121,7 @@ async function loadInMemory(root: string, now: number | undefined, engine: Engin
   post({ type: 'loaded', summary, warnings: loaded.warnings, files: loaded.files, loadMs: loaded.loadMs, root, engine });
 }
 
-/** One request on the DuckDB engine: evaluate and rows through SQL, the memory figure, and a clear refusal for the rest. */
+/** One request on the DuckDB engine: evaluate, rows, explain and compare through SQL, the memory figure, and a clear refusal for the rest. */
 async function answerWithDuckDb(workspace: DuckDbWorkspace, id: number, request: WorkerRequest, cancel: Int32Array): Promise<void> {
   // A request cancelled while it waited (a newer edit) is not run at all.
   if (Atomics.load(cancel, 0) !== 0) return post({ type: 'failed', id, message: 'cancelled', cancelled: true });
@@ -130,6 +129,8 @@ async function answerWithDuckDb(workspace: DuckDbWorkspace, id: number, request:
     let result: WorkerReply;
     if (request.method === 'evaluate') result = await workspace.evaluate(request.params.definition);
     else if (request.method === 'rows') result = await workspace.rows(request.params.definition, request.params);
+    else if (request.method === 'explain') result = await workspace.explain(request.params.definition, request.params.profileId, request.params.now);
+    else if (request.method === 'compare') result = await workspace.compare(request.params.a, request.params.b);
     else if (request.method === 'memory') result = heapInUse();
     else throw new Error(unsupportedByDuckDb(request.method));
     post({ type: 'reply', id, result });
@@ -148,11 +149,6 @@ function conditionBudgetMs(): number | undefined {
 function heapInUse(): { heapUsed: number } {
   collectGarbage();
   return { heapUsed: process.memoryUsage().heapUsed };
-}
-
-function conditionsOf(definition: unknown): unknown[][] {
-  const groups = isRecord(definition) && Array.isArray(definition.condition_groups) ? definition.condition_groups : [];
-  return groups.map((g) => (isRecord(g) && Array.isArray(g.conditions) ? g.conditions : []));
 }
 
 type Cancellation = { isCancelled(): boolean; progress(done: number, total: number): void };
@@ -186,22 +182,14 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     const p = workspace.profileIndexOf(profileId);
     if (p === undefined) return { profile: null, matched: false, conditions: [] };
     const result = evaluator.evaluateDefinition(definition, { cancellation, now });
-    const names = table.names;
-    const conditions = conditionsOf(definition).flatMap((group, g) =>
-      group.map((condition, c) => {
-        const outcome = result.groups[g]?.conditions[c];
-        const evidence = explainCondition(workspace, condition, p, names, now);
-        return {
-          group: g,
-          condition: c,
-          description: describeCondition(condition, names),
-          matched: outcome?.set ? outcome.set.has(p) : null,
-          evidence: evidence.text,
-          events: evidence.events,
-        };
-      }),
-    );
-    return { profile: table.row(p), matched: result.set?.has(p) ?? false, conditions };
+    const outcome = {
+      matched: result.set?.has(p) ?? false,
+      condition: (g: number, c: number) => {
+        const set = result.groups[g]?.conditions[c]?.set;
+        return set ? set.has(p) : null;
+      },
+    };
+    return explainReply(workspace, table, p, definition, outcome, table.names, now);
   },
 
   history({ workspace, evaluator }, { definition, days }, cancellation) {
@@ -215,21 +203,8 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
   compare({ workspace, evaluator }, params, cancellation) {
     const a = evaluator.evaluateDefinition(params.a, { cancellation });
     const b = evaluator.evaluateDefinition(params.b, { cancellation });
-    const total = workspace.profileCount;
-    if (!a.set || !b.set)
-      return {
-        total,
-        a: a.matched,
-        b: b.matched,
-        both: null,
-        onlyA: null,
-        onlyB: null,
-        neither: null,
-        message: 'One of the segments is not evaluable locally.',
-      };
-    const both = a.set.and(b.set).count();
-    const union = a.set.or(b.set).count();
-    return { total, a: a.set.count(), b: b.set.count(), both, onlyA: a.set.count() - both, onlyB: b.set.count() - both, neither: total - union };
+    if (!a.set || !b.set) return compareResult(workspace.profileCount, a.matched, b.matched, null);
+    return compareResult(workspace.profileCount, a.set.count(), b.set.count(), a.set.and(b.set).count());
   },
 
   overlap({ workspace, evaluator }, { definitions }, cancellation) {

@@ -45,12 +45,10 @@ export type WorkerRequest = { [M in WorkerMethod]: { method: M; params: WorkerPa
 export type { EngineDecision, EngineSetting };
 
 /** The worker methods the DuckDB engine answers; the others answer `unsupportedByDuckDb`. */
-export const DUCKDB_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['evaluate', 'rows', 'memory']);
+export const DUCKDB_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['evaluate', 'rows', 'explain', 'compare', 'memory']);
 
 const FEATURE_NAMES: Partial<Record<WorkerMethod, string>> = {
-  explain: '"Why it matched"',
   history: 'Size over time',
-  compare: 'Compare Two Segments',
   overlap: 'Compare Segments in Folder',
   setRows: 'The profiles of an overlap cell',
   diff: 'The change since HEAD',
