@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeLensRequest, InlayHintRequest, type CodeLens, type InlayHint } from 'vscode-languageserver-protocol/node';
-import type { CompareResult, CountsReport, ExplainResult, HistoryResult, ProfilesParams, ProfilesResult } from '../../server/src/protocol';
+import type {
+  CompareResult,
+  CountsReport,
+  ExplainResult,
+  HeadDiffResult,
+  HistoryResult,
+  OverlapReport,
+  ProfilesParams,
+  ProfilesResult,
+} from '../../server/src/protocol';
 import { copyWorkspace, openAndCount, removeDir, SAMPLE } from './fixtures';
 import { REPO, TestClient } from './lspClient';
 
@@ -225,6 +235,78 @@ describe('language server over stdio: segmentLens.engine (DuckDB in the editor)'
       assert.deepEqual(actual, expected, `${first} / ${second}`);
       await Promise.all([memory.close(ma.uri), memory.close(mb.uri), duckdb.close(da.uri), duckdb.close(db.uri)]);
     }
+  });
+
+  /** A reply without what differs between the engines by design: the time taken and the engine named. */
+  const sameAcrossEngines = <T extends object>(reply: T) => {
+    const { elapsedMs: _elapsed, workspace: _workspace, ...rest } = reply as T & { elapsedMs?: number; workspace?: unknown };
+    return rest;
+  };
+
+  it("compares the segments of a folder (Compare Segments in Folder) and lists a cell's profiles as the in-memory engine does", async () => {
+    const folder = join(workspace, 'segments');
+    const [m, d] = await Promise.all(
+      [memory, duckdb].map((client) => client.connection.sendRequest<OverlapReport>('segmentLens/overlap', { folder: client.uriOf(folder) })),
+    );
+    assert.equal(m.state, 'ok', m.message);
+    assert.ok(m.segments.length >= 10 && m.cells.length >= 10, `${m.segments.length} segments, ${m.cells.length} cells`);
+    assert.deepEqual(sameAcrossEngines(d), sameAcrossEngines(m));
+    // The largest cells (in these segments and no other), and a matrix cell (two segments, whatever else), a page each.
+    const uris = (report: OverlapReport, members: number[]) => members.map((i) => report.segments[i].uri);
+    const others = (members: number[]) => m.segments.map((_, i) => i).filter((i) => !members.includes(i));
+    const pages = [
+      ...m.cells.slice(0, 4).map((cell) => ({ inside: cell.members, outside: others(cell.members), offset: 0, limit: 20, sort: { column: 'email' } })),
+      { inside: [0, 1], outside: [], offset: 5, limit: 10 },
+      { inside: [2], outside: [3, 4], offset: 0, limit: 10, filter: 'gmail' },
+    ];
+    for (const page of pages) {
+      const [a, b] = await Promise.all(
+        [
+          [memory, m],
+          [duckdb, d],
+        ].map(([client, report]) =>
+          (client as TestClient).connection.sendRequest<ProfilesResult>('segmentLens/overlapProfiles', {
+            ...page,
+            folder: (client as TestClient).uriOf(folder),
+            inside: uris(report as OverlapReport, page.inside),
+            outside: uris(report as OverlapReport, page.outside),
+          }),
+        ),
+      );
+      assert.equal(a.state, 'ok', a.message);
+      assert.ok(a.rows.length > 0, JSON.stringify(page));
+      assert.deepEqual(b, a, JSON.stringify(page));
+    }
+  });
+
+  it('counts and lists who a change since git HEAD adds and removes as the in-memory engine does', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-C', workspace, ...args], { stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.name=Segment Lens', '-c', 'user.email=tests@segment-lens.invalid', 'commit', '-q', '-m', 'segments');
+    // engaged-90-days narrowed to 30 days and widened to anyone with an email at gmail: some leave, some enter.
+    const file = 'engaged-90-days.json';
+    const text = readFileSync(join(workspace, 'segments', file), 'utf8');
+    const gmail = { type: 'profile-property', property: 'email', filter: { type: 'string', operator: 'ends-with', value: '@gmail.com' } };
+    const changed = JSON.parse(text.replace(/"quantity": 90/g, '"quantity": 30')) as { condition_groups: { conditions: unknown[] }[] };
+    changed.condition_groups[0].conditions.push(gmail);
+    const results = await Promise.all(
+      [memory, duckdb].map(async (client) => {
+        const { uri } = await counts(client, file);
+        await client.change(uri, JSON.stringify(changed, null, 2));
+        const diff = await client.connection.sendRequest<HeadDiffResult>('segmentLens/headDiff', { uri });
+        const side = (which: 'added' | 'removed') =>
+          client.connection.sendRequest<ProfilesResult>('segmentLens/headDiffProfiles', { uri, side: which, offset: 0, limit: 50, sort: { column: 'email' } });
+        const lists = { added: await side('added'), removed: await side('removed') };
+        await client.close(uri);
+        return { diff, lists };
+      }),
+    );
+    const [m, d] = results;
+    assert.equal(m.diff.state, 'changed', m.diff.message);
+    assert.ok((m.diff.added ?? 0) > 0 && (m.diff.removed ?? 0) > 0, `+${m.diff.added} / -${m.diff.removed}`);
+    assert.deepEqual(sameAcrossEngines(d.diff), sameAcrossEngines(m.diff));
+    assert.deepEqual(d.lists, m.lists);
   });
 
   it('answers what DuckDB does not do yet with a message naming the engine and the setting', async () => {

@@ -1,4 +1,5 @@
 import type { NameLookup } from '../engine/describe';
+import type { OverlapCell } from '../engine/overlap';
 import { compileSegment, countsSelect, type Approximation, type CompiledSegment, type SqlCatalog, type TableLayout } from '../sql';
 import { DIALECTS } from '../sql/dialects';
 import { columnSql, tableSql } from '../sql/layout';
@@ -48,6 +49,9 @@ export interface DuckDbDefinitionResult {
   profiles: DuckDbProfileSummary[];
   elapsedMs: number;
 }
+
+/** One definition's outcome in `DuckDbEvaluator.membership`: its count, or why it is not evaluable. */
+export type MembershipOutcome = { matched: number } | { notEvaluable: string[] };
 
 const d = DIALECTS.duckdb;
 
@@ -211,28 +215,35 @@ export class DuckDbEvaluator {
   }
 
   /**
-   * How the audiences of two definitions intersect (Compare Two Segments): each one's count and
-   * the count of both, from their flags forms joined on the profile in one query; null counts
-   * when one is not evaluable (then each evaluable one is counted alone).
+   * How the audiences of definitions intersect (Compare Two Segments, Compare Segments in Folder,
+   * the change since HEAD): the profiles grouped by which of the evaluable definitions they match,
+   * in one query over their flags forms joined on the profile (each has one row per profile that
+   * exists as of the same instant). `cells[].members` index `definitions`; the group of profiles
+   * in none of them is a cell with no members. A definition that is not evaluable has the engine's
+   * reasons instead of a count, and is in no cell.
    */
-  async compare(a: unknown, b: unknown): Promise<{ a: number | null; b: number | null; both: number | null }> {
-    const [first, second] = [await this.prepare(a), await this.prepare(b)];
-    const [testA, testB] = [this.matchedTest(first), this.matchedTest(second)];
-    if (testA === null || testB === null) {
-      const matchedOf = async (definition: unknown, test: string | null) =>
-        test === null ? null : (await this.evaluate(definition, { ids: false, limit: 0 })).matched;
-      return { a: await matchedOf(a, testA), b: await matchedOf(b, testB), both: null };
+  async membership(definitions: readonly unknown[]): Promise<{ outcomes: MembershipOutcome[]; cells: OverlapCell[] }> {
+    const prepared: Awaited<ReturnType<DuckDbEvaluator['prepare']>>[] = [];
+    for (const definition of definitions) prepared.push(await this.prepare(definition));
+    const tests = prepared.map((p) => this.matchedTest(p));
+    const counted = tests.flatMap((test, i) => (test === null ? [] : [i]));
+    const cells: OverlapCell[] = [];
+    if (counted.length > 0) {
+      const id = d.quoteIdentifier('profile_id');
+      const sets = counted.map((i, k) => `sl_m${k} AS (SELECT ${id}, coalesce(${tests[i]}, FALSE) AS m FROM (${prepared[i].compiled.flagsSql}\n) AS f)`);
+      const joined = counted.map((_, k) => (k === 0 ? 'sl_m0' : `JOIN sl_m${k} USING (${id})`)).join(' ');
+      const rows = await this.session.rows(
+        `WITH ${sets.join(',\n')}\nSELECT ${counted.map((_, k) => `sl_m${k}.m`).join(', ')}, COUNT(*) FROM ${joined} GROUP BY ALL`,
+      );
+      for (const row of rows) cells.push({ members: counted.filter((_, k) => row[k] === true), count: Number(row[counted.length]) });
     }
-    const id = d.quoteIdentifier('profile_id');
-    // The flags forms have one row per profile that exists as of the same instant: a join pairs them.
-    const row = (
-      await this.session.rows(
-        `WITH sl_a AS (SELECT ${id}, ${testA} AS m FROM (${first.compiled.flagsSql}\n) AS f),\n` +
-          `sl_b AS (SELECT ${id}, ${testB} AS m FROM (${second.compiled.flagsSql}\n) AS f)\n` +
-          `SELECT COUNT(*) FILTER (WHERE sl_a.m), COUNT(*) FILTER (WHERE sl_b.m), COUNT(*) FILTER (WHERE sl_a.m AND sl_b.m) FROM sl_a JOIN sl_b USING (${id})`,
-      )
-    )[0];
-    return { a: Number(row[0]), b: Number(row[1]), both: Number(row[2]) };
+    const outcomes = prepared.map((p, i): MembershipOutcome => {
+      if (tests[i] !== null) return { matched: cells.reduce((sum, cell) => sum + (cell.members.includes(i) ? cell.count : 0), 0) };
+      // The reasons `evaluate` gives, in its order.
+      const reasons = p.compiled.groups.flatMap((group, g) => group.conditions.flatMap((c, k) => c.notEvaluable ?? p.failed.get(`${g}/${k}`) ?? []));
+      return { notEvaluable: [...new Set(reasons)] };
+    });
+    return { outcomes, cells };
   }
 
   /**

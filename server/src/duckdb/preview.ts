@@ -117,6 +117,40 @@ export async function duckDbPreviewPage(
   // SQL runs once, in the page's query (counting it first as well ran it twice a page).
   const { compiled, failed } = await evaluator.prepare(definition, request.now ?? evaluator.info.now);
   if (compiled.sql === null || failed.size > 0) return undefined; // rows: the shape of protocol.ts ProfileRow, checked where the worker replies
+  return pageOf(session, compiled.sql, propertyColumns, request);
+}
+
+/**
+ * A page of the profiles matched by every definition of `inside` and by none of `outside` (a cell
+ * of Compare Segments in Folder), as `duckDbPreviewPage` pages one definition's. Undefined when
+ * `inside` is empty or one of them is not evaluable.
+ */
+export async function duckDbSetPage(
+  session: DuckDbSession,
+  evaluator: DuckDbEvaluator,
+  inside: readonly unknown[],
+  outside: readonly unknown[],
+  propertyColumns: readonly string[],
+  request: DuckDbPageRequest,
+) {
+  const sqlOf = async (definition: unknown) => {
+    const { compiled, failed } = await evaluator.prepare(definition, request.now ?? evaluator.info.now);
+    return failed.size > 0 ? null : compiled.sql;
+  };
+  // One at a time: each may set up reference tables on the one connection.
+  const within: (string | null)[] = [];
+  const without: (string | null)[] = [];
+  for (const definition of inside) within.push(await sqlOf(definition));
+  for (const definition of outside) without.push(await sqlOf(definition));
+  if (within.length === 0 || [...within, ...without].some((sql) => sql === null)) return undefined;
+  const id = d.quoteIdentifier('profile_id');
+  const ids = (sql: string | null) => `SELECT ${id} FROM (${sql}\n) AS s`;
+  const none = without.length > 0 ? ` WHERE ${id} NOT IN (${without.map(ids).join(' UNION ALL ')})` : '';
+  return pageOf(session, `SELECT ${id} FROM (${within.map(ids).join('\nINTERSECT\n')}\n) AS i${none}`, propertyColumns, request);
+}
+
+/** The page of `request` among the profiles `matchedSql` selects (a query of their `profile_id`s). */
+async function pageOf(session: DuckDbSession, matchedSql: string, propertyColumns: readonly string[], request: DuckDbPageRequest) {
   const columns = [...TEXT_COLUMNS, ...propertyColumns.map((name, i) => ({ name: `prop${i}`, paths: [['properties', name]] }))];
   const needle = request.filter?.trim().toLowerCase();
   const sortColumn = request.sort?.column ?? 'id';
@@ -141,7 +175,7 @@ export async function duckDbPreviewPage(
   // candidates a filter leaves are materialised once for both (without a filter, they are all).
   const listed = where ? 'filtered' : 'candidates';
   const keys = await session.rows(
-    `WITH matched AS MATERIALIZED (${compiled.sql}),\n` +
+    `WITH matched AS MATERIALIZED (${matchedSql}),\n` +
       `candidates AS MATERIALIZED (${withLatest}),\n` +
       (where ? `filtered AS MATERIALIZED (SELECT * FROM candidates ${where}),\n` : '') +
       `page AS (SELECT * FROM ${listed} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})\n` +

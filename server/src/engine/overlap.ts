@@ -57,9 +57,26 @@ function compareCells(a: OverlapCell, b: OverlapCell): number {
 export function overlapOfSets(sets: readonly Bitset[], profileCount: number): SetOverlap {
   let union = new Bitset(profileCount);
   for (const set of sets) union = union.or(set);
-  const pairwise = sets.map((a, i) => sets.map((b, j) => (i === j ? a.count() : a.and(b).count())));
-  const cells = [...membershipKeys(sets, union)].map(([key, count]) => ({ members: membersOfKey(key), count })).sort(compareCells);
-  return { union: union.count(), pairwise, cells };
+  return overlapOfCells(
+    [...membershipKeys(sets, union)].map(([key, count]) => ({ members: membersOfKey(key), count })),
+    sets.length,
+  );
+}
+
+/**
+ * The overlap of `segments` segments from their exclusive cells alone (counted elsewhere: the
+ * DuckDB engine groups the profiles by the segments they are in): the union is the cells' sum,
+ * and segments i and j share the profiles of every cell that holds both. Empty cells are left out.
+ */
+export function overlapOfCells(cells: readonly OverlapCell[], segments: number): SetOverlap {
+  const kept = cells.filter((cell) => cell.count > 0 && cell.members.length > 0);
+  const pairwise = Array.from({ length: segments }, () => new Array<number>(segments).fill(0));
+  let union = 0;
+  for (const { members, count } of kept) {
+    union += count;
+    for (const i of members) for (const j of members) pairwise[i][j] += count;
+  }
+  return { union, pairwise, cells: kept.map((cell) => ({ members: [...cell.members], count: cell.count })).sort(compareCells) };
 }
 
 /**

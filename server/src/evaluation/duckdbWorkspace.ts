@@ -1,14 +1,15 @@
 import type { WorkspaceSummary } from '../engine/catalog';
 import { openWorkspaceDatabase } from '../duckdb/engineChoice';
-import type { DuckDbEvaluator } from '../duckdb/evaluate';
-import { duckDbPreviewPage } from '../duckdb/preview';
+import type { DuckDbEvaluator, MembershipOutcome } from '../duckdb/evaluate';
+import { duckDbPreviewPage, duckDbSetPage, type DuckDbPageRequest } from '../duckdb/preview';
 import { duckDbProfileWorkspace } from '../duckdb/profileWorkspace';
 import type { DuckDbSession } from '../duckdb/session';
 import { duckDbWorkspaceSummary } from '../duckdb/summary';
 import { workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import type { CompareResult } from '../protocol';
 import { compareResult, explainReply } from './explainReply';
-import type { EvaluateReply, ExplainReply, RowsReply } from './messages';
+import { overlapOfCells, type OverlapCell } from '../engine/overlap';
+import type { DiffReply, EvaluateReply, ExplainReply, OverlapReply, RowsReply } from './messages';
 import { previewPropertyColumns, ProfileTable } from './profileTable';
 
 /**
@@ -84,9 +85,62 @@ export class DuckDbWorkspace {
     return explainReply(one, new ProfileTable(one, this.summary), 0, definition, { matched: outcome.matched, condition }, this.evaluator.names, now);
   }
 
-  /** Compare Two Segments, counted in one query over both definitions' flags. */
+  /** Compare Two Segments: both counts and the intersection, in one query over their flags (DuckDbEvaluator.membership). */
   async compare(a: unknown, b: unknown): Promise<CompareResult> {
-    const counts = await this.evaluator.compare(a, b);
-    return compareResult(this.evaluator.info.profiles, counts.a, counts.b, counts.both);
+    const { outcomes, cells } = await this.evaluator.membership([a, b]);
+    const [first, second] = outcomes.map(countOf);
+    const both = first === null || second === null ? null : sumOf(cells, (members) => members.length === 2);
+    return compareResult(this.evaluator.info.profiles, first, second, both);
+  }
+
+  /** Compare Segments in Folder: the definitions' exclusive cells from one query, the rest from them (engine/overlap.ts). */
+  async overlap(definitions: readonly unknown[]): Promise<Omit<OverlapReply, 'elapsedMs'>> {
+    const { outcomes, cells } = await this.evaluator.membership(definitions);
+    const counted = outcomes.flatMap((outcome, i) => ('matched' in outcome ? [i] : []));
+    // The reply's cells name the counted definitions by their place among them, as the memory engine's do.
+    const overlap = overlapOfCells(
+      cells.map((cell) => ({ members: cell.members.map((i) => counted.indexOf(i)), count: cell.count })),
+      counted.length,
+    );
+    return {
+      total: this.evaluator.info.profiles,
+      outcomes: outcomes.map((o) => ('matched' in o ? { matched: o.matched } : { notEvaluable: o.notEvaluable.join('; ') || 'not evaluable locally' })),
+      counted,
+      ...overlap,
+    };
+  }
+
+  /** A page of the profiles matched by every definition of `inside` and by none of `outside` (an overlap cell). */
+  async setRows(inside: readonly unknown[], outside: readonly unknown[], request: DuckDbPageRequest): Promise<RowsReply> {
+    const page = await duckDbSetPage(this.session, this.evaluator, inside, outside, this.propertyColumns, request);
+    return { total: page?.total ?? 0, rows: page?.rows ?? [], propertyColumns: this.propertyColumns };
+  }
+
+  /** The change since HEAD: who enters and who leaves, from one query over both versions' flags (`before` null: a new file). */
+  async diff(before: unknown, after: unknown): Promise<DiffReply> {
+    const total = this.evaluator.info.profiles;
+    const side = (outcome: MembershipOutcome) =>
+      'matched' in outcome ? { matched: outcome.matched, notEvaluable: [] } : { matched: null, notEvaluable: outcome.notEvaluable };
+    if (before === null) {
+      // A new file matched no one before.
+      const { outcomes } = await this.evaluator.membership([after]);
+      const now = countOf(outcomes[0]);
+      return { total, before: { matched: 0, notEvaluable: [] }, after: side(outcomes[0]), added: now, removed: now === null ? null : 0 };
+    }
+    const { outcomes, cells } = await this.evaluator.membership([before, after]);
+    const counted = outcomes.every((o) => 'matched' in o);
+    return {
+      total,
+      before: side(outcomes[0]),
+      after: side(outcomes[1]),
+      added: counted ? sumOf(cells, (members) => members.includes(1) && !members.includes(0)) : null,
+      removed: counted ? sumOf(cells, (members) => members.includes(0) && !members.includes(1)) : null,
+    };
   }
 }
+
+const countOf = (outcome: MembershipOutcome): number | null => ('matched' in outcome ? outcome.matched : null);
+
+/** The profiles of the cells whose members `test` accepts. */
+const sumOf = (cells: readonly OverlapCell[], test: (members: readonly number[]) => boolean): number =>
+  cells.reduce((sum, cell) => sum + (test(cell.members) ? cell.count : 0), 0);

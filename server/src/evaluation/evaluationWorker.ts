@@ -121,16 +121,20 @@ async function loadInMemory(root: string, now: number | undefined, engine: Engin
   post({ type: 'loaded', summary, warnings: loaded.warnings, files: loaded.files, loadMs: loaded.loadMs, root, engine });
 }
 
-/** One request on the DuckDB engine: evaluate, rows, explain and compare through SQL, the memory figure, and a clear refusal for the rest. */
+/** One request on the DuckDB engine: through SQL what it answers (DUCKDB_METHODS), the memory figure, and a clear refusal for the rest. */
 async function answerWithDuckDb(workspace: DuckDbWorkspace, id: number, request: WorkerRequest, cancel: Int32Array): Promise<void> {
   // A request cancelled while it waited (a newer edit) is not run at all.
   if (Atomics.load(cancel, 0) !== 0) return post({ type: 'failed', id, message: 'cancelled', cancelled: true });
   try {
+    const started = Date.now();
     let result: WorkerReply;
     if (request.method === 'evaluate') result = await workspace.evaluate(request.params.definition);
     else if (request.method === 'rows') result = await workspace.rows(request.params.definition, request.params);
     else if (request.method === 'explain') result = await workspace.explain(request.params.definition, request.params.profileId, request.params.now);
     else if (request.method === 'compare') result = await workspace.compare(request.params.a, request.params.b);
+    else if (request.method === 'overlap') result = { ...(await workspace.overlap(request.params.definitions)), elapsedMs: Date.now() - started };
+    else if (request.method === 'setRows') result = await workspace.setRows(request.params.inside, request.params.outside, request.params);
+    else if (request.method === 'diff') result = await workspace.diff(request.params.before, request.params.after);
     else if (request.method === 'memory') result = heapInUse();
     else throw new Error(unsupportedByDuckDb(request.method));
     post({ type: 'reply', id, result });

@@ -45,13 +45,19 @@ export type WorkerRequest = { [M in WorkerMethod]: { method: M; params: WorkerPa
 export type { EngineDecision, EngineSetting };
 
 /** The worker methods the DuckDB engine answers; the others answer `unsupportedByDuckDb`. */
-export const DUCKDB_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['evaluate', 'rows', 'explain', 'compare', 'memory']);
+export const DUCKDB_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>([
+  'evaluate',
+  'rows',
+  'explain',
+  'compare',
+  'overlap',
+  'setRows',
+  'diff',
+  'memory',
+]);
 
 const FEATURE_NAMES: Partial<Record<WorkerMethod, string>> = {
   history: 'Size over time',
-  overlap: 'Compare Segments in Folder',
-  setRows: 'The profiles of an overlap cell',
-  diff: 'The change since HEAD',
   export: 'Export',
   coverage: 'Review Segment Coverage',
 };
