@@ -14,6 +14,7 @@ import type {
   ProfilesParams,
   ProfilesResult,
 } from '../../server/src/protocol';
+import type { CoverageResult } from '../../server/src/coverage/types';
 import { copyWorkspace, openAndCount, removeDir, SAMPLE } from './fixtures';
 import { REPO, TestClient } from './lspClient';
 
@@ -309,12 +310,50 @@ describe('language server over stdio: segmentLens.engine (DuckDB in the editor)'
     assert.deepEqual(d.lists, m.lists);
   });
 
+  it('charts the size over time as the in-memory engine does, day by day', async () => {
+    for (const [file, days] of [
+      ['engaged-30-days.json', 90],
+      ['columbus-group.json', 30],
+      ['lapsed-customers.json', 30],
+      ['newsletter-subscribers-can-receive-email.json', 30],
+      [unknownMetric(), 5],
+    ] as const) {
+      const [m, d] = await Promise.all([counts(memory, file), counts(duckdb, file)]);
+      const [a, b] = await Promise.all([
+        memory.connection.sendRequest<HistoryResult>('segmentLens/history', { uri: m.uri, days }),
+        duckdb.connection.sendRequest<HistoryResult>('segmentLens/history', { uri: d.uri, days }),
+      ]);
+      assert.equal(a.state, 'ok', a.message);
+      assert.equal(a.points.length, days);
+      if (file === 'engaged-30-days.json') assert.ok(new Set(a.points.map((p) => p.matched)).size > 10, 'a 30-day window moves over 90 days');
+      if (days === 5) assert.ok(a.points.every((p) => p.matched === null) && a.notEvaluable.length === 1, 'not evaluable on any day');
+      assert.deepEqual(sameAcrossEngines(b), sameAcrossEngines(a), file);
+      await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
+    }
+  });
+
+  it('reports the days done of a series, and an edit cancels it between two days', async () => {
+    const { uri } = await counts(duckdb, 'engaged-30-days.json');
+    const pending = duckdb.connection.sendRequest<HistoryResult>('segmentLens/history', { uri, days: 400 });
+    await duckdb.progressWhere((value) => /of 400 days/.test(String((value as { message?: string }).message)));
+    await duckdb.change(uri, `${readFileSync(join(workspace, 'segments', 'engaged-30-days.json'), 'utf8')}\n`);
+    const result = await pending;
+    assert.equal(result.state, 'cancelled', JSON.stringify({ state: result.state, points: result.points.length }));
+    const again = await duckdb.connection.sendRequest<HistoryResult>('segmentLens/history', { uri, days: 3 });
+    assert.equal(again.state, 'ok', again.message);
+    assert.equal(again.points.length, 3);
+    await duckdb.close(uri);
+  });
+
   it('answers what DuckDB does not do yet with a message naming the engine and the setting', async () => {
     const { uri, report } = await counts(duckdb, 'vip-customers.json');
     assert.equal(report.state, 'ok', report.message);
-    const history = await duckdb.connection.sendRequest<HistoryResult>('segmentLens/history', { uri, days: 30 });
-    assert.equal(history.state, 'failed');
-    assert.match(history.message ?? '', /^Size over time is not available with the DuckDB engine yet/);
+    const coverage = await duckdb.connection.sendRequest<CoverageResult>('segmentLens/coverage', { uri });
+    assert.equal(coverage.state, 'failed');
+    assert.match(
+      coverage.state === 'failed' ? coverage.message : '',
+      /^Review Segment Coverage is not available with the DuckDB engine yet: set segmentLens\.engine to "memory"/,
+    );
     await duckdb.close(uri);
   });
 

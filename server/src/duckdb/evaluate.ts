@@ -163,9 +163,10 @@ export class DuckDbEvaluator {
     return { compiled, failed };
   }
 
-  async evaluate(definition: unknown, options: { ids: boolean; limit: number }): Promise<DuckDbDefinitionResult> {
+  /** Counts (and with `ids` or a `limit`, lists) the profiles `definition` matches as of `options.now` (default: the data's now). */
+  async evaluate(definition: unknown, options: { ids: boolean; limit: number; now?: number }): Promise<DuckDbDefinitionResult> {
     const started = Date.now();
-    const { compiled, failed } = await this.prepare(definition);
+    const { compiled, failed } = await this.prepare(definition, options.now);
     // One pass over the profiles: the flags form into a temporary table, then the counts and the IDs from it.
     const q = (name: string) => d.quoteIdentifier(name);
     await this.session.run(`CREATE OR REPLACE TEMP TABLE sl_flags AS ${compiled.flagsSql}`);

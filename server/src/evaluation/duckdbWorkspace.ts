@@ -8,8 +8,11 @@ import { duckDbWorkspaceSummary } from '../duckdb/summary';
 import { workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import type { CompareResult } from '../protocol';
 import { compareResult, explainReply } from './explainReply';
+import { historyInstants } from '../engine/history';
+import { EvaluationCancelled } from '../engine/outcome';
 import { overlapOfCells, type OverlapCell } from '../engine/overlap';
-import type { DiffReply, EvaluateReply, ExplainReply, OverlapReply, RowsReply } from './messages';
+import { referenceTime } from '../engine/time';
+import type { DiffReply, EvaluateReply, ExplainReply, HistoryReply, OverlapReply, RowsReply } from './messages';
 import { previewPropertyColumns, ProfileTable } from './profileTable';
 
 /**
@@ -69,6 +72,26 @@ export class DuckDbWorkspace {
   async rows(definition: unknown, request: Parameters<typeof duckDbPreviewPage>[4]): Promise<RowsReply> {
     const page = await duckDbPreviewPage(this.session, this.evaluator, definition, this.propertyColumns, request);
     return { total: page?.total ?? 0, rows: page?.rows ?? [], propertyColumns: this.propertyColumns };
+  }
+
+  /**
+   * Size over time: the definition evaluated as of the end of each of the last `days` UTC days
+   * (the instants of the memory engine's series, engine/history.ts), one evaluation per day;
+   * `onPoint` hears after each, and `isCancelled` stops between them.
+   */
+  async history(definition: unknown, days: number, onPoint: (done: number, total: number) => void, isCancelled: () => boolean): Promise<HistoryReply> {
+    const started = Date.now();
+    const instants = historyInstants(referenceTime(this.evaluator.info.now), days);
+    const points: HistoryReply['points'] = [];
+    const reasons = new Set<string>();
+    for (const now of instants) {
+      if (isCancelled()) throw new EvaluationCancelled();
+      const result = await this.evaluator.evaluate(definition, { ids: false, limit: 0, now });
+      for (const reason of result.notEvaluable) reasons.add(reason);
+      points.push({ day: new Date(now).toISOString().slice(0, 10), now, matched: result.matched, total: result.total });
+      onPoint(points.length, instants.length);
+    }
+    return { points, notEvaluable: [...reasons], elapsedMs: Date.now() - started };
   }
 
   /**

@@ -135,11 +135,18 @@ async function answerWithDuckDb(workspace: DuckDbWorkspace, id: number, request:
     else if (request.method === 'overlap') result = { ...(await workspace.overlap(request.params.definitions)), elapsedMs: Date.now() - started };
     else if (request.method === 'setRows') result = await workspace.setRows(request.params.inside, request.params.outside, request.params);
     else if (request.method === 'diff') result = await workspace.diff(request.params.before, request.params.after);
+    else if (request.method === 'history')
+      result = await workspace.history(
+        request.params.definition,
+        request.params.days,
+        (done, total) => post({ type: 'progress-of', id, done, total }),
+        () => Atomics.load(cancel, 0) !== 0,
+      );
     else if (request.method === 'memory') result = heapInUse();
     else throw new Error(unsupportedByDuckDb(request.method));
     post({ type: 'reply', id, result });
   } catch (error) {
-    post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error), cancelled: false });
+    post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error), cancelled: error instanceof EvaluationCancelled });
   }
 }
 

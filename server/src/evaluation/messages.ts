@@ -49,6 +49,7 @@ export const DUCKDB_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>([
   'evaluate',
   'rows',
   'explain',
+  'history',
   'compare',
   'overlap',
   'setRows',
@@ -57,7 +58,6 @@ export const DUCKDB_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>([
 ]);
 
 const FEATURE_NAMES: Partial<Record<WorkerMethod, string>> = {
-  history: 'Size over time',
   export: 'Export',
   coverage: 'Review Segment Coverage',
 };
