@@ -8,6 +8,7 @@ import type {
   CompareResult,
   CountsReport,
   ExplainResult,
+  ExportResult,
   HeadDiffResult,
   HistoryResult,
   OverlapReport,
@@ -329,6 +330,33 @@ describe('language server over stdio: segmentLens.engine (DuckDB in the editor)'
       if (days === 5) assert.ok(a.points.every((p) => p.matched === null) && a.notEvaluable.length === 1, 'not evaluable on any day');
       assert.deepEqual(sameAcrossEngines(b), sameAcrossEngines(a), file);
       await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
+    }
+  });
+
+  it('exports and copies the matched profiles (CSV, IDs, emails) as the in-memory engine does', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'segment-lens-engine-export-'));
+    try {
+      for (const file of ['engaged-90-days.json', 'odd-values.json', 'vip-customers.json']) {
+        const [m, d] = await Promise.all([counts(memory, file), counts(duckdb, file)]);
+        for (const format of ['csv', 'ids', 'emails'] as const) {
+          const [a, b] = await Promise.all([
+            memory.connection.sendRequest<ExportResult>('segmentLens/exportProfiles', { uri: m.uri, path: '', format }),
+            duckdb.connection.sendRequest<ExportResult>('segmentLens/exportProfiles', { uri: d.uri, path: '', format }),
+          ]);
+          assert.equal(a.written, m.report.matched, `${file} ${format}`);
+          assert.ok((a.text ?? '').length > 0, `${file} ${format}`);
+          assert.deepEqual(b, a, `${file} ${format}`);
+        }
+        // Saved to a file: the same text.
+        const path = join(out, `${file}.csv`);
+        const saved = await duckdb.connection.sendRequest<ExportResult>('segmentLens/exportProfiles', { uri: d.uri, path, format: 'csv' });
+        const copied = await memory.connection.sendRequest<ExportResult>('segmentLens/exportProfiles', { uri: m.uri, path: '', format: 'csv' });
+        assert.deepEqual(saved, { written: m.report.matched });
+        assert.equal(readFileSync(path, 'utf8'), copied.text);
+        await Promise.all([memory.close(m.uri), duckdb.close(d.uri)]);
+      }
+    } finally {
+      removeDir(out);
     }
   });
 

@@ -187,27 +187,53 @@ async function pageOf(session: DuckDbSession, matchedSql: string, propertyColumn
 
   // Step 2: the rows of those profiles, in the page's order.
   const page = `IN (${pidxs.map((k) => String(Number(k[0]))).join(', ')})`;
-  const rowsSql = `SELECT r.*, l.last_ms FROM (${profileTexts(columns, `FROM profiles p WHERE p.pidx ${page}`)}) r LEFT JOIN (${latestEvents(`e.pidx ${page}`)}) l ON l.pidx = r.pidx`;
-  const byKey = new Map((await session.objects(rowsSql)).map((row) => [Number(row.pidx), row]));
+  const byKey = new Map((await rowsWhere(session, columns, `p.pidx ${page}`, `e.pidx ${page}`)).map((row) => [Number(row.pidx), row]));
   const rows = pidxs.map((k) => byKey.get(Number(k[0]))).filter((row): row is Record<string, unknown> => row !== undefined);
+  return { total, rows: rows.map((row) => profileRow(row, propertyColumns)) };
+}
+
+/** The preview's columns of the profiles `where` selects (a test of `p`), with the latest of the events `latestWhere` selects (a test of `e`). */
+async function rowsWhere(session: DuckDbSession, columns: readonly TextColumn[], where: string, latestWhere: string): Promise<Record<string, unknown>[]> {
+  const sql = `SELECT r.*, l.last_ms FROM (${profileTexts(columns, `FROM profiles p WHERE ${where}`)}) r LEFT JOIN (${latestEvents(latestWhere)}) l ON l.pidx = r.pidx ORDER BY r.pidx`;
+  return session.objects(sql);
+}
+
+/** A row of `rowsWhere` as the preview's table shows it (protocol.ts ProfileRow). */
+function profileRow(row: Record<string, unknown>, propertyColumns: readonly string[]) {
   const textOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
+  const values: Record<string, string> = {};
+  propertyColumns.forEach((name, i) => {
+    const value = row[`prop${i}`];
+    if (typeof value === 'string') values[name] = value;
+  });
   return {
-    total,
-    rows: rows.map((row) => {
-      const values: Record<string, string> = {};
-      propertyColumns.forEach((name, i) => {
-        const value = row[`prop${i}`];
-        if (typeof value === 'string') values[name] = value;
-      });
-      return {
-        id: String(row.id),
-        email: textOrNull(row.email),
-        name: textOrNull(row.name),
-        location: textOrNull(row.location),
-        phone: textOrNull(row.phone),
-        properties: values,
-        lastEvent: row.last_ms === null || row.last_ms === undefined ? null : new Date(Number(row.last_ms)).toISOString(),
-      };
-    }),
+    id: String(row.id),
+    email: textOrNull(row.email),
+    name: textOrNull(row.name),
+    location: textOrNull(row.location),
+    phone: textOrNull(row.phone),
+    properties: values,
+    lastEvent: row.last_ms === null || row.last_ms === undefined ? null : new Date(Number(row.last_ms)).toISOString(),
   };
+}
+
+/**
+ * Every profile a definition matches, in profile-ID order (the converted database numbers them so),
+ * with the preview's columns: what Export and Copy write. Only the IDs with `idsOnly`. Undefined
+ * when the definition is not evaluable.
+ */
+export async function duckDbMatchedRows(
+  session: DuckDbSession,
+  evaluator: DuckDbEvaluator,
+  definition: unknown,
+  propertyColumns: readonly string[],
+  idsOnly: boolean,
+) {
+  const { compiled, failed } = await evaluator.prepare(definition);
+  if (compiled.sql === null || failed.size > 0) return undefined;
+  const matched = `p.profile_id IN (SELECT m.profile_id FROM (${compiled.sql}\n) AS m)`;
+  if (idsOnly) return (await session.rows(`SELECT p.profile_id FROM profiles p WHERE ${matched} ORDER BY p.pidx`)).map((row) => ({ id: String(row[0]) }));
+  const columns = [...TEXT_COLUMNS, ...propertyColumns.map((name, i) => ({ name: `prop${i}`, paths: [['properties', name]] }))];
+  const rows = await rowsWhere(session, columns, matched, `e.pidx IN (SELECT p.pidx FROM profiles p WHERE ${matched})`);
+  return rows.map((row) => profileRow(row, propertyColumns));
 }

@@ -1,7 +1,7 @@
 import type { WorkspaceSummary } from '../engine/catalog';
 import { openWorkspaceDatabase } from '../duckdb/engineChoice';
 import type { DuckDbEvaluator, MembershipOutcome } from '../duckdb/evaluate';
-import { duckDbPreviewPage, duckDbSetPage, type DuckDbPageRequest } from '../duckdb/preview';
+import { duckDbMatchedRows, duckDbPreviewPage, duckDbSetPage, type DuckDbPageRequest } from '../duckdb/preview';
 import { duckDbProfileWorkspace } from '../duckdb/profileWorkspace';
 import type { DuckDbSession } from '../duckdb/session';
 import { duckDbWorkspaceSummary } from '../duckdb/summary';
@@ -12,7 +12,8 @@ import { historyInstants } from '../engine/history';
 import { EvaluationCancelled } from '../engine/outcome';
 import { overlapOfCells, type OverlapCell } from '../engine/overlap';
 import { referenceTime } from '../engine/time';
-import type { DiffReply, EvaluateReply, ExplainReply, HistoryReply, OverlapReply, RowsReply } from './messages';
+import { exportReply } from './exportReply';
+import type { DiffReply, EvaluateReply, ExplainReply, ExportReply, HistoryReply, OverlapReply, RowsReply } from './messages';
 import { previewPropertyColumns, ProfileTable } from './profileTable';
 
 /**
@@ -72,6 +73,12 @@ export class DuckDbWorkspace {
   async rows(definition: unknown, request: Parameters<typeof duckDbPreviewPage>[4]): Promise<RowsReply> {
     const page = await duckDbPreviewPage(this.session, this.evaluator, definition, this.propertyColumns, request);
     return { total: page?.total ?? 0, rows: page?.rows ?? [], propertyColumns: this.propertyColumns };
+  }
+
+  /** Export and Copy: every matched profile (in profile-ID order), as the memory engine writes them. */
+  async export(definition: unknown, format: 'csv' | 'ids' | 'emails', path: string): Promise<ExportReply> {
+    const rows = await duckDbMatchedRows(this.session, this.evaluator, definition, this.propertyColumns, format === 'ids');
+    return exportReply(format, rows ?? [], this.propertyColumns, path);
   }
 
   /**

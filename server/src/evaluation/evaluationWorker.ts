@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { stringify } from 'csv-stringify/sync';
 import { coverageReply } from '../coverage';
 import { summarizeWorkspace } from '../engine/catalog';
 import { Evaluator } from '../engine/evaluator';
@@ -17,6 +15,7 @@ import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerReque
 import { unsupportedByDuckDb, type EngineDecision, type EngineSetting } from './messages';
 import { ProfileTable } from './profileTable';
 import { compareResult, explainReply } from './explainReply';
+import { exportReply } from './exportReply';
 
 /**
  * The evaluation worker: owns one loaded workspace and its evaluator, off the language server's
@@ -135,6 +134,7 @@ async function answerWithDuckDb(workspace: DuckDbWorkspace, id: number, request:
     else if (request.method === 'overlap') result = { ...(await workspace.overlap(request.params.definitions)), elapsedMs: Date.now() - started };
     else if (request.method === 'setRows') result = await workspace.setRows(request.params.inside, request.params.outside, request.params);
     else if (request.method === 'diff') result = await workspace.diff(request.params.before, request.params.after);
+    else if (request.method === 'export') result = await workspace.export(request.params.definition, request.params.format, request.params.path);
     else if (request.method === 'history')
       result = await workspace.history(
         request.params.definition,
@@ -269,34 +269,8 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
   export({ workspace, evaluator, table }, params, cancellation) {
     const result = evaluator.evaluateDefinition(params.definition, { cancellation });
     const indexes = result.set ? result.set.toArray() : [];
-    let text: string;
-    if (params.format === 'ids') text = indexes.map((p) => `${workspace.profileIds.at(p)}\n`).join('');
-    else if (params.format === 'emails')
-      text = indexes
-        .map((p) => table.row(p).email)
-        .filter((e): e is string => Boolean(e))
-        .map((e) => `${e}\n`)
-        .join('');
-    else {
-      const rows = indexes.map((p) => table.row(p));
-      const header = ['id', 'email', 'name', 'location', 'phone', 'last_event', ...table.propertyColumns];
-      text = stringify([
-        header,
-        ...rows.map((r) => [
-          r.id,
-          r.email ?? '',
-          r.name ?? '',
-          r.location ?? '',
-          r.phone ?? '',
-          r.lastEvent ?? '',
-          ...table.propertyColumns.map((c) => r.properties[c] ?? ''),
-        ]),
-      ]);
-    }
-    // Without a path the text comes back (copy to the clipboard); with one it is written there.
-    if (!params.path) return { written: indexes.length, text };
-    writeFileSync(params.path, text);
-    return { written: indexes.length };
+    const rows = params.format === 'ids' ? indexes.map((p) => ({ id: workspace.profileIds.at(p) })) : indexes.map((p) => table.row(p));
+    return exportReply(params.format, rows, table.propertyColumns, params.path);
   },
 };
 

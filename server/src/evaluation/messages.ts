@@ -54,11 +54,11 @@ export const DUCKDB_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>([
   'overlap',
   'setRows',
   'diff',
+  'export',
   'memory',
 ]);
 
 const FEATURE_NAMES: Partial<Record<WorkerMethod, string>> = {
-  export: 'Export',
   coverage: 'Review Segment Coverage',
 };
 
