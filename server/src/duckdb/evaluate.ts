@@ -256,12 +256,11 @@ export class DuckDbEvaluator {
     const prepared = await this.prepare(definition, now);
     const test = this.matchedTest(prepared);
     const id = d.quoteIdentifier('profile_id');
-    const row =
-      (
-        await this.session.objects(
-          `SELECT f.*, ${test ?? 'FALSE'} AS sl_matched FROM (${prepared.compiled.flagsSql}\n) AS f WHERE ${id} = ${d.stringLiteral(profileId)}`,
-        )
-      )[0] ?? undefined;
+    const row = (
+      await this.session.objects(
+        `SELECT f.*, ${test ?? 'FALSE'} AS sl_matched FROM (${prepared.compiled.flagsSql}\n) AS f WHERE ${id} = ${d.stringLiteral(profileId)}`,
+      )
+    )[0];
     const conditions = prepared.compiled.groups.map((group, g) =>
       group.conditions.map((condition, c) => (condition.notEvaluable !== null || prepared.failed.has(`${g}/${c}`) ? null : row?.[condition.column] === true)),
     );

@@ -151,7 +151,7 @@ export async function duckDbSetPage(
 
 /** The page of `request` among the profiles `matchedSql` selects (a query of their `profile_id`s). */
 async function pageOf(session: DuckDbSession, matchedSql: string, propertyColumns: readonly string[], request: DuckDbPageRequest) {
-  const columns = [...TEXT_COLUMNS, ...propertyColumns.map((name, i) => ({ name: `prop${i}`, paths: [['properties', name]] }))];
+  const columns = previewColumns(propertyColumns);
   const needle = request.filter?.trim().toLowerCase();
   const sortColumn = request.sort?.column ?? 'id';
   const key = SORT_KEYS[sortColumn];
@@ -193,10 +193,22 @@ async function pageOf(session: DuckDbSession, matchedSql: string, propertyColumn
 }
 
 /** The preview's columns of the profiles `where` selects (a test of `p`), with the latest of the events `latestWhere` selects (a test of `e`). */
-async function rowsWhere(session: DuckDbSession, columns: readonly TextColumn[], where: string, latestWhere: string): Promise<Record<string, unknown>[]> {
-  const sql = `SELECT r.*, l.last_ms FROM (${profileTexts(columns, `FROM profiles p WHERE ${where}`)}) r LEFT JOIN (${latestEvents(latestWhere)}) l ON l.pidx = r.pidx ORDER BY r.pidx`;
+async function rowsWhere(
+  session: DuckDbSession,
+  columns: readonly TextColumn[],
+  where: string,
+  latestWhere: string,
+  withClause = '',
+): Promise<Record<string, unknown>[]> {
+  const sql = `${withClause}SELECT r.*, l.last_ms FROM (${profileTexts(columns, `FROM profiles p WHERE ${where}`)}) r LEFT JOIN (${latestEvents(latestWhere)}) l ON l.pidx = r.pidx ORDER BY r.pidx`;
   return session.objects(sql);
 }
+
+/** The preview's columns: TEXT_COLUMNS and the custom properties `propertyColumns` (as `prop<i>`). */
+const previewColumns = (propertyColumns: readonly string[]): TextColumn[] => [
+  ...TEXT_COLUMNS,
+  ...propertyColumns.map((name, i) => ({ name: `prop${i}`, paths: [['properties', name]] })),
+];
 
 /** A row of `rowsWhere` as the preview's table shows it (protocol.ts ProfileRow). */
 function profileRow(row: Record<string, unknown>, propertyColumns: readonly string[]) {
@@ -231,9 +243,15 @@ export async function duckDbMatchedRows(
 ) {
   const { compiled, failed } = await evaluator.prepare(definition);
   if (compiled.sql === null || failed.size > 0) return undefined;
-  const matched = `p.profile_id IN (SELECT m.profile_id FROM (${compiled.sql}\n) AS m)`;
-  if (idsOnly) return (await session.rows(`SELECT p.profile_id FROM profiles p WHERE ${matched} ORDER BY p.pidx`)).map((row) => ({ id: String(row[0]) }));
-  const columns = [...TEXT_COLUMNS, ...propertyColumns.map((name, i) => ({ name: `prop${i}`, paths: [['properties', name]] }))];
-  const rows = await rowsWhere(session, columns, matched, `e.pidx IN (SELECT p.pidx FROM profiles p WHERE ${matched})`);
+  // The segment's SQL once, for the profiles and their latest events.
+  const withMatched = `WITH matched AS MATERIALIZED (SELECT p.pidx, p.profile_id FROM profiles p SEMI JOIN (${compiled.sql}\n) AS m ON m.profile_id = p.profile_id)\n`;
+  if (idsOnly) return (await session.rows(`${withMatched}SELECT profile_id FROM matched ORDER BY pidx`)).map((row) => ({ id: String(row[0]) }));
+  const rows = await rowsWhere(
+    session,
+    previewColumns(propertyColumns),
+    'p.pidx IN (SELECT pidx FROM matched)',
+    'e.pidx IN (SELECT pidx FROM matched)',
+    withMatched,
+  );
   return rows.map((row) => profileRow(row, propertyColumns));
 }

@@ -9,7 +9,10 @@ const d = DIALECTS.duckdb;
 /** A JSON column's value as DuckDB returns it (its text), parsed; anything else as it is. */
 const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
-/** An instant in epoch ms as the resources write it: ISO 8601 when it has whole milliseconds. */
+/** Whether epoch ms `ms` is an instant ISO 8601 writes exactly (whole milliseconds, within Date's range). */
+const writable = (ms: number) => Number.isInteger(ms) && Math.abs(ms) <= 8.64e15;
+
+/** An instant in epoch ms as the resources write it. */
 const instant = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -40,7 +43,7 @@ export async function duckDbProfileWorkspace(session: DuckDbSession, profileId: 
     builder.addListMember(String(list), {
       type: 'profile',
       id: profileId,
-      attributes: typeof joined === 'number' && Number.isFinite(joined) ? { joined_group_at: instant(joined) } : {},
+      attributes: typeof joined === 'number' && writable(joined) ? { joined_group_at: instant(joined) } : {},
     });
   // The events table is in metric, profile key and time order: its zone maps find one profile's rows.
   const events = await session.rows(
@@ -49,7 +52,7 @@ export async function duckDbProfileWorkspace(session: DuckDbSession, profileId: 
   events.forEach(([metric, time, properties], line) => {
     const ms = Number(time);
     // The time the loader read (a number of seconds, or a date): whole milliseconds as a date, so that none is lost.
-    const when = Number.isInteger(ms) ? { datetime: instant(ms) } : { timestamp: ms / 1000 };
+    const when = writable(ms) ? { datetime: instant(ms) } : { timestamp: ms / 1000 };
     builder.addEvent(
       {
         type: 'event',

@@ -19,8 +19,8 @@ import { previewPropertyColumns, ProfileTable } from './profileTable';
 /**
  * A workspace evaluated by DuckDB in the evaluation worker (segmentLens.engine): converted into
  * the engine cache (duckdb/convert.ts), opened read-only, counted and paged through the SQL
- * compiler (and "why it matched" and Compare Two Segments with it); its summary is built from the
- * converted tables (duckdb/summary.ts).
+ * compiler, as are "why it matched", size over time, the comparisons and exports; its summary is
+ * built from the converted tables (duckdb/summary.ts).
  */
 export class DuckDbWorkspace {
   private constructor(
