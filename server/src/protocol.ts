@@ -147,7 +147,7 @@ export interface ExplainResult {
   profile: ProfileRow | null;
   matched: boolean;
   conditions: ConditionEvidence[];
-  /** Why there is no explanation (the workspace's engine cannot give one). */
+  /** Why there is no explanation, when the workspace's engine cannot give one (both engines give one since 8 December 2026). */
   message?: string;
 }
 
