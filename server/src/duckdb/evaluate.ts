@@ -55,6 +55,11 @@ export type MembershipOutcome = { matched: number } | { notEvaluable: string[] }
 
 const d = DIALECTS.duckdb;
 
+/** Why condition `c` of group `g` of a prepared definition is not evaluable: the compiler's reason, else a failed precondition's; undefined when it is. */
+function reasonOf(prepared: { compiled: CompiledSegment; failed: ReadonlyMap<string, string> }, g: number, c: number): string | undefined {
+  return prepared.compiled.groups[g].conditions[c].notEvaluable ?? prepared.failed.get(`${g}/${c}`);
+}
+
 /** The hash of the reference tables a converted workspace's database holds (`convertedReferenceSetup`), if any. */
 async function referenceStamp(session: DuckDbSession): Promise<string | undefined> {
   try {
@@ -176,7 +181,7 @@ export class DuckDbEvaluator {
     let running = true;
     const groups = compiled.groups.map((group, g): DuckDbGroupResult => {
       const conditions = group.conditions.map((condition, c): DuckDbConditionResult => {
-        const reason = condition.notEvaluable ?? failed.get(`${g}/${c}`);
+        const reason = reasonOf({ compiled, failed }, g, c);
         if (reason !== undefined) {
           reasons.push(reason);
           return { matched: null, notEvaluable: reason };
@@ -241,7 +246,7 @@ export class DuckDbEvaluator {
     const outcomes = prepared.map((p, i): MembershipOutcome => {
       if (tests[i] !== null) return { matched: cells.reduce((sum, cell) => sum + (cell.members.includes(i) ? cell.count : 0), 0) };
       // The reasons `evaluate` gives, in its order.
-      const reasons = p.compiled.groups.flatMap((group, g) => group.conditions.flatMap((c, k) => c.notEvaluable ?? p.failed.get(`${g}/${k}`) ?? []));
+      const reasons = p.compiled.groups.flatMap((group, g) => group.conditions.flatMap((_, c) => reasonOf(p, g, c) ?? []));
       return { notEvaluable: [...new Set(reasons)] };
     });
     return { outcomes, cells };
@@ -262,7 +267,7 @@ export class DuckDbEvaluator {
       )
     )[0];
     const conditions = prepared.compiled.groups.map((group, g) =>
-      group.conditions.map((condition, c) => (condition.notEvaluable !== null || prepared.failed.has(`${g}/${c}`) ? null : row?.[condition.column] === true)),
+      group.conditions.map((condition, c) => (reasonOf(prepared, g, c) !== undefined ? null : row?.[condition.column] === true)),
     );
     return { matched: row?.sl_matched === true, conditions };
   }

@@ -1,3 +1,4 @@
+import type { WorkspaceSummary } from '../engine/catalog';
 import { WorkspaceBuilder, type Workspace } from '../engine/workspace';
 import { DIALECTS } from '../sql/dialects';
 import { PROFILE_KEY } from '../sql/layouts/materialized';
@@ -17,24 +18,32 @@ const instant = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One profile of a converted workspace's database (duckdb/convert.ts) as an in-memory workspace:
- * the profile's record, its events and list memberships, and every declared metric and list (for
- * their names), added through the builder the JSONL loader uses, so each value is read by the
+ * the profile's record, its events and list memberships, and every declared metric and list of
+ * the workspace's summary (for their names), added through the builder the JSONL loader uses, so each value is read by the
  * same rules. "Why it matched" on the DuckDB engine finds each condition's evidence in it with
- * the memory engine's code (evaluation/explainReply.ts). Undefined when no profile has that ID.
+ * the memory engine's code (evaluation/replies.ts). Undefined when no profile has that ID.
  */
-export async function duckDbProfileWorkspace(session: DuckDbSession, profileId: string, name: string, now: number): Promise<Workspace | undefined> {
+export async function duckDbProfileWorkspace(
+  session: DuckDbSession,
+  profileId: string,
+  summary: WorkspaceSummary,
+  now: number,
+): Promise<Workspace | undefined> {
   const t = WORKSPACE_NAMES.tables;
   const c = WORKSPACE_NAMES.columns;
   const q = (identifier: string) => d.quoteIdentifier(identifier);
   const id = d.stringLiteral(profileId);
   const [profile] = await session.rows(`SELECT ${q(c.profiles.attributes)}, ${q(PROFILE_KEY)} FROM ${q(t.profiles)} WHERE ${q(c.profiles.id)} = ${id}`);
   if (!profile) return undefined;
-  const builder = new WorkspaceBuilder(name, now);
-  const named = (value: unknown) => (typeof value === 'string' ? { name: value } : {});
-  for (const [metric, metricName] of await session.rows(`SELECT ${q(c.metrics.id)}, ${q('name')} FROM ${q(t.metrics)} WHERE ${q('declared')}`))
-    builder.addMetric({ type: 'metric', id: metric, attributes: named(metricName) });
-  for (const [list, listName] of await session.rows(`SELECT ${q(c.lists.id)}, ${q('name')} FROM ${q(t.lists)} WHERE ${q('declared')}`))
-    builder.addList({ type: 'list', id: list, attributes: named(listName) });
+  const builder = new WorkspaceBuilder(summary.name, now);
+  // The declared metrics and lists as the workspace's summary (read when the database was opened) has them.
+  for (const metric of summary.metrics.filter((m) => m.declared)) {
+    const integration =
+      metric.integration === undefined && metric.category === undefined ? {} : { integration: { name: metric.integration, category: metric.category } };
+    builder.addMetric({ type: 'metric', id: metric.id, attributes: { name: metric.name, ...integration } });
+  }
+  for (const list of summary.lists.filter((l) => l.declared))
+    builder.addList({ type: 'list', id: list.id, attributes: { name: list.name, opt_in_process: list.optInProcess } });
   builder.addProfile({ type: 'profile', id: profileId, attributes: json(profile[0]) });
   const memberships = await session.rows(
     `SELECT ${q(c.listMembers.listId)}, ${q(c.listMembers.joinedAtMs)} FROM ${q(t.listMembers)} WHERE ${q(c.listMembers.profileId)} = ${id} ORDER BY 1`,

@@ -7,7 +7,7 @@ import type { DuckDbSession } from '../duckdb/session';
 import { duckDbWorkspaceSummary } from '../duckdb/summary';
 import { workspaceFiles, type LoadProgress, type WorkspaceConfig } from '../workspace/loadWorkspace';
 import type { CompareResult } from '../protocol';
-import { compareResult, explainReply } from './explainReply';
+import { compareResult, explainReply, overlapOutcome } from './replies';
 import { historyInstants } from '../engine/history';
 import { EvaluationCancelled } from '../engine/outcome';
 import { overlapOfCells, type OverlapCell } from '../engine/overlap';
@@ -108,7 +108,7 @@ export class DuckDbWorkspace {
    * engine's code (duckdb/profileWorkspace.ts).
    */
   async explain(definition: unknown, profileId: string, now: number | undefined): Promise<ExplainReply> {
-    const one = await duckDbProfileWorkspace(this.session, profileId, this.summary.name, this.evaluator.info.now);
+    const one = await duckDbProfileWorkspace(this.session, profileId, this.summary, this.evaluator.info.now);
     if (!one) return { profile: null, matched: false, conditions: [] };
     const outcome = await this.evaluator.profileOutcome(definition, profileId, now);
     const condition = (g: number, c: number) => outcome.conditions[g]?.[c] ?? null;
@@ -134,7 +134,7 @@ export class DuckDbWorkspace {
     );
     return {
       total: this.evaluator.info.profiles,
-      outcomes: outcomes.map((o) => ('matched' in o ? { matched: o.matched } : { notEvaluable: o.notEvaluable.join('; ') || 'not evaluable locally' })),
+      outcomes: outcomes.map((o) => ('matched' in o ? overlapOutcome(o.matched, []) : overlapOutcome(null, o.notEvaluable))),
       counted,
       ...overlap,
     };

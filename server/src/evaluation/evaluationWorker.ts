@@ -14,7 +14,7 @@ import { DuckDbWorkspace } from './duckdbWorkspace';
 import type { HostToWorker, WorkerMethod, WorkerParams, WorkerReply, WorkerRequest, WorkerResult, WorkerToHost } from './messages';
 import { unsupportedByDuckDb, type EngineDecision, type EngineSetting } from './messages';
 import { ProfileTable } from './profileTable';
-import { compareResult, explainReply } from './explainReply';
+import { compareResult, explainReply, overlapOutcome } from './replies';
 import { exportReply } from './exportReply';
 
 /**
@@ -224,10 +224,10 @@ const HANDLERS: { [M in WorkerMethod]: (loaded: Loaded, params: WorkerParams<M>,
     const counted: number[] = [];
     const outcomes = definitions.map((definition, i) => {
       const result = evaluator.evaluateDefinition(definition, { cancellation });
-      if (!result.set || result.matched === null) return { notEvaluable: result.notEvaluable.join('; ') || 'not evaluable locally' };
+      if (!result.set || result.matched === null) return overlapOutcome(null, result.notEvaluable);
       sets.push(result.set);
       counted.push(i);
-      return { matched: result.matched };
+      return overlapOutcome(result.matched, []);
     });
     return { total: workspace.profileCount, outcomes, counted, ...overlapOfSets(sets, workspace.profileCount), elapsedMs: Date.now() - started };
   },

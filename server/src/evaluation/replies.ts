@@ -4,8 +4,13 @@ import { explainCondition } from '../engine/explain';
 import { isRecord } from '../engine/outcome';
 import type { Workspace } from '../engine/workspace';
 import type { CompareResult } from '../protocol';
-import type { ExplainReply } from './messages';
+import type { ExplainReply, OverlapReply } from './messages';
 import type { ProfileTable } from './profileTable';
+
+/*
+ * The replies both engines assemble the same way (the memory engine from its sets, DuckDB from
+ * its queries), so that the panels cannot tell them apart.
+ */
 
 /** The conditions of a definition, by group (what is not a list reads as none). */
 export function conditionsOf(definition: unknown): unknown[][] {
@@ -55,4 +60,9 @@ export function compareResult(total: number, a: number | null, b: number | null,
   if (a === null || b === null || both === null)
     return { total, a, b, both: null, onlyA: null, onlyB: null, neither: null, message: 'One of the segments is not evaluable locally.' };
   return { total, a, b, both, onlyA: a - both, onlyB: b - both, neither: total - (a + b - both) };
+}
+
+/** One definition's outcome in Compare Segments in Folder: its count, or why it is not evaluable (the engine's reasons). */
+export function overlapOutcome(matched: number | null, reasons: readonly string[]): OverlapReply['outcomes'][number] {
+  return matched === null ? { notEvaluable: reasons.join('; ') || 'not evaluable locally' } : { matched };
 }
